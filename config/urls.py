@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from partnership.views import home
+
+urlpatterns = [
+    # The trivial view: the container health check, and the benchmarks' baseline.
+    path("health/", home.health, name="health"),
+    path("", home.home, name="home"),
+    path("account/", include("partnership.urls_account")),
+    path("p/<slug:slug>/", include("partnership.urls")),
+    path("api/v1/", include("partnership.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+handler400 = "partnership.views.errors.bad_request"
+handler403 = "partnership.views.errors.permission_denied"
+handler404 = "partnership.views.errors.page_not_found"
+handler500 = "partnership.views.errors.server_error"

@@ -1,0 +1,58 @@
+"""Tenant resolution for pages: the partnership comes from the URL, never from a preference.
+
+``partnership_view`` wraps every view under ``/p/<slug>/``. It checks, in this
+order: signed in; an active member of *this* partnership (else 404, the same
+answer as for a partnership that does not exist); the second factor for roles
+that need it; then the roles the view asks for (403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from partnership.selectors import membership_for_person_in_partnership
+
+
+def second_factor_redirect(request: HttpRequest) -> HttpResponse:
+    """Send the person to set up or pass their second factor, then back here."""
+    from django_otp import devices_for_user
+
+    has_device = any(True for _ in devices_for_user(request.user, confirmed=True))
+    target = "account:two_factor_verify" if has_device else "account:two_factor_setup"
+    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def partnership_view(*, roles: Iterable[str] | None = None) -> Callable:
+    """Resolve ``slug`` to the person's membership and put it on the request.
+
+    The wrapped view gets ``request.partnership`` and ``request.membership``
+    and does not receive ``slug``.
+    """
+    required = frozenset(roles or ())
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = membership_for_person_in_partnership(person=request.user, slug=slug)
+            if membership.needs_second_factor and not request.user.is_verified():
+                return second_factor_redirect(request)
+            if required and not membership.has_role(*required):
+                raise PermissionDenied("Your roles in this partnership do not include this page.")
+            request.membership = membership
+            request.partnership = membership.partnership
+            return view(request, *args, **kwargs)
+
+        wrapped.partnership_roles = required
+        return wrapped
+
+    return decorator

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PartnershipConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "partnership"
+    verbose_name = "Partnerships"

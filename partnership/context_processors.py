@@ -1,0 +1,36 @@
+"""What every page's header needs: the partnership switcher and role-aware navigation."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from partnership.models import Role
+from partnership.selectors import memberships_for_person
+
+# (label, url name, roles that see it; empty = every member)
+NAVIGATION = [
+    ("Overview", "partnership:home", ()),
+    ("Agencies", "partnership:agency_list", (Role.BUSINESS_MANAGER,)),
+    ("Members", "partnership:member_list", (Role.BUSINESS_MANAGER,)),
+    ("Working days", "partnership:working_days", ()),
+    ("Settings", "partnership:settings", (Role.BUSINESS_MANAGER,)),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    context: dict = {"my_memberships": memberships_for_person(person=user)}
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        slug = membership.partnership.slug
+        current = request.resolver_match.view_name if request.resolver_match else ""
+        context["current_membership"] = membership
+        context["nav_items"] = [
+            {"label": label, "url": reverse(name, kwargs={"slug": slug}), "current": current == name}
+            for label, name, roles in NAVIGATION
+            if not roles or membership.has_role(*roles)
+        ]
+    return context

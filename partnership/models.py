@@ -1,0 +1,369 @@
+"""The kernel: partnerships (the tenants), agencies, people, memberships and roles.
+
+Every tenant-owned model carries a non-null ``partnership`` foreign key and is
+read through ``TenantQuerySet.in_partnership``; there is no default tenant.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class Nation(models.TextChoices):
+    """The UK nation whose bank holidays apply (holidays' GB subdivision codes)."""
+
+    ENGLAND = "ENG", "England"
+    WALES = "WLS", "Wales"
+    SCOTLAND = "SCT", "Scotland"
+    NORTHERN_IRELAND = "NIR", "Northern Ireland"
+
+
+class StatutoryPartner(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HEALTH = "health", "Health"
+    POLICE = "police", "Police"
+
+
+class AgencyType(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HEALTH = "health", "Health"
+    POLICE = "police", "Police"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    VOLUNTARY_AND_COMMUNITY = "voluntary_community", "Voluntary and community"
+    OTHER = "other", "Other"
+
+
+class Role(models.TextChoices):
+    BUSINESS_MANAGER = "business_manager", "Business manager"
+    PARTNER_LEAD_LOCAL_AUTHORITY = "partner_lead_local_authority", "Partner lead (local authority)"
+    PARTNER_LEAD_HEALTH = "partner_lead_health", "Partner lead (health)"
+    PARTNER_LEAD_POLICE = "partner_lead_police", "Partner lead (police)"
+    PRACTITIONER = "practitioner", "Practitioner"
+    AGENCY_LEAD = "agency_lead", "Agency lead"
+    SCRUTINEER = "scrutineer", "Independent scrutineer"
+    LAY_MEMBER = "lay_member", "Lay member"
+    OBSERVER = "observer", "Observer"
+
+
+PARTNER_LEAD_ROLES: dict[str, str] = {
+    Role.PARTNER_LEAD_LOCAL_AUTHORITY: StatutoryPartner.LOCAL_AUTHORITY,
+    Role.PARTNER_LEAD_HEALTH: StatutoryPartner.HEALTH,
+    Role.PARTNER_LEAD_POLICE: StatutoryPartner.POLICE,
+}
+
+# Roles whose holders see the most sensitive material or decide: they must
+# pass a second factor before any partnership data is shown to them.
+SECOND_FACTOR_ROLES = frozenset(
+    {
+        Role.BUSINESS_MANAGER,
+        Role.PARTNER_LEAD_LOCAL_AUTHORITY,
+        Role.PARTNER_LEAD_HEALTH,
+        Role.PARTNER_LEAD_POLICE,
+        Role.SCRUTINEER,
+    }
+)
+
+
+class TenantQuerySet(models.QuerySet):
+    """Querysets of tenant-owned rows: scoped by an explicit partnership."""
+
+    def in_partnership(self, partnership: Partnership) -> TenantQuerySet:
+        if partnership is None or partnership.pk is None:
+            raise ValueError("A tenant query needs a saved partnership; there is no default.")
+        return self.filter(partnership=partnership)
+
+
+class TenantModel(models.Model):
+    """A row owned by exactly one partnership."""
+
+    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Partnership(models.Model):
+    slug_validator = RegexValidator(
+        r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        "Use lower-case letters, numbers and single hyphens, for example 'north-county'.",
+    )
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator])
+    nation = models.CharField(
+        max_length=3,
+        choices=Nation.choices,
+        default=Nation.ENGLAND,
+        help_text="Whose bank holidays count when working days are added up.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClosureDay(TenantModel):
+    """A day the partnership adds to the bank holidays, e.g. a winter closure."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="closure_days")
+    date = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "date"], name="closure_day_unique_per_partnership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %B %Y}" + (f" ({self.reason})" if self.reason else "")
+
+
+class Collaboration(models.Model):
+    """A group of partnerships (e.g. a tri-borough forum) that share chosen items explicitly."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    partnerships = models.ManyToManyField(Partnership, related_name="collaborations", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(TenantModel):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200)
+    agency_type = models.CharField(max_length=30, choices=AgencyType.choices)
+    statutory_partner = models.CharField(
+        max_length=20,
+        choices=StatutoryPartner.choices,
+        blank=True,
+        default="",
+        help_text="Set on exactly one agency per kind: the partnership's statutory partner.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique_per_partnership"),
+            models.UniqueConstraint(
+                fields=["partnership", "statutory_partner"],
+                condition=~Q(statutory_partner=""),
+                name="one_statutory_partner_of_each_kind",
+            ),
+            # The statutory partner for health must be a health agency, and so on.
+            models.CheckConstraint(
+                condition=Q(statutory_partner="") | Q(statutory_partner=models.F("agency_type")),
+                name="statutory_partner_matches_agency_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> Person:
+        if not email:
+            raise ValueError("A person needs an email address.")
+        person = self.model(email=self.normalize_email(email).lower(), **extra)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> Person:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """Someone who signs in. Their rights in a partnership come from their membership there."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class Membership(TenantModel):
+    """A person's place in one partnership: their agency and roles there."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    job_title = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "person"], name="one_membership_per_partnership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.partnership}"
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        """The roles held, from prefetched rows where a selector has loaded them."""
+        return frozenset(r.role for r in self.roles.all())
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return bool(self.role_set & SECOND_FACTOR_ROLES)
+
+    @property
+    def partner_lead_for(self) -> list[str]:
+        return [PARTNER_LEAD_ROLES[r] for r in self.role_set if r in PARTNER_LEAD_ROLES]
+
+
+class MembershipRole(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=40, choices=Role.choices)
+
+    class Meta:
+        ordering = ["role"]
+        constraints = [models.UniqueConstraint(fields=["membership", "role"], name="role_once_per_membership")]
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class Invitation(TenantModel):
+    """An emailed link that lets a person set a password and join a partnership."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="invitations")
+    roles = models.JSONField(default=list)
+    # Only a hash is stored: a leaked database does not yield working links.
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "email"],
+                condition=Q(status="pending"),
+                name="one_pending_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in self.roles if r in Role.values]
+
+
+class HistoryEntry(TenantModel):
+    """Who created, changed or deleted a row of tenant data, and which fields."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        DELETED = "deleted", "Deleted"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="history")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # {"field": {"from": ..., "to": ...}} with values as shown to people.
+    changes = models.JSONField(default=dict)
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "history entries"
+        indexes = [models.Index(fields=["partnership", "content_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+
+class CollaborationShare(models.Model):
+    """One item a partnership has chosen to share with its collaboration.
+
+    Sharing is explicit and per item: nothing crosses a tenant boundary by a
+    dropped filter.
+    """
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="shares")
+    shared_by = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="shares_made")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    shared_at = models.DateTimeField(default=timezone.now)
+    shared_by_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "content_type", "object_id"], name="share_once_per_collaboration"
+            )
+        ]
+
+
+# django-guardian with direct foreign keys: per-object grants join on a real
+# column (fast, no orphans) instead of a generic object_pk string.
+class AgencyUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Agency, on_delete=models.CASCADE)
+
+
+class AgencyGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Agency, on_delete=models.CASCADE)

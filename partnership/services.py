@@ -1,0 +1,629 @@
+"""Writes of the kernel: partnerships, agencies, members, invitations, history.
+
+Every service is keyword-only, runs in one transaction, validates before it
+writes (raising ``ValidationError`` with field names, so nothing is
+half-saved), records history for every create, update and delete of tenant
+data, and sends email only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import (
+    PARTNER_LEAD_ROLES,
+    Agency,
+    AgencyType,
+    ClosureDay,
+    HistoryEntry,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Nation,
+    Partnership,
+    Person,
+    Role,
+    StatutoryPartner,
+)
+
+# --- History ----------------------------------------------------------------
+
+
+def _display_value(instance: models.Model, field: models.Field) -> Any:
+    value = getattr(instance, field.attname)
+    if field.choices and value not in (None, ""):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        related = getattr(instance, field.name)
+        return str(related) if related is not None else None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, dict, str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _tracked_fields(instance: models.Model) -> list[models.Field]:
+    return [
+        f
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and f.name not in {"partnership", "updated_at", "created_at", "password", "token_hash"}
+    ]
+
+
+def history_record(
+    *,
+    partnership: Partnership,
+    actor: Person | None,
+    instance: models.Model,
+    action: str,
+    changes: dict[str, dict[str, Any]] | None = None,
+    reason: str = "",
+) -> HistoryEntry:
+    """Append one history row for ``instance``; rows are never edited afterwards."""
+    return HistoryEntry.objects.create(
+        partnership=partnership,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        changes=changes or {},
+        reason=reason[:500],
+    )
+
+
+def _snapshot(instance: models.Model) -> dict[str, Any]:
+    return {f.name: _display_value(instance, f) for f in _tracked_fields(instance)}
+
+
+def tenant_create(*, partnership: Partnership, actor: Person | None, instance: models.Model) -> models.Model:
+    """Validate, insert and record the creation of a tenant row."""
+    instance.full_clean()
+    instance.save()
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=instance,
+        action=HistoryEntry.Action.CREATED,
+        changes={name: {"from": None, "to": value} for name, value in _snapshot(instance).items()},
+    )
+    return instance
+
+
+def tenant_update(
+    *,
+    partnership: Partnership,
+    actor: Person | None,
+    instance: models.Model,
+    data: dict[str, Any],
+    reason: str = "",
+    extra_changes: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Apply ``data`` to ``instance``, save only what changed, record the changed fields.
+
+    Returns the changes (empty when nothing changed, and then nothing is written).
+    """
+    before = _snapshot(instance)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    after = _snapshot(instance)
+    changes = {name: {"from": before[name], "to": after[name]} for name in after if before[name] != after[name]}
+    changes.update(extra_changes or {})
+    if not changes:
+        return {}
+    instance.full_clean()
+    changed_names = [n for n in data if n in before and before[n] != after[n]]
+    if changed_names:
+        update_fields = changed_names + (["updated_at"] if hasattr(instance, "updated_at") else [])
+        instance.save(update_fields=update_fields)
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=instance,
+        action=HistoryEntry.Action.UPDATED,
+        changes=changes,
+        reason=reason,
+    )
+    return changes
+
+
+def tenant_delete(*, partnership: Partnership, actor: Person | None, instance: models.Model, reason: str = "") -> None:
+    """Delete a tenant row, keeping a record of what it was."""
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=instance,
+        action=HistoryEntry.Action.DELETED,
+        changes={name: {"from": value, "to": None} for name, value in _snapshot(instance).items()},
+        reason=reason,
+    )
+    instance.delete()
+
+
+# --- Partnership settings -----------------------------------------------------
+
+
+@transaction.atomic
+def partnership_update_settings(
+    *, partnership: Partnership, actor: Person, name: str, nation: str
+) -> dict[str, dict[str, Any]]:
+    """Rename the partnership or change its nation (which changes every working-day count)."""
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Enter the partnership's name."]
+    elif Partnership.objects.filter(name__iexact=name).exclude(pk=partnership.pk).exists():
+        errors["name"] = ["Another partnership already has this name."]
+    if nation not in Nation.values:
+        errors["nation"] = ["Choose England, Wales, Scotland or Northern Ireland."]
+    if errors:
+        raise ValidationError(errors)
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    return tenant_update(partnership=partnership, actor=actor, instance=partnership, data={"name": name, "nation": nation})
+
+
+@transaction.atomic
+def closure_day_add(*, partnership: Partnership, actor: Person, day: date, reason: str = "") -> ClosureDay:
+    """Add a day on which the partnership's clocks stop, on top of bank holidays."""
+    if ClosureDay.objects.in_partnership(partnership).filter(date=day).exists():
+        raise ValidationError({"date": [f"{day:%d %B %Y} is already a closure day."]})
+    return tenant_create(
+        partnership=partnership,
+        actor=actor,
+        instance=ClosureDay(partnership=partnership, date=day, reason=reason.strip()),
+    )
+
+
+@transaction.atomic
+def closure_day_remove(*, partnership: Partnership, actor: Person, closure_day: ClosureDay) -> None:
+    if closure_day.partnership_id != partnership.pk:
+        raise ValidationError("That closure day belongs to another partnership.")
+    tenant_delete(partnership=partnership, actor=actor, instance=closure_day)
+
+
+# --- Agencies -------------------------------------------------------------------
+
+
+def _validate_agency(
+    *, partnership: Partnership, name: str, agency_type: str, statutory_partner: str, agency_id: int | None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Enter the agency's name."]
+    elif len(name) > 200:
+        errors["name"] = ["Use at most 200 characters."]
+    elif Agency.objects.in_partnership(partnership).filter(name__iexact=name).exclude(pk=agency_id).exists():
+        errors["name"] = ["This partnership already has an agency with this name."]
+    if agency_type not in AgencyType.values:
+        errors["agency_type"] = ["Choose the kind of agency."]
+    if statutory_partner:
+        if statutory_partner not in StatutoryPartner.values:
+            errors["statutory_partner"] = ["Choose local authority, health or police, or leave it empty."]
+        elif statutory_partner != agency_type:
+            errors["statutory_partner"] = [
+                f"Only a {StatutoryPartner(statutory_partner).label.lower()} agency can be the "
+                f"{StatutoryPartner(statutory_partner).label.lower()} statutory partner."
+            ]
+        else:
+            holder = (
+                Agency.objects.in_partnership(partnership)
+                .filter(statutory_partner=statutory_partner)
+                .exclude(pk=agency_id)
+                .first()
+            )
+            if holder is not None:
+                errors["statutory_partner"] = [
+                    f"{holder.name} is already the {StatutoryPartner(statutory_partner).label.lower()} "
+                    "statutory partner. Clear it there first: each kind has exactly one."
+                ]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def agency_create(
+    *, partnership: Partnership, actor: Person, name: str, agency_type: str, statutory_partner: str = ""
+) -> Agency:
+    name = name.strip()
+    _validate_agency(
+        partnership=partnership, name=name, agency_type=agency_type, statutory_partner=statutory_partner, agency_id=None
+    )
+    try:
+        with transaction.atomic():
+            return tenant_create(
+                partnership=partnership,
+                actor=actor,
+                instance=Agency(
+                    partnership=partnership, name=name, agency_type=agency_type, statutory_partner=statutory_partner
+                ),
+            )
+    except IntegrityError as exc:  # a concurrent request took the name or the partner flag
+        raise ValidationError({"statutory_partner": ["Another change got there first; reload and try again."]}) from exc
+
+
+@transaction.atomic
+def agency_update(
+    *,
+    partnership: Partnership,
+    actor: Person,
+    agency: Agency,
+    name: str,
+    agency_type: str,
+    statutory_partner: str = "",
+    is_active: bool = True,
+    expected_updated_at: datetime | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Change an agency. ``expected_updated_at`` detects an edit made since the form was loaded."""
+    agency = Agency.objects.in_partnership(partnership).select_for_update().get(pk=agency.pk)
+    if expected_updated_at is not None and agency.updated_at != expected_updated_at:
+        raise ValidationError(
+            "Someone else changed this agency while you were editing it. "
+            "Their version is shown below; re-apply your change."
+        )
+    name = name.strip()
+    _validate_agency(
+        partnership=partnership,
+        name=name,
+        agency_type=agency_type,
+        statutory_partner=statutory_partner,
+        agency_id=agency.pk,
+    )
+    if agency_type != agency.agency_type or statutory_partner != agency.statutory_partner:
+        _check_partner_leads_still_fit(agency=agency, statutory_partner=statutory_partner)
+    return tenant_update(
+        partnership=partnership,
+        actor=actor,
+        instance=agency,
+        data={
+            "name": name,
+            "agency_type": agency_type,
+            "statutory_partner": statutory_partner,
+            "is_active": is_active,
+        },
+    )
+
+
+def _check_partner_leads_still_fit(*, agency: Agency, statutory_partner: str) -> None:
+    leads = MembershipRole.objects.filter(
+        membership__agency=agency, membership__is_active=True, role__in=list(PARTNER_LEAD_ROLES)
+    ).exclude(role__in=[r for r, kind in PARTNER_LEAD_ROLES.items() if kind == statutory_partner])
+    if leads.exists():
+        raise ValidationError(
+            {
+                "statutory_partner": [
+                    "Members of this agency are partner leads for its current statutory role. "
+                    "Change their roles first."
+                ]
+            }
+        )
+
+
+# --- Roles ------------------------------------------------------------------------
+
+
+def roles_validate_for_agency(*, roles: Iterable[str], agency: Agency) -> list[str]:
+    """Check the roles fit the agency; return them cleaned and in a stable order.
+
+    A partner lead must belong to the agency that is the partnership's
+    statutory partner of that kind (the police lead works for the police).
+    """
+    roles = list(dict.fromkeys(roles))
+    if not roles:
+        raise ValidationError({"roles": ["Choose at least one role."]})
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise ValidationError({"roles": [f"Unknown role: {', '.join(unknown)}."]})
+    for role in roles:
+        kind = PARTNER_LEAD_ROLES.get(role)
+        if kind and agency.statutory_partner != kind:
+            raise ValidationError(
+                {
+                    "roles": [
+                        f"{Role(role).label} must belong to the {StatutoryPartner(kind).label.lower()} "
+                        f"statutory partner agency; {agency.name} is not."
+                    ]
+                }
+            )
+    return sorted(roles)
+
+
+# --- Members ----------------------------------------------------------------------
+
+
+def _role_labels(roles: Iterable[str]) -> list[str]:
+    return [Role(r).label for r in sorted(roles)]
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    partnership: Partnership,
+    actor: Person | None,
+    person: Person,
+    agency: Agency,
+    roles: Iterable[str],
+    job_title: str = "",
+) -> Membership:
+    if agency.partnership_id != partnership.pk:
+        raise ValidationError({"agency": ["Choose one of this partnership's agencies."]})
+    roles = roles_validate_for_agency(roles=roles, agency=agency)
+    if Membership.objects.in_partnership(partnership).filter(person=person).exists():
+        raise ValidationError({"email": ["This person is already a member of the partnership."]})
+    membership = tenant_create(
+        partnership=partnership,
+        actor=actor,
+        instance=Membership(partnership=partnership, person=person, agency=agency, job_title=job_title),
+    )
+    MembershipRole.objects.bulk_create([MembershipRole(membership=membership, role=r) for r in roles])
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=membership,
+        action=HistoryEntry.Action.UPDATED,
+        changes={"roles": {"from": [], "to": _role_labels(roles)}},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(
+    *,
+    partnership: Partnership,
+    actor: Person,
+    membership: Membership,
+    agency: Agency,
+    roles: Iterable[str],
+    job_title: str = "",
+) -> dict[str, dict[str, Any]]:
+    """Change a member's agency, roles or job title; the history row lists what changed."""
+    membership = Membership.objects.in_partnership(partnership).select_for_update().get(pk=membership.pk)
+    if agency.partnership_id != partnership.pk:
+        raise ValidationError({"agency": ["Choose one of this partnership's agencies."]})
+    roles = roles_validate_for_agency(roles=roles, agency=agency)
+    current = sorted(MembershipRole.objects.filter(membership=membership).values_list("role", flat=True))
+    if membership.person_id == actor.pk and Role.BUSINESS_MANAGER in current and Role.BUSINESS_MANAGER not in roles:
+        _ensure_another_business_manager(partnership=partnership, membership=membership)
+    extra = {}
+    if current != roles:
+        MembershipRole.objects.filter(membership=membership).exclude(role__in=roles).delete()
+        MembershipRole.objects.bulk_create(
+            [MembershipRole(membership=membership, role=r) for r in roles if r not in current]
+        )
+        extra["roles"] = {"from": _role_labels(current), "to": _role_labels(roles)}
+    return tenant_update(
+        partnership=partnership,
+        actor=actor,
+        instance=membership,
+        data={"agency": agency, "job_title": job_title.strip()},
+        extra_changes=extra,
+    )
+
+
+def _ensure_another_business_manager(*, partnership: Partnership, membership: Membership) -> None:
+    others = (
+        MembershipRole.objects.filter(
+            membership__partnership=partnership, membership__is_active=True, role=Role.BUSINESS_MANAGER
+        )
+        .exclude(membership=membership)
+        .exists()
+    )
+    if not others:
+        raise ValidationError(
+            "A partnership needs at least one active business manager. Give the role to someone else first."
+        )
+
+
+@transaction.atomic
+def membership_deactivate(*, partnership: Partnership, actor: Person, membership: Membership, reason: str = "") -> None:
+    """Stop a member's access to this partnership (their other partnerships are untouched)."""
+    membership = Membership.objects.in_partnership(partnership).select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        return
+    if MembershipRole.objects.filter(membership=membership, role=Role.BUSINESS_MANAGER).exists():
+        _ensure_another_business_manager(partnership=partnership, membership=membership)
+    tenant_update(
+        partnership=partnership,
+        actor=actor,
+        instance=membership,
+        data={"is_active": False, "deactivated_at": timezone.now()},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def membership_reactivate(*, partnership: Partnership, actor: Person, membership: Membership) -> None:
+    membership = Membership.objects.in_partnership(partnership).select_for_update().get(pk=membership.pk)
+    if membership.is_active:
+        return
+    tenant_update(
+        partnership=partnership,
+        actor=actor,
+        instance=membership,
+        data={"is_active": True, "deactivated_at": None},
+    )
+
+
+# --- Invitations ------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("account:invitation_accept", kwargs={"token": token})
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    partnership: Partnership,
+    actor: Person,
+    email: str,
+    full_name: str,
+    agency: Agency,
+    roles: Iterable[str],
+) -> tuple[Invitation, str]:
+    """Invite someone by email to join with an agency and roles.
+
+    Returns the invitation and the one-time token (only its hash is stored).
+    The email is sent after commit; nothing is saved if any check fails.
+    """
+    email = (email or "").strip().lower()
+    full_name = (full_name or "").strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["Enter an email address in the right format, like name@example.org."]
+    if not full_name:
+        errors["full_name"] = ["Enter the person's full name."]
+    if agency is None or agency.partnership_id != partnership.pk:
+        errors["agency"] = ["Choose one of this partnership's agencies."]
+    elif not agency.is_active:
+        errors["agency"] = ["This agency is inactive; choose another or reactivate it."]
+    if "email" not in errors:
+        if Membership.objects.in_partnership(partnership).filter(person__email__iexact=email).exists():
+            errors["email"] = ["This person is already a member of the partnership."]
+        elif (
+            Invitation.objects.in_partnership(partnership)
+            .filter(email__iexact=email, status=Invitation.Status.PENDING)
+            .exists()
+        ):
+            errors["email"] = ["An invitation to this address is already waiting. Revoke it to send a new one."]
+    if "agency" not in errors:
+        try:
+            roles = roles_validate_for_agency(roles=roles, agency=agency)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    token = secrets.token_urlsafe(32)
+    invitation = tenant_create(
+        partnership=partnership,
+        actor=actor,
+        instance=Invitation(
+            partnership=partnership,
+            email=email,
+            full_name=full_name,
+            agency=agency,
+            roles=roles,
+            token_hash=_token_hash(token),
+            invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        ),
+    )
+    context = {
+        "invitation": invitation,
+        "partnership": partnership,
+        "inviter": actor,
+        "url": invitation_url(token),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    subject = f"You are invited to {partnership.name} on Learning Loop"
+    body = render_to_string("emails/invitation.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return invitation, token
+
+
+def invitation_for_token(*, token: str) -> Invitation | None:
+    """The pending, unexpired invitation behind a token, or None."""
+    invitation = (
+        Invitation.objects.select_related("partnership", "agency")
+        .filter(token_hash=_token_hash(token or ""), status=Invitation.Status.PENDING)
+        .first()
+    )
+    if invitation is None or invitation.expires_at <= timezone.now():
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str | None, person: Person | None = None) -> Membership:
+    """Turn an invitation into a membership.
+
+    A newcomer sets a password (checked by the password validators); someone
+    who already has an account accepts while signed in as the invited address.
+    """
+    invitation = invitation_for_token(token=token)
+    if invitation is None:
+        raise ValidationError("This invitation link has expired, been used or been withdrawn. Ask for a new one.")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError("This invitation has already been used.")
+    existing = Person.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None and existing.has_usable_password():
+        if person is None or person.pk != existing.pk:
+            raise ValidationError(
+                "You already have a Learning Loop account. Sign in as "
+                f"{invitation.email} and open the link again to accept."
+            )
+        target = existing
+    else:
+        target = existing or Person(email=invitation.email, full_name=invitation.full_name)
+        try:
+            validate_password(password or "", user=target)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        target.set_password(password)
+        target.save()
+    membership = membership_create(
+        partnership=invitation.partnership,
+        actor=target,
+        person=target,
+        agency=invitation.agency,
+        roles=invitation.roles,
+    )
+    tenant_update(
+        partnership=invitation.partnership,
+        actor=target,
+        instance=invitation,
+        data={"status": Invitation.Status.ACCEPTED, "accepted_at": timezone.now()},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, partnership: Partnership, actor: Person, invitation: Invitation) -> None:
+    invitation = Invitation.objects.in_partnership(partnership).select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError("Only a pending invitation can be withdrawn.")
+    tenant_update(
+        partnership=partnership, actor=actor, instance=invitation, data={"status": Invitation.Status.REVOKED}
+    )
+
+
+def invitations_expire_stale(*, now: datetime | None = None) -> int:
+    """Mark pending invitations past their date as expired. Safe to run twice."""
+    now = now or timezone.now()
+    expired = 0
+    for invitation in Invitation.objects.filter(status=Invitation.Status.PENDING, expires_at__lte=now).select_related(
+        "partnership"
+    ):
+        with transaction.atomic():
+            tenant_update(
+                partnership=invitation.partnership,
+                actor=None,
+                instance=invitation,
+                data={"status": Invitation.Status.EXPIRED},
+                reason="Expired unused",
+            )
+            expired += 1
+    return expired

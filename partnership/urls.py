@@ -1,0 +1,28 @@
+"""Pages under /p/<slug>/: every view here is wrapped by ``partnership_view``."""
+
+from django.urls import path
+
+from partnership.views import home, manage, working_days
+
+app_name = "partnership"
+
+urlpatterns = [
+    path("", home.partnership_home, name="home"),
+    path("working-days/", working_days.working_days, name="working_days"),
+    # Business managers' administration pages.
+    path("manage/agencies/", manage.agency_list, name="agency_list"),
+    path("manage/agencies/new/", manage.agency_create, name="agency_create"),
+    path("manage/agencies/<int:agency_id>/", manage.agency_detail, name="agency_detail"),
+    path("manage/members/", manage.member_list, name="member_list"),
+    path("manage/members/<int:membership_id>/", manage.member_detail, name="member_detail"),
+    path("manage/members/<int:membership_id>/deactivate/", manage.member_deactivate, name="member_deactivate"),
+    path("manage/members/<int:membership_id>/reactivate/", manage.member_reactivate, name="member_reactivate"),
+    path("manage/invitations/new/", manage.invitation_create, name="invitation_create"),
+    path("manage/invitations/<int:invitation_id>/revoke/", manage.invitation_revoke, name="invitation_revoke"),
+    path("manage/settings/", manage.settings, name="settings"),
+    path(
+        "manage/settings/closure-days/<int:closure_day_id>/delete/",
+        manage.closure_day_delete,
+        name="closure_day_delete",
+    ),
+]

@@ -155,6 +155,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False
+# axes.W006 asks for the address among the lockout parameters. Locking by address
+# would lock out a whole council office or NHS trust behind one address because of
+# one person's typos, so the lockout is per account on purpose.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 OTP_TOTP_ISSUER = "Learning Loop"
 
@@ -182,6 +186,9 @@ STORAGES = {
         )
     },
 }
+# Outside production, WhiteNoise serves straight from the app folders (no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", RUN_DIR / "media"))
 
 # --- Request limits ---------------------------------------------------------
@@ -263,6 +270,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, whichever field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "partnership.models.Role",
+        "StatutoryPartnerEnum": "partnership.models.StatutoryPartner",
+        "AgencyTypeEnum": "partnership.models.AgencyType",
+        "NationEnum": "partnership.models.Nation",
+    },
 }
 
 # --- Content Security Policy (django-csp 4) ---------------------------------

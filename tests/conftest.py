@@ -7,6 +7,15 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from tests.factories import World, totp_device_make
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # PBKDF2's deliberate slowness is for attackers, not for a test suite that makes
+    # dozens of people per test. Production hashing is unchanged.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _email_in_memory(settings):
     # Email is a true boundary: tests read django.core.mail.outbox instead.

@@ -6,9 +6,17 @@ cannot tell them apart, and neither can the person asking.
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 from guardian.shortcuts import get_objects_for_user
 
 from partnership.models import (
@@ -91,8 +99,17 @@ def statutory_partners(*, partnership: Partnership) -> dict[str, Agency]:
 
 
 def membership_list(
-    *, partnership: Partnership, include_inactive: bool = True, search: str = ""
+    *,
+    partnership: Partnership,
+    include_inactive: bool = True,
+    search: str = "",
+    inactive_only: bool = False,
+    agency: Agency | None = None,
 ) -> QuerySet[Membership]:
+    """Members with person, agency and roles loaded (a fixed number of queries however many rows).
+
+    ``inactive_only`` lists just the deactivated members; ``agency`` narrows to one agency.
+    """
     qs = (
         Membership.objects.in_partnership(partnership)
         .select_related("person", "agency")
@@ -100,6 +117,10 @@ def membership_list(
     )
     if not include_inactive:
         qs = qs.filter(is_active=True)
+    if inactive_only:
+        qs = qs.filter(is_active=False)
+    if agency is not None:
+        qs = qs.filter(agency=agency)
     if search:
         qs = qs.filter(Q(person__full_name__icontains=search) | Q(person__email__icontains=search))
     return qs.order_by("person__full_name", "person__email")
@@ -144,9 +165,9 @@ def closure_day_get(*, partnership: Partnership, closure_day_id: int) -> Closure
 
 
 def working_day_calendar(*, partnership: Partnership) -> WorkingDayCalendar:
-    """The partnership's calendar: its nation's bank holidays plus its own closure days."""
-    closures = ClosureDay.objects.in_partnership(partnership).values_list("date", flat=True)
-    return WorkingDayCalendar(nation=partnership.nation, closure_days=frozenset(closures))
+    """The partnership's calendar: its nation's bank holidays plus its own closure days (with their reasons)."""
+    closures = ClosureDay.objects.in_partnership(partnership).values_list("date", "reason")
+    return WorkingDayCalendar(nation=partnership.nation, closure_days=dict(closures))
 
 
 def history_for_object(*, partnership: Partnership, obj, limit: int = 200) -> QuerySet[HistoryEntry]:
@@ -187,3 +208,95 @@ def agencies_granted_to(*, person: Person, partnership: Partnership, perm: str) 
         accept_global_perms=False,
         with_superuser=False,
     )
+
+
+def agency_choices(*, partnership: Partnership, keep: Agency | None = None) -> QuerySet[Agency]:
+    """The partnership's active agencies, for a select; ``keep`` stays listed even if inactive.
+
+    ``keep`` is a member's current agency: editing their job title must not force a move
+    just because their agency was deactivated since.
+    """
+    condition = Q(is_active=True)
+    if keep is not None:
+        condition |= Q(pk=keep.pk)
+    return Agency.objects.in_partnership(partnership).filter(condition).order_by("name")
+
+
+# --- History, ready to show -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field of a history row, in words a person reads."""
+
+    label: str
+    before: str
+    after: str
+
+
+def _history_label(model: type[Model] | None, name: str) -> str:
+    verbose = name.replace("_", " ")
+    if model is not None:
+        with contextlib.suppress(FieldDoesNotExist):
+            verbose = str(getattr(model._meta.get_field(name), "verbose_name", verbose) or verbose)
+    verbose = verbose.removeprefix("is ")  # "is active" reads better as "Active: Yes → No"
+    return verbose[:1].upper() + verbose[1:]
+
+
+def _history_value(value: Any) -> str:
+    if value is None or value in ("", []):
+        return "(none)"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        # Dates and times are stored as ISO text; show them the way the rest of the site does.
+        try:
+            if len(value) == 10:
+                return date_format(date.fromisoformat(value), "j F Y")
+            moment = datetime.fromisoformat(value)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return date_format(moment, "j F Y, H:i")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _with_field_changes(entries: list[HistoryEntry], model: type[Model] | None) -> list[HistoryEntry]:
+    # PostgreSQL's jsonb does not keep key order: show fields in the model's order, the rest after.
+    position = {f.name: i for i, f in enumerate(model._meta.concrete_fields)} if model is not None else {}
+    for entry in entries:
+        changes = entry.changes or {}
+        entry.field_changes = [
+            FieldChange(
+                label=_history_label(model, name),
+                before=_history_value((changes[name] or {}).get("from")),
+                after=_history_value((changes[name] or {}).get("to")),
+            )
+            for name in sorted(changes, key=lambda n: (position.get(n, len(position)), n))
+        ]
+    return entries
+
+
+def history_rows_for_object(*, partnership: Partnership, obj: Model, limit: int = 200) -> list[HistoryEntry]:
+    """``history_for_object`` with ``field_changes`` (label, before, after as text) set on each row.
+
+    What ``templates/includes/history.html`` shows; two queries at most, whatever the length.
+    """
+    entries = list(history_for_object(partnership=partnership, obj=obj, limit=limit))
+    return _with_field_changes(entries, type(obj))
+
+
+def history_rows_for_model(*, partnership: Partnership, model: type[Model], limit: int = 200) -> list[HistoryEntry]:
+    """The history of every row of ``model`` in the partnership (including deleted rows), newest first."""
+    entries = list(
+        HistoryEntry.objects.in_partnership(partnership)
+        .filter(content_type=ContentType.objects.get_for_model(model))
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    return _with_field_changes(entries, model)

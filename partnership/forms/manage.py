@@ -1,0 +1,230 @@
+"""Forms of the business managers' administration pages.
+
+Forms only parse and check the shape of input (required, length, a real date);
+the rules of the domain (one statutory partner of each kind, roles that fit an
+agency, no duplicate invitation) live in ``partnership.services`` and come back
+onto the fields through ``add_service_errors``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+from partnership.forms.base import AccessibleFormMixin
+from partnership.models import Agency, AgencyType, Nation, Partnership, Role, StatutoryPartner
+from partnership.selectors import agency_choices
+
+NOT_A_STATUTORY_PARTNER = "Not a statutory partner"
+STALE_FORM_MESSAGE = "This page is out of date. Reload it and make your change again."
+AGENCY_ERRORS = {"required": "Choose an agency.", "invalid_choice": "Choose one of this partnership's agencies."}
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    """A select of agencies that says which ones are inactive."""
+
+    def label_from_instance(self, obj: Agency) -> str:
+        return obj.name if obj.is_active else f"{obj.name} (inactive)"
+
+
+class AgencyForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the agency's name.", "max_length": "Use at most 200 characters."},
+    )
+    agency_type = forms.ChoiceField(
+        label="Type of agency",
+        choices=AgencyType.choices,
+        error_messages={"required": "Choose the type of agency.", "invalid_choice": "Choose a type from the list."},
+    )
+    statutory_partner = forms.ChoiceField(
+        label="Statutory partner",
+        choices=[("", NOT_A_STATUTORY_PARTNER), *StatutoryPartner.choices],
+        required=False,
+        help_text=(
+            "Only the agency that is this partnership's statutory safeguarding partner of that kind. "
+            "Its type must match: the police partner is a police agency."
+        ),
+        error_messages={"invalid_choice": "Choose a statutory partner from the list."},
+    )
+
+
+class AgencyEditForm(AgencyForm):
+    """The agency form plus ``is_active`` and the version of the agency the page showed."""
+
+    is_active = forms.BooleanField(
+        label="Active",
+        required=False,
+        help_text="Inactive agencies keep their history but cannot be chosen for new members or invitations.",
+    )
+    # The agency's updated_at when the page was drawn: an edit saved by someone
+    # else since then is refused instead of silently overwritten.
+    expected_updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            moment = datetime.fromisoformat(cleaned.get("expected_updated_at") or "")
+        except ValueError:
+            moment = None
+        if moment is None or timezone.is_naive(moment):
+            # Reported at the top: a hidden field has no place on the page to show an error.
+            raise forms.ValidationError(STALE_FORM_MESSAGE)
+        cleaned["expected_updated_at"] = moment
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, agency: Agency) -> dict:
+        return {
+            "name": agency.name,
+            "agency_type": agency.agency_type,
+            "statutory_partner": agency.statutory_partner,
+            "is_active": agency.is_active,
+            "expected_updated_at": agency.updated_at.isoformat(),
+        }
+
+
+class RolesField(forms.MultipleChoiceField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", "Roles")
+        kwargs.setdefault("choices", Role.choices)
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault(
+            "help_text",
+            "A partner lead must work for the statutory partner agency of that kind.",
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {"required": "Choose at least one role.", "invalid_choice": "Choose roles from the list."},
+        )
+        super().__init__(**kwargs)
+
+
+class MemberForm(AccessibleFormMixin, forms.Form):
+    """A member's agency, job title and roles in this partnership."""
+
+    agency = AgencyChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        empty_label=None,
+        error_messages=AGENCY_ERRORS,
+    )
+    job_title = forms.CharField(
+        label="Job title",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Use at most 200 characters."},
+    )
+    roles = RolesField()
+
+    def __init__(self, *args, partnership: Partnership, current_agency: Agency | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices(partnership=partnership, keep=current_agency)
+
+
+class MemberDeactivateForm(AccessibleFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=500,
+        required=False,
+        help_text="Kept in the member's history, for example 'Left the council in March'.",
+        error_messages={"max_length": "Use at most 500 characters."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "deactivate")
+        super().__init__(*args, **kwargs)
+
+
+class InvitationForm(AccessibleFormMixin, forms.Form):
+    email = forms.CharField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person's email address.",
+            "max_length": "Use at most 254 characters.",
+        },
+    )
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the person's full name.", "max_length": "Use at most 200 characters."},
+    )
+    agency = AgencyChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages=AGENCY_ERRORS,
+    )
+    roles = RolesField()
+
+    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices(partnership=partnership)
+
+
+class PartnershipSettingsForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Partnership name",
+        max_length=200,
+        error_messages={"required": "Enter the partnership's name.", "max_length": "Use at most 200 characters."},
+    )
+    nation = forms.ChoiceField(
+        label="Bank holidays",
+        choices=Nation.choices,
+        widget=forms.RadioSelect,
+        help_text="Whose bank holidays count when working days are added up. Changing it changes every deadline.",
+        error_messages={
+            "required": "Choose England, Wales, Scotland or Northern Ireland.",
+            "invalid_choice": "Choose England, Wales, Scotland or Northern Ireland.",
+        },
+    )
+
+
+class ClosureDayForm(AccessibleFormMixin, forms.Form):
+    date = forms.DateField(
+        label="Date",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="For example, 2026-12-24.",
+        error_messages={
+            "required": "Enter the date of the closure day.",
+            "invalid": "Enter a real date, like 2026-12-24",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, 'Council winter closure'.",
+        error_messages={"max_length": "Use at most 200 characters."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "closure")
+        super().__init__(*args, **kwargs)
+
+
+MEMBER_STATUS_CHOICES = [("", "Everyone"), ("active", "Active"), ("inactive", "Inactive")]
+
+
+class MemberFilterForm(AccessibleFormMixin, forms.Form):
+    """The member list's search box and status filter (GET)."""
+
+    q = forms.CharField(label="Name or email", max_length=200, required=False)
+    status = forms.ChoiceField(label="Status", choices=MEMBER_STATUS_CHOICES, required=False)
+
+    def filters(self) -> dict:
+        """Keyword arguments for ``membership_list``; anything malformed is ignored."""
+        if not self.is_valid():
+            return {}
+        status = self.cleaned_data["status"]
+        return {
+            "search": self.cleaned_data["q"].strip(),
+            "include_inactive": status != "active",
+            "inactive_only": status == "inactive",
+        }

@@ -1,0 +1,332 @@
+"""The business managers' administration pages: agencies, members, invitations, settings.
+
+Every view parses input with a form, calls one service or selector, and renders.
+A form that fails, on its own checks or on the service's, is drawn again bound
+to what was sent, with its errors beside the fields and in the summary, and
+answers 400 so that tests and tools can tell a refusal from a success.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings as django_settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnership import selectors, services
+from partnership.access import partnership_view
+from partnership.forms.base import add_service_errors
+from partnership.forms.manage import (
+    AgencyEditForm,
+    AgencyForm,
+    ClosureDayForm,
+    InvitationForm,
+    MemberDeactivateForm,
+    MemberFilterForm,
+    MemberForm,
+    PartnershipSettingsForm,
+)
+from partnership.models import Agency, ClosureDay, Membership, Role
+
+MANAGERS = [Role.BUSINESS_MANAGER]
+MEMBERS_PER_PAGE = 50
+REFUSED = 400  # a re-drawn form with errors
+
+
+def _form_status(*forms) -> int:
+    return REFUSED if any(f.is_bound and f.errors for f in forms) else 200
+
+
+# --- Agencies -------------------------------------------------------------------
+
+
+@partnership_view(roles=MANAGERS)
+@require_GET
+def agency_list(request: HttpRequest) -> HttpResponse:
+    agencies = selectors.agency_list(partnership=request.partnership)
+    return render(request, "partnership/manage/agency_list.html", {"agencies": agencies})
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def agency_create(request: HttpRequest) -> HttpResponse:
+    form = AgencyForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            agency = services.agency_create(partnership=request.partnership, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Added {agency.name}.")
+            return redirect("partnership:agency_detail", slug=request.partnership.slug, agency_id=agency.pk)
+    return render(request, "partnership/manage/agency_create.html", {"form": form}, status=_form_status(form))
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
+    partnership = request.partnership
+    agency = selectors.agency_get(partnership=partnership, agency_id=agency_id)
+    if request.method != "POST":
+        return _render_agency(request, agency, AgencyEditForm(initial=AgencyEditForm.initial_for(agency)))
+
+    form = AgencyEditForm(request.POST)
+    if not form.is_valid():
+        return _render_agency(request, agency, form)
+    data = form.cleaned_data
+    try:
+        changes = services.agency_update(
+            partnership=partnership,
+            actor=request.user,
+            agency=agency,
+            name=data["name"],
+            agency_type=data["agency_type"],
+            statutory_partner=data["statutory_partner"],
+            is_active=data["is_active"],
+            expected_updated_at=data["expected_updated_at"],
+        )
+    except ValidationError as exc:
+        # Show the agency as saved now (someone may have changed it) and carry its
+        # current version in the form, so that sending the kept input again applies it.
+        agency = selectors.agency_get(partnership=partnership, agency_id=agency_id)
+        refreshed = request.POST.copy()
+        refreshed["expected_updated_at"] = agency.updated_at.isoformat()
+        form = AgencyEditForm(refreshed)
+        form.is_valid()
+        add_service_errors(form, exc)
+        conflict = data["expected_updated_at"] != agency.updated_at
+        return _render_agency(request, agency, form, saved_version=agency if conflict else None)
+    messages.success(request, f"Saved the changes to {data['name']}." if changes else "There were no changes to save.")
+    return redirect("partnership:agency_detail", slug=partnership.slug, agency_id=agency.pk)
+
+
+def _render_agency(
+    request: HttpRequest, agency: Agency, form: AgencyEditForm, *, saved_version: Agency | None = None
+) -> HttpResponse:
+    partnership = request.partnership
+    context = {
+        "agency": agency,
+        "form": form,
+        "saved_version": saved_version,
+        "members": selectors.membership_list(partnership=partnership, agency=agency),
+        "history": selectors.history_rows_for_object(partnership=partnership, obj=agency),
+    }
+    return render(request, "partnership/manage/agency_detail.html", context, status=_form_status(form))
+
+
+# --- Members --------------------------------------------------------------------
+
+
+@partnership_view(roles=MANAGERS)
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    return _render_member_list(request)
+
+
+def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpResponse:
+    partnership = request.partnership
+    filter_form = MemberFilterForm(request.GET)
+    members = selectors.membership_list(partnership=partnership, **filter_form.filters())
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filter_form": filter_form,
+        "filtered": bool(request.GET.get("q") or request.GET.get("status")),
+        "page": page,
+        "invitations": selectors.invitation_list(partnership=partnership, pending_only=True),
+        "error": error,
+    }
+    return render(request, "partnership/manage/member_list.html", context, status=REFUSED if error else 200)
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def member_detail(request: HttpRequest, membership_id: int) -> HttpResponse:
+    partnership = request.partnership
+    membership = selectors.membership_get(partnership=partnership, membership_id=membership_id)
+    if request.method != "POST":
+        return _render_member(request, membership)
+
+    form = MemberForm(request.POST, partnership=partnership, current_agency=membership.agency)
+    if form.is_valid():
+        try:
+            changes = services.membership_update(
+                partnership=partnership,
+                actor=request.user,
+                membership=membership,
+                agency=form.cleaned_data["agency"],
+                roles=form.cleaned_data["roles"],
+                job_title=form.cleaned_data["job_title"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            name = membership.person.full_name or membership.person.email
+            messages.success(request, f"Saved the changes to {name}." if changes else "There were no changes to save.")
+            return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+    return _render_member(request, membership, form=form)
+
+
+@partnership_view(roles=MANAGERS)
+@require_POST
+def member_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+    partnership = request.partnership
+    membership = selectors.membership_get(partnership=partnership, membership_id=membership_id)
+    form = MemberDeactivateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_deactivate(
+                partnership=partnership, actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            name = membership.person.full_name or membership.person.email
+            messages.success(request, f"{name} can no longer use {partnership.name}.")
+            if membership.person_id == request.user.pk:
+                # They have just closed their own way into this partnership.
+                return redirect("home")
+            return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+    return _render_member(request, membership, deactivate_form=form)
+
+
+@partnership_view(roles=MANAGERS)
+@require_POST
+def member_reactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+    partnership = request.partnership
+    membership = selectors.membership_get(partnership=partnership, membership_id=membership_id)
+    services.membership_reactivate(partnership=partnership, actor=request.user, membership=membership)
+    name = membership.person.full_name or membership.person.email
+    messages.success(request, f"{name} can use {partnership.name} again.")
+    return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+
+
+def _render_member(
+    request: HttpRequest,
+    membership: Membership,
+    *,
+    form: MemberForm | None = None,
+    deactivate_form: MemberDeactivateForm | None = None,
+) -> HttpResponse:
+    partnership = request.partnership
+    if form is None:
+        form = MemberForm(
+            partnership=partnership,
+            current_agency=membership.agency,
+            initial={
+                "agency": membership.agency_id,
+                "job_title": membership.job_title,
+                "roles": sorted(membership.role_set),
+            },
+        )
+    deactivate_form = deactivate_form or MemberDeactivateForm()
+    context = {
+        "membership": membership,
+        "person": membership.person,
+        "form": form,
+        "deactivate_form": deactivate_form,
+        "is_self": membership.person_id == request.user.pk,
+        "history": selectors.history_rows_for_object(partnership=partnership, obj=membership),
+    }
+    status = _form_status(form, deactivate_form)
+    return render(request, "partnership/manage/member_detail.html", context, status=status)
+
+
+# --- Invitations ----------------------------------------------------------------
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    partnership = request.partnership
+    form = InvitationForm(request.POST if request.method == "POST" else None, partnership=partnership)
+    if form.is_bound and form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(
+                partnership=partnership, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}")
+            return redirect("partnership:member_list", slug=partnership.slug)
+    context = {"form": form, "valid_days": django_settings.INVITATION_VALID_DAYS}
+    return render(request, "partnership/manage/invitation_create.html", context, status=_form_status(form))
+
+
+@partnership_view(roles=MANAGERS)
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    partnership = request.partnership
+    invitation = selectors.invitation_get(partnership=partnership, invitation_id=invitation_id)
+    try:
+        services.invitation_revoke(partnership=partnership, actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        return _render_member_list(request, error=" ".join(exc.messages))
+    messages.success(request, f"Withdrew the invitation to {invitation.email}.")
+    return redirect("partnership:member_list", slug=partnership.slug)
+
+
+# --- Settings and closure days --------------------------------------------------
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def settings(request: HttpRequest) -> HttpResponse:
+    partnership = request.partnership
+    settings_form = PartnershipSettingsForm(initial={"name": partnership.name, "nation": partnership.nation})
+    closure_form = ClosureDayForm()
+    if request.method == "POST" and request.POST.get("form") == "closure_day":
+        closure_form = ClosureDayForm(request.POST)
+        if closure_form.is_valid():
+            try:
+                day = services.closure_day_add(
+                    partnership=partnership,
+                    actor=request.user,
+                    day=closure_form.cleaned_data["date"],
+                    reason=closure_form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                add_service_errors(closure_form, exc)
+            else:
+                messages.success(request, f"Added {_day(day)} as a closure day.")
+                return redirect("partnership:settings", slug=partnership.slug)
+    elif request.method == "POST":
+        settings_form = PartnershipSettingsForm(request.POST)
+        if settings_form.is_valid():
+            try:
+                changes = services.partnership_update_settings(
+                    partnership=partnership, actor=request.user, **settings_form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(settings_form, exc)
+            else:
+                messages.success(request, "Saved the settings." if changes else "There were no changes to save.")
+                return redirect("partnership:settings", slug=partnership.slug)
+    context = {
+        "settings_form": settings_form,
+        "closure_form": closure_form,
+        "closure_days": selectors.closure_day_list(partnership=partnership),
+        "history": selectors.history_rows_for_object(partnership=partnership, obj=partnership),
+        "closure_day_history": selectors.history_rows_for_model(partnership=partnership, model=ClosureDay, limit=50),
+    }
+    status = _form_status(settings_form, closure_form)
+    return render(request, "partnership/manage/settings.html", context, status=status)
+
+
+@partnership_view(roles=MANAGERS)
+@require_POST
+def closure_day_delete(request: HttpRequest, closure_day_id: int) -> HttpResponse:
+    partnership = request.partnership
+    day = selectors.closure_day_get(partnership=partnership, closure_day_id=closure_day_id)
+    label = _day(day)
+    services.closure_day_remove(partnership=partnership, actor=request.user, closure_day=day)
+    messages.success(request, f"Removed {label} from the closure days.")
+    return redirect("partnership:settings", slug=partnership.slug)
+
+
+def _day(day: ClosureDay) -> str:
+    return date_format(day.date, "j F Y")

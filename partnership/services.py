@@ -9,6 +9,7 @@ data, and sends email only after the transaction commits.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -40,6 +41,25 @@ from partnership.models import (
     Role,
     StatutoryPartner,
 )
+
+logger = logging.getLogger(__name__)
+
+
+def email_send_after_commit(*, subject: str, body: str, to: list[str]) -> None:
+    """Send an email once the transaction has committed.
+
+    A mail server that is down must not turn a saved change into an error page:
+    the failure is logged (with the recipients) for the operations team instead.
+    """
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, None, to)
+        except Exception:  # any transport error: SMTP, DNS, TLS...
+            logger.exception("Email %r to %s could not be sent", subject, to)
+
+    transaction.on_commit(send)
+
 
 # --- History ----------------------------------------------------------------
 
@@ -274,7 +294,9 @@ def agency_update(
     if expected_updated_at is not None and agency.updated_at != expected_updated_at:
         raise ValidationError(
             "Someone else changed this agency while you were editing it. "
-            "Their version is shown below; re-apply your change."
+            "Their version is shown below; re-apply your change.",
+            # The code lets the API answer 409 Conflict instead of a plain 400.
+            code="stale",
         )
     name = name.strip()
     _validate_agency(
@@ -539,7 +561,7 @@ def invitation_create(
     }
     subject = f"You are invited to {partnership.name} on Learning Loop"
     body = render_to_string("emails/invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    email_send_after_commit(subject=subject, body=body, to=[email])
     return invitation, token
 
 

@@ -1,0 +1,28 @@
+"""API v1 routes. Every path below a partnership carries its slug; the kwarg names are the contract."""
+
+from django.urls import path, re_path
+
+from partnership.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("partnerships/", views.PartnershipListView.as_view(), name="partnership_list"),
+    path("partnerships/<slug:slug>/", views.PartnershipDetailView.as_view(), name="partnership_detail"),
+    path("partnerships/<slug:slug>/agencies/", views.AgencyListView.as_view(), name="agency_list"),
+    path(
+        "partnerships/<slug:slug>/agencies/<int:agency_id>/",
+        views.AgencyDetailView.as_view(),
+        name="agency_detail",
+    ),
+    path("partnerships/<slug:slug>/members/", views.MemberListView.as_view(), name="member_list"),
+    path(
+        "partnerships/<slug:slug>/members/<int:membership_id>/",
+        views.MemberDetailView.as_view(),
+        name="member_detail",
+    ),
+    path("partnerships/<slug:slug>/working-days/", views.WorkingDaysView.as_view(), name="working_days"),
+    # Any other path ending in a slash (a malformed slug or id included) gets the API's JSON 404;
+    # slashless ones are still redirected by APPEND_SLASH.
+    re_path(r"^(?:.*/)?$", views.not_found),
+]

@@ -1,0 +1,272 @@
+"""API endpoints. Each one: parse input → one selector or service → serialise.
+
+Tenant resolution, second factor and role checks happen in
+``PartnershipScopedAPIView`` before any handler here runs.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers as drf_serializers
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.mixins import ListModelMixin
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partnership import selectors, services
+from partnership.api.base import BaseAPIView, PartnershipScopedAPIView
+from partnership.api.serializers import (
+    AgencyCreateSerializer,
+    AgencySerializer,
+    AgencyUpdateSerializer,
+    MemberSerializer,
+    MemberUpdateSerializer,
+    PartnershipDetailSerializer,
+    PartnershipSummarySerializer,
+    WorkingDaysQuerySerializer,
+    WorkingDaysSerializer,
+)
+from partnership.models import Agency, Membership, Partnership, Role, StatutoryPartner
+
+_DETAIL = inline_serializer("Detail", fields={"detail": drf_serializers.CharField()})
+_NOT_FOUND = OpenApiResponse(_DETAIL, description="No such partnership or object, or not yours: the two look the same.")
+_FORBIDDEN = OpenApiResponse(
+    _DETAIL, description="Second factor not passed (session sign-in), or your roles do not allow this."
+)
+_FIELD_ERRORS = OpenApiResponse(
+    description='Field errors: {"field": ["message", ...]}, with "non_field_errors" for the rest.'
+)
+_BUSINESS_MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+
+
+@extend_schema(tags=["Partnerships"])
+class PartnershipListView(ListModelMixin, BaseAPIView):
+    """The caller's active partnerships.
+
+    Names and the caller's own roles only, nothing of the partnerships' data,
+    so no second factor is asked for here; every endpoint under a partnership
+    asks for it where the roles need it.
+    """
+
+    serializer_class = PartnershipSummarySerializer
+
+    def get_queryset(self):
+        return selectors.memberships_for_person(person=self.request.user)
+
+    @extend_schema(summary="Your partnerships")
+    def get(self, request: Request) -> Response:
+        return self.list(request)
+
+
+@extend_schema(tags=["Partnerships"])
+class PartnershipDetailView(PartnershipScopedAPIView):
+    """A partnership you belong to: its nation, your roles and agency, its statutory partners and closure days."""
+
+    serializer_class = PartnershipDetailSerializer
+    model = Partnership
+
+    @extend_schema(
+        summary="A partnership: its statutory partners and closure days",
+        responses={200: PartnershipDetailSerializer, 403: _FORBIDDEN, 404: _NOT_FOUND},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        partners = selectors.statutory_partners(partnership=self.partnership)
+        data = {
+            "slug": self.partnership.slug,
+            "name": self.partnership.name,
+            "nation": self.partnership.nation,
+            "your_roles": sorted(self.membership.role_set),
+            "your_agency": self.membership.agency,
+            "statutory_partners": [
+                {"kind": kind, "agency": partners[kind]} for kind in StatutoryPartner.values if kind in partners
+            ],
+            "closure_days": selectors.closure_day_list(partnership=self.partnership),
+        }
+        return Response(PartnershipDetailSerializer(data).data)
+
+
+@extend_schema(tags=["Agencies"])
+class AgencyListView(ListModelMixin, PartnershipScopedAPIView):
+    """Any member reads the agencies; business managers add them."""
+
+    serializer_class = AgencySerializer
+    model = Agency
+    write_roles = _BUSINESS_MANAGERS
+
+    def scoped_queryset(self, partnership: Partnership):
+        return selectors.agency_list(partnership=partnership)
+
+    @extend_schema(summary="The partnership's agencies", responses={200: AgencySerializer(many=True), 404: _NOT_FOUND})
+    def get(self, request: Request, slug: str) -> Response:
+        return self.list(request)
+
+    @extend_schema(
+        summary="Add an agency (business managers)",
+        request=AgencyCreateSerializer,
+        responses={201: AgencySerializer, 400: _FIELD_ERRORS, 403: _FORBIDDEN, 404: _NOT_FOUND},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        serializer = AgencyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agency = services.agency_create(partnership=self.partnership, actor=request.user, **serializer.validated_data)
+        return Response(AgencySerializer(self.get_queryset().get(pk=agency.pk)).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["Agencies"])
+class AgencyDetailView(PartnershipScopedAPIView):
+    """One agency. Any member reads it; business managers change it.
+
+    Send back the ``updated_at`` you read with a change: if someone else has
+    changed the agency since, nothing is saved and the answer is 409.
+    """
+
+    serializer_class = AgencySerializer
+    model = Agency
+    write_roles = _BUSINESS_MANAGERS
+    lookup_field = "pk"
+    lookup_url_kwarg = "agency_id"
+
+    def scoped_queryset(self, partnership: Partnership):
+        return selectors.agency_list(partnership=partnership)
+
+    @extend_schema(summary="One agency", responses={200: AgencySerializer, 404: _NOT_FOUND})
+    def get(self, request: Request, slug: str, agency_id: int) -> Response:
+        return Response(AgencySerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Change an agency (business managers)",
+        request=AgencyUpdateSerializer,
+        responses={
+            200: AgencySerializer,
+            400: _FIELD_ERRORS,
+            403: _FORBIDDEN,
+            404: _NOT_FOUND,
+            409: OpenApiResponse(_DETAIL, description="updated_at was sent and the agency has changed since."),
+        },
+    )
+    def patch(self, request: Request, slug: str, agency_id: int) -> Response:
+        agency = self.get_object()
+        serializer = AgencyUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # A stale updated_at makes the service raise code="stale", answered 409 by the exception handler.
+        services.agency_update(
+            partnership=self.partnership,
+            actor=request.user,
+            agency=agency,
+            name=data.get("name", agency.name),
+            agency_type=data.get("agency_type", agency.agency_type),
+            statutory_partner=data.get("statutory_partner", agency.statutory_partner),
+            is_active=data.get("is_active", agency.is_active),
+            expected_updated_at=data.get("updated_at"),
+        )
+        return Response(AgencySerializer(self.get_object()).data)
+
+
+@extend_schema(tags=["Members"])
+class MemberListView(ListModelMixin, PartnershipScopedAPIView):
+    """Members with their agency and roles: business managers only."""
+
+    serializer_class = MemberSerializer
+    model = Membership
+    read_roles = _BUSINESS_MANAGERS
+    write_roles = _BUSINESS_MANAGERS
+
+    def scoped_queryset(self, partnership: Partnership):
+        return selectors.membership_list(partnership=partnership)
+
+    @extend_schema(
+        summary="The partnership's members (business managers)",
+        responses={200: MemberSerializer(many=True), 403: _FORBIDDEN, 404: _NOT_FOUND},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        return self.list(request)
+
+
+@extend_schema(tags=["Members"])
+class MemberDetailView(PartnershipScopedAPIView):
+    """One member: business managers only. A change of agency or roles is checked against the agency's role."""
+
+    serializer_class = MemberSerializer
+    model = Membership
+    read_roles = _BUSINESS_MANAGERS
+    write_roles = _BUSINESS_MANAGERS
+    lookup_field = "pk"
+    lookup_url_kwarg = "membership_id"
+
+    def scoped_queryset(self, partnership: Partnership):
+        return selectors.membership_list(partnership=partnership)
+
+    @extend_schema(
+        summary="One member (business managers)",
+        responses={200: MemberSerializer, 403: _FORBIDDEN, 404: _NOT_FOUND},
+    )
+    def get(self, request: Request, slug: str, membership_id: int) -> Response:
+        return Response(MemberSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Change a member's agency, roles or job title (business managers)",
+        request=MemberUpdateSerializer,
+        responses={200: MemberSerializer, 400: _FIELD_ERRORS, 403: _FORBIDDEN, 404: _NOT_FOUND},
+    )
+    def patch(self, request: Request, slug: str, membership_id: int) -> Response:
+        membership = self.get_object()
+        serializer = MemberUpdateSerializer(data=request.data, context={"partnership": self.partnership})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.membership_update(
+            partnership=self.partnership,
+            actor=request.user,
+            membership=membership,
+            agency=data.get("agency", membership.agency),
+            roles=data.get("roles", membership.role_set),
+            job_title=data.get("job_title", membership.job_title),
+        )
+        return Response(MemberSerializer(self.get_object()).data)
+
+
+@extend_schema(tags=["Working days"])
+class WorkingDaysView(PartnershipScopedAPIView):
+    """Add working days to a date, or count them between two dates, on this partnership's calendar.
+
+    Day 0 is the start date; day N is the N-th working day after it (bank
+    holidays of the partnership's nation and its closure days do not count).
+    """
+
+    serializer_class = WorkingDaysSerializer
+
+    @extend_schema(
+        summary="Working days on the partnership's calendar",
+        parameters=[WorkingDaysQuerySerializer],
+        responses={200: WorkingDaysSerializer, 400: _FIELD_ERRORS, 404: _NOT_FOUND},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        query = WorkingDaysQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start = query.validated_data["start"]
+        calendar = selectors.working_day_calendar(partnership=self.partnership)
+        if "days" in query.validated_data:
+            days = query.validated_data["days"]
+            try:
+                end = calendar.add_working_days(start, days)
+            except ValueError as exc:  # the count runs past the years the bank-holiday data covers
+                raise ValidationError({"days": [str(exc)]}) from exc
+        else:
+            end = query.validated_data["end"]
+            days = calendar.working_days_between(start, end)
+        data = {
+            "start": start,
+            "end": end,
+            "working_days": days,
+            "start_is_working_day": calendar.is_working_day(start),
+            "end_is_working_day": calendar.is_working_day(end),
+        }
+        return Response(WorkingDaysSerializer(data).data)
+
+
+def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """Anything else under /api/v1/: the API's own 404, not the site's HTML page."""
+    # Compact, byte for byte the body DRF gives an unknown object.
+    return JsonResponse({"detail": "Not found."}, status=404, json_dumps_params={"separators": (",", ":")})

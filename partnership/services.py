@@ -26,8 +26,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from rest_framework.authtoken.models import Token
+
 from partnership.models import (
     PARTNER_LEAD_ROLES,
+    SECOND_FACTOR_ROLES,
     Agency,
     AgencyType,
     ClosureDay,
@@ -368,6 +371,17 @@ def roles_validate_for_agency(*, roles: Iterable[str], agency: Agency) -> list[s
 # --- Members ----------------------------------------------------------------------
 
 
+def _revoke_api_tokens_on_second_factor_role(*, person: Person, granted: Iterable[str]) -> None:
+    """A new role that needs a second factor voids the person's API token.
+
+    Tokens are issued only from a session that passed the second factor *if the
+    person's roles then needed one*; a token issued before the role was given
+    would otherwise carry the new rights without that check.
+    """
+    if SECOND_FACTOR_ROLES.intersection(granted):
+        Token.objects.filter(user=person).delete()
+
+
 def _role_labels(roles: Iterable[str]) -> list[str]:
     return [Role(r).label for r in sorted(roles)]
 
@@ -393,6 +407,7 @@ def membership_create(
         instance=Membership(partnership=partnership, person=person, agency=agency, job_title=job_title),
     )
     MembershipRole.objects.bulk_create([MembershipRole(membership=membership, role=r) for r in roles])
+    _revoke_api_tokens_on_second_factor_role(person=person, granted=roles)
     history_record(
         partnership=partnership,
         actor=actor,
@@ -426,6 +441,9 @@ def membership_update(
         MembershipRole.objects.filter(membership=membership).exclude(role__in=roles).delete()
         MembershipRole.objects.bulk_create(
             [MembershipRole(membership=membership, role=r) for r in roles if r not in current]
+        )
+        _revoke_api_tokens_on_second_factor_role(
+            person=membership.person, granted=[r for r in roles if r not in current]
         )
         extra["roles"] = {"from": _role_labels(current), "to": _role_labels(roles)}
     return tenant_update(

@@ -8,49 +8,88 @@ The counting rule, used everywhere (statutory clocks included):
 - ``working_days_between(start, end)`` counts the working days after
   ``start`` up to and including ``end``, so
   ``working_days_between(start, add_working_days(start, n)) == n``.
+
+Bank holidays come from the ``holidays`` package (pinned: one-off days such as
+the 2022 state funeral are hard-coded there). It knows the years
+``FIRST_YEAR`` to ``LAST_YEAR`` only; outside them it would silently answer
+"no bank holidays", so the calendar refuses such dates instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 
 import holidays
 
 # Guard against a caller asking for a date centuries away (bad input, not a deadline).
 MAX_WORKING_DAYS = 5000
 
+FIRST_YEAR = holidays.country_holidays("GB").start_year
+LAST_YEAR = holidays.country_holidays("GB").end_year
 
-@lru_cache(maxsize=64)
-def _bank_holidays(nation: str, year: int) -> frozenset[date]:
+CLOSURE_DAY_REASON = "Partnership closure day"
+WEEKEND_REASON = "Weekend"
+
+
+@lru_cache(maxsize=256)
+def _bank_holidays(nation: str, year: int) -> Mapping[date, str]:
     # The subdivision matters: GB without one misses Easter Monday (England,
     # Wales, NI) and the August bank holiday, and Scotland's differ again.
-    return frozenset(holidays.country_holidays("GB", subdiv=nation, years=year).keys())
+    # Read-only, because the cached mapping is shared by every caller. The package says
+    # "(observed)"; the UK government's lists say "(substitute day)", which people here know.
+    found = holidays.country_holidays("GB", subdiv=nation, years=year)
+    return MappingProxyType(
+        {day: name.replace("(observed)", "(substitute day)") for day, name in sorted(found.items())}
+    )
 
 
 def bank_holidays(*, nation: str, year: int) -> dict[date, str]:
     """The nation's bank holidays in a year, with their names (substitute days included)."""
-    return dict(sorted(holidays.country_holidays("GB", subdiv=nation, years=year).items()))
+    return dict(_bank_holidays(nation, year))
+
+
+def _check_supported(day: date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"Working days can only be counted between {FIRST_YEAR} and {LAST_YEAR}.")
 
 
 class WorkingDayCalendar:
-    def __init__(self, *, nation: str, closure_days: Iterable[date] = ()) -> None:
+    """A partnership's working days.
+
+    ``closure_days`` is either a set of dates or a mapping of date to the
+    partnership's reason for closing, which ``non_working_days`` then shows.
+    """
+
+    def __init__(self, *, nation: str, closure_days: Iterable[date] | Mapping[date, str] = ()) -> None:
         self.nation = nation
-        self.closure_days = frozenset(closure_days)
+        if isinstance(closure_days, Mapping):
+            self.closure_reasons: dict[date, str] = dict(sorted(closure_days.items()))
+        else:
+            self.closure_reasons = dict.fromkeys(sorted(set(closure_days)), "")
+        self.closure_days = frozenset(self.closure_reasons)
 
     def is_bank_holiday(self, day: date) -> bool:
+        _check_supported(day)
         return day in _bank_holidays(self.nation, day.year)
 
     def is_working_day(self, day: date) -> bool:
+        _check_supported(day)
         return day.weekday() < 5 and not self.is_bank_holiday(day) and day not in self.closure_days
 
     def add_working_days(self, start: date, days: int) -> date:
-        """The date of working day ``days`` counted from ``start`` (day 0)."""
+        """The date of working day ``days`` counted from ``start`` (day 0).
+
+        Raises ``ValueError`` for a negative count, more than ``MAX_WORKING_DAYS``,
+        or dates the bank-holiday data does not cover.
+        """
         if days < 0:
             raise ValueError("Count forwards only: the number of working days cannot be negative.")
         if days > MAX_WORKING_DAYS:
             raise ValueError(f"At most {MAX_WORKING_DAYS} working days can be added.")
+        _check_supported(start)
         current = start
         remaining = days
         while remaining:
@@ -63,6 +102,8 @@ class WorkingDayCalendar:
         """Working days after ``start`` up to and including ``end``; negative if ``end`` is earlier."""
         if end < start:
             return -self.working_days_between(end, start)
+        _check_supported(start)
+        _check_supported(end)
         count = 0
         current = start
         while current < end:
@@ -72,15 +113,22 @@ class WorkingDayCalendar:
         return count
 
     def non_working_days(self, start: date, end: date) -> list[tuple[date, str]]:
-        """Each day in [start, end] that is not a working day, with why."""
+        """Each day in [start, end] that is not a working day, with why.
+
+        A closure day shows the partnership's reason when it gave one; a bank
+        holiday shows its name (several names joined when two fall together).
+        """
+        _check_supported(start)
+        _check_supported(end)
         reasons = []
         current = start
         while current <= end:
             if current in self.closure_days:
-                reasons.append((current, "Partnership closure day"))
+                why = self.closure_reasons.get(current)
+                reasons.append((current, f"{CLOSURE_DAY_REASON}: {why}" if why else CLOSURE_DAY_REASON))
             elif self.is_bank_holiday(current):
-                reasons.append((current, holidays.country_holidays("GB", subdiv=self.nation).get(current)))
+                reasons.append((current, _bank_holidays(self.nation, current.year)[current]))
             elif current.weekday() >= 5:
-                reasons.append((current, "Weekend"))
+                reasons.append((current, WEEKEND_REASON))
             current += timedelta(days=1)
         return reasons

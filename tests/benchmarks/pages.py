@@ -1,0 +1,58 @@
+"""The pages the benchmark measures. To add one, append a ``Page`` to ``PAGES``.
+
+Each entry has a short key (for ``--pages``), a label for the table, and a
+function that builds the URL from the ``BenchWorld`` (the large partnership's
+slug, a search term...). Use ``url("namespace:name", query="a=b")`` for pages
+under /p/<slug>/ or the API; the slug is filled in for you.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+
+if TYPE_CHECKING:  # importable before Django is set up, so run.py can check --pages first
+    from tests.benchmarks.volume import BenchWorld
+
+TRIVIAL_KEY = "trivial"
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    build_url: Callable[[BenchWorld], str]
+
+
+def url(name: str, *, query: str = "", slug: bool = True) -> Callable[[BenchWorld], str]:
+    """A URL builder for a named route; raises NoReverseMatch (reported, not fatal) if the route is missing."""
+
+    def build(world: BenchWorld) -> str:
+        path = reverse(name, kwargs={"slug": world.slug} if slug else None)
+        return f"{path}?{query}" if query else path
+
+    return build
+
+
+# The baseline: no database, no template. Every page's time is divided by its median.
+TRIVIAL = Page(TRIVIAL_KEY, "trivial view /health/", url("health", slug=False))
+
+PAGES: list[Page] = [
+    Page("home", "partnership home", url("partnership:home")),
+    Page("agencies", "agency list", url("partnership:agency_list")),
+    Page("members", "member list", url("partnership:member_list")),
+    Page(
+        "members-search", "member list, search", lambda w: url("partnership:member_list", query=f"q={w.search_term}")(w)
+    ),
+    Page("settings", "settings", url("partnership:settings")),
+    Page(
+        "working-days",
+        "working days, 15 from a date",
+        url("partnership:working_days", query="start=2026-12-21&days=15"),
+    ),
+    Page("api-agencies", "API agencies list", url("api:agency_list")),
+    Page("api-members", "API members list", url("api:member_list")),
+]

@@ -1,0 +1,291 @@
+"""Page-time benchmarks against a large data set, in a database of their own.
+
+    cd /work/main && .venv/bin/python -m tests.benchmarks.run [--repeat 30] [--scale 1] [--pages a,b] [--reuse]
+
+With no DATABASE_URL: a fresh SQLite file at .run/bench/bench.sqlite3. With a
+PostgreSQL DATABASE_URL: a separate database whose name ends in ``_bench``
+(``learningloop`` becomes ``learningloop_bench``), dropped and created afresh.
+The project's own database is never touched. See tests/benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+BENCH_DIR = BASE_DIR / ".run" / "bench"
+WARM_UP = 3
+
+
+# --- The database: chosen and prepared before Django reads its settings ----------------------
+
+
+def _bench_database(*, reuse: bool) -> tuple[str, str]:
+    """Return (DATABASE_URL to use, a description). Drops and recreates it unless ``reuse``."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if not configured or configured.startswith("sqlite"):
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        path = BENCH_DIR / "bench.sqlite3"
+        if not reuse:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}", f"SQLite {path}"
+    parts = urlsplit(configured)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise SystemExit(f"Benchmarks run on SQLite or PostgreSQL, not {parts.scheme}.")
+    name = parts.path.lstrip("/") or "learningloop"
+    if not name.endswith("_bench"):
+        # Never the application's database: the benchmark drops what it uses.
+        name = f"{name}_bench"
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    _postgres_prepare(urlunsplit(parts._replace(path="/postgres")), name, reuse=reuse)
+    return url, f"PostgreSQL {parts.hostname}:{parts.port or 5432}/{name}"
+
+
+def _postgres_prepare(maintenance_url: str, name: str, *, reuse: bool) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    conn = psycopg2.connect(maintenance_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            exists = cur.fetchone() is not None
+            if exists and not reuse:
+                cur.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+                exists = False
+            if not exists:
+                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+# --- Measuring ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    label: str
+    note: str = ""
+    samples: list[float] = field(default_factory=list)
+    queries: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.samples)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)  # nearest rank
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def _timed_get(client, url: str) -> tuple[float, object]:
+    started = time.perf_counter()
+    response = client.get(url)
+    return (time.perf_counter() - started) * 1000, response
+
+
+def _problem(response) -> str:
+    """Why a page cannot be measured, or "" if it answered 200."""
+    if response.status_code == 200:
+        return ""
+    note = f"HTTP {response.status_code}"
+    if response.status_code in (301, 302):
+        note += f" to {response.get('Location', '?')}"
+    exc_info = getattr(response, "exc_info", None)
+    if exc_info:
+        note += f" ({exc_info[0].__name__}: {str(exc_info[1])[:80]})"
+    elif response.status_code == 404:
+        note += " (page not built yet?)"
+    return note
+
+
+def measure(pages, world, *, repeat: int) -> tuple[Row, list[Row]]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.benchmarks.pages import TRIVIAL
+
+    client = _signed_in_client(world)
+    trivial = Row(TRIVIAL.label)
+    trivial_url = TRIVIAL.build_url(world)
+    rows = []
+    for page in pages:
+        row = Row(page.label)
+        rows.append(row)
+        try:
+            page_url = page.build_url(world)
+        except Exception as exc:
+            row.note = f"no URL ({type(exc).__name__}: {str(exc)[:80]})"
+            continue
+        for _ in range(WARM_UP):  # templates compiled, caches filled
+            _, response = _timed_get(client, page_url)
+        row.note = _problem(response)
+        if row.note:
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page_url)
+        row.queries = len(queries.captured_queries)
+        # Interleaved with the trivial view, so both see the same machine load.
+        for _ in range(repeat):
+            elapsed, _ = _timed_get(client, trivial_url)
+            trivial.samples.append(elapsed)
+            elapsed, response = _timed_get(client, page_url)
+            row.samples.append(elapsed)
+    if not trivial.samples:  # every page failed: still give the baseline
+        for _ in range(repeat):
+            trivial.samples.append(_timed_get(client, trivial_url)[0])
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(trivial_url)
+    trivial.queries = len(queries.captured_queries)
+    return trivial, rows
+
+
+def _signed_in_client(world):
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    # A 500 comes back as a response with exc_info, so one broken page does not end the run.
+    client = Client(raise_request_exception=False)
+    client.force_login(world.business_manager, backend="django.contrib.auth.backends.ModelBackend")
+    device = world.business_manager.totpdevice_set.filter(confirmed=True).first()
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # past the second factor, as tests/conftest.py does
+    session.save()
+    return client
+
+
+def render_table(trivial: Row, rows: list[Row]) -> str:
+    header = ("page", "median ms", "p95 ms", "x trivial", "queries", "note")
+    base = trivial.median if trivial.ok else float("nan")
+    lines = [header]
+    for row in [trivial, *rows]:
+        if row.ok:
+            lines.append(
+                (
+                    row.label,
+                    f"{row.median:.2f}",
+                    f"{row.p95:.2f}",
+                    f"{row.median / base:.1f}",
+                    str(row.queries),
+                    row.note,
+                )
+            )
+        else:
+            lines.append((row.label, "-", "-", "-", "-", row.note or "not measured"))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    numeric = {1, 2, 3, 4}
+
+    def fmt(line) -> str:
+        cells = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))]
+        return " | ".join(cells).rstrip()
+
+    out = [fmt(lines[0]), "-+-".join("-" * w for w in widths)]
+    out += [fmt(line) for line in lines[1:]]
+    return "\n".join(out)
+
+
+# --- Entry point -------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
+    parser.add_argument("--scale", type=float, default=1.0, help="data volume factor, e.g. 0.05 for a quick smoke")
+    parser.add_argument("--pages", default="", help="comma-separated page keys to measure (default: all)")
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded benchmark database")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if not 0 < args.scale <= 10:
+        parser.error("--scale must be above 0 and at most 10")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    pages = _chosen_pages(args.pages)
+    database_url, database_label = _bench_database(reuse=args.reuse)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    # As deployed: no debug page, no per-query bookkeeping except while counting; quiet logs.
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    warnings.filterwarnings("ignore", message="No directory at")
+    sys.path.insert(0, str(BASE_DIR))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tests.benchmarks.volume import Volume, bench_world, seed_volume
+
+    print(f"Database: {database_label}")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    from partnership.models import Partnership
+
+    if args.reuse and Partnership.objects.filter(slug="bench-000").exists():
+        print("Reusing the seeded data.")
+        world = bench_world()
+    else:
+        volume = Volume.at_scale(args.scale)
+        print(f"Seeding (scale {args.scale}):")
+        world = seed_volume(volume)
+    print(f"Ready in {time.perf_counter() - started:.1f} s.")
+    _print_volume(world)
+
+    trivial, rows = measure(pages, world, repeat=args.repeat)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nMachine: {os.cpu_count()} CPUs, load average {load} (a busy machine stretches every row).")
+    print(
+        f"{args.repeat} timed requests per page (after {WARM_UP} warm-up), signed in as a verified business "
+        "manager of the large partnership; times are the Django test client's, in process.\n"
+    )
+    print(render_table(trivial, rows))
+    failed = [r for r in rows if not r.ok]
+    if failed:
+        print(f"\n{len(failed)} page(s) not measured: see the note column.")
+    return 0
+
+
+def _chosen_pages(keys: str) -> list:
+    from tests.benchmarks.pages import PAGES
+
+    wanted = {k.strip() for k in keys.split(",") if k.strip()}
+    unknown = wanted - {p.key for p in PAGES}
+    if unknown:
+        raise SystemExit(f"Unknown page keys: {', '.join(sorted(unknown))}. Known: {', '.join(p.key for p in PAGES)}")
+    return [p for p in PAGES if not wanted or p.key in wanted]
+
+
+def _print_volume(world) -> None:
+    from partnership.models import Agency, HistoryEntry, Membership, MembershipRole, Partnership, Person
+
+    print(
+        f"Volume: {Partnership.objects.count()} partnerships, {Person.objects.count()} people, "
+        f"{Membership.objects.count()} memberships, {MembershipRole.objects.count()} roles, "
+        f"{Agency.objects.count()} agencies, {HistoryEntry.objects.count()} history rows. "
+        f"Large partnership {world.slug}: {world.member_count} members, {world.agency_count} agencies."
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -32,7 +32,7 @@ def env_list(name: str, default: str) -> list[str]:
 PRODUCTION = os.environ.get("LEARNINGLOOP_ENV", "development") == "production"
 
 # A development key that is only ever accepted outside production.
-_DEVELOPMENT_SECRET_KEY = "insecure-development-key-never-use-in-production"
+_DEVELOPMENT_SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105 - refused in production below
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEVELOPMENT_SECRET_KEY)
 if PRODUCTION and (
     SECRET_KEY == _DEVELOPMENT_SECRET_KEY

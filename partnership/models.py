@@ -233,9 +233,7 @@ class Membership(TenantModel):
 
     class Meta:
         ordering = ["person__full_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "person"], name="one_membership_per_partnership")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "person"], name="one_membership_per_partnership")]
 
     def __str__(self) -> str:
         return f"{self.person} in {self.partnership}"
@@ -357,6 +355,9 @@ class CollaborationShare(models.Model):
                 fields=["collaboration", "content_type", "object_id"], name="share_once_per_collaboration"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} {self.object_id} shared with {self.collaboration}"
 
 
 # django-guardian with direct foreign keys: per-object grants join on a real

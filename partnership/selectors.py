@@ -92,10 +92,7 @@ def agency_get(*, partnership: Partnership, agency_id: int) -> Agency:
 
 def statutory_partners(*, partnership: Partnership) -> dict[str, Agency]:
     """The agency that is the statutory partner for each kind, where one is set."""
-    return {
-        a.statutory_partner: a
-        for a in Agency.objects.in_partnership(partnership).exclude(statutory_partner="")
-    }
+    return {a.statutory_partner: a for a in Agency.objects.in_partnership(partnership).exclude(statutory_partner="")}
 
 
 def membership_list(

@@ -25,7 +25,6 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-
 from rest_framework.authtoken.models import Token
 
 from partnership.models import (
@@ -198,7 +197,9 @@ def partnership_update_settings(
     if errors:
         raise ValidationError(errors)
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    return tenant_update(partnership=partnership, actor=actor, instance=partnership, data={"name": name, "nation": nation})
+    return tenant_update(
+        partnership=partnership, actor=actor, instance=partnership, data={"name": name, "nation": nation}
+    )
 
 
 @transaction.atomic
@@ -332,8 +333,7 @@ def _check_partner_leads_still_fit(*, agency: Agency, statutory_partner: str) ->
         raise ValidationError(
             {
                 "statutory_partner": [
-                    "Members of this agency are partner leads for its current statutory role. "
-                    "Change their roles first."
+                    "Members of this agency are partner leads for its current statutory role. Change their roles first."
                 ]
             }
         )
@@ -645,9 +645,7 @@ def invitation_revoke(*, partnership: Partnership, actor: Person, invitation: In
     invitation = Invitation.objects.in_partnership(partnership).select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
         raise ValidationError("Only a pending invitation can be withdrawn.")
-    tenant_update(
-        partnership=partnership, actor=actor, instance=invitation, data={"status": Invitation.Status.REVOKED}
-    )
+    tenant_update(partnership=partnership, actor=actor, instance=invitation, data={"status": Invitation.Status.REVOKED})
 
 
 def invitations_expire_stale(*, now: datetime | None = None) -> int:

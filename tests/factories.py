@@ -55,8 +55,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def membership_make(*, partnership: Partnership, agency: Agency, roles: list[str], person: Person | None = None,
-                    **person_fields) -> Membership:
+def membership_make(
+    *, partnership: Partnership, agency: Agency, roles: list[str], person: Person | None = None, **person_fields
+) -> Membership:
     person = person or PersonFactory(**person_fields)
     membership = Membership.objects.create(partnership=partnership, person=person, agency=agency)
     MembershipRole.objects.bulk_create([MembershipRole(membership=membership, role=r) for r in roles])
@@ -79,32 +80,86 @@ class World:
     def __init__(self, label: str) -> None:
         self.partnership = PartnershipFactory(name=f"{label} Safeguarding Partnership", slug=f"{label.lower()}-scp")
         p = self.partnership
-        self.council = AgencyFactory(partnership=p, name=f"{label} Council", agency_type=AgencyType.LOCAL_AUTHORITY,
-                                     statutory_partner=StatutoryPartner.LOCAL_AUTHORITY)
-        self.icb = AgencyFactory(partnership=p, name=f"{label} ICB", agency_type=AgencyType.HEALTH,
-                                 statutory_partner=StatutoryPartner.HEALTH)
-        self.police = AgencyFactory(partnership=p, name=f"{label} Police", agency_type=AgencyType.POLICE,
-                                    statutory_partner=StatutoryPartner.POLICE)
+        self.council = AgencyFactory(
+            partnership=p,
+            name=f"{label} Council",
+            agency_type=AgencyType.LOCAL_AUTHORITY,
+            statutory_partner=StatutoryPartner.LOCAL_AUTHORITY,
+        )
+        self.icb = AgencyFactory(
+            partnership=p, name=f"{label} ICB", agency_type=AgencyType.HEALTH, statutory_partner=StatutoryPartner.HEALTH
+        )
+        self.police = AgencyFactory(
+            partnership=p,
+            name=f"{label} Police",
+            agency_type=AgencyType.POLICE,
+            statutory_partner=StatutoryPartner.POLICE,
+        )
         self.school = AgencyFactory(partnership=p, name=f"{label} Primary School", agency_type=AgencyType.EDUCATION)
         slug = label.lower()
-        self.business_manager = membership_make(partnership=p, agency=self.council, roles=[Role.BUSINESS_MANAGER],
-                                                email=f"bm@{slug}.example", full_name=f"{label} Business Manager")
-        self.la_lead = membership_make(partnership=p, agency=self.council, roles=[Role.PARTNER_LEAD_LOCAL_AUTHORITY],
-                                       email=f"la-lead@{slug}.example", full_name=f"{label} LA Lead")
-        self.health_lead = membership_make(partnership=p, agency=self.icb, roles=[Role.PARTNER_LEAD_HEALTH],
-                                           email=f"health-lead@{slug}.example", full_name=f"{label} Health Lead")
-        self.police_lead = membership_make(partnership=p, agency=self.police, roles=[Role.PARTNER_LEAD_POLICE],
-                                           email=f"police-lead@{slug}.example", full_name=f"{label} Police Lead")
-        self.practitioner = membership_make(partnership=p, agency=self.school, roles=[Role.PRACTITIONER],
-                                            email=f"practitioner@{slug}.example", full_name=f"{label} Practitioner")
-        self.agency_lead = membership_make(partnership=p, agency=self.school, roles=[Role.AGENCY_LEAD],
-                                           email=f"agency-lead@{slug}.example", full_name=f"{label} Agency Lead")
-        self.scrutineer = membership_make(partnership=p, agency=self.council, roles=[Role.SCRUTINEER],
-                                          email=f"scrutineer@{slug}.example", full_name=f"{label} Scrutineer")
-        self.lay_member = membership_make(partnership=p, agency=self.council, roles=[Role.LAY_MEMBER],
-                                          email=f"lay@{slug}.example", full_name=f"{label} Lay Member")
-        self.observer = membership_make(partnership=p, agency=self.school, roles=[Role.OBSERVER],
-                                        email=f"observer@{slug}.example", full_name=f"{label} Observer")
+        self.business_manager = membership_make(
+            partnership=p,
+            agency=self.council,
+            roles=[Role.BUSINESS_MANAGER],
+            email=f"bm@{slug}.example",
+            full_name=f"{label} Business Manager",
+        )
+        self.la_lead = membership_make(
+            partnership=p,
+            agency=self.council,
+            roles=[Role.PARTNER_LEAD_LOCAL_AUTHORITY],
+            email=f"la-lead@{slug}.example",
+            full_name=f"{label} LA Lead",
+        )
+        self.health_lead = membership_make(
+            partnership=p,
+            agency=self.icb,
+            roles=[Role.PARTNER_LEAD_HEALTH],
+            email=f"health-lead@{slug}.example",
+            full_name=f"{label} Health Lead",
+        )
+        self.police_lead = membership_make(
+            partnership=p,
+            agency=self.police,
+            roles=[Role.PARTNER_LEAD_POLICE],
+            email=f"police-lead@{slug}.example",
+            full_name=f"{label} Police Lead",
+        )
+        self.practitioner = membership_make(
+            partnership=p,
+            agency=self.school,
+            roles=[Role.PRACTITIONER],
+            email=f"practitioner@{slug}.example",
+            full_name=f"{label} Practitioner",
+        )
+        self.agency_lead = membership_make(
+            partnership=p,
+            agency=self.school,
+            roles=[Role.AGENCY_LEAD],
+            email=f"agency-lead@{slug}.example",
+            full_name=f"{label} Agency Lead",
+        )
+        self.scrutineer = membership_make(
+            partnership=p,
+            agency=self.council,
+            roles=[Role.SCRUTINEER],
+            email=f"scrutineer@{slug}.example",
+            full_name=f"{label} Scrutineer",
+        )
+        self.lay_member = membership_make(
+            partnership=p,
+            agency=self.council,
+            roles=[Role.LAY_MEMBER],
+            email=f"lay@{slug}.example",
+            full_name=f"{label} Lay Member",
+        )
+        self.observer = membership_make(
+            partnership=p,
+            agency=self.school,
+            roles=[Role.OBSERVER],
+            email=f"observer@{slug}.example",
+            full_name=f"{label} Observer",
+        )
 
     @property
     def bm(self) -> Person:

@@ -11,10 +11,19 @@ class AccessibleFormMixin:
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for _name, field in self.fields.items():
             classes = field.widget.attrs.get("class", "")
-            if isinstance(field.widget, (forms.TextInput, forms.EmailInput, forms.NumberInput, forms.DateInput,
-                                         forms.PasswordInput, forms.URLInput)):
+            if isinstance(
+                field.widget,
+                (
+                    forms.TextInput,
+                    forms.EmailInput,
+                    forms.NumberInput,
+                    forms.DateInput,
+                    forms.PasswordInput,
+                    forms.URLInput,
+                ),
+            ):
                 field.widget.attrs["class"] = (classes + " input").strip()
             elif isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["class"] = (classes + " textarea").strip()

@@ -8,8 +8,8 @@ from playwright.sync_api import Page
 
 from partnership.services import invitation_create
 from tests.e2e.conftest import assert_accessible
-from tests.factories import World, static_code_make
 from tests.e2e.test_browser_journeys import sign_in
+from tests.factories import World, static_code_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,8 +32,14 @@ def test_second_factor_setup_is_accessible(page: Page, base_url, axe):
 
 def test_main_pages_are_accessible(page: Page, base_url, axe):
     world = World("Alpha")
-    invitation_create(partnership=world.partnership, actor=world.bm, email="pending@alpha.example",
-                      full_name="Pending Person", agency=world.school, roles=["practitioner"])
+    invitation_create(
+        partnership=world.partnership,
+        actor=world.bm,
+        email="pending@alpha.example",
+        full_name="Pending Person",
+        agency=world.school,
+        roles=["practitioner"],
+    )
     static_code_make(world.bm, code="13572468")
     sign_in(page, base_url, world.bm.email)
     assert_accessible(axe, page, label="second factor verify")
@@ -47,12 +53,10 @@ def test_main_pages_are_accessible(page: Page, base_url, axe):
         "new agency": reverse("partnership:agency_create", kwargs={"slug": slug}),
         "agency": reverse("partnership:agency_detail", kwargs={"slug": slug, "agency_id": world.school.pk}),
         "members": reverse("partnership:member_list", kwargs={"slug": slug}),
-        "member": reverse("partnership:member_detail",
-                          kwargs={"slug": slug, "membership_id": world.practitioner.pk}),
+        "member": reverse("partnership:member_detail", kwargs={"slug": slug, "membership_id": world.practitioner.pk}),
         "invite": reverse("partnership:invitation_create", kwargs={"slug": slug}),
         "settings": reverse("partnership:settings", kwargs={"slug": slug}),
-        "working days": reverse("partnership:working_days", kwargs={"slug": slug})
-        + "?start=2026-12-18&days=5",
+        "working days": reverse("partnership:working_days", kwargs={"slug": slug}) + "?start=2026-12-18&days=5",
         "api token": reverse("account:api_token"),
     }
     for label, path in pages.items():
@@ -74,5 +78,5 @@ def test_main_pages_are_accessible(page: Page, base_url, axe):
 def test_the_accessibility_check_catches_a_violation(page: Page, axe):
     # Guards the guard: an unlabelled field and an image without alt text must fail the check.
     page.set_content('<html lang="en"><body><main><input type="text"><img src="x.png"></main></body></html>')
-    with pytest.raises(AssertionError, match="label|image-alt"):
+    with pytest.raises(AssertionError, match=r"label|image-alt"):
         assert_accessible(axe, page, label="a deliberately broken page")

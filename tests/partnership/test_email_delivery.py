@@ -19,8 +19,14 @@ def test_invitation_is_kept_and_failure_logged_when_email_cannot_be_sent(
 
     monkeypatch.setattr("partnership.services.send_mail", refuse)
     with django_capture_on_commit_callbacks(execute=True):
-        invitation_create(partnership=world_a.partnership, actor=world_a.bm, email="new@alpha.example",
-                          full_name="New Person", agency=world_a.school, roles=["practitioner"])
+        invitation_create(
+            partnership=world_a.partnership,
+            actor=world_a.bm,
+            email="new@alpha.example",
+            full_name="New Person",
+            agency=world_a.school,
+            roles=["practitioner"],
+        )
     assert Invitation.objects.filter(email="new@alpha.example", status="pending").exists()
     assert "could not be sent" in caplog.text
     assert mail.outbox == []
@@ -28,8 +34,14 @@ def test_invitation_is_kept_and_failure_logged_when_email_cannot_be_sent(
 
 def test_invitation_email_goes_only_after_commit(world_a, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        invitation_create(partnership=world_a.partnership, actor=world_a.bm, email="new@alpha.example",
-                          full_name="New Person", agency=world_a.school, roles=["practitioner"])
+        invitation_create(
+            partnership=world_a.partnership,
+            actor=world_a.bm,
+            email="new@alpha.example",
+            full_name="New Person",
+            agency=world_a.school,
+            roles=["practitioner"],
+        )
     assert mail.outbox == []
     for callback in callbacks:
         callback()

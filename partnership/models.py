@@ -284,7 +284,8 @@ class Invitation(TenantModel):
     # Only a hash is stored: a leaked database does not yield working links.
     token_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    invited_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Empty when an operator onboarded the partnership (manage.py create_partnership).
+    invited_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -297,3 +297,10 @@ def history_rows_for_model(*, partnership: Partnership, model: type[Model], limi
         .order_by("-at", "-id")[:limit]
     )
     return _with_field_changes(entries, model)
+
+
+def person_has_second_factor(*, person: Person) -> bool:
+    """Whether the person has a confirmed authenticator app or backup codes."""
+    from django_otp import devices_for_user
+
+    return any(True for _ in devices_for_user(person, confirmed=True))

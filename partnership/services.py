@@ -665,3 +665,110 @@ def invitations_expire_stale(*, now: datetime | None = None) -> int:
             )
             expired += 1
     return expired
+
+
+# --- Second factor recovery ---------------------------------------------------------
+
+
+@transaction.atomic
+def membership_reset_second_factor(*, partnership: Partnership, actor: Person, membership: Membership) -> int:
+    """Remove a member's authenticator app and backup codes, e.g. after a lost phone.
+
+    The person sets up a new second factor at their next sign-in, before they see
+    any partnership data. Their API token goes too, since it stands in for a
+    verified sign-in. The change is to the person's account, so it reaches their
+    other partnerships; it is recorded in this partnership's history with who did
+    it. Returns the number of devices removed.
+    """
+    from django_otp import devices_for_user
+
+    membership = Membership.objects.in_partnership(partnership).select_related("person").get(pk=membership.pk)
+    if membership.person_id == actor.pk:
+        raise ValidationError("You cannot reset your own second factor. Ask another business manager.")
+    devices = list(devices_for_user(membership.person, confirmed=None))
+    for device in devices:
+        device.delete()
+    Token.objects.filter(user=membership.person).delete()
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=membership,
+        action=HistoryEntry.Action.UPDATED,
+        changes={"second factor": {"from": f"{len(devices)} device(s)", "to": "reset: set up at next sign-in"}},
+    )
+    return len(devices)
+
+
+# --- Onboarding a new partnership ----------------------------------------------------
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    name: str,
+    slug: str,
+    nation: str,
+    statutory_partner_names: dict[str, str],
+    business_manager_email: str,
+    business_manager_name: str,
+    business_manager_agency: str = StatutoryPartner.LOCAL_AUTHORITY,
+) -> tuple[Partnership, Invitation, str]:
+    """Open a new partnership with its three statutory partners and invite its first business manager.
+
+    Used by operators (``manage.py create_partnership``) to onboard a partnership on a
+    real site, where no one inside it can yet sign in. Everything is validated
+    before anything is saved. Returns the partnership, the invitation and its
+    one-time token (the email goes after commit).
+    """
+    name, slug = name.strip(), slug.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Enter the partnership's name."]
+    elif Partnership.objects.filter(name__iexact=name).exists():
+        errors["name"] = ["A partnership with this name already exists."]
+    try:
+        Partnership.slug_validator(slug)
+    except ValidationError as exc:
+        errors["slug"] = exc.messages
+    else:
+        if Partnership.objects.filter(slug=slug).exists():
+            errors["slug"] = ["This address is taken by another partnership."]
+    if nation not in Nation.values:
+        errors["nation"] = ["Choose ENG, WLS, SCT or NIR."]
+    for kind in StatutoryPartner.values:
+        if not statutory_partner_names.get(kind, "").strip():
+            errors[kind] = [f"Name the {StatutoryPartner(kind).label.lower()} statutory partner."]
+    if business_manager_agency not in StatutoryPartner.values:
+        errors["business_manager_agency"] = ["The first business manager works for one of the statutory partners."]
+    if errors:
+        raise ValidationError(errors)
+
+    partnership = Partnership(name=name, slug=slug, nation=nation)
+    partnership.full_clean()
+    partnership.save()
+    history_record(
+        partnership=partnership,
+        actor=None,
+        instance=partnership,
+        action=HistoryEntry.Action.CREATED,
+        changes={"name": {"from": None, "to": name}, "nation": {"from": None, "to": Nation(nation).label}},
+    )
+    agencies = {
+        kind: agency_create(
+            partnership=partnership,
+            actor=None,
+            name=statutory_partner_names[kind],
+            agency_type=kind,
+            statutory_partner=kind,
+        )
+        for kind in StatutoryPartner.values
+    }
+    invitation, token = invitation_create(
+        partnership=partnership,
+        actor=None,
+        email=business_manager_email,
+        full_name=business_manager_name,
+        agency=agencies[business_manager_agency],
+        roles=[Role.BUSINESS_MANAGER],
+    )
+    return partnership, invitation, token

@@ -17,6 +17,11 @@ urlpatterns = [
     path("manage/members/<int:membership_id>/", manage.member_detail, name="member_detail"),
     path("manage/members/<int:membership_id>/deactivate/", manage.member_deactivate, name="member_deactivate"),
     path("manage/members/<int:membership_id>/reactivate/", manage.member_reactivate, name="member_reactivate"),
+    path(
+        "manage/members/<int:membership_id>/reset-second-factor/",
+        manage.member_reset_second_factor,
+        name="member_reset_second_factor",
+    ),
     path("manage/invitations/new/", manage.invitation_create, name="invitation_create"),
     path("manage/invitations/<int:invitation_id>/revoke/", manage.invitation_revoke, name="invitation_revoke"),
     path("manage/settings/", manage.settings, name="settings"),

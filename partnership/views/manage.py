@@ -204,6 +204,21 @@ def member_reactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
 
 
+@partnership_view(roles=MANAGERS)
+@require_POST
+def member_reset_second_factor(request: HttpRequest, membership_id: int) -> HttpResponse:
+    partnership = request.partnership
+    membership = selectors.membership_get(partnership=partnership, membership_id=membership_id)
+    name = membership.person.full_name or membership.person.email
+    try:
+        services.membership_reset_second_factor(partnership=partnership, actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{name} will set up a new second factor the next time they sign in.")
+    return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+
+
 def _render_member(
     request: HttpRequest,
     membership: Membership,
@@ -229,6 +244,7 @@ def _render_member(
         "form": form,
         "deactivate_form": deactivate_form,
         "is_self": membership.person_id == request.user.pk,
+        "has_second_factor": selectors.person_has_second_factor(person=membership.person),
         "history": selectors.history_rows_for_object(partnership=partnership, obj=membership),
     }
     status = _form_status(form, deactivate_form)

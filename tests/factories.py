@@ -77,6 +77,19 @@ def static_code_make(person: Person, code: str = "12345678") -> StaticDevice:
 class World:
     """One partnership with its three statutory partners, a school and a person per role."""
 
+    # (attribute, agency attribute, role, email local part, title in the full name)
+    PEOPLE = [
+        ("business_manager", "council", Role.BUSINESS_MANAGER, "bm", "Business Manager"),
+        ("la_lead", "council", Role.PARTNER_LEAD_LOCAL_AUTHORITY, "la-lead", "LA Lead"),
+        ("health_lead", "icb", Role.PARTNER_LEAD_HEALTH, "health-lead", "Health Lead"),
+        ("police_lead", "police", Role.PARTNER_LEAD_POLICE, "police-lead", "Police Lead"),
+        ("practitioner", "school", Role.PRACTITIONER, "practitioner", "Practitioner"),
+        ("agency_lead", "school", Role.AGENCY_LEAD, "agency-lead", "Agency Lead"),
+        ("scrutineer", "council", Role.SCRUTINEER, "scrutineer", "Scrutineer"),
+        ("lay_member", "council", Role.LAY_MEMBER, "lay", "Lay Member"),
+        ("observer", "school", Role.OBSERVER, "observer", "Observer"),
+    ]
+
     def __init__(self, label: str) -> None:
         self.partnership = PartnershipFactory(name=f"{label} Safeguarding Partnership", slug=f"{label.lower()}-scp")
         p = self.partnership
@@ -97,69 +110,15 @@ class World:
         )
         self.school = AgencyFactory(partnership=p, name=f"{label} Primary School", agency_type=AgencyType.EDUCATION)
         slug = label.lower()
-        self.business_manager = membership_make(
-            partnership=p,
-            agency=self.council,
-            roles=[Role.BUSINESS_MANAGER],
-            email=f"bm@{slug}.example",
-            full_name=f"{label} Business Manager",
-        )
-        self.la_lead = membership_make(
-            partnership=p,
-            agency=self.council,
-            roles=[Role.PARTNER_LEAD_LOCAL_AUTHORITY],
-            email=f"la-lead@{slug}.example",
-            full_name=f"{label} LA Lead",
-        )
-        self.health_lead = membership_make(
-            partnership=p,
-            agency=self.icb,
-            roles=[Role.PARTNER_LEAD_HEALTH],
-            email=f"health-lead@{slug}.example",
-            full_name=f"{label} Health Lead",
-        )
-        self.police_lead = membership_make(
-            partnership=p,
-            agency=self.police,
-            roles=[Role.PARTNER_LEAD_POLICE],
-            email=f"police-lead@{slug}.example",
-            full_name=f"{label} Police Lead",
-        )
-        self.practitioner = membership_make(
-            partnership=p,
-            agency=self.school,
-            roles=[Role.PRACTITIONER],
-            email=f"practitioner@{slug}.example",
-            full_name=f"{label} Practitioner",
-        )
-        self.agency_lead = membership_make(
-            partnership=p,
-            agency=self.school,
-            roles=[Role.AGENCY_LEAD],
-            email=f"agency-lead@{slug}.example",
-            full_name=f"{label} Agency Lead",
-        )
-        self.scrutineer = membership_make(
-            partnership=p,
-            agency=self.council,
-            roles=[Role.SCRUTINEER],
-            email=f"scrutineer@{slug}.example",
-            full_name=f"{label} Scrutineer",
-        )
-        self.lay_member = membership_make(
-            partnership=p,
-            agency=self.council,
-            roles=[Role.LAY_MEMBER],
-            email=f"lay@{slug}.example",
-            full_name=f"{label} Lay Member",
-        )
-        self.observer = membership_make(
-            partnership=p,
-            agency=self.school,
-            roles=[Role.OBSERVER],
-            email=f"observer@{slug}.example",
-            full_name=f"{label} Observer",
-        )
+        for attribute, agency, role, local_part, title in self.PEOPLE:
+            membership = membership_make(
+                partnership=p,
+                agency=getattr(self, agency),
+                roles=[role],
+                email=f"{local_part}@{slug}.example",
+                full_name=f"{label} {title}",
+            )
+            setattr(self, attribute, membership)
 
     @property
     def bm(self) -> Person:

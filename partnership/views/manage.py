@@ -132,6 +132,13 @@ def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpRespons
     filter_form = MemberFilterForm(request.GET)
     members = selectors.membership_list(partnership=partnership, **filter_form.filters())
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    if request.htmx and not error:
+        # Search as you type: only the results region (and the spoken count) goes back.
+        return render(
+            request,
+            "partnership/manage/_member_results.html",
+            {"page": page, "filtered": bool(request.GET.get("q") or request.GET.get("status"))},
+        )
     context = {
         "filter_form": filter_form,
         "filtered": bool(request.GET.get("q") or request.GET.get("status")),

@@ -101,3 +101,19 @@ def test_invited_member_sets_a_password_and_signs_in(page: Page, base_url, setti
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, base_url, "new.practitioner@alpha.example", "a-long-and-new-password-2026")
     expect(page.get_by_role("heading", level=1)).to_have_text(world.partnership.name)
+
+
+def test_member_search_updates_as_the_manager_types(page: Page, base_url):
+    world = World("Alpha")
+    static_code_make(world.bm, code="11223344")
+    sign_in(page, base_url, world.bm.email)
+    page.get_by_label("Security code").fill("11223344")
+    page.get_by_role("button", name="Continue").click()
+    page.goto(f"{base_url}/p/{world.partnership.slug}/manage/members/")
+    results = page.get_by_test_id("member-results")
+    expect(results).to_contain_text("Alpha Practitioner")
+    page.get_by_label("Name or email").press_sequentially("police", delay=30)
+    expect(results).not_to_contain_text("Alpha Practitioner")
+    expect(results).to_contain_text("Alpha Police Lead")
+    expect(page).to_have_url(re.compile(r"q=police"))
+    expect(page.locator("#member-count")).to_have_text("1 member found")

@@ -495,7 +495,7 @@ def _partnership_sync(definition: DemoPartnership, result: DemoSeedResult) -> Pa
         result.count("partnerships")
     elif (partnership.name, partnership.nation) != (definition.name, definition.nation):
         partnership.name, partnership.nation = definition.name, definition.nation
-        partnership.save(update_fields=["name", "nation"])
+        partnership.save(update_fields=["name", "nation", "updated_at"])
     return partnership
 
 
@@ -571,6 +571,8 @@ def _membership_sync(
     if current != wanted:
         MembershipRole.objects.filter(membership=membership).exclude(role__in=wanted).delete()
         MembershipRole.objects.bulk_create([MembershipRole(membership=membership, role=r) for r in wanted - current])
+        # A page drawn before the reset must not write its old roles back (see services.membership_update).
+        membership.save(update_fields=["updated_at"])
         history_record(
             partnership=partnership,
             actor=None,

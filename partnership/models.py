@@ -106,6 +106,8 @@ class Partnership(models.Model):
         help_text="Whose bank holidays count when working days are added up.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The version of the settings: a form drawn before the last change is refused, not applied over it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -230,6 +232,9 @@ class Membership(TenantModel):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The version of the membership, roles included (services move it on when only the roles change),
+    # so that an edit made from an out-of-date page is refused instead of overwriting someone else's.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["person__full_name"]

@@ -74,6 +74,11 @@ def person_needs_second_factor(*, person: Person) -> bool:
     ).exists()
 
 
+def partnership_settings_get(*, partnership: Partnership) -> Partnership:
+    """The partnership's settings as saved now: the request's copy was read when the request began."""
+    return Partnership.objects.get(pk=partnership.pk)
+
+
 def agency_list(*, partnership: Partnership, include_inactive: bool = True) -> QuerySet[Agency]:
     qs = Agency.objects.in_partnership(partnership).annotate(
         member_count=Count("memberships", filter=Q(memberships__is_active=True))

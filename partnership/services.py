@@ -178,14 +178,42 @@ def tenant_delete(*, partnership: Partnership, actor: Person | None, instance: m
     instance.delete()
 
 
+def _version_check(*, instance: models.Model, expected_updated_at: datetime | None, what: str) -> None:
+    """Refuse a change made from an out-of-date read of ``instance`` (optimistic concurrency).
+
+    ``expected_updated_at`` is the ``updated_at`` the person's page or API call
+    read; ``None`` means the caller does not ask for the check (seeding, tests,
+    internal callers). Call it after locking the row, before any other check,
+    so that a refused change writes nothing. The error's code ``stale`` lets the
+    API answer 409 Conflict; ``what`` names the thing: "this member".
+    """
+    if expected_updated_at is not None and instance.updated_at != expected_updated_at:
+        raise ValidationError(
+            f"Someone else changed {what} while you were editing it. "
+            "Their version is shown below and your changes are still in the form: check them, then save again.",
+            code="stale",
+        )
+
+
 # --- Partnership settings -----------------------------------------------------
 
 
 @transaction.atomic
 def partnership_update_settings(
-    *, partnership: Partnership, actor: Person, name: str, nation: str
+    *,
+    partnership: Partnership,
+    actor: Person,
+    name: str,
+    nation: str,
+    expected_updated_at: datetime | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Rename the partnership or change its nation (which changes every working-day count)."""
+    """Rename the partnership or change its nation (which changes every working-day count).
+
+    With ``expected_updated_at``, a change made from settings read before
+    someone else's save is refused (code ``stale``) and nothing is written.
+    """
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    _version_check(instance=locked, expected_updated_at=expected_updated_at, what="this partnership")
     name = name.strip()
     errors: dict[str, list[str]] = {}
     if not name:
@@ -196,10 +224,7 @@ def partnership_update_settings(
         errors["nation"] = ["Choose England, Wales, Scotland or Northern Ireland."]
     if errors:
         raise ValidationError(errors)
-    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    return tenant_update(
-        partnership=partnership, actor=actor, instance=partnership, data={"name": name, "nation": nation}
-    )
+    return tenant_update(partnership=locked, actor=actor, instance=locked, data={"name": name, "nation": nation})
 
 
 @transaction.atomic
@@ -293,15 +318,13 @@ def agency_update(
     is_active: bool = True,
     expected_updated_at: datetime | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Change an agency. ``expected_updated_at`` detects an edit made since the form was loaded."""
+    """Change an agency.
+
+    With ``expected_updated_at``, a change made from a read older than the
+    agency's last save is refused (code ``stale``) and nothing is written.
+    """
     agency = Agency.objects.in_partnership(partnership).select_for_update().get(pk=agency.pk)
-    if expected_updated_at is not None and agency.updated_at != expected_updated_at:
-        raise ValidationError(
-            "Someone else changed this agency while you were editing it. "
-            "Their version is shown below; re-apply your change.",
-            # The code lets the API answer 409 Conflict instead of a plain 400.
-            code="stale",
-        )
+    _version_check(instance=agency, expected_updated_at=expected_updated_at, what="this agency")
     name = name.strip()
     _validate_agency(
         partnership=partnership,
@@ -427,9 +450,16 @@ def membership_update(
     agency: Agency,
     roles: Iterable[str],
     job_title: str = "",
+    expected_updated_at: datetime | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Change a member's agency, roles or job title; the history row lists what changed."""
+    """Change a member's agency, roles or job title; the history row lists what changed.
+
+    Any change, a change of roles alone included, moves ``membership.updated_at``
+    on. With ``expected_updated_at``, a change made from a read older than the
+    member's last save is refused (code ``stale``) and nothing is written.
+    """
     membership = Membership.objects.in_partnership(partnership).select_for_update().get(pk=membership.pk)
+    _version_check(instance=membership, expected_updated_at=expected_updated_at, what="this member")
     if agency.partnership_id != partnership.pk:
         raise ValidationError({"agency": ["Choose one of this partnership's agencies."]})
     roles = roles_validate_for_agency(roles=roles, agency=agency)
@@ -446,13 +476,19 @@ def membership_update(
             person=membership.person, granted=[r for r in roles if r not in current]
         )
         extra["roles"] = {"from": _role_labels(current), "to": _role_labels(roles)}
-    return tenant_update(
+    changes = tenant_update(
         partnership=partnership,
         actor=actor,
         instance=membership,
         data={"agency": agency, "job_title": job_title.strip()},
         extra_changes=extra,
     )
+    if changes and changes.keys() <= {"roles"}:
+        # The roles live in their own rows, so tenant_update saved nothing on the
+        # membership: move its version on, or a form drawn before this change
+        # could still overwrite it.
+        membership.save(update_fields=["updated_at"])
+    return changes
 
 
 def _ensure_another_business_manager(*, partnership: Partnership, membership: Membership) -> None:

@@ -88,6 +88,13 @@ class MemberSerializer(serializers.Serializer):
     roles = serializers.SerializerMethodField()
     job_title = serializers.CharField(read_only=True)
     is_active = serializers.BooleanField(read_only=True)
+    updated_at = serializers.DateTimeField(
+        read_only=True,
+        help_text=(
+            "Moves on with any change, of roles too. Send it back with a change to be told (409) "
+            "if someone else changed the member first."
+        ),
+    )
 
     @extend_schema_field(RolesField)
     def get_roles(self, membership) -> list[str]:
@@ -159,6 +166,10 @@ class MemberUpdateSerializer(serializers.Serializer):
     )
     job_title = serializers.CharField(
         max_length=Membership._meta.get_field("job_title").max_length, allow_blank=True, required=False
+    )
+    updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="The updated_at you read. If the member has changed since, nothing is saved and the answer is 409.",
     )
 
 

@@ -41,6 +41,12 @@ _FIELD_ERRORS = OpenApiResponse(
 _BUSINESS_MANAGERS = frozenset({Role.BUSINESS_MANAGER})
 
 
+def _conflict(what: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        _DETAIL, description=f"The {what} has changed since the updated_at sent (or, without it, during the request)."
+    )
+
+
 @extend_schema(tags=["Partnerships"])
 class PartnershipListView(ListModelMixin, BaseAPIView):
     """The caller's active partnerships.
@@ -143,7 +149,7 @@ class AgencyDetailView(PartnershipScopedAPIView):
             400: _FIELD_ERRORS,
             403: _FORBIDDEN,
             404: _NOT_FOUND,
-            409: OpenApiResponse(_DETAIL, description="updated_at was sent and the agency has changed since."),
+            409: _conflict("agency"),
         },
     )
     def patch(self, request: Request, slug: str, agency_id: int) -> Response:
@@ -152,6 +158,8 @@ class AgencyDetailView(PartnershipScopedAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         # A stale updated_at makes the service raise code="stale", answered 409 by the exception handler.
+        # Without one, the fields left out come from the read above: check against that read, so that a
+        # change saved in between is refused rather than written over with those old values.
         services.agency_update(
             partnership=self.partnership,
             actor=request.user,
@@ -160,7 +168,7 @@ class AgencyDetailView(PartnershipScopedAPIView):
             agency_type=data.get("agency_type", agency.agency_type),
             statutory_partner=data.get("statutory_partner", agency.statutory_partner),
             is_active=data.get("is_active", agency.is_active),
-            expected_updated_at=data.get("updated_at"),
+            expected_updated_at=data.get("updated_at", agency.updated_at),
         )
         return Response(AgencySerializer(self.get_object()).data)
 
@@ -187,7 +195,12 @@ class MemberListView(ListModelMixin, PartnershipScopedAPIView):
 
 @extend_schema(tags=["Members"])
 class MemberDetailView(PartnershipScopedAPIView):
-    """One member: business managers only. A change of agency or roles is checked against the agency's role."""
+    """One member: business managers only. A change of agency or roles is checked against the agency's role.
+
+    Send back the ``updated_at`` you read with a change: if someone else has
+    changed the member since (their roles included), nothing is saved and the
+    answer is 409.
+    """
 
     serializer_class = MemberSerializer
     model = Membership
@@ -209,13 +222,22 @@ class MemberDetailView(PartnershipScopedAPIView):
     @extend_schema(
         summary="Change a member's agency, roles or job title (business managers)",
         request=MemberUpdateSerializer,
-        responses={200: MemberSerializer, 400: _FIELD_ERRORS, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={
+            200: MemberSerializer,
+            400: _FIELD_ERRORS,
+            403: _FORBIDDEN,
+            404: _NOT_FOUND,
+            409: _conflict("member"),
+        },
     )
     def patch(self, request: Request, slug: str, membership_id: int) -> Response:
         membership = self.get_object()
         serializer = MemberUpdateSerializer(data=request.data, context={"partnership": self.partnership})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # A stale updated_at makes the service raise code="stale", answered 409 by the exception handler.
+        # Without one, the fields left out come from the read above: check against that read, so that a
+        # change saved in between is refused rather than written over with those old values.
         services.membership_update(
             partnership=self.partnership,
             actor=request.user,
@@ -223,6 +245,7 @@ class MemberDetailView(PartnershipScopedAPIView):
             agency=data.get("agency", membership.agency),
             roles=data.get("roles", membership.role_set),
             job_title=data.get("job_title", membership.job_title),
+            expected_updated_at=data.get("updated_at", membership.updated_at),
         )
         return Response(MemberSerializer(self.get_object()).data)
 

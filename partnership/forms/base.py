@@ -1,9 +1,16 @@
-"""Form plumbing shared by every page: accessible widgets and service errors on fields."""
+"""Form plumbing shared by every page: accessible widgets, service errors on fields, edit versions."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+VERSION_FIELD = "expected_updated_at"
+STALE_FORM_MESSAGE = "This page is out of date. Reload it and make your change again."
 
 
 class AccessibleFormMixin:
@@ -58,3 +65,60 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         form.add_error(None, error.messages)
     form._describe_widgets()
+
+
+def version_of(instance: models.Model) -> str:
+    """The value of a versioned form's hidden field for ``instance``: its ``updated_at``, to the microsecond."""
+    return instance.updated_at.isoformat()
+
+
+class VersionedFormMixin:
+    """A hidden ``expected_updated_at`` field: the version of the row the page showed.
+
+    Edit forms carry it so that the service can refuse a change when someone
+    else has saved the row since the page was drawn, instead of silently
+    writing over their change (``services._version_check``). A missing or
+    malformed version is refused here, at the top of the form (a hidden field
+    has no place of its own to show an error). After cleaning,
+    ``cleaned_data["expected_updated_at"]`` is an aware datetime.
+
+    Draw the form with ``initial={..., **versioned_initial(row)}`` and put
+    ``{{ form.expected_updated_at }}`` inside the ``<form>``.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            moment = datetime.fromisoformat(cleaned.get(VERSION_FIELD) or "")
+        except ValueError:
+            moment = None
+        if moment is None or timezone.is_naive(moment):
+            raise forms.ValidationError(STALE_FORM_MESSAGE)
+        cleaned[VERSION_FIELD] = moment
+        return cleaned
+
+    def add_refusal(self, error: ValidationError, *, saved: models.Model) -> bool:
+        """Show a service's refusal and carry the version of the row as ``saved`` now.
+
+        The person's input stays; only the hidden version moves on to ``saved``'s,
+        so sending the kept input again applies it over the version they are now
+        shown. Returns True when ``saved`` differs from the version the page had
+        drawn: the page must then show ``saved`` beside the form, so that nobody
+        overwrites a change they have not seen.
+        """
+        conflict = self.cleaned_data.get(VERSION_FIELD) != saved.updated_at
+        data = self.data.copy()
+        data[self.add_prefix(VERSION_FIELD)] = version_of(saved)
+        # Read when the form is drawn again (BoundField.value), after validation has run.
+        self.data = data
+        add_service_errors(self, error)
+        return conflict
+
+
+def versioned_initial(instance: models.Model) -> dict[str, str]:
+    """The initial value of a versioned form's hidden field, for a page drawn from ``instance``."""
+    return {VERSION_FIELD: version_of(instance)}

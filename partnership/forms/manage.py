@@ -8,17 +8,13 @@ onto the fields through ``add_service_errors``.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django import forms
-from django.utils import timezone
 
-from partnership.forms.base import AccessibleFormMixin
-from partnership.models import Agency, AgencyType, Nation, Partnership, Role, StatutoryPartner
+from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin, versioned_initial
+from partnership.models import Agency, AgencyType, Membership, Nation, Partnership, Role, StatutoryPartner
 from partnership.selectors import agency_choices
 
 NOT_A_STATUTORY_PARTNER = "Not a statutory partner"
-STALE_FORM_MESSAGE = "This page is out of date. Reload it and make your change again."
 AGENCY_ERRORS = {"required": "Choose an agency.", "invalid_choice": "Choose one of this partnership's agencies."}
 
 
@@ -52,7 +48,7 @@ class AgencyForm(AccessibleFormMixin, forms.Form):
     )
 
 
-class AgencyEditForm(AgencyForm):
+class AgencyEditForm(VersionedFormMixin, AgencyForm):
     """The agency form plus ``is_active`` and the version of the agency the page showed."""
 
     is_active = forms.BooleanField(
@@ -60,21 +56,6 @@ class AgencyEditForm(AgencyForm):
         required=False,
         help_text="Inactive agencies keep their history but cannot be chosen for new members or invitations.",
     )
-    # The agency's updated_at when the page was drawn: an edit saved by someone
-    # else since then is refused instead of silently overwritten.
-    expected_updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        try:
-            moment = datetime.fromisoformat(cleaned.get("expected_updated_at") or "")
-        except ValueError:
-            moment = None
-        if moment is None or timezone.is_naive(moment):
-            # Reported at the top: a hidden field has no place on the page to show an error.
-            raise forms.ValidationError(STALE_FORM_MESSAGE)
-        cleaned["expected_updated_at"] = moment
-        return cleaned
 
     @classmethod
     def initial_for(cls, agency: Agency) -> dict:
@@ -83,7 +64,7 @@ class AgencyEditForm(AgencyForm):
             "agency_type": agency.agency_type,
             "statutory_partner": agency.statutory_partner,
             "is_active": agency.is_active,
-            "expected_updated_at": agency.updated_at.isoformat(),
+            **versioned_initial(agency),
         }
 
 
@@ -103,8 +84,8 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(**kwargs)
 
 
-class MemberForm(AccessibleFormMixin, forms.Form):
-    """A member's agency, job title and roles in this partnership."""
+class MemberForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
+    """A member's agency, job title and roles in this partnership, and the version of the member the page showed."""
 
     agency = AgencyChoiceField(
         label="Agency",
@@ -123,6 +104,15 @@ class MemberForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, partnership: Partnership, current_agency: Agency | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agency_choices(partnership=partnership, keep=current_agency)
+
+    @classmethod
+    def initial_for(cls, membership: Membership) -> dict:
+        return {
+            "agency": membership.agency_id,
+            "job_title": membership.job_title,
+            "roles": sorted(membership.role_set),
+            **versioned_initial(membership),
+        }
 
 
 class MemberDeactivateForm(AccessibleFormMixin, forms.Form):
@@ -167,7 +157,9 @@ class InvitationForm(AccessibleFormMixin, forms.Form):
         self.fields["agency"].queryset = agency_choices(partnership=partnership)
 
 
-class PartnershipSettingsForm(AccessibleFormMixin, forms.Form):
+class PartnershipSettingsForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
+    """The partnership's name and nation, and the version of the settings the page showed."""
+
     name = forms.CharField(
         label="Partnership name",
         max_length=200,
@@ -183,6 +175,10 @@ class PartnershipSettingsForm(AccessibleFormMixin, forms.Form):
             "invalid_choice": "Choose England, Wales, Scotland or Northern Ireland.",
         },
     )
+
+    @classmethod
+    def initial_for(cls, partnership: Partnership) -> dict:
+        return {"name": partnership.name, "nation": partnership.nation, **versioned_initial(partnership)}
 
 
 class ClosureDayForm(AccessibleFormMixin, forms.Form):

@@ -90,15 +90,9 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
             expected_updated_at=data["expected_updated_at"],
         )
     except ValidationError as exc:
-        # Show the agency as saved now (someone may have changed it) and carry its
-        # current version in the form, so that sending the kept input again applies it.
+        # Draw the agency as saved now (someone may have changed it); the form keeps the person's input.
         agency = selectors.agency_get(partnership=partnership, agency_id=agency_id)
-        refreshed = request.POST.copy()
-        refreshed["expected_updated_at"] = agency.updated_at.isoformat()
-        form = AgencyEditForm(refreshed)
-        form.is_valid()
-        add_service_errors(form, exc)
-        conflict = data["expected_updated_at"] != agency.updated_at
+        conflict = form.add_refusal(exc, saved=agency)
         return _render_agency(request, agency, form, saved_version=agency if conflict else None)
     messages.success(request, f"Saved the changes to {data['name']}." if changes else "There were no changes to save.")
     return redirect("partnership:agency_detail", slug=partnership.slug, agency_id=agency.pk)
@@ -158,23 +152,27 @@ def member_detail(request: HttpRequest, membership_id: int) -> HttpResponse:
         return _render_member(request, membership)
 
     form = MemberForm(request.POST, partnership=partnership, current_agency=membership.agency)
-    if form.is_valid():
-        try:
-            changes = services.membership_update(
-                partnership=partnership,
-                actor=request.user,
-                membership=membership,
-                agency=form.cleaned_data["agency"],
-                roles=form.cleaned_data["roles"],
-                job_title=form.cleaned_data["job_title"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            name = membership.person.full_name or membership.person.email
-            messages.success(request, f"Saved the changes to {name}." if changes else "There were no changes to save.")
-            return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
-    return _render_member(request, membership, form=form)
+    if not form.is_valid():
+        return _render_member(request, membership, form=form)
+    data = form.cleaned_data
+    try:
+        changes = services.membership_update(
+            partnership=partnership,
+            actor=request.user,
+            membership=membership,
+            agency=data["agency"],
+            roles=data["roles"],
+            job_title=data["job_title"],
+            expected_updated_at=data["expected_updated_at"],
+        )
+    except ValidationError as exc:
+        # Draw the member as saved now (someone may have changed them); the form keeps the person's input.
+        membership = selectors.membership_get(partnership=partnership, membership_id=membership_id)
+        conflict = form.add_refusal(exc, saved=membership)
+        return _render_member(request, membership, form=form, saved_version=membership if conflict else None)
+    name = membership.person.full_name or membership.person.email
+    messages.success(request, f"Saved the changes to {name}." if changes else "There were no changes to save.")
+    return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
 
 
 @partnership_view(roles=MANAGERS)
@@ -232,23 +230,19 @@ def _render_member(
     *,
     form: MemberForm | None = None,
     deactivate_form: MemberDeactivateForm | None = None,
+    saved_version: Membership | None = None,
 ) -> HttpResponse:
     partnership = request.partnership
     if form is None:
         form = MemberForm(
-            partnership=partnership,
-            current_agency=membership.agency,
-            initial={
-                "agency": membership.agency_id,
-                "job_title": membership.job_title,
-                "roles": sorted(membership.role_set),
-            },
+            partnership=partnership, current_agency=membership.agency, initial=MemberForm.initial_for(membership)
         )
     deactivate_form = deactivate_form or MemberDeactivateForm()
     context = {
         "membership": membership,
         "person": membership.person,
         "form": form,
+        "saved_version": saved_version,
         "deactivate_form": deactivate_form,
         "is_self": membership.person_id == request.user.pk,
         "has_second_factor": selectors.person_has_second_factor(person=membership.person),
@@ -300,8 +294,9 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership
-    settings_form = PartnershipSettingsForm(initial={"name": partnership.name, "nation": partnership.nation})
+    settings_form = PartnershipSettingsForm(initial=PartnershipSettingsForm.initial_for(partnership))
     closure_form = ClosureDayForm()
+    saved_version = None
     if request.method == "POST" and request.POST.get("form") == "closure_day":
         closure_form = ClosureDayForm(request.POST)
         if closure_form.is_valid():
@@ -320,17 +315,26 @@ def settings(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         settings_form = PartnershipSettingsForm(request.POST)
         if settings_form.is_valid():
+            data = settings_form.cleaned_data
             try:
                 changes = services.partnership_update_settings(
-                    partnership=partnership, actor=request.user, **settings_form.cleaned_data
+                    partnership=partnership,
+                    actor=request.user,
+                    name=data["name"],
+                    nation=data["nation"],
+                    expected_updated_at=data["expected_updated_at"],
                 )
             except ValidationError as exc:
-                add_service_errors(settings_form, exc)
+                # Show the settings as saved now (someone may have changed them); the form keeps the input.
+                saved = selectors.partnership_settings_get(partnership=partnership)
+                if settings_form.add_refusal(exc, saved=saved):
+                    saved_version = saved
             else:
                 messages.success(request, "Saved the settings." if changes else "There were no changes to save.")
                 return redirect("partnership:settings", slug=partnership.slug)
     context = {
         "settings_form": settings_form,
+        "saved_version": saved_version,
         "closure_form": closure_form,
         "closure_days": selectors.closure_day_list(partnership=partnership),
         "history": selectors.history_rows_for_object(partnership=partnership, obj=partnership),

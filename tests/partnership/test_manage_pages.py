@@ -49,6 +49,12 @@ def hidden_version(response) -> str:
     return re.search(r'name="expected_updated_at" value="([^"]+)"', text(response)).group(1)
 
 
+def version(instance) -> dict[str, str]:
+    """The hidden version field of an edit form drawn from ``instance`` as it is in the database now."""
+    instance.refresh_from_db(fields=["updated_at"])
+    return {"expected_updated_at": instance.updated_at.isoformat()}
+
+
 @pytest.fixture
 def bm_client(world_a, client_for):
     return client_for(world_a.bm)
@@ -460,7 +466,12 @@ def test_member_agency_choices_are_this_partnerships_active_agencies(world_a, wo
 def test_editing_a_members_roles_saves_and_records_history(world_a, bm_client):
     response = bm_client.post(
         url(world_a, "member_detail", membership_id=world_a.practitioner.pk),
-        {"agency": world_a.school.pk, "job_title": "Teacher", "roles": [Role.PRACTITIONER, Role.AGENCY_LEAD]},
+        {
+            "agency": world_a.school.pk,
+            "job_title": "Teacher",
+            "roles": [Role.PRACTITIONER, Role.AGENCY_LEAD],
+            **version(world_a.practitioner),
+        },
         follow=True,
     )
 
@@ -475,7 +486,12 @@ def test_editing_a_members_roles_saves_and_records_history(world_a, bm_client):
 def test_a_partner_lead_outside_the_statutory_agency_is_refused_beside_the_roles(world_a, bm_client):
     response = bm_client.post(
         url(world_a, "member_detail", membership_id=world_a.practitioner.pk),
-        {"agency": world_a.school.pk, "job_title": "Head teacher", "roles": [Role.PARTNER_LEAD_POLICE]},
+        {
+            "agency": world_a.school.pk,
+            "job_title": "Head teacher",
+            "roles": [Role.PARTNER_LEAD_POLICE],
+            **version(world_a.practitioner),
+        },
     )
 
     assert response.status_code == 400
@@ -501,7 +517,7 @@ def test_choosing_no_role_is_refused(world_a, bm_client):
 def test_choosing_another_partnerships_agency_is_refused(world_a, world_b, bm_client):
     response = bm_client.post(
         url(world_a, "member_detail", membership_id=world_a.practitioner.pk),
-        {"agency": world_b.school.pk, "roles": [Role.PRACTITIONER]},
+        {"agency": world_b.school.pk, "roles": [Role.PRACTITIONER], **version(world_a.practitioner)},
     )
 
     assert response.status_code == 400
@@ -556,7 +572,7 @@ def test_a_business_manager_who_deactivates_themselves_leaves_the_partnership(wo
 def test_the_only_business_manager_cannot_remove_their_own_role_on_the_page(world_a, bm_client):
     response = bm_client.post(
         url(world_a, "member_detail", membership_id=world_a.business_manager.pk),
-        {"agency": world_a.council.pk, "roles": [Role.PRACTITIONER]},
+        {"agency": world_a.council.pk, "roles": [Role.PRACTITIONER], **version(world_a.business_manager)},
     )
 
     assert response.status_code == 400
@@ -694,7 +710,9 @@ def test_settings_page_shows_the_forms_closure_days_and_history(world_a, bm_clie
 
 def test_changing_the_settings_saves_and_shows_in_the_partnerships_history(world_a, bm_client):
     response = bm_client.post(
-        url(world_a, "settings"), {"form": "settings", "name": "Alpha Partnership", "nation": Nation.WALES}, follow=True
+        url(world_a, "settings"),
+        {"form": "settings", "name": "Alpha Partnership", "nation": Nation.WALES, **version(world_a.partnership)},
+        follow=True,
     )
 
     world_a.partnership.refresh_from_db()
@@ -711,9 +729,13 @@ def test_changing_the_settings_saves_and_shows_in_the_partnerships_history(world
 
 def test_settings_errors_are_shown_beside_the_fields(world_a, world_b, bm_client):
     taken = bm_client.post(
-        url(world_a, "settings"), {"form": "settings", "name": "Bravo Safeguarding Partnership", "nation": "WLS"}
+        url(world_a, "settings"),
+        {"form": "settings", "name": "Bravo Safeguarding Partnership", "nation": "WLS", **version(world_a.partnership)},
     )
-    no_nation = bm_client.post(url(world_a, "settings"), {"form": "settings", "name": "Alpha", "nation": "XX"})
+    no_nation = bm_client.post(
+        url(world_a, "settings"),
+        {"form": "settings", "name": "Alpha", "nation": "XX", **version(world_a.partnership)},
+    )
 
     assert taken.status_code == 400
     assert "Another partnership already has this name." in field_group(taken, "id_name")

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("partnerships/<slug:slug>/working-days/", views.WorkingDaysView.as_view(), name="working_days"),
     # Any other path ending in a slash (a malformed slug or id included) gets the API's JSON 404;
-    # slashless ones are still redirected by APPEND_SLASH.
-    re_path(r"^(?:.*/)?$", views.not_found),
+    # slashless ones are still redirected by APPEND_SLASH. [\s\S], not ".": a path with a newline
+    # (%0A) in it must match too, or it falls through to the site's HTML 404.
+    re_path(r"^(?:[\s\S]*/)?$", views.not_found),
 ]

@@ -7,6 +7,7 @@ Tenant resolution, second factor and role checks happen in
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
@@ -33,12 +34,31 @@ from partnership.models import Agency, Membership, Partnership, Role, StatutoryP
 _DETAIL = inline_serializer("Detail", fields={"detail": drf_serializers.CharField()})
 _NOT_FOUND = OpenApiResponse(_DETAIL, description="No such partnership or object, or not yours: the two look the same.")
 _FORBIDDEN = OpenApiResponse(
-    _DETAIL, description="Second factor not passed (session sign-in), or your roles do not allow this."
+    _DETAIL,
+    description="Second factor not passed or CSRF token missing (session sign-in), or your roles do not allow this.",
 )
 _FIELD_ERRORS = OpenApiResponse(
     description='Field errors: {"field": ["message", ...]}, with "non_field_errors" for the rest.'
 )
+_UNAUTHENTICATED = OpenApiResponse(_DETAIL, description="No credentials, or a token or session that is not valid.")
+_TOO_LARGE = OpenApiResponse(_DETAIL, description="The request body is over the size limit.")
+_NOT_JSON = OpenApiResponse(_DETAIL, description="The request body is not JSON (send Content-Type: application/json).")
 _BUSINESS_MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+
+
+def _answers(responses: dict, *, scoped: bool = True, takes_body: bool = False) -> dict:
+    """An operation's own ``responses`` plus those the base classes give before its handler runs.
+
+    Every endpoint: 401. Under a partnership (``PartnershipScopedAPIView``):
+    403 (second factor or roles) and 404 (not a member), whatever the method.
+    With a body (``SizeLimitedJSONParser``): 413 and 415.
+    """
+    base = {401: _UNAUTHENTICATED}
+    if scoped:
+        base |= {403: _FORBIDDEN, 404: _NOT_FOUND}
+    if takes_body:
+        base |= {413: _TOO_LARGE, 415: _NOT_JSON}
+    return dict(sorted((base | responses).items()))
 
 
 def _conflict(what: str) -> OpenApiResponse:
@@ -61,7 +81,9 @@ class PartnershipListView(ListModelMixin, BaseAPIView):
     def get_queryset(self):
         return selectors.memberships_for_person(person=self.request.user)
 
-    @extend_schema(summary="Your partnerships")
+    @extend_schema(
+        summary="Your partnerships", responses=_answers({200: PartnershipSummarySerializer(many=True)}, scoped=False)
+    )
     def get(self, request: Request) -> Response:
         return self.list(request)
 
@@ -75,7 +97,7 @@ class PartnershipDetailView(PartnershipScopedAPIView):
 
     @extend_schema(
         summary="A partnership: its statutory partners and closure days",
-        responses={200: PartnershipDetailSerializer, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses=_answers({200: PartnershipDetailSerializer}),
     )
     def get(self, request: Request, slug: str) -> Response:
         partners = selectors.statutory_partners(partnership=self.partnership)
@@ -104,14 +126,14 @@ class AgencyListView(ListModelMixin, PartnershipScopedAPIView):
     def scoped_queryset(self, partnership: Partnership):
         return selectors.agency_list(partnership=partnership)
 
-    @extend_schema(summary="The partnership's agencies", responses={200: AgencySerializer(many=True), 404: _NOT_FOUND})
+    @extend_schema(summary="The partnership's agencies", responses=_answers({200: AgencySerializer(many=True)}))
     def get(self, request: Request, slug: str) -> Response:
         return self.list(request)
 
     @extend_schema(
         summary="Add an agency (business managers)",
         request=AgencyCreateSerializer,
-        responses={201: AgencySerializer, 400: _FIELD_ERRORS, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses=_answers({201: AgencySerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str) -> Response:
         serializer = AgencyCreateSerializer(data=request.data)
@@ -137,20 +159,14 @@ class AgencyDetailView(PartnershipScopedAPIView):
     def scoped_queryset(self, partnership: Partnership):
         return selectors.agency_list(partnership=partnership)
 
-    @extend_schema(summary="One agency", responses={200: AgencySerializer, 404: _NOT_FOUND})
+    @extend_schema(summary="One agency", responses=_answers({200: AgencySerializer}))
     def get(self, request: Request, slug: str, agency_id: int) -> Response:
         return Response(AgencySerializer(self.get_object()).data)
 
     @extend_schema(
         summary="Change an agency (business managers)",
         request=AgencyUpdateSerializer,
-        responses={
-            200: AgencySerializer,
-            400: _FIELD_ERRORS,
-            403: _FORBIDDEN,
-            404: _NOT_FOUND,
-            409: _conflict("agency"),
-        },
+        responses=_answers({200: AgencySerializer, 400: _FIELD_ERRORS, 409: _conflict("agency")}, takes_body=True),
     )
     def patch(self, request: Request, slug: str, agency_id: int) -> Response:
         agency = self.get_object()
@@ -187,7 +203,7 @@ class MemberListView(ListModelMixin, PartnershipScopedAPIView):
 
     @extend_schema(
         summary="The partnership's members (business managers)",
-        responses={200: MemberSerializer(many=True), 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses=_answers({200: MemberSerializer(many=True)}),
     )
     def get(self, request: Request, slug: str) -> Response:
         return self.list(request)
@@ -214,7 +230,7 @@ class MemberDetailView(PartnershipScopedAPIView):
 
     @extend_schema(
         summary="One member (business managers)",
-        responses={200: MemberSerializer, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses=_answers({200: MemberSerializer}),
     )
     def get(self, request: Request, slug: str, membership_id: int) -> Response:
         return Response(MemberSerializer(self.get_object()).data)
@@ -222,13 +238,7 @@ class MemberDetailView(PartnershipScopedAPIView):
     @extend_schema(
         summary="Change a member's agency, roles or job title (business managers)",
         request=MemberUpdateSerializer,
-        responses={
-            200: MemberSerializer,
-            400: _FIELD_ERRORS,
-            403: _FORBIDDEN,
-            404: _NOT_FOUND,
-            409: _conflict("member"),
-        },
+        responses=_answers({200: MemberSerializer, 400: _FIELD_ERRORS, 409: _conflict("member")}, takes_body=True),
     )
     def patch(self, request: Request, slug: str, membership_id: int) -> Response:
         membership = self.get_object()
@@ -263,7 +273,7 @@ class WorkingDaysView(PartnershipScopedAPIView):
     @extend_schema(
         summary="Working days on the partnership's calendar",
         parameters=[WorkingDaysQuerySerializer],
-        responses={200: WorkingDaysSerializer, 400: _FIELD_ERRORS, 404: _NOT_FOUND},
+        responses=_answers({200: WorkingDaysSerializer, 400: _FIELD_ERRORS}),
     )
     def get(self, request: Request, slug: str) -> Response:
         query = WorkingDaysQuerySerializer(data=request.query_params)
@@ -289,7 +299,10 @@ class WorkingDaysView(PartnershipScopedAPIView):
         return Response(WorkingDaysSerializer(data).data)
 
 
+# Exempt from CSRF: it changes nothing, and without the exemption a POST or PATCH to a malformed
+# path (a slug with "=" in it) got Django's HTML "CSRF verification failed" page instead of this 404.
+@csrf_exempt
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """Anything else under /api/v1/: the API's own 404, not the site's HTML page."""
+    """Anything else under /api/v1/, whatever the method: the API's own 404, not the site's HTML page."""
     # Compact, byte for byte the body DRF gives an unknown object.
     return JsonResponse({"detail": "Not found."}, status=404, json_dumps_params={"separators": (",", ":")})

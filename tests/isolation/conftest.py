@@ -97,5 +97,5 @@ NOT_TENANT_SCOPED: dict[str, str] = {
     "api:partnership_list": "Lists only the caller's own partnerships.",
     "api_schema": "The OpenAPI description of the API: no data.",
     "api_docs": "The API documentation page: no data.",
-    "api/v1/^(?:.*/)?$": "The API's JSON 404 for unknown paths.",
+    r"api/v1/^(?:[\s\S]*/)?$": "The API's JSON 404 for unknown paths.",
 }

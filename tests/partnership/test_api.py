@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from partnership.api.base import SECOND_FACTOR_REQUIRED, PartnershipScopedAPIView
 from partnership.models import Agency, AgencyType, ClosureDay, HistoryEntry, Membership, Role
+from partnership.sessions import SessionStore
 from partnership.working_days import LAST_YEAR
 from tests.conftest import login
 from tests.factories import AgencyFactory, membership_make
@@ -116,6 +117,47 @@ def test_unknown_api_paths_and_malformed_ids_get_the_api_json_404(world_a, api_f
         assert response.status_code == 404
         assert response.content == missing.content
     assert missing.json() == NOT_FOUND
+
+
+# Found by the schemathesis fuzzer (test_api_fuzz.py): an HTML page instead of the API's JSON 404.
+@pytest.mark.parametrize("method", ["post", "patch", "put", "delete"])
+def test_a_write_to_a_malformed_api_path_is_the_json_404_not_a_csrf_page(world_a, method):
+    token = Token.objects.create(user=world_a.bm)
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    response = getattr(client, method)("/api/v1/partnerships/%3D/agencies/", {"name": "x"}, format="json")
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+# Found by the schemathesis fuzzer: "." in the catch-all route did not match a newline.
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/partnerships/a%0Ab/agencies/",
+        "/api/v1/partnerships/%0A/",
+        "/api/v1/partnerships/alpha-scp/agencies/1%0A/",
+    ],
+)
+def test_a_path_with_a_newline_gets_the_api_json_404(world_a, api_for, path):
+    response = api_for(world_a.bm).get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == NOT_FOUND
+
+
+@pytest.mark.parametrize("session_key", ["abcdefgh\x00ijk", "\x00" * 32, "A" * 32, "short"])
+def test_a_malformed_session_cookie_is_no_session_not_a_500(world_a, session_key):
+    # PostgreSQL refuses a NUL byte with an error: the key must never reach the database.
+    client = APIClient(raise_request_exception=False)
+
+    response = client.get(partnership_url(world_a, "agency_list"), HTTP_COOKIE=f"sessionid={session_key}")
+
+    assert response.status_code == 401
+    assert SessionStore(session_key).session_key is None
 
 
 # --- Authentication and the second factor --------------------------------------------
@@ -620,6 +662,21 @@ def test_schema_lists_the_api_paths_and_token_authentication():
         "/api/v1/partnerships/{slug}/working-days/",
     } <= set(schema["paths"])
     assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
+
+
+# Found by the schemathesis fuzzer: 401 was undocumented everywhere, and so was the second factor's 403 on reads.
+def test_schema_documents_what_the_base_classes_answer_on_every_operation():
+    schema = json.loads(APIClient().get("/api/schema/?format=json").content)
+
+    operations = [(path, method, op) for path, ops in schema["paths"].items() for method, op in ops.items()]
+    assert len(operations) == 10
+    for path, method, operation in operations:
+        documented = set(operation["responses"])
+        assert "401" in documented, (method, path)
+        if "{slug}" in path:
+            assert {"403", "404"} <= documented, (method, path)
+        if method in {"post", "patch"}:
+            assert {"400", "413", "415"} <= documented, (method, path)
 
 
 def test_docs_page_has_no_inline_script_and_its_scripts_are_served(client):

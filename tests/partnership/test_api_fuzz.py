@@ -1,0 +1,208 @@
+"""Fuzzing the REST API against its own OpenAPI schema (schemathesis + Hypothesis).
+
+Every operation in ``/api/schema/`` becomes one test. Schemathesis sends
+requests built from the schema, valid and invalid (junk bodies, query strings,
+path parameters, other methods and content types), and every answer must be
+no 5xx and have a status code, content type, headers and body that the schema
+documents for that operation.
+
+Every request carries a real token of world_a's business manager (tokens skip
+the second-factor check, see partnership/api/base.py), so the fuzzer is past
+authentication; and most requests get world_a's real slug and object ids (and,
+for working days, dates the calendar covers), so they get past the 404 into
+the validation and service code. The rest keep the generated values, to fuzz
+the lookups themselves.
+
+Reproducible: Hypothesis is derandomized, so CI sends the same requests each
+run. One test per operation, each with a fresh world (``transaction=True``: the
+schemathesis WSGI transport goes through the whole request stack); the
+requests of one test share its database, so earlier PATCHes may have changed
+what a later request reads: each answer is judged on its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+import schemathesis
+from django.conf import settings as django_settings
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from config.wsgi import application
+from partnership.api.serializers import EARLIEST_DATE, LATEST_DATE
+from tests.conftest import login
+from tests.factories import World
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+# world_a's real slug and ids, set by the fixture for the test that is running. The hooks below
+# read them when a request is drawn, not when the strategies are built: the ids differ per test.
+REAL: dict[str, Any] = {}
+# Out of every REAL_WEIGHT + 1 requests of the fuzzing phase, REAL_WEIGHT use real values and
+# one keeps the generated ones. Pick 0 is real, and it is where Hypothesis shrinks to, so a
+# failure is reported with real values where it can be.
+REAL_WEIGHT = 4
+
+
+def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[str, Any] | None:
+    if pick == REAL_WEIGHT or not REAL or not parameters:
+        return parameters
+    real = {
+        "slug": REAL["slug"],
+        "agency_id": REAL["agency_ids"][pick % len(REAL["agency_ids"])],
+        "membership_id": REAL["membership_ids"][pick % len(REAL["membership_ids"])],
+    }
+    return {name: real.get(name, value) for name, value in parameters.items()}
+
+
+def _real_agency_in_body(body: Any, pick: int) -> Any:
+    if pick == REAL_WEIGHT or not REAL or not isinstance(body, dict) or "agency" not in body:
+        return body
+    return {**body, "agency": REAL["agency_ids"][pick % len(REAL["agency_ids"])]}
+
+
+def _dates_the_calendar_covers(query: dict[str, Any], pick: int, start: date, span: int) -> dict[str, Any]:
+    if pick == REAL_WEIGHT:
+        return query
+    query = {**query, "start": start.isoformat()}
+    if "end" in query:
+        if "days" in query and pick % 2:
+            del query["end"]  # days or end, not both: half of these become a valid question
+        else:
+            query["end"] = min(start + timedelta(days=span), LATEST_DATE).isoformat()
+    return query
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    return st.integers(0, REAL_WEIGHT).map(lambda pick: _real_path_parameters(path_parameters, pick))
+
+
+@schema.hook
+def flatmap_body(context, body):
+    # A member's agency: mostly a real one of this partnership, so the role-against-agency rules run.
+    return st.integers(0, REAL_WEIGHT).map(lambda pick: _real_agency_in_body(body, pick))
+
+
+@schema.hook
+def flatmap_query(context, query):
+    # Working days: random dates fall almost all outside the years the bank-holiday data covers (a 400).
+    if not isinstance(query, dict) or "start" not in query:
+        return st.just(query)
+    return st.builds(
+        _dates_the_calendar_covers,
+        st.just(query),
+        st.integers(0, REAL_WEIGHT),
+        st.dates(EARLIEST_DATE, LATEST_DATE),
+        st.integers(0, 800),
+    )
+
+
+def _aim_at_real_objects(case) -> None:
+    """Coverage-phase requests (the deterministic boundary and wrong-type values) bypass the hooks.
+
+    Send those at real objects too, except the ones whose point is the path
+    parameter itself.
+    """
+    meta = case.meta
+    if meta is None or meta.phase.name != "coverage" or not case.path_parameters:
+        return
+    if meta.phase.data.parameter_location == "path":
+        return
+    case.path_parameters.update(_real_path_parameters(case.path_parameters, next(REAL["turn"]) % REAL_WEIGHT))
+
+
+@pytest.fixture
+def world(transactional_db) -> World:
+    world = World("Alpha")
+    REAL.update(
+        slug=world.partnership.slug,
+        agency_ids=[world.council.pk, world.icb.pk, world.police.pk, world.school.pk],
+        membership_ids=[getattr(world, attribute).pk for attribute, *_ in World.PEOPLE],
+        turn=itertools.count(),
+    )
+    yield world
+    REAL.clear()
+
+
+@pytest.fixture
+def token_of_business_manager(world) -> str:
+    return Token.objects.create(user=world.bm).key
+
+
+@pytest.mark.django_db(transaction=True)
+@schema.parametrize()
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+)
+def test_api_answers_as_its_schema_says(case, token_of_business_manager):
+    _aim_at_real_objects(case)
+    case.call_and_validate(headers={"Authorization": f"Token {token_of_business_manager}"}, checks=CHECKS)
+
+
+# --- Everyone else: the 401s, 403s and 404s the base classes give must be documented too ------------
+
+
+def _token(person) -> dict[str, Any]:
+    return {"headers": {"Authorization": f"Token {Token.objects.create(user=person).key}"}}
+
+
+def _session(person, *, verified: bool) -> dict[str, Any]:
+    # Writes by session need a CSRF token too, which these requests never carry: a 403 as well.
+    cookie_name = django_settings.SESSION_COOKIE_NAME
+    return {"cookies": {cookie_name: login(Client(), person, verified=verified).cookies[cookie_name].value}}
+
+
+CALLERS = {
+    "anonymous": lambda world: {},
+    "practitioner": lambda world: _token(world.practitioner.person),
+    "member_of_another_partnership": lambda world: _token(World("Bravo").bm),
+    "session_without_second_factor": lambda world: _session(world.bm, verified=False),
+    "session_with_second_factor": lambda world: _session(world.bm, verified=True),
+}
+
+
+@pytest.fixture
+def credentials(caller: str, world: World) -> dict[str, Any]:
+    """``call()`` keyword arguments that make a request as ``caller``: once per test, not per request."""
+    return CALLERS[caller](world)
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+@pytest.mark.django_db(transaction=True)
+@schema.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+)
+def test_api_answers_other_callers_as_its_schema_says(case, caller, credentials):
+    _aim_at_real_objects(case)
+    case.call_and_validate(checks=CHECKS, **credentials)

@@ -122,6 +122,9 @@ def test_the_settings_pick_the_broker_from_redis_url():
         assert app.conf.broker_url == settings.REDIS_URL
     else:
         assert app.conf.broker_url == "filesystem://"
+        # Messages are renamed into the queue whole: the stock transport let a worker read a half-written one.
+        with app.connection_for_write() as connection:
+            assert type(connection.transport).__module__ == "config.broker"
         assert Path(app.conf.broker_transport_options["data_folder_in"]).is_dir()
 
 

@@ -34,6 +34,7 @@ COPY . .
 # settings refuse to load without a real key, so the build uses a throwaway one.
 RUN LEARNINGLOOP_ENV=production LEARNINGLOOP_RUN_DIR=/tmp/build-run \
         SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+        FIELD_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
         python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-run
 

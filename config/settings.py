@@ -44,6 +44,15 @@ if PRODUCTION and (
         "Production needs a real SECRET_KEY: at least 50 random characters, set in the environment."
     )
 
+# Children's identities are encrypted at rest with these Fernet keys (partnership/encryption.py).
+# Comma-separated, newest first: a new key is put in front and the old ones kept until re-encrypted.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
+if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Production needs FIELD_ENCRYPTION_KEYS: generate one with "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'."
+    )
+
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

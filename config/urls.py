@@ -9,6 +9,9 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("account/", include("partnership.urls_account")),
     path("p/<slug:slug>/", include("partnership.urls")),
+    path("p/<slug:slug>/", include("reviews.urls")),
+    # Before the kernel's API: its URLconf ends in a catch-all JSON 404.
+    path("api/v1/", include("reviews.api.urls")),
     path("api/v1/", include("partnership.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,10 @@ def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedPro
 
 def _good_key() -> str:
     return secrets.token_urlsafe(64)
+
+
+def _fernet_key() -> str:
+    return Fernet.generate_key().decode()
 
 
 def test_production_without_secret_key_refuses_to_start(tmp_path):
@@ -62,6 +67,17 @@ def test_production_refuses_a_weak_secret_key(tmp_path, weak_key):
     assert "ImproperlyConfigured" in result.stderr
 
 
+def test_production_without_field_encryption_keys_refuses_to_start(tmp_path):
+    # Children's identities must not be encrypted with a key derived from SECRET_KEY in production.
+    result = _run(
+        ["-c", SETUP_DJANGO], tmp_path, LEARNINGLOOP_ENV="production", SECRET_KEY=_good_key(), ALLOWED_HOSTS="x.org"
+    )
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+    assert "settings loaded" not in result.stdout
+
+
 def test_development_runs_without_secret_key(tmp_path):
     result = _run(["-c", SETUP_DJANGO], tmp_path)
 
@@ -75,6 +91,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         tmp_path,
         LEARNINGLOOP_ENV="production",
         SECRET_KEY=_good_key(),
+        FIELD_ENCRYPTION_KEYS=_fernet_key(),
         ALLOWED_HOSTS="learningloop.example.org",
     )
 
@@ -89,6 +106,7 @@ def test_check_deploy_fails_when_production_hardening_is_off(tmp_path):
         tmp_path,
         LEARNINGLOOP_ENV="production",
         SECRET_KEY=_good_key(),
+        FIELD_ENCRYPTION_KEYS=_fernet_key(),
         ALLOWED_HOSTS="learningloop.example.org",
         DEBUG="true",
     )
@@ -138,6 +156,7 @@ def test_compose_runs_production_settings_and_requires_a_secret_key(compose):
         environment = compose["services"][name]["environment"]
         assert environment["LEARNINGLOOP_ENV"] == "production", name
         assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?"), name
+        assert environment["FIELD_ENCRYPTION_KEYS"].startswith("${FIELD_ENCRYPTION_KEYS:?"), name
         assert environment["DATABASE_URL"].startswith("postgres://"), name
         assert environment["REDIS_URL"] == "redis://redis:6379/0", name
         assert {"ALLOWED_HOSTS", "SITE_URL", "EMAIL_HOST"} <= set(environment), name

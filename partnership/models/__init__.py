@@ -105,6 +105,10 @@ class Partnership(models.Model):
         default=Nation.ENGLAND,
         help_text="Whose bank holidays count when working days are added up.",
     )
+    reminder_working_days = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="How many working days before a due date people are reminded (0: on the day).",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # The version of the settings: a form drawn before the last change is refused, not applied over it.
     updated_at = models.DateTimeField(auto_now=True)
@@ -374,3 +378,9 @@ class AgencyUserObjectPermission(UserObjectPermissionBase):
 
 class AgencyGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Agency, on_delete=models.CASCADE)
+
+
+# The shared workflow pieces live in modules of their own; importing them here registers them with Django.
+from partnership.models.deadlines import Deadline, DeadlineNotice  # noqa: E402, F401
+from partnership.models.documents import Document, DocumentVersion  # noqa: E402, F401
+from partnership.models.signoff import SignOff, SignOffAction  # noqa: E402, F401

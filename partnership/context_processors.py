@@ -11,6 +11,23 @@ from partnership.selectors import memberships_for_person
 # (label, url name, roles that see it; empty = every member)
 NAVIGATION = [
     ("Overview", "partnership:home", ()),
+    # Every member: their due and overdue deadlines (business managers also see the unassigned ones).
+    ("My tasks", "partnership:my_tasks", ()),
+    (
+        "Rapid reviews",
+        "reviews:rapid_review_list",
+        (
+            Role.BUSINESS_MANAGER,
+            Role.PARTNER_LEAD_LOCAL_AUTHORITY,
+            Role.PARTNER_LEAD_HEALTH,
+            Role.PARTNER_LEAD_POLICE,
+            Role.SCRUTINEER,
+        ),
+    ),
+    # Rapid review timeliness per quarter: what independent scrutiny asks about.
+    ("Timeliness", "reviews:timeliness", (Role.BUSINESS_MANAGER, Role.SCRUTINEER)),
+    # Every member: contributors and lead authors see theirs; the list shows each member only what they may see.
+    ("Learning reviews", "reviews:learning_review_list", ()),
     ("Agencies", "partnership:agency_list", (Role.BUSINESS_MANAGER,)),
     ("Members", "partnership:member_list", (Role.BUSINESS_MANAGER,)),
     ("Working days", "partnership:working_days", ()),

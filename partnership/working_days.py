@@ -98,6 +98,27 @@ class WorkingDayCalendar:
                 remaining -= 1
         return current
 
+    def subtract_working_days(self, end: date, days: int) -> date:
+        """The date ``days`` working days before ``end``: the mirror of ``add_working_days``.
+
+        Day 0 is ``end`` itself; day 1 is the last working day before it, and so
+        on. For a working day ``end``, ``add_working_days(subtract_working_days(end, n), n) == end``.
+        A reminder "2 working days before" a Thursday due date falls on the Tuesday.
+        Raises ``ValueError`` like ``add_working_days``.
+        """
+        if days < 0:
+            raise ValueError("Count backwards only: the number of working days cannot be negative.")
+        if days > MAX_WORKING_DAYS:
+            raise ValueError(f"At most {MAX_WORKING_DAYS} working days can be subtracted.")
+        _check_supported(end)
+        current = end
+        remaining = days
+        while remaining:
+            current -= timedelta(days=1)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``; negative if ``end`` is earlier."""
         if end < start:

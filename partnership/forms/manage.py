@@ -13,6 +13,7 @@ from django import forms
 from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin, versioned_initial
 from partnership.models import Agency, AgencyType, Membership, Nation, Partnership, Role, StatutoryPartner
 from partnership.selectors import agency_choices
+from partnership.services import REMINDER_WORKING_DAYS_MAX
 
 NOT_A_STATUTORY_PARTNER = "Not a statutory partner"
 AGENCY_ERRORS = {"required": "Choose an agency.", "invalid_choice": "Choose one of this partnership's agencies."}
@@ -158,7 +159,7 @@ class InvitationForm(AccessibleFormMixin, forms.Form):
 
 
 class PartnershipSettingsForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
-    """The partnership's name and nation, and the version of the settings the page showed."""
+    """The partnership's name, nation and reminder days, and the version of the settings the page showed."""
 
     name = forms.CharField(
         label="Partnership name",
@@ -176,9 +177,31 @@ class PartnershipSettingsForm(VersionedFormMixin, AccessibleFormMixin, forms.For
         },
     )
 
+    reminder_working_days = forms.IntegerField(
+        label="Reminders, in working days before the due date",
+        min_value=0,
+        max_value=REMINDER_WORKING_DAYS_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=(
+            f"From 0 (on the day itself) to {REMINDER_WORKING_DAYS_MAX}. Everyone with a deadline gets an email "
+            "reminder this many working days before it is due; changing it moves every open deadline's reminder."
+        ),
+        error_messages={
+            "required": f"Enter a number of working days from 0 to {REMINDER_WORKING_DAYS_MAX}.",
+            "invalid": f"Enter a whole number of working days from 0 to {REMINDER_WORKING_DAYS_MAX}, like 2.",
+            "min_value": f"Enter a number of working days from 0 to {REMINDER_WORKING_DAYS_MAX}.",
+            "max_value": f"Enter a number of working days from 0 to {REMINDER_WORKING_DAYS_MAX}.",
+        },
+    )
+
     @classmethod
     def initial_for(cls, partnership: Partnership) -> dict:
-        return {"name": partnership.name, "nation": partnership.nation, **versioned_initial(partnership)}
+        return {
+            "name": partnership.name,
+            "nation": partnership.nation,
+            "reminder_working_days": partnership.reminder_working_days,
+            **versioned_initial(partnership),
+        }
 
 
 class ClosureDayForm(AccessibleFormMixin, forms.Form):

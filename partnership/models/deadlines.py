@@ -85,8 +85,10 @@ class DeadlineNotice(TenantModel):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     due_on = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
-    # Which sweep took the job of sending it, and when it went.
+    # Which sweep took the job of sending it, when it did, and when it went. A claim older
+    # than the sweep's stale-claim window with no ``sent_at`` belongs to a sweep that died.
     claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -43,6 +43,7 @@ from partnership.models import (
     Role,
     StatutoryPartner,
 )
+from partnership.services.deadlines import deadlines_recompute_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +199,10 @@ def _version_check(*, instance: models.Model, expected_updated_at: datetime | No
 # --- Partnership settings -----------------------------------------------------
 
 
+# Reminders go out at most this many working days before a due date (0: on the day itself).
+REMINDER_WORKING_DAYS_MAX = 10
+
+
 @transaction.atomic
 def partnership_update_settings(
     *,
@@ -205,12 +210,16 @@ def partnership_update_settings(
     actor: Person,
     name: str,
     nation: str,
+    reminder_working_days: int | None = None,
     expected_updated_at: datetime | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Rename the partnership or change its nation (which changes every working-day count).
+    """Rename the partnership, change its nation (which changes every working-day count) or
+    how many working days before a due date reminders go out (``None``: unchanged).
 
-    With ``expected_updated_at``, a change made from settings read before
-    someone else's save is refused (code ``stale``) and nothing is written.
+    A new nation or reminder setting moves the reminder day of every open deadline
+    (``deadlines_recompute_reminders``). With ``expected_updated_at``, a change made
+    from settings read before someone else's save is refused (code ``stale``) and
+    nothing is written.
     """
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
     _version_check(instance=locked, expected_updated_at=expected_updated_at, what="this partnership")
@@ -222,9 +231,21 @@ def partnership_update_settings(
         errors["name"] = ["Another partnership already has this name."]
     if nation not in Nation.values:
         errors["nation"] = ["Choose England, Wales, Scotland or Northern Ireland."]
+    if reminder_working_days is None:
+        reminder_working_days = locked.reminder_working_days
+    elif not 0 <= reminder_working_days <= REMINDER_WORKING_DAYS_MAX:
+        errors["reminder_working_days"] = [f"Enter a number of working days from 0 to {REMINDER_WORKING_DAYS_MAX}."]
     if errors:
         raise ValidationError(errors)
-    return tenant_update(partnership=locked, actor=actor, instance=locked, data={"name": name, "nation": nation})
+    changes = tenant_update(
+        partnership=locked,
+        actor=actor,
+        instance=locked,
+        data={"name": name, "nation": nation, "reminder_working_days": reminder_working_days},
+    )
+    if changes.keys() & {"nation", "reminder_working_days"}:
+        deadlines_recompute_reminders(partnership=locked)
+    return changes
 
 
 @transaction.atomic
@@ -232,11 +253,14 @@ def closure_day_add(*, partnership: Partnership, actor: Person, day: date, reaso
     """Add a day on which the partnership's clocks stop, on top of bank holidays."""
     if ClosureDay.objects.in_partnership(partnership).filter(date=day).exists():
         raise ValidationError({"date": [f"{day:%d %B %Y} is already a closure day."]})
-    return tenant_create(
+    closure_day = tenant_create(
         partnership=partnership,
         actor=actor,
         instance=ClosureDay(partnership=partnership, date=day, reason=reason.strip()),
     )
+    # The calendar changed: reminder days counted across this date move.
+    deadlines_recompute_reminders(partnership=partnership)
+    return closure_day
 
 
 @transaction.atomic
@@ -244,6 +268,7 @@ def closure_day_remove(*, partnership: Partnership, actor: Person, closure_day: 
     if closure_day.partnership_id != partnership.pk:
         raise ValidationError("That closure day belongs to another partnership.")
     tenant_delete(partnership=partnership, actor=actor, instance=closure_day)
+    deadlines_recompute_reminders(partnership=partnership)
 
 
 # --- Agencies -------------------------------------------------------------------

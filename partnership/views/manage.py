@@ -322,6 +322,7 @@ def settings(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     name=data["name"],
                     nation=data["nation"],
+                    reminder_working_days=data["reminder_working_days"],
                     expected_updated_at=data["expected_updated_at"],
                 )
             except ValidationError as exc:

@@ -364,6 +364,7 @@ def test_a_stale_settings_form_is_refused_keeps_the_input_and_shows_the_saved_ve
     )
     mine = {
         "form": "settings",
+        "reminder_working_days": 2,
         "name": "Alpha (mine)",
         "nation": Nation.WALES,
         "expected_updated_at": hidden_version(page),
@@ -390,7 +391,8 @@ def test_a_stale_settings_form_is_refused_keeps_the_input_and_shows_the_saved_ve
 
 def test_a_settings_form_without_a_version_is_refused(world_a, bm_client):
     response = bm_client.post(
-        page_url(world_a, "settings"), {"form": "settings", "name": "Alpha (mine)", "nation": Nation.WALES}
+        page_url(world_a, "settings"),
+        {"form": "settings", "reminder_working_days": 2, "name": "Alpha (mine)", "nation": Nation.WALES},
     )
 
     assert response.status_code == 400

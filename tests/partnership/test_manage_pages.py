@@ -711,7 +711,13 @@ def test_settings_page_shows_the_forms_closure_days_and_history(world_a, bm_clie
 def test_changing_the_settings_saves_and_shows_in_the_partnerships_history(world_a, bm_client):
     response = bm_client.post(
         url(world_a, "settings"),
-        {"form": "settings", "name": "Alpha Partnership", "nation": Nation.WALES, **version(world_a.partnership)},
+        {
+            "form": "settings",
+            "reminder_working_days": 2,
+            "name": "Alpha Partnership",
+            "nation": Nation.WALES,
+            **version(world_a.partnership),
+        },
         follow=True,
     )
 
@@ -730,11 +736,23 @@ def test_changing_the_settings_saves_and_shows_in_the_partnerships_history(world
 def test_settings_errors_are_shown_beside_the_fields(world_a, world_b, bm_client):
     taken = bm_client.post(
         url(world_a, "settings"),
-        {"form": "settings", "name": "Bravo Safeguarding Partnership", "nation": "WLS", **version(world_a.partnership)},
+        {
+            "form": "settings",
+            "reminder_working_days": 2,
+            "name": "Bravo Safeguarding Partnership",
+            "nation": "WLS",
+            **version(world_a.partnership),
+        },
     )
     no_nation = bm_client.post(
         url(world_a, "settings"),
-        {"form": "settings", "name": "Alpha", "nation": "XX", **version(world_a.partnership)},
+        {
+            "form": "settings",
+            "reminder_working_days": 2,
+            "name": "Alpha",
+            "nation": "XX",
+            **version(world_a.partnership),
+        },
     )
 
     assert taken.status_code == 400

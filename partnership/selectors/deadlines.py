@@ -1,0 +1,171 @@
+"""Reads of the deadline engine: a subject's deadlines, a person's tasks, and what the sweep needs.
+
+Every read here runs a fixed number of queries, however many deadlines there
+are: the sweep and the "my tasks" page rely on it.
+
+Who must act on a deadline (its *effective assignee*): the assignee while they
+are an active member of the deadline's partnership (and their account is
+active); otherwise, the partnership's active business managers. An assignee who
+has left cannot act in the system, so their reminders and their place on the
+"my tasks" page pass to the business managers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from partnership.models import (
+    ClosureDay,
+    Deadline,
+    DeadlineNotice,
+    Membership,
+    MembershipRole,
+    Partnership,
+    Person,
+    Role,
+)
+from partnership.working_days import WorkingDayCalendar
+
+
+def deadlines_for_subject(*, partnership: Partnership, subject: Model) -> QuerySet[Deadline]:
+    """Every deadline of ``subject`` (open, met and cancelled), earliest due first, assignees loaded."""
+    return (
+        Deadline.objects.in_partnership(partnership)
+        .filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+        .select_related("assignee")
+        .order_by("due_on", "id")
+    )
+
+
+def _assignee_is_active_member(partnership_ref) -> Exists:
+    return Exists(
+        Membership.objects.filter(
+            partnership=partnership_ref, person=OuterRef("assignee"), is_active=True, person__is_active=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Task:
+    """One open deadline on someone's "my tasks" page, as of ``today``."""
+
+    deadline: Deadline
+    today: date
+    # Working days after today up to the due date: 0 on the day, negative once it has passed.
+    working_days_left: int
+    # False: no one else can act on it (no assignee, or one who has left), so it is the business managers'.
+    assigned_to_you: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline.due_on < self.today
+
+    @property
+    def due_today(self) -> bool:
+        return self.deadline.due_on == self.today
+
+    @property
+    def working_days_overdue(self) -> int:
+        """0 for a deadline that fell on a non-working day and is past only by non-working days."""
+        return max(0, -self.working_days_left)
+
+
+def tasks_for_person(*, person: Person, partnership: Partnership, today: date | None = None) -> list[Task]:
+    """The person's open deadlines in this partnership, earliest due first (so overdue ones lead).
+
+    Those assigned to them, plus, for a business manager, those that no one
+    else can act on (no assignee, or an assignee who is no longer an active
+    member). Three queries, however many deadlines.
+    """
+    today = today or timezone.localdate()
+    is_business_manager = MembershipRole.objects.filter(
+        membership__partnership=partnership,
+        membership__person=person,
+        membership__is_active=True,
+        role=Role.BUSINESS_MANAGER,
+    ).exists()
+    mine = Q(assignee=person)
+    if is_business_manager:
+        mine |= Q(assignee__isnull=True) | ~_assignee_is_active_member(partnership)
+    deadlines = list(
+        Deadline.objects.in_partnership(partnership)
+        .filter(state=Deadline.State.OPEN)
+        .filter(mine)
+        .select_related("assignee")
+        .order_by("due_on", "title", "id")
+    )
+    calendar = working_day_calendars(partnership_ids=[partnership.pk], nations={partnership.pk: partnership.nation})[
+        partnership.pk
+    ]
+    return [
+        Task(
+            deadline=deadline,
+            today=today,
+            working_days_left=calendar.working_days_between(today, deadline.due_on),
+            assigned_to_you=deadline.assignee_id == person.pk,
+        )
+        for deadline in deadlines
+    ]
+
+
+def working_day_calendars(*, partnership_ids: Iterable[int], nations: dict[int, str]) -> dict[int, WorkingDayCalendar]:
+    """The calendars of several partnerships from one query (their closure days); ``nations`` by id."""
+    ids = sorted(set(partnership_ids))
+    closures: dict[int, dict[date, str]] = defaultdict(dict)
+    if ids:
+        for partnership_id, day, reason in ClosureDay.objects.filter(partnership_id__in=ids).values_list(
+            "partnership_id", "date", "reason"
+        ):
+            closures[partnership_id][day] = reason
+    return {pid: WorkingDayCalendar(nation=nations[pid], closure_days=closures[pid]) for pid in ids}
+
+
+# --- What the sweep reads ---------------------------------------------------------------------
+
+
+def deadline_notices_claimed(*, claimed_by: str) -> list[DeadlineNotice]:
+    """The unsent notices one sweep has claimed, with their deadline, assignee and partnership (one query).
+
+    Each carries ``assignee_can_act``: whether the deadline's assignee is still an active
+    member of its partnership (see the module docstring).
+    """
+    return list(
+        DeadlineNotice.objects.filter(claimed_by=claimed_by, sent_at__isnull=True)
+        .select_related("deadline", "deadline__assignee", "partnership")
+        .annotate(
+            assignee_can_act=Exists(
+                Membership.objects.filter(
+                    partnership=OuterRef("partnership_id"),
+                    person=OuterRef("deadline__assignee_id"),
+                    is_active=True,
+                    person__is_active=True,
+                )
+            )
+        )
+        .order_by("due_on", "id")
+    )
+
+
+def business_managers_by_partnership(*, partnership_ids: Iterable[int]) -> dict[int, list[Person]]:
+    """Each partnership's active business managers (active accounts only), by partnership id (one query)."""
+    found: dict[int, list[Person]] = defaultdict(list)
+    ids = sorted(set(partnership_ids))
+    if not ids:
+        return found
+    memberships = (
+        Membership.objects.filter(
+            partnership_id__in=ids, is_active=True, person__is_active=True, roles__role=Role.BUSINESS_MANAGER
+        )
+        .select_related("person")
+        .order_by("partnership_id", "person__full_name", "person__email")
+    )
+    for membership in memberships:
+        found[membership.partnership_id].append(membership.person)
+    return found

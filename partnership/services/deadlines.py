@@ -1,0 +1,478 @@
+"""The deadline engine: set, move, meet and cancel due dates; the sweep that reminds and escalates.
+
+Other apps own their subjects (a rapid review, an agency request...) and keep
+one ``Deadline`` per (subject, kind) through these services. Beat runs
+``deadlines_sweep`` every few minutes (``partnership.tasks.deadlines_sweep``).
+
+Exactly once, by the database
+-----------------------------
+A notice (a reminder or a breach escalation) is a ``DeadlineNotice`` row,
+unique per (deadline, kind, due date). The sweep
+
+1. inserts the notices that are due with ``INSERT ... SELECT ... ON CONFLICT DO
+   NOTHING`` (PostgreSQL and SQLite alike), so two overlapping sweeps cannot
+   create the same notice twice;
+2. marks newly breached deadlines (one UPDATE);
+3. claims unsent notices with one atomic ``UPDATE ... SET claimed_by = <this
+   sweep> WHERE claimed_by = ''``: the database lets exactly one sweep take each
+   notice (on PostgreSQL the second UPDATE waits for the first's row locks, then
+   re-checks ``claimed_by`` and skips the row; SQLite runs one writer at a time);
+4. sends the claimed notices, one email per person listing all their items, and
+   only then sets ``sent_at``.
+
+No lock (Redis, advisory...) is needed: overlapping sweeps, a beat restart that
+fires twice, or a redelivered task message all meet the same constraints.
+
+The trade-off of a crashed sweep
+--------------------------------
+A sweep that dies between claiming and ``sent_at`` (worker killed, time limit)
+leaves claimed, unsent notices. After ``STALE_CLAIM`` (15 minutes, far longer
+than a sweep takes) another sweep may claim them again. So a notice is never
+lost, but if the dead sweep had already handed some emails to the mail server,
+those people get that email a second time. The alternative (never re-claim)
+would silently lose escalations; a duplicate reminder is the smaller harm.
+The same window absorbs mail failures: a notice that reached none of its
+recipients stays unsent and is retried after ``STALE_CLAIM``, for up to
+``RETRY_FOR`` after it was created (then it is left, logged, for the
+operations team). A notice that reached at least one of its recipients counts
+as sent: the others' failures are logged, so retries never repeat an email
+to someone who had it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from partnership.models import Deadline, DeadlineNotice, Partnership, Person
+from partnership.selectors import working_day_calendar
+from partnership.selectors.deadlines import (
+    business_managers_by_partnership,
+    deadline_notices_claimed,
+    working_day_calendars,
+)
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this with no sent_at belongs to a sweep that died: another sweep may take it.
+STALE_CLAIM = timedelta(minutes=15)
+# How long an undeliverable notice is retried before it is left to the operations team (logged).
+RETRY_FOR = timedelta(days=3)
+# Notices one sweep sends at most; the rest wait for the next sweep, minutes later. Bounds the
+# time a sweep holds claims, well inside the task's time limit.
+SWEEP_BATCH = 2000
+# The most one sweep may take (its ids go into one statement; SQLite allows 32,766 parameters).
+SWEEP_BATCH_MAX = 10_000
+
+_OPEN = Deadline.State.OPEN
+
+
+# --- Setting, moving, meeting, cancelling -----------------------------------------------------
+
+
+def _subject_key(*, partnership: Partnership, subject: models.Model) -> dict:
+    if subject.pk is None:
+        raise ValueError("A deadline's subject must be saved first.")
+    owner = getattr(subject, "partnership_id", partnership.pk)
+    if owner != partnership.pk:
+        # A programming error, not bad input: never attach a deadline across tenants.
+        raise ValueError("The subject belongs to another partnership.")
+    return {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": subject.pk}
+
+
+def _remind_on(*, partnership: Partnership, due_on: date) -> date:
+    calendar = working_day_calendar(partnership=partnership)
+    try:
+        return calendar.subtract_working_days(due_on, partnership.reminder_working_days)
+    except ValueError as exc:
+        raise ValidationError({"due_on": [str(exc)]}) from exc
+
+
+def _drop_pending_notices(deadlines: models.QuerySet, *, keep_due_on: date | None = None) -> None:
+    """Forget notices no sweep has taken yet, for deadlines that are met, cancelled or moved.
+
+    Claimed or sent notices stay: a sweep is working on them, or they are the record of
+    what went out. Dropping a pending notice means a deadline reopened later on the same
+    date is reminded again.
+    """
+    pending = DeadlineNotice.objects.filter(deadline__in=deadlines, sent_at__isnull=True, claimed_by="")
+    if keep_due_on is not None:
+        pending = pending.exclude(due_on=keep_due_on)
+    pending.delete()
+
+
+@transaction.atomic
+def deadline_set(
+    *,
+    partnership: Partnership,
+    subject: models.Model,
+    kind: str,
+    title: str,
+    due_on: date,
+    assignee: Person | None = None,
+    url: str = "",
+) -> Deadline:
+    """Create or update the deadline of ``kind`` for ``subject``, and compute its reminder day.
+
+    ``remind_on`` is ``partnership.reminder_working_days`` working days before
+    ``due_on`` on the partnership's calendar (bank holidays of its nation and its
+    closure days). Moving the due date re-arms reminders and escalations (a notice
+    is unique per due date, so the new date gets its own), drops notices pending
+    for the old date, and clears ``breached_at`` when the new date is not past. The
+    state is kept: a met deadline stays met. ``ValidationError`` (fields ``kind``,
+    ``title``, ``url``, ``due_on``) on bad input; nothing is written then.
+    """
+    kind, title, url = kind.strip(), title.strip(), url.strip()
+    errors: dict[str, list[str]] = {}
+    if not kind or len(kind) > Deadline._meta.get_field("kind").max_length:
+        errors["kind"] = ["A deadline needs a kind of at most 60 characters."]
+    if not title:
+        errors["title"] = ["A deadline needs a title."]
+    elif len(title) > Deadline._meta.get_field("title").max_length:
+        errors["title"] = ["Use at most 200 characters for a deadline's title."]
+    if len(url) > Deadline._meta.get_field("url").max_length or (url and not url.startswith("/")):
+        errors["url"] = ["A deadline's link is a path within the site, of at most 300 characters."]
+    if errors:
+        raise ValidationError(errors)
+    key = _subject_key(partnership=partnership, subject=subject)
+    remind_on = _remind_on(partnership=partnership, due_on=due_on)
+    values = {"title": title, "url": url, "due_on": due_on, "remind_on": remind_on, "assignee": assignee}
+
+    deadline = Deadline.objects.in_partnership(partnership).select_for_update().filter(kind=kind, **key).first()
+    if deadline is None:
+        try:
+            with transaction.atomic():
+                return Deadline.objects.create(partnership=partnership, kind=kind, **key, **values)
+        except IntegrityError:
+            # Someone created it in between (the unique constraint held): update theirs instead.
+            deadline = Deadline.objects.in_partnership(partnership).select_for_update().get(kind=kind, **key)
+
+    moved = deadline.due_on != due_on
+    changed = [name for name, value in values.items() if getattr(deadline, name) != value]
+    for name in changed:
+        setattr(deadline, name, values[name])
+    if moved and deadline.breached_at is not None and due_on >= timezone.localdate():
+        deadline.breached_at = None
+        changed.append("breached_at")
+    if changed:
+        deadline.save(update_fields=[*changed, "updated_at"])
+    if moved:
+        _drop_pending_notices(Deadline.objects.filter(pk=deadline.pk), keep_due_on=due_on)
+    return deadline
+
+
+def _subject_deadlines(*, partnership: Partnership, subject: models.Model, kind: str | None) -> models.QuerySet:
+    found = Deadline.objects.in_partnership(partnership).filter(
+        state=_OPEN, **_subject_key(partnership=partnership, subject=subject)
+    )
+    return found if kind is None else found.filter(kind=kind)
+
+
+@transaction.atomic
+def deadline_meet(*, partnership: Partnership, subject: models.Model, kind: str) -> None:
+    """Mark the open deadline of ``kind`` for ``subject`` as met; nothing happens if there is none.
+
+    No reminder or escalation goes out for it afterwards (pending notices are dropped).
+    """
+    open_ones = _subject_deadlines(partnership=partnership, subject=subject, kind=kind)
+    now = timezone.now()
+    ids = list(open_ones.values_list("pk", flat=True))
+    if ids:
+        Deadline.objects.filter(pk__in=ids, state=_OPEN).update(state=Deadline.State.MET, met_at=now, updated_at=now)
+        _drop_pending_notices(Deadline.objects.filter(pk__in=ids))
+
+
+@transaction.atomic
+def deadline_cancel(*, partnership: Partnership, subject: models.Model, kind: str | None = None) -> int:
+    """Cancel the open deadline of ``kind`` for ``subject`` (every open one when ``kind`` is None).
+
+    Returns how many were cancelled. Met deadlines stay met; no notice goes out for a cancelled one.
+    """
+    open_ones = _subject_deadlines(partnership=partnership, subject=subject, kind=kind)
+    ids = list(open_ones.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    now = timezone.now()
+    cancelled = Deadline.objects.filter(pk__in=ids, state=_OPEN).update(state=Deadline.State.CANCELLED, updated_at=now)
+    _drop_pending_notices(Deadline.objects.filter(pk__in=ids))
+    return cancelled
+
+
+@transaction.atomic
+def deadlines_recompute_reminders(*, partnership: Partnership, today: date | None = None) -> int:
+    """Recompute ``remind_on`` of the partnership's open deadlines not yet past due.
+
+    Call after anything that changes the calendar or the reminder setting (nation,
+    closure days, ``reminder_working_days``). One UPDATE, whatever the number of
+    deadlines. A reminder already sent for a due date is not sent again. Returns
+    the number of deadlines whose reminder day changed.
+    """
+    partnership = Partnership.objects.get(pk=partnership.pk)  # the settings as saved now
+    today = today or timezone.localdate()
+    open_ones = Deadline.objects.in_partnership(partnership).filter(state=_OPEN, due_on__gte=today)
+    due_dates = sorted(set(open_ones.values_list("due_on", flat=True)))
+    if not due_dates:
+        return 0
+    calendar = working_day_calendar(partnership=partnership)
+    days = partnership.reminder_working_days
+    remind = {due: calendar.subtract_working_days(due, days) for due in due_dates}
+    new_remind_on = Case(
+        *(When(due_on=due, then=Value(r)) for due, r in remind.items()), output_field=models.DateField()
+    )
+    return (
+        open_ones.annotate(new_remind_on=new_remind_on)
+        .exclude(remind_on=F("new_remind_on"))
+        .update(remind_on=new_remind_on, updated_at=timezone.now())
+    )
+
+
+# --- The sweep ---------------------------------------------------------------------------------
+
+
+def _insert_notices(*, kind: str, due: Q, now: datetime) -> int:
+    """``INSERT INTO notice SELECT ... FROM deadline WHERE <due> ON CONFLICT DO NOTHING``: one query.
+
+    The NOT EXISTS spares the database re-inserting (and ignoring) the notices of every
+    earlier sweep; the ON CONFLICT is what makes two overlapping sweeps safe.
+    """
+    already = DeadlineNotice.objects.filter(deadline=OuterRef("pk"), kind=kind, due_on=OuterRef("due_on"))
+    candidates = (
+        Deadline.objects.filter(due, state=_OPEN)
+        .exclude(Exists(already))
+        .order_by()
+        .annotate(
+            notice_kind=Value(kind, output_field=models.CharField()),
+            notice_created_at=Value(now, output_field=DateTimeField()),
+            notice_claimed_by=Value("", output_field=models.CharField()),
+        )
+        .values_list("partnership_id", "id", "due_on", "notice_kind", "notice_created_at", "notice_claimed_by")
+    )
+    select_sql, params = candidates.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(c) for c in ("partnership_id", "deadline_id", "due_on", "kind", "created_at", "claimed_by")
+    )
+    sql = f"INSERT INTO {quote(DeadlineNotice._meta.db_table)} ({columns}) {select_sql} ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def _check_batch(limit: int) -> None:
+    if not 1 <= limit <= SWEEP_BATCH_MAX:
+        raise ValueError(f"A sweep sends between 1 and {SWEEP_BATCH_MAX} notices.")
+
+
+def deadline_notices_claim(*, sweep_id: str, now: datetime, limit: int = SWEEP_BATCH) -> int:
+    """Take up to ``limit`` unsent notices for this sweep; returns how many it took.
+
+    Two queries: pick the ids of takeable notices (their deadline still open, on the
+    same due date), then one atomic ``UPDATE ... WHERE id IN (...) AND <takeable>``.
+    The UPDATE checks ``claimed_by`` again row by row, so two sweeps that picked the
+    same ids cannot both take one: on PostgreSQL the second waits for the first's row
+    locks, re-reads the row and skips it; SQLite runs one writer at a time. (Picking
+    first keeps the plan simple and indexed, whatever the planner believes about the
+    table's size: an ``IN (subquery LIMIT n)`` inside the UPDATE was planned as a
+    nested loop over every unsent notice.)
+    """
+    _check_batch(limit)
+    stale_before = now - STALE_CLAIM
+    takeable = Q(claimed_by="") | Q(claimed_at__lt=stale_before, created_at__gte=now - RETRY_FOR)
+    picked = list(
+        DeadlineNotice.objects.filter(takeable, sent_at__isnull=True, deadline__state=_OPEN)
+        .filter(due_on=F("deadline__due_on"))
+        .order_by("due_on", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    if not picked:
+        return 0
+    return (
+        DeadlineNotice.objects.filter(takeable, pk__in=picked, sent_at__isnull=True)
+        .order_by()
+        .update(claimed_by=sweep_id, claimed_at=now)
+    )
+
+
+@dataclass
+class _Item:
+    notice: DeadlineNotice
+    working_days_left: int
+    # The business managers' copy of an escalation for someone else's deadline.
+    on_behalf_of: Person | None = None
+
+    @property
+    def deadline(self) -> Deadline:
+        return self.notice.deadline
+
+    @property
+    def overdue(self) -> bool:
+        return self.notice.kind == DeadlineNotice.Kind.BREACH
+
+    @property
+    def working_days_overdue(self) -> int:
+        return max(0, -self.working_days_left)
+
+    @property
+    def unassigned(self) -> bool:
+        """No assignee able to act (none, or one who has left): the business managers' to chase."""
+        return self.on_behalf_of is None and self.for_managers
+
+    # Set for every copy sent to a business manager.
+    for_managers: bool = False
+
+
+@dataclass
+class _Letter:
+    person: Person
+    items: list[_Item] = field(default_factory=list)
+
+
+def _letters(notices: list[DeadlineNotice], *, today: date) -> dict[int, _Letter]:
+    """Who hears about what: one letter per person, with all their items. Two queries."""
+    partnerships = {n.partnership_id: n.partnership for n in notices}
+    managers = business_managers_by_partnership(partnership_ids=partnerships)
+    calendars = working_day_calendars(
+        partnership_ids=partnerships, nations={pid: p.nation for pid, p in partnerships.items()}
+    )
+    letters: dict[int, _Letter] = {}
+
+    def add(person: Person, item: _Item) -> None:
+        letters.setdefault(person.pk, _Letter(person)).items.append(item)
+
+    for notice in notices:
+        deadline = notice.deadline
+        assignee = deadline.assignee
+        if assignee is not None and not notice.assignee_can_act:
+            assignee = None  # left the partnership: the business managers must hear instead
+        left = calendars[notice.partnership_id].working_days_between(today, deadline.due_on)
+        if assignee is not None:
+            add(assignee, _Item(notice, left))
+        if assignee is None or notice.kind == DeadlineNotice.Kind.BREACH:
+            for manager in managers.get(notice.partnership_id, []):
+                if assignee is None or manager.pk != assignee.pk:
+                    add(manager, _Item(notice, left, on_behalf_of=assignee, for_managers=True))
+    for letter in letters.values():
+        letter.items.sort(key=lambda i: (not i.overdue, i.deadline.due_on, i.deadline.title, i.deadline.pk))
+    return letters
+
+
+def _subject_line(letter: _Letter) -> str:
+    overdue = sum(1 for i in letter.items if i.overdue)
+    due = len(letter.items) - overdue
+    parts = []
+    if overdue:
+        parts.append(f"{overdue} overdue")
+    if due:
+        parts.append(f"{due} due soon")
+    return "Learning Loop: " + " and ".join(parts)
+
+
+def _send(letters: dict[int, _Letter]) -> tuple[set[int], int, int]:
+    """Send each letter on its own, so one refused address does not stop the rest.
+
+    Returns (ids of notices that reached at least one person, emails sent, emails failed).
+    """
+    reached: set[int] = set()
+    sent = failed = 0
+    mail = get_connection()
+    try:
+        for letter in letters.values():
+            body = render_to_string(
+                "emails/deadlines_digest.txt",
+                {"person": letter.person, "items": letter.items, "site_url": settings.SITE_URL},
+            )
+            message = EmailMessage(_subject_line(letter), body, None, [letter.person.email], connection=mail)
+            try:
+                message.send()
+            except Exception:  # any transport error: SMTP, DNS, TLS... the next letter still goes
+                failed += 1
+                logger.exception(
+                    "Deadline email to %s could not be sent (notices %s)",
+                    letter.person.email,
+                    [i.notice.pk for i in letter.items],
+                )
+            else:
+                sent += 1
+                reached.update(i.notice.pk for i in letter.items)
+    finally:
+        try:
+            mail.close()
+        except Exception:
+            logger.exception("Closing the mail connection failed")
+    return reached, sent, failed
+
+
+def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> dict[str, int]:
+    """Remind, mark breaches and escalate: each notice exactly once, in a fixed number of queries.
+
+    Reminders go to the deadline's effective assignee (the business managers when
+    there is none) from its ``remind_on`` up to its due day; a deadline still open
+    after its due day is marked breached and escalated to its assignee *and* the
+    partnership's business managers. Each person gets one email per sweep listing
+    their items. Safe to run concurrently and repeatedly (see the module docstring);
+    run it outside a transaction, so that its claims commit before any email goes.
+    At most ``limit`` notices are sent per sweep; the rest go in the next one.
+
+    Returns counts: ``reminders_created``, ``breaches_created``, ``deadlines_breached``,
+    ``notices_claimed``, ``notices_sent``, ``emails_sent``, ``emails_failed``,
+    ``notices_dropped`` (claimed, but their deadline was met or moved meanwhile).
+    """
+    _check_batch(limit)  # before anything is written
+    today = today or timezone.localdate()
+    now = timezone.now()
+    sweep_id = uuid.uuid4().hex
+    counts = {
+        "reminders_created": _insert_notices(
+            kind=DeadlineNotice.Kind.REMINDER,
+            # "not past due" rather than due_on >= today: the same rows, but SQLite (whose planner has
+            # no histograms) then reads the few deadlines past their reminder day through the
+            # remind_on index, instead of nearly every open deadline through the due_on index.
+            # PostgreSQL rewrites NOT (a < b) as a >= b and plans both forms alike.
+            due=Q(remind_on__lte=today) & ~Q(due_on__lt=today),
+            now=now,
+        ),
+        "breaches_created": _insert_notices(kind=DeadlineNotice.Kind.BREACH, due=Q(due_on__lt=today), now=now),
+        "deadlines_breached": Deadline.objects.filter(state=_OPEN, due_on__lt=today, breached_at__isnull=True)
+        .order_by()
+        .update(breached_at=now),
+        "notices_claimed": deadline_notices_claim(sweep_id=sweep_id, now=now, limit=limit),
+        "notices_sent": 0,
+        "emails_sent": 0,
+        "emails_failed": 0,
+        "notices_dropped": 0,
+    }
+    if not counts["notices_claimed"]:
+        return counts
+
+    notices = deadline_notices_claimed(claimed_by=sweep_id)
+    # Met or moved between the claim and now: say nothing about it.
+    moot = [n.pk for n in notices if n.deadline.state != _OPEN or n.deadline.due_on != n.due_on]
+    notices = [n for n in notices if n.deadline.state == _OPEN and n.deadline.due_on == n.due_on]
+    letters = _letters(notices, today=today)
+    reached, counts["emails_sent"], counts["emails_failed"] = _send(letters)
+    told = {item.notice.pk for letter in letters.values() for item in letter.items}
+    for notice in notices:
+        if notice.pk not in told:
+            logger.warning("Nobody to tell about deadline %s (%s)", notice.deadline_id, notice.kind)
+    # Sent: reached someone, or there was nobody to tell. Unreached ones keep their claim and are
+    # retried once it is stale; moot ones are dropped.
+    unreached = [n.pk for n in notices if n.pk in told and n.pk not in reached]
+    counts["notices_sent"] = (
+        DeadlineNotice.objects.filter(claimed_by=sweep_id, sent_at__isnull=True)
+        .exclude(pk__in=[*unreached, *moot])
+        .update(sent_at=timezone.now())
+    )
+    if moot:
+        counts["notices_dropped"] = DeadlineNotice.objects.filter(pk__in=moot, claimed_by=sweep_id).delete()[0]
+    return counts

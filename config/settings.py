@@ -253,10 +253,21 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
+# PDFs are held in memory while WeasyPrint renders them: recycle a worker child that grows past 512 MB (KiB here).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(512 * 1024)))
+# Rendering PDFs has a queue of its own, so a burst of documents never delays reminders and sweeps.
+CELERY_TASK_ROUTES = {"partnership.tasks.document_render": {"queue": "documents"}}
 CELERY_BEAT_SCHEDULE = {
     "expire-stale-invitations": {
         "task": "partnership.tasks.invitations_expire_stale",
         "schedule": 60 * 60,
+    },
+    # Reminders and breach escalations (partnership.services.deadlines). A message older than the
+    # next run is dropped: that run does the same work, so a backlog never piles up sweeps.
+    "sweep-deadlines": {
+        "task": "partnership.tasks.deadlines_sweep",
+        "schedule": 5 * 60,
+        "options": {"expires": 5 * 60},
     },
 }
 
@@ -291,6 +302,15 @@ SPECTACULAR_SETTINGS = {
         "StatutoryPartnerEnum": "partnership.models.StatutoryPartner",
         "AgencyTypeEnum": "partnership.models.AgencyType",
         "NationEnum": "partnership.models.Nation",
+        "HarmOutcomeEnum": "reviews.models.HarmOutcome",
+        "RapidReviewStateEnum": "reviews.models.RapidReview.State",
+        "InformationRequestStateEnum": "reviews.models.InformationRequest.State",
+        "DecisionOutcomeEnum": "reviews.models.DecisionOutcome",
+        "MethodologyEnum": "reviews.models.Methodology",
+        "SignOffStateEnum": "partnership.models.SignOff.State",
+        "SignOffActionEnum": "partnership.models.SignOffAction.Action",
+        "LearningReviewStateEnum": "reviews.models.LearningReview.State",
+        "PublicationEnum": "reviews.models.Publication",
     },
 }
 
@@ -331,5 +351,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every layout step of every page at INFO; its refusals and errors still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -2,12 +2,16 @@
 
 from django.urls import path
 
+from partnership.views import documents as document_views
 from partnership.views import home, manage, working_days
+from partnership.views import signoff as signoff_views
+from partnership.views import tasks as task_views
 
 app_name = "partnership"
 
 urlpatterns = [
     path("", home.partnership_home, name="home"),
+    path("tasks/", task_views.my_tasks, name="my_tasks"),
     path("working-days/", working_days.working_days, name="working_days"),
     # Business managers' administration pages.
     path("manage/agencies/", manage.agency_list, name="agency_list"),
@@ -30,4 +34,9 @@ urlpatterns = [
         manage.closure_day_delete,
         name="closure_day_delete",
     ),
+    # Three-partner sign-off of any subject (decisions, recommendations...).
+    path("sign-offs/<int:sign_off_id>/", signoff_views.sign_off_detail, name="sign_off_detail"),
+    # PDFs rendered by the worker: progress, then the download.
+    path("documents/<int:version_id>/", document_views.document_status, name="document_status"),
+    path("documents/<int:version_id>/download/", document_views.document_download, name="document_download"),
 ]

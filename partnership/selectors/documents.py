@@ -1,0 +1,65 @@
+"""Reads of documents and their versions, with the need-to-know rule of ``Document.audience``.
+
+A version of another partnership, a missing one and one whose document the
+member's roles may not open all raise ``Http404``: the member cannot tell
+them apart.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from partnership.models import Document, DocumentVersion, Membership, Partnership
+
+
+def document_is_open_to(*, document: Document, membership: Membership) -> bool:
+    """Whether the member's roles let them open the document (an empty audience: every member)."""
+    return not document.audience or bool(set(document.audience) & membership.role_set)
+
+
+def _version(*, partnership: Partnership, version_id: int, membership: Membership, with_pdf: bool) -> DocumentVersion:
+    versions = DocumentVersion.objects.in_partnership(partnership).select_related("document", "requested_by")
+    # The status page never needs the PDF or the HTML, which can be megabytes.
+    versions = versions.defer("html") if with_pdf else versions.defer("html", "pdf")
+    version = versions.filter(pk=version_id).first()
+    if version is None or not document_is_open_to(document=version.document, membership=membership):
+        raise Http404("No such document.")
+    return version
+
+
+def document_version_get(*, partnership: Partnership, version_id: int, membership: Membership) -> DocumentVersion:
+    """A version for its status page (without the PDF's bytes)."""
+    return _version(partnership=partnership, version_id=version_id, membership=membership, with_pdf=False)
+
+
+def document_version_with_pdf(*, partnership: Partnership, version_id: int, membership: Membership) -> DocumentVersion:
+    """A version with its PDF's bytes, for the download."""
+    return _version(partnership=partnership, version_id=version_id, membership=membership, with_pdf=True)
+
+
+def documents_for_subject(*, partnership: Partnership, subject: Model, membership: Membership) -> list[Document]:
+    """The subject's documents the member may open, each with ``latest`` set to its newest version (or None)."""
+    documents = list(
+        Document.objects.in_partnership(partnership)
+        .filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+        .order_by("kind")
+    )
+    documents = [d for d in documents if document_is_open_to(document=d, membership=membership)]
+    latest: dict[int, DocumentVersion] = {}
+    for version in document_versions(partnership=partnership, documents=documents):
+        latest.setdefault(version.document_id, version)
+    for document in documents:
+        document.latest = latest.get(document.pk)
+    return documents
+
+
+def document_versions(*, partnership: Partnership, documents: list[Document]) -> QuerySet[DocumentVersion]:
+    """Versions of the given documents, newest first, without HTML or PDF bytes."""
+    return (
+        DocumentVersion.objects.in_partnership(partnership)
+        .filter(document__in=documents)
+        .defer("html", "pdf")
+        .order_by("document_id", "-number")
+    )

@@ -1,0 +1,388 @@
+"""Documents rendered to PDF by the worker; each rendering kept as a version with its hash.
+
+``document_render_request`` runs in the web request: it renders the Django
+template to HTML at once (so the PDF shows the data as it was when asked for)
+and hashes it. The same HTML as an existing version returns that version: no
+duplicate, enforced by the ``document_content_once`` constraint even when two
+requests race. New content becomes a QUEUED version, and after commit the
+render task is sent by name to the "documents" queue.
+
+``document_render_version`` runs in the worker: WeasyPrint turns the stored
+HTML into a PDF with ``StaticOnlyURLFetcher``, which serves the project's own
+static files and nothing else (no network, no other file). It is safe to run
+twice: a version already READY is left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from celery import current_app
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from partnership.models import Document, DocumentVersion, HistoryEntry, Partnership, Person, Role
+from partnership.services import history_record
+
+logger = logging.getLogger(__name__)
+
+RENDER_TASK = "partnership.tasks.document_render"
+DOCUMENTS_QUEUE = "documents"
+# Relative URLs in the HTML ("/static/css/print.css") resolve against this, giving file:///static/...,
+# which the fetcher maps onto the static files (never onto the real /static folder of the machine).
+PDF_BASE_URL = "file:///"
+ERROR_MAX_LENGTH = 500
+# The render task's limits (partnership.tasks.document_render): the soft one raises inside WeasyPrint and
+# the version is stored FAILED; the hard one kills the worker child if the soft one could not stop it.
+RENDER_SOFT_TIME_LIMIT = 90
+RENDER_TIME_LIMIT = 120
+# A version still queued or rendering after this long lost its message or its worker (a broker or worker
+# restart, a hard time limit): asking for the same content again queues it again.
+RENDER_STALLED_AFTER = timedelta(minutes=10)
+
+
+class FetchRefusedError(ValueError):
+    """A resource the document asked for that a render may not read. WeasyPrint skips it and logs it."""
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """A WeasyPrint fetcher that reads only the project's static files (and inline ``data:`` URLs).
+
+    Document HTML carries people's input, so a crafted ``<img src="file:///etc/passwd">``
+    or ``<link href="http://...">`` must not read the machine's files or reach the
+    network. Everything but ``data:`` and static files is refused before any I/O:
+    ``http(s)``, ``ftp``, and any ``file:`` path outside the static folders.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allowed_protocols", ("file", "data"))
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", 5)
+        super().__init__(**kwargs)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = static_file_for_url(url)
+            if path is not None:
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+        self.refused.append(url[:200])
+        raise FetchRefusedError(f"Only the project's static files may be used in a document, not {url[:200]}")
+
+
+def _static_roots() -> list[Path]:
+    """Every folder static files are served from: STATIC_ROOT and each finder's storage locations."""
+    roots = [Path(settings.STATIC_ROOT)]
+    for finder in finders.get_finders():
+        roots.extend(Path(storage.location) for storage in getattr(finder, "storages", {}).values())
+    return [root.resolve() for root in roots]
+
+
+def static_file_for_url(url: str) -> Path | None:
+    """The static file a ``file:`` URL names, or None when it names anything else.
+
+    ``file:///static/css/print.css`` (what ``{% static %}`` gives, resolved
+    against ``PDF_BASE_URL``) is looked up like a request for
+    ``/static/css/print.css``; an absolute ``file:`` path is accepted only when,
+    links resolved, it lies inside one of the static folders.
+    """
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return None
+    path = unquote(parts.path)
+    static_url = urlsplit(settings.STATIC_URL).path
+    candidate: Path | None = None
+    if path.startswith(static_url):
+        relative = path.removeprefix(static_url)
+        try:
+            found = finders.find(relative) if relative and "\x00" not in relative else None
+        except SuspiciousFileOperation:
+            found = None
+        if found:
+            candidate = Path(found if isinstance(found, str) else found[0])
+    elif "\x00" not in path:
+        candidate = Path(path)
+    if candidate is None:
+        return None
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not resolved.is_file():
+        return None
+    if any(resolved.is_relative_to(root) for root in _static_roots()):
+        return resolved
+    return None
+
+
+def pdf_from_html(*, html: str, fetcher: StaticOnlyURLFetcher | None = None) -> bytes:
+    """Render ``html`` to PDF bytes with WeasyPrint, reading nothing but static files."""
+    fetcher = fetcher or StaticOnlyURLFetcher()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher, media_type="print").write_pdf()
+
+
+def html_hash(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def _queue_render(version: DocumentVersion) -> None:
+    version_id = version.pk
+
+    def send() -> None:
+        # By name: a service never imports the tasks module. The queue is the worker's dedicated one.
+        current_app.send_task(RENDER_TASK, kwargs={"version_id": version_id}, queue=DOCUMENTS_QUEUE)
+
+    transaction.on_commit(send)
+
+
+def _document_for(
+    *,
+    partnership: Partnership,
+    actor: Person | None,
+    subject: models.Model,
+    kind: str,
+    title: str,
+    audience: list[str],
+) -> Document:
+    """The subject's document of this kind, created on first use, locked, with title and audience as asked now."""
+    subject_type = ContentType.objects.get_for_model(subject)
+    documents = Document.objects.in_partnership(partnership).filter(
+        subject_type=subject_type, subject_id=subject.pk, kind=kind
+    )
+    document = documents.select_for_update().first()
+    if document is None:
+        try:
+            with transaction.atomic():
+                document = Document.objects.create(
+                    partnership=partnership,
+                    subject_type=subject_type,
+                    subject_id=subject.pk,
+                    kind=kind,
+                    title=title,
+                    audience=audience,
+                )
+        except IntegrityError:
+            # A concurrent request created it a moment ago: use theirs.
+            return documents.select_for_update().get()
+        history_record(
+            partnership=partnership,
+            actor=actor,
+            instance=document,
+            action=HistoryEntry.Action.CREATED,
+            changes={"title": {"from": None, "to": title}, "audience": {"from": None, "to": audience}},
+        )
+        return document
+    changes = {}
+    if document.title != title:
+        changes["title"] = {"from": document.title, "to": title}
+    if sorted(document.audience) != audience:
+        changes["audience"] = {"from": document.audience, "to": audience}
+    if changes:
+        document.title, document.audience = title, audience
+        document.save(update_fields=["title", "audience"])
+        history_record(
+            partnership=partnership, actor=actor, instance=document, action=HistoryEntry.Action.UPDATED, changes=changes
+        )
+    return document
+
+
+@transaction.atomic
+def document_render_request(
+    *,
+    partnership: Partnership,
+    actor: Person | None,
+    subject: models.Model,
+    kind: str,
+    title: str,
+    template_name: str,
+    context: Mapping[str, Any],
+    audience: Iterable[str] = (),
+) -> DocumentVersion:
+    """Render ``template_name`` with ``context`` to HTML now and ask the worker for its PDF.
+
+    Guarantees: the HTML is rendered in this request (what the PDF shows is the
+    data at this moment) and identified by its SHA-256. If the document
+    already has a version with that hash, that version is returned and nothing
+    new is stored or queued (one that failed or stalled is queued again); concurrent
+    identical requests still store one version (the unique constraint). Else a
+    QUEUED version numbered one past the last is stored and, after commit, the
+    render task is sent to the "documents" queue. ``audience`` lists the roles
+    that may open the document (empty: every member); it is saved on the
+    document and applies to all its versions. ``subject`` must belong to
+    ``partnership``. The template should extend ``documents/base_print.html``.
+    """
+    errors: dict[str, list[str]] = {}
+    if getattr(subject, "partnership_id", None) != partnership.pk:
+        raise ValidationError("Only this partnership's own work can be made into its documents.")
+    kind, title = (kind or "").strip(), (title or "").strip()
+    if not kind or len(kind) > 60:
+        errors["kind"] = ["Name the kind of document in 1 to 60 characters."]
+    if not title or len(title) > 200:
+        errors["title"] = ["Give the document a title of 1 to 200 characters."]
+    audience = sorted(set(audience))
+    unknown = [r for r in audience if r not in Role.values]
+    if unknown:
+        errors["audience"] = [f"Unknown role(s): {', '.join(unknown)}."]
+    if errors:
+        raise ValidationError(errors)
+
+    html = render_to_string(template_name, {**context, "document_title": title, "partnership": partnership})
+    content_hash = html_hash(html)
+    document = _document_for(
+        partnership=partnership, actor=actor, subject=subject, kind=kind, title=title, audience=audience
+    )
+    versions = DocumentVersion.objects.in_partnership(partnership).filter(document=document)
+    existing = versions.filter(content_hash=content_hash).first()
+    if existing is not None:
+        if document_version_is_stuck(existing):
+            _requeue(partnership=partnership, actor=actor, version=existing)
+        return existing
+
+    number = (versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    try:
+        with transaction.atomic():
+            version = DocumentVersion.objects.create(
+                partnership=partnership,
+                document=document,
+                number=number,
+                content_hash=content_hash,
+                html=html,
+                requested_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+    except IntegrityError:
+        # The same content, or the same number, stored a moment ago by a concurrent request.
+        existing = versions.filter(content_hash=content_hash).first()
+        if existing is not None:
+            return existing
+        raise
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=version,
+        action=HistoryEntry.Action.CREATED,
+        changes={"number": {"from": None, "to": number}, "state": {"from": None, "to": version.get_state_display()}},
+    )
+    _queue_render(version)
+    return version
+
+
+def document_version_is_stuck(version: DocumentVersion) -> bool:
+    """Failed, or queued/rendering for longer than any render takes: it will not finish by itself."""
+    if version.state == DocumentVersion.State.FAILED:
+        return True
+    if version.state in (DocumentVersion.State.QUEUED, DocumentVersion.State.RENDERING):
+        since = version.started_at or version.requested_at
+        return since < timezone.now() - RENDER_STALLED_AFTER
+    return False
+
+
+def _requeue(*, partnership: Partnership, actor: Person | None, version: DocumentVersion) -> None:
+    before = version.get_state_display()
+    updated = (
+        DocumentVersion.objects.in_partnership(partnership)
+        .filter(pk=version.pk, state=version.state)
+        .update(
+            state=DocumentVersion.State.QUEUED, error="", requested_at=timezone.now(), started_at=None, finished_at=None
+        )
+    )
+    if not updated:
+        return
+    version.refresh_from_db(fields=["state", "error", "requested_at", "started_at", "finished_at"])
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=version,
+        action=HistoryEntry.Action.UPDATED,
+        changes={"state": {"from": before, "to": version.get_state_display()}},
+        reason="Asked for again",
+    )
+    _queue_render(version)
+
+
+def _short_error(exc: BaseException) -> str:
+    """What a person is told: no traceback, no paths (the log has those)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return "Rendering took too long. Try a shorter document, or ask your administrator."
+    if isinstance(exc, MemoryError):
+        return "The document was too large to render."
+    return "The PDF could not be made. Try again; if it fails again, tell your administrator."
+
+
+def document_render_version(*, version_id: int) -> str:
+    """Render one queued version to PDF (the worker's side). Returns the version's final state.
+
+    Idempotent: a READY version, or one that no longer exists, is left alone,
+    so a redelivered message does nothing twice. The version is marked
+    RENDERING (committed, so the status page shows it), rendered outside any
+    transaction (no lock held for the seconds WeasyPrint takes), then stored
+    READY with the PDF's bytes, size and SHA-256. Any failure stores FAILED
+    with a short message for people; the traceback goes to the log only.
+    """
+    with transaction.atomic():
+        version = DocumentVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is None:
+            logger.warning("Document version %s no longer exists; nothing to render", version_id)
+            return "missing"
+        if version.state == DocumentVersion.State.READY:
+            return version.state
+        version.state = DocumentVersion.State.RENDERING
+        version.started_at = timezone.now()
+        version.save(update_fields=["state", "started_at"])
+        html = version.html
+
+    try:
+        pdf = pdf_from_html(html=html)
+    except Exception as exc:  # anything WeasyPrint or the time limit raises: the person gets a short message
+        logger.exception("Document version %s failed to render", version_id)
+        return _finish(version_id=version_id, state=DocumentVersion.State.FAILED, error=_short_error(exc))
+    return _finish(version_id=version_id, state=DocumentVersion.State.READY, pdf=pdf)
+
+
+@transaction.atomic
+def _finish(*, version_id: int, state: str, pdf: bytes | None = None, error: str = "") -> str:
+    version = DocumentVersion.objects.select_for_update().filter(pk=version_id).first()
+    if version is None:
+        return "missing"
+    if version.state == DocumentVersion.State.READY:
+        return version.state  # another delivery finished first; its PDF stands
+    before = version.get_state_display()
+    version.state = state
+    version.finished_at = timezone.now()
+    version.error = error[:ERROR_MAX_LENGTH]
+    fields = ["state", "finished_at", "error"]
+    if pdf is not None:
+        version.pdf = pdf
+        version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        version.pdf_bytes = len(pdf)
+        fields += ["pdf", "pdf_sha256", "pdf_bytes"]
+    version.save(update_fields=fields)
+    history_record(
+        partnership=version.partnership,
+        actor=None,
+        instance=version,
+        action=HistoryEntry.Action.UPDATED,
+        changes={"state": {"from": before, "to": version.get_state_display()}},
+        reason=error,
+    )
+    return version.state

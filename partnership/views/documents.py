@@ -1,0 +1,85 @@
+"""A document version's progress page and its PDF download.
+
+Any member may open them, within the document's audience: a member whose roles
+the document does not name gets 404, exactly as for a missing document.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from partnership.access import partnership_view
+from partnership.models import DocumentVersion
+from partnership.selectors.documents import document_version_get, document_version_with_pdf
+from partnership.services.documents import document_version_is_stuck
+
+FINISHED = (DocumentVersion.State.READY, DocumentVersion.State.FAILED)
+POLL_SECONDS = 2
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # Documents carry case material: never kept by a browser's or a proxy's cache.
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
+
+
+@partnership_view()
+@require_GET
+def document_status(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Where a rendering has got to. With htmx the progress region asks again every 2 s until it ends.
+
+    A poll whose state has not changed since the last answer (``?seen=``) gets
+    204, which htmx does not swap, so a screen reader hears each change once.
+    """
+    version = document_version_get(
+        partnership=request.partnership, version_id=version_id, membership=request.membership
+    )
+    stuck = version.state not in FINISHED and document_version_is_stuck(version)
+    url_kwargs = {"slug": request.partnership.slug, "version_id": version.pk}
+    status_url = reverse("partnership:document_status", kwargs=url_kwargs)
+    context = {
+        "version": version,
+        "document": version.document,
+        "stuck": stuck,
+        "polling": version.state not in FINISHED and not stuck,
+        "status_url": status_url,
+        "download_url": reverse("partnership:document_download", kwargs=url_kwargs),
+        "poll_seconds": POLL_SECONDS,
+    }
+    if request.htmx:
+        if request.GET.get("seen") == version.state and context["polling"]:
+            response = HttpResponse(status=204)
+        else:
+            response = render(request, "partnership/documents/_progress.html", context)
+    else:
+        subject = version.document.subject
+        context["subject"] = subject
+        context["subject_url"] = subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else ""
+        response = render(request, "partnership/documents/status.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return _private(response)
+
+
+@partnership_view()
+@require_GET
+def document_download(request: HttpRequest, version_id: int) -> HttpResponse:
+    """The PDF as an attachment; before it is ready, the progress page instead."""
+    version = document_version_with_pdf(
+        partnership=request.partnership, version_id=version_id, membership=request.membership
+    )
+    if version.state != DocumentVersion.State.READY or version.pdf is None:
+        return redirect("partnership:document_status", slug=request.partnership.slug, version_id=version.pk)
+    pdf = bytes(version.pdf)  # PostgreSQL gives a memoryview
+    filename = f"{slugify(version.document.title)[:80] or 'document'}-v{version.number}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Length"] = str(len(pdf))
+    response["X-Content-Type-Options"] = "nosniff"
+    return _private(response)

@@ -187,4 +187,14 @@ class RapidReviewDecision(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Decision: {self.get_outcome_display()}"
+        # Names the case (by reference, never a child): the sign-off's emails and history rows show this.
+        return f"Rapid review {self.rapid_review.incident.reference} decision: {self.get_outcome_display()}"
+
+    def get_absolute_url(self) -> str:
+        # Where the sign-off's emails send partner leads and business managers.
+        from django.urls import reverse
+
+        return reverse(
+            "reviews:rapid_review_decision",
+            kwargs={"slug": self.rapid_review.partnership.slug, "rapid_review_id": self.rapid_review_id},
+        )

@@ -1,0 +1,196 @@
+"""Incident and rapid review endpoints under /api/v1/partnerships/<slug>/.
+
+Readers: business managers, partner leads and the independent scrutineer;
+writers: business managers. A child's identity appears only in an incident's
+detail, only for business managers and partner leads, and each answer that
+carries it writes an IdentityView row first.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.mixins import ListModelMixin
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partnership.api.base import PartnershipScopedAPIView
+from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
+from partnership.models import Partnership, Role
+from partnership.selectors import working_day_calendar
+from reviews.api.incident_serializers import (
+    IncidentCreateSerializer,
+    IncidentSerializer,
+    IncidentUpdateSerializer,
+    RapidReviewDetailSerializer,
+    RapidReviewSerializer,
+)
+from reviews.models import RapidReview, SeriousIncident
+from reviews.selectors.incidents import incident_list
+from reviews.selectors.rapid_review import (
+    RAPID_REVIEW_READ_ROLES,
+    rapid_review_deadlines,
+    rapid_review_list,
+    rapid_review_timeline,
+)
+from reviews.selectors.requests import information_request_list
+from reviews.services.incidents import child_identity_reveal, incident_record, incident_update
+
+_MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+
+
+@extend_schema(tags=["Serious incidents"])
+class IncidentListView(ListModelMixin, PartnershipScopedAPIView):
+    """Serious incident notifications, newest first; children by pseudonym only. Business managers record them."""
+
+    serializer_class = IncidentSerializer
+    model = SeriousIncident
+    read_roles = RAPID_REVIEW_READ_ROLES
+    write_roles = _MANAGERS
+
+    def scoped_queryset(self, partnership: Partnership):
+        return incident_list(partnership=partnership)
+
+    @extend_schema(summary="Serious incidents", responses=_answers({200: IncidentSerializer(many=True)}))
+    def get(self, request: Request, slug: str) -> Response:
+        return self.list(request)
+
+    @extend_schema(
+        summary="Record a serious incident and open its rapid review (business managers)",
+        request=IncidentCreateSerializer,
+        responses=_answers({201: IncidentSerializer, 400: _FIELD_ERRORS}, takes_body=True),
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        serializer = IncidentCreateSerializer(data=request.data, context={"partnership": self.partnership})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        incident = incident_record(
+            partnership=self.partnership,
+            actor=request.user,
+            reference=data.get("reference") or None,
+            incident_on=data["incident_on"],
+            la_aware_on=data["la_aware_on"],
+            panel_notified_on=data["panel_notified_on"],
+            outcome=data["outcome"],
+            child_looked_after=data["child_looked_after"],
+            summary=data["summary"],
+            referring_agency=data["referring_agency"],
+            agencies=data["agencies"],
+            children=[dict(c) for c in data["children"]],
+        )
+        # The answer carries pseudonyms only: the caller has just sent the identities.
+        return Response(
+            IncidentSerializer(self.get_queryset().get(pk=incident.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema(tags=["Serious incidents"])
+class IncidentDetailView(PartnershipScopedAPIView):
+    """One incident. Business managers and partner leads also get each child's identity (and the view is logged).
+
+    Send back the ``updated_at`` you read with a change: if someone else has
+    changed the incident since, nothing is saved and the answer is 409.
+    """
+
+    serializer_class = IncidentSerializer
+    model = SeriousIncident
+    read_roles = RAPID_REVIEW_READ_ROLES
+    write_roles = _MANAGERS
+    lookup_field = "pk"
+    lookup_url_kwarg = "incident_id"
+
+    def scoped_queryset(self, partnership: Partnership):
+        return incident_list(partnership=partnership)
+
+    def _answer(self, incident: SeriousIncident) -> Response:
+        identities = child_identity_reveal(
+            partnership=self.partnership,
+            viewer_membership=self.membership,
+            incident=incident,
+            context=f"API: incident {incident.reference}",
+        )
+        return Response(IncidentSerializer(incident, context={"identities": identities}).data)
+
+    @extend_schema(summary="One serious incident", responses=_answers({200: IncidentSerializer}))
+    def get(self, request: Request, slug: str, incident_id: int) -> Response:
+        return self._answer(self.get_object())
+
+    @extend_schema(
+        summary="Change a serious incident (business managers)",
+        request=IncidentUpdateSerializer,
+        responses=_answers({200: IncidentSerializer, 400: _FIELD_ERRORS, 409: _conflict("incident")}, takes_body=True),
+    )
+    def patch(self, request: Request, slug: str, incident_id: int) -> Response:
+        incident = self.get_object()
+        serializer = IncidentUpdateSerializer(data=request.data, context={"partnership": self.partnership})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # A stale updated_at makes the service raise code="stale", answered 409 by the exception handler.
+        # Without one, the fields left out come from the read above: check against that read.
+        incident_update(
+            partnership=self.partnership,
+            actor=request.user,
+            incident=incident,
+            reference=data.get("reference", incident.reference),
+            incident_on=data.get("incident_on", incident.incident_on),
+            la_aware_on=data.get("la_aware_on", incident.la_aware_on),
+            panel_notified_on=data.get("panel_notified_on", incident.panel_notified_on),
+            outcome=data.get("outcome", incident.outcome),
+            child_looked_after=data.get("child_looked_after", incident.child_looked_after),
+            summary=data.get("summary", incident.summary),
+            referring_agency=data.get("referring_agency", incident.referring_agency),
+            agencies=data.get("agencies", list(incident.agencies.all())),
+            expected_updated_at=data.get("updated_at", incident.updated_at),
+        )
+        return self._answer(self.get_object())
+
+
+def _review_context(partnership: Partnership) -> dict:
+    return {"calendar": working_day_calendar(partnership=partnership), "today": timezone.localdate()}
+
+
+@extend_schema(tags=["Rapid reviews"])
+class RapidReviewListView(ListModelMixin, PartnershipScopedAPIView):
+    """Rapid reviews with their milestone dates and working days left, newest notification first."""
+
+    serializer_class = RapidReviewSerializer
+    model = RapidReview
+    read_roles = RAPID_REVIEW_READ_ROLES
+
+    def scoped_queryset(self, partnership: Partnership):
+        return rapid_review_list(partnership=partnership)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), **_review_context(self.partnership)}
+
+    @extend_schema(summary="Rapid reviews", responses=_answers({200: RapidReviewSerializer(many=True)}))
+    def get(self, request: Request, slug: str) -> Response:
+        return self.list(request)
+
+
+@extend_schema(tags=["Rapid reviews"])
+class RapidReviewDetailView(PartnershipScopedAPIView):
+    """One rapid review: milestones, the timeline (done, overdue, working days left) and request counts."""
+
+    serializer_class = RapidReviewDetailSerializer
+    model = RapidReview
+    read_roles = RAPID_REVIEW_READ_ROLES
+    lookup_field = "pk"
+    lookup_url_kwarg = "rapid_review_id"
+
+    def scoped_queryset(self, partnership: Partnership):
+        return rapid_review_list(partnership=partnership)
+
+    @extend_schema(summary="One rapid review", responses=_answers({200: RapidReviewDetailSerializer}))
+    def get(self, request: Request, slug: str, rapid_review_id: int) -> Response:
+        review = self.get_object()
+        context = _review_context(self.partnership)
+        context["timeline"] = rapid_review_timeline(
+            rapid_review=review,
+            calendar=context["calendar"],
+            today=context["today"],
+            deadlines=rapid_review_deadlines(partnership=self.partnership, rapid_review=review),
+            requests=list(information_request_list(partnership=self.partnership, rapid_review=review)),
+        )
+        return Response(RapidReviewDetailSerializer(review, context=context).data)

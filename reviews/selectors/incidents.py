@@ -1,0 +1,65 @@
+"""Reads of serious incidents and children: pseudonyms only. Identities come from
+``reviews.services.incidents.child_identity_reveal``, which logs each view."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from partnership.models import PARTNER_LEAD_ROLES, Membership, Partnership, Role
+from reviews.models import Child, IdentityView, SeriousIncident
+
+# Who may see a child's name, date of birth and address (each view logged).
+IDENTITY_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
+
+# Never load the encrypted columns where only the pseudonym is shown: nothing is decrypted that is not shown.
+_CHILD_PSEUDONYM_FIELDS = ("id", "partnership_id", "incident_id", "position", "pseudonym")
+
+
+def identity_viewer_allowed(*, membership: Membership) -> bool:
+    return membership.has_role(*IDENTITY_ROLES)
+
+
+def children_pseudonyms(*, partnership: Partnership) -> QuerySet[Child]:
+    """Children with their pseudonyms only (the encrypted columns are deferred, never decrypted)."""
+    return Child.objects.in_partnership(partnership).only(*_CHILD_PSEUDONYM_FIELDS).order_by("position")
+
+
+def incident_list(*, partnership: Partnership) -> QuerySet[SeriousIncident]:
+    return (
+        SeriousIncident.objects.in_partnership(partnership)
+        .select_related("referring_agency", "rapid_review")
+        .prefetch_related(
+            Prefetch("children", queryset=children_pseudonyms(partnership=partnership)),
+            "agencies",
+        )
+        .order_by("-panel_notified_on", "-id")
+    )
+
+
+def incident_get(*, partnership: Partnership, incident_id: int) -> SeriousIncident:
+    incident = incident_list(partnership=partnership).filter(pk=incident_id).first()
+    if incident is None:
+        raise Http404("No such incident.")
+    return incident
+
+
+def identity_view_list(*, partnership: Partnership) -> QuerySet[IdentityView]:
+    """Who saw which child's identity, when and where; newest first. Pseudonyms only."""
+    return (
+        IdentityView.objects.in_partnership(partnership)
+        .select_related("viewer", "child__incident")
+        .only(
+            "id",
+            "viewed_at",
+            "context",
+            "viewer__id",
+            "viewer__full_name",
+            "viewer__email",
+            "child__id",
+            "child__pseudonym",
+            "child__incident__id",
+            "child__incident__reference",
+        )
+        .order_by("-viewed_at", "-id")
+    )

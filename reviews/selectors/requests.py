@@ -1,0 +1,116 @@
+"""Reads of information requests: the tracker, one request for its viewer, a person's own requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from partnership.models import PARTNER_LEAD_ROLES, Membership, Partnership, Person, Role
+from partnership.working_days import WorkingDayCalendar
+from reviews.models import InformationRequest, LearningReview, RapidReview
+
+# Who reads every return of a review (besides its author, who writes it).
+RETURN_READER_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
+# Still owed: the states a tracker counts days for.
+WAITING_STATES = frozenset(
+    {InformationRequest.State.REQUESTED, InformationRequest.State.DRAFT, InformationRequest.State.SENT_BACK}
+)
+
+
+def _base(partnership: Partnership) -> QuerySet[InformationRequest]:
+    return InformationRequest.objects.in_partnership(partnership).select_related(
+        "agency", "assignee", "requested_by", "submitted_by", "rapid_review__incident", "learning_review"
+    )
+
+
+def information_request_list(
+    *,
+    partnership: Partnership,
+    rapid_review: RapidReview | None = None,
+    learning_review: LearningReview | None = None,
+) -> QuerySet[InformationRequest]:
+    """A review's requests (withdrawn ones included, last), by agency."""
+    if (rapid_review is None) == (learning_review is None):
+        raise ValueError("Give exactly one of rapid_review or learning_review.")
+    qs = _base(partnership)
+    qs = (
+        qs.filter(rapid_review=rapid_review) if rapid_review is not None else qs.filter(learning_review=learning_review)
+    )
+    return qs.order_by("agency__name", "id")
+
+
+def information_request_get(*, partnership: Partnership, request_id: int) -> InformationRequest:
+    request = _base(partnership).filter(pk=request_id).first()
+    if request is None:
+        raise Http404("No such information request.")
+    return request
+
+
+def information_request_readable(*, membership: Membership, information_request: InformationRequest) -> bool:
+    """Its assignee, business managers and partner leads; for a learning review, its lead author too."""
+    if membership.partnership_id != information_request.partnership_id:
+        return False
+    if information_request.assignee_id == membership.person_id:
+        return True
+    if membership.has_role(*RETURN_READER_ROLES):
+        return True
+    review = information_request.learning_review
+    return review is not None and review.lead_author_id == membership.person_id
+
+
+def information_request_for_viewer(
+    *, partnership: Partnership, membership: Membership, request_id: int
+) -> InformationRequest:
+    """The request if this member may read it; otherwise 404, exactly like a missing one."""
+    request = information_request_get(partnership=partnership, request_id=request_id)
+    if not information_request_readable(membership=membership, information_request=request):
+        raise Http404("No such information request.")
+    return request
+
+
+def requests_for_person(*, partnership: Partnership, person: Person) -> QuerySet[InformationRequest]:
+    """The requests asked of this person here: still owed first (soonest due), then the rest."""
+    return (
+        _base(partnership)
+        .filter(assignee=person)
+        .exclude(state=InformationRequest.State.WITHDRAWN)
+        .order_by("submitted_at", "due_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    request: InformationRequest
+    days_remaining: int | None  # working days to due; negative: overdue; None: nothing owed
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_remaining is not None and self.days_remaining < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_remaining if self.overdue else 0
+
+
+def tracker_rows(*, requests: list[InformationRequest], calendar: WorkingDayCalendar, today: date) -> list[TrackerRow]:
+    """Each request with its working days remaining (or overdue) while a return is still owed."""
+    return [
+        TrackerRow(
+            request=r,
+            days_remaining=calendar.working_days_between(today, r.due_on) if r.state in WAITING_STATES else None,
+        )
+        for r in requests
+    ]
+
+
+def request_assignee_choices(*, partnership: Partnership) -> QuerySet[Membership]:
+    """Active members (active people) of active agencies: who can be named on a request."""
+    return (
+        Membership.objects.in_partnership(partnership)
+        .filter(is_active=True, person__is_active=True, agency__is_active=True)
+        .select_related("person")
+        .order_by("person__full_name")
+    )

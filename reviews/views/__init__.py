@@ -1,0 +1,1 @@
+"""Pages under /p/<slug>/ for incidents, rapid reviews and learning reviews: thin, one service or selector each."""

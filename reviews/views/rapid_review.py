@@ -1,0 +1,100 @@
+"""Pages of rapid reviews: the list and the review page (timeline, incident facts, requests, decision).
+
+Readers: business managers, partner leads and the independent scrutineer.
+Children appear by pseudonym only; their identities are behind the incident's
+"Show identities" button (``reviews.views.incidents.incident_identities``).
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from partnership.access import partnership_view
+from partnership.models import Role
+from partnership.selectors import history_rows_for_object, working_day_calendar
+from reviews.models import RapidReview
+from reviews.selectors.decision import decision_overview
+from reviews.selectors.incidents import children_pseudonyms, identity_viewer_allowed
+from reviews.selectors.rapid_review import (
+    RAPID_REVIEW_READ_ROLES,
+    panel_days_remaining,
+    rapid_review_deadlines,
+    rapid_review_get,
+    rapid_review_timeline,
+)
+from reviews.selectors.rapid_review import (
+    rapid_review_list as rapid_review_rows,
+)
+from reviews.selectors.requests import information_request_list, tracker_rows
+
+READERS = sorted(RAPID_REVIEW_READ_ROLES)
+REVIEWS_PER_PAGE = 25
+# H4's meeting, decision and sign-off section of the review page; drawn when it exists.
+
+
+@partnership_view(roles=READERS)
+@require_GET
+def rapid_review_list(request: HttpRequest) -> HttpResponse:
+    partnership = request.partnership
+    today = timezone.localdate()
+    state = request.GET.get("state", "")
+    if state not in RapidReview.State.values:
+        state = ""
+    overdue_only = request.GET.get("overdue") == "1"
+    reviews = rapid_review_rows(partnership=partnership, state=state, overdue_on=today if overdue_only else None)
+    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    calendar = working_day_calendar(partnership=partnership)
+    rows = []
+    for r in page.object_list:
+        left = panel_days_remaining(rapid_review=r, calendar=calendar, today=today)
+        rows.append(
+            {"review": r, "days_remaining": left, "days_overdue": -left if left is not None and left < 0 else 0}
+        )
+    return render(
+        request,
+        "reviews/rapid_review/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "states": RapidReview.State.choices,
+            "state": state,
+            "overdue_only": overdue_only,
+            "can_record": request.membership.has_role(Role.BUSINESS_MANAGER),
+        },
+    )
+
+
+@partnership_view(roles=READERS)
+@require_GET
+def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
+    partnership = request.partnership
+    membership = request.membership
+    today = timezone.localdate()
+    review = rapid_review_get(partnership=partnership, rapid_review_id=rapid_review_id)
+    incident = review.incident
+    calendar = working_day_calendar(partnership=partnership)
+    requests = list(information_request_list(partnership=partnership, rapid_review=review))
+    deadlines = rapid_review_deadlines(partnership=partnership, rapid_review=review)
+    timeline = rapid_review_timeline(
+        rapid_review=review, calendar=calendar, today=today, deadlines=deadlines, requests=requests
+    )
+    context = {
+        "review": review,
+        "incident": incident,
+        "timeline": timeline,
+        "overdue_steps": [step for step in timeline if step.overdue],
+        "days_remaining": panel_days_remaining(rapid_review=review, calendar=calendar, today=today),
+        "children": list(children_pseudonyms(partnership=partnership).filter(incident=incident)),
+        "agencies": list(incident.agencies.order_by("name")),
+        "tracker": tracker_rows(requests=requests, calendar=calendar, today=today),
+        "is_manager": membership.has_role(Role.BUSINESS_MANAGER),
+        "may_see_identities": identity_viewer_allowed(membership=membership),
+        "history": history_rows_for_object(partnership=partnership, obj=incident, limit=50),
+        "review_history": history_rows_for_object(partnership=partnership, obj=review, limit=50),
+        "overview": decision_overview(partnership=partnership, rapid_review=review, membership=membership),
+    }
+    return render(request, "reviews/rapid_review/detail.html", context)

@@ -67,6 +67,14 @@ class LearningReview(TenantModel):
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 
+    def get_absolute_url(self) -> str:
+        # Where the documents' status page and emails send people back to.
+        from django.urls import reverse
+
+        return reverse(
+            "reviews:learning_review_detail", kwargs={"slug": self.partnership.slug, "learning_review_id": self.pk}
+        )
+
 
 class Contributor(TenantModel):
     """Someone who contributed to the review and is asked to comment on the draft form."""
@@ -99,7 +107,10 @@ class OutcomesForm(TenantModel):
         "Attendees or people who contributed to this review", blank=True, max_length=5000
     )
     unable_to_contribute = models.TextField("Any people who were unable to contribute", blank=True, max_length=5000)
-    review_date = models.DateField("Date of practitioner event or date the review was undertaken", null=True)
+    # Empty while the form is drafted: the date may not be settled when the review opens.
+    review_date = models.DateField(
+        "Date of practitioner event or date the review was undertaken", null=True, blank=True
+    )
     synopsis = models.TextField("Synopsis of the case", blank=True, max_length=4000)
     key_findings = models.TextField("Findings and key learning points", blank=True, max_length=4000)
     background = models.TextField("Background and summary of agency's involvement", blank=True, max_length=20000)
@@ -153,6 +164,8 @@ class OutcomeComment(TenantModel):
     section = models.CharField(max_length=40, blank=True)
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
+    # Made after the comments due date of the circulation it answered: accepted, but shown as late.
+    late = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

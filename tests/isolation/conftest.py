@@ -69,11 +69,98 @@ def _closure_day(world: World, made: dict[str, Any]) -> int:
     return day.pk
 
 
+def _sign_off(world: World, made: dict[str, Any]) -> int:
+    # Any tenant row can be signed off; an agency needs nothing else made first.
+    from partnership.services.signoff import sign_off_request
+
+    subject = Agency.objects.get(pk=_agency(world, made))
+    return sign_off_request(partnership=world.partnership, actor=world.bm, subject=subject).pk
+
+
+def _document_version(world: World, made: dict[str, Any]) -> int:
+    from partnership.services.documents import document_render_request
+
+    subject = Agency.objects.get(pk=_agency(world, made))
+    version = document_render_request(
+        partnership=world.partnership,
+        actor=world.bm,
+        subject=subject,
+        kind="sweep",
+        title=f"Sweep document {subject.pk}",
+        template_name="documents/base_print.html",
+        context={},
+    )
+    return version.pk
+
+
+def _meeting_attendee(world: World, made: dict[str, Any]) -> int:
+    # Under the rapid review already made for the same URL (its maker runs first: route order).
+    from reviews.models import MeetingAttendee, RapidReview
+
+    rapid_review = RapidReview.objects.get(partnership=world.partnership, pk=made["rapid_review_id"])
+    attendee = MeetingAttendee.objects.create(
+        partnership=world.partnership,
+        rapid_review=rapid_review,
+        name=f"Sweep Attendee {next(_serial)}",
+        agency=world.police,
+        represents="police",
+    )
+    return attendee.pk
+
+
+def _incident(world: World, made: dict[str, Any]) -> int:
+    from tests.reviews.factories import incident_make
+
+    return incident_make(world).pk
+
+
+def _rapid_review(world: World, made: dict[str, Any]) -> int:
+    from tests.reviews.factories import rapid_review_make
+
+    return rapid_review_make(world).pk
+
+
+def _information_request(world: World, made: dict[str, Any]) -> int:
+    # Asked of the business manager (for the council), on a rapid review of its own: the sweep's first
+    # caller is then the one person who may write the return, so the routes that only its assignee may
+    # call (and that 404 for members who may not even read it) answer world_b's own call with no 404.
+    from tests.reviews.factories import information_request_make
+
+    return information_request_make(world, agency=world.council, assignee=world.bm).pk
+
+
+def _learning_review(world: World, made: dict[str, Any]) -> int:
+    # Led by the practitioner, with the agency lead contributing: every part of the review has someone in it
+    # (a member taking no part is told the review does not exist, which would prove nothing here).
+    from tests.reviews.learning_review_factories import contributor_make, learning_review_make
+
+    review = learning_review_make(world)
+    contributor_make(world, review)
+    return review.pk
+
+
+def _contributor(world: World, made: dict[str, Any]) -> int:
+    # Under the learning review already made for the same URL (its maker runs first: route order).
+    from reviews.models import LearningReview
+    from tests.reviews.learning_review_factories import contributor_make
+
+    review = LearningReview.objects.get(partnership=world.partnership, pk=made["learning_review_id"])
+    return contributor_make(world, review, membership=world.health_lead).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "agency_id": _agency,
     "membership_id": _membership,
     "invitation_id": _invitation,
     "closure_day_id": _closure_day,
+    "sign_off_id": _sign_off,
+    "version_id": _document_version,
+    "attendee_id": _meeting_attendee,
+    "incident_id": _incident,
+    "rapid_review_id": _rapid_review,
+    "request_id": _information_request,
+    "learning_review_id": _learning_review,
+    "contributor_id": _contributor,
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

@@ -45,6 +45,9 @@ from config.wsgi import application
 from partnership.api.serializers import EARLIEST_DATE, LATEST_DATE
 from tests.conftest import login
 from tests.factories import World
+from tests.reviews.decision_helpers import ready_review
+from tests.reviews.factories import information_request_make
+from tests.reviews.learning_review_factories import learning_review_make
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
@@ -72,6 +75,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         "slug": REAL["slug"],
         "agency_id": REAL["agency_ids"][pick % len(REAL["agency_ids"])],
         "membership_id": REAL["membership_ids"][pick % len(REAL["membership_ids"])],
+        **REAL["review_ids"],
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -133,6 +137,19 @@ def _aim_at_real_objects(case) -> None:
     case.path_parameters.update(_real_path_parameters(case.path_parameters, next(REAL["turn"]) % REAL_WEIGHT))
 
 
+def _review_ids(world: World) -> dict[str, int]:
+    """Real review objects, so the fuzzer reaches the reviews endpoints' validation, not only their 404s."""
+    review = ready_review(world)
+    request = information_request_make(world, rapid_review=review)
+    return {
+        "rapid_review_id": review.pk,
+        "incident_id": review.incident_id,
+        "request_id": request.pk,
+        "attendee_id": review.attendees.first().pk,
+        "learning_review_id": learning_review_make(world).pk,
+    }
+
+
 @pytest.fixture
 def world(transactional_db) -> World:
     world = World("Alpha")
@@ -141,6 +158,7 @@ def world(transactional_db) -> World:
         agency_ids=[world.council.pk, world.icb.pk, world.police.pk, world.school.pk],
         membership_ids=[getattr(world, attribute).pk for attribute, *_ in World.PEOPLE],
         turn=itertools.count(),
+        review_ids=_review_ids(world),
     )
     yield world
     REAL.clear()

@@ -113,9 +113,11 @@ class RapidReviewSerializer(serializers.Serializer):
         help_text="Working days until the Panel submission is due (negative: overdue); null once sent."
     )
     overdue = serializers.SerializerMethodField()
-    meeting_on = serializers.DateField(read_only=True)
-    sent_to_panel_on = serializers.DateField(read_only=True)
-    working_days_taken = serializers.IntegerField(read_only=True)
+    meeting_on = serializers.DateField(read_only=True, allow_null=True, help_text="Null until the meeting is set.")
+    sent_to_panel_on = serializers.DateField(read_only=True, allow_null=True, help_text="Null until sent.")
+    working_days_taken = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="From the notification to the Panel; null until sent."
+    )
     request_count = serializers.IntegerField(read_only=True, default=0, help_text="Requests not withdrawn.")
     submitted_count = serializers.IntegerField(read_only=True, default=0)
     updated_at = serializers.DateTimeField(read_only=True)

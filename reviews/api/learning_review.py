@@ -217,6 +217,8 @@ class CommentListView(_LearningReviewAPIView):
 
     serializer_class = CommentSerializer
     model = OutcomeComment
+    # One review's comments, all at once and in the form's order: the answer is a plain list.
+    pagination_class = None
 
     @extend_schema(
         summary="Comments on a learning review's draft",

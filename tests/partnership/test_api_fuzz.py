@@ -140,7 +140,7 @@ def _aim_at_real_objects(case) -> None:
 def _review_ids(world: World) -> dict[str, int]:
     """Real review objects, so the fuzzer reaches the reviews endpoints' validation, not only their 404s."""
     review = ready_review(world)
-    request = information_request_make(world, rapid_review=review)
+    request = information_request_make(world)  # on a review of its own, still gathering returns
     return {
         "rapid_review_id": review.pk,
         "incident_id": review.incident_id,

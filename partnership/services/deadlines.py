@@ -194,6 +194,23 @@ def deadline_meet(*, partnership: Partnership, subject: models.Model, kind: str)
 
 
 @transaction.atomic
+def deadline_reopen(*, partnership: Partnership, subject: models.Model, kind: str) -> int:
+    """Open a met deadline of ``kind`` for ``subject`` again: the thing is owed once more.
+
+    For work handed back (a return sent back to its author). Its breach mark is
+    cleared, so the sweep reminds and escalates it again; a notice already sent
+    for the same due date is not sent twice (notices are unique per due date).
+    Returns how many were reopened (0 or 1). Cancelled deadlines stay cancelled.
+    """
+    now = timezone.now()
+    return (
+        Deadline.objects.in_partnership(partnership)
+        .filter(kind=kind, state=Deadline.State.MET, **_subject_key(partnership=partnership, subject=subject))
+        .update(state=_OPEN, met_at=None, breached_at=None, updated_at=now)
+    )
+
+
+@transaction.atomic
 def deadline_cancel(*, partnership: Partnership, subject: models.Model, kind: str | None = None) -> int:
     """Cancel the open deadline of ``kind`` for ``subject`` (every open one when ``kind`` is None).
 

@@ -23,16 +23,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from partnership.models import Agency, Deadline, HistoryEntry, Membership, Partnership, Person, Role
+from partnership.models import Agency, HistoryEntry, Membership, Partnership, Person, Role
 from partnership.services import _version_check, email_send_after_commit, history_record
-from partnership.services.deadlines import deadline_cancel, deadline_meet, deadline_set
+from partnership.services.deadlines import deadline_cancel, deadline_meet, deadline_reopen, deadline_set
 from reviews.models import InformationRequest, LearningReview, RapidReview
 from reviews.selectors.rapid_review import DEADLINE_RETURNS, DEADLINE_SCOPING
 
@@ -216,15 +215,11 @@ def _deadline_arm(*, partnership: Partnership, information_request: InformationR
         url=request_url(information_request),
     )
     if reopen:
-        # The deadline engine keeps a deadline's state when its date moves; a return sent back is
-        # owed again, so its deadline opens again (and can be breached and reminded again).
-        Deadline.objects.in_partnership(partnership).filter(
-            subject_type=ContentType.objects.get_for_model(review),
-            subject_id=review.pk,
-            kind=deadline_kind(information_request),
-        ).exclude(state=Deadline.State.OPEN).update(
-            state=Deadline.State.OPEN, met_at=None, breached_at=None, updated_at=timezone.now()
-        )
+        # The engine keeps a deadline's state when its date moves; a return sent back is owed again.
+        deadline_reopen(partnership=partnership, subject=review, kind=deadline_kind(information_request))
+        if information_request.rapid_review_id is not None:
+            # So is the rapid review's "all returns in" milestone, met when this return came in.
+            deadline_reopen(partnership=partnership, subject=review, kind=DEADLINE_RETURNS)
 
 
 def _email(*, to: Person, subject: str, lines: list[str]) -> None:

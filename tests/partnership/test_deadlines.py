@@ -31,6 +31,7 @@ from partnership.services.deadlines import (
     deadline_cancel,
     deadline_meet,
     deadline_notices_claim,
+    deadline_reopen,
     deadline_set,
     deadlines_sweep,
 )
@@ -235,6 +236,33 @@ def test_meet_of_a_missing_deadline_is_a_no_op(world_a):
     deadline_meet(partnership=world_a.partnership, subject=world_a.school, kind="nothing-here")
 
     assert not Deadline.objects.exists()
+
+
+def test_reopen_makes_a_met_deadline_owed_again_and_the_sweep_escalates_it(world_a):
+    deadline = set_deadline(world_a, due_on=date(2026, 12, 10), assignee=world_a.practitioner.person)
+    cancelled = set_deadline(world_a, "meeting", due_on=date(2026, 12, 10))
+    deadline_meet(partnership=world_a.partnership, subject=world_a.school, kind="returns")
+    deadline_cancel(partnership=world_a.partnership, subject=world_a.school, kind="meeting")
+
+    assert deadline_reopen(partnership=world_a.partnership, subject=world_a.school, kind="returns") == 1
+    assert deadline_reopen(partnership=world_a.partnership, subject=world_a.school, kind="meeting") == 0
+    assert deadline_reopen(partnership=world_a.partnership, subject=world_a.school, kind="returns") == 0
+
+    reopened = fresh(deadline)
+    assert (reopened.state, reopened.met_at) == (Deadline.State.OPEN, None)
+    assert fresh(cancelled).state == Deadline.State.CANCELLED
+    deadlines_sweep(today=date(2026, 12, 20))
+    assert fresh(deadline).breached_at is not None
+    assert DeadlineNotice.objects.filter(deadline=deadline, kind=DeadlineNotice.Kind.BREACH).count() == 1
+
+
+def test_reopen_leaves_another_partnerships_deadlines_alone(world_a, world_b):
+    theirs = set_deadline(world_b, due_on=date(2026, 12, 10))
+    deadline_meet(partnership=world_b.partnership, subject=world_b.school, kind="returns")
+
+    with pytest.raises(ValueError, match="another partnership"):
+        deadline_reopen(partnership=world_a.partnership, subject=world_b.school, kind="returns")
+    assert fresh(theirs).state == Deadline.State.MET
 
 
 def test_cancel_one_kind_or_every_open_deadline_of_a_subject(world_a):

@@ -359,6 +359,21 @@ def test_send_back_reopens_the_return_and_its_deadline_and_emails_the_reason(
     assert _deadline(request).state == Deadline.State.MET
 
 
+def test_sending_back_the_only_return_reopens_the_returns_milestone_until_it_is_in_again(world_a):
+    request = information_request_make(world_a)
+    review = request.rapid_review
+    _submit(world_a, request)
+    assert _returns_state(world_a, review) == Deadline.State.MET
+
+    information_request_send_back(
+        partnership=world_a.partnership, actor=world_a.bm, information_request=request, reason="Add the GP visit."
+    )
+    assert _returns_state(world_a, review) == Deadline.State.OPEN
+
+    _submit(world_a, request)
+    assert _returns_state(world_a, review) == Deadline.State.MET
+
+
 def test_an_oversized_send_back_reason_is_refused(world_a):
     request = information_request_make(world_a)
     _submit(world_a, request)

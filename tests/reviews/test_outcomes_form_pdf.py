@@ -17,8 +17,11 @@ from reviews.models import OutcomesForm
 from reviews.selectors.learning_review import OUTCOMES_SECTIONS
 from reviews.services import learning_review as services
 from tests.factories import World
-from tests.partnership.test_documents import _pdf_text, _wait_until_finished
-from tests.partnership.test_documents import documents_worker  # noqa: F401 (a fixture)
+from tests.partnership.test_documents import (
+    _pdf_text,
+    _wait_until_finished,
+    documents_worker,  # noqa: F401 (a fixture)
+)
 from tests.reviews.learning_review_factories import learning_review_make
 
 RECOMMENDATIONS = [
@@ -44,7 +47,7 @@ def _final_outcomes_form(world: World) -> DocumentVersion:
         actor=world.practitioner.person,
         learning_review=review,
         fields={
-            "synopsis": "Child A, aged four, was admitted to hospital with injuries after months of missed appointments.",
+            "synopsis": "Child A, aged four, was admitted to hospital after months of missed appointments.",
             "key_findings": "Missed appointments were not shared between health and children's social care.",
             "strengths": "The school's referral was prompt and well evidenced.",
         },
@@ -66,10 +69,9 @@ def test_a_real_worker_renders_the_final_outcomes_form_with_every_heading(docume
 
     finished = _wait_until_finished(version.pk)
     assert finished.state == DocumentVersion.State.READY, finished.error
-    assert finished.pdf_bytes and len(finished.pdf_sha256) == 64
-    url = reverse(
-        "partnership:document_download", kwargs={"slug": world.partnership.slug, "version_id": finished.pk}
-    )
+    assert finished.pdf_bytes
+    assert len(finished.pdf_sha256) == 64
+    url = reverse("partnership:document_download", kwargs={"slug": world.partnership.slug, "version_id": finished.pk})
     response = client_for(world.bm).get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -37,6 +37,18 @@ def url(name: str, *, query: str = "", slug: bool = True) -> Callable[[BenchWorl
     return build
 
 
+def review_url(name: str, *, query: str = "") -> Callable[[BenchWorld], str]:
+    """A URL builder for a route of one rapid review: the large partnership's review awaiting sign-off."""
+
+    def build(world: BenchWorld) -> str:
+        if world.rapid_review_id is None:
+            raise LookupError("no rapid review awaiting sign-off was seeded")
+        path = reverse(name, kwargs={"slug": world.slug, "rapid_review_id": world.rapid_review_id})
+        return f"{path}?{query}" if query else path
+
+    return build
+
+
 # The baseline: no database, no template. Every page's time is divided by its median.
 TRIVIAL = Page(TRIVIAL_KEY, "trivial view /health/", url("health", slug=False))
 
@@ -48,6 +60,7 @@ PAGES: list[Page] = [
         "members-search", "member list, search", lambda w: url("partnership:member_list", query=f"q={w.search_term}")(w)
     ),
     Page("settings", "settings", url("partnership:settings")),
+    Page("tasks", "my tasks (deadlines)", url("partnership:my_tasks")),
     Page(
         "working-days",
         "working days, 15 from a date",
@@ -55,4 +68,20 @@ PAGES: list[Page] = [
     ),
     Page("api-agencies", "API agencies list", url("api:agency_list")),
     Page("api-members", "API members list", url("api:member_list")),
+    # Rapid reviews (600 in the large partnership; see volume_reviews.py).
+    Page("reviews", "rapid review list", url("reviews:rapid_review_list")),
+    Page("reviews-overdue", "rapid reviews, overdue only", url("reviews:rapid_review_list", query="overdue=1")),
+    Page(
+        "reviews-sent",
+        "rapid reviews, sent to the Panel",
+        url("reviews:rapid_review_list", query="state=sent_to_panel"),
+    ),
+    Page("reviews-page-10", "rapid review list, page 10", url("reviews:rapid_review_list", query="page=10")),
+    Page("review", "rapid review detail", review_url("reviews:rapid_review_detail")),
+    Page("review-requests", "request tracker", review_url("reviews:request_tracker")),
+    Page("review-decision", "rapid review decision", review_url("reviews:rapid_review_decision")),
+    Page("timeliness", "rapid review timeliness", url("reviews:timeliness")),
+    Page("learning-reviews", "learning review list", url("reviews:learning_review_list")),
+    Page("api-reviews", "API rapid review list", url("reviews_api:rapid_review_list")),
+    Page("api-review", "API rapid review detail", review_url("reviews_api:rapid_review_detail")),
 ]

@@ -30,12 +30,18 @@ WARM_UP = 3
 # --- The database: chosen and prepared before Django reads its settings ----------------------
 
 
-def _bench_database(*, reuse: bool) -> tuple[str, str]:
-    """Return (DATABASE_URL to use, a description). Drops and recreates it unless ``reuse``."""
+def _bench_database(*, reuse: bool, name: str = "bench") -> tuple[str, str]:
+    """Return (DATABASE_URL to use, a description). Drops and recreates it unless ``reuse``.
+
+    ``name`` keeps the data sets of different benchmarks apart: the SQLite file is
+    ``<name>.sqlite3`` and the PostgreSQL database name ends in ``_<name>`` (it must end in ``bench``).
+    """
+    if not name.endswith("bench"):
+        raise ValueError("A benchmark database's name ends in 'bench': it is dropped on every run.")
     configured = os.environ.get("DATABASE_URL", "")
     if not configured or configured.startswith("sqlite"):
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
-        path = BENCH_DIR / "bench.sqlite3"
+        path = BENCH_DIR / f"{name}.sqlite3"
         if not reuse:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -43,13 +49,13 @@ def _bench_database(*, reuse: bool) -> tuple[str, str]:
     parts = urlsplit(configured)
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise SystemExit(f"Benchmarks run on SQLite or PostgreSQL, not {parts.scheme}.")
-    name = parts.path.lstrip("/") or "learningloop"
-    if not name.endswith("_bench"):
+    database = parts.path.lstrip("/") or "learningloop"
+    if not database.endswith(f"_{name}"):
         # Never the application's database: the benchmark drops what it uses.
-        name = f"{name}_bench"
-    url = urlunsplit(parts._replace(path=f"/{name}"))
-    _postgres_prepare(urlunsplit(parts._replace(path="/postgres")), name, reuse=reuse)
-    return url, f"PostgreSQL {parts.hostname}:{parts.port or 5432}/{name}"
+        database = f"{database}_{name}"
+    url = urlunsplit(parts._replace(path=f"/{database}"))
+    _postgres_prepare(urlunsplit(parts._replace(path="/postgres")), database, reuse=reuse)
+    return url, f"PostgreSQL {parts.hostname}:{parts.port or 5432}/{database}"
 
 
 def _postgres_prepare(maintenance_url: str, name: str, *, reuse: bool) -> None:
@@ -158,6 +164,13 @@ def measure(pages, world, *, repeat: int) -> tuple[Row, list[Row]]:
     return trivial, rows
 
 
+def _analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def _signed_in_client(world):
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -249,7 +262,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         volume = Volume.at_scale(args.scale)
         print(f"Seeding (scale {args.scale}):")
-        world = seed_volume(volume)
+        world = seed_volume(volume, reviews=True)
+        # Planner statistics, as autovacuum (PostgreSQL) would have within a minute of the inserts:
+        # without them PostgreSQL plans for the empty tables it last knew of (sweep.py does the same).
+        _analyze()
     print(f"Ready in {time.perf_counter() - started:.1f} s.")
     _print_volume(world)
 
@@ -283,13 +299,20 @@ def _chosen_pages(keys: str) -> list:
 
 
 def _print_volume(world) -> None:
-    from partnership.models import Agency, HistoryEntry, Membership, MembershipRole, Partnership, Person
+    from partnership.models import Agency, Deadline, HistoryEntry, Membership, MembershipRole, Partnership, Person
+    from reviews.models import Child, InformationRequest, LearningReview, MeetingAttendee, RapidReview
 
     print(
         f"Volume: {Partnership.objects.count()} partnerships, {Person.objects.count()} people, "
         f"{Membership.objects.count()} memberships, {MembershipRole.objects.count()} roles, "
         f"{Agency.objects.count()} agencies, {HistoryEntry.objects.count()} history rows. "
-        f"Large partnership {world.slug}: {world.member_count} members, {world.agency_count} agencies."
+        f"Large partnership {world.slug}: {world.member_count} members, {world.agency_count} agencies, "
+        f"{world.rapid_review_count} rapid reviews."
+    )
+    print(
+        f"Reviews: {RapidReview.objects.count()} rapid reviews ({Child.objects.count()} children), "
+        f"{InformationRequest.objects.count()} information requests, {MeetingAttendee.objects.count()} attendees, "
+        f"{LearningReview.objects.count()} learning reviews, {Deadline.objects.count()} deadlines."
     )
 
 

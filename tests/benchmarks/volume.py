@@ -5,6 +5,9 @@ person in ten belongs to a second partnership), 3,000 agencies, every role,
 history rows for agencies and memberships, pending invitations and closure
 days. Partnership 0 is the large one the pages are measured against: it holds
 a tenth of the people and a twentieth of the agencies, the size of a big county.
+With ``reviews=True`` (the page benchmark), the review data of
+``volume_reviews`` too: 600 rapid reviews in the large partnership and 30 in
+each other one, with everything hanging off them, and the learning reviews.
 
 Nothing here goes through the services: they are correct but one row at a time,
 and the point is volume. The shape still obeys the model's rules (one statutory
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -37,6 +41,8 @@ from partnership.models import (
     Role,
     StatutoryPartner,
 )
+from reviews.models import RapidReview
+from tests.benchmarks.volume_reviews import EACH_REVIEWS, LARGE_REVIEWS, seed_reviews
 
 BATCH = 2000
 BENCH_PASSWORD = "bench-password-not-secret"
@@ -145,6 +151,9 @@ class Volume:
     partnerships: int
     people: int
     agencies: int
+    # Rapid reviews (each with its incident, requests, meeting, decision...): the large partnership's, each other's.
+    rapid_reviews_large: int = LARGE_REVIEWS
+    rapid_reviews_each: int = EACH_REVIEWS
 
     @classmethod
     def at_scale(cls, scale: float) -> Volume:
@@ -152,6 +161,8 @@ class Volume:
             partnerships=max(2, round(150 * scale)),
             people=max(60, round(20_000 * scale)),
             agencies=max(12, round(3_000 * scale)),
+            rapid_reviews_large=max(10, round(LARGE_REVIEWS * scale)),
+            rapid_reviews_each=max(2, round(EACH_REVIEWS * scale)),
         )
 
 
@@ -164,6 +175,9 @@ class BenchWorld:
     search_term: str
     member_count: int
     agency_count: int
+    # The large partnership's newest review awaiting sign-off (requests, meeting, decision, sign-off rounds).
+    rapid_review_id: int | None = None
+    rapid_review_count: int = 0
 
 
 def _split(total: int, parts: int, big_share: float, minimum: int) -> list[int]:
@@ -186,8 +200,13 @@ _LEADERSHIP = [
 ]
 
 
-def seed_volume(volume: Volume, *, log=print) -> BenchWorld:
-    """Write the whole data set; the database must hold no benchmark data yet."""
+def seed_volume(volume: Volume, *, reviews: bool = False, log=print) -> BenchWorld:
+    """Write the whole data set; the database must hold no benchmark data yet.
+
+    ``reviews``: also the rapid and learning reviews (``volume_reviews``), which the page
+    benchmark measures; the deadline sweep benchmark seeds its own deadlines instead.
+    """
+    started = time.perf_counter()
     rng = random.Random(20261122)  # the same data on every run
     log(f"  partnerships: {volume.partnerships}")
     partnerships = _seed_partnerships(volume)
@@ -200,6 +219,9 @@ def seed_volume(volume: Volume, *, log=print) -> BenchWorld:
     log("  history, invitations, closure days")
     _seed_history(membership_ids)
     _seed_invitations_and_closures(partnerships, agencies)
+    if reviews:
+        log(f"  (the above in {time.perf_counter() - started:.1f} s)")
+        seed_reviews(partnerships, large=volume.rapid_reviews_large, each=volume.rapid_reviews_each, log=log)
     return bench_world()
 
 
@@ -386,10 +408,19 @@ def bench_world() -> BenchWorld:
     )
     if not TOTPDevice.objects.filter(user=bm, confirmed=True).exists():
         TOTPDevice.objects.create(user=bm, name="Authenticator app", confirmed=True)
+    reviews = RapidReview.objects.filter(partnership=big)
+    detail = (
+        reviews.filter(state=RapidReview.State.AWAITING_SIGN_OFF, decision__isnull=False)
+        .order_by("-incident__panel_notified_on", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
     return BenchWorld(
         slug=big.slug,
         business_manager=bm,
         search_term=SEARCH_TERM,
         member_count=Membership.objects.filter(partnership=big).count(),
         agency_count=Agency.objects.filter(partnership=big).count(),
+        rapid_review_id=detail,
+        rapid_review_count=reviews.count(),
     )

@@ -65,6 +65,13 @@ def sign_off_decision_handle(request: HttpRequest, *, panel: SignOffPanel) -> Si
 @require_http_methods(["GET", "POST"])
 def sign_off_detail(request: HttpRequest, sign_off_id: int) -> HttpResponse:
     sign_off = sign_off_get(partnership=request.partnership, sign_off_id=sign_off_id)
+    subject = sign_off.subject
+    if getattr(subject, "sign_off_decided_on_own_page", False):
+        # A subject whose own workflow moves on with the sign-off (a rapid review decision): deciding
+        # here would approve the sign-off and leave the workflow behind. Nothing posted here is taken.
+        if request.method == "POST":
+            messages.info(request, "Record your decision on this page: nothing was recorded on the sign-off page.")
+        return redirect(subject.get_absolute_url())
     panel = sign_off_panel(sign_off=sign_off, membership=request.membership)
     if request.method == "POST":
         form = sign_off_decision_handle(request, panel=panel)

@@ -190,6 +190,10 @@ class RapidReviewDecision(TenantModel):
         # Names the case (by reference, never a child): the sign-off's emails and history rows show this.
         return f"Rapid review {self.rapid_review.incident.reference} decision: {self.get_outcome_display()}"
 
+    # The partners decide on the decision page, whose service also moves the rapid review on; the
+    # shared sign-off page only shows this sign-off and sends people there (partnership.views.signoff).
+    sign_off_decided_on_own_page = True
+
     def get_absolute_url(self) -> str:
         # Where the sign-off's emails send partner leads and business managers.
         from django.urls import reverse

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.models import SignOffAction, StatutoryPartner
+from partnership.models import SignOff, SignOffAction, StatutoryPartner
 from partnership.selectors import working_day_calendar
 from reviews.models import DecisionOutcome, MeetingAttendee, RapidReview, RapidReviewDecision
 from reviews.services.decision import rapid_review_decision_approve
@@ -339,6 +339,23 @@ def test_approving_from_the_page(world_a, client_for):
     )
     assert response.status_code == 302
     assert SignOffAction.objects.filter(action="approved", partner="police").count() == 1
+
+
+def test_the_shared_sign_off_page_sends_partners_to_the_decision_page_and_takes_nothing(world_a, client_for):
+    # Approving there would complete the sign-off and leave the rapid review awaiting it for ever.
+    review = ready_review(world_a)
+    decision_record(world_a, review)
+    sign_off = SignOff.objects.get()
+    shared = reverse(
+        "partnership:sign_off_detail", kwargs={"slug": world_a.partnership.slug, "sign_off_id": sign_off.pk}
+    )
+    client = client_for(world_a.police_lead.person)
+
+    assert client.get(shared).url == url(world_a, "rapid_review_decision", review)
+    response = client.post(shared, {"sign_off-decision": "approve", "sign_off-round": sign_off.round})
+    assert response.url == url(world_a, "rapid_review_decision", review)
+    assert not SignOffAction.objects.filter(action="approved").exists()
+    assert RapidReview.objects.get(pk=review.pk).state == State.AWAITING_SIGN_OFF
 
 
 def test_signing_off_for_another_partner_is_refused_with_the_reason(world_a, client_for):

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.formats import date_format
 
@@ -47,6 +47,7 @@ from reviews.models import (
     RapidReview,
 )
 from reviews.redaction import KnownChild, Redactor
+from reviews.selectors.rapid_review import subquery_count
 
 # The deadline engine's kinds (subject: the LearningReview, or the Contributor for comments).
 DEADLINE_INFORMATION = "lr.information"
@@ -302,17 +303,17 @@ def learning_review_list(*, partnership: Partnership, membership: Membership, st
 
     Each row carries ``contributor_count``, ``request_count`` (not withdrawn) and ``submitted_count``.
     """
-    active_requests = ~Q(requests__state=InformationRequest.State.WITHDRAWN)
+    # Counted in correlated subqueries: joining contributors and requests together multiplies the rows
+    # (and DISTINCT over them costs more than the counting), for every review of the partnership.
+    requests = InformationRequest.objects.filter(learning_review=OuterRef("pk"))
     qs = (
         LearningReview.objects.in_partnership(partnership)
         .filter(_visible_to(membership))
         .select_related("lead_author", "rapid_review", "rapid_review__incident")
         .annotate(
-            contributor_count=Count("contributors", distinct=True),
-            request_count=Count("requests", filter=active_requests, distinct=True),
-            submitted_count=Count(
-                "requests", filter=Q(requests__state=InformationRequest.State.SUBMITTED), distinct=True
-            ),
+            contributor_count=subquery_count(Contributor.objects.filter(learning_review=OuterRef("pk"))),
+            request_count=subquery_count(requests.exclude(state=InformationRequest.State.WITHDRAWN)),
+            submitted_count=subquery_count(requests.filter(state=InformationRequest.State.SUBMITTED)),
         )
         .order_by("-created_at", "-id")
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from partnership.models import Deadline, Partnership, Role
@@ -65,21 +66,28 @@ def rapid_review_milestones(*, calendar: WorkingDayCalendar, notified_on: date) 
 # --- Lists and lookups --------------------------------------------------------------------
 
 
+def subquery_count(rows: QuerySet) -> Coalesce:
+    """``COUNT(*)`` of ``rows`` (a queryset with an ``OuterRef``) as a subquery; 0 when there are none."""
+    # A plain COUNT function, not the Count aggregate: no GROUP BY, one number per outer row.
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
 def rapid_review_list(*, partnership: Partnership, state: str = "", overdue_on: date | None = None) -> QuerySet:
     """Rapid reviews with their incident, newest notification first; what the list page and API show.
 
     ``overdue_on``: only reviews still short of the Panel submission whose due date is before that day.
     Each row carries ``request_count`` and ``submitted_count`` (annotated, no extra queries).
     """
-    active = ~Q(requests__state=InformationRequest.State.WITHDRAWN)
+    # Counted per row in correlated subqueries rather than a join and GROUP BY: a page of 25 then
+    # counts 25 reviews' requests, not every request of the partnership's whole history.
+    requests = InformationRequest.objects.filter(rapid_review=OuterRef("pk"))
     qs = (
         RapidReview.objects.in_partnership(partnership)
         .select_related("incident", "incident__referring_agency")
         .annotate(
-            request_count=Count("requests", filter=active, distinct=True),
-            submitted_count=Count(
-                "requests", filter=Q(requests__state=InformationRequest.State.SUBMITTED), distinct=True
-            ),
+            request_count=subquery_count(requests.exclude(state=InformationRequest.State.WITHDRAWN)),
+            submitted_count=subquery_count(requests.filter(state=InformationRequest.State.SUBMITTED)),
         )
         .order_by("-incident__panel_notified_on", "-id")
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,6 +44,9 @@ from reviews.selectors import learning_review as selectors
 from reviews.selectors.rapid_review import rapid_review_get
 from reviews.services import learning_review as services
 from reviews.services.requests import information_requests_create
+
+# A partnership runs a few learning reviews a year: a page is years of them.
+REVIEWS_PER_PAGE = 25
 
 MANAGERS = [Role.BUSINESS_MANAGER]
 REFUSED = 400
@@ -83,11 +87,13 @@ def learning_review_list(request: HttpRequest) -> HttpResponse:
     reviews = selectors.learning_review_list(
         partnership=request.partnership, membership=request.membership, state=state
     )
+    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/learning_review/list.html",
         {
-            "reviews": reviews,
+            "page": page,
+            "reviews": page.object_list,
             "state": state,
             "states": LearningReview.State.choices,
             "can_open": request.membership.has_role(Role.BUSINESS_MANAGER),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from partnership.models import Deadline, HistoryEntry
 from reviews.models import InformationRequest
-from reviews.selectors.rapid_review import DEADLINE_RETURNS, DEADLINE_SCOPING, rapid_review_deadlines
+from reviews.selectors.rapid_review import DEADLINE_RETURNS, DEADLINE_SCOPING, rapid_review_deadlines, rapid_review_list
 from reviews.selectors.requests import information_request_readable
 from reviews.services.requests import (
     ALLOWED_MOVES,
@@ -445,3 +445,18 @@ def test_every_move_is_allowed_or_refused_as_the_table_says(world_a, start, to):
         with pytest.raises(ValidationError):
             MOVES[to](world_a, request)
         assert InformationRequest.objects.get(pk=request.pk).state == start
+
+
+def test_the_list_counts_each_reviews_requests_leaving_out_withdrawn_ones(world_a):
+    review = rapid_review_make(world_a)
+    quiet = rapid_review_make(world_a, reference="SI-QUIET-1")
+    submitted = information_request_make(world_a, rapid_review=review)
+    _police_request(world_a, review)
+    withdrawn = information_request_make(
+        world_a, rapid_review=review, agency=world_a.icb, assignee=world_a.health_lead.person
+    )
+    _submit(world_a, submitted)
+    information_request_withdraw(partnership=world_a.partnership, actor=world_a.bm, information_request=withdrawn)
+
+    counts = {r.pk: (r.request_count, r.submitted_count) for r in rapid_review_list(partnership=world_a.partnership)}
+    assert counts == {review.pk: (2, 1), quiet.pk: (0, 0)}

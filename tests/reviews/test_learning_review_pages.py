@@ -464,6 +464,29 @@ def test_the_list_runs_a_fixed_number_of_queries(world_a, client_for, django_ass
         client.get(url(world_a, "learning_review_list"))
 
 
+def test_the_list_pages_25_at_a_time_and_counts_each_reviews_contributors_and_returns(
+    world_a, review, client_for, monkeypatch
+):
+    from reviews.views import learning_review as views
+
+    monkeypatch.setattr(views, "REVIEWS_PER_PAGE", 2)
+    contributor_make(world_a, review, membership=world_a.la_lead)  # the fixture's review has the agency lead
+    newer = [learning_review_make(world_a, title=f"Later review {n}") for n in range(2)]
+    client = client_for(world_a.bm)
+
+    first = client.get(url(world_a, "learning_review_list")).content.decode()
+    assert "3 learning reviews, newest first (page 1 of 2)" in first
+    assert all(r.reference in first for r in newer)
+    assert review.reference not in first
+    assert "Next page" in first
+
+    second = client.get(url(world_a, "learning_review_list") + "?page=2").content.decode()
+    assert review.reference in second
+    row = second.split(review.reference, 1)[1].split("</tr>", 1)[0]
+    assert row.rstrip().endswith("<td>2</td>")  # two contributors, counted once each
+    assert "Previous page" in second
+
+
 def test_the_detail_runs_a_fixed_number_of_queries(world_a, review, client_for, django_assert_max_num_queries):
     client = client_for(world_a.bm)
     target = url(world_a, "learning_review_detail", review)

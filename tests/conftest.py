@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from config.celery import app as celery_app
+from partnership.services import documents as document_service
 from tests.factories import World, totp_device_make
+from tests.workers import broker_folders_in, fresh_broker_pools
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -51,3 +57,23 @@ def client_for():
         return login(Client(), person, verified=verified)
 
     return make
+
+
+@pytest.fixture
+def documents_worker(tmp_path, monkeypatch):
+    """A real worker thread consuming a documents queue of its own, on the configured broker.
+
+    A queue of its own (and, on the filesystem broker, a folder of its own): a
+    developer's running worker must not take the test's message and look for
+    the version in the wrong database. The live server (browser tests) sends to
+    it too: it runs in this process.
+    """
+    queue = f"test-documents-{uuid.uuid4().hex}"
+    monkeypatch.setattr(document_service, "DOCUMENTS_QUEUE", queue)
+    with broker_folders_in(tmp_path):
+        fresh_broker_pools()
+        try:
+            with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue]):
+                yield queue
+        finally:
+            fresh_broker_pools()

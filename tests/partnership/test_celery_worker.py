@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,33 +28,11 @@ from config.celery import app
 from partnership import services
 from partnership.models import HistoryEntry, Invitation, Role
 from partnership.tasks import invitations_expire_stale, ping
+from tests.workers import broker_folders_in
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 WAIT_SECONDS = 20
-
-
-@contextmanager
-def _broker_folders_in(folder: Path) -> Iterator[None]:
-    """Point the filesystem transport at ``folder`` for the duration (no-op on Redis)."""
-    original = app.conf.broker_transport_options
-    if not app.conf.broker_url.startswith("filesystem"):
-        yield
-        return
-    queue, processed = folder / "queue", folder / "processed"
-    queue.mkdir()
-    processed.mkdir()
-    # As in settings: messages go out to and come in from one folder.
-    app.conf.broker_transport_options = {
-        **original,
-        "data_folder_in": str(queue),
-        "data_folder_out": str(queue),
-        "processed_folder": str(processed),
-    }
-    try:
-        yield
-    finally:
-        app.conf.broker_transport_options = original
 
 
 class _Finished:
@@ -110,7 +86,7 @@ def worker(tmp_path):
     signals.task_success.connect(finished.succeeded, weak=False)
     signals.task_failure.connect(finished.failed, weak=False)
     try:
-        with _broker_folders_in(tmp_path), start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
+        with broker_folders_in(tmp_path), start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
             yield RunningWorker(queue, finished)
     finally:
         signals.task_success.disconnect(finished.succeeded)

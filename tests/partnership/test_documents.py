@@ -14,13 +14,11 @@ import socket
 import struct
 import threading
 import time
-import uuid
 import zlib
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,7 +39,6 @@ from partnership.services.documents import (
     static_file_for_url,
 )
 from tests.factories import World
-from tests.partnership.test_celery_worker import _broker_folders_in
 
 TEST_TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "test_documents/outcomes.html"
@@ -639,37 +636,6 @@ def test_another_partnerships_member_gets_404(world_a, world_b, sent, client_for
 
 
 # --- A real worker renders a real PDF ------------------------------------------------------------
-
-
-def _fresh_producers() -> None:
-    """Drop the app's cached broker connections, so messages go through the folders in force now.
-
-    The filesystem transport reads its folders when a connection is made; a
-    connection cached by an earlier test would publish into the old folder.
-    """
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def documents_worker(tmp_path, monkeypatch):
-    """A worker thread consuming a documents queue of its own, on the configured broker.
-
-    A queue of its own (and, on the filesystem broker, a folder of its own):
-    a developer's running worker must not take the test's message and look for
-    the version in the wrong database.
-    """
-    queue = f"test-documents-{uuid.uuid4().hex}"
-    monkeypatch.setattr(service, "DOCUMENTS_QUEUE", queue)
-    with _broker_folders_in(tmp_path):
-        _fresh_producers()
-        try:
-            with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
-                yield queue
-        finally:
-            _fresh_producers()
 
 
 def _wait_until_finished(version_id: int, seconds: float = 60) -> DocumentVersion:

@@ -17,11 +17,7 @@ from reviews.models import OutcomesForm
 from reviews.selectors.learning_review import OUTCOMES_SECTIONS
 from reviews.services import learning_review as services
 from tests.factories import World
-from tests.partnership.test_documents import (
-    _pdf_text,
-    _wait_until_finished,
-    documents_worker,  # noqa: F401 (a fixture)
-)
+from tests.partnership.test_documents import _pdf_text, _wait_until_finished
 from tests.reviews.learning_review_factories import learning_review_make
 
 RECOMMENDATIONS = [
@@ -62,7 +58,7 @@ def _final_outcomes_form(world: World) -> DocumentVersion:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_renders_the_final_outcomes_form_with_every_heading(documents_worker, client_for):  # noqa: F811
+def test_a_real_worker_renders_the_final_outcomes_form_with_every_heading(documents_worker, client_for):
     world = World("Outcomes")
 
     version = _final_outcomes_form(world)  # commits: the task goes through the broker to the worker

@@ -19,6 +19,12 @@ urlpatterns += [
     path("incidents/new/", incident_views.incident_create, name="incident_create"),
     path("incidents/<int:incident_id>/edit/", incident_views.incident_edit, name="incident_edit"),
     path("incidents/<int:incident_id>/identities/", incident_views.incident_identities, name="incident_identities"),
+    path("incidents/<int:incident_id>/children/new/", incident_views.incident_child_add, name="incident_child_add"),
+    path(
+        "incidents/<int:incident_id>/children/<int:child_id>/correct/",
+        incident_views.incident_child_correct,
+        name="incident_child_correct",
+    ),
     path("identity-views/", incident_views.identity_log, name="identity_log"),
     path("rapid-reviews/<int:rapid_review_id>/requests/", request_views.request_tracker, name="request_tracker"),
     path("rapid-reviews/<int:rapid_review_id>/requests/new/", request_views.request_create, name="request_create"),

@@ -12,8 +12,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnership.api.serializers import AgencySummarySerializer, PartnershipAgencyField
-from reviews.models import MAX_CHILDREN_PER_INCIDENT, HarmOutcome, RapidReview, SeriousIncident
-from reviews.services.incidents import CHILD_ADDRESS_MAX_LENGTH, CHILD_NAME_MAX_LENGTH, TOO_MANY_CHILDREN
+from reviews.models import MAX_CHILDREN_PER_INCIDENT, Child, HarmOutcome, RapidReview, SeriousIncident
+from reviews.services.incidents import (
+    CHILD_ADDRESS_MAX_LENGTH,
+    CHILD_NAME_MAX_LENGTH,
+    TOO_MANY_CHILDREN,
+    ChildIdentity,
+)
 
 # --- Output -----------------------------------------------------------------------------
 
@@ -35,6 +40,39 @@ class ChildSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="Business managers and partner leads only."
     )
     address = serializers.CharField(required=False, help_text="Business managers and partner leads only.")
+
+
+class ChildDetailSerializer(ChildSerializer):
+    """One child, with the incident it belongs to and the version to send back with a correction.
+
+    Documentation only, like ``ChildSerializer``: ``child_detail_row`` builds the answer.
+    """
+
+    incident_id = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(
+        help_text="Send it back with a correction to be told (409) if someone else corrected the identity first."
+    )
+
+
+def child_row(child: Child, identity: ChildIdentity | None = None) -> dict:
+    """A child as the API shows it: the identity keys only with an identity revealed (and logged) for the caller."""
+    row = {"id": child.pk, "position": child.position, "pseudonym": child.pseudonym}
+    if identity is not None:
+        row |= {
+            "name": identity.name,
+            "date_of_birth": identity.date_of_birth.isoformat() if identity.date_of_birth else None,
+            "address": identity.address,
+        }
+    return row
+
+
+def child_detail_row(child: Child, identity: ChildIdentity | None = None) -> dict:
+    """``ChildDetailSerializer``'s shape, built here so that the identity keys stay absent, not null."""
+    return {
+        **child_row(child, identity),
+        "incident_id": child.incident_id,
+        "updated_at": serializers.DateTimeField().to_representation(child.updated_at),
+    }
 
 
 class IncidentSerializer(serializers.Serializer):
@@ -68,18 +106,7 @@ class IncidentSerializer(serializers.Serializer):
     @extend_schema_field(ChildSerializer(many=True))
     def get_children(self, incident: SeriousIncident) -> list[dict]:
         identities = {i.child_id: i for i in self.context.get("identities", [])}
-        rows = []
-        for child in incident.children.all():
-            row = {"id": child.pk, "position": child.position, "pseudonym": child.pseudonym}
-            identity = identities.get(child.pk)
-            if identity is not None:
-                row |= {
-                    "name": identity.name,
-                    "date_of_birth": identity.date_of_birth.isoformat() if identity.date_of_birth else None,
-                    "address": identity.address,
-                }
-            rows.append(row)
-        return rows
+        return [child_row(child, identities.get(child.pk)) for child in incident.children.all()]
 
 
 class MilestonesSerializer(serializers.Serializer):
@@ -165,6 +192,20 @@ class ChildInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=CHILD_NAME_MAX_LENGTH)
     date_of_birth = serializers.DateField(required=False, allow_null=True, input_formats=["%Y-%m-%d"])
     address = serializers.CharField(max_length=CHILD_ADDRESS_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class ChildUpdateSerializer(serializers.Serializer):
+    """A correction of a child's identity: what is left out keeps its current value."""
+
+    name = serializers.CharField(max_length=CHILD_NAME_MAX_LENGTH, required=False)
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, input_formats=["%Y-%m-%d"], help_text="null clears it."
+    )
+    address = serializers.CharField(max_length=CHILD_ADDRESS_MAX_LENGTH, required=False, allow_blank=True)
+    updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="The updated_at you read. If the identity has changed since, nothing is saved and the answer is 409.",
+    )
 
 
 _REFERENCE_MAX = SeriousIncident._meta.get_field("reference").max_length

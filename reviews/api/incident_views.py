@@ -2,8 +2,9 @@
 
 Readers: business managers, partner leads and the independent scrutineer;
 writers: business managers. A child's identity appears only in an incident's
-detail, only for business managers and partner leads, and each answer that
-carries it writes an IdentityView row first.
+detail and a child's, only for business managers and partner leads, and each
+answer that carries it writes an IdentityView row first. Business managers
+correct a child's identity and add children (four at most).
 """
 
 from __future__ import annotations
@@ -20,14 +21,18 @@ from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.models import Partnership, Role
 from partnership.selectors import working_day_calendar
 from reviews.api.incident_serializers import (
+    ChildDetailSerializer,
+    ChildInputSerializer,
+    ChildUpdateSerializer,
     IncidentCreateSerializer,
     IncidentSerializer,
     IncidentUpdateSerializer,
     RapidReviewDetailSerializer,
     RapidReviewSerializer,
+    child_detail_row,
 )
-from reviews.models import RapidReview, SeriousIncident
-from reviews.selectors.incidents import incident_list
+from reviews.models import Child, RapidReview, SeriousIncident
+from reviews.selectors.incidents import child_get, children_pseudonyms, incident_get, incident_list
 from reviews.selectors.rapid_review import (
     RAPID_REVIEW_READ_ROLES,
     rapid_review_deadlines,
@@ -35,7 +40,14 @@ from reviews.selectors.rapid_review import (
     rapid_review_timeline,
 )
 from reviews.selectors.requests import information_request_list
-from reviews.services.incidents import child_identity_reveal, incident_record, incident_update
+from reviews.services.incidents import (
+    KEEP,
+    child_add,
+    child_identity_reveal,
+    child_identity_update,
+    incident_record,
+    incident_update,
+)
 
 _MANAGERS = frozenset({Role.BUSINESS_MANAGER})
 
@@ -144,6 +156,105 @@ class IncidentDetailView(PartnershipScopedAPIView):
             expected_updated_at=data.get("updated_at", incident.updated_at),
         )
         return self._answer(self.get_object())
+
+
+class _IncidentChildAPIView(PartnershipScopedAPIView):
+    """A child of the incident in the URL: the incident and the child are looked up before the body is read."""
+
+    model = Child
+    read_roles = RAPID_REVIEW_READ_ROLES
+    write_roles = _MANAGERS
+    lookup_field = "pk"
+    lookup_url_kwarg = "child_id"
+
+    def scoped_queryset(self, partnership: Partnership):
+        return children_pseudonyms(partnership=partnership).filter(incident_id=self.kwargs["incident_id"])
+
+    def incident(self) -> SeriousIncident:
+        return incident_get(partnership=self.partnership, incident_id=self.kwargs["incident_id"])
+
+
+@extend_schema(tags=["Serious incidents"])
+class IncidentChildListView(_IncidentChildAPIView):
+    """Add a child to a recorded incident (business managers): the next pseudonym, four children at most."""
+
+    serializer_class = ChildDetailSerializer
+
+    @extend_schema(
+        summary="Add a child to a serious incident (business managers)",
+        description="The answer carries the pseudonym only: the caller has just sent the identity. "
+        "A fifth child is refused (400, non_field_errors).",
+        request=ChildInputSerializer,
+        responses=_answers({201: ChildDetailSerializer, 400: _FIELD_ERRORS}, takes_body=True),
+    )
+    def post(self, request: Request, slug: str, incident_id: int) -> Response:
+        incident = self.incident()
+        serializer = ChildInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        child = child_add(
+            partnership=self.partnership,
+            actor=request.user,
+            incident=incident,
+            name=data["name"],
+            date_of_birth=data.get("date_of_birth"),
+            address=data.get("address", ""),
+        )
+        saved = child_get(partnership=self.partnership, incident=incident, child_id=child.pk)
+        return Response(child_detail_row(saved), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["Serious incidents"])
+class IncidentChildDetailView(_IncidentChildAPIView):
+    """One child. Business managers and partner leads also get the identity (and the view is logged).
+
+    Business managers correct it. Send back the ``updated_at`` you read with a
+    correction: if someone else has corrected the identity since, nothing is
+    saved and the answer is 409.
+    """
+
+    serializer_class = ChildDetailSerializer
+
+    def _answer(self, incident: SeriousIncident, child: Child) -> Response:
+        identities = child_identity_reveal(
+            partnership=self.partnership,
+            viewer_membership=self.membership,
+            child=child,
+            context=f"API: {child.pseudonym} of incident {incident.reference}",
+        )
+        return Response(child_detail_row(child, identities[0] if identities else None))
+
+    def _child(self) -> tuple[SeriousIncident, Child]:
+        incident = self.incident()
+        return incident, child_get(partnership=self.partnership, incident=incident, child_id=self.kwargs["child_id"])
+
+    @extend_schema(summary="One child of a serious incident", responses=_answers({200: ChildDetailSerializer}))
+    def get(self, request: Request, slug: str, incident_id: int, child_id: int) -> Response:
+        return self._answer(*self._child())
+
+    @extend_schema(
+        summary="Correct a child's identity (business managers)",
+        request=ChildUpdateSerializer,
+        responses=_answers(
+            {200: ChildDetailSerializer, 400: _FIELD_ERRORS, 409: _conflict("child's identity")}, takes_body=True
+        ),
+    )
+    def patch(self, request: Request, slug: str, incident_id: int, child_id: int) -> Response:
+        incident, child = self._child()
+        serializer = ChildUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # What is left out keeps its value (KEEP); a stale updated_at is answered 409 by the exception handler.
+        child_identity_update(
+            partnership=self.partnership,
+            actor=request.user,
+            child=child,
+            name=data.get("name", KEEP),
+            date_of_birth=data.get("date_of_birth", KEEP),
+            address=data.get("address", KEEP),
+            expected_updated_at=data.get("updated_at", child.updated_at),
+        )
+        return self._answer(incident, child_get(partnership=self.partnership, incident=incident, child_id=child.pk))
 
 
 def _review_context(partnership: Partnership) -> dict:

@@ -36,6 +36,16 @@ _P = "partnerships/<slug:slug>/"
 urlpatterns += [
     path(_P + "incidents/", incident_views.IncidentListView.as_view(), name="incident_list"),
     path(_P + "incidents/<int:incident_id>/", incident_views.IncidentDetailView.as_view(), name="incident_detail"),
+    path(
+        _P + "incidents/<int:incident_id>/children/",
+        incident_views.IncidentChildListView.as_view(),
+        name="incident_child_list",
+    ),
+    path(
+        _P + "incidents/<int:incident_id>/children/<int:child_id>/",
+        incident_views.IncidentChildDetailView.as_view(),
+        name="incident_child_detail",
+    ),
     path(_P + "rapid-reviews/", incident_views.RapidReviewListView.as_view(), name="rapid_review_list"),
     path(_RR, incident_views.RapidReviewDetailView.as_view(), name="rapid_review_detail"),
     path(_RR + "requests/", request_views.RapidReviewRequestListView.as_view(), name="rapid_review_request_list"),

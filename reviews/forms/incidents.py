@@ -1,4 +1,4 @@
-"""Forms of the serious incident pages: the notification, its children, and editing it.
+"""Forms of the serious incident pages: the notification, its children, editing it, correcting a child.
 
 They check the shape of input (required, a real date, a choice from the list);
 the rules (dates in order, at most four children, this partnership's agencies)
@@ -12,12 +12,13 @@ from django.core.exceptions import ValidationError
 
 from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin, add_service_errors, versioned_initial
 from partnership.models import Agency, Partnership
-from reviews.models import MAX_CHILDREN_PER_INCIDENT, HarmOutcome, SeriousIncident
+from reviews.models import MAX_CHILDREN_PER_INCIDENT, Child, HarmOutcome, SeriousIncident
 from reviews.services.incidents import (
     CHILD_ADDRESS_MAX_LENGTH,
     CHILD_NAME_MAX_LENGTH,
     NO_CHILDREN,
     TOO_MANY_CHILDREN,
+    ChildIdentity,
 )
 
 DATE_HINT = "For example, 27 3 2026 (your browser may offer a calendar)."
@@ -144,6 +145,19 @@ class ChildForm(AccessibleFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "Use at most %(limit_value)d characters."},
     )
+
+
+class ChildIdentityForm(VersionedFormMixin, ChildForm):
+    """A child's identity corrected from a page that carries the version it showed."""
+
+    @staticmethod
+    def initial_for(identity: ChildIdentity, child: Child) -> dict:
+        return {
+            "name": identity.name,
+            "date_of_birth": identity.date_of_birth,
+            "address": identity.address,
+            **versioned_initial(child),
+        }
 
 
 class BaseChildFormSet(forms.BaseFormSet):

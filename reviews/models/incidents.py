@@ -80,6 +80,8 @@ class Child(TenantModel):
     name = EncryptedTextField()
     date_of_birth = EncryptedTextField(blank=True)  # ISO date, encrypted like the rest
     address = EncryptedTextField(blank=True)
+    # The version a correction form or API call read: a correction from an older read is refused.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["incident", "position"]

@@ -3,7 +3,10 @@
 A child's name, date of birth and address are encrypted at rest and never go
 into history rows, emails, deadline titles or ``str()``: only the pseudonym
 ("Child A") does. ``child_identity_reveal`` is the only way to read them, and
-it writes an ``IdentityView`` row per child each time.
+it writes an ``IdentityView`` row per child each time. Business managers
+correct them (``child_identity_update``) and add children to a recorded
+incident (``child_add``); history then says which fields changed, never what
+they were or became.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +32,7 @@ from reviews.models import (
     IdentityView,
     SeriousIncident,
 )
-from reviews.selectors.incidents import identity_viewer_allowed
+from reviews.selectors.incidents import identity_editor_allowed, identity_viewer_allowed
 from reviews.services.rapid_review import rapid_review_open, rapid_review_reschedule
 
 # Lengths of the encrypted identity fields (the columns are unbounded ciphertext; these bound the plaintext).
@@ -96,35 +100,39 @@ def _children_clean(*, children: list[Mapping[str, Any]], incident_on: date | No
     if not children:
         errors["children"] = [NO_CHILDREN]
         return []
-    cleaned = []
-    for i, child in enumerate(children):
-        name = (child.get("name") or "").strip()
-        address = (child.get("address") or "").strip()
-        born = child.get("date_of_birth") or None
-        prefix = f"children.{i}"
-        if not name:
-            errors[f"{prefix}.name"] = ["Enter the child's name."]
-        elif len(name) > CHILD_NAME_MAX_LENGTH:
-            errors[f"{prefix}.name"] = [f"Use at most {CHILD_NAME_MAX_LENGTH} characters (you used {len(name)})."]
-        if len(address) > CHILD_ADDRESS_MAX_LENGTH:
-            errors[f"{prefix}.address"] = [
-                f"Use at most {CHILD_ADDRESS_MAX_LENGTH} characters (you used {len(address)})."
-            ]
-        if isinstance(born, str):
-            try:
-                born = date.fromisoformat(born)
-            except ValueError:
-                errors[f"{prefix}.date_of_birth"] = ["Enter a real date of birth, for example 2015-03-27."]
-                born = None
-        if isinstance(born, datetime):
-            born = born.date()
-        if born is not None:
-            if born > today:
-                errors[f"{prefix}.date_of_birth"] = ["The date of birth cannot be in the future."]
-            elif isinstance(incident_on, date) and born > incident_on:
-                errors[f"{prefix}.date_of_birth"] = ["The date of birth cannot be after the incident."]
-        cleaned.append({"name": name, "date_of_birth": born, "address": address})
-    return cleaned
+    return [
+        _child_clean(child=child, incident_on=incident_on, today=today, errors=errors, prefix=f"children.{i}.")
+        for i, child in enumerate(children)
+    ]
+
+
+def _child_clean(
+    *, child: Mapping[str, Any], incident_on: date | None, today: date, errors: dict, prefix: str = ""
+) -> dict[str, Any]:
+    """One child's identity, trimmed; each refusal under ``<prefix><field>`` (``children.0.name`` when recording)."""
+    name = (child.get("name") or "").strip()
+    address = (child.get("address") or "").strip()
+    born = child.get("date_of_birth") or None
+    if not name:
+        errors[f"{prefix}name"] = ["Enter the child's name."]
+    elif len(name) > CHILD_NAME_MAX_LENGTH:
+        errors[f"{prefix}name"] = [f"Use at most {CHILD_NAME_MAX_LENGTH} characters (you used {len(name)})."]
+    if len(address) > CHILD_ADDRESS_MAX_LENGTH:
+        errors[f"{prefix}address"] = [f"Use at most {CHILD_ADDRESS_MAX_LENGTH} characters (you used {len(address)})."]
+    if isinstance(born, str):
+        try:
+            born = date.fromisoformat(born)
+        except ValueError:
+            errors[f"{prefix}date_of_birth"] = ["Enter a real date of birth, for example 2015-03-27."]
+            born = None
+    if isinstance(born, datetime):
+        born = born.date()
+    if born is not None:
+        if born > today:
+            errors[f"{prefix}date_of_birth"] = ["The date of birth cannot be in the future."]
+        elif isinstance(incident_on, date) and born > incident_on:
+            errors[f"{prefix}date_of_birth"] = ["The date of birth cannot be after the incident."]
+    return {"name": name, "date_of_birth": born, "address": address}
 
 
 def _summary_clean(summary: str, errors: dict) -> str:
@@ -467,16 +475,163 @@ def child_identity_reveal(
     return identities
 
 
+# --- Correcting identities, adding children ----------------------------------------------------
+
+
+class Keep(Enum):
+    """An identity field a correction leaves as it is (an API ``PATCH`` that does not send it)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+IDENTITY_FIELDS = ("name", "date_of_birth", "address")
+# What history shows for an identity field that changed: that it changed, never the value before or after.
+IDENTITY_NOT_SHOWN = "(encrypted, not shown)"
+IDENTITY_CORRECTED_REASON = "Identity corrected; the values are encrypted and not shown in history."
+ONLY_MANAGERS_EDIT_IDENTITIES = "Only business managers can correct children's identities or add children."
+
+
+def _require_identity_editor(*, partnership: Partnership, actor: Person) -> None:
+    if not identity_editor_allowed(partnership=partnership, person=actor):
+        raise PermissionDenied(ONLY_MANAGERS_EDIT_IDENTITIES)
+
+
+def _incident_lock(*, partnership: Partnership, incident_id: int) -> SeriousIncident:
+    # As incident_update does: a child's date of birth and the incident's date are checked against each
+    # other, so one change at a time to an incident and its children; and the next position is read, then taken.
+    return SeriousIncident.objects.in_partnership(partnership).select_for_update().get(pk=incident_id)
+
+
+@transaction.atomic
+def child_identity_update(
+    *,
+    partnership: Partnership,
+    actor: Person,
+    child: Child,
+    name: str | Keep = KEEP,
+    date_of_birth: date | Keep | None = KEEP,
+    address: str | Keep = KEEP,
+    expected_updated_at: datetime | None = None,
+    today: date | None = None,
+) -> dict[str, dict[str, str]]:
+    """Correct a child's name, date of birth or address. Returns the changes (empty: nothing was written).
+
+    Guarantees: business managers of the partnership only (``PermissionDenied``
+    for anyone else); with ``expected_updated_at``, a correction made from a
+    read older than the child's last save is refused (code ``stale``) and
+    nothing is written; the same checks as recording (a name, lengths, a date
+    of birth neither in the future nor after the incident), refused as a
+    ``ValidationError`` keyed ``name``, ``date_of_birth``, ``address``. A field
+    left as ``KEEP`` keeps its value; ``date_of_birth=None`` clears it. Only the
+    fields that changed are encrypted and written again. One history row says
+    which fields changed and never their values, before or after.
+    """
+    _require_identity_editor(partnership=partnership, actor=actor)
+    today = today or timezone.localdate()
+    incident = _incident_lock(partnership=partnership, incident_id=child.incident_id)
+    locked = Child.objects.in_partnership(partnership).select_for_update().get(pk=child.pk, incident=incident)
+    _version_check(instance=locked, expected_updated_at=expected_updated_at, what=f"{locked.pseudonym}'s identity")
+    wanted = {
+        field: getattr(locked, field) if value is KEEP else value
+        for field, value in (("name", name), ("date_of_birth", date_of_birth), ("address", address))
+    }
+    errors: dict[str, list[str]] = {}
+    clean = _child_clean(child=wanted, incident_on=incident.incident_on, today=today, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    stored = {**clean, "date_of_birth": clean["date_of_birth"].isoformat() if clean["date_of_birth"] else ""}
+    changed = [field for field in IDENTITY_FIELDS if getattr(locked, field) != stored[field]]
+    if not changed:
+        return {}
+    for field in changed:
+        setattr(locked, field, stored[field])
+    locked.full_clean()
+    locked.save(update_fields=[*changed, "updated_at"])
+    # Not tenant_update: its changes would copy the decrypted identity, before and after, into history in clear.
+    changes = {field: {"from": IDENTITY_NOT_SHOWN, "to": IDENTITY_NOT_SHOWN} for field in changed}
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=locked,
+        action=HistoryEntry.Action.UPDATED,
+        changes=changes,
+        reason=IDENTITY_CORRECTED_REASON,
+    )
+    return changes
+
+
+@transaction.atomic
+def child_add(
+    *,
+    partnership: Partnership,
+    actor: Person,
+    incident: SeriousIncident,
+    name: str,
+    date_of_birth: date | None,
+    address: str,
+    today: date | None = None,
+) -> Child:
+    """Add a child to a recorded incident, with the next pseudonym (Child B after Child A...).
+
+    Guarantees: business managers of the partnership only (``PermissionDenied``
+    for anyone else); an incident names four children at most, a fifth is
+    refused with ``TOO_MANY_CHILDREN`` (code ``too_many_children``); the same
+    checks as recording, keyed ``name``, ``date_of_birth``, ``address``. The
+    identity is stored encrypted and kept out of history: the child's history
+    row and the incident's ("Children: Child A → Child A, Child B") name
+    pseudonyms only.
+    """
+    _require_identity_editor(partnership=partnership, actor=actor)
+    today = today or timezone.localdate()
+    incident = _incident_lock(partnership=partnership, incident_id=incident.pk)
+    existing = list(
+        Child.objects.in_partnership(partnership)
+        .filter(incident=incident)
+        .order_by("position")
+        .values_list("position", "pseudonym")
+    )
+    if len(existing) >= MAX_CHILDREN_PER_INCIDENT:
+        raise ValidationError(TOO_MANY_CHILDREN, code="too_many_children")
+    errors: dict[str, list[str]] = {}
+    clean = _child_clean(
+        child={"name": name, "date_of_birth": date_of_birth, "address": address},
+        incident_on=incident.incident_on,
+        today=today,
+        errors=errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    position = max((p for p, _ in existing), default=0) + 1
+    child = _child_create(partnership=partnership, actor=actor, incident=incident, position=position, **clean)
+    before = [pseudonym for _, pseudonym in existing]
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=incident,
+        action=HistoryEntry.Action.UPDATED,
+        changes={"children": {"from": before, "to": [*before, child.pseudonym]}},
+    )
+    return child
+
+
 __all__ = [
     "AWARE_BEFORE_INCIDENT",
     "CHILD_ADDRESS_MAX_LENGTH",
     "CHILD_NAME_MAX_LENGTH",
+    "IDENTITY_NOT_SHOWN",
+    "KEEP",
     "NOTIFIED_BEFORE_AWARE",
     "NOTIFIED_BEFORE_INCIDENT",
     "NO_CHILDREN",
+    "ONLY_MANAGERS_EDIT_IDENTITIES",
+    "PSEUDONYMS",
     "TOO_MANY_CHILDREN",
     "ChildIdentity",
+    "Keep",
+    "child_add",
     "child_identity_reveal",
+    "child_identity_update",
     "incident_record",
     "incident_update",
 ]

@@ -1,4 +1,5 @@
-"""Pages of serious incidents: record one (which opens its rapid review), edit it, show identities, the view log.
+"""Pages of serious incidents: record one (which opens its rapid review), edit it, show identities, correct a
+child's identity or add a child, the view log.
 
 Each view parses input with a form, calls one service or selector, and renders.
 A refused form is drawn again bound to what was sent (nothing lost), with each
@@ -17,11 +18,34 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnership.access import partnership_view
+from partnership.forms.base import add_service_errors
 from partnership.models import Role
-from reviews.forms.incidents import ChildFormSet, IncidentEditForm, IncidentForm, add_incident_errors, error_list
-from reviews.models import PANEL_NOTIFICATION_WORKING_DAYS, RapidReview
-from reviews.selectors.incidents import IDENTITY_ROLES, identity_view_list, incident_get
-from reviews.services.incidents import child_identity_reveal, incident_record, incident_update
+from reviews.forms.incidents import (
+    ChildForm,
+    ChildFormSet,
+    ChildIdentityForm,
+    IncidentEditForm,
+    IncidentForm,
+    add_incident_errors,
+    error_list,
+)
+from reviews.models import (
+    MAX_CHILDREN_PER_INCIDENT,
+    PANEL_NOTIFICATION_WORKING_DAYS,
+    Child,
+    RapidReview,
+    SeriousIncident,
+)
+from reviews.selectors.incidents import IDENTITY_ROLES, child_get, identity_view_list, incident_get
+from reviews.services.incidents import (
+    PSEUDONYMS,
+    ChildIdentity,
+    child_add,
+    child_identity_reveal,
+    child_identity_update,
+    incident_record,
+    incident_update,
+)
 
 MANAGERS = [Role.BUSINESS_MANAGER]
 REFUSED = 400
@@ -151,15 +175,138 @@ def incident_identities(request: HttpRequest, incident_id: int) -> HttpResponse:
     )
     if not identities and incident.children.all():
         raise PermissionDenied("Your roles do not include seeing children's identities.")
+    is_manager = request.membership.has_role(*MANAGERS)
     response = render(
         request,
         "reviews/incidents/identities.html",
-        {"incident": incident, "identities": identities, "review": incident.rapid_review},
+        {
+            "incident": incident,
+            "identities": identities,
+            "review": incident.rapid_review,
+            "is_manager": is_manager,
+            "may_add_child": is_manager and len(incident.children.all()) < MAX_CHILDREN_PER_INCIDENT,
+        },
     )
-    # Never kept by a browser or proxy cache: the page holds names and addresses.
+    return _never_stored(response)
+
+
+def _never_stored(response: HttpResponse) -> HttpResponse:
+    """Never kept by a browser or proxy cache: the page holds names and addresses."""
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
     return response
+
+
+# --- Correcting a child's identity, adding a child ------------------------------------------------
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def incident_child_correct(request: HttpRequest, incident_id: int, child_id: int) -> HttpResponse:
+    """The form to correct a child's identity. Drawing it prefilled shows the identity: the view is logged first."""
+    partnership = request.partnership
+    incident = incident_get(partnership=partnership, incident_id=incident_id)
+    child = child_get(partnership=partnership, incident=incident, child_id=child_id)
+    if request.method != "POST":
+        identity = _reveal_one(request, child, context=f"Correction form: {incident.reference}")
+        form = ChildIdentityForm(initial=ChildIdentityForm.initial_for(identity, child))
+        return _render_child_form(request, incident, form, child=child)
+    form = ChildIdentityForm(request.POST)
+    if not form.is_valid():
+        return _render_child_form(request, incident, form, child=child)
+    cleaned = form.cleaned_data
+    try:
+        changes = child_identity_update(
+            partnership=partnership,
+            actor=request.user,
+            child=child,
+            name=cleaned["name"],
+            date_of_birth=cleaned["date_of_birth"],
+            address=cleaned["address"],
+            expected_updated_at=cleaned["expected_updated_at"],
+        )
+    except ValidationError as exc:
+        # The person's input stays in the form; someone else's correction is shown beside it (and logged).
+        child = child_get(partnership=partnership, incident=incident, child_id=child_id)
+        conflict = form.add_refusal(exc, saved=child)
+        saved = (
+            _reveal_one(request, child, context=f"Correction form, saved version: {incident.reference}")
+            if conflict
+            else None
+        )
+        return _render_child_form(request, incident, form, child=child, saved_version=saved)
+    if changes:
+        messages.success(request, f"Saved the correction to {child.pseudonym}'s identity.")
+    else:
+        messages.success(request, "There were no changes to save.")
+    return redirect("reviews:rapid_review_detail", slug=partnership.slug, rapid_review_id=incident.rapid_review.pk)
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def incident_child_add(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Add a child to a recorded incident: the next pseudonym, up to four children."""
+    partnership = request.partnership
+    incident = incident_get(partnership=partnership, incident_id=incident_id)
+    form = ChildForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            child = child_add(
+                partnership=partnership,
+                actor=request.user,
+                incident=incident,
+                name=cleaned["name"],
+                date_of_birth=cleaned["date_of_birth"],
+                address=cleaned["address"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Added {child.pseudonym} to {incident.reference}.")
+            return redirect(
+                "reviews:rapid_review_detail", slug=partnership.slug, rapid_review_id=incident.rapid_review.pk
+            )
+    return _render_child_form(request, incident, form)
+
+
+def _reveal_one(request: HttpRequest, child: Child, *, context: str) -> ChildIdentity:
+    identities = child_identity_reveal(
+        partnership=request.partnership, viewer_membership=request.membership, child=child, context=context
+    )
+    if not identities:
+        raise PermissionDenied("Your roles do not include seeing children's identities.")
+    return identities[0]
+
+
+def _render_child_form(
+    request: HttpRequest,
+    incident: SeriousIncident,
+    form: ChildForm,
+    *,
+    child: Child | None = None,
+    saved_version: ChildIdentity | None = None,
+) -> HttpResponse:
+    errors = error_list(form) if form.is_bound else []
+    count = len(incident.children.all())
+    response = render(
+        request,
+        "reviews/incidents/child_form.html",
+        {
+            "incident": incident,
+            "review": incident.rapid_review,
+            "form": form,
+            "child": child,
+            "errors": errors,
+            "saved_version": saved_version,
+            "pseudonym": child.pseudonym if child is not None else PSEUDONYMS[min(count, len(PSEUDONYMS) - 1)],
+            # Four already: no form to fill in (but a refused form is drawn again, so nothing typed is lost).
+            "full": child is None and count >= MAX_CHILDREN_PER_INCIDENT and not form.is_bound,
+        },
+        status=REFUSED if errors else 200,
+    )
+    # What is in the form is an identity (as saved, or as typed): never cached.
+    return _never_stored(response)
 
 
 @partnership_view(roles=MANAGERS)

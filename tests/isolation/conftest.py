@@ -114,6 +114,13 @@ def _incident(world: World, made: dict[str, Any]) -> int:
     return incident_make(world).pk
 
 
+def _child(world: World, made: dict[str, Any]) -> int:
+    # A child of the incident already made for the same URL (its maker runs first: route order).
+    from reviews.models import Child
+
+    return Child.objects.filter(partnership=world.partnership, incident_id=made["incident_id"]).first().pk
+
+
 def _rapid_review(world: World, made: dict[str, Any]) -> int:
     from tests.reviews.factories import rapid_review_make
 
@@ -157,6 +164,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "version_id": _document_version,
     "attendee_id": _meeting_attendee,
     "incident_id": _incident,
+    "child_id": _child,
     "rapid_review_id": _rapid_review,
     "request_id": _information_request,
     "learning_review_id": _learning_review,

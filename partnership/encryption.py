@@ -6,6 +6,11 @@ production, with none set, a key is derived from ``SECRET_KEY`` so the
 embedded set-up works with no configuration. Encrypted values cannot be
 searched or sorted in SQL, which is the point: they are looked up through
 their row, never by their content.
+
+Text is stored as ``fernet:`` and the Fernet token; bytes (a rendered PDF) as
+``fernet:`` and the token's raw bytes, a third smaller than its base64. Either
+way a value without the prefix, or one no configured key opens, is refused
+rather than shown.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 _PREFIX = "fernet:"
+_BYTES_PREFIX = _PREFIX.encode()
 
 
 @lru_cache(maxsize=4)
@@ -50,6 +56,21 @@ def decrypt(stored: str) -> str:
         raise ValueError("An encrypted field could not be decrypted with the configured keys.") from exc
 
 
+def encrypt_bytes(plaintext: bytes) -> bytes:
+    token = fernet().encrypt(bytes(plaintext))
+    return _BYTES_PREFIX + base64.urlsafe_b64decode(token)
+
+
+def decrypt_bytes(stored: bytes) -> bytes:
+    stored = bytes(stored)  # PostgreSQL gives a memoryview
+    if not stored.startswith(_BYTES_PREFIX):
+        raise ValueError("An encrypted field holds a value that was not encrypted by this application.")
+    try:
+        return fernet().decrypt(base64.urlsafe_b64encode(stored[len(_BYTES_PREFIX) :]))
+    except InvalidToken as exc:
+        raise ValueError("An encrypted field could not be decrypted with the configured keys.") from exc
+
+
 class EncryptedTextField(models.TextField):
     """Text stored encrypted; Python sees the plaintext. Empty stays empty (nothing to hide)."""
 
@@ -65,3 +86,20 @@ class EncryptedTextField(models.TextField):
         if value in (None, ""):
             return value
         return encrypt(value)
+
+
+class EncryptedBinaryField(models.BinaryField):
+    """Bytes stored encrypted; Python sees the plaintext bytes. Empty stays empty (nothing to hide)."""
+
+    description = "Bytes encrypted at rest"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or len(value) == 0:
+            return value
+        return decrypt_bytes(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or len(value) == 0:
+            return value
+        return encrypt_bytes(value)

@@ -1,4 +1,10 @@
-"""Documents rendered to PDF by the worker, each rendering kept as a version with its hash."""
+"""Documents rendered to PDF by the worker, each rendering kept as a version with its hash.
+
+Every document carries case detail (the identified rapid review template names
+children), so a version's HTML and PDF are encrypted at rest; their hashes are
+of the plaintext, so the same content is still recognised, and every download
+of a PDF is recorded.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
 
+from partnership.encryption import EncryptedBinaryField, EncryptedTextField
 from partnership.models import Person, TenantModel
 
 
@@ -51,11 +58,13 @@ class DocumentVersion(TenantModel):
     partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    # SHA-256 of the HTML the PDF is rendered from: what "the same content" means.
+    # SHA-256 of the (plaintext) HTML the PDF is rendered from: what "the same content" means.
     content_hash = models.CharField(max_length=64)
-    html = models.TextField()
+    # Encrypted at rest, like the PDF: never filtered on (the ciphertext differs each time), read through the row.
+    html = EncryptedTextField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pdf = EncryptedBinaryField(null=True, blank=True)
+    # SHA-256 and size of the plaintext PDF, what the person downloads.
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     pdf_bytes = models.PositiveIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
@@ -73,3 +82,23 @@ class DocumentVersion(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.document} v{self.number}"
+
+
+class DocumentDownload(TenantModel):
+    """Someone downloaded a version's PDF. Written before the PDF is sent; business managers read it."""
+
+    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="downloads")
+    version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="downloads")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["document", "-at"], name="document_download_recent"),
+            models.Index(fields=["partnership", "-at"], name="partnership_download_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} downloaded {self.version}"

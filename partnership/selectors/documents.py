@@ -2,7 +2,7 @@
 
 A version of another partnership, a missing one and one whose document the
 member's roles may not open all raise ``Http404``: the member cannot tell
-them apart.
+them apart. Who downloaded a document's PDFs is for business managers only.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from partnership.models import Document, DocumentVersion, Membership, Partnership
+from partnership.models import Document, DocumentDownload, DocumentVersion, Membership, Partnership, Role
+
+# Who may read a document's downloads (who took a copy of case material, and when).
+DOWNLOAD_LOG_ROLES = frozenset({Role.BUSINESS_MANAGER})
 
 
 def document_is_open_to(*, document: Document, membership: Membership) -> bool:
@@ -63,3 +66,32 @@ def document_versions(*, partnership: Partnership, documents: list[Document]) ->
         .defer("html", "pdf")
         .order_by("document_id", "-number")
     )
+
+
+def document_downloads_allowed(*, membership: Membership) -> bool:
+    return membership.has_role(*DOWNLOAD_LOG_ROLES)
+
+
+def document_download_list(
+    *, partnership: Partnership, document: Document, limit: int
+) -> tuple[list[DocumentDownload], bool]:
+    """The document's newest ``limit`` downloads (who, which version, when) and whether there are older ones.
+
+    One query, whatever the number of downloads; the versions' HTML and PDF are not loaded.
+    """
+    downloads = list(
+        DocumentDownload.objects.in_partnership(partnership)
+        .filter(document=document)
+        .select_related("person", "version")
+        .only(
+            "id",
+            "at",
+            "version__id",
+            "version__number",
+            "person__id",
+            "person__full_name",
+            "person__email",
+        )
+        .order_by("-at", "-id")[: limit + 1]
+    )
+    return downloads[:limit], len(downloads) > limit

@@ -7,6 +7,9 @@ duplicate, enforced by the ``document_content_once`` constraint even when two
 requests race. New content becomes a QUEUED version, and after commit the
 render task is sent by name to the "documents" queue.
 
+``document_version_download`` gives a member a version's PDF and records the
+download (``DocumentDownload``) before it is sent.
+
 ``document_render_version`` runs in the worker: WeasyPrint turns the stored
 HTML into a PDF with ``StaticOnlyURLFetcher``, which serves the project's own
 static files and nothing else (no network, no other file). It is safe to run
@@ -36,7 +39,17 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from partnership.models import Document, DocumentVersion, HistoryEntry, Partnership, Person, Role
+from partnership.models import (
+    Document,
+    DocumentDownload,
+    DocumentVersion,
+    HistoryEntry,
+    Membership,
+    Partnership,
+    Person,
+    Role,
+)
+from partnership.selectors.documents import document_version_with_pdf
 from partnership.services import history_record
 
 logger = logging.getLogger(__name__)
@@ -250,7 +263,8 @@ def document_render_request(
     document = _document_for(
         partnership=partnership, actor=actor, subject=subject, kind=kind, title=title, audience=audience
     )
-    versions = DocumentVersion.objects.in_partnership(partnership).filter(document=document)
+    # The HTML and the PDF are encrypted (and can be megabytes): not loaded, so not decrypted, to find a version.
+    versions = DocumentVersion.objects.in_partnership(partnership).filter(document=document).defer("html", "pdf")
     existing = versions.filter(content_hash=content_hash).first()
     if existing is not None:
         if document_version_is_stuck(existing):
@@ -318,6 +332,26 @@ def _requeue(*, partnership: Partnership, actor: Person | None, version: Documen
     _queue_render(version)
 
 
+def document_version_download(*, partnership: Partnership, membership: Membership, version_id: int) -> DocumentVersion:
+    """The version with its PDF, the download recorded when there is a PDF to give.
+
+    Raises ``Http404`` as ``document_version_with_pdf`` does (another
+    partnership's, missing, or outside the document's audience): then nothing
+    is recorded. A version not yet READY is returned unrecorded (the caller
+    shows its progress instead). Otherwise one ``DocumentDownload`` is written,
+    and committed, before the caller sends the PDF.
+    """
+    version = document_version_with_pdf(partnership=partnership, version_id=version_id, membership=membership)
+    if version.state == DocumentVersion.State.READY and version.pdf is not None:
+        DocumentDownload.objects.create(
+            partnership=partnership,
+            document_id=version.document_id,
+            version=version,
+            person_id=membership.person_id,
+        )
+    return version
+
+
 def _short_error(exc: BaseException) -> str:
     """What a person is told: no traceback, no paths (the log has those)."""
     from celery.exceptions import SoftTimeLimitExceeded
@@ -340,7 +374,7 @@ def document_render_version(*, version_id: int) -> str:
     with a short message for people; the traceback goes to the log only.
     """
     with transaction.atomic():
-        version = DocumentVersion.objects.select_for_update().filter(pk=version_id).first()
+        version = DocumentVersion.objects.select_for_update().defer("pdf").filter(pk=version_id).first()
         if version is None:
             logger.warning("Document version %s no longer exists; nothing to render", version_id)
             return "missing"
@@ -361,7 +395,7 @@ def document_render_version(*, version_id: int) -> str:
 
 @transaction.atomic
 def _finish(*, version_id: int, state: str, pdf: bytes | None = None, error: str = "") -> str:
-    version = DocumentVersion.objects.select_for_update().filter(pk=version_id).first()
+    version = DocumentVersion.objects.select_for_update().defer("html", "pdf").filter(pk=version_id).first()
     if version is None:
         return "missing"
     if version.state == DocumentVersion.State.READY:

@@ -1,7 +1,9 @@
 """A document version's progress page and its PDF download.
 
 Any member may open them, within the document's audience: a member whose roles
-the document does not name gets 404, exactly as for a missing document.
+the document does not name gets 404, exactly as for a missing document. Every
+download is recorded; business managers see the document's downloads on its
+status page.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
 from partnership.models import DocumentVersion
-from partnership.selectors.documents import document_version_get, document_version_with_pdf
-from partnership.services.documents import document_version_is_stuck
+from partnership.selectors.documents import document_download_list, document_downloads_allowed, document_version_get
+from partnership.services.documents import document_version_download, document_version_is_stuck
 
 FINISHED = (DocumentVersion.State.READY, DocumentVersion.State.FAILED)
 POLL_SECONDS = 2
+DOWNLOADS_SHOWN = 50
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -62,6 +65,10 @@ def document_status(request: HttpRequest, version_id: int) -> HttpResponse:
         subject = version.document.subject
         context["subject"] = subject
         context["subject_url"] = subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else ""
+        if document_downloads_allowed(membership=request.membership):
+            context["downloads"], context["older_downloads"] = document_download_list(
+                partnership=request.partnership, document=version.document, limit=DOWNLOADS_SHOWN
+            )
         response = render(request, "partnership/documents/status.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return _private(response)
@@ -70,9 +77,9 @@ def document_status(request: HttpRequest, version_id: int) -> HttpResponse:
 @partnership_view()
 @require_GET
 def document_download(request: HttpRequest, version_id: int) -> HttpResponse:
-    """The PDF as an attachment; before it is ready, the progress page instead."""
-    version = document_version_with_pdf(
-        partnership=request.partnership, version_id=version_id, membership=request.membership
+    """The PDF as an attachment, the download recorded first; before it is ready, the progress page instead."""
+    version = document_version_download(
+        partnership=request.partnership, membership=request.membership, version_id=version_id
     )
     if version.state != DocumentVersion.State.READY or version.pdf is None:
         return redirect("partnership:document_status", slug=request.partnership.slug, version_id=version.pk)

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from partnership.models import PARTNER_LEAD_ROLES, Membership, Partnership, Person, Role
-from reviews.models import Child, IdentityView, SeriousIncident
+from reviews.models import Child, SeriousIncident
 
 # Who may see a child's name, date of birth and address (each view logged).
 IDENTITY_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
@@ -64,24 +64,3 @@ def incident_get(*, partnership: Partnership, incident_id: int) -> SeriousIncide
     if incident is None:
         raise Http404("No such incident.")
     return incident
-
-
-def identity_view_list(*, partnership: Partnership) -> QuerySet[IdentityView]:
-    """Who saw which child's identity, when and where; newest first. Pseudonyms only."""
-    return (
-        IdentityView.objects.in_partnership(partnership)
-        .select_related("viewer", "child__incident")
-        .only(
-            "id",
-            "viewed_at",
-            "context",
-            "viewer__id",
-            "viewer__full_name",
-            "viewer__email",
-            "child__id",
-            "child__pseudonym",
-            "child__incident__id",
-            "child__incident__reference",
-        )
-        .order_by("-viewed_at", "-id")
-    )

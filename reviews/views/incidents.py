@@ -36,7 +36,8 @@ from reviews.models import (
     RapidReview,
     SeriousIncident,
 )
-from reviews.selectors.incidents import IDENTITY_ROLES, child_get, identity_view_list, incident_get
+from reviews.selectors.identity_log import identity_log_entries
+from reviews.selectors.incidents import IDENTITY_ROLES, child_get, incident_get
 from reviews.services.incidents import (
     PSEUDONYMS,
     ChildIdentity,
@@ -312,6 +313,6 @@ def _render_child_form(
 @partnership_view(roles=MANAGERS)
 @require_GET
 def identity_log(request: HttpRequest) -> HttpResponse:
-    views = identity_view_list(partnership=request.partnership)
-    page = Paginator(views, IDENTITY_LOG_PER_PAGE).get_page(request.GET.get("page"))
+    entries = identity_log_entries(partnership=request.partnership)
+    page = Paginator(entries, IDENTITY_LOG_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "reviews/incidents/identity_log.html", {"page": page})

@@ -23,12 +23,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from config.celery import app
-from partnership.models import Document, DocumentVersion, HistoryEntry, Role
+from partnership import encryption
+from partnership.models import Document, DocumentDownload, DocumentVersion, HistoryEntry, Role
 from partnership.selectors.documents import documents_for_subject
 from partnership.services import documents as service
 from partnership.services.documents import (
@@ -299,6 +301,60 @@ def test_rendering_stores_a_real_pdf_with_its_hash_and_size(world_a, sent):
     assert "OFFICIAL-SENSITIVE" in text
 
 
+def _stored(version: DocumentVersion) -> tuple[str, bytes | None]:
+    """The html and pdf columns as the database holds them (raw SQL: no field decrypts them)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT html, pdf FROM partnership_documentversion WHERE id = %s", [version.pk])
+        html, pdf = cursor.fetchone()
+    return html, (bytes(pdf) if pdf is not None else None)
+
+
+def test_the_html_and_the_pdf_are_ciphertext_at_rest_and_their_hashes_are_of_the_plaintext(world_a, sent):
+    version = _request(world_a, lead_author="Jamie Smith of 14 Acacia Road")
+    html_at_rest, pdf_at_rest = _stored(version)
+    assert html_at_rest.startswith("fernet:")
+    assert "Jamie Smith" not in html_at_rest
+    assert "Findings and key learning points" not in html_at_rest
+    assert pdf_at_rest is None
+
+    document_render_version(version_id=version.pk)
+
+    version.refresh_from_db()
+    html_at_rest, pdf_at_rest = _stored(version)
+    assert pdf_at_rest.startswith(b"fernet:")
+    assert b"%PDF" not in pdf_at_rest
+    assert encryption.decrypt(html_at_rest) == version.html
+    assert encryption.decrypt_bytes(pdf_at_rest) == bytes(version.pdf)
+    # Python sees the plaintext, and the hashes are of the plaintext (what is rendered, what is downloaded).
+    assert "Jamie Smith of 14 Acacia Road" in version.html
+    assert version.content_hash == hashlib.sha256(version.html.encode()).hexdigest()
+    assert bytes(version.pdf).startswith(b"%PDF-")
+    assert version.pdf_sha256 == hashlib.sha256(bytes(version.pdf)).hexdigest()
+    assert version.pdf_bytes == len(bytes(version.pdf))
+    assert "Jamie Smith of 14 Acacia Road" in _pdf_text(bytes(version.pdf))
+
+
+def test_the_same_content_is_still_recognised_though_each_ciphertext_differs(world_a, sent):
+    first = _request(world_a)
+    ciphertext = _stored(first)[0]
+
+    again = _request(world_a)
+
+    assert again.pk == first.pk
+    assert DocumentVersion.objects.count() == 1
+    assert _stored(again)[0] == ciphertext  # nothing rewritten
+    assert encryption.encrypt(first.html) != ciphertext  # the same HTML encrypts differently each time
+
+
+def test_a_plaintext_html_column_is_refused_not_shown(world_a, sent):
+    version = _request(world_a)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE partnership_documentversion SET html = %s WHERE id = %s", ["<p>Jamie</p>", version.pk])
+
+    with pytest.raises(ValueError, match="not encrypted"):
+        DocumentVersion.objects.get(pk=version.pk)
+
+
 def test_rendering_twice_does_nothing_the_second_time(world_a, sent):
     version = _request(world_a)
     document_render_version(version_id=version.pk)
@@ -561,6 +617,33 @@ def test_the_status_page_runs_a_fixed_number_of_queries(world_a, sent, client_fo
         assert client.get(_status_url(world_a, version)).status_code == 200
 
 
+def _status_queries(client, url: str) -> int:
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_downloads_add_one_query_whatever_their_number(world_a, sent, client_for):
+    first = _request(world_a)
+    second = _request(world_a, lead_author="Alex Author")
+    for version in (first, second):
+        document_render_version(version_id=version.pk)
+    bm = client_for(world_a.bm)
+    url = _status_url(world_a, second)
+    client_for(world_a.police_lead.person).get(_download_url(world_a, first))
+    with_one = _status_queries(bm, url)
+
+    for who in ("police_lead", "health_lead", "la_lead", "lay_member", "observer"):
+        for version in (first, second):
+            client_for(getattr(world_a, who).person).get(_download_url(world_a, version))
+    assert DocumentDownload.objects.count() == 11
+
+    assert _status_queries(bm, url) == with_one <= 12
+    # Those who do not see the downloads do not pay for them.
+    assert _status_queries(client_for(world_a.police_lead.person), url) == with_one - 1
+
+
 def test_the_download_is_a_private_attachment(world_a, sent, client_for):
     version = _request(world_a, title="Outcomes form: Child A / review #3")
     document_render_version(version_id=version.pk)
@@ -585,6 +668,78 @@ def test_a_download_before_it_is_ready_goes_to_the_progress_page(world_a, sent, 
 
     assert response.status_code == 302
     assert response["Location"] == _status_url(world_a, version)
+
+
+def test_each_download_is_recorded_once_with_who_and_which_version(world_a, sent, client_for):
+    version = _request(world_a)
+    document_render_version(version_id=version.pk)
+    police = client_for(world_a.police_lead.person)
+
+    assert police.get(_download_url(world_a, version)).status_code == 200
+    assert DocumentDownload.objects.count() == 1
+    assert police.get(_download_url(world_a, version)).status_code == 200
+    assert client_for(world_a.lay_member.person).get(_download_url(world_a, version)).status_code == 200
+
+    downloads = list(DocumentDownload.objects.order_by("id"))
+    assert [d.person for d in downloads] == [
+        world_a.police_lead.person,
+        world_a.police_lead.person,
+        world_a.lay_member.person,
+    ]
+    assert {(d.partnership_id, d.document_id, d.version_id) for d in downloads} == {
+        (world_a.partnership.pk, version.document_id, version.pk)
+    }
+    assert downloads[0].at <= downloads[1].at <= downloads[2].at
+
+
+def test_a_download_not_yet_ready_records_nothing(world_a, sent, client_for):
+    version = _request(world_a)
+
+    assert client_for(world_a.bm).get(_download_url(world_a, version)).status_code == 302
+
+    assert not DocumentDownload.objects.exists()
+
+
+def test_the_status_page_shows_business_managers_who_downloaded_which_version(world_a, sent, client_for):
+    first = _request(world_a)
+    second = _request(world_a, lead_author="Alex Author")
+    for version in (first, second):
+        document_render_version(version_id=version.pk)
+    client_for(world_a.police_lead.person).get(_download_url(world_a, first))
+    client_for(world_a.lay_member.person).get(_download_url(world_a, second))
+
+    html = client_for(world_a.bm).get(_status_url(world_a, second)).content.decode()
+
+    assert 'data-testid="document-downloads"' in html
+    section = html.split('data-testid="document-downloads"', 1)[1].split("</section>", 1)[0]
+    rows = section.split("<tbody>", 1)[1].split("<tr>")[1:]
+    # Newest first: the lay member took version 2 (this page's), the police lead version 1.
+    assert "Alpha Lay Member" in rows[0]
+    assert "2 (this one)" in rows[0]
+    assert "Alpha Police Lead" in rows[1]
+    assert ">1</td>" in rows[1]
+
+
+@pytest.mark.parametrize("who", ["police_lead", "la_lead", "scrutineer", "practitioner", "lay_member"])
+def test_only_business_managers_see_the_downloads(world_a, sent, client_for, who):
+    version = _request(world_a)
+    document_render_version(version_id=version.pk)
+    client = client_for(getattr(world_a, who).person)
+    client.get(_download_url(world_a, version))
+
+    html = client.get(_status_url(world_a, version)).content.decode()
+
+    assert 'data-testid="document-download"' in html  # the page itself is theirs
+    assert "document-downloads" not in html
+    assert "Who downloaded it" not in html
+
+
+def test_a_document_nobody_downloaded_says_so_to_business_managers(world_a, sent, client_for):
+    version = _request(world_a)
+
+    html = client_for(world_a.bm).get(_status_url(world_a, version)).content.decode()
+
+    assert "Nobody has downloaded it yet." in html
 
 
 @pytest.mark.parametrize("who", [w[0] for w in World.PEOPLE])
@@ -616,6 +771,7 @@ def test_a_document_with_an_audience_is_missing_for_everyone_else(world_a, sent,
 
     assert client.get(_status_url(world_a, version)).status_code == status
     assert client.get(_download_url(world_a, version)).status_code == status
+    assert DocumentDownload.objects.count() == (1 if status == 200 else 0)
     membership = getattr(world_a, who)
     listed = documents_for_subject(partnership=world_a.partnership, subject=world_a.school, membership=membership)
     assert len(listed) == (1 if status == 200 else 0)
@@ -633,6 +789,7 @@ def test_another_partnerships_member_gets_404(world_a, world_b, sent, client_for
     for name in ("partnership:document_status", "partnership:document_download"):
         own_slug = reverse(name, kwargs={"slug": world_b.partnership.slug, "version_id": version.pk})
         assert client.get(own_slug).status_code == 404
+    assert not DocumentDownload.objects.exists()
 
 
 # --- A real worker renders a real PDF ------------------------------------------------------------
@@ -662,6 +819,11 @@ def test_a_real_worker_renders_the_pdf_and_the_download_serves_it(documents_work
     text = _pdf_text(response.content)
     for heading in ["Outcomes form", "Recommendations", *HEADINGS]:
         assert heading in text, heading
+    assert response.content == bytes(finished.pdf)
+    assert DocumentDownload.objects.get().person == world.police_lead.person
+    # What the worker stored is ciphertext; the hash is of the PDF that was downloaded.
+    assert _stored(finished)[1].startswith(b"fernet:")
+    assert finished.pdf_sha256 == hashlib.sha256(response.content).hexdigest()
     # The same content asked for again: the same version, nothing new for the worker.
     assert _request(world).pk == version.pk
     assert DocumentVersion.objects.count() == 1

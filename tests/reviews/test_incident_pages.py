@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from partnership.models import DocumentDownload
 from reviews.models import IdentityView, RapidReview, SeriousIncident
 from reviews.services.incidents import NOTIFIED_BEFORE_AWARE, TOO_MANY_CHILDREN
+from reviews.services.rapid_review_document import rapid_review_template_render_request
 from tests.reviews.factories import CHILD_ADDRESS, CHILD_NAME, child_data, information_request_make, rapid_review_make
 
 READERS = ["business_manager", "la_lead", "health_lead", "police_lead", "scrutineer"]
@@ -258,6 +262,59 @@ def test_the_identity_log_says_who_saw_which_child_where(world_a, client_for):
     assert "Child A" in html
     assert review.incident.reference in html
     assert CHILD_NAME not in html
+
+
+def _identified_downloads(world, review, *, people) -> None:
+    """The identified template asked for (each child's reveal logged) and downloaded by each of ``people``."""
+    version = rapid_review_template_render_request(
+        partnership=world.partnership, membership=world.business_manager, rapid_review=review, identified=True
+    )
+    for person in people:
+        DocumentDownload.objects.create(
+            partnership=world.partnership, document=version.document, version=version, person=person
+        )
+
+
+def _log_queries(client, world) -> tuple[int, str]:
+    client.get(url(world, "identity_log"))  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(world, "identity_log"))
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_identity_log_runs_a_fixed_number_of_queries(world_a, world_b, client_for):
+    client = client_for(world_a.bm)
+    _identified_downloads(world_a, rapid_review_make(world_a), people=[world_a.la_lead.person])
+    few, html = _log_queries(client, world_a)
+    assert "2 views" in html
+
+    for _ in range(3):
+        review = rapid_review_make(world_a, children=child_data(3))
+        client_for(world_a.la_lead.person).post(url(world_a, "incident_identities", incident_id=review.incident_id))
+        _identified_downloads(world_a, review, people=[world_a.bm, world_a.police_lead.person])
+    # Another partnership's views and downloads are not this log's.
+    _identified_downloads(world_b, rapid_review_make(world_b), people=[world_b.bm])
+
+    many, html = _log_queries(client, world_a)
+    assert "26 views" in html  # 2, then per review 3 shown on the page + 3 put in the PDF + 2 downloads
+    assert html.count('data-testid="identity-log-download"') == 1 + 3 * 2
+    assert world_b.bm.full_name not in html
+    assert many == few
+
+
+def test_the_identity_log_pages_views_and_downloads_together(world_a, client_for):
+    review = rapid_review_make(world_a, children=child_data(4))
+    _identified_downloads(world_a, review, people=[world_a.la_lead.person] * 47)  # 4 reveals + 47 downloads
+    client = client_for(world_a.bm)
+
+    first = client.get(url(world_a, "identity_log")).content.decode()
+    second = client.get(url(world_a, "identity_log"), {"page": 2}).content.decode()
+
+    assert "51 views (page 1 of 2)" in first
+    assert first.count('data-testid="identity-log-download"') == 47  # the newest 50: every download, 3 reveals
+    assert second.count("<tr>") == 2  # the header and the oldest reveal
+    assert "identity-log-download" not in second
 
 
 @pytest.mark.parametrize("role", ["la_lead", "scrutineer", "practitioner"])

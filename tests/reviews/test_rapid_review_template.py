@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
-from partnership.models import Document, DocumentVersion, Role
-from partnership.services.documents import pdf_from_html
+from partnership.models import Document, DocumentDownload, DocumentVersion, Role
+from partnership.services.documents import document_render_version, pdf_from_html
 from reviews.models import IdentityView, RapidReview
 from reviews.selectors.rapid_review_template import (
     DOCUMENT_KIND,
@@ -177,6 +177,57 @@ def test_the_identified_pdf_is_for_business_managers_and_partner_leads_and_logge
     # The scrutineer may not open it, though they may open the general version.
     status = client_for(world_a.scrutineer.person).get(response["Location"]).status_code
     assert status in (403, 404)
+
+
+def _downloaded(world, client_for, review: RapidReview, *, identified: bool, by) -> DocumentVersion:
+    """Ask for the review's PDF (as the business manager), render it here as the worker would, download it as ``by``."""
+    data = {"identified": "1"} if identified else {}
+    client_for(world.bm).post(url(world, "rapid_review_template_pdf", review), data)
+    kind = IDENTIFIED_DOCUMENT_KIND if identified else DOCUMENT_KIND
+    version = DocumentVersion.objects.get(document__kind=kind)
+    assert document_render_version(version_id=version.pk) == DocumentVersion.State.READY
+    kwargs = {"slug": world.partnership.slug, "version_id": version.pk}
+    download = reverse("partnership:document_download", kwargs=kwargs)
+    assert client_for(by).get(download).status_code == 200
+    return version
+
+
+def _log(world, client_for) -> str:
+    log = reverse("reviews:identity_log", kwargs={"slug": world.partnership.slug})
+    return client_for(world.bm).get(log).content.decode()
+
+
+def test_a_download_of_the_identified_pdf_is_in_the_identity_log(world_a, client_for):
+    review = ready_review(world_a)
+    version = _downloaded(world_a, client_for, review, identified=True, by=world_a.police_lead.person)
+
+    html = _log(world_a, client_for)
+
+    assert DocumentDownload.objects.get().version == version
+    rows = html.split('data-testid="identity-log-download"')[1:]
+    assert len(rows) == 1
+    row = rows[0].split("</tr>", 1)[0]
+    assert world_a.police_lead.person.full_name in row
+    assert review.incident.reference in row
+    assert "Every child of the review" in row
+    assert "Rapid review template PDF (identified), downloaded (version 1)" in row
+    # Asking for it logged the reveal (the business manager's); the download is a view of its own, and newest.
+    assert IdentityView.objects.get().viewer == world_a.bm
+    assert "2 views" in html
+    assert html.index('data-testid="identity-log-download"') < html.index("Rapid review template PDF (identified)</td>")
+    assert CHILD_NAME not in html
+    assert CHILD_ADDRESS not in html
+
+
+def test_a_download_of_the_general_pdf_is_not_an_identity_view(world_a, client_for):
+    review = ready_review(world_a)
+    _downloaded(world_a, client_for, review, identified=False, by=world_a.scrutineer.person)
+
+    html = _log(world_a, client_for)
+
+    assert DocumentDownload.objects.count() == 1  # recorded as a download, all the same
+    assert "identity-log-download" not in html
+    assert "Nobody has seen a child's identity yet." in html
 
 
 def test_the_template_renders_to_a_pdf_with_every_heading(world_a):

@@ -28,6 +28,7 @@ from partnership.models import (
 )
 from partnership.selectors import working_day_calendar
 from partnership.selectors.signoff import SignOffPanel, sign_off_for_subject, sign_off_panel
+from partnership.working_days import WorkingDayCalendar
 from reviews.models import (
     MEETING_WINDOW_CLOSES_DAY,
     MEETING_WINDOW_OPENS_DAY,
@@ -261,13 +262,18 @@ class DecisionOverview:
 
 
 def decision_overview(
-    *, partnership: Partnership, rapid_review: RapidReview, membership: Membership | None = None
+    *,
+    partnership: Partnership,
+    rapid_review: RapidReview,
+    membership: Membership | None = None,
+    calendar: WorkingDayCalendar | None = None,
 ) -> DecisionOverview:
     """The meeting, quorum, decision and sign-off of one rapid review, in a fixed number of queries.
 
     ``membership`` is the viewer: ``PartnerSignOff.viewer_may_act`` says which
     partners' buttons they get (a partner lead acts for their own partner only,
-    and once per round).
+    and once per round). ``calendar``: the partnership's, when the caller has it
+    already (otherwise the meeting's day is checked on one loaded here).
     """
     attendees = list(meeting_attendee_list(partnership=partnership, rapid_review=rapid_review))
     quorate, missing = rapid_review_quorum(rapid_review, attendees=attendees)
@@ -278,7 +284,11 @@ def decision_overview(
         quorate=quorate,
         missing_partners=missing,
         quorum_message="" if quorate else quorum_refusal(missing),
-        window_warning=meeting_window_warning(rapid_review),
+        window_warning=meeting_window_warning(
+            rapid_review,
+            calendar=calendar
+            or (working_day_calendar(partnership=partnership) if rapid_review.meeting_on is not None else None),
+        ),
         decision=decision,
         sign_off=None,
     )

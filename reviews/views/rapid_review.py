@@ -95,6 +95,8 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
         "may_see_identities": identity_viewer_allowed(membership=membership),
         "history": history_rows_for_object(partnership=partnership, obj=incident, limit=50),
         "review_history": history_rows_for_object(partnership=partnership, obj=review, limit=50),
-        "overview": decision_overview(partnership=partnership, rapid_review=review, membership=membership),
+        "overview": decision_overview(
+            partnership=partnership, rapid_review=review, membership=membership, calendar=calendar
+        ),
     }
     return render(request, "reviews/rapid_review/detail.html", context)

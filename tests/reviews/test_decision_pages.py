@@ -500,3 +500,18 @@ def test_the_section_loads_its_own_overview_when_the_page_gives_only_the_review(
 def test_the_section_shows_nothing_to_roles_that_do_not_read_rapid_reviews(world_a):
     review = ready_review(world_a)
     assert _section(world_a, world_a.practitioner, review=review).strip() == ""
+
+
+def test_the_rapid_review_page_with_meeting_decision_and_sign_off_runs_a_fixed_number_of_queries(
+    world_a, client_for, django_assert_max_num_queries
+):
+    # Every section drawn: timeline, requests, attendees, decision, the partners' sign-off so far.
+    review = ready_review(world_a)
+    decision_record(world_a, review)
+    rapid_review_decision_approve(partnership=world_a.partnership, membership=world_a.la_lead, rapid_review=review)
+    client = client_for(world_a.bm)
+    client.get(url(world_a, "rapid_review_detail", review))
+    with django_assert_max_num_queries(19):
+        response = client.get(url(world_a, "rapid_review_detail", review))
+    assert response.status_code == 200
+    assert "Local authority: approved" in text(response)

@@ -84,6 +84,7 @@ from reviews.selectors.learning_review import (
     public_summary_document_context,
     public_summary_title,
 )
+from reviews.services.states import state_move
 from reviews.words import word_limit_error
 
 State = LearningReview.State
@@ -175,35 +176,16 @@ def _set_state(
     reason: str = "",
 ) -> LearningReview:
     """Move a locked review to ``to`` if ``ALLOWED_MOVES`` allows it, with ``fields``, and one history row."""
-    current = learning_review.state
-    if to not in ALLOWED_MOVES[current]:
-        raise ValidationError(_refusal(current, to), code="refused_move")
-    fields = dict(fields or {})
-    changes: dict[str, dict[str, Any]] = {"state": {"from": State(current).label, "to": State(to).label}}
-    for name, value in fields.items():
-        before = getattr(learning_review, name)
-        if before != value:
-            changes[name] = {"from": _shown(before), "to": _shown(value)}
-        setattr(learning_review, name, value)
-    learning_review.state = to
-    learning_review.save(update_fields=["state", *fields, "updated_at"])
-    history_record(
+    return state_move(
         partnership=partnership,
         actor=actor,
         instance=learning_review,
-        action=HistoryEntry.Action.UPDATED,
-        changes=changes,
+        to=to,
+        allowed_moves=ALLOWED_MOVES,
+        refusal=_refusal,
+        fields=fields,
         reason=reason,
     )
-    return learning_review
-
-
-def _shown(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Person):
-        return str(value)
-    return value
 
 
 def _text(value: Any) -> str:

@@ -34,6 +34,7 @@ from partnership.services import _version_check, email_send_after_commit, histor
 from partnership.services.deadlines import deadline_cancel, deadline_meet, deadline_reopen, deadline_set
 from reviews.models import InformationRequest, LearningReview, RapidReview
 from reviews.selectors.rapid_review import DEADLINE_RETURNS, DEADLINE_SCOPING
+from reviews.services.states import state_move
 
 State = InformationRequest.State
 
@@ -134,35 +135,16 @@ def _set_state(
     reason: str = "",
 ) -> InformationRequest:
     """Move a locked request to ``to`` if the table allows it, saving ``fields`` with it and one history row."""
-    current = information_request.state
-    if to not in ALLOWED_MOVES[current]:
-        raise ValidationError(_refusal(current, to), code="refused_move")
-    fields = dict(fields or {})
-    changes: dict[str, dict[str, Any]] = {"state": {"from": State(current).label, "to": State(to).label}}
-    for name, value in fields.items():
-        before = getattr(information_request, name)
-        if before != value:
-            changes[name] = {"from": _shown(before), "to": _shown(value)}
-        setattr(information_request, name, value)
-    information_request.state = to
-    information_request.save(update_fields=["state", *fields, "updated_at"])
-    history_record(
+    return state_move(
         partnership=partnership,
         actor=actor,
         instance=information_request,
-        action=HistoryEntry.Action.UPDATED,
-        changes=changes,
+        to=to,
+        allowed_moves=ALLOWED_MOVES,
+        refusal=_refusal,
+        fields=fields,
         reason=reason,
     )
-    return information_request
-
-
-def _shown(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Person):
-        return str(value)
-    return value
 
 
 def _answers_clean(answers: Mapping[str, Any]) -> dict[str, str]:

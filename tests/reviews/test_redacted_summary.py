@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -22,29 +21,9 @@ from reviews.services import learning_review as services
 from tests.reviews.decision_helpers import all_approve, decision_record, ready_review
 from tests.reviews.factories import CHILD_ADDRESS, CHILD_NAME
 from tests.reviews.learning_review_factories import contributor_make, learning_review_make
+from tests.reviews.seed_003 import APPENDIX_HEADINGS, SEED_003
 
 pytestmark = pytest.mark.django_db
-
-SEED_003 = next(Path(__file__).resolve().parents[3].glob("shared/seeds/003_*"), None)
-# Seed 003's appendix, heading for heading (as typed there), for when the seeds are not beside the project.
-APPENDIX_HEADINGS = [
-    "Details of family being considered",
-    "Lead Author",
-    "How this review was undertaken",
-    "Attendees or people who contributed to this review",
-    "Any people who were unable to contribute",
-    "Date of Practitioner Event or date the review was undertaken",
-    "Synopsis of the case",
-    "Findings and key learning points",
-    "Background and summary of agency's involvement",
-    "Strengths in agencies response or within multi-agency working with the family",
-    "Areas where we would like to do better",
-    "Any specific actions identified in relation to the family",
-    "Any broader learning that has been identified",
-    "Recommendations",
-    "How this learning will be disseminated and implemented",
-    "Decisions around how the family have been involved or informed of this review",
-]
 
 
 def _normalised(text: str) -> str:

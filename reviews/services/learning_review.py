@@ -462,12 +462,8 @@ def learning_review_update_plan(
     unknown = set(plan) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"Unknown plan fields: {sorted(unknown)}")
-    review = _lock(partnership=partnership, learning_review=learning_review)
-    access = _access(partnership=partnership, actor=actor, learning_review=review)
-    _require(access.can_see, "No such learning review.")
-    _require(
-        access.is_business_manager or access.is_lead_author,
-        "Only the lead author or a business manager can change the plan.",
+    review = _lock_for_author(
+        partnership=partnership, actor=actor, learning_review=learning_review, what="change the plan"
     )
     _version_check(instance=review, expected_updated_at=expected_updated_at, what="this learning review")
     if review.state == State.FINAL:
@@ -501,12 +497,8 @@ def learning_review_start_drafting(
 
     Meets the information gathering deadline.
     """
-    review = _lock(partnership=partnership, learning_review=learning_review)
-    access = _access(partnership=partnership, actor=actor, learning_review=review)
-    _require(access.can_see, "No such learning review.")
-    _require(
-        access.is_business_manager or access.is_lead_author,
-        "Only the lead author or a business manager can move the review on.",
+    review = _lock_for_author(
+        partnership=partnership, actor=actor, learning_review=learning_review, what="move the review on"
     )
     # The table also lets a draft out for comment come back to drafting: that is taking it back, not this.
     if review.state != State.PLANNING:
@@ -522,6 +514,20 @@ def learning_review_start_drafting(
 
 
 # --- Contributors --------------------------------------------------------------------------------------
+
+
+def _lock_for_author(
+    *, partnership: Partnership, actor: Person, learning_review: LearningReview, what: str
+) -> LearningReview:
+    """The review, locked, once ``actor`` may see it and is its lead author or a business manager (final or not:
+    the caller's state checks say what a final review refuses)."""
+    review = _lock(partnership=partnership, learning_review=learning_review)
+    access = _access(partnership=partnership, actor=actor, learning_review=review)
+    _require(access.can_see, "No such learning review.")
+    _require(
+        access.is_business_manager or access.is_lead_author, f"Only the lead author or a business manager can {what}."
+    )
+    return review
 
 
 def _require_manage(*, partnership: Partnership, actor: Person, review: LearningReview, what: str) -> None:
@@ -720,14 +726,10 @@ def outcomes_form_update(
     names every field and row. One history row lists what changed; the form's
     version moves on with any change, the rows included.
     """
-    review = _lock(partnership=partnership, learning_review=learning_review)
-    form = OutcomesForm.objects.in_partnership(partnership).select_for_update().get(learning_review=review)
-    access = _access(partnership=partnership, actor=actor, learning_review=review)
-    _require(access.can_see, "No such learning review.")
-    _require(
-        access.is_business_manager or access.is_lead_author,
-        "Only the lead author or a business manager can write the outcomes form.",
+    review = _lock_for_author(
+        partnership=partnership, actor=actor, learning_review=learning_review, what="write the outcomes form"
     )
+    form = OutcomesForm.objects.in_partnership(partnership).select_for_update().get(learning_review=review)
     _version_check(instance=form, expected_updated_at=expected_updated_at, what="this outcomes form")
     if review.state not in EDITABLE_STATES:
         if review.state == State.FINAL:
@@ -780,12 +782,8 @@ def learning_review_circulate(
     reopened if an earlier round had closed it). Returns them.
     """
     today = today or timezone.localdate()
-    review = _lock(partnership=partnership, learning_review=learning_review)
-    access = _access(partnership=partnership, actor=actor, learning_review=review)
-    _require(access.can_see, "No such learning review.")
-    _require(
-        access.is_business_manager or access.is_lead_author,
-        "Only the lead author or a business manager can circulate the draft.",
+    review = _lock_for_author(
+        partnership=partnership, actor=actor, learning_review=learning_review, what="circulate the draft"
     )
     if State.OUT_FOR_COMMENT not in ALLOWED_MOVES[review.state]:
         raise ValidationError(_refusal(review.state, State.OUT_FOR_COMMENT), code="refused_move")
@@ -828,12 +826,8 @@ def learning_review_take_back(
     *, partnership: Partnership, actor: Person, learning_review: LearningReview, reason: str = ""
 ) -> LearningReview:
     """The author takes the draft back to work the comments in: comments close, open comment deadlines are cancelled."""
-    review = _lock(partnership=partnership, learning_review=learning_review)
-    access = _access(partnership=partnership, actor=actor, learning_review=review)
-    _require(access.can_see, "No such learning review.")
-    _require(
-        access.is_business_manager or access.is_lead_author,
-        "Only the lead author or a business manager can take the draft back.",
+    review = _lock_for_author(
+        partnership=partnership, actor=actor, learning_review=learning_review, what="take the draft back"
     )
     # The table also lets a review in planning move to drafting: that is starting to draft, not this.
     if review.state != State.OUT_FOR_COMMENT:
@@ -932,12 +926,8 @@ def learning_review_finalise(
     report deadline is met, the final PDF is queued for rendering and the
     business managers are emailed a link to it after commit. Returns the PDF's version.
     """
-    review = _lock(partnership=partnership, learning_review=learning_review)
-    access = _access(partnership=partnership, actor=actor, learning_review=review)
-    _require(access.can_see, "No such learning review.")
-    _require(
-        access.is_business_manager or access.is_lead_author,
-        "Only the lead author or a business manager can finalise the outcomes form.",
+    review = _lock_for_author(
+        partnership=partnership, actor=actor, learning_review=learning_review, what="finalise the outcomes form"
     )
     if State.FINAL not in ALLOWED_MOVES[review.state]:
         raise ValidationError(_refusal(review.state, State.FINAL), code="refused_move")

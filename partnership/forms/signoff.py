@@ -1,4 +1,4 @@
-"""The partner lead's decision on a sign-off: approve, or send back with a comment.
+"""An approver's decision on a sign-off (a partner lead's, for the statutory set): approve, or send back with a comment.
 
 Drawn by ``templates/partnership/signoff/_decision_form.html`` on any page
 that shows the sign-off panel, and posted to that page's own view (see
@@ -59,18 +59,24 @@ class SignOffDecisionForm(AccessibleFormMixin, forms.Form):
         kwargs["initial"].setdefault("round", panel.sign_off.round)
         decidable = panel.decidable_partners
         if len(decidable) == 1:
-            kwargs["initial"].setdefault("partner", decidable[0].value)
+            kwargs["initial"].setdefault("partner", decidable[0].key)
         super().__init__(*args, **kwargs)
         self.panel = panel
+        self.fields["partner"].choices = [(a.key, a.label) for a in panel.sign_off.approver_set]
+        if not panel.is_statutory:
+            self.fields["partner"].label = "Which approver are you deciding for?"
+            self.fields["partner"].error_messages["invalid_choice"] = "Choose one of the approvers."
+            self.fields["partner"].error_messages["required"] = "Choose which approver you are deciding for."
         if len(decidable) <= 1:
             # Only one partner to decide for: say it in the legend instead of asking.
             self.fields["partner"].widget = forms.HiddenInput()
             # The service names who may decide when nothing (or something forged) is sent.
             self.fields["partner"].required = False
         else:
-            self.fields["partner"].choices = [(p.value, p.label) for p in decidable]
+            self.fields["partner"].choices = [(a.key, a.label) for a in decidable]
         if len(decidable) == 1:
-            self.fields["decision"].label = f"Your decision for {decidable[0].label.lower()}"
+            label = decidable[0].label.lower() if panel.is_statutory else decidable[0].label
+            self.fields["decision"].label = f"Your decision for {label}"
 
     @classmethod
     def was_posted(cls, data: QueryDict) -> bool:

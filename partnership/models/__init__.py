@@ -327,7 +327,9 @@ class HistoryEntry(TenantModel):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="history")
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)
+    # The one column type of generic object ids (deadlines, sign-offs, documents, history, shares): every key is a
+    # BigAutoField, so the join to the object compares integers, not text.
+    object_id = models.PositiveBigIntegerField()
     object_repr = models.CharField(max_length=200)
     action = models.CharField(max_length=10, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -355,7 +357,7 @@ class CollaborationShare(models.Model):
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="shares")
     shared_by = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="shares_made")
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField()
     shared_at = models.DateTimeField(default=timezone.now)
     shared_by_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
 

@@ -1,8 +1,11 @@
-"""Reads of documents and their versions, with the need-to-know rule of ``Document.audience``.
+"""Reads of documents and their versions, each document opened only by whom its subject admits.
 
-A version of another partnership, a missing one and one whose document the
-member's roles may not open all raise ``Http404``: the member cannot tell
-them apart. Who downloaded a document's PDFs is for business managers only.
+Who may open a document is its subject's to say (``SubjectType.documents_readable_by``:
+by default the roles of ``Document.audience`` among those who may see the
+subject; per object where the subject says so, e.g. an agency's own lead).
+A version of another partnership, a missing one and one the member may not
+open all raise ``Http404``: the member cannot tell them apart. Who downloaded
+a document's PDFs is for business managers only.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from partnership.models import Document, DocumentDownload, DocumentVersion, Membership, Partnership, Role
+from partnership.subjects import subject_documents_readable_by
 
 # Who may read a document's downloads (who took a copy of case material, and when).
 DOWNLOAD_LOG_ROLES = frozenset({Role.BUSINESS_MANAGER})
 
 
-def document_is_open_to(*, document: Document, membership: Membership) -> bool:
-    """Whether the member's roles let them open the document (an empty audience: every member)."""
-    return not document.audience or bool(set(document.audience) & membership.role_set)
+def document_is_open_to(*, document: Document, membership: Membership, subject: Model | None = None) -> bool:
+    """Whether the member may open the document, as its subject says (``subject``: when the caller has it)."""
+    if subject is None:
+        subject = document.subject
+    return subject_documents_readable_by(subject, document, membership)
 
 
 def _version(*, partnership: Partnership, version_id: int, membership: Membership, with_pdf: bool) -> DocumentVersion:
@@ -49,7 +55,7 @@ def documents_for_subject(*, partnership: Partnership, subject: Model, membershi
         .filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
         .order_by("kind")
     )
-    documents = [d for d in documents if document_is_open_to(document=d, membership=membership)]
+    documents = [d for d in documents if document_is_open_to(document=d, membership=membership, subject=subject)]
     latest: dict[int, DocumentVersion] = {}
     for version in document_versions(partnership=partnership, documents=documents):
         latest.setdefault(version.document_id, version)

@@ -1,4 +1,4 @@
-"""Reads of the three-partner sign-off, ready for ``templates/partnership/signoff/_panel.html``.
+"""Reads of sign-offs (by the three partners or another set of approvers), for ``signoff/_panel.html``.
 
 Every read is scoped by the partnership (the sign-off's own, or the one
 passed in), and the panel is built in a fixed number of queries however many
@@ -13,7 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from partnership.models import Membership, Partnership, SignOff, SignOffAction, StatutoryPartner
+from partnership.models import Membership, Partnership, SignOff, SignOffAction
+from partnership.models.signoff import Approver
 
 DECISIONS = (SignOffAction.Action.APPROVED, SignOffAction.Action.SENT_BACK)
 
@@ -43,27 +44,32 @@ def sign_off_get(*, partnership: Partnership, sign_off_id: int) -> SignOff:
 
 def sign_off_history(*, sign_off: SignOff) -> QuerySet[SignOffAction]:
     """Every request, approval and send-back of every round, oldest first, with who did it."""
-    return (
+    actions = list(
         SignOffAction.objects.filter(partnership_id=sign_off.partnership_id, sign_off=sign_off)
         .select_related("actor")
         .order_by("round", "at", "id")
     )
+    for action in actions:
+        action.sign_off = sign_off  # its approver's label, without a query per row
+    return actions
 
 
-def sign_off_summary(*, sign_off: SignOff) -> list[tuple[StatutoryPartner, SignOffAction | None]]:
-    """Each partner (local authority, health, police, in that order) with its decision in the current round.
+def sign_off_summary(*, sign_off: SignOff) -> list[tuple[str, SignOffAction | None]]:
+    """Each approver's key (the partner, by default), in the set's order, with its decision this round.
 
-    ``None`` means the partner has not decided yet this round.
+    ``None`` means the approver has not decided yet this round.
     """
-    decisions = {
-        a.partner: a
-        for a in SignOffAction.objects.filter(
+    decisions = {}
+    for action in (
+        SignOffAction.objects.filter(
             partnership_id=sign_off.partnership_id, sign_off=sign_off, round=sign_off.round, action__in=DECISIONS
         )
         .select_related("actor")
         .order_by("at", "id")
-    }
-    return [(partner, decisions.get(partner.value)) for partner in StatutoryPartner]
+    ):
+        action.sign_off = sign_off
+        decisions[action.partner] = action
+    return [(approver.key, decisions.get(approver.key)) for approver in sign_off.approver_set]
 
 
 @dataclass
@@ -77,12 +83,12 @@ class SignOffPanel:
     """What the panel include and the decision form include show."""
 
     sign_off: SignOff
-    # (partner, its decision in the current round or None), in the fixed order LA, health, police.
-    summary: list[tuple[StatutoryPartner, SignOffAction | None]]
+    # (approver, its decision in the current round or None), in the set's order (LA, health, police by default).
+    summary: list[tuple[Approver, SignOffAction | None]]
     current_round: SignOffRound
     earlier_rounds: list[SignOffRound]
-    # The partners the viewing member may still decide for in this round (usually none or one).
-    decidable_partners: list[StatutoryPartner]
+    # The approvers the viewing member may still decide for in this round (usually none or one).
+    decidable_partners: list[Approver]
 
     @property
     def is_complete(self) -> bool:
@@ -91,6 +97,14 @@ class SignOffPanel:
     @property
     def approved_count(self) -> int:
         return sum(1 for _, a in self.summary if a is not None and a.action == SignOffAction.Action.APPROVED)
+
+    @property
+    def approver_count(self) -> int:
+        return len(self.summary)
+
+    @property
+    def is_statutory(self) -> bool:
+        return self.sign_off.is_statutory
 
     @property
     def can_decide(self) -> bool:
@@ -103,17 +117,16 @@ def sign_off_panel(*, sign_off: SignOff, membership: Membership | None = None) -
     With ``membership``, ``decidable_partners`` lists what that member may still
     decide (they lead the partner, it is awaiting, the partner has not decided).
     """
-    history = list(sign_off_history(sign_off=sign_off))
+    history = sign_off_history(sign_off=sign_off)
     rounds: dict[int, SignOffRound] = {}
     for action in history:
         rounds.setdefault(action.round, SignOffRound(number=action.round)).actions.append(action)
     current = rounds.pop(sign_off.round, SignOffRound(number=sign_off.round))
     decisions = {a.partner: a for a in current.actions if a.action in DECISIONS}
-    summary = [(partner, decisions.get(partner.value)) for partner in StatutoryPartner]
-    decidable: list[StatutoryPartner] = []
+    summary = [(approver, decisions.get(approver.key)) for approver in sign_off.approver_set]
+    decidable: list[Approver] = []
     if membership is not None and sign_off.state == SignOff.State.AWAITING:
-        leads = set(membership.partner_lead_for)
-        decidable = [p for p, decision in summary if p.value in leads and decision is None]
+        decidable = [a for a, decision in summary if decision is None and a.admits(membership)]
     return SignOffPanel(
         sign_off=sign_off,
         summary=summary,

@@ -1,7 +1,8 @@
 """A document version's progress page and its PDF download.
 
-Any member may open them, within the document's audience: a member whose roles
-the document does not name gets 404, exactly as for a missing document. Every
+Any member may open them whom the document's subject admits (its audience's
+roles, or per object: an agency's own lead): anyone else gets 404, exactly as
+for a missing document. Every
 download is recorded; business managers see the document's downloads on its
 status page.
 """
@@ -20,6 +21,7 @@ from partnership.access import partnership_view
 from partnership.models import DocumentVersion
 from partnership.selectors.documents import document_download_list, document_downloads_allowed, document_version_get
 from partnership.services.documents import document_version_download, document_version_is_stuck
+from partnership.subjects import subject_url
 
 FINISHED = (DocumentVersion.State.READY, DocumentVersion.State.FAILED)
 POLL_SECONDS = 2
@@ -64,7 +66,7 @@ def document_status(request: HttpRequest, version_id: int) -> HttpResponse:
     else:
         subject = version.document.subject
         context["subject"] = subject
-        context["subject_url"] = subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else ""
+        context["subject_url"] = subject_url(subject)
         if document_downloads_allowed(membership=request.membership):
             context["downloads"], context["older_downloads"] = document_download_list(
                 partnership=request.partnership, document=version.document, limit=DOWNLOADS_SHOWN

@@ -19,7 +19,8 @@ from partnership.forms.base import add_service_errors
 from partnership.forms.signoff import APPROVE, SignOffDecisionForm
 from partnership.models import Role, SignOff
 from partnership.selectors.signoff import SignOffPanel, sign_off_get, sign_off_panel
-from partnership.services.signoff import sign_off_approve, sign_off_send_back
+from partnership.services.signoff import decidable_approvers, sign_off_approve, sign_off_send_back
+from partnership.subjects import subject_url
 
 # Those who decide, run the process, or assure it. The comments can carry case detail, so not everyone.
 SIGN_OFF_READERS = [
@@ -53,25 +54,21 @@ def sign_off_decision_handle(request: HttpRequest, *, panel: SignOffPanel) -> Si
         add_service_errors(form, exc)
         return form
     if sign_off.state == SignOff.State.APPROVED:
-        messages.success(request, "You approved it. All three partners have now signed it off.")
+        everyone = "All three partners have" if sign_off.is_statutory else "Every approver has"
+        messages.success(request, f"You approved it. {everyone} now signed it off.")
     elif sign_off.state == SignOff.State.SENT_BACK:
         messages.success(request, "You sent it back. The business managers have been told why.")
     else:
-        messages.success(request, "You approved it. It is waiting for the other partners.")
+        others = "partners" if sign_off.is_statutory else "approvers"
+        messages.success(request, f"You approved it. It is waiting for the other {others}.")
     return None
 
 
 @partnership_view(roles=SIGN_OFF_READERS)
 @require_http_methods(["GET", "POST"])
 def sign_off_detail(request: HttpRequest, sign_off_id: int) -> HttpResponse:
+    # Deciding here moves the subject's own workflow too (its declared hook), exactly as on its own page.
     sign_off = sign_off_get(partnership=request.partnership, sign_off_id=sign_off_id)
-    subject = sign_off.subject
-    if getattr(subject, "sign_off_decided_on_own_page", False):
-        # A subject whose own workflow moves on with the sign-off (a rapid review decision): deciding
-        # here would approve the sign-off and leave the workflow behind. Nothing posted here is taken.
-        if request.method == "POST":
-            messages.info(request, "Record your decision on this page: nothing was recorded on the sign-off page.")
-        return redirect(subject.get_absolute_url())
     panel = sign_off_panel(sign_off=sign_off, membership=request.membership)
     if request.method == "POST":
         form = sign_off_decision_handle(request, panel=panel)
@@ -93,6 +90,7 @@ def _render(
         "panel": panel,
         "form": form,
         "subject": subject,
-        "subject_url": subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "",
+        "subject_url": subject_url(subject),
+        "viewer_is_approver": bool(decidable_approvers(sign_off=panel.sign_off, membership=request.membership)),
     }
     return render(request, "partnership/signoff/detail.html", context, status=status)

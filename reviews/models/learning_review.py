@@ -67,13 +67,13 @@ class LearningReview(TenantModel):
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 
-    def get_absolute_url(self) -> str:
-        # Where the documents' status page and emails send people back to.
-        from django.urls import reverse
-
-        return reverse(
-            "reviews:learning_review_detail", kwargs={"slug": self.partnership.slug, "learning_review_id": self.pk}
-        )
+    # The only moves a learning review makes (partnership.services.states.state_move checks them).
+    ALLOWED_MOVES: dict[str, frozenset[str]] = {
+        State.PLANNING: frozenset({State.DRAFTING}),
+        State.DRAFTING: frozenset({State.OUT_FOR_COMMENT, State.FINAL}),
+        State.OUT_FOR_COMMENT: frozenset({State.DRAFTING}),
+        State.FINAL: frozenset(),
+    }
 
 
 class Contributor(TenantModel):

@@ -66,6 +66,18 @@ class RapidReview(TenantModel):
     def __str__(self) -> str:
         return f"Rapid review {self.incident.reference}"
 
+    # The only moves a rapid review makes (partnership.services.states.state_move checks them)::
+    #
+    #   gathering ──record decision──▶ awaiting sign-off ──approved──▶ signed off ──sent──▶ sent to the Panel
+    #       ▲                                │
+    #       └──────────── sent back ─────────┘
+    ALLOWED_MOVES: dict[str, frozenset[str]] = {
+        State.GATHERING: frozenset({State.AWAITING_SIGN_OFF}),
+        State.AWAITING_SIGN_OFF: frozenset({State.SIGNED_OFF, State.GATHERING}),
+        State.SIGNED_OFF: frozenset({State.SENT_TO_PANEL}),
+        State.SENT_TO_PANEL: frozenset(),
+    }
+
 
 class InformationRequest(TenantModel):
     """An agency's scoping and information-sharing return, asked of a named person by a due date.
@@ -132,6 +144,16 @@ class InformationRequest(TenantModel):
     def __str__(self) -> str:
         return f"Information request to {self.agency}"
 
+    # requested -> draft (first save) -> submitted -> sent_back -> draft | submitted;
+    # requested | draft | sent_back -> withdrawn. Checked by partnership.services.states.state_move.
+    ALLOWED_MOVES: dict[str, frozenset[str]] = {
+        State.REQUESTED: frozenset({State.DRAFT, State.SUBMITTED, State.WITHDRAWN}),
+        State.DRAFT: frozenset({State.SUBMITTED, State.WITHDRAWN}),
+        State.SENT_BACK: frozenset({State.DRAFT, State.SUBMITTED, State.WITHDRAWN}),
+        State.SUBMITTED: frozenset({State.SENT_BACK}),
+        State.WITHDRAWN: frozenset(),
+    }
+
 
 class MeetingAttendee(TenantModel):
     """Someone at the rapid review meeting, with their agency and the statutory partner they represent."""
@@ -189,16 +211,3 @@ class RapidReviewDecision(TenantModel):
     def __str__(self) -> str:
         # Names the case (by reference, never a child): the sign-off's emails and history rows show this.
         return f"Rapid review {self.rapid_review.incident.reference} decision: {self.get_outcome_display()}"
-
-    # The partners decide on the decision page, whose service also moves the rapid review on; the
-    # shared sign-off page only shows this sign-off and sends people there (partnership.views.signoff).
-    sign_off_decided_on_own_page = True
-
-    def get_absolute_url(self) -> str:
-        # Where the sign-off's emails send partner leads and business managers.
-        from django.urls import reverse
-
-        return reverse(
-            "reviews:rapid_review_decision",
-            kwargs={"slug": self.rapid_review.partnership.slug, "rapid_review_id": self.rapid_review_id},
-        )

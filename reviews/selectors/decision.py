@@ -304,7 +304,7 @@ def decision_overview(
     for partner, action in panel.summary:
         overview.partners.append(
             PartnerSignOff(
-                partner=partner.value,
+                partner=partner.key,
                 label=partner.label,
                 action=action,
                 viewer_may_act=awaiting and partner in panel.decidable_partners,

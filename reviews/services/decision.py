@@ -3,11 +3,16 @@
 The meeting (date, attendees) is written by ``reviews.services.rapid_review_meeting``.
 
 The review's workflow (``RapidReview.State``) moves only through
-``_set_state`` and the table ``RAPID_REVIEW_MOVES``::
+``_set_state`` (the kernel's ``state_move``) and ``RapidReview.ALLOWED_MOVES``::
 
     gathering ──record decision──▶ awaiting sign-off ──all three approve──▶ signed off ──sent──▶ sent to the Panel
         ▲                                │
         └──────────── sent back ─────────┘
+
+The sign-off moves the review on through its one declared hook
+(``reviews.subjects``: ``rapid_review_sign_off_settled``), so a partner lead's
+decision has the same effect on the decision page, the generic sign-off page
+and the API.
 
 Every service here is keyword-only and atomic: it locks the rapid review row,
 validates before it writes (``ValidationError`` with field names, so nothing
@@ -29,7 +34,6 @@ from django.utils.formats import date_format
 
 from partnership.models import (
     PARTNER_LEAD_ROLES,
-    HistoryEntry,
     Membership,
     MembershipRole,
     Partnership,
@@ -41,12 +45,13 @@ from partnership.selectors.signoff import sign_off_for_subject
 from partnership.services import (
     _version_check,
     email_send_after_commit,
-    history_record,
     tenant_create,
     tenant_update,
 )
 from partnership.services.deadlines import deadline_meet
 from partnership.services.signoff import sign_off_approve, sign_off_request, sign_off_send_back
+from partnership.services.states import state_move
+from partnership.subjects import subject_url
 from reviews.models import (
     PANEL_SUBMISSION_DAY,
     DecisionOutcome,
@@ -63,14 +68,6 @@ from reviews.selectors.decision import (
 from reviews.selectors.rapid_review import DEADLINE_MEETING, DEADLINE_PANEL
 
 State = RapidReview.State
-
-# The only moves a rapid review makes. Anything else is refused by _set_state.
-RAPID_REVIEW_MOVES: dict[str, frozenset[str]] = {
-    State.GATHERING: frozenset({State.AWAITING_SIGN_OFF}),
-    State.AWAITING_SIGN_OFF: frozenset({State.SIGNED_OFF, State.GATHERING}),
-    State.SIGNED_OFF: frozenset({State.SENT_TO_PANEL}),
-    State.SENT_TO_PANEL: frozenset(),
-}
 
 _TEXT_LIMIT = 5000
 _DELAY_REASON_LIMIT = 2000
@@ -93,7 +90,8 @@ def _state_label(state: str) -> str:
     return State(state).label
 
 
-# --- The one way a rapid review changes state ---------------------------------------------
+def _refusal(current: str, to: str) -> str:
+    return f"A rapid review cannot go from “{_state_label(current)}” to “{_state_label(to)}”."
 
 
 def _set_state(
@@ -106,42 +104,17 @@ def _set_state(
     fields: dict[str, Any] | None = None,
     after_commit: Iterable[Callable[[], None]] = (),
 ) -> RapidReview:
-    """Move the review to ``to`` if ``RAPID_REVIEW_MOVES`` allows it; refuse (``invalid_move``) otherwise.
-
-    Locks the row, saves the state (and ``fields`` set with it) with
-    ``update_fields``, writes one history row (who, when, from, to, why) and
-    queues ``after_commit`` to run once the transaction commits. The caller's
-    instance is brought up to date too.
-    """
-    locked = _lock(partnership=partnership, rapid_review=rapid_review)
-    if to not in RAPID_REVIEW_MOVES[locked.state]:
-        raise ValidationError(
-            f"A rapid review cannot go from “{_state_label(locked.state)}” to “{_state_label(to)}”.",
-            code="invalid_move",
-        )
-    changes: dict[str, dict[str, Any]] = {"state": {"from": _state_label(locked.state), "to": _state_label(to)}}
-    for name, value in (fields or {}).items():
-        before = getattr(locked, name)
-        changes[name] = {
-            "from": before.isoformat() if isinstance(before, date) else before,
-            "to": value.isoformat() if isinstance(value, date) else value,
-        }
-        setattr(locked, name, value)
-    locked.state = to
-    locked.save(update_fields=["state", *(fields or {}), "updated_at"])
-    history_record(
+    """Move the review to ``to`` through the kernel's ``state_move`` (``RapidReview.ALLOWED_MOVES``)."""
+    return state_move(
         partnership=partnership,
         actor=actor,
-        instance=locked,
-        action=HistoryEntry.Action.UPDATED,
-        changes=changes,
+        instance=rapid_review,
+        to=to,
+        fields=fields,
         reason=reason,
+        refusal=_refusal,
+        on_commit=after_commit,
     )
-    for effect in after_commit:
-        transaction.on_commit(effect)
-    for name in ("state", "updated_at", *(fields or {})):
-        setattr(rapid_review, name, getattr(locked, name))
-    return locked
 
 
 def _require_gathering(rapid_review: RapidReview, *, what: str, field: str | None = None) -> None:
@@ -302,7 +275,7 @@ def _ask_partner_leads(
             "reference": reference,
             "round": round_,
             "outcome": decision.get_outcome_display(),
-            "url": settings.SITE_URL + decision.get_absolute_url(),
+            "url": settings.SITE_URL + subject_url(decision),
             "due_on": rapid_review.panel_submission_due_on,
         },
     )
@@ -311,18 +284,70 @@ def _ask_partner_leads(
     )
 
 
-def _awaiting_sign_off(*, partnership: Partnership, rapid_review: RapidReview) -> tuple[RapidReview, SignOff]:
-    locked = _lock(partnership=partnership, rapid_review=rapid_review)
+def rapid_review_sign_off_prepare(*, partnership: Partnership, decision: RapidReviewDecision) -> RapidReview:
+    """Before any partner decides on the decision's sign-off: lock the review; refuse unless it awaits sign-off.
+
+    Declared as the decision's ``SubjectType.sign_off_prepare`` (``reviews.subjects``): every way of deciding
+    locks the review before the sign-off.
+    """
+    locked = _lock(partnership=partnership, rapid_review=RapidReview(pk=decision.rapid_review_id))
     if locked.state != State.AWAITING_SIGN_OFF:
         raise ValidationError(
             f"The decision is not awaiting sign-off: the review is {_state_label(locked.state).lower()}.",
             code="wrong_state",
         )
-    decision = RapidReviewDecision.objects.in_partnership(partnership).get(rapid_review=locked)
-    sign_off = sign_off_for_subject(partnership=partnership, subject=decision)
-    if sign_off is None:  # recorded decisions always request one; guard against a hand-edited database
-        raise ValidationError("No sign-off has been requested for this decision.", code="wrong_state")
-    return locked, sign_off
+    return locked
+
+
+def rapid_review_sign_off_settled(
+    *, partnership: Partnership, decision: RapidReviewDecision, sign_off: SignOff, actor: Person, reason: str
+) -> RapidReview:
+    """The decision's sign-off completed (the review is signed off) or was sent back (it gathers again).
+
+    Declared as the decision's ``SubjectType.sign_off_settled``: runs inside the
+    partner's decision, wherever it was taken. After a send-back the decision
+    becomes editable again; recording it again starts a new round.
+    """
+    locked = _lock(partnership=partnership, rapid_review=RapidReview(pk=decision.rapid_review_id))
+    if sign_off.state == SignOff.State.APPROVED:
+        return _set_state(
+            partnership=partnership,
+            actor=actor,
+            rapid_review=locked,
+            to=State.SIGNED_OFF,
+            reason="Signed off by all three partners.",
+        )
+    who = actor.full_name or actor.email
+    return _set_state(
+        partnership=partnership,
+        actor=actor,
+        rapid_review=locked,
+        to=State.GATHERING,
+        reason=f"Sent back by {who}: {reason}",
+    )
+
+
+def _decision_sign_off(*, partnership: Partnership, rapid_review: RapidReview) -> SignOff:
+    decision = RapidReviewDecision.objects.in_partnership(partnership).filter(rapid_review=rapid_review).first()
+    sign_off = None if decision is None else sign_off_for_subject(partnership=partnership, subject=decision)
+    if sign_off is None:
+        locked = _lock(partnership=partnership, rapid_review=rapid_review)
+        raise ValidationError(
+            f"The decision is not awaiting sign-off: the review is {_state_label(locked.state).lower()}.",
+            code="wrong_state",
+        )
+    return sign_off
+
+
+def _refreshed(*, partnership: Partnership, rapid_review: RapidReview) -> RapidReview:
+    fresh = (
+        RapidReview.objects.in_partnership(partnership)
+        .select_related("incident", "partnership")
+        .get(pk=rapid_review.pk)
+    )
+    for name in ("state", "updated_at"):
+        setattr(rapid_review, name, getattr(fresh, name))
+    return fresh
 
 
 @transaction.atomic
@@ -331,24 +356,15 @@ def rapid_review_decision_approve(
 ) -> RapidReview:
     """A partner lead approves the decision for their partner (``partner`` when they lead several).
 
-    Refused unless the review is awaiting sign-off, and by the sign-off service
+    The same as approving on the generic sign-off page: refused unless the
+    review is awaiting sign-off (``wrong_state``), and by the sign-off service
     when the member is not that partner's lead or has decided this round. When
-    the third partner approves, the review moves to "signed off" (the sign-off
-    service emails the business managers).
+    the third partner approves, the sign-off's hook moves the review to
+    "signed off" (the sign-off service emails the business managers).
     """
-    locked, sign_off = _awaiting_sign_off(partnership=partnership, rapid_review=rapid_review)
-    sign_off = sign_off_approve(partnership=partnership, membership=membership, sign_off=sign_off, partner=partner)
-    if sign_off.state == SignOff.State.APPROVED:
-        _set_state(
-            partnership=partnership,
-            actor=membership.person,
-            rapid_review=locked,
-            to=State.SIGNED_OFF,
-            reason="Signed off by all three partners.",
-        )
-    for name in ("state", "updated_at"):
-        setattr(rapid_review, name, getattr(locked, name))
-    return locked
+    sign_off = _decision_sign_off(partnership=partnership, rapid_review=rapid_review)
+    sign_off_approve(partnership=partnership, membership=membership, sign_off=sign_off, partner=partner)
+    return _refreshed(partnership=partnership, rapid_review=rapid_review)
 
 
 @transaction.atomic
@@ -360,28 +376,21 @@ def rapid_review_decision_send_back(
     comment: str,
     partner: str | None = None,
 ) -> RapidReview:
-    """A partner lead sends the decision back with a comment: the review returns to "gathering".
+    """A partner lead sends the decision back with a comment: the hook returns the review to "gathering".
 
     The decision becomes editable again; recording it again starts a new
     sign-off round in which all three partners approve afresh. The sign-off
     service emails the business managers the comment.
     """
-    locked, sign_off = _awaiting_sign_off(partnership=partnership, rapid_review=rapid_review)
-    comment = (comment or "").strip()
+    sign_off = _decision_sign_off(partnership=partnership, rapid_review=rapid_review)
     sign_off_send_back(
-        partnership=partnership, membership=membership, sign_off=sign_off, comment=comment, partner=partner
-    )
-    who = membership.person.full_name or membership.person.email
-    _set_state(
         partnership=partnership,
-        actor=membership.person,
-        rapid_review=locked,
-        to=State.GATHERING,
-        reason=f"Sent back by {who}: {comment}",
+        membership=membership,
+        sign_off=sign_off,
+        comment=(comment or "").strip(),
+        partner=partner,
     )
-    for name in ("state", "updated_at"):
-        setattr(rapid_review, name, getattr(locked, name))
-    return locked
+    return _refreshed(partnership=partnership, rapid_review=rapid_review)
 
 
 # --- To the Panel, and the agencies told -------------------------------------------------
@@ -469,6 +478,8 @@ def rapid_review_send_to_panel(
         raise ValidationError(errors)
     locked.sent_to_panel_on = sent_on  # the emails below show it
     emails = _outcome_emails(partnership=partnership, rapid_review=locked, decision=decision)
+    # Met before the move: the review is then closed, and the move cancels whatever is still open.
+    deadline_meet(partnership=partnership, subject=locked, kind=DEADLINE_PANEL)
     _set_state(
         partnership=partnership,
         actor=actor,
@@ -480,7 +491,6 @@ def rapid_review_send_to_panel(
             _later(email_send_after_commit, subject=subject, body=body, to=to) for subject, body, to in emails
         ],
     )
-    deadline_meet(partnership=partnership, subject=locked, kind=DEADLINE_PANEL)
     for name in ("state", "updated_at", "sent_to_panel_on", "working_days_taken", "delay_reason"):
         setattr(rapid_review, name, getattr(locked, name))
     return locked

@@ -50,6 +50,7 @@ from partnership.services import (
 )
 from partnership.services.deadlines import deadline_cancel, deadline_meet, deadline_set
 from partnership.services.documents import document_render_request
+from partnership.services.states import state_move
 from reviews.models import (
     Contributor,
     DecisionOutcome,
@@ -84,18 +85,12 @@ from reviews.selectors.learning_review import (
     public_summary_document_context,
     public_summary_title,
 )
-from reviews.services.states import state_move
 from reviews.words import word_limit_error
 
 State = LearningReview.State
 
-# The only moves a learning review makes. Anything else is refused by _set_state.
-ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    State.PLANNING: frozenset({State.DRAFTING}),
-    State.DRAFTING: frozenset({State.OUT_FOR_COMMENT, State.FINAL}),
-    State.OUT_FOR_COMMENT: frozenset({State.DRAFTING}),
-    State.FINAL: frozenset(),
-}
+# The model's table (LearningReview.ALLOWED_MOVES), named here for the checks made before a move.
+ALLOWED_MOVES = LearningReview.ALLOWED_MOVES
 
 MAX_RECOMMENDATIONS = 50
 RECOMMENDATION_COLUMNS = ("action", "person_responsible", "timeframe")
@@ -181,7 +176,6 @@ def _set_state(
         actor=actor,
         instance=learning_review,
         to=to,
-        allowed_moves=ALLOWED_MOVES,
         refusal=_refusal,
         fields=fields,
         reason=reason,
@@ -939,6 +933,8 @@ def learning_review_finalise(
     }
     if missing:
         raise ValidationError(missing)
+    # Met before the move: a final review is closed, and the move cancels whatever is still open.
+    deadline_meet(partnership=partnership, subject=review, kind=DEADLINE_REPORT)
     review = _set_state(
         partnership=partnership,
         actor=actor,
@@ -947,7 +943,6 @@ def learning_review_finalise(
         fields={"finalised_at": timezone.now()},
         reason="Outcomes form finalised.",
     )
-    deadline_meet(partnership=partnership, subject=review, kind=DEADLINE_REPORT)
     version = _render_outcomes_form(partnership=partnership, actor=actor, review=review)
     link = settings.SITE_URL + reverse(
         "partnership:document_status", kwargs={"slug": partnership.slug, "version_id": version.pk}

@@ -4,7 +4,8 @@ A business manager asks an agency, through a named person there (an active
 member of that agency in this partnership), for its scoping and
 information-sharing return by a due date. The person gets an email and a
 deadline (kind ``request.<id>``, subject: the review) that links to the return
-page. States move only through ``_set_state`` and its table ``ALLOWED_MOVES``:
+page. States move only through ``_set_state`` (the kernel's ``state_move``) and
+``InformationRequest.ALLOWED_MOVES``:
 
     requested -> draft (first save) -> submitted -> sent_back -> draft | submitted
     requested | draft | sent_back -> withdrawn
@@ -32,9 +33,9 @@ from django.utils.formats import date_format
 from partnership.models import Agency, HistoryEntry, Membership, Partnership, Person, Role
 from partnership.services import _version_check, email_send_after_commit, history_record
 from partnership.services.deadlines import deadline_cancel, deadline_meet, deadline_reopen, deadline_set
+from partnership.services.states import state_move
 from reviews.models import InformationRequest, LearningReview, RapidReview
 from reviews.selectors.rapid_review import DEADLINE_RETURNS, DEADLINE_SCOPING
-from reviews.services.states import state_move
 
 State = InformationRequest.State
 
@@ -47,13 +48,8 @@ ANSWER_FIELDS = (
     "unexpected_issues",
 )
 
-ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    State.REQUESTED: frozenset({State.DRAFT, State.SUBMITTED, State.WITHDRAWN}),
-    State.DRAFT: frozenset({State.SUBMITTED, State.WITHDRAWN}),
-    State.SENT_BACK: frozenset({State.DRAFT, State.SUBMITTED, State.WITHDRAWN}),
-    State.SUBMITTED: frozenset({State.SENT_BACK}),
-    State.WITHDRAWN: frozenset(),
-}
+# The model's table (InformationRequest.ALLOWED_MOVES), named here for the checks made before a move.
+ALLOWED_MOVES = InformationRequest.ALLOWED_MOVES
 # States in which the assignee can still write the return.
 EDITABLE_STATES = frozenset({State.REQUESTED, State.DRAFT, State.SENT_BACK})
 
@@ -140,7 +136,6 @@ def _set_state(
         actor=actor,
         instance=information_request,
         to=to,
-        allowed_moves=ALLOWED_MOVES,
         refusal=_refusal,
         fields=fields,
         reason=reason,

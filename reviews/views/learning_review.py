@@ -25,6 +25,7 @@ from partnership.forms.base import add_service_errors
 from partnership.models import Role
 from partnership.selectors import agency_list, history_rows_for_object, membership_list
 from partnership.selectors.documents import documents_for_subject
+from partnership.subjects import subject_url
 from reviews.forms.learning_review import (
     CirculateForm,
     CommentForm,
@@ -694,7 +695,7 @@ def learning_review_comments(request: HttpRequest, learning_review_id: int) -> H
 
 
 def _screen_back_url(review: LearningReview) -> str:
-    return review.get_absolute_url()
+    return subject_url(review)
 
 
 @partnership_view()

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.models import SignOff, SignOffAction, StatutoryPartner
+from partnership.models import HistoryEntry, SignOff, SignOffAction, StatutoryPartner
 from partnership.selectors import working_day_calendar
 from reviews.models import DecisionOutcome, MeetingAttendee, RapidReview, RapidReviewDecision
 from reviews.services.decision import rapid_review_decision_approve
@@ -341,21 +341,75 @@ def test_approving_from_the_page(world_a, client_for):
     assert SignOffAction.objects.filter(action="approved", partner="police").count() == 1
 
 
-def test_the_shared_sign_off_page_sends_partners_to_the_decision_page_and_takes_nothing(world_a, client_for):
-    # Approving there would complete the sign-off and leave the rapid review awaiting it for ever.
+def _shared_sign_off_page(world, sign_off) -> str:
+    return reverse("partnership:sign_off_detail", kwargs={"slug": world.partnership.slug, "sign_off_id": sign_off.pk})
+
+
+def _decide_on_shared_page(client, page, sign_off, decision, comment=""):
+    return client.post(
+        page, {"sign_off-decision": decision, "sign_off-round": sign_off.round, "sign_off-comment": comment}
+    )
+
+
+def test_approving_on_the_shared_sign_off_page_moves_the_rapid_review_on(world_a, client_for):
+    # The decision's declared hook moves the review wherever the partners approve: no detour to its own page.
     review = ready_review(world_a)
     decision_record(world_a, review)
     sign_off = SignOff.objects.get()
-    shared = reverse(
-        "partnership:sign_off_detail", kwargs={"slug": world_a.partnership.slug, "sign_off_id": sign_off.pk}
-    )
-    client = client_for(world_a.police_lead.person)
+    page = _shared_sign_off_page(world_a, sign_off)
 
-    assert client.get(shared).url == url(world_a, "rapid_review_decision", review)
-    response = client.post(shared, {"sign_off-decision": "approve", "sign_off-round": sign_off.round})
-    assert response.url == url(world_a, "rapid_review_decision", review)
-    assert not SignOffAction.objects.filter(action="approved").exists()
+    for lead in (world_a.la_lead, world_a.health_lead):
+        response = _decide_on_shared_page(client_for(lead.person), page, sign_off, "approve")
+        assert response.status_code == 302
+        assert response.url == page
+        assert RapidReview.objects.get(pk=review.pk).state == State.AWAITING_SIGN_OFF
+    client = client_for(world_a.police_lead.person)
+    assert client.get(page).status_code == 200
+    response = _decide_on_shared_page(client, page, sign_off, "approve")
+
+    assert response.status_code == 302
+    assert response.url == page
+    assert SignOff.objects.get().state == SignOff.State.APPROVED
+    assert RapidReview.objects.get(pk=review.pk).state == State.SIGNED_OFF
+    moved = HistoryEntry.objects.filter(object_id=review.pk, changes__has_key="state").latest("at", "id")
+    assert moved.changes["state"]["to"] == "Decision signed off"
+    assert moved.actor == world_a.police_lead.person
+    # And the decision page agrees: the review is ready to go to the Panel.
+    assert "Decision signed off" in text(client.get(url(world_a, "rapid_review_decision", review)))
+
+
+def test_sending_back_on_the_shared_sign_off_page_returns_the_rapid_review_to_gathering(world_a, client_for):
+    review = ready_review(world_a)
+    decision_record(world_a, review)
+    sign_off = SignOff.objects.get()
+    page = _shared_sign_off_page(world_a, sign_off)
+
+    response = _decide_on_shared_page(
+        client_for(world_a.health_lead.person), page, sign_off, "send_back", comment="Name the health actions."
+    )
+
+    assert response.status_code == 302
+    assert SignOff.objects.get().state == SignOff.State.SENT_BACK
+    assert RapidReview.objects.get(pk=review.pk).state == State.GATHERING
+    # The decision can be recorded again, which starts round 2 for all three partners.
+    decision_record(world_a, RapidReview.objects.get(pk=review.pk))
+    assert SignOff.objects.get().round == 2
     assert RapidReview.objects.get(pk=review.pk).state == State.AWAITING_SIGN_OFF
+
+
+def test_the_shared_page_refuses_once_the_review_has_moved_on(world_a, client_for):
+    # Sent to the Panel, the review no longer awaits sign-off: a decision there is refused, nothing written.
+    review = ready_review(world_a)
+    decision_record(world_a, review)
+    sign_off = SignOff.objects.get()
+    RapidReview.objects.filter(pk=review.pk).update(state=State.GATHERING)
+    page = _shared_sign_off_page(world_a, sign_off)
+
+    response = _decide_on_shared_page(client_for(world_a.police_lead.person), page, sign_off, "approve")
+
+    assert response.status_code == 400
+    assert "not awaiting sign-off" in text(response)
+    assert not SignOffAction.objects.filter(action="approved").exists()
 
 
 def test_signing_off_for_another_partner_is_refused_with_the_reason(world_a, client_for):

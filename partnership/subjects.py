@@ -1,0 +1,197 @@
+"""Subjects: the things that carry deadlines, sign-offs, documents and history, declared once each.
+
+The kernel's shared tables (``Deadline``, ``SignOff``, ``Document``,
+``HistoryEntry``, ``CollaborationShare``) point at their subject generically.
+What the kernel needs to know about a subject it learns from the subject's
+declared ``SubjectType``, never by guessing (``hasattr``) or from URL strings
+stored beside it:
+
+- its partnership (``subject.partnership_id``: every subject is a tenant row);
+- its page (``url``), computed when needed, so a renamed route or slug never
+  leaves a stale link behind;
+- who may see it (``visible_to``) and who may read its documents
+  (``documents_readable_by``: per object, not only per role);
+- who signs it off (``sign_off_approvers``) and what its own workflow does when
+  a sign-off round completes or is sent back (``sign_off_settled``), wherever
+  the approval was given (the generic sign-off page, the subject's own page,
+  the API).
+
+An app declares its subjects in its ``subjects`` module, loaded from its
+``AppConfig.ready``::
+
+    @subject_type(RapidReviewDecision)
+    class DecisionSubject(SubjectType):
+        def url(self, subject): ...
+
+A model with no declaration cannot be given a deadline, a sign-off or a
+document (``subject_type_for`` raises ``LookupError``): an undeclared subject
+is a programming error found by the first test that touches it.
+
+This module is the kernel's vocabulary only: it imports models, and the apps
+import it. ``partnership.models`` cannot import it (models sit below).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, runtime_checkable
+
+from django.db import models
+from django.urls import reverse
+
+from partnership.models import Agency, Membership, Partnership, Person, Role
+from partnership.models.signoff import STATUTORY_APPROVERS, Approver
+
+if TYPE_CHECKING:
+    from partnership.models import Document, SignOff
+
+
+@runtime_checkable
+class Subject(Protocol):
+    """A tenant row that can carry deadlines, sign-offs, documents and history."""
+
+    pk: int
+    partnership_id: int
+
+
+S = TypeVar("S", bound=models.Model)
+
+
+class SubjectType(Generic[S]):
+    """What the kernel asks of one kind of subject. Override what differs from these defaults.
+
+    The defaults are the strict ones: nobody but the business managers sees a
+    subject whose type does not say otherwise, and its documents are read by
+    those who may see it and whom the document's ``audience`` (roles) admits.
+    """
+
+    model: type[S]
+
+    def url(self, subject: S) -> str:
+        """The path of the subject's own page (no host). Empty when it has none."""
+        return ""
+
+    def visible_to(self, subject: S, membership: Membership) -> bool:
+        """Whether this member of the subject's partnership may see the subject at all."""
+        return membership.has_role(Role.BUSINESS_MANAGER)
+
+    def documents_readable_by(self, subject: S, document: Document, membership: Membership) -> bool:
+        """Whether the member may open this document of the subject (status page, download, lists).
+
+        The default: the member may see the subject and holds one of the
+        document's ``audience`` roles (an empty audience: anyone who may see the
+        subject). A subject type narrows it per object (an agency lead reads
+        their own agency's return and nobody else's).
+        """
+        if not self.visible_to(subject, membership):
+            return False
+        return not document.audience or bool(set(document.audience) & membership.role_set)
+
+    def sign_off_approvers(self, subject: S) -> tuple[Approver, ...]:
+        """Who must approve a sign-off of this subject, when the request names nobody: the three partners."""
+        return STATUTORY_APPROVERS
+
+    def sign_off_prepare(self, *, partnership: Partnership, subject: S) -> None:
+        """Called before any decision on the subject's sign-off, inside its transaction, before its lock.
+
+        Lock the subject's own workflow row here (so every way of deciding
+        takes the locks in the same order) and refuse (``ValidationError``)
+        when the workflow is not waiting for the sign-off.
+        """
+
+    def sign_off_settled(
+        self, *, partnership: Partnership, subject: S, sign_off: SignOff, actor: Person, reason: str
+    ) -> None:
+        """The one hook of the subject's workflow: a round was completed (``sign_off.state`` approved) or sent back.
+
+        Runs inside the decision's transaction, after the sign-off has moved, so
+        that the subject's own state moves with it or neither does.
+        """
+
+
+_REGISTRY: dict[type[models.Model], SubjectType] = {}
+
+
+def subject_type(model: type[S]) -> Callable[[type[SubjectType[S]]], type[SubjectType[S]]]:
+    """Declare ``model`` a subject, described by the decorated ``SubjectType`` subclass."""
+
+    def register(cls: type[SubjectType[S]]) -> type[SubjectType[S]]:
+        if model in _REGISTRY and type(_REGISTRY[model]) is not cls:
+            raise RuntimeError(f"{model.__name__} is declared a subject twice.")
+        instance = cls()
+        instance.model = model
+        _REGISTRY[model] = instance
+        return cls
+
+    return register
+
+
+def subject_unregister(model: type[models.Model]) -> None:
+    """Forget a declaration (tests that declare a subject of their own)."""
+    _REGISTRY.pop(model, None)
+
+
+def subject_type_for(subject: models.Model | type[models.Model]) -> SubjectType:
+    """The declared type of a subject (or of a model); ``LookupError`` when it was never declared."""
+    model = subject if isinstance(subject, type) else type(subject)
+    model = model._meta.concrete_model
+    try:
+        return _REGISTRY[model]
+    except KeyError:
+        raise LookupError(
+            f"{model.__name__} is not a declared subject: declare it with partnership.subjects.subject_type."
+        ) from None
+
+
+def is_subject(subject: object) -> bool:
+    return isinstance(subject, models.Model) and type(subject)._meta.concrete_model in _REGISTRY
+
+
+def subject_url(subject: models.Model | None) -> str:
+    """The path of a subject's page, or "" when there is none (a removed subject, one with no page)."""
+    if subject is None or not is_subject(subject):
+        return ""
+    return subject_type_for(subject).url(subject)
+
+
+def subject_visible_to(subject: models.Model | None, membership: Membership) -> bool:
+    """Whether the member may see the subject: only within its own partnership, and as its type says."""
+    if subject is None or membership is None or subject.partnership_id != membership.partnership_id:
+        return False
+    return subject_type_for(subject).visible_to(subject, membership)
+
+
+def subject_documents_readable_by(subject: models.Model | None, document: Document, membership: Membership) -> bool:
+    """Whether the member may open ``document`` of ``subject`` (a removed subject's documents: nobody)."""
+    if subject is None or document.partnership_id != membership.partnership_id:
+        return False
+    if subject.partnership_id != document.partnership_id:
+        return False
+    return subject_type_for(subject).documents_readable_by(subject, document, membership)
+
+
+# --- The kernel's own subject ------------------------------------------------------------------------
+
+# Roles whose holders act for their own agency: given one of these, a member reads an agency's
+# documents only when it is their agency (an agency lead opens their own agency's Section 11 summary,
+# nobody else's).
+AGENCY_SCOPED_ROLES = frozenset({Role.AGENCY_LEAD, Role.PRACTITIONER})
+
+
+@subject_type(Agency)
+class AgencySubject(SubjectType[Agency]):
+    """An agency: its deadlines, sign-offs and documents (a Section 11 return and its summary)."""
+
+    def url(self, subject: Agency) -> str:
+        return reverse("partnership:agency_detail", kwargs={"slug": subject.partnership.slug, "agency_id": subject.pk})
+
+    def visible_to(self, subject: Agency, membership: Membership) -> bool:
+        return True  # every member sees the partnership's agencies
+
+    def documents_readable_by(self, subject: Agency, document: Document, membership: Membership) -> bool:
+        if not document.audience:
+            return True
+        admitted_by = set(document.audience) & membership.role_set
+        if admitted_by - AGENCY_SCOPED_ROLES:
+            return True  # a partnership-wide role (a business manager, a partner lead...)
+        return bool(admitted_by) and membership.agency_id == subject.pk

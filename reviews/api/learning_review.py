@@ -165,8 +165,9 @@ class LearningReviewDetailView(_LearningReviewAPIView):
 
 @extend_schema(tags=["Learning reviews"])
 class OutcomesFormView(_LearningReviewAPIView):
-    """The Learning Review Outcomes Form. PUT saves it whole (text fields left out are saved empty, the
-    recommendations replace the rows): the lead author or a business manager, while planning or drafting."""
+    """The Learning Review Outcomes Form. PUT saves it whole (text fields left out are saved empty; the
+    recommendations by id: rows sent with their id are updated in place and keep it, rows without one are
+    added, saved rows not sent are deleted): the lead author or a business manager, while planning or drafting."""
 
     serializer_class = OutcomesFormSerializer
     model = OutcomesForm
@@ -198,7 +199,7 @@ class OutcomesFormView(_LearningReviewAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected = data.pop("updated_at")
-        rows = [dict(r) for r in data.pop("recommendations")]
+        rows = [{k: v for k, v in r.items() if not (k == "id" and v is None)} for r in data.pop("recommendations")]
         services.outcomes_form_update(
             partnership=self.partnership,
             actor=request.user,

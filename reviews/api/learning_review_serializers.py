@@ -90,8 +90,15 @@ class LearningReviewDetailSerializer(LearningReviewSerializer):
 
 
 class RecommendationSerializer(serializers.Serializer):
-    """A SMART row: all three columns are required."""
+    """A SMART row: all three columns are required. ``id`` keeps a saved row (stable across edits); none: a new row."""
 
+    id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="The saved row this is (from a read of the form): it is updated in place and keeps its id. "
+        "Left out or null: a new row. A saved row not sent is deleted.",
+    )
     action = serializers.CharField(
         max_length=OutcomeRecommendation._meta.get_field("action").max_length,
         error_messages={"blank": "Enter the action: a SMART row needs all three.", "required": "Enter the action."},
@@ -265,7 +272,7 @@ def _word_limited(value: str) -> str:
 
 
 class OutcomesFormInputSerializer(serializers.Serializer):
-    """The whole form: a text field left out is saved empty; ``recommendations`` replaces the rows."""
+    """The whole form: a text field left out is saved empty; ``recommendations`` are the rows (by ``id``)."""
 
     review_date = serializers.DateField(required=False, allow_null=True, default=None)
     recommendations = RecommendationSerializer(many=True, required=False, default=list, max_length=MAX_RECOMMENDATIONS)

@@ -264,8 +264,12 @@ class OutcomesFormForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
 
 
 class RecommendationForm(AccessibleFormMixin, forms.Form):
-    """One SMART row. Wholly empty rows are dropped; a row with any column needs all three."""
+    """One SMART row. Wholly empty rows are dropped; a row with any column needs all three.
 
+    ``id`` (hidden) is the saved row this one is: the service updates it in place, so its id survives the edit.
+    """
+
+    id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     action = forms.CharField(label="Action", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2}))
     person_responsible = forms.CharField(label="Person responsible", required=False)
     timeframe = forms.CharField(label="Timeframe", required=False, help_text="For example, by 31 March 2027.")
@@ -292,8 +296,10 @@ class BaseRecommendationFormSet(forms.BaseFormSet):
             data = getattr(form, "cleaned_data", {}) or {}
             if data.get("DELETE"):
                 continue
-            values = {c: (data.get(c) or "").strip() for c in RECOMMENDATION_COLUMNS}
+            values: dict = {c: (data.get(c) or "").strip() for c in RECOMMENDATION_COLUMNS}
             if any(values.values()):
+                if data.get("id"):
+                    values["id"] = data["id"]
                 rows.append(values)
         return rows
 
@@ -324,12 +330,12 @@ def recommendation_formset(*, data=None, rows=None, add_row: bool = False) -> Ba
         except ValueError:
             total = 0
         initial = [
-            {c: data.get(f"recommendations-{i}-{c}", "") for c in RECOMMENDATION_COLUMNS}
+            {c: data.get(f"recommendations-{i}-{c}", "") for c in ("id", *RECOMMENDATION_COLUMNS)}
             for i in range(total)
             if not data.get(f"recommendations-{i}-DELETE")
         ]
     else:
-        initial = [{c: getattr(r, c) for c in RECOMMENDATION_COLUMNS} for r in rows or []]
+        initial = [{"id": r.pk} | {c: getattr(r, c) for c in RECOMMENDATION_COLUMNS} for r in rows or []]
     formset = RecommendationFormSet(initial=initial, prefix="recommendations")
     formset.extra = 1 if len(initial) < MAX_RECOMMENDATIONS else 0
     return formset

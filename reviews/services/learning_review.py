@@ -645,14 +645,28 @@ def contributor_remove(
 # --- The outcomes form --------------------------------------------------------------------------------------
 
 
-def _recommendations_clean(rows: Iterable[Mapping[str, Any]], errors: dict[str, list[str]]) -> list[dict[str, str]]:
-    """SMART rows: all three columns, or none (an empty row is dropped). Errors name the row."""
-    cleaned: list[dict[str, str]] = []
+def _recommendations_clean(rows: Iterable[Mapping[str, Any]], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """SMART rows: all three columns, or none (an empty row is dropped). Errors name the row.
+
+    A row may carry ``id``, the saved row it is (kept as that row); a row without one is new.
+    """
+    cleaned: list[dict[str, Any]] = []
     messages: list[str] = []
+    seen_ids: set[int] = set()
     for number, row in enumerate(rows, start=1):
-        values = {column: _text(row.get(column, "")) for column in RECOMMENDATION_COLUMNS}
+        values: dict[str, Any] = {column: _text(row.get(column, "")) for column in RECOMMENDATION_COLUMNS}
         if not any(values.values()):
             continue
+        row_id = row.get("id")
+        if row_id not in (None, ""):
+            try:
+                row_id = int(row_id)
+            except (TypeError, ValueError):
+                row_id = -1
+            if row_id in seen_ids or row_id < 1:
+                messages.append(f"Recommendation {number}: this row is not one of the form's recommendations.")
+            seen_ids.add(row_id)
+            values["id"] = row_id
         missing = [RECOMMENDATION_LABELS[c] for c in RECOMMENDATION_COLUMNS if not values[c]]
         if missing:
             messages.append(f"Recommendation {number}: enter {' and '.join(missing)}.")
@@ -673,7 +687,7 @@ def _recommendations_clean(rows: Iterable[Mapping[str, Any]], errors: dict[str, 
 
 def outcomes_form_clean(
     *, fields: Mapping[str, Any], recommendations: Iterable[Mapping[str, Any]]
-) -> tuple[dict[str, Any], list[dict[str, str]]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Check the form's values: lengths, the 300-word limits, SMART rows. Raises one ValidationError for all."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {name: _text(fields.get(name, "")) for name in FORM_TEXT_FIELDS}
@@ -696,6 +710,58 @@ def _rows_text(rows: Iterable[Mapping[str, str]]) -> list[str]:
     return [f"{r['action']} ({r['person_responsible']}; {r['timeframe']})" for r in rows]
 
 
+def _recommendations_save(
+    *, partnership: Partnership, form: OutcomesForm, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Make the form's rows the given ones, keeping each saved row's id: update, add, delete.
+
+    A row with the ``id`` of one of this form's rows updates it in place (the
+    recommendations that follow link to it); a row without one is added; a
+    saved row not given is deleted. An ``id`` of no row of this form (another
+    form's, or removed meanwhile) is refused and nothing is written. Returns
+    the rows' text before and after, in order.
+    """
+    saved = {r.pk: r for r in OutcomeRecommendation.objects.in_partnership(partnership).filter(form=form)}
+    before = [{c: getattr(r, c) for c in RECOMMENDATION_COLUMNS} for r in sorted(saved.values(), key=_row_order)]
+    unknown = [number for number, row in enumerate(rows, 1) if "id" in row and row["id"] not in saved]
+    if unknown:
+        raise ValidationError(
+            {
+                "recommendations": [
+                    f"Recommendation {number}: this row is no longer on the form. Reload the page and check the rows."
+                    for number in unknown
+                ]
+            },
+            code="stale",
+        )
+    kept = {row["id"] for row in rows if "id" in row}
+    gone = [pk for pk in saved if pk not in kept]
+    if gone:
+        OutcomeRecommendation.objects.filter(pk__in=gone).delete()
+    changed: list[OutcomeRecommendation] = []
+    added: list[OutcomeRecommendation] = []
+    for position, row in enumerate(rows, 1):
+        values = {c: row[c] for c in RECOMMENDATION_COLUMNS} | {"position": position}
+        if "id" not in row:
+            added.append(OutcomeRecommendation(partnership=partnership, form=form, **values))
+            continue
+        existing = saved[row["id"]]
+        if any(getattr(existing, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(existing, name, value)
+            changed.append(existing)
+    if changed:
+        OutcomeRecommendation.objects.bulk_update(changed, [*RECOMMENDATION_COLUMNS, "position"])
+    if added:
+        OutcomeRecommendation.objects.bulk_create(added)
+    after = [{c: row[c] for c in RECOMMENDATION_COLUMNS} for row in rows]
+    return before, after
+
+
+def _row_order(row: OutcomeRecommendation) -> tuple[int, int]:
+    return (row.position, row.pk)
+
+
 @transaction.atomic
 def outcomes_form_update(
     *,
@@ -710,7 +776,9 @@ def outcomes_form_update(
 
     ``fields`` holds every text field and ``review_date`` (a field left out is
     saved empty: the form is saved whole); ``recommendations`` the SMART rows
-    in order (rows left wholly empty are dropped).
+    in order (rows left wholly empty are dropped). A row with the ``id`` of a
+    saved row updates that row in place, so its id stays stable across edits;
+    a row without ``id`` is added; a saved row left out is deleted.
 
     Guarantees: a save from a page read before the last save is refused (code
     ``stale``) and nothing is written; only while planning or drafting (not
@@ -732,20 +800,10 @@ def outcomes_form_update(
             "The draft is with contributors for comment: take it back before changing it.", code="refused_move"
         )
     values, rows = outcomes_form_clean(fields=fields, recommendations=recommendations)
-    current_rows = [
-        {c: getattr(r, c) for c in RECOMMENDATION_COLUMNS}
-        for r in OutcomeRecommendation.objects.filter(form=form).order_by("position", "id")
-    ]
     extra: dict[str, dict[str, Any]] = {}
-    if rows != current_rows:
-        OutcomeRecommendation.objects.filter(form=form).delete()
-        OutcomeRecommendation.objects.bulk_create(
-            [
-                OutcomeRecommendation(partnership=partnership, form=form, position=i, **row)
-                for i, row in enumerate(rows, 1)
-            ]
-        )
-        extra["recommendations"] = {"from": _rows_text(current_rows), "to": _rows_text(rows)}
+    before, after = _recommendations_save(partnership=partnership, form=form, rows=rows)
+    if before != after:
+        extra["recommendations"] = {"from": _rows_text(before), "to": _rows_text(after)}
     changes = tenant_update(partnership=partnership, actor=actor, instance=form, data=values, extra_changes=extra)
     if changes:
         # Who saved it last; and when only the rows changed (they live in their own table), this also moves the

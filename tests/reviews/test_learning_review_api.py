@@ -142,6 +142,45 @@ def _put_body(review, **fields) -> dict:
     return {"updated_at": _form(review).updated_at.isoformat(), **fields}
 
 
+def test_rows_sent_back_with_their_ids_keep_them_across_edits(world_a, review, client_for):
+    client = client_for(world_a.practitioner.person)
+    target = api(world_a, "learning_review_outcomes_form", review)
+    rows = [
+        {"action": "Audit", "person_responsible": "GP lead", "timeframe": "3 months"},
+        {"action": "Train", "person_responsible": "Named nurse", "timeframe": "6 months"},
+        {"action": "Review", "person_responsible": "Police lead", "timeframe": "1 year"},
+    ]
+    first = send(client, "put", target, _put_body(review, recommendations=rows)).json()["recommendations"]
+    audit, train, _review_row = first
+
+    # Edit the first, drop the third, add one, and put the new one before the second.
+    body = _put_body(
+        review,
+        recommendations=[
+            {**audit, "timeframe": "2 months"},
+            {"action": "Escalate", "person_responsible": "Business manager", "timeframe": "Now"},
+            train,
+        ],
+    )
+    response = send(client, "put", target, body)
+
+    assert response.status_code == 200, response.content
+    saved = response.json()["recommendations"]
+    assert [r["id"] for r in saved][0::2] == [audit["id"], train["id"]]
+    assert saved[0]["timeframe"] == "2 months"
+    assert saved[1]["id"] not in {r["id"] for r in first}
+    assert list(OutcomeRecommendation.objects.order_by("position").values_list("pk", flat=True)) == [
+        r["id"] for r in saved
+    ]
+
+    # An id that is not one of this form's rows (removed meanwhile, or made up) is refused; nothing changes.
+    body = _put_body(review, recommendations=[{**_review_row}])
+    response = send(client, "put", target, body)
+    assert response.status_code in (400, 409)
+    assert "no longer on the form" in json.dumps(response.json())
+    assert OutcomeRecommendation.objects.count() == 3
+
+
 def test_the_form_round_trips_with_its_rows(world_a, review, client_for):
     client = client_for(world_a.practitioner.person)
     target = api(world_a, "learning_review_outcomes_form", review)
@@ -152,7 +191,10 @@ def test_the_form_round_trips_with_its_rows(world_a, review, client_for):
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["word_counts"] == {"synopsis": 300, "key_findings": 0, "limit": 300}
-    assert data["recommendations"] == rows
+    assert [{k: v for k, v in r.items() if k != "id"} for r in data["recommendations"]] == rows
+    assert [r["id"] for r in data["recommendations"]] == list(
+        OutcomeRecommendation.objects.values_list("pk", flat=True)
+    )
     assert data["review_date"] == "2026-03-27"
     assert data["editable"] is True
     assert client.get(target).json()["synopsis"] == words(300)

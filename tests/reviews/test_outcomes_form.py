@@ -175,6 +175,90 @@ def test_changing_only_the_rows_moves_the_version_on_and_is_in_history(world_a):
     assert entry.changes["recommendations"]["to"] == ["Act (Lead; Now)"]
 
 
+def _rows(review) -> list[tuple[int, int, str, str]]:
+    return list(
+        OutcomeRecommendation.objects.filter(form__learning_review=review)
+        .order_by("position")
+        .values_list("pk", "position", "action", "timeframe")
+    )
+
+
+def test_an_edit_keeps_each_rows_id_updates_in_place_adds_and_deletes(world_a):
+    review = learning_review_make(world_a)
+    _save(
+        world_a,
+        review,
+        rows=[
+            {"action": "Audit", "person_responsible": "GP lead", "timeframe": "3 months"},
+            {"action": "Train", "person_responsible": "Nurse", "timeframe": "6 months"},
+            {"action": "Review", "person_responsible": "Police", "timeframe": "1 year"},
+        ],
+    )
+    (audit, *_), (train, *_), (removed, *_) = _rows(review)
+
+    changes = _save(
+        world_a,
+        review,
+        rows=[
+            {"id": train, "action": "Train", "person_responsible": "Nurse", "timeframe": "6 months"},
+            {"id": audit, "action": "Audit", "person_responsible": "GP lead", "timeframe": "2 months"},
+            {"action": "Escalate", "person_responsible": "Manager", "timeframe": "Now"},
+        ],
+    )
+
+    rows = _rows(review)
+    assert [(pk, position, action) for pk, position, action, _ in rows][:2] == [
+        (train, 1, "Train"),
+        (audit, 2, "Audit"),
+    ]
+    assert rows[1][3] == "2 months"
+    assert rows[2][0] not in {audit, train, removed}
+    assert not OutcomeRecommendation.objects.filter(pk=removed).exists()
+    assert changes["recommendations"]["to"] == [
+        "Train (Nurse; 6 months)",
+        "Audit (GP lead; 2 months)",
+        "Escalate (Manager; Now)",
+    ]
+
+
+def test_a_row_id_not_on_this_form_is_refused_and_nothing_is_written(world_a):
+    review = learning_review_make(world_a)
+    other = learning_review_make(world_a)
+    _save(world_a, other, rows=[{"action": "Theirs", "person_responsible": "X", "timeframe": "Y"}])
+    theirs = OutcomeRecommendation.objects.get().pk
+    _save(world_a, review, rows=[{"action": "Mine", "person_responsible": "A", "timeframe": "B"}])
+    before = _rows(review)
+
+    for bad in (theirs, 999_999, "not a number", 0):
+        with pytest.raises(ValidationError) as refused:
+            _save(world_a, review, rows=[{"id": bad, "action": "Hijack", "person_responsible": "A", "timeframe": "B"}])
+        assert "Recommendation 1" in refused.value.message_dict["recommendations"][0]
+    assert _rows(review) == before
+    assert OutcomeRecommendation.objects.get(pk=theirs).action == "Theirs"
+
+
+def test_the_version_check_still_refuses_a_row_edit_from_a_stale_page(world_a):
+    review = learning_review_make(world_a)
+    _save(world_a, review, rows=[{"action": "Audit", "person_responsible": "GP", "timeframe": "3 months"}])
+    ((row_id, *_),) = _rows(review)
+    stale = _form(review).updated_at
+    _save(
+        world_a,
+        review,
+        rows=[{"id": row_id, "action": "Audit", "person_responsible": "GP", "timeframe": "1 month"}],
+        actor=world_a.bm,
+    )
+    with pytest.raises(ValidationError) as refused:
+        _save(
+            world_a,
+            review,
+            rows=[{"id": row_id, "action": "Audit", "person_responsible": "GP", "timeframe": "9 months"}],
+            version=stale,
+        )
+    assert refused.value.code == "stale"
+    assert _rows(review) == [(row_id, 1, "Audit", "1 month")]
+
+
 def test_a_save_from_a_stale_page_is_refused_and_writes_nothing(world_a):
     review = learning_review_make(world_a)
     stale = _form(review).updated_at
@@ -305,6 +389,48 @@ def test_the_page_rows_work_without_javascript(world_a, client_for):
     data["recommendations-1-DELETE"] = "on"
     assert client.post(_url(world_a, review), data).status_code == 302
     assert list(OutcomeRecommendation.objects.values_list("action", flat=True)) == ["Audit"]
+
+
+def test_the_page_keeps_row_ids_across_an_edit(world_a, client_for):
+    review = learning_review_make(world_a)
+    _save(
+        world_a,
+        review,
+        rows=[
+            {"action": "Audit", "person_responsible": "GP lead", "timeframe": "3 months"},
+            {"action": "Train", "person_responsible": "Nurse", "timeframe": "6 months"},
+        ],
+    )
+    (audit, *_), (train, *_) = _rows(review)
+    client = client_for(world_a.bm)
+    html = client.get(_url(world_a, review)).content.decode()
+    # Each saved row carries its id in a hidden field.
+    assert f'name="recommendations-0-id" value="{audit}"' in html
+    assert f'name="recommendations-1-id" value="{train}"' in html
+
+    data = {
+        **_post_data(_form(review)),
+        "recommendations-TOTAL_FORMS": "3",
+        "recommendations-INITIAL_FORMS": "2",
+        "recommendations-0-id": str(audit),
+        "recommendations-0-action": "Audit",
+        "recommendations-0-person_responsible": "GP lead",
+        "recommendations-0-timeframe": "1 month",
+        "recommendations-1-id": str(train),
+        "recommendations-1-action": "Train",
+        "recommendations-1-person_responsible": "Nurse",
+        "recommendations-1-timeframe": "6 months",
+        "recommendations-1-DELETE": "on",
+        "recommendations-2-action": "Escalate",
+        "recommendations-2-person_responsible": "Manager",
+        "recommendations-2-timeframe": "Now",
+    }
+    assert client.post(_url(world_a, review), data).status_code == 302
+
+    rows = _rows(review)
+    assert rows[0] == (audit, 1, "Audit", "1 month")
+    assert rows[1][0] not in {audit, train}
+    assert [r[2] for r in rows] == ["Audit", "Escalate"]
 
 
 def test_a_stale_save_on_the_page_keeps_the_typed_text_and_shows_the_saved_version(world_a, client_for):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -91,6 +92,33 @@ class TenantModel(models.Model):
         abstract = True
 
 
+class SubjectModel(models.Model):
+    """A row that can carry deadlines, sign-offs and documents, and be shared (see ``partnership.subjects``).
+
+    The generic relations make those rows go with it: deleting a subject (or
+    whatever it cascades from) deletes its deadlines and their notices, its
+    sign-offs and their decisions, its documents with their versions and
+    download log, and its collaboration shares, so no row points at nothing.
+    Its history stays (it names the subject and is the record of its removal).
+    """
+
+    subject_deadlines = GenericRelation(
+        "partnership.Deadline", content_type_field="subject_type", object_id_field="subject_id"
+    )
+    subject_sign_offs = GenericRelation(
+        "partnership.SignOff", content_type_field="subject_type", object_id_field="subject_id"
+    )
+    subject_documents = GenericRelation(
+        "partnership.Document", content_type_field="subject_type", object_id_field="subject_id"
+    )
+    subject_shares = GenericRelation(
+        "partnership.CollaborationShare", content_type_field="content_type", object_id_field="object_id"
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Partnership(models.Model):
     slug_validator = RegexValidator(
         r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -151,7 +179,7 @@ class Collaboration(models.Model):
         return self.name
 
 
-class Agency(TenantModel):
+class Agency(SubjectModel, TenantModel):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agencies")
     name = models.CharField(max_length=200)
     agency_type = models.CharField(max_length=30, choices=AgencyType.choices)

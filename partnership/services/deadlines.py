@@ -62,6 +62,7 @@ from partnership.selectors.deadlines import (
     deadline_notices_claimed,
     working_day_calendars,
 )
+from partnership.subjects import subject_type_for
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ def deadline_set(
         errors["url"] = ["A deadline's link is a path within the site, of at most 300 characters."]
     if errors:
         raise ValidationError(errors)
+    subject_type_for(subject)  # only a declared subject carries deadlines (LookupError otherwise)
     key = _subject_key(partnership=partnership, subject=subject)
     remind_on = _remind_on(partnership=partnership, due_on=due_on)
     values = {"title": title, "url": url, "due_on": due_on, "remind_on": remind_on, "assignee": assignee}

@@ -51,6 +51,7 @@ from partnership.models import (
 )
 from partnership.selectors.documents import document_version_with_pdf
 from partnership.services import history_record
+from partnership.subjects import subject_type_for
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +178,7 @@ def _document_for(
     audience: list[str],
 ) -> Document:
     """The subject's document of this kind, created on first use, locked, with title and audience as asked now."""
+    subject_type_for(subject)  # only a declared subject has documents: it says who may read them
     subject_type = ContentType.objects.get_for_model(subject)
     documents = Document.objects.in_partnership(partnership).filter(
         subject_type=subject_type, subject_id=subject.pk, kind=kind

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from partnership.models import HistoryEntry, Partnership, Person
 from partnership.services import history_record
 from partnership.services.deadlines import deadline_cancel
+from partnership.subjects import is_subject
 
 REFUSED_MOVE = "refused_move"
 
@@ -85,7 +86,7 @@ def state_move(
       saved with ``update_fields``, on the caller's instance too;
     - one history row: who, when, why, the state's from and to (by label) and
       each field whose value changed;
-    - a closing state (no onward move) cancels the subject's open deadlines;
+    - a closing state (no onward move) of a declared subject cancels its open deadlines;
     - ``on_commit`` callables run only once the transaction commits.
     """
     model = type(instance)
@@ -120,7 +121,7 @@ def state_move(
         changes=changes,
         reason=reason,
     )
-    if not table[to]:
+    if not table[to] and is_subject(instance):
         deadline_cancel(partnership=partnership, subject=instance)
     for effect in on_commit:
         transaction.on_commit(effect)

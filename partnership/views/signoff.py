@@ -9,7 +9,7 @@ page again with the bound form (the comment kept) and answers 400.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -31,6 +31,11 @@ SIGN_OFF_READERS = [
     Role.SCRUTINEER,
 ]
 REFUSED = 400
+
+
+def sign_off_readable(*, sign_off: SignOff, membership) -> bool:
+    """Those who run or assure sign-offs read every one; an approver named by role or person reads their own."""
+    return membership.has_role(*SIGN_OFF_READERS) or bool(decidable_approvers(sign_off=sign_off, membership=membership))
 
 
 def sign_off_decision_handle(request: HttpRequest, *, panel: SignOffPanel) -> SignOffDecisionForm | None:
@@ -64,11 +69,13 @@ def sign_off_decision_handle(request: HttpRequest, *, panel: SignOffPanel) -> Si
     return None
 
 
-@partnership_view(roles=SIGN_OFF_READERS)
+@partnership_view()
 @require_http_methods(["GET", "POST"])
 def sign_off_detail(request: HttpRequest, sign_off_id: int) -> HttpResponse:
     # Deciding here moves the subject's own workflow too (its declared hook), exactly as on its own page.
     sign_off = sign_off_get(partnership=request.partnership, sign_off_id=sign_off_id)
+    if not sign_off_readable(sign_off=sign_off, membership=request.membership):
+        raise PermissionDenied("Your roles in this partnership do not include this page.")
     panel = sign_off_panel(sign_off=sign_off, membership=request.membership)
     if request.method == "POST":
         form = sign_off_decision_handle(request, panel=panel)

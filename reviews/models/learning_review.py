@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from partnership.models import Agency, Person, TenantModel
+from partnership.models import Agency, Person, SubjectModel, TenantModel
 from reviews.models.rapid_review import Methodology, RapidReview
 
 OUTCOMES_WORD_LIMIT = 300
@@ -21,7 +21,7 @@ class Publication(models.TextChoices):
     NONE = "none", "Do not publish"
 
 
-class LearningReview(TenantModel):
+class LearningReview(SubjectModel, TenantModel):
     class State(models.TextChoices):
         PLANNING = "planning", "Planning and information gathering"
         DRAFTING = "drafting", "Drafting the outcomes form"
@@ -76,7 +76,7 @@ class LearningReview(TenantModel):
     }
 
 
-class Contributor(TenantModel):
+class Contributor(SubjectModel, TenantModel):
     """Someone who contributed to the review and is asked to comment on the draft form."""
 
     partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")

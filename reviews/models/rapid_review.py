@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from partnership.models import Agency, Person, StatutoryPartner, TenantModel
+from partnership.models import Agency, Person, StatutoryPartner, SubjectModel, TenantModel
 from reviews.models.incidents import SeriousIncident
 
 SCOPING_SENT_DAY = 2
@@ -31,7 +31,7 @@ class Methodology(models.TextChoices):
     SINGLE_ISSUE = "single_issue", "Single issue review"
 
 
-class RapidReview(TenantModel):
+class RapidReview(SubjectModel, TenantModel):
     class State(models.TextChoices):
         GATHERING = "gathering", "Gathering information"
         AWAITING_SIGN_OFF = "awaiting_sign_off", "Decision awaiting partner sign-off"
@@ -180,7 +180,7 @@ class DecisionOutcome(models.TextChoices):
     NO_FURTHER_REVIEW = "no_further_review", "No further review"
 
 
-class RapidReviewDecision(TenantModel):
+class RapidReviewDecision(SubjectModel, TenantModel):
     """What the quorate meeting decided, with reasons against each LCSPR criterion (SI 2018/789 reg. 11)."""
 
     partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")

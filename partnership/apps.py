@@ -9,3 +9,12 @@ class PartnershipConfig(AppConfig):
     def ready(self) -> None:
         # Declares the kernel's own subjects (agencies).
         from partnership import subjects  # noqa: F401
+        from partnership.models import Agency
+        from partnership.sharing import shareable_register
+
+        # An agency's public facts: nothing about its people or case work.
+        shareable_register(
+            model=Agency,
+            label="Agency",
+            fields={"name": "Name", "agency_type": "Type", "statutory_partner": "Statutory partner"},
+        )

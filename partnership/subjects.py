@@ -1,7 +1,7 @@
 """Subjects: the things that carry deadlines, sign-offs, documents and history, declared once each.
 
 The kernel's shared tables (``Deadline``, ``SignOff``, ``Document``,
-``HistoryEntry``, ``CollaborationShare``) point at their subject generically.
+``HistoryEntry``, ``AccessGrant``) point at their subject generically.
 What the kernel needs to know about a subject it learns from the subject's
 declared ``SubjectType``, never by guessing (``hasattr``) or from URL strings
 stored beside it:

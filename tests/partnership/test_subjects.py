@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import (
+    AccessGrant,
     Agency,
     AgencyType,
-    CollaborationShare,
     Deadline,
     DeadlineNotice,
     Document,
@@ -279,14 +279,16 @@ def test_deleting_a_subject_leaves_nothing_pointing_at_it(world_a, world_b):
             template_name=TEMPLATE,
             context={"review_name": "Section 11 summary"},
         )
-        collaboration = world_a.partnership.collaborations.create(
-            name=f"Forum {subject.pk}", slug=f"forum-{subject.pk}"
-        )
-        CollaborationShare.objects.create(
-            collaboration=collaboration,
-            shared_by=world_a.partnership,
+        AccessGrant.objects.create(
+            partnership=world_a.partnership,
             content_type_id=_agency_type(),
             object_id=subject.pk,
+            object_repr=str(subject),
+            fields=["name"],
+            grantee=world_b.bm,
+            grantee_partnership=world_b.partnership,
+            purpose="Learning from a neighbour",
+            ends_on=timezone.localdate() + timedelta(days=30),
         )
 
     agency_id = agency.pk
@@ -296,7 +298,7 @@ def test_deleting_a_subject_leaves_nothing_pointing_at_it(world_a, world_b):
         (Deadline, "subject_id"),
         (SignOff, "subject_id"),
         (Document, "subject_id"),
-        (CollaborationShare, "object_id"),
+        (AccessGrant, "object_id"),
     ):
         assert not model.objects.filter(**{id_field: agency_id}).exists(), model.__name__
         assert model.objects.filter(**{id_field: keep.pk}).count() == 1, model.__name__

@@ -43,7 +43,7 @@ from partnership.models import Agency, Membership, Partnership, Person, Role
 from partnership.models.signoff import STATUTORY_APPROVERS, Approver
 
 if TYPE_CHECKING:
-    from partnership.models import Document, SignOff
+    from partnership.models import Deadline, Document, SignOff
 
 
 @runtime_checkable
@@ -70,6 +70,14 @@ class SubjectType(Generic[S]):
     def url(self, subject: S) -> str:
         """The path of the subject's own page (no host). Empty when it has none."""
         return ""
+
+    def deadline_url(self, subject: S, kind: str) -> str:
+        """Where the work of the subject's deadline of ``kind`` is done (links in "my tasks" and reminders).
+
+        By default the subject's own page; a subject whose deadlines are done
+        elsewhere (an agency's return, the comments page) says so by kind.
+        """
+        return self.url(subject)
 
     def visible_to(self, subject: S, membership: Membership) -> bool:
         """Whether this member of the subject's partnership may see the subject at all."""
@@ -152,6 +160,17 @@ def subject_url(subject: models.Model | None) -> str:
     if subject is None or not is_subject(subject):
         return ""
     return subject_type_for(subject).url(subject)
+
+
+def deadline_url(deadline: Deadline) -> str:
+    """The path where a deadline's work is done, computed from its subject's declaration ("" without one).
+
+    Loads the subject unless the caller prefetched it (``deadlines_with_subjects``).
+    """
+    subject = deadline.subject
+    if subject is None or not is_subject(subject):
+        return ""
+    return subject_type_for(subject).deadline_url(subject, deadline.kind)
 
 
 def subject_visible_to(subject: models.Model | None, membership: Membership) -> bool:

@@ -12,13 +12,19 @@ from django.urls import reverse
 from partnership.models import Document, Membership, Partnership, Person, SignOff
 from partnership.subjects import SubjectType, subject_type
 from reviews.models import Contributor, LearningReview, RapidReview, RapidReviewDecision
-from reviews.selectors.learning_review import DOCUMENT_OUTCOMES_FORM, learning_review_access
+from reviews.selectors.learning_review import DEADLINE_REPORT, DOCUMENT_OUTCOMES_FORM, learning_review_access
 from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
 from reviews.services.decision import rapid_review_sign_off_prepare, rapid_review_sign_off_settled
+from reviews.services.requests import REQUEST_DEADLINE_PREFIX as REQUEST_KIND
 
 
 def _rapid_review_url(*, slug: str, rapid_review_id: int, name: str = "rapid_review_detail") -> str:
     return reverse(f"reviews:{name}", kwargs={"slug": slug, "rapid_review_id": rapid_review_id})
+
+
+def _request_url(*, slug: str, kind: str) -> str:
+    """An agency request's return page, from its deadline's kind (``request.<id>``: see reviews.services.requests)."""
+    return reverse("reviews:request_detail", kwargs={"slug": slug, "request_id": int(kind.removeprefix(REQUEST_KIND))})
 
 
 def _audience_admits(document: Document, membership: Membership) -> bool:
@@ -29,6 +35,12 @@ def _audience_admits(document: Document, membership: Membership) -> bool:
 class RapidReviewSubject(SubjectType[RapidReview]):
     def url(self, subject: RapidReview) -> str:
         return _rapid_review_url(slug=subject.partnership.slug, rapid_review_id=subject.pk)
+
+    def deadline_url(self, subject: RapidReview, kind: str) -> str:
+        # The review's milestones are worked on its page; an agency's return on the return's own page.
+        if kind.startswith(REQUEST_KIND):
+            return _request_url(slug=subject.partnership.slug, kind=kind)
+        return self.url(subject)
 
     def visible_to(self, subject: RapidReview, membership: Membership) -> bool:
         return membership.has_role(*RAPID_REVIEW_READ_ROLES)
@@ -68,6 +80,16 @@ class LearningReviewSubject(SubjectType[LearningReview]):
             "reviews:learning_review_detail",
             kwargs={"slug": subject.partnership.slug, "learning_review_id": subject.pk},
         )
+
+    def deadline_url(self, subject: LearningReview, kind: str) -> str:
+        if kind.startswith(REQUEST_KIND):
+            return _request_url(slug=subject.partnership.slug, kind=kind)
+        if kind == DEADLINE_REPORT:  # the lead author's report is written on the outcomes form
+            return reverse(
+                "reviews:learning_review_outcomes_form",
+                kwargs={"slug": subject.partnership.slug, "learning_review_id": subject.pk},
+            )
+        return self.url(subject)
 
     def visible_to(self, subject: LearningReview, membership: Membership) -> bool:
         return learning_review_access(membership=membership, learning_review=subject).access.can_see

@@ -36,8 +36,6 @@ class Deadline(TenantModel):
     subject = GenericForeignKey("subject_type", "subject_id")
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
-    # Where the work is done, as a path within the site (links in "my tasks" and in emails).
-    url = models.CharField(max_length=300, blank=True)
     due_on = models.DateField()
     remind_on = models.DateField(null=True, blank=True)
     # Who must act. Empty: the partnership's business managers.

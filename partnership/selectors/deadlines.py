@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from partnership.models import (
@@ -31,6 +31,7 @@ from partnership.models import (
     Person,
     Role,
 )
+from partnership.subjects import deadline_url
 from partnership.working_days import WorkingDayCalendar
 
 
@@ -42,6 +43,19 @@ def deadlines_for_subject(*, partnership: Partnership, subject: Model) -> QueryS
         .select_related("assignee")
         .order_by("due_on", "id")
     )
+
+
+def deadline_subjects_load(deadlines: list[Deadline], *, partnerships: dict[int, Partnership]) -> None:
+    """Load the deadlines' subjects (one query per kind of subject) for their links, partnerships set.
+
+    A subject's link needs its partnership's slug: the caller passes the
+    partnerships it has loaded already, so no query runs per deadline.
+    """
+    prefetch_related_objects(deadlines, "subject")
+    for deadline in deadlines:
+        subject = deadline.subject
+        if subject is not None and subject.partnership_id in partnerships:
+            subject.partnership = partnerships[subject.partnership_id]
 
 
 def _assignee_is_active_member(partnership_ref) -> Exists:
@@ -62,6 +76,8 @@ class Task:
     working_days_left: int
     # False: no one else can act on it (no assignee, or one who has left), so it is the business managers'.
     assigned_to_you: bool
+    # Where the work is done: computed from the deadline's subject (never stored, so never stale).
+    url: str = ""
 
     @property
     def overdue(self) -> bool:
@@ -82,7 +98,7 @@ def tasks_for_person(*, person: Person, partnership: Partnership, today: date | 
 
     Those assigned to them, plus, for a business manager, those that no one
     else can act on (no assignee, or an assignee who is no longer an active
-    member). Three queries, however many deadlines.
+    member). Four queries, plus one per kind of subject, however many deadlines.
     """
     today = today or timezone.localdate()
     is_business_manager = MembershipRole.objects.filter(
@@ -104,12 +120,14 @@ def tasks_for_person(*, person: Person, partnership: Partnership, today: date | 
     calendar = working_day_calendars(partnership_ids=[partnership.pk], nations={partnership.pk: partnership.nation})[
         partnership.pk
     ]
+    deadline_subjects_load(deadlines, partnerships={partnership.pk: partnership})
     return [
         Task(
             deadline=deadline,
             today=today,
             working_days_left=calendar.working_days_between(today, deadline.due_on),
             assigned_to_you=deadline.assignee_id == person.pk,
+            url=deadline_url(deadline),
         )
         for deadline in deadlines
     ]
@@ -134,9 +152,10 @@ def deadline_notices_claimed(*, claimed_by: str) -> list[DeadlineNotice]:
     """The unsent notices one sweep has claimed, with their deadline, assignee and partnership (one query).
 
     Each carries ``assignee_can_act``: whether the deadline's assignee is still an active
-    member of its partnership (see the module docstring).
+    member of its partnership (see the module docstring). Their deadlines' subjects are
+    loaded too (one query per kind of subject), for the links in the emails.
     """
-    return list(
+    notices = list(
         DeadlineNotice.objects.filter(claimed_by=claimed_by, sent_at__isnull=True)
         .select_related("deadline", "deadline__assignee", "partnership")
         .annotate(
@@ -151,6 +170,10 @@ def deadline_notices_claimed(*, claimed_by: str) -> list[DeadlineNotice]:
         )
         .order_by("due_on", "id")
     )
+    deadline_subjects_load(
+        [n.deadline for n in notices], partnerships={n.partnership_id: n.partnership for n in notices}
+    )
+    return notices
 
 
 def business_managers_by_partnership(*, partnership_ids: Iterable[int]) -> dict[int, list[Person]]:

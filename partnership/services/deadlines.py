@@ -62,7 +62,7 @@ from partnership.selectors.deadlines import (
     deadline_notices_claimed,
     working_day_calendars,
 )
-from partnership.subjects import subject_type_for
+from partnership.subjects import deadline_url, subject_type_for
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,6 @@ def deadline_set(
     title: str,
     due_on: date,
     assignee: Person | None = None,
-    url: str = "",
 ) -> Deadline:
     """Create or update the deadline of ``kind`` for ``subject``, and compute its reminder day.
 
@@ -132,9 +131,11 @@ def deadline_set(
     is unique per due date, so the new date gets its own), drops notices pending
     for the old date, and clears ``breached_at`` when the new date is not past. The
     state is kept: a met deadline stays met. ``ValidationError`` (fields ``kind``,
-    ``title``, ``url``, ``due_on``) on bad input; nothing is written then.
+    ``title``, ``due_on``) on bad input; nothing is written then. Where the work
+    is done is not stored: the subject's declaration computes it
+    (``SubjectType.deadline_url``), so a link never goes stale.
     """
-    kind, title, url = kind.strip(), title.strip(), url.strip()
+    kind, title = kind.strip(), title.strip()
     errors: dict[str, list[str]] = {}
     if not kind or len(kind) > Deadline._meta.get_field("kind").max_length:
         errors["kind"] = ["A deadline needs a kind of at most 60 characters."]
@@ -142,14 +143,12 @@ def deadline_set(
         errors["title"] = ["A deadline needs a title."]
     elif len(title) > Deadline._meta.get_field("title").max_length:
         errors["title"] = ["Use at most 200 characters for a deadline's title."]
-    if len(url) > Deadline._meta.get_field("url").max_length or (url and not url.startswith("/")):
-        errors["url"] = ["A deadline's link is a path within the site, of at most 300 characters."]
     if errors:
         raise ValidationError(errors)
     subject_type_for(subject)  # only a declared subject carries deadlines (LookupError otherwise)
     key = _subject_key(partnership=partnership, subject=subject)
     remind_on = _remind_on(partnership=partnership, due_on=due_on)
-    values = {"title": title, "url": url, "due_on": due_on, "remind_on": remind_on, "assignee": assignee}
+    values = {"title": title, "due_on": due_on, "remind_on": remind_on, "assignee": assignee}
 
     deadline = Deadline.objects.in_partnership(partnership).select_for_update().filter(kind=kind, **key).first()
     if deadline is None:
@@ -333,6 +332,11 @@ class _Item:
     @property
     def deadline(self) -> Deadline:
         return self.notice.deadline
+
+    @property
+    def url(self) -> str:
+        """Where the work is done, from the deadline's subject (loaded with the claimed notices)."""
+        return deadline_url(self.notice.deadline)
 
     @property
     def overdue(self) -> bool:

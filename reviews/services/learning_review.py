@@ -275,7 +275,6 @@ def _next_reference(*, partnership: Partnership, year: int) -> str:
 
 
 def _deadlines_set(*, partnership: Partnership, learning_review: LearningReview) -> None:
-    url = learning_review_url(learning_review)
     deadline_set(
         partnership=partnership,
         subject=learning_review,
@@ -283,7 +282,6 @@ def _deadlines_set(*, partnership: Partnership, learning_review: LearningReview)
         title=f"{learning_review.reference}: information gathering due",
         due_on=learning_review.information_due_on,
         assignee=None,
-        url=url,
     )
     deadline_set(
         partnership=partnership,
@@ -292,7 +290,6 @@ def _deadlines_set(*, partnership: Partnership, learning_review: LearningReview)
         title=f"{learning_review.reference}: outcomes form (report) due",
         due_on=learning_review.report_due_on,
         assignee=learning_review.lead_author,
-        url=learning_review_url(learning_review, "learning_review_outcomes_form"),
     )
 
 
@@ -540,7 +537,6 @@ def _comments_deadline_set(*, partnership: Partnership, review: LearningReview, 
         title=f"{review.reference}: comments on the draft outcomes form",
         due_on=review.comments_due_on,
         assignee=contributor.person,
-        url=learning_review_url(review, "learning_review_comments"),
     )
     _reopen_deadline(partnership=partnership, subject=contributor, kind=DEADLINE_COMMENTS)
 

@@ -12,7 +12,6 @@ The meeting, the decision, its sign-off and the Panel submission are written by
 from __future__ import annotations
 
 from django.db import transaction
-from django.urls import reverse
 
 from partnership.models import HistoryEntry, Partnership, Person
 from partnership.selectors import working_day_calendar
@@ -40,16 +39,8 @@ __all__ = [
 ]
 
 
-def rapid_review_url(rapid_review: RapidReview) -> str:
-    return reverse(
-        "reviews:rapid_review_detail",
-        kwargs={"slug": rapid_review.partnership.slug, "rapid_review_id": rapid_review.pk},
-    )
-
-
 def _milestone_deadlines_set(*, partnership: Partnership, rapid_review: RapidReview) -> None:
     reference = rapid_review.incident.reference
-    url = rapid_review_url(rapid_review)
     for kind, title, due_on in (
         (DEADLINE_SCOPING, f"{reference}: send scoping requests to agencies", rapid_review.scoping_due_on),
         (DEADLINE_RETURNS, f"{reference}: agencies' returns due", rapid_review.returns_due_on),
@@ -60,7 +51,7 @@ def _milestone_deadlines_set(*, partnership: Partnership, rapid_review: RapidRev
             rapid_review.panel_submission_due_on,
         ),
     ):
-        deadline_set(partnership=partnership, subject=rapid_review, kind=kind, title=title, due_on=due_on, url=url)
+        deadline_set(partnership=partnership, subject=rapid_review, kind=kind, title=title, due_on=due_on)
 
 
 @transaction.atomic

@@ -58,9 +58,13 @@ WITHDRAWN_MESSAGE = "This request was withdrawn: there is nothing more to do on 
 SEND_BACK_REASON_MAX_LENGTH = InformationRequest._meta.get_field("sent_back_reason").max_length
 
 
+# A request's deadline hangs on its review, with this kind and the request's id (reviews.subjects links it).
+REQUEST_DEADLINE_PREFIX = "request."
+
+
 def deadline_kind(information_request: InformationRequest) -> str:
     """The deadline engine's kind for a request's due date (its subject is the review)."""
-    return f"request.{information_request.pk}"
+    return f"{REQUEST_DEADLINE_PREFIX}{information_request.pk}"
 
 
 def review_of(information_request: InformationRequest) -> RapidReview | LearningReview:
@@ -189,7 +193,6 @@ def _deadline_arm(*, partnership: Partnership, information_request: InformationR
         title=_deadline_title(information_request)[:200],
         due_on=information_request.due_on,
         assignee=information_request.assignee,
-        url=request_url(information_request),
     )
     if reopen:
         # The engine keeps a deadline's state when its date moves; a return sent back is owed again.

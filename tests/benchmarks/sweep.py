@@ -109,7 +109,6 @@ def seed_deadlines(count: int, *, log=print) -> None:
                     subject_id=subjects[partnership.pk][n % len(subjects[partnership.pk])],
                     kind=f"bench.{n}",
                     title=f"Bench deadline {n} of {partnership.slug}",
-                    url=f"/p/{partnership.slug}/working-days/",
                     due_on=due_on,
                     remind_on=remind_on(partnership, due_on),
                     assignee_id=people[rng.randrange(len(people))] if rng.random() < 0.7 else None,

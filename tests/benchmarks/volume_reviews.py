@@ -29,7 +29,6 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -37,7 +36,6 @@ from functools import cache, lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import (
@@ -119,14 +117,6 @@ _SURNAMES = ["Ashdown", "Brook", "Carver", "Dale", "Ellis", "Fenwick", "Gale", "
 def _at(day: date, hour: int = 10) -> datetime:
     """That day at that hour, local time (memoised: hundreds of thousands of rows share a few thousand days)."""
     return timezone.make_aware(datetime.combine(day, clock(hour)))
-
-
-def _url_maker(name: str, slug: str, id_kwarg: str) -> Callable[[int], str]:
-    """``reverse(name)`` for any id, reversed once: tens of thousands of deadlines carry such a link."""
-    sentinel = 987654321
-    path = reverse(name, kwargs={"slug": slug, id_kwarg: sentinel})
-    before, after = path.split(str(sentinel))
-    return lambda pk: f"{before}{pk}{after}"
 
 
 # --- Who and what each partnership has ---------------------------------------------------------
@@ -681,7 +671,7 @@ def _deadlines(cases: list[_Case]) -> list[Deadline]:
     today = timezone.localdate()
     rows = []
 
-    def deadline(c: _Case, *, subject: tuple, kind: str, title: str, due_on: date, url: str, **state) -> None:
+    def deadline(c: _Case, *, subject: tuple, kind: str, title: str, due_on: date, **state) -> None:
         """One Deadline row; ``state``: ``met_on`` (a day up to today, or None), ``assignee``, ``cancelled``."""
         p, met_on, cancelled = c.org.partnership, state.get("met_on"), state.get("cancelled", False)
         late = (met_on or today) > due_on and due_on < today and not cancelled
@@ -692,7 +682,6 @@ def _deadlines(cases: list[_Case]) -> list[Deadline]:
                 subject_id=subject[1],
                 kind=kind,
                 title=title[:200],
-                url=url,
                 due_on=due_on,
                 remind_on=c.org.calendar.subtract_working_days(due_on, p.reminder_working_days),
                 assignee_id=state.get("assignee"),
@@ -707,15 +696,8 @@ def _deadlines(cases: list[_Case]) -> list[Deadline]:
             )
         )
 
-    links: dict[str, tuple[Callable[[int], str], Callable[[int], str]]] = {}
     for c in cases:
-        r, ref, slug = c.review, c.incident.reference, c.org.partnership.slug
-        if slug not in links:
-            links[slug] = (
-                _url_maker("reviews:rapid_review_detail", slug, "rapid_review_id"),
-                _url_maker("reviews:request_detail", slug, "request_id"),
-            )
-        review_link, request_link = links[slug]
+        r, ref = c.review, c.incident.reference
         for kind, title, due_on, met_on in (
             (DEADLINE_SCOPING, f"{ref}: send scoping requests to agencies", r.scoping_due_on, c.requests_sent_on),
             (DEADLINE_RETURNS, f"{ref}: agencies' returns due", r.returns_due_on, c.returns_in_on),
@@ -733,7 +715,6 @@ def _deadlines(cases: list[_Case]) -> list[Deadline]:
                 kind=kind,
                 title=title,
                 due_on=due_on,
-                url=review_link(r.pk),
                 met_on=met_on if met_on is not None and met_on <= today else None,
             )
         requests = [((rapid_type, r.pk), ref, x.request, x.submitted_on) for x in c.returns]
@@ -751,7 +732,6 @@ def _deadlines(cases: list[_Case]) -> list[Deadline]:
                 kind=f"request.{request.pk}",
                 title=f"{reference}: information return from {agency_names[request.agency_id]}",
                 due_on=request.due_on,
-                url=request_link(request.pk),
                 met_on=met_on,
                 assignee=request.assignee_id,
                 cancelled=request.state == _Request.WITHDRAWN,

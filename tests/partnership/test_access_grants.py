@@ -62,7 +62,7 @@ def test_a_business_manager_shares_chosen_fields_with_a_member_of_a_collaboratin
     assert list(access_grants_in_force_for(person=world_b.observer.person)) == [grant]
     entry = HistoryEntry.objects.get(partnership=world_a.partnership, changes__has_key="shared with")
     assert entry.actor == world_a.bm
-    assert entry.object_id == str(world_a.school.pk)
+    assert entry.object_id == world_a.school.pk
 
 
 @pytest.mark.parametrize("role", ["lay_member", "practitioner", "scrutineer", "la_lead"])

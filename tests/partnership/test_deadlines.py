@@ -49,7 +49,7 @@ on_postgresql = pytest.mark.skipif(
 )
 
 
-def set_deadline(world, kind="returns", *, due_on, assignee=None, title=None, subject=None, url=""):
+def set_deadline(world, kind="returns", *, due_on, assignee=None, title=None, subject=None):
     return deadline_set(
         partnership=world.partnership,
         subject=subject or world.school,
@@ -57,7 +57,6 @@ def set_deadline(world, kind="returns", *, due_on, assignee=None, title=None, su
         title=title or f"{world.partnership.name}: {kind}",
         due_on=due_on,
         assignee=assignee,
-        url=url,
     )
 
 
@@ -169,24 +168,19 @@ def test_the_partnerships_closure_days_move_the_reminder(world_a):
 
 
 def test_setting_twice_updates_the_one_deadline_of_that_kind(world_a):
-    first = set_deadline(world_a, due_on=date(2026, 12, 10), title="First title", url="/p/alpha-scp/one/")
+    first = set_deadline(world_a, due_on=date(2026, 12, 10), title="First title")
     again = set_deadline(
         world_a,
         due_on=date(2026, 12, 10),
         title="Second title",
         assignee=world_a.practitioner.person,
-        url="/p/alpha-scp/two/",
     )
     other_kind = set_deadline(world_a, "meeting", due_on=date(2026, 12, 10))
 
     assert again.pk == first.pk
     assert other_kind.pk != first.pk
     saved = fresh(first)
-    assert (saved.title, saved.url, saved.assignee) == (
-        "Second title",
-        "/p/alpha-scp/two/",
-        world_a.practitioner.person,
-    )
+    assert (saved.title, saved.assignee) == ("Second title", world_a.practitioner.person)
     assert Deadline.objects.filter(partnership=world_a.partnership).count() == 2
 
 
@@ -198,9 +192,8 @@ def test_deadline_set_refuses_bad_input_beside_the_field(world_a):
             kind="",
             title="  ",
             due_on=date(2026, 12, 10),
-            url="https://elsewhere.example/",
         )
-    assert set(caught.value.message_dict) == {"kind", "title", "url"}
+    assert set(caught.value.message_dict) == {"kind", "title"}
 
     with pytest.raises(ValidationError) as caught:
         set_deadline(world_a, due_on=date(1850, 1, 4))
@@ -316,7 +309,6 @@ def test_a_reminder_goes_to_the_assignee_once_from_its_reminder_day(world_a):
         due_on=date(2026, 12, 10),
         assignee=world_a.practitioner.person,
         title="Send the scoping return",
-        url="/p/alpha-scp/returns/1/",
     )
 
     early = deadlines_sweep(today=date(2026, 12, 7))
@@ -332,7 +324,8 @@ def test_a_reminder_goes_to_the_assignee_once_from_its_reminder_day(world_a):
     assert email.subject == "Learning Loop: 1 due soon"
     assert "Send the scoping return" in email.body
     assert "Due Thursday 10 December 2026: 2 working days left." in email.body
-    assert f"{settings.SITE_URL}/p/alpha-scp/returns/1/" in email.body
+    # The link is the subject's page, computed from its declaration (the school's page here).
+    assert f"{settings.SITE_URL}/p/alpha-scp/manage/agencies/{world_a.school.pk}/" in email.body
     notice = DeadlineNotice.objects.get()
     assert (notice.deadline_id, notice.kind, notice.due_on) == (deadline.pk, "reminder", date(2026, 12, 10))
     assert notice.sent_at is not None

@@ -58,7 +58,7 @@ def section(response, testid: str) -> str:
     return html[start : html.index("</table>", start)]
 
 
-def task(world, kind, *, due_on, assignee=None, title=None, url=""):
+def task(world, kind, *, due_on, assignee=None, title=None):
     return deadline_set(
         partnership=world.partnership,
         subject=world.school,
@@ -66,7 +66,6 @@ def task(world, kind, *, due_on, assignee=None, title=None, url=""):
         title=title or kind,
         due_on=due_on,
         assignee=assignee,
-        url=url,
     )
 
 
@@ -92,9 +91,9 @@ def test_every_member_sees_their_own_tasks(world_a, client_for, member):
 
 def test_overdue_and_due_items_are_sorted_marked_in_words_and_linked(world_a, client_for):
     person = world_a.practitioner.person
-    task(world_a, "later", due_on=date(2027, 1, 6), assignee=person, title="Later task", url="/p/alpha-scp/later/")
+    task(world_a, "later", due_on=date(2027, 1, 6), assignee=person, title="Later task")
     task(world_a, "today", due_on=TODAY, assignee=person, title="Today task")
-    task(world_a, "late", due_on=date(2026, 12, 18), assignee=person, title="Late task", url="/p/alpha-scp/late/")
+    task(world_a, "late", due_on=date(2026, 12, 18), assignee=person, title="Late task")
     task(world_a, "later-still", due_on=date(2027, 1, 20), assignee=person, title="Later still")
     task(world_a, "weekend", due_on=date(2026, 12, 20), assignee=person, title="Weekend task")
     task(world_a, "done", due_on=date(2026, 12, 18), assignee=person, title="Done task")
@@ -110,11 +109,13 @@ def test_overdue_and_due_items_are_sorted_marked_in_words_and_linked(world_a, cl
     assert overdue.index("Late task") < overdue.index("Weekend task")
     # Not colour alone: the word, and how late in working days (Fri 18 -> Mon 21, Tue 22, Wed 23).
     assert re.search(r'<strong class="tag tag-warning">Overdue</strong> by 3 working days', overdue)
-    assert '<a href="/p/alpha-scp/late/">Late task</a>' in overdue
+    # Each links to where its work is done: its subject's page, computed (the school's page here).
+    school = f"/p/alpha-scp/manage/agencies/{world_a.school.pk}/"
+    assert f'<a href="{school}">Late task</a>' in overdue
     assert "Friday 18 December 2026" in overdue
     assert due.index("Today task") < due.index("Later task") < due.index("Later still")
     assert "<strong>Due today</strong>" in due
-    assert '<a href="/p/alpha-scp/later/">Later task</a>' in due
+    assert f'<a href="{school}">Later task</a>' in due
     # Wed 23 -> Thu 24, Tue 29, Wed 30, Thu 31, Mon 4, Tue 5, Wed 6 January.
     assert "7 working days left" in due
     assert "Done task" not in html
@@ -171,7 +172,8 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_num_queries):
     for n in range(3):
         task(world_a, f"small-{n}", due_on=date(2026, 12, 18 + n), assignee=world_a.bm)
     client.get(tasks_url(world_a))  # sessions and caches warm
-    with django_assert_num_queries(10) as few:
+    # 11: the page's 10, and one for the tasks' subjects (per kind of subject), whose links are computed.
+    with django_assert_num_queries(11) as few:
         client.get(tasks_url(world_a))
     for n in range(60):
         assignee = (world_a.bm, None, world_a.observer.person)[n % 3]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from partnership.models import Deadline, HistoryEntry
+from partnership.subjects import deadline_url
 from reviews.models import InformationRequest
 from reviews.selectors.rapid_review import DEADLINE_RETURNS, DEADLINE_SCOPING, rapid_review_deadlines, rapid_review_list
 from reviews.selectors.requests import information_request_readable
@@ -75,11 +76,12 @@ def test_a_request_is_due_on_the_returns_milestone_with_a_deadline_and_an_email(
     assert deadline.kind == f"request.{request.pk}"
     assert deadline.assignee == world_a.practitioner.person
     assert deadline.due_on == review.returns_due_on
-    assert deadline.url == f"/p/{world_a.partnership.slug}/requests/{request.pk}/"
+    # Its link, computed from the review's declaration: the return's own page.
+    assert deadline_url(deadline) == f"/p/{world_a.partnership.slug}/requests/{request.pk}/"
     [email] = mail.outbox
     assert email.to == [world_a.practitioner.person.email]
     assert review.incident.reference in email.subject
-    assert deadline.url in email.body
+    assert deadline_url(deadline) in email.body
     # Sending the first request is the "scoping sent" milestone.
     assert rapid_review_deadlines(partnership=world_a.partnership, rapid_review=review)[DEADLINE_SCOPING].state == "met"
 

@@ -13,12 +13,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from partnership.models import SignOff
+from partnership.models import Role, SignOff
+from partnership.models.signoff import Approver
 from partnership.services.documents import document_render_request, document_render_version
 from partnership.services.signoff import sign_off_request
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_browser_journeys import sign_in
-from tests.factories import World, static_code_make
+from tests.factories import World, membership_make, static_code_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,3 +85,35 @@ def test_the_progress_page_updates_itself_and_the_pdf_downloads(page: Page, base
     assert re.fullmatch(r"alpha-school-record-v1\.pdf", download.suggested_filename)
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_a_named_approver_decides_on_the_sign_off_page(page: Page, base_url, axe):
+    # An s175-style set: a head teacher and a governor by name, neither of them a partner lead.
+    world = World("Alpha")
+    head = membership_make(
+        partnership=world.partnership, agency=world.school, roles=[Role.PRACTITIONER], full_name="Head Teacher"
+    )
+    governor = world.lay_member
+    sign_off = sign_off_request(
+        partnership=world.partnership,
+        actor=world.bm,
+        subject=world.school,
+        approvers=[
+            Approver.person(head.person, label="Head teacher"),
+            Approver.person(governor.person, label="Governor"),
+        ],
+    )
+    sign_in(page, base_url, governor.person.email)  # a lay member needs no second factor
+
+    url = reverse("partnership:sign_off_detail", kwargs={"slug": world.partnership.slug, "sign_off_id": sign_off.pk})
+    page.goto(base_url + url)
+    expect(page.get_by_test_id("sign-off-state")).to_contain_text("0 of 2 approvers have approved")
+    expect(page.get_by_role("row", name="Head teacher")).to_contain_text("Not decided yet")
+    assert_accessible(axe, page, label="sign-off page, named approvers")
+
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".notification")).to_contain_text("It is waiting for the other approvers.")
+    expect(page.locator(f'[data-partner="person:{governor.person_id}"]')).to_contain_text("Approved")
+    expect(page.get_by_test_id("sign-off-decided")).to_contain_text("You have decided this round.")
+    assert_accessible(axe, page, label="sign-off page, after a named approver decided")

@@ -8,9 +8,11 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from partnership.models import Deadline, HistoryEntry, SignOff, SignOffAction, StatutoryPartner
+from partnership.services.signoff import sign_off_approve
 from reviews.models import (
     DecisionOutcome,
     Methodology,
@@ -27,6 +29,8 @@ from reviews.services.decision import (
     rapid_review_send_to_panel,
 )
 from reviews.services.rapid_review_meeting import rapid_review_meeting_set
+from tests.factories import World
+from tests.partnership.test_signoff import _run_together as run_together
 from tests.reviews.decision_helpers import (
     REASONS,
     all_approve,
@@ -562,3 +566,32 @@ def test_an_involved_agency_with_nobody_to_write_to_is_listed_not_mailed(world_a
     }
 
     assert recipients == {"Alpha Council": ["bm@alpha.example", "la-lead@alpha.example"], "Alpha Primary School": []}
+
+
+# --- The decision page and the shared sign-off page at the same moment (PostgreSQL) -------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_approvals_from_both_pages_at_once_take_the_locks_in_one_order(attempt):
+    # One partner through the decision's own service, the others through the generic sign-off service:
+    # both lock the rapid review before the sign-off, so neither deadlocks and the review moves on once.
+    world = World(f"Both{attempt}")
+    review = ready_review(world)
+    decision_record(world, review)
+    sign_off = SignOff.objects.get()
+
+    outcomes = run_together(
+        lambda: rapid_review_decision_approve(
+            partnership=world.partnership, membership=world.la_lead, rapid_review=review
+        ),
+        lambda: sign_off_approve(partnership=world.partnership, membership=world.health_lead, sign_off=sign_off),
+        lambda: sign_off_approve(partnership=world.partnership, membership=world.police_lead, sign_off=sign_off),
+    )
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert SignOff.objects.get().state == SignOff.State.APPROVED
+    assert RapidReview.objects.get(pk=review.pk).state == State.SIGNED_OFF
+    moves = HistoryEntry.objects.filter(object_id=review.pk, changes__state__to="Decision signed off")
+    assert moves.count() == 1

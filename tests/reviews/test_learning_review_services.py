@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from partnership.models import Deadline, Document, DocumentVersion, HistoryEntry, Role
+from partnership.subjects import deadline_url
 from reviews.models import (
     Contributor,
     DecisionOutcome,
@@ -91,7 +92,7 @@ def test_opening_numbers_the_review_makes_its_form_deadlines_history_and_tells_t
     assert information.assignee is None
     assert report.due_on == first.report_due_on
     assert report.assignee == world_a.practitioner.person
-    assert report.url.endswith(f"/learning-reviews/{first.pk}/outcomes-form/")
+    assert deadline_url(report).endswith(f"/learning-reviews/{first.pk}/outcomes-form/")
 
     assert HistoryEntry.objects.filter(object_id=str(first.pk), action=HistoryEntry.Action.CREATED).exists()
 

@@ -34,6 +34,7 @@ from partnership.models import Agency, ClosureDay, Membership, Role
 
 MANAGERS = [Role.BUSINESS_MANAGER]
 MEMBERS_PER_PAGE = 50
+AGENCIES_PER_PAGE = 25
 REFUSED = 400  # a re-drawn form with errors
 
 
@@ -48,7 +49,8 @@ def _form_status(*forms) -> int:
 @require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = selectors.agency_list(partnership=request.partnership)
-    return render(request, "partnership/manage/agency_list.html", {"agencies": agencies})
+    page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "partnership/manage/agency_list.html", {"page": page})
 
 
 @partnership_view(roles=MANAGERS)

@@ -198,14 +198,26 @@ def test_agency_list_shows_each_agency_with_partner_members_and_status(world_a, 
     assert "Bravo" not in html.split("<main", 1)[1].split("</main>", 1)[0]
 
 
-def test_agency_list_query_count_is_fixed(world_a, bm_client, django_assert_max_num_queries):
-    for n in range(20):
-        AgencyFactory(partnership=world_a.partnership, name=f"Alpha School {n}")
+def test_agency_list_is_paginated_and_its_query_count_is_fixed(world_a, bm_client, django_assert_max_num_queries):
+    with CaptureQueriesContext(connection) as few:
+        bm_client.get(url(world_a, "agency_list"))
+    for n in range(30):
+        agency = AgencyFactory(partnership=world_a.partnership, name=f"Alpha School {n:02}")
+        membership_make(partnership=world_a.partnership, agency=agency, roles=[Role.PRACTITIONER])
 
-    with django_assert_max_num_queries(8):
+    # Session, person, second factor, memberships; the count; the page of agencies with their members counted.
+    with django_assert_max_num_queries(6) as many:
         response = bm_client.get(url(world_a, "agency_list"))
+    second = text(bm_client.get(url(world_a, "agency_list"), {"page": "2"}))
 
-    assert text(response).count("<tr>") == 1 + 24
+    assert len(many.captured_queries) == len(few.captured_queries)
+    html = text(response)
+    assert "<caption>34 agencies in Alpha Safeguarding Partnership (page 1 of 2)</caption>" in html
+    assert html.count("<tr>") == 1 + 25
+    assert 'href="?page=2"' in html
+    assert second.count("<tr>") == 1 + 9
+    school_row = second[second.index("Alpha School 29</a>") : second.index("</tr>", second.index("Alpha School 29"))]
+    assert "<td>1</td>" in school_row  # its one active member, counted on the second page too
 
 
 def test_add_an_agency(world_a, bm_client):

@@ -171,7 +171,7 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_num_queries):
     for n in range(3):
         task(world_a, f"small-{n}", due_on=date(2026, 12, 18 + n), assignee=world_a.bm)
     client.get(tasks_url(world_a))  # sessions and caches warm
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(7) as few:
         client.get(tasks_url(world_a))
     for n in range(60):
         assignee = (world_a.bm, None, world_a.observer.person)[n % 3]

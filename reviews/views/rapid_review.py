@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
 from partnership.models import Role
-from partnership.selectors import history_rows_for_object, working_day_calendar
+from partnership.selectors import history_rows_for_objects, working_day_calendar
 from reviews.models import RapidReview
 from reviews.selectors.decision import decision_overview
 from reviews.selectors.incidents import children_pseudonyms, identity_viewer_allowed
@@ -82,6 +82,7 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
     timeline = rapid_review_timeline(
         rapid_review=review, calendar=calendar, today=today, deadlines=deadlines, requests=requests
     )
+    history, review_history = history_rows_for_objects(partnership=partnership, objects=[incident, review], limit=50)
     context = {
         "review": review,
         "incident": incident,
@@ -93,8 +94,8 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
         "tracker": tracker_rows(requests=requests, calendar=calendar, today=today),
         "is_manager": membership.has_role(Role.BUSINESS_MANAGER),
         "may_see_identities": identity_viewer_allowed(membership=membership),
-        "history": history_rows_for_object(partnership=partnership, obj=incident, limit=50),
-        "review_history": history_rows_for_object(partnership=partnership, obj=review, limit=50),
+        "history": history,
+        "review_history": review_history,
         "overview": decision_overview(
             partnership=partnership, rapid_review=review, membership=membership, calendar=calendar
         ),

@@ -429,7 +429,7 @@ def test_member_list_query_count_does_not_grow_with_members(world_a, bm_client, 
             partnership=world_a.partnership, agency=world_a.school, roles=[Role.PRACTITIONER, Role.AGENCY_LEAD]
         )
 
-    with django_assert_max_num_queries(11) as many:
+    with django_assert_max_num_queries(8) as many:
         response = bm_client.get(url(world_a, "member_list"))
 
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -831,7 +831,7 @@ def test_settings_page_query_count_is_fixed(world_a, bm_client, django_assert_ma
         partnership=world_a.partnership, actor=world_a.bm, name="Alpha Partnership", nation=Nation.SCOTLAND
     )
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         response = bm_client.get(url(world_a, "settings"))
 
     assert response.status_code == 200

@@ -40,7 +40,7 @@ def test_htmx_search_keeps_tenancy_and_roles(client_for, world_a, world_b):
 
 def test_htmx_search_query_count_is_fixed(client_for, world_a, django_assert_max_num_queries):
     client = client_for(world_a.bm)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         client.get(list_url(world_a), {"q": "lead"}, **HTMX)
 
 

@@ -190,7 +190,7 @@ def test_list_query_count_does_not_grow_with_reviews(world_a, client_for, django
         information_request_make(world_a, rapid_review=review)
     client = client_for(world_a.bm)
     client.get(url(world_a, "rapid_review_list"))  # warm the session and content types
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         response = client.get(url(world_a, "rapid_review_list"))
     assert response.status_code == 200
 
@@ -205,7 +205,7 @@ def test_detail_query_count_is_fixed(world_a, client_for, django_assert_max_num_
         information_request_make(world_a, rapid_review=review, agency=agency, assignee=person)
     client = client_for(world_a.bm)
     client.get(url(world_a, "rapid_review_detail", rapid_review_id=review.pk))
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(12):
         response = client.get(url(world_a, "rapid_review_detail", rapid_review_id=review.pk))
     assert response.status_code == 200
 

@@ -429,11 +429,11 @@ def test_member_list_query_count_does_not_grow_with_members(world_a, bm_client, 
             partnership=world_a.partnership, agency=world_a.school, roles=[Role.PRACTITIONER, Role.AGENCY_LEAD]
         )
 
-    with django_assert_max_num_queries(8) as many:
+    with django_assert_max_num_queries(9) as many:
         response = bm_client.get(url(world_a, "member_list"))
 
     assert len(many.captured_queries) == len(few.captured_queries)
-    assert "<caption>39 members</caption>" in text(response)
+    assert "<caption>39 members (page 1 of 2)</caption>" in text(response)
 
 
 def test_member_list_pages_keep_the_search(world_a, bm_client):
@@ -443,12 +443,42 @@ def test_member_list_pages_keep_the_search(world_a, bm_client):
         )
 
     first = text(bm_client.get(url(world_a, "member_list"), {"q": "teacher", "status": "active"}))
-    second = text(bm_client.get(url(world_a, "member_list"), {"q": "teacher", "status": "active", "page": "2"}))
+    last = text(bm_client.get(url(world_a, "member_list"), {"q": "teacher", "status": "active", "page": "3"}))
 
-    assert "55 members found (page 1 of 2)" in first
-    assert first.split('data-testid="member-table"', 1)[1].split("</table>", 1)[0].count("<tr>") == 1 + 50
+    assert "55 members found (page 1 of 3)" in first
+    assert first.split('data-testid="member-table"', 1)[1].split("</table>", 1)[0].count("<tr>") == 1 + 25
     assert 'href="?q=teacher&amp;status=active&amp;page=2"' in first
-    assert second.split('data-testid="member-table"', 1)[1].split("</table>", 1)[0].count("<tr>") == 1 + 5
+    assert last.split('data-testid="member-table"', 1)[1].split("</table>", 1)[0].count("<tr>") == 1 + 5
+
+
+def test_pending_invitations_are_paginated_apart_from_the_members(world_a, bm_client, django_assert_max_num_queries):
+    def invite(n: int) -> None:
+        services.invitation_create(
+            partnership=world_a.partnership,
+            actor=world_a.bm,
+            email=f"invitee{n:02}@alpha.example",
+            full_name=f"Invitee {n:02}",
+            agency=world_a.school,
+            roles=[Role.PRACTITIONER],
+        )
+
+    invite(0)
+    with CaptureQueriesContext(connection) as queries:
+        bm_client.get(url(world_a, "member_list"))
+    few = len(queries.captured_queries)
+    for n in range(1, 30):
+        invite(n)
+
+    with django_assert_max_num_queries(few):
+        first = text(bm_client.get(url(world_a, "member_list")))
+    second = text(bm_client.get(url(world_a, "member_list"), {"page": "1", "invitations_page": "2"}))
+
+    table = first.split('data-testid="invitation-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 1 + 25
+    assert "Pending invitations (page 1 of 2)" in table
+    assert 'href="?invitations_page=2"' in first
+    assert second.split('data-testid="invitation-table"', 1)[1].split("</table>", 1)[0].count("<tr>") == 1 + 5
+    assert "Previous invitations" in second
 
 
 def test_member_page_shows_summary_form_and_history(world_a, bm_client):

@@ -101,9 +101,7 @@ def rapid_review_list(*, partnership: Partnership, state: str = "", overdue_on: 
 def rapid_review_get(*, partnership: Partnership, rapid_review_id: int) -> RapidReview:
     review = (
         RapidReview.objects.in_partnership(partnership)
-        # The decision too (a reverse one-to-one: a join, and None cached when there is none yet):
-        # the review's page, its decision page and the API read it, one query fewer each.
-        .select_related("incident", "incident__referring_agency", "incident__recorded_by", "decision")
+        .select_related("incident", "incident__referring_agency", "incident__recorded_by")
         .filter(pk=rapid_review_id)
         .first()
     )

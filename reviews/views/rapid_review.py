@@ -17,13 +17,12 @@ from partnership.access import partnership_view
 from partnership.models import Role
 from partnership.selectors import history_rows_for_objects, working_day_calendar
 from reviews.models import RapidReview
-from reviews.selectors.decision import decision_overview
+from reviews.selectors.decision import decision_overview, rapid_review_get_for_decision
 from reviews.selectors.incidents import children_pseudonyms, identity_viewer_allowed
 from reviews.selectors.rapid_review import (
     RAPID_REVIEW_READ_ROLES,
     panel_days_remaining,
     rapid_review_deadlines,
-    rapid_review_get,
     rapid_review_timeline,
 )
 from reviews.selectors.rapid_review import (
@@ -74,7 +73,7 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
     partnership = request.partnership
     membership = request.membership
     today = timezone.localdate()
-    review = rapid_review_get(partnership=partnership, rapid_review_id=rapid_review_id)
+    review = rapid_review_get_for_decision(partnership=partnership, rapid_review_id=rapid_review_id)
     incident = review.incident
     calendar = working_day_calendar(partnership=partnership)
     requests = list(information_request_list(partnership=partnership, rapid_review=review))

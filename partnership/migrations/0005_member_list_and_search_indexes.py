@@ -1,6 +1,8 @@
-"""Member search by any part of a name or an email address, served by an index on PostgreSQL.
+"""Indexes for the member lists: their order (name, email) and search by any part of a name or email.
 
-The member list's search is ``icontains`` on the person's name and email, which
+The order: a B-tree on (full_name, email), in the models' state, on every database.
+
+The search, on PostgreSQL: the member list's search is ``icontains`` on the person's name and email, which
 Django writes as ``UPPER(column::text) LIKE UPPER('%term%')``: a B-tree cannot
 serve a pattern that starts with a wildcard, so without these every search read
 every person of the partnership. pg_trgm's GIN indexes on the same ``UPPER(...)``
@@ -13,7 +15,7 @@ search works as before, by scanning. The indexes are not in the models' state
 """
 
 from django.contrib.postgres.operations import TrigramExtension
-from django.db import migrations
+from django.db import migrations, models
 
 INDEXES = {
     "partnership_person_full_name_trgm": "full_name",
@@ -41,6 +43,10 @@ class Migration(migrations.Migration):
     dependencies = [("partnership", "0004_workflow_deadlines_signoff_documents")]
 
     operations = [
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(fields=["full_name", "email"], name="person_name_email"),
+        ),
         TrigramExtension(),
         migrations.RunPython(create_indexes, drop_indexes, elidable=False),
     ]

@@ -40,7 +40,7 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0004_workflow_deadlines_signoff_documents")]
+    dependencies = [("partnership", "0005_access_tokens_and_grants")]
 
     operations = [
         migrations.AddIndex(

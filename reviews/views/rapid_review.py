@@ -18,7 +18,7 @@ from partnership.models import Role
 from partnership.selectors import history_rows_for_objects, working_day_calendar
 from reviews.models import RapidReview
 from reviews.selectors.decision import decision_overview, rapid_review_get_for_decision
-from reviews.selectors.incidents import children_pseudonyms, identity_viewer_allowed
+from reviews.selectors.incidents import identity_viewer_allowed, incident_parties
 from reviews.selectors.rapid_review import (
     RAPID_REVIEW_READ_ROLES,
     panel_days_remaining,
@@ -88,8 +88,7 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
         "timeline": timeline,
         "overdue_steps": [step for step in timeline if step.overdue],
         "days_remaining": panel_days_remaining(rapid_review=review, calendar=calendar, today=today),
-        "children": list(children_pseudonyms(partnership=partnership).filter(incident=incident)),
-        "agencies": list(incident.agencies.order_by("name")),
+        "parties": incident_parties(partnership=partnership, incident=incident),
         "tracker": tracker_rows(requests=requests, calendar=calendar, today=today),
         "is_manager": membership.has_role(Role.BUSINESS_MANAGER),
         "may_see_identities": identity_viewer_allowed(membership=membership),

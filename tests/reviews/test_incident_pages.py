@@ -72,6 +72,11 @@ def test_recording_opens_the_rapid_review_and_shows_it_by_pseudonym(world_a, cli
     assert CHILD_NAME not in page
     assert CHILD_ADDRESS not in page
     assert "25 May 2023" in page  # day 15, past the coronation
+    # The agencies involved by name and the children in order, read together (incident_parties).
+    parties = page.split("<dt>Agencies involved</dt>", 1)[1].split("</dl>", 1)[0]
+    names = sorted([world_a.council.name, world_a.icb.name, world_a.school.name])
+    assert f"<dd>{', '.join(names)}</dd>" in parties
+    assert '<dd data-testid="children">Child A, Child B</dd>' in parties
 
 
 def test_dates_in_the_wrong_order_are_refused_beside_the_field_and_nothing_is_lost(world_a, client_for):

@@ -8,12 +8,12 @@
 | ``GUNICORN_TIMEOUT`` | 60 | seconds before a silent worker is restarted |
 | ``GUNICORN_ACCESS_LOG`` | ``-`` | access log file, ``-`` for standard output, empty for none |
 
-The defaults are for a 2-core host. A page spends part of its time waiting
-for PostgreSQL, so threads keep the cores busy while one request waits,
-without the memory of one process per concurrent request; measured with the
-load test (``tests/benchmarks/load.py``, README "Performance"), 2 workers of
-4 threads held a lower p95 than 3 sync workers under 50 users. A host with
-more cores: about one worker per core, the same threads.
+The defaults are for a 2-core host: one worker per core, and threads so that
+a worker keeps its core busy while a request waits for PostgreSQL or Redis
+(about a third of a page's time), without the memory of one process per
+concurrent request. A host with more cores: about one worker per core, the
+same threads. Measure a change with the load test (``tests/benchmarks/load.py``
+reads the same variables): the README's "Performance" says what was measured.
 """
 
 from __future__ import annotations

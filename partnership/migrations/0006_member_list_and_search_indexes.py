@@ -40,7 +40,7 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0005_access_tokens_and_grants")]
+    dependencies = [("partnership", "0005_access_tokens_grants_service_accounts")]
 
     operations = [
         migrations.AddIndex(

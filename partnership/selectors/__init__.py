@@ -345,7 +345,7 @@ def history_rows_for_objects(
     """
     if not objects:
         return []
-    keys = [(ContentType.objects.get_for_model(obj).pk, str(obj.pk)) for obj in objects]
+    keys = [(ContentType.objects.get_for_model(obj).pk, obj.pk) for obj in objects]
     wanted = Q()
     for content_type_id, object_id in keys:
         wanted |= Q(content_type_id=content_type_id, object_id=object_id)
@@ -356,7 +356,7 @@ def history_rows_for_objects(
         .select_related("actor")
         .order_by("-at", "-id")[:cap]
     )
-    found: dict[tuple[int, str], list[HistoryEntry]] = {key: [] for key in keys}
+    found: dict[tuple[int, int], list[HistoryEntry]] = {key: [] for key in keys}
     for entry in rows:
         found[(entry.content_type_id, entry.object_id)].append(entry)
     result = []

@@ -33,7 +33,12 @@ def _version(*, partnership: Partnership, version_id: int, membership: Membershi
     # The status page never needs the PDF or the HTML, which can be megabytes.
     versions = versions.defer("html") if with_pdf else versions.defer("html", "pdf")
     version = versions.filter(pk=version_id).first()
-    if version is None or not document_is_open_to(document=version.document, membership=membership):
+    if version is None:
+        raise Http404("No such document.")
+    subject = version.document.subject  # one query; kept on the document for the page's link back to it
+    if subject is not None and subject.partnership_id == partnership.pk:
+        subject.partnership = partnership  # its link needs the slug: no second query
+    if not document_is_open_to(document=version.document, membership=membership, subject=subject):
         raise Http404("No such document.")
     return version
 

@@ -94,12 +94,15 @@ class DocumentVersionSerializer(serializers.Serializer):
 
 class DocumentVersionStatusSerializer(DocumentVersionSerializer):
     downloads = DownloadSerializer(
+        source="recent_downloads",
         many=True,
         read_only=True,
         allow_null=True,
         help_text="The newest downloads of the document, any version (business managers only; null for others).",
     )
-    older_downloads = serializers.BooleanField(read_only=True, help_text="Whether there are more downloads.")
+    older_downloads = serializers.BooleanField(
+        source="has_older_downloads", read_only=True, help_text="Whether there are more downloads."
+    )
 
 
 class DocumentSerializer(DocumentSummarySerializer):
@@ -150,7 +153,8 @@ class DocumentVersionView(_DocumentAPIView):
     def get(self, request: Request, slug: str, version_id: int) -> Response:
         version = document_version_get(partnership=self.partnership, version_id=version_id, membership=self.membership)
         version.partnership = self.partnership
-        version.downloads, version.older_downloads = _downloads(self.partnership, self.membership, version.document)
+        downloads = _downloads(self.partnership, self.membership, version.document)
+        version.recent_downloads, version.has_older_downloads = downloads
         return _private(Response(DocumentVersionStatusSerializer(version).data))
 
 

@@ -344,10 +344,13 @@ class FinaliseView(_MoveView):
         )
 
 
-def _visible_version(review: LearningReview, version: DocumentVersion, *, partnership) -> dict | None:
+def _visible_version(review: LearningReview, version: DocumentVersion, *, partnership) -> DocumentVersion | None:
     # The lead author may finalise without being in the final PDF's audience: as on the page, they are not
     # sent to a document they cannot open.
-    return document_version_data(version, partnership=partnership) if review.access.can_open_form_pdf else None
+    if not review.access.can_open_form_pdf:
+        return None
+    version.partnership = partnership  # for its URLs, without a query
+    return version
 
 
 # --- Documents --------------------------------------------------------------------------------------------

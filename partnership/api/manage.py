@@ -284,7 +284,7 @@ class InvitationRevokeView(_InvitationAPIView):
     @extend_schema(
         summary="Withdraw an invitation (business managers)",
         request=None,
-        responses=_answers({200: InvitationSerializer, 400: _FIELD_ERRORS}),
+        responses=_answers({200: InvitationSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, invitation_id: int) -> Response:
         services.invitation_revoke(partnership=self.partnership, actor=request.user, invitation=self.invitation())
@@ -342,7 +342,9 @@ class MemberDeactivateView(_MemberActionView):
 @extend_schema(tags=["Members"])
 class MemberReactivateView(_MemberActionView):
     @extend_schema(
-        summary="Reactivate a member (business managers)", request=None, responses=_answers({200: MemberSerializer})
+        summary="Reactivate a member (business managers)",
+        request=None,
+        responses=_answers({200: MemberSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, membership_id: int) -> Response:
         services.membership_reactivate(partnership=self.partnership, actor=request.user, membership=self.member())
@@ -359,7 +361,7 @@ class MemberSecondFactorResetView(_MemberActionView):
     @extend_schema(
         summary="Reset a member's second factor (business managers)",
         request=None,
-        responses=_answers({200: SecondFactorResetSerializer, 400: _FIELD_ERRORS}),
+        responses=_answers({200: SecondFactorResetSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, membership_id: int) -> Response:
         removed = services.membership_reset_second_factor(

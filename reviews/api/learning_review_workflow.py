@@ -266,7 +266,9 @@ _MOVED = {200: LearningReviewDetailSerializer, 400: _REFUSED, 403: _NOT_YOURS}
 class StartDraftingView(_MoveView):
     """Planning and information gathering are over: the lead author drafts the outcomes form."""
 
-    @extend_schema(summary="Start drafting (planning → drafting)", request=None, responses=_answers(_MOVED))
+    @extend_schema(
+        summary="Start drafting (planning → drafting)", request=None, responses=_answers(_MOVED, takes_body=True)
+    )
     def post(self, request: Request, slug: str, learning_review_id: int) -> Response:
         services.learning_review_start_drafting(
             partnership=self.partnership, actor=request.user, learning_review=self.managed_review()
@@ -331,7 +333,7 @@ class FinaliseView(_MoveView):
     @extend_schema(
         summary="Finalise the outcomes form (drafting → final)",
         request=None,
-        responses=_answers({200: FinaliseSerializer, 400: _REFUSED, 403: _NOT_YOURS}),
+        responses=_answers({200: FinaliseSerializer, 400: _REFUSED, 403: _NOT_YOURS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, learning_review_id: int) -> Response:
         version = services.learning_review_finalise(
@@ -385,7 +387,7 @@ class OutcomesFormPdfView(_LearningReviewAPIView):
     @extend_schema(
         summary="Ask for the outcomes form's PDF",
         request=None,
-        responses=_answers({202: _QUEUED, 403: _NOT_YOURS}),
+        responses=_answers({202: _QUEUED, 400: _REFUSED, 403: _NOT_YOURS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, learning_review_id: int) -> Response:
         review = self.review()
@@ -410,7 +412,7 @@ class PublicSummaryPdfView(_LearningReviewAPIView):
     @extend_schema(
         summary="Ask for the public summary's PDF",
         request=None,
-        responses=_answers({202: _QUEUED, 400: _REFUSED}),
+        responses=_answers({202: _QUEUED, 400: _REFUSED}, takes_body=True),
     )
     def post(self, request: Request, slug: str, learning_review_id: int) -> Response:
         version = services.public_summary_render(

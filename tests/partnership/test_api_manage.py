@@ -399,7 +399,7 @@ def test_my_tasks_runs_a_fixed_number_of_queries(world_a, client_for, django_ass
             assignee=world_a.bm,
         )
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         assert client.get(url(world_a, "my_tasks")).json()["count"] == 12
 
 
@@ -485,3 +485,14 @@ def test_another_partnerships_sign_off_is_404(world_a, world_b, client_for):
         send(client, "post", url(world_b, "sign_off_approve", sign_off_id=sign_off.pk), {"round": 1}).status_code == 404
     )
     assert SignOff.objects.get(pk=sign_off.pk).state == SignOff.State.AWAITING
+
+
+def test_the_administration_lists_run_a_fixed_number_of_queries(world_a, client_for, django_assert_max_num_queries):
+    for n in range(8):
+        _invite(world_a, email=f"invitee-{n}@alpha.example")
+        closure_day_add(partnership=world_a.partnership, actor=world_a.bm, day=date(2030, 1, 2) + timedelta(days=n))
+    client = client_for(world_a.bm)
+
+    for name in ("invitation_list", "closure_day_list"):
+        with django_assert_max_num_queries(7):
+            assert client.get(url(world_a, name)).json()["count"] == 8

@@ -354,5 +354,19 @@ def test_the_document_list_runs_a_fixed_number_of_queries(world_a, review, clien
     client = client_for(world_a.bm)
     send(client, "post", api(world_a, "learning_review_pdf", review))
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(9):
         assert len(client.get(api(world_a, "learning_review_documents", review)).json()) == 1
+
+
+def test_the_contributors_and_a_documents_status_run_a_fixed_number_of_queries(
+    world_a, review, client_for, django_assert_max_num_queries
+):
+    for who in ("la_lead", "health_lead", "police_lead", "scrutineer"):
+        contributor_make(world_a, review, membership=getattr(world_a, who))
+    client = client_for(world_a.bm)
+    version = send(client, "post", api(world_a, "learning_review_pdf", review)).json()
+
+    with django_assert_max_num_queries(9):
+        assert client.get(api(world_a, "learning_review_contributor_list", review)).json()["count"] == 5
+    with django_assert_max_num_queries(9):
+        assert client.get(version["status_url"]).json()["downloads"] == []

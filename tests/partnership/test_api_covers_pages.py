@@ -149,6 +149,17 @@ NO_API_MEANING: dict[tuple[str, str], str] = {
     ("reviews:learning_review_finalise", "GET"): "The 'are you sure?' page before finalising: no data of its own.",
 }
 
+# Page actions the API does not have yet because another issue builds them: named here so that the gap is
+# visible (and this test fails once they are built and mapped above, or once the pages go).
+BUILT_ELSEWHERE: dict[tuple[str, str], str] = {
+    ("partnership:member_api_token_revoke", "POST"): "Issue 15 (the lead): API-token management over the API.",
+    ("partnership:sharing_list", "GET"): "Issue 15 (the lead): sharing grants; shared items never go to a token.",
+    ("partnership:sharing_create", "GET"): "Issue 15 (the lead): sharing grants.",
+    ("partnership:sharing_create", "POST"): "Issue 15 (the lead): sharing grants.",
+    ("partnership:sharing_detail", "GET"): "Issue 15 (the lead): sharing grants.",
+    ("partnership:sharing_detail", "POST"): "Issue 15 (the lead): sharing grants (revoking one).",
+}
+
 _ROUTE_PARAMETER = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 
 
@@ -197,7 +208,7 @@ def test_every_page_action_has_an_api_operation():
     missing = [
         f"{name} {method}"
         for name, method in PAGE_ACTIONS
-        if (name, method) not in PAGE_TO_API and (name, method) not in NO_API_MEANING
+        if (name, method) not in PAGE_TO_API and (name, method) not in NO_API_MEANING | BUILT_ELSEWHERE
     ]
     assert not missing, (
         "These page actions have no API operation: "
@@ -209,10 +220,10 @@ def test_every_page_action_has_an_api_operation():
 
 def test_the_tables_name_only_existing_page_actions():
     actions = set(PAGE_ACTIONS)
-    stale = sorted((set(PAGE_TO_API) | set(NO_API_MEANING)) - actions)
+    stale = sorted((set(PAGE_TO_API) | set(NO_API_MEANING) | set(BUILT_ELSEWHERE)) - actions)
     assert not stale, f"These page actions no longer exist: {stale}. Remove them from the tables."
-    assert not set(PAGE_TO_API) & set(NO_API_MEANING)
-    assert all(reason.strip() for reason in NO_API_MEANING.values())
+    assert not set(PAGE_TO_API) & (set(NO_API_MEANING) | set(BUILT_ELSEWHERE))
+    assert all(reason.strip() for reason in (NO_API_MEANING | BUILT_ELSEWHERE).values())
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from partnership.models import ClosureDay, Deadline, HistoryEntry, Invitation, Membership, Nation, SignOff
+from partnership.models import ApiToken, ClosureDay, Deadline, HistoryEntry, Invitation, Membership, Nation, SignOff
 from partnership.services import closure_day_add, invitation_create
 from partnership.services.deadlines import deadline_set
 from partnership.services.signoff import sign_off_request
-from tests.factories import totp_device_make
+from tests.factories import api_token_key, totp_device_make
 
 pytestmark = pytest.mark.django_db
 
@@ -316,7 +315,7 @@ def test_a_too_long_reason_is_400(world_a, client_for):
 def test_a_business_manager_resets_a_members_second_factor_and_token(world_a, client_for):
     person = world_a.la_lead.person
     totp_device_make(person)
-    Token.objects.create(user=person)
+    api_token_key(person)
 
     response = send(
         client_for(world_a.bm), "post", url(world_a, "member_reset_second_factor", membership_id=world_a.la_lead.pk)
@@ -325,7 +324,7 @@ def test_a_business_manager_resets_a_members_second_factor_and_token(world_a, cl
     assert response.status_code == 200
     assert response.json() == {"devices_removed": 1}
     assert not person.totpdevice_set.exists()
-    assert not Token.objects.filter(user=person).exists()
+    assert not ApiToken.objects.filter(person=person, revoked_at__isnull=True).exists()
     own = send(
         client_for(world_a.bm),
         "post",

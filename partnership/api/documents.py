@@ -20,11 +20,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import APIException
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.api.base import PartnershipScopedAPIView
-from partnership.api.views import _answers
+from partnership.api.views import _DETAIL, _answers
 from partnership.models import Document, DocumentVersion, Membership, Partnership
 from partnership.selectors.documents import (
     document_download_list,
@@ -164,21 +165,52 @@ def _downloads(partnership: Partnership, membership: Membership, document: Docum
     return document_download_list(partnership=partnership, document=document, limit=DOWNLOADS_SHOWN)
 
 
+def _json_errors(responses: dict) -> dict:
+    # The download answers a PDF or, for anything else, JSON: say so per status, not both for every one.
+    return {(key if isinstance(key, tuple) else (key, "application/json")): value for key, value in responses.items()}
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for the download with ``Accept: application/pdf`` (no 406); the PDF itself is sent as
+    an ``HttpResponse``, and errors are still rendered as JSON (see ``DocumentDownloadView.finalize_response``)."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):  # pragma: no cover - never chosen
+        return data
+
+
 @extend_schema(tags=["Documents"])
 class DocumentDownloadView(_DocumentAPIView):
     """The PDF itself, recorded as a download (who, which version, when) before it is sent, as on the page."""
 
     serializer_class = None
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response):
+            # An error (401, 403, 404, 409): its body is JSON whatever the client accepts.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
 
     @extend_schema(
         summary="Download a document version's PDF",
-        responses=_answers(
-            {
-                (200, "application/pdf"): OpenApiResponse(
-                    OpenApiTypes.BINARY, description="The PDF, as an attachment."
-                ),
-                409: OpenApiResponse(description="Not rendered yet (or the rendering failed): see its status."),
-            }
+        responses=_json_errors(
+            _answers(
+                {
+                    (200, "application/pdf"): OpenApiResponse(
+                        OpenApiTypes.BINARY, description="The PDF, as an attachment."
+                    ),
+                    409: OpenApiResponse(
+                        _DETAIL, description="Not rendered yet (or the rendering failed): see its status."
+                    ),
+                }
+            )
         ),
     )
     def get(self, request: Request, slug: str, version_id: int) -> HttpResponse:

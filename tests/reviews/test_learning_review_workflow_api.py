@@ -370,3 +370,17 @@ def test_the_contributors_and_a_documents_status_run_a_fixed_number_of_queries(
         assert client.get(api(world_a, "learning_review_contributor_list", review)).json()["count"] == 5
     with django_assert_max_num_queries(9):
         assert client.get(version["status_url"]).json()["downloads"] == []
+
+
+def test_a_client_that_accepts_only_pdf_gets_the_pdf_and_json_errors(world_a, review, client_for):
+    client = client_for(world_a.bm)
+    version = send(client, "post", api(world_a, "learning_review_pdf", review)).json()
+
+    not_ready = client.get(version["download_url"], HTTP_ACCEPT="application/pdf")
+    document_render_version(version_id=version["id"])
+    ready = client.get(version["download_url"], HTTP_ACCEPT="application/pdf")
+
+    assert not_ready.status_code == 409
+    assert not_ready["Content-Type"] == "application/json"
+    assert ready.status_code == 200
+    assert ready["Content-Type"] == "application/pdf"

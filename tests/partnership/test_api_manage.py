@@ -495,3 +495,10 @@ def test_the_administration_lists_run_a_fixed_number_of_queries(world_a, client_
     for name in ("invitation_list", "closure_day_list"):
         with django_assert_max_num_queries(7):
             assert client.get(url(world_a, name)).json()["count"] == 8
+
+
+def test_an_unknown_invitation_status_filter_is_400(world_a, client_for):
+    response = client_for(world_a.bm).get(url(world_a, "invitation_list") + "?status=lost")
+
+    assert response.status_code == 400
+    assert "status" in response.json()

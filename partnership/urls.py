@@ -31,6 +31,12 @@ urlpatterns = [
         manage.member_api_token_revoke,
         name="member_api_token_revoke",
     ),
+    path("manage/service-accounts/new/", manage.service_account_create, name="service_account_create"),
+    path(
+        "manage/members/<int:membership_id>/api-tokens/new/",
+        manage.service_account_token_create,
+        name="service_account_token_create",
+    ),
     path("manage/sharing/", manage.sharing_list, name="sharing_list"),
     path("manage/sharing/new/", manage.sharing_create, name="sharing_create"),
     path("manage/sharing/<int:grant_id>/", manage.sharing_detail, name="sharing_detail"),

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from partnership.api import documents, manage, signoff, tasks, views
+from partnership.api import documents, manage, signoff, tasks, tokens, views
 
 app_name = "api"
 
@@ -53,6 +53,21 @@ urlpatterns = [
         "partnerships/<slug:slug>/closure-days/<int:closure_day_id>/",
         manage.ClosureDayDetailView.as_view(),
         name="closure_day_detail",
+    ),
+    path(
+        "partnerships/<slug:slug>/service-accounts/",
+        tokens.ServiceAccountListView.as_view(),
+        name="service_account_list",
+    ),
+    path(
+        "partnerships/<slug:slug>/members/<int:membership_id>/api-tokens/",
+        tokens.MemberApiTokenListView.as_view(),
+        name="member_api_token_list",
+    ),
+    path(
+        "partnerships/<slug:slug>/members/<int:membership_id>/api-tokens/<int:token_id>/revoke/",
+        tokens.MemberApiTokenRevokeView.as_view(),
+        name="member_api_token_revoke",
     ),
     path("partnerships/<slug:slug>/working-days/", views.WorkingDaysView.as_view(), name="working_days"),
     path("partnerships/<slug:slug>/tasks/", tasks.MyTaskListView.as_view(), name="my_tasks"),

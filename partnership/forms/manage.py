@@ -298,3 +298,36 @@ class AccessGrantForm(AccessibleFormMixin, forms.Form):
 
 class AccessGrantRevokeForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(label="Why it is revoked (optional)", max_length=200, required=False)
+
+
+class ServiceAccountForm(AccessibleFormMixin, forms.Form):
+    """A program's own membership: its name, the agency that runs it, its roles."""
+
+    name = forms.CharField(
+        label="Name of the program",
+        max_length=200,
+        help_text="For example 'Children's social care case system'. Shown in history wherever it acts.",
+    )
+    agency = AgencyChoiceField(
+        label="Agency that runs it", queryset=Agency.objects.none(), empty_label=None, error_messages=AGENCY_ERRORS
+    )
+    roles = RolesField(help_text="Give it only what it needs. A partner lead must belong to that partner's agency.")
+
+    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices(partnership=partnership)
+
+
+class ServiceAccountTokenForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(label="Token name", max_length=100, help_text="For example 'Production' or 'Test'.")
+    days = forms.TypedChoiceField(
+        label="How long it lasts",
+        coerce=int,
+        widget=forms.RadioSelect,
+        initial=90,
+        choices=[(30, "30 days"), (90, "90 days"), (365, "A year")],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "token")
+        super().__init__(*args, **kwargs)

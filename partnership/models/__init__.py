@@ -211,6 +211,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
+    # A program of the partnership's own (a reporting system, a case management system) that uses
+    # the API with tokens a business manager issues; it has no password and never signs in to pages.
+    is_service_account = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = PersonManager()

@@ -381,3 +381,77 @@ def collaboration_leave(*, collaboration: Collaboration, partnership: Partnershi
 
 def access_grant_record_view(*, grant: AccessGrant, person: Person) -> AccessGrantView:
     return AccessGrantView.objects.create(partnership_id=grant.partnership_id, grant=grant, person=person)
+
+
+# --- Service accounts ------------------------------------------------------------------
+
+SERVICE_ACCOUNT_EMAIL_DOMAIN = "service-accounts.invalid"  # .invalid never delivers: no mail can reach it
+
+
+@transaction.atomic
+def service_account_create(
+    *, partnership: Partnership, actor: Person, name: str, agency, roles: list[str]
+) -> Membership:
+    """A program's own membership of this partnership, with roles, for API tokens only.
+
+    The account has no password (it cannot sign in to pages or reset one) and
+    belongs to this partnership alone. Its roles are checked like a person's
+    (a partner lead's role needs the partner's agency); its tokens are issued
+    by a business manager (``service_account_token_issue``). Recorded in history.
+    """
+    from partnership.services import membership_create
+
+    _require_business_manager(partnership=partnership, actor=actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": ["Name the program, for example 'Case management system'."]})
+    if len(name) > 200:
+        raise ValidationError({"name": ["Keep the name to 200 characters or fewer."]})
+    person = Person(
+        email=f"{partnership.slug}-{secrets.token_hex(6)}@{SERVICE_ACCOUNT_EMAIL_DOMAIN}",
+        full_name=name,
+        is_service_account=True,
+    )
+    person.set_unusable_password()
+    person.save()
+    return membership_create(
+        partnership=partnership, actor=actor, person=person, agency=agency, roles=roles, job_title="Service account"
+    )
+
+
+@transaction.atomic
+def service_account_token_issue(
+    *,
+    partnership: Partnership,
+    actor: Person,
+    membership: Membership,
+    name: str,
+    days: int = API_TOKEN_DEFAULT_DAYS,
+    actor_passed_second_factor: bool,
+) -> IssuedApiToken:
+    """A token for a service account of this partnership, issued by a business manager.
+
+    A service account cannot pass a second factor itself: the business manager
+    issuing the token vouches for it, so the token carries the second factor
+    only if the manager's own sign-in (or token) passed it. Recorded in the
+    account's history; the key is returned once.
+    """
+    from partnership.services import history_record
+
+    _require_business_manager(partnership=partnership, actor=actor)
+    membership = (
+        Membership.objects.in_partnership(partnership).select_related("person", "partnership").get(pk=membership.pk)
+    )
+    if not membership.person.is_service_account:
+        raise ValidationError("Tokens are issued here for service accounts only; people make their own.")
+    issued = api_token_issue(
+        membership=membership, name=name, days=days, second_factor_passed=actor_passed_second_factor, issued_by=actor
+    )
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=membership,
+        action=HistoryEntry.Action.UPDATED,
+        changes={"API token": {"from": None, "to": f"{issued.token.name} ({issued.token.key_prefix}…) issued"}},
+    )
+    return issued

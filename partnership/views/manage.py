@@ -32,6 +32,8 @@ from partnership.forms.manage import (
     MemberFilterForm,
     MemberForm,
     PartnershipSettingsForm,
+    ServiceAccountForm,
+    ServiceAccountTokenForm,
 )
 from partnership.models import Agency, ClosureDay, Membership, Role
 from partnership.selectors import access as access_selectors
@@ -236,6 +238,8 @@ def _render_member(
     form: MemberForm | None = None,
     deactivate_form: MemberDeactivateForm | None = None,
     saved_version: Membership | None = None,
+    token_form: ServiceAccountTokenForm | None = None,
+    issued_token=None,
 ) -> HttpResponse:
     partnership = request.partnership
     if form is None:
@@ -252,9 +256,11 @@ def _render_member(
         "is_self": membership.person_id == request.user.pk,
         "has_second_factor": selectors.person_has_second_factor(person=membership.person),
         "api_tokens": access_selectors.api_tokens_of_member(partnership=partnership, membership=membership),
+        "token_form": token_form or ServiceAccountTokenForm(),
+        "issued_token": issued_token,
         "history": selectors.history_rows_for_object(partnership=partnership, obj=membership),
     }
-    status = _form_status(form, deactivate_form)
+    status = _form_status(form, deactivate_form, context["token_form"])
     return render(request, "partnership/manage/member_detail.html", context, status=status)
 
 
@@ -382,6 +388,57 @@ def member_api_token_revoke(request: HttpRequest, membership_id: int, token_id: 
     else:
         messages.info(request, "That token was already revoked.")
     return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+
+
+# --- Service accounts ----------------------------------------------------------------
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def service_account_create(request: HttpRequest) -> HttpResponse:
+    """Add a program of the partnership's own as a member that uses the API with tokens only."""
+    partnership = request.partnership
+    form = ServiceAccountForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = access_services.service_account_create(
+                partnership=partnership,
+                actor=request.user,
+                name=data["name"],
+                agency=data["agency"],
+                roles=data["roles"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{membership.person.full_name} is added. Issue it a token below.")
+            return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+    status = 400 if form.errors else 200
+    return render(request, "partnership/manage/service_account_create.html", {"form": form}, status=status)
+
+
+@partnership_view(roles=MANAGERS)
+@require_POST
+def service_account_token_create(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Issue a token to a service account; the key is shown on the answer to this request only."""
+    partnership = request.partnership
+    membership = selectors.membership_get(partnership=partnership, membership_id=membership_id)
+    form = ServiceAccountTokenForm(request.POST)
+    issued = None
+    if form.is_valid():
+        try:
+            issued = access_services.service_account_token_issue(
+                partnership=partnership,
+                actor=request.user,
+                membership=membership,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                actor_passed_second_factor=request.user.is_verified(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return _render_member(request, membership, token_form=form, issued_token=issued)
 
 
 # --- Sharing with people of other partnerships ----------------------------------------

@@ -62,6 +62,25 @@ def test_a_business_manager_makes_a_token_uses_it_and_a_colleague_revokes_it(pag
     assert client.get(f"/api/v1/partnerships/{world.partnership.slug}/members/").status_code == 401
     assert ApiToken.objects.get().revoked_reason == "Revoked by a business manager"
 
+    # A service account for the partnership's own reporting system, and its token.
+    page.goto(f"{base_url}/p/{world.partnership.slug}/manage/members/")
+    page.get_by_role("link", name="Add a service account").click()
+    assert_accessible(axe, page, label="add a service account")
+    page.get_by_role("button", name="Add the service account").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(axe, page, label="add a service account with errors")
+    page.get_by_label("Name of the program").fill("Reporting warehouse")
+    page.get_by_label("Practitioner").check()
+    page.get_by_role("button", name="Add the service account").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Reporting warehouse")
+    page.get_by_label("Token name").fill("Nightly load")
+    page.get_by_role("button", name="Issue a token").click()
+    service_key = page.get_by_test_id("new-api-token").locator("code").first.inner_text()
+    assert_accessible(axe, page, label="service account with a new token")
+    service = APIClient()
+    service.credentials(HTTP_AUTHORIZATION=f"Token {service_key}")
+    assert service.get(f"/api/v1/partnerships/{world.partnership.slug}/agencies/").status_code == 200
+
 
 def test_sharing_an_item_with_a_neighbouring_partnerships_observer(page: Page, base_url, axe):
     alpha, bravo = World("Alpha"), World("Bravo")

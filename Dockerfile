@@ -40,4 +40,5 @@ RUN LEARNINGLOOP_ENV=production LEARNINGLOOP_RUN_DIR=/tmp/build-run \
 
 USER learningloop
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeout from the environment (GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT): config/gunicorn.py
+CMD ["gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]

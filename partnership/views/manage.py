@@ -40,7 +40,10 @@ from partnership.selectors import access as access_selectors
 from partnership.services import access as access_services
 
 MANAGERS = [Role.BUSINESS_MANAGER]
-MEMBERS_PER_PAGE = 50
+# Pages of 25, as the review lists: a page's cost stays the same however large the partnership.
+MEMBERS_PER_PAGE = 25
+AGENCIES_PER_PAGE = 25
+INVITATIONS_PER_PAGE = 25
 REFUSED = 400  # a re-drawn form with errors
 
 
@@ -55,7 +58,8 @@ def _form_status(*forms) -> int:
 @require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = selectors.agency_list(partnership=request.partnership)
-    return render(request, "partnership/manage/agency_list.html", {"agencies": agencies})
+    page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "partnership/manage/agency_list.html", {"page": page})
 
 
 @partnership_view(roles=MANAGERS)
@@ -144,7 +148,10 @@ def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpRespons
         "filter_form": filter_form,
         "filtered": bool(request.GET.get("q") or request.GET.get("status")),
         "page": page,
-        "invitations": selectors.invitation_list(partnership=partnership, pending_only=True),
+        # Their own page number, so that paging through members keeps the invitations' page and back.
+        "invitations": Paginator(
+            selectors.invitation_list(partnership=partnership, pending_only=True), INVITATIONS_PER_PAGE
+        ).get_page(request.GET.get("invitations_page")),
         "error": error,
     }
     return render(request, "partnership/manage/member_list.html", context, status=REFUSED if error else 200)

@@ -72,10 +72,21 @@ def _joined(words: list[str]) -> str:
 
 
 def rapid_review_get_for_decision(*, partnership: Partnership, rapid_review_id: int) -> RapidReview:
-    """One rapid review of this partnership with its incident and decision loaded (404 otherwise)."""
+    """One rapid review of this partnership with its incident and decision loaded (404 otherwise).
+
+    Also what the review's own page reads (who recorded the incident included): its decision
+    section then needs no query of its own for the decision.
+    """
     rapid_review = (
         RapidReview.objects.in_partnership(partnership)
-        .select_related("partnership", "incident", "incident__referring_agency", "decision", "decision__recorded_by")
+        .select_related(
+            "partnership",
+            "incident",
+            "incident__referring_agency",
+            "incident__recorded_by",
+            "decision",
+            "decision__recorded_by",
+        )
         .filter(pk=rapid_review_id)
         .first()
     )

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import F, IntegerField, Prefetch, QuerySet, Value
 from django.http import Http404
 
 from partnership.models import PARTNER_LEAD_ROLES, Membership, Partnership, Person, Role
@@ -14,6 +16,40 @@ IDENTITY_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
 
 # Never load the encrypted columns where only the pseudonym is shown: nothing is decrypted that is not shown.
 _CHILD_PSEUDONYM_FIELDS = ("id", "partnership_id", "incident_id", "position", "pseudonym")
+
+
+@dataclass(frozen=True)
+class IncidentParties:
+    """Who an incident involves, as its page lists them: agencies by name, children by pseudonym."""
+
+    agency_names: list[str]
+    child_pseudonyms: list[str]
+
+
+def incident_parties(*, partnership: Partnership, incident: SeriousIncident) -> IncidentParties:
+    """The names of the agencies involved (by name) and the children's pseudonyms (Child A first).
+
+    Two short lists read in one query (UNION ALL of two three-column reads, sorted here), the
+    rapid review page's twelfth query saved. Pseudonyms only: no encrypted column is read.
+    """
+    agencies = (
+        SeriousIncident.agencies.through.objects.filter(seriousincident=incident, agency__partnership=partnership)
+        .annotate(part=Value(0, IntegerField()), order=Value(0, IntegerField()), label=F("agency__name"))
+        .order_by()  # no ORDER BY inside a compound statement (SQLite refuses it): sorted below
+        .values_list("part", "order", "label")
+    )
+    children = (
+        Child.objects.in_partnership(partnership)
+        .filter(incident=incident)
+        .annotate(part=Value(1, IntegerField()), order=F("position"), label=F("pseudonym"))
+        .order_by()
+        .values_list("part", "order", "label")
+    )
+    rows = sorted(agencies.union(children, all=True))
+    return IncidentParties(
+        agency_names=[label for part, _, label in rows if part == 0],
+        child_pseudonyms=[label for part, _, label in rows if part == 1],
+    )
 
 
 def identity_viewer_allowed(*, membership: Membership) -> bool:

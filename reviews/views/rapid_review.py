@@ -15,15 +15,14 @@ from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
 from partnership.models import Role
-from partnership.selectors import history_rows_for_object, working_day_calendar
+from partnership.selectors import history_rows_for_objects, working_day_calendar
 from reviews.models import RapidReview
-from reviews.selectors.decision import decision_overview
-from reviews.selectors.incidents import children_pseudonyms, identity_viewer_allowed
+from reviews.selectors.decision import decision_overview, rapid_review_get_for_decision
+from reviews.selectors.incidents import identity_viewer_allowed, incident_parties
 from reviews.selectors.rapid_review import (
     RAPID_REVIEW_READ_ROLES,
     panel_days_remaining,
     rapid_review_deadlines,
-    rapid_review_get,
     rapid_review_timeline,
 )
 from reviews.selectors.rapid_review import (
@@ -74,7 +73,7 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
     partnership = request.partnership
     membership = request.membership
     today = timezone.localdate()
-    review = rapid_review_get(partnership=partnership, rapid_review_id=rapid_review_id)
+    review = rapid_review_get_for_decision(partnership=partnership, rapid_review_id=rapid_review_id)
     incident = review.incident
     calendar = working_day_calendar(partnership=partnership)
     requests = list(information_request_list(partnership=partnership, rapid_review=review))
@@ -82,19 +81,19 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
     timeline = rapid_review_timeline(
         rapid_review=review, calendar=calendar, today=today, deadlines=deadlines, requests=requests
     )
+    history, review_history = history_rows_for_objects(partnership=partnership, objects=[incident, review], limit=50)
     context = {
         "review": review,
         "incident": incident,
         "timeline": timeline,
         "overdue_steps": [step for step in timeline if step.overdue],
         "days_remaining": panel_days_remaining(rapid_review=review, calendar=calendar, today=today),
-        "children": list(children_pseudonyms(partnership=partnership).filter(incident=incident)),
-        "agencies": list(incident.agencies.order_by("name")),
+        "parties": incident_parties(partnership=partnership, incident=incident),
         "tracker": tracker_rows(requests=requests, calendar=calendar, today=today),
         "is_manager": membership.has_role(Role.BUSINESS_MANAGER),
         "may_see_identities": identity_viewer_allowed(membership=membership),
-        "history": history_rows_for_object(partnership=partnership, obj=incident, limit=50),
-        "review_history": history_rows_for_object(partnership=partnership, obj=review, limit=50),
+        "history": history,
+        "review_history": review_history,
         "overview": decision_overview(
             partnership=partnership, rapid_review=review, membership=membership, calendar=calendar
         ),

@@ -51,6 +51,9 @@ def review_url(name: str, *, query: str = "") -> Callable[[BenchWorld], str]:
 
 # The baseline: no database, no template. Every page's time is divided by its median.
 TRIVIAL = Page(TRIVIAL_KEY, "trivial view /health/", url("health", slug=False))
+# The floor: signed in, partnership resolved, base layout, one query of its own (tests/benchmarks/floor.py).
+# Every page's time is also given as a multiple of its median: the bar is 3x.
+FLOOR = Page("floor", "floor page (signed in, layout, 1 query)", url("bench_floor"))
 
 PAGES: list[Page] = [
     Page("home", "partnership home", url("partnership:home")),

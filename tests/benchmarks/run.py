@@ -86,6 +86,13 @@ class Row:
     note: str = ""
     samples: list[float] = field(default_factory=list)
     queries: int | None = None
+    # The floor page's times taken between this page's requests: its multiple is of these, so a load
+    # that changes during the run (other work on the machine) stretches both alike.
+    floor_samples: list[float] = field(default_factory=list)
+
+    @property
+    def floor_median(self) -> float:
+        return statistics.median(self.floor_samples) if self.floor_samples else float("nan")
 
     @property
     def ok(self) -> bool:
@@ -122,16 +129,27 @@ def _problem(response) -> str:
     return note
 
 
-def measure(pages, world, *, repeat: int) -> tuple[Row, list[Row]]:
+def measure(pages, world, *, repeat: int) -> tuple[Row, Row, list[Row]]:
+    """Time every page, each request after one to the trivial view and one to the floor page.
+
+    Interleaving puts all three under the same machine load, so the multiples
+    stay meaningful on a busy machine where the milliseconds do not.
+    """
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tests.benchmarks.pages import TRIVIAL
+    from tests.benchmarks.pages import FLOOR, TRIVIAL
 
     client = _signed_in_client(world)
     trivial = Row(TRIVIAL.label)
+    floor = Row(FLOOR.label)
     trivial_url = TRIVIAL.build_url(world)
+    floor_url = FLOOR.build_url(world)
+    for _ in range(WARM_UP):
+        _timed_get(client, floor_url)
+    floor.note = _problem(client.get(floor_url))
+    if floor.note:
+        raise SystemExit(f"The floor page does not answer: {floor.note}")
     rows = []
     for page in pages:
         row = Row(page.label)
@@ -149,19 +167,57 @@ def measure(pages, world, *, repeat: int) -> tuple[Row, list[Row]]:
         with CaptureQueriesContext(connection) as queries:
             client.get(page_url)
         row.queries = len(queries.captured_queries)
-        # Interleaved with the trivial view, so both see the same machine load.
-        for _ in range(repeat):
-            elapsed, _ = _timed_get(client, trivial_url)
-            trivial.samples.append(elapsed)
-            elapsed, response = _timed_get(client, page_url)
-            row.samples.append(elapsed)
-    if not trivial.samples:  # every page failed: still give the baseline
+        # Interleaved with the trivial view and the floor page, so all see the same machine load.
         for _ in range(repeat):
             trivial.samples.append(_timed_get(client, trivial_url)[0])
+            floor_elapsed = _timed_get(client, floor_url)[0]
+            floor.samples.append(floor_elapsed)
+            row.floor_samples.append(floor_elapsed)
+            elapsed, response = _timed_get(client, page_url)
+            row.samples.append(elapsed)
+    if not floor.samples:  # every page failed: still give the baselines
+        for _ in range(repeat):
+            trivial.samples.append(_timed_get(client, trivial_url)[0])
+            floor.samples.append(_timed_get(client, floor_url)[0])
     with CaptureQueriesContext(connection) as queries:
-        Client().get(trivial_url)
+        client.get(trivial_url)
     trivial.queries = len(queries.captured_queries)
-    return trivial, rows
+    with CaptureQueriesContext(connection) as queries:
+        client.get(floor_url)
+    floor.queries = len(queries.captured_queries)
+    return trivial, floor, rows
+
+
+def profile(page, world, *, repeat: int) -> str:
+    """One page's queries (SQL and time, slowest first) and where its Python time goes (cProfile)."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _signed_in_client(world)
+    page_url = page.build_url(world)
+    for _ in range(WARM_UP):
+        client.get(page_url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page_url)
+    out = [f"{page.label}: {page_url}", f"{len(queries.captured_queries)} queries, slowest first:"]
+    captured = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+    for query in captured:
+        out.append(f"  {float(query['time']) * 1000:7.2f} ms  {query['sql'][:400]}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(page_url)
+    profiler.disable()
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(25)
+    out.append(f"cProfile over {repeat} requests, by cumulative time, then by own time:")
+    out.append(stream.getvalue())
+    return "\n".join(out)
 
 
 def _analyze() -> None:
@@ -185,26 +241,53 @@ def _signed_in_client(world):
     return client
 
 
-def render_table(trivial: Row, rows: list[Row]) -> str:
-    header = ("page", "median ms", "p95 ms", "x trivial", "queries", "note")
+# The bar (issue 13): a page's median within 3x the floor page's, its p95 within 5x, at most 12 queries.
+BAR_MEDIAN = 3.0
+BAR_P95 = 5.0
+BAR_QUERIES = 12
+
+
+def render_table(trivial: Row, floor: Row, rows: list[Row]) -> str:
+    """Medians and p95s in ms, as multiples of the trivial view's and of the floor page's median.
+
+    A page's multiple of the floor is of the floor times measured between that page's
+    own requests (the floor row shows all of them), so that a machine whose load
+    changes during the run stretches a page and its floor alike.
+    """
+    header = ("page", "median ms", "p95 ms", "x trivial", "x floor", "p95 x floor", "queries", "bar", "note")
     base = trivial.median if trivial.ok else float("nan")
     lines = [header]
-    for row in [trivial, *rows]:
+    for row in [trivial, floor, *rows]:
         if row.ok:
+            over = row is not trivial and row is not floor
+            floor_median = row.floor_median if over else (floor.median if floor.ok else float("nan"))
+            verdict = ""
+            if over:
+                missed = []
+                if row.median / floor_median > BAR_MEDIAN:
+                    missed.append("median")
+                if row.p95 / floor_median > BAR_P95:
+                    missed.append("p95")
+                if row.queries is not None and row.queries > BAR_QUERIES:
+                    missed.append("queries")
+                verdict = "over: " + ", ".join(missed) if missed else "ok"
             lines.append(
                 (
                     row.label,
                     f"{row.median:.2f}",
                     f"{row.p95:.2f}",
                     f"{row.median / base:.1f}",
+                    f"{row.median / floor_median:.2f}",
+                    f"{row.p95 / floor_median:.2f}",
                     str(row.queries),
+                    verdict,
                     row.note,
                 )
             )
         else:
-            lines.append((row.label, "-", "-", "-", "-", row.note or "not measured"))
+            lines.append((row.label, "-", "-", "-", "-", "-", "-", "", row.note or "not measured"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    numeric = {1, 2, 3, 4}
+    numeric = {1, 2, 3, 4, 5, 6}
 
     def fmt(line) -> str:
         cells = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))]
@@ -224,6 +307,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0, help="data volume factor, e.g. 0.05 for a quick smoke")
     parser.add_argument("--pages", default="", help="comma-separated page keys to measure (default: all)")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded benchmark database")
+    parser.add_argument(
+        "--profile",
+        metavar="KEY",
+        default="",
+        help="instead of the table: one page's queries (slowest first) and a cProfile of --repeat requests",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -237,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = _chosen_pages(args.pages)
     database_url, database_label = _bench_database(reuse=args.reuse)
     os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    # The application's settings with the floor page's route added (tests/benchmarks/floor.py).
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.benchmarks.settings"
     # As deployed: no debug page, no per-query bookkeeping except while counting; quiet logs.
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -274,14 +364,21 @@ def main(argv: list[str] | None = None) -> int:
     # 20-110 ms to whichever request is running: noise about the harness, not the page.
     gc.collect()
     gc.freeze()
-    trivial, rows = measure(pages, world, repeat=args.repeat)
+    if args.profile:
+        (page,) = _chosen_pages(args.profile)
+        print(profile(page, world, repeat=args.repeat))
+        return 0
+    trivial, floor, rows = measure(pages, world, repeat=args.repeat)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nMachine: {os.cpu_count()} CPUs, load average {load} (a busy machine stretches every row).")
     print(
         f"{args.repeat} timed requests per page (after {WARM_UP} warm-up), signed in as a verified business "
-        "manager of the large partnership; times are the Django test client's, in process.\n"
+        "manager of the large partnership; times are the Django test client's, in process. "
+        "x floor: the page's median (p95) over the median of the floor page timed between its requests; "
+        f"the bar is {BAR_MEDIAN:g}x "
+        f"({BAR_P95:g}x), at most {BAR_QUERIES} queries.\n"
     )
-    print(render_table(trivial, rows))
+    print(render_table(trivial, floor, rows))
     failed = [r for r in rows if not r.ok]
     if failed:
         print(f"\n{len(failed)} page(s) not measured: see the note column.")

@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 from partnership.services import invitation_create
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_browser_journeys import sign_in
-from tests.factories import World, static_code_make
+from tests.factories import AgencyFactory, World, static_code_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,6 +40,17 @@ def test_main_pages_are_accessible(page: Page, base_url, axe):
         agency=world.school,
         roles=["practitioner"],
     )
+    # Enough agencies and invitations for a second page of each, so that the page links are checked too.
+    for n in range(25):
+        AgencyFactory(partnership=world.partnership, name=f"Alpha School {n:02}")
+        invitation_create(
+            partnership=world.partnership,
+            actor=world.bm,
+            email=f"invitee{n:02}@alpha.example",
+            full_name=f"Invitee {n:02}",
+            agency=world.school,
+            roles=["practitioner"],
+        )
     static_code_make(world.bm, code="13572468")
     sign_in(page, base_url, world.bm.email)
     assert_accessible(axe, page, label="second factor verify")
@@ -53,6 +64,9 @@ def test_main_pages_are_accessible(page: Page, base_url, axe):
         "new agency": reverse("partnership:agency_create", kwargs={"slug": slug}),
         "agency": reverse("partnership:agency_detail", kwargs={"slug": slug, "agency_id": world.school.pk}),
         "members": reverse("partnership:member_list", kwargs={"slug": slug}),
+        "agencies, page 2": reverse("partnership:agency_list", kwargs={"slug": slug}) + "?page=2",
+        "members, invitations page 2": reverse("partnership:member_list", kwargs={"slug": slug})
+        + "?invitations_page=2",
         "member": reverse("partnership:member_detail", kwargs={"slug": slug, "membership_id": world.practitioner.pk}),
         "invite": reverse("partnership:invitation_create", kwargs={"slug": slug}),
         "settings": reverse("partnership:settings", kwargs={"slug": slug}),

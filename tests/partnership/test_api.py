@@ -251,7 +251,7 @@ def test_agency_list_runs_a_fixed_number_of_queries(world_a, api_for, django_ass
         membership_make(partnership=world_a.partnership, agency=agency, roles=[Role.PRACTITIONER])
 
     # session, person, OTP device, membership, its roles, count, agencies
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         response = client.get(url)
 
     assert response.json()["count"] == 34
@@ -461,7 +461,7 @@ def test_member_list_runs_a_fixed_number_of_queries(world_a, api_for, django_ass
         membership_make(partnership=world_a.partnership, agency=world_a.school, roles=[Role.PRACTITIONER])
 
     # session, person, OTP device, membership, its roles, count, members, their roles
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = client.get(url)
 
     assert response.json()["count"] == 39

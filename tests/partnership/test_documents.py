@@ -613,7 +613,7 @@ def test_the_status_page_runs_a_fixed_number_of_queries(world_a, sent, client_fo
     client = client_for(world_a.bm)
     client.get(_status_url(world_a, version))  # warm the session
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         assert client.get(_status_url(world_a, version)).status_code == 200
 
 

@@ -494,7 +494,7 @@ def test_the_page_shows_each_partners_decision_and_the_earlier_rounds(
     _approve(world_a, sign_off, LA)
     client = client_for(world_a.bm)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         response = client.get(_url(world_a, sign_off))
 
     assert response.status_code == 200

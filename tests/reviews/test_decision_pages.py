@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -451,7 +452,7 @@ def test_the_rapid_review_page_shows_the_decision_section(world_a, client_for):
 
 
 @pytest.mark.parametrize(
-    ("page", "limit"), [("rapid_review_meeting", 12), ("rapid_review_decision", 13), ("rapid_review_template", 12)]
+    ("page", "limit"), [("rapid_review_meeting", 9), ("rapid_review_decision", 10), ("rapid_review_template", 11)]
 )
 def test_pages_run_a_fixed_number_of_queries(world_a, client_for, django_assert_max_num_queries, page, limit):
     review = ready_review(world_a)
@@ -476,7 +477,7 @@ def test_the_meeting_page_with_its_forms_runs_a_fixed_number_of_queries(
     client = client_for(world_a.bm)
     client.get(url(world_a, "rapid_review_meeting", review))
     # The two selects of the attendee form (members, agencies) on top of the read-only page.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):
         html = text(client.get(url(world_a, "rapid_review_meeting", review)))
     assert 'data-testid="attendee-form"' in html
 
@@ -511,7 +512,9 @@ def test_the_rapid_review_page_with_meeting_decision_and_sign_off_runs_a_fixed_n
     rapid_review_decision_approve(partnership=world_a.partnership, membership=world_a.la_lead, rapid_review=review)
     client = client_for(world_a.bm)
     client.get(url(world_a, "rapid_review_detail", review))
-    with django_assert_max_num_queries(19):
+    # 12 where Redis holds the sessions (production), one more where the database does (SQLite here).
+    limit = 12 if settings.SESSION_ENGINE == "partnership.sessions_cached" else 13
+    with django_assert_max_num_queries(limit):
         response = client.get(url(world_a, "rapid_review_detail", review))
     assert response.status_code == 200
     assert "Local authority: approved" in text(response)

@@ -318,5 +318,5 @@ def test_the_list_and_detail_run_a_fixed_number_of_queries(world_a, client_for, 
     for membership in (world_a.agency_lead, world_a.health_lead, world_a.observer):
         contributor_make(world_a, review, membership=membership)
     assert (count(api(world_a, "learning_review_list")), count(api(world_a, "learning_review_detail", review))) == few
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         client.get(api(world_a, "learning_review_detail", review))

@@ -460,7 +460,7 @@ def test_the_list_runs_a_fixed_number_of_queries(world_a, client_for, django_ass
         review = learning_review_make(world_a, title=f"Review {n}")
         contributor_make(world_a, review)
     assert _queries(client, url(world_a, "learning_review_list")) == few
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         client.get(url(world_a, "learning_review_list"))
 
 
@@ -494,7 +494,7 @@ def test_the_detail_runs_a_fixed_number_of_queries(world_a, review, client_for, 
     for membership in (world_a.health_lead, world_a.police_lead, world_a.lay_member, world_a.observer):
         contributor_make(world_a, review, membership=membership)
     assert _queries(client, target) == few
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(12):
         client.get(target)
 
 

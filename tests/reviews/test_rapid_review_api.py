@@ -239,7 +239,7 @@ def test_rapid_review_list_query_count_is_fixed(world_a, api_for, django_assert_
         information_request_make(world_a, rapid_review=rapid_review_make(world_a))
     client = api_for(world_a.bm)
     client.get(api(world_a, "rapid_review_list"))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         assert client.get(api(world_a, "rapid_review_list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(api(world_a, "incident_list")).status_code == 200

@@ -147,7 +147,7 @@ def test_page_filters_by_year(world_a, crafted, client_for):
 def test_page_query_count_is_fixed(world_a, crafted, client_for, django_assert_max_num_queries):
     client = client_for(world_a.bm)
     client.get(page_url(world_a))
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(7):
         client.get(page_url(world_a))
 
 

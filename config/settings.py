@@ -315,6 +315,8 @@ SPECTACULAR_SETTINGS = {
         "SignOffActionEnum": "partnership.models.SignOffAction.Action",
         "LearningReviewStateEnum": "reviews.models.LearningReview.State",
         "PublicationEnum": "reviews.models.Publication",
+        "DocumentVersionStateEnum": "partnership.models.DocumentVersion.State",
+        "InvitationStatusEnum": "partnership.models.Invitation.Status",
     },
 }
 

@@ -48,6 +48,7 @@ class StatutoryPartnerSerializer(serializers.Serializer):
 
 
 class ClosureDaySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, help_text="Remove it at /closure-days/<id>/.")
     date = serializers.DateField(read_only=True)
     reason = serializers.CharField(read_only=True)
 

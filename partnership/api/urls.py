@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from partnership.api import tokens, views
+from partnership.api import documents, manage, signoff, tasks, tokens, views
 
 app_name = "api"
 
@@ -22,6 +22,39 @@ urlpatterns = [
         name="member_detail",
     ),
     path(
+        "partnerships/<slug:slug>/members/<int:membership_id>/deactivate/",
+        manage.MemberDeactivateView.as_view(),
+        name="member_deactivate",
+    ),
+    path(
+        "partnerships/<slug:slug>/members/<int:membership_id>/reactivate/",
+        manage.MemberReactivateView.as_view(),
+        name="member_reactivate",
+    ),
+    path(
+        "partnerships/<slug:slug>/members/<int:membership_id>/reset-second-factor/",
+        manage.MemberSecondFactorResetView.as_view(),
+        name="member_reset_second_factor",
+    ),
+    path("partnerships/<slug:slug>/invitations/", manage.InvitationListView.as_view(), name="invitation_list"),
+    path(
+        "partnerships/<slug:slug>/invitations/<int:invitation_id>/",
+        manage.InvitationDetailView.as_view(),
+        name="invitation_detail",
+    ),
+    path(
+        "partnerships/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        manage.InvitationRevokeView.as_view(),
+        name="invitation_revoke",
+    ),
+    path("partnerships/<slug:slug>/settings/", manage.PartnershipSettingsView.as_view(), name="settings"),
+    path("partnerships/<slug:slug>/closure-days/", manage.ClosureDayListView.as_view(), name="closure_day_list"),
+    path(
+        "partnerships/<slug:slug>/closure-days/<int:closure_day_id>/",
+        manage.ClosureDayDetailView.as_view(),
+        name="closure_day_detail",
+    ),
+    path(
         "partnerships/<slug:slug>/service-accounts/",
         tokens.ServiceAccountListView.as_view(),
         name="service_account_list",
@@ -37,6 +70,28 @@ urlpatterns = [
         name="member_api_token_revoke",
     ),
     path("partnerships/<slug:slug>/working-days/", views.WorkingDaysView.as_view(), name="working_days"),
+    path("partnerships/<slug:slug>/tasks/", tasks.MyTaskListView.as_view(), name="my_tasks"),
+    path("partnerships/<slug:slug>/sign-offs/<int:sign_off_id>/", signoff.SignOffDetailView.as_view(), name="sign_off"),
+    path(
+        "partnerships/<slug:slug>/sign-offs/<int:sign_off_id>/approve/",
+        signoff.SignOffApproveView.as_view(),
+        name="sign_off_approve",
+    ),
+    path(
+        "partnerships/<slug:slug>/sign-offs/<int:sign_off_id>/send-back/",
+        signoff.SignOffSendBackView.as_view(),
+        name="sign_off_send_back",
+    ),
+    path(
+        "partnerships/<slug:slug>/documents/<int:version_id>/",
+        documents.DocumentVersionView.as_view(),
+        name="document_version",
+    ),
+    path(
+        "partnerships/<slug:slug>/documents/<int:version_id>/download/",
+        documents.DocumentDownloadView.as_view(),
+        name="document_download",
+    ),
     # Any other path ending in a slash (a malformed slug or id included) gets the API's JSON 404;
     # slashless ones are still redirected by APPEND_SLASH. [\s\S], not ".": a path with a newline
     # (%0A) in it must match too, or it falls through to the site's HTML 404.

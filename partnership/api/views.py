@@ -58,7 +58,10 @@ def _answers(responses: dict, *, scoped: bool = True, takes_body: bool = False) 
         base |= {403: _FORBIDDEN, 404: _NOT_FOUND}
     if takes_body:
         base |= {413: _TOO_LARGE, 415: _NOT_JSON}
-    return dict(sorted((base | responses).items()))
+    # Sorted by status code; a key may also be (status, media type), as for a PDF download.
+    return dict(
+        sorted((base | responses).items(), key=lambda item: str(item[0][0] if isinstance(item[0], tuple) else item[0]))
+    )
 
 
 def _conflict(what: str) -> OpenApiResponse:

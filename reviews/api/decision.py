@@ -11,13 +11,21 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.api.base import PartnershipScopedAPIView
+from partnership.api.documents import (
+    DocumentSerializer,
+    DocumentVersionSerializer,
+    document_version_data,
+    documents_data,
+)
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.models import PARTNER_LEAD_ROLES, Partnership, Role
+from partnership.selectors.documents import documents_for_subject
 from reviews.api.decision_serializers import (
     AttendeeInputSerializer,
     AttendeeSerializer,
@@ -38,6 +46,7 @@ from reviews.selectors.decision import (
     meeting_attendee_list,
     rapid_review_get_for_decision,
 )
+from reviews.selectors.incidents import identity_viewer_allowed
 from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
 from reviews.selectors.timeliness import rapid_review_timeliness
 from reviews.services.decision import (
@@ -46,6 +55,7 @@ from reviews.services.decision import (
     rapid_review_decision_send_back,
     rapid_review_send_to_panel,
 )
+from reviews.services.rapid_review_document import rapid_review_template_render_request
 from reviews.services.rapid_review_meeting import (
     meeting_attendee_add,
     meeting_attendee_remove,
@@ -387,3 +397,66 @@ class TimelinessView(PartnershipScopedAPIView):
         quarters = rapid_review_timeliness(partnership=self.partnership, year=query.validated_data.get("year"))
         rows = [{**asdict(q), "label": q.label, "share_on_time": q.share_on_time} for q in quarters]
         return Response(QuarterTimelinessSerializer(rows, many=True).data)
+
+
+# --- The Rapid Review Template's PDF and the review's documents --------------------------------------------
+
+
+class TemplatePdfInputSerializer(serializers.Serializer):
+    identified = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "The version for the national Panel, with the children's identities (business managers and partner "
+            "leads only; each child's reveal is logged)."
+        ),
+    )
+
+
+@extend_schema(tags=["Rapid review decisions"])
+class TemplatePdfView(_RapidReviewAPIView):
+    """A PDF of the Rapid Review Template as it is now; the same content is one version."""
+
+    serializer_class = DocumentVersionSerializer
+    write_roles = READERS  # as the page: whoever reads the review may ask for its template
+
+    @extend_schema(
+        summary="Ask for the rapid review template's PDF",
+        request=TemplatePdfInputSerializer,
+        responses=_answers(
+            {
+                202: OpenApiResponse(
+                    DocumentVersionSerializer, description="The version asked for: poll its status_url."
+                ),
+                400: _FIELD_ERRORS,
+            },
+            takes_body=True,
+        ),
+    )
+    def post(self, request: Request, slug: str, rapid_review_id: int) -> Response:
+        rapid_review = self.rapid_review()
+        serializer = TemplatePdfInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        identified = serializer.validated_data["identified"]
+        if identified and not identity_viewer_allowed(membership=self.membership):
+            raise PermissionDenied("Only business managers and partner leads may have the identified version.")
+        version = rapid_review_template_render_request(
+            partnership=self.partnership, membership=self.membership, rapid_review=rapid_review, identified=identified
+        )
+        return Response(document_version_data(version, partnership=self.partnership), status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["Rapid review decisions"])
+class RapidReviewDocumentListView(_RapidReviewAPIView):
+    """The review's documents you may open (its templates), each with its newest version and status."""
+
+    serializer_class = DocumentSerializer
+    # A review has a handful of documents: all of them, at once.
+    pagination_class = None
+
+    @extend_schema(summary="A rapid review's documents", responses=_answers({200: DocumentSerializer(many=True)}))
+    def get(self, request: Request, slug: str, rapid_review_id: int) -> Response:
+        documents = documents_for_subject(
+            partnership=self.partnership, subject=self.rapid_review(), membership=self.membership
+        )
+        return Response(documents_data(documents, partnership=self.partnership))

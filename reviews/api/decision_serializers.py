@@ -11,7 +11,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from partnership.api.serializers import AgencySummarySerializer, PartnershipAgencyField, PersonSummarySerializer
-from partnership.models import Membership, SignOff, SignOffAction, StatutoryPartner
+from partnership.api.signoff import SignOffActionSerializer  # one shape of a sign-off action, kernel's
+from partnership.models import Membership, SignOff, StatutoryPartner
 from reviews.models import DecisionOutcome, MeetingAttendee, Methodology, RapidReview, RapidReviewDecision
 from reviews.selectors.decision import attendee_member_choices
 
@@ -73,17 +74,6 @@ class DecisionSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(
         read_only=True, help_text="Send it back with a change to be told (409) if someone else changed it first."
     )
-
-
-class SignOffActionSerializer(serializers.Serializer):
-    round = serializers.IntegerField(read_only=True)
-    partner = serializers.ChoiceField(
-        choices=StatutoryPartner.choices, allow_blank=True, read_only=True, help_text="Empty for the request."
-    )
-    action = serializers.ChoiceField(choices=SignOffAction.Action.choices, read_only=True)
-    actor = PersonSummarySerializer(read_only=True, allow_null=True)
-    comment = serializers.CharField(read_only=True)
-    at = serializers.DateTimeField(read_only=True)
 
 
 class PartnerSignOffSerializer(serializers.Serializer):

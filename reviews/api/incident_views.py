@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,7 +31,8 @@ from reviews.api.incident_serializers import (
     RapidReviewSerializer,
     child_detail_row,
 )
-from reviews.models import Child, RapidReview, SeriousIncident
+from reviews.models import Child, IdentityView, RapidReview, SeriousIncident
+from reviews.selectors.identity_log import identity_log_entries
 from reviews.selectors.incidents import child_get, children_pseudonyms, incident_get, incident_list
 from reviews.selectors.rapid_review import (
     RAPID_REVIEW_READ_ROLES,
@@ -305,3 +306,37 @@ class RapidReviewDetailView(PartnershipScopedAPIView):
             requests=list(information_request_list(partnership=self.partnership, rapid_review=review)),
         )
         return Response(RapidReviewDetailSerializer(review, context=context).data)
+
+
+class IdentityLogEntrySerializer(serializers.Serializer):
+    seen_at = serializers.DateTimeField(read_only=True)
+    viewer_name = serializers.CharField(read_only=True)
+    viewer_email = serializers.EmailField(read_only=True)
+    reference = serializers.CharField(read_only=True, allow_null=True, help_text="The incident's reference.")
+    child_pseudonym = serializers.CharField(
+        read_only=True, help_text="Empty for a download of the identified template: every child is in it."
+    )
+    place = serializers.CharField(read_only=True, help_text="Where the identities were shown.")
+    version_number = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The downloaded version; null for a view."
+    )
+
+
+@extend_schema(tags=["Serious incidents"])
+class IdentityLogView(ListModelMixin, PartnershipScopedAPIView):
+    """Every time children's identities were shown (on a page, through the API, in a PDF), newest first:
+    business managers only. Pseudonyms and references only."""
+
+    serializer_class = IdentityLogEntrySerializer
+    model = IdentityView
+    read_roles = _MANAGERS
+
+    def scoped_queryset(self, partnership: Partnership):
+        return identity_log_entries(partnership=partnership)
+
+    @extend_schema(
+        summary="Who saw children's identities (business managers)",
+        responses=_answers({200: IdentityLogEntrySerializer(many=True)}),
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        return self.list(request)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,6 +39,7 @@ from reviews.services.requests import (
     information_request_save_draft,
     information_request_send_back,
     information_request_submit,
+    information_request_withdraw,
 )
 
 _MANAGERS = frozenset({Role.BUSINESS_MANAGER})
@@ -237,5 +238,34 @@ class InformationRequestSendBackView(_OneRequestView):
             information_request=current,
             reason=serializer.validated_data["reason"],
             due_on=serializer.validated_data.get("due_on"),
+        )
+        return self._answer(request_id)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+@extend_schema(tags=["Information requests"])
+class InformationRequestWithdrawView(_OneRequestView):
+    """Withdraw a request not yet submitted (business managers): the person's deadline is cancelled and they
+    are emailed; the agency can then be asked again. A submitted return is sent back instead."""
+
+    write_roles = _MANAGERS
+
+    @extend_schema(
+        summary="Withdraw a request (business managers)",
+        request=WithdrawSerializer,
+        responses=_answers({200: InformationRequestSerializer, 400: _REFUSED}, takes_body=True),
+    )
+    def post(self, request: Request, slug: str, request_id: int) -> Response:
+        current = self._load(request_id)
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        information_request_withdraw(
+            partnership=self.partnership,
+            actor=request.user,
+            information_request=current,
+            reason=serializer.validated_data["reason"],
         )
         return self._answer(request_id)

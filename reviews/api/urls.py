@@ -5,6 +5,7 @@ from django.urls import path
 from reviews.api import decision as decision_api
 from reviews.api import incident_views, request_views
 from reviews.api import learning_review as learning_review_api
+from reviews.api import learning_review_workflow as workflow_api
 
 app_name = "reviews_api"
 
@@ -29,6 +30,8 @@ urlpatterns += [
         _RR + "decision/send-back/", decision_api.DecisionSendBackView.as_view(), name="rapid_review_decision_send_back"
     ),
     path(_RR + "sent-to-panel/", decision_api.SentToPanelView.as_view(), name="rapid_review_sent_to_panel"),
+    path(_RR + "template/pdf/", decision_api.TemplatePdfView.as_view(), name="rapid_review_template_pdf"),
+    path(_RR + "documents/", decision_api.RapidReviewDocumentListView.as_view(), name="rapid_review_documents"),
 ]
 
 # Serious incidents, rapid reviews (with their milestones) and agency information requests.
@@ -63,6 +66,12 @@ urlpatterns += [
         request_views.InformationRequestSendBackView.as_view(),
         name="request_send_back",
     ),
+    path(
+        _P + "requests/<int:request_id>/withdraw/",
+        request_views.InformationRequestWithdrawView.as_view(),
+        name="request_withdraw",
+    ),
+    path(_P + "identity-views/", incident_views.IdentityLogView.as_view(), name="identity_log"),
 ]
 
 # Learning reviews, their outcomes form (with its SMART rows), comments and the publication decision.
@@ -78,4 +87,22 @@ urlpatterns += [
     path(_LR + "outcomes-form/", learning_review_api.OutcomesFormView.as_view(), name="learning_review_outcomes_form"),
     path(_LR + "comments/", learning_review_api.CommentListView.as_view(), name="learning_review_comments"),
     path(_LR + "publication/", learning_review_api.PublicationView.as_view(), name="learning_review_publication"),
+    path(_LR + "contributors/", workflow_api.ContributorListView.as_view(), name="learning_review_contributor_list"),
+    path(
+        _LR + "contributors/<int:contributor_id>/",
+        workflow_api.ContributorDetailView.as_view(),
+        name="learning_review_contributor_detail",
+    ),
+    path(_LR + "requests/", workflow_api.LearningReviewRequestListView.as_view(), name="learning_review_requests"),
+    path(_LR + "start-drafting/", workflow_api.StartDraftingView.as_view(), name="learning_review_start_drafting"),
+    path(_LR + "circulate/", workflow_api.CirculateView.as_view(), name="learning_review_circulate"),
+    path(_LR + "take-back/", workflow_api.TakeBackView.as_view(), name="learning_review_take_back"),
+    path(_LR + "finalise/", workflow_api.FinaliseView.as_view(), name="learning_review_finalise"),
+    path(_LR + "documents/", workflow_api.LearningReviewDocumentListView.as_view(), name="learning_review_documents"),
+    path(_LR + "outcomes-form/pdf/", workflow_api.OutcomesFormPdfView.as_view(), name="learning_review_pdf"),
+    path(
+        _LR + "public-summary/pdf/",
+        workflow_api.PublicSummaryPdfView.as_view(),
+        name="learning_review_public_summary_pdf",
+    ),
 ]

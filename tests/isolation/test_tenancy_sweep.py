@@ -146,6 +146,16 @@ def test_the_walk_finds_pages_and_api_routes():
     keys = {r.key for r in TENANT_ROUTES}
     # Guards the walk itself: if it stopped descending into includes, the sweep would pass vacuously.
     assert {"partnership:home", "partnership:agency_detail", "api:agency_detail", "api:member_detail"} <= keys
+    # The API's own object routes, one per kind of id (closure days, invitations, sign-offs, documents,
+    # contributors): each is swept with another partnership's objects like the pages' routes.
+    assert {
+        "api:closure_day_detail",
+        "api:invitation_revoke",
+        "api:sign_off_approve",
+        "api:document_download",
+        "reviews_api:learning_review_contributor_detail",
+        "reviews_api:request_withdraw",
+    } <= keys
     agency_detail = next(r for r in TENANT_ROUTES if r.key == "api:agency_detail")
     assert agency_detail.kwargs == ["slug", "agency_id"]
 

@@ -78,7 +78,8 @@ def test_partnership_detail_lists_statutory_partners_and_closure_days(world_a, a
         {"kind": "health", "agency": {"id": world_a.icb.pk, "name": "Alpha ICB"}},
         {"kind": "police", "agency": {"id": world_a.police.pk, "name": "Alpha Police"}},
     ]
-    assert body["closure_days"] == [{"date": "2026-12-24", "reason": "Winter closure"}]
+    day = ClosureDay.objects.get(partnership=world_a.partnership)
+    assert body["closure_days"] == [{"id": day.pk, "date": "2026-12-24", "reason": "Winter closure"}]
 
 
 def test_another_partnership_answers_exactly_like_a_missing_one(world_a, world_b, api_for):

@@ -42,11 +42,15 @@ from schemathesis.specs.openapi.checks import (
 
 from config.wsgi import application
 from partnership.api.serializers import EARLIEST_DATE, LATEST_DATE
+from partnership.models import Role
+from partnership.services import closure_day_add, invitation_create
+from partnership.services.documents import document_render_request, document_render_version
+from partnership.services.signoff import sign_off_request
 from tests.conftest import login
 from tests.factories import World, api_token_key
 from tests.reviews.decision_helpers import ready_review
 from tests.reviews.factories import information_request_make
-from tests.reviews.learning_review_factories import learning_review_make
+from tests.reviews.learning_review_factories import contributor_make, learning_review_make
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
@@ -74,15 +78,25 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         "slug": REAL["slug"],
         "agency_id": REAL["agency_ids"][pick % len(REAL["agency_ids"])],
         "membership_id": REAL["membership_ids"][pick % len(REAL["membership_ids"])],
+        **REAL["kernel_ids"],
         **REAL["review_ids"],
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
 
-def _real_agency_in_body(body: Any, pick: int) -> Any:
-    if pick == REAL_WEIGHT or not REAL or not isinstance(body, dict) or "agency" not in body:
+def _real_ids_in_body(body: Any, pick: int) -> Any:
+    """An agency, a person (a contributor, an assignee) and a sign-off round of this partnership, mostly."""
+    if pick == REAL_WEIGHT or not REAL or not isinstance(body, dict):
         return body
-    return {**body, "agency": REAL["agency_ids"][pick % len(REAL["agency_ids"])]}
+    body = dict(body)
+    if "agency" in body:
+        body["agency"] = REAL["agency_ids"][pick % len(REAL["agency_ids"])]
+    for field in ("person", "assignee", "lead_author"):
+        if field in body:
+            body[field] = REAL["person_ids"][pick % len(REAL["person_ids"])]
+    if "round" in body:
+        body["round"] = 1
+    return body
 
 
 def _dates_the_calendar_covers(query: dict[str, Any], pick: int, start: date, span: int) -> dict[str, Any]:
@@ -104,8 +118,8 @@ def flatmap_path_parameters(context, path_parameters):
 
 @schema.hook
 def flatmap_body(context, body):
-    # A member's agency: mostly a real one of this partnership, so the role-against-agency rules run.
-    return st.integers(0, REAL_WEIGHT).map(lambda pick: _real_agency_in_body(body, pick))
+    # A member's agency, a person: mostly real ones of this partnership, so the services' own rules run.
+    return st.integers(0, REAL_WEIGHT).map(lambda pick: _real_ids_in_body(body, pick))
 
 
 @schema.hook
@@ -140,22 +154,58 @@ def _review_ids(world: World) -> dict[str, int]:
     """Real review objects, so the fuzzer reaches the reviews endpoints' validation, not only their 404s."""
     review = ready_review(world)
     request = information_request_make(world)  # on a review of its own, still gathering returns
+    learning_review = learning_review_make(world)
     return {
         "rapid_review_id": review.pk,
         "incident_id": review.incident_id,
         "request_id": request.pk,
         "attendee_id": review.attendees.first().pk,
-        "learning_review_id": learning_review_make(world).pk,
+        "learning_review_id": learning_review.pk,
+        "contributor_id": contributor_make(world, learning_review).pk,
+    }
+
+
+def _kernel_ids(world: World, *, render: bool) -> dict[str, int]:
+    """Real settings rows, invitations, sign-offs and a document (rendered when ``render``: a real WeasyPrint
+    run, a second or so, so only for the documents' own operations)."""
+    invitation, _token = invitation_create(
+        partnership=world.partnership,
+        actor=world.bm,
+        email="fuzz-invitee@alpha.example",
+        full_name="Fuzz Invitee",
+        agency=world.school,
+        roles=[Role.PRACTITIONER],
+    )
+    closure_day = closure_day_add(partnership=world.partnership, actor=world.bm, day=date(2030, 12, 24))
+    sign_off = sign_off_request(partnership=world.partnership, actor=world.bm, subject=world.school)
+    version = document_render_request(
+        partnership=world.partnership,
+        actor=world.bm,
+        subject=world.school,
+        kind="fuzz",
+        title="Fuzz document",
+        template_name="documents/base_print.html",
+        context={},
+    )
+    if render:
+        document_render_version(version_id=version.pk)  # ready, so the download's 200 is fuzzed too
+    return {
+        "invitation_id": invitation.pk,
+        "closure_day_id": closure_day.pk,
+        "sign_off_id": sign_off.pk,
+        "version_id": version.pk,
     }
 
 
 @pytest.fixture
-def world(transactional_db) -> World:
+def world(transactional_db, request) -> World:
     world = World("Alpha")
     REAL.update(
         slug=world.partnership.slug,
         agency_ids=[world.council.pk, world.icb.pk, world.police.pk, world.school.pk],
         membership_ids=[getattr(world, attribute).pk for attribute, *_ in World.PEOPLE],
+        person_ids=[getattr(world, attribute).person_id for attribute, *_ in World.PEOPLE],
+        kernel_ids=_kernel_ids(world, render="/documents/" in request.node.name),
         turn=itertools.count(),
         review_ids=_review_ids(world),
     )

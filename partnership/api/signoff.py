@@ -13,41 +13,38 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.serializers import PersonSummarySerializer
 from partnership.api.views import _answers
-from partnership.models import Partnership, Role, SignOff, SignOffAction, StatutoryPartner
-from partnership.selectors.signoff import SignOffPanel, sign_off_get, sign_off_history, sign_off_panel
-from partnership.services.signoff import COMMENT_MAX_LENGTH, sign_off_approve, sign_off_send_back
-
-SIGN_OFF_READERS = frozenset(
-    {
-        Role.BUSINESS_MANAGER,
-        Role.PARTNER_LEAD_LOCAL_AUTHORITY,
-        Role.PARTNER_LEAD_HEALTH,
-        Role.PARTNER_LEAD_POLICE,
-        Role.SCRUTINEER,
-    }
+from partnership.models import Partnership, SignOff, SignOffAction
+from partnership.selectors.signoff import (
+    SignOffPanel,
+    sign_off_get,
+    sign_off_history,
+    sign_off_panel,
+    sign_off_readable,
 )
-PARTNER_LEADS = frozenset({Role.PARTNER_LEAD_LOCAL_AUTHORITY, Role.PARTNER_LEAD_HEALTH, Role.PARTNER_LEAD_POLICE})
+from partnership.services.signoff import COMMENT_MAX_LENGTH, sign_off_approve, sign_off_send_back
 
 _STALE = OpenApiResponse(description="The sign-off has moved to another round since the one you read.")
 _REFUSED = OpenApiResponse(
     description=(
-        'Refused, with the reason: {"partner": [...]} when you do not lead that partner, {"comment": [...]}, or '
-        '{"non_field_errors": [...]} when it is not awaiting decisions or is decided on its own workflow.'
+        'Refused, with the reason: {"partner": [...]} when you may not decide for that approver, {"comment": [...]}, '
+        'or {"non_field_errors": [...]} when it is not awaiting decisions (or its subject refuses the decision).'
     )
 )
 
 
 class SignOffActionSerializer(serializers.Serializer):
     round = serializers.IntegerField(read_only=True)
-    partner = serializers.ChoiceField(
-        choices=StatutoryPartner.choices, allow_blank=True, read_only=True, help_text="Empty for the request."
+    partner = serializers.CharField(
+        read_only=True,
+        help_text="The approver decided for (for the three statutory partners: local_authority, health, police); "
+        "empty for the request.",
     )
     action = serializers.ChoiceField(choices=SignOffAction.Action.choices, read_only=True)
     actor = PersonSummarySerializer(read_only=True, allow_null=True)
@@ -56,7 +53,8 @@ class SignOffActionSerializer(serializers.Serializer):
 
 
 class PartnerDecisionSerializer(serializers.Serializer):
-    partner = serializers.ChoiceField(choices=StatutoryPartner.choices, read_only=True)
+    partner = serializers.CharField(read_only=True, help_text="The approver's key: send it as `partner` to decide.")
+    label = serializers.CharField(read_only=True, help_text='Who this approver is, e.g. "Health".')
     decision = SignOffActionSerializer(read_only=True, allow_null=True, help_text="Null: not decided this round.")
     you_may_decide = serializers.BooleanField(read_only=True)
 
@@ -70,20 +68,18 @@ class SignOffDetailSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=SignOff.State.choices, read_only=True)
     round = serializers.IntegerField(read_only=True, help_text="Send it back with your decision.")
     completed_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    decided_on_its_own_workflow = serializers.BooleanField(
-        read_only=True, help_text="True: decide on the subject's own endpoint (a rapid review's decision)."
-    )
     partners = PartnerDecisionSerializer(many=True, read_only=True)
     history = SignOffActionSerializer(many=True, read_only=True, help_text="Every round, oldest first.")
 
 
 class SignOffDecisionInputSerializer(serializers.Serializer):
     round = serializers.IntegerField(min_value=1, help_text="The round you read.")
-    partner = serializers.ChoiceField(
-        choices=StatutoryPartner.choices,
+    partner = serializers.CharField(
+        max_length=60,
         required=False,
         allow_null=True,
-        help_text="The partner you decide for; needed only when you lead more than one.",
+        allow_blank=True,
+        help_text="The approver you decide for; needed only when you may decide for more than one.",
     )
 
 
@@ -91,28 +87,27 @@ class SignOffSendBackInputSerializer(SignOffDecisionInputSerializer):
     comment = serializers.CharField(max_length=COMMENT_MAX_LENGTH, help_text="Why it is sent back: what has to change.")
 
 
-def _decided_elsewhere(sign_off: SignOff) -> bool:
-    return bool(getattr(sign_off.subject, "sign_off_decided_on_own_page", False))
-
-
 class _SignOffAPIView(PartnershipScopedAPIView):
     serializer_class = SignOffDetailSerializer
     model = SignOff
-    read_roles = SIGN_OFF_READERS
-    write_roles = PARTNER_LEADS
+    # Any member may ask; sign_off_readable decides (it also admits approvers named by person or role).
+    read_roles = frozenset()
+    write_roles = frozenset()
     lookup_url_kwarg = "sign_off_id"
 
     def scoped_queryset(self, partnership: Partnership):
         return SignOff.objects.in_partnership(partnership)
 
     def sign_off(self) -> SignOff:
-        return sign_off_get(partnership=self.partnership, sign_off_id=self.kwargs["sign_off_id"])
+        sign_off = sign_off_get(partnership=self.partnership, sign_off_id=self.kwargs["sign_off_id"])
+        if not sign_off_readable(sign_off=sign_off, membership=self.membership):
+            raise PermissionDenied("Your roles in this partnership do not allow this.")
+        return sign_off
 
     def answer(self) -> Response:
         sign_off = self.sign_off()
         panel: SignOffPanel = sign_off_panel(sign_off=sign_off, membership=self.membership)
-        decidable = {p.value for p in panel.decidable_partners}
-        elsewhere = _decided_elsewhere(sign_off)
+        decidable = {approver.key for approver in panel.decidable_partners}
         data = {
             "id": sign_off.pk,
             "subject_type": f"{sign_off.subject_type.app_label}.{sign_off.subject_type.model}",
@@ -120,25 +115,24 @@ class _SignOffAPIView(PartnershipScopedAPIView):
             "state": sign_off.state,
             "round": sign_off.round,
             "completed_at": sign_off.completed_at,
-            "decided_on_its_own_workflow": elsewhere,
             "partners": [
                 {
-                    "partner": partner.value,
+                    "partner": approver.key,
+                    "label": approver.label,
                     "decision": action,
-                    "you_may_decide": partner.value in decidable and not elsewhere,
+                    "you_may_decide": approver.key in decidable,
                 }
-                for partner, action in panel.summary
+                for approver, action in panel.summary
             ],
             "history": list(sign_off_history(sign_off=sign_off)),
         }
         return Response(SignOffDetailSerializer(data).data)
 
     def decidable_sign_off(self) -> SignOff:
+        # Deciding here moves the subject's own workflow too, through its declared hook, as on any page.
         sign_off = self.sign_off()
-        if _decided_elsewhere(sign_off):
-            raise ValidationError(
-                {"non_field_errors": ["This is decided on its own workflow's endpoint (a rapid review's decision)."]}
-            )
+        if not any(approver.admits(self.membership) for approver in sign_off.approver_set):
+            raise PermissionDenied("You are not one of this sign-off's approvers.")
         return sign_off
 
 
@@ -153,10 +147,10 @@ class SignOffDetailView(_SignOffAPIView):
 
 @extend_schema(tags=["Sign-off"])
 class SignOffApproveView(_SignOffAPIView):
-    """Approve for your partner (partner leads). The third approval completes the sign-off."""
+    """Approve for your place in the approver set. The last approval completes the sign-off."""
 
     @extend_schema(
-        summary="Approve (partner leads)",
+        summary="Approve (approvers)",
         request=SignOffDecisionInputSerializer,
         responses=_answers({200: SignOffDetailSerializer, 400: _REFUSED, 409: _STALE}, takes_body=True),
     )
@@ -177,10 +171,10 @@ class SignOffApproveView(_SignOffAPIView):
 
 @extend_schema(tags=["Sign-off"])
 class SignOffSendBackView(_SignOffAPIView):
-    """Send it back for your partner with a comment (partner leads): that ends the round."""
+    """Send it back with a comment (approvers): that ends the round."""
 
     @extend_schema(
-        summary="Send back (partner leads)",
+        summary="Send back (approvers)",
         request=SignOffSendBackInputSerializer,
         responses=_answers({200: SignOffDetailSerializer, 400: _REFUSED, 409: _STALE}, takes_body=True),
     )

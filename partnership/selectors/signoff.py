@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from partnership.models import Membership, Partnership, SignOff, SignOffAction
+from partnership.models import Membership, Partnership, Role, SignOff, SignOffAction
 from partnership.models.signoff import Approver
 
 DECISIONS = (SignOffAction.Action.APPROVED, SignOffAction.Action.SENT_BACK)
@@ -134,3 +134,23 @@ def sign_off_panel(*, sign_off: SignOff, membership: Membership | None = None) -
         earlier_rounds=sorted(rounds.values(), key=lambda r: r.number, reverse=True),
         decidable_partners=decidable,
     )
+
+
+# Those who decide, run the process, or assure it. The comments can carry case detail, so not everyone.
+SIGN_OFF_READERS = frozenset(
+    {
+        Role.BUSINESS_MANAGER,
+        Role.PARTNER_LEAD_LOCAL_AUTHORITY,
+        Role.PARTNER_LEAD_HEALTH,
+        Role.PARTNER_LEAD_POLICE,
+        Role.SCRUTINEER,
+    }
+)
+
+
+def sign_off_readable(*, sign_off: SignOff, membership: Membership) -> bool:
+    """Those who run or assure sign-offs read every one; an approver named by role or person reads their own.
+
+    The one rule for the page and the API alike.
+    """
+    return membership.has_role(*SIGN_OFF_READERS) or any(a.admits(membership) for a in sign_off.approver_set)

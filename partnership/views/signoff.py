@@ -17,25 +17,12 @@ from django.views.decorators.http import require_http_methods
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
 from partnership.forms.signoff import APPROVE, SignOffDecisionForm
-from partnership.models import Role, SignOff
-from partnership.selectors.signoff import SignOffPanel, sign_off_get, sign_off_panel
+from partnership.models import SignOff
+from partnership.selectors.signoff import SignOffPanel, sign_off_get, sign_off_panel, sign_off_readable
 from partnership.services.signoff import decidable_approvers, sign_off_approve, sign_off_send_back
 from partnership.subjects import subject_url
 
-# Those who decide, run the process, or assure it. The comments can carry case detail, so not everyone.
-SIGN_OFF_READERS = [
-    Role.BUSINESS_MANAGER,
-    Role.PARTNER_LEAD_LOCAL_AUTHORITY,
-    Role.PARTNER_LEAD_HEALTH,
-    Role.PARTNER_LEAD_POLICE,
-    Role.SCRUTINEER,
-]
 REFUSED = 400
-
-
-def sign_off_readable(*, sign_off: SignOff, membership) -> bool:
-    """Those who run or assure sign-offs read every one; an approver named by role or person reads their own."""
-    return membership.has_role(*SIGN_OFF_READERS) or bool(decidable_approvers(sign_off=sign_off, membership=membership))
 
 
 def sign_off_decision_handle(request: HttpRequest, *, panel: SignOffPanel) -> SignOffDecisionForm | None:

@@ -217,6 +217,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# An SMTP server that accepts the connection and then stalls must not hold a worker for long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Learning Loop <no-reply@learningloop.example>")
 # Links in emails are absolute; the site's public address comes from here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -226,7 +228,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message a worker took and did not acknowledge (acks_late) goes back to the queue after this:
+        # longer than the longest task (CELERY_TASK_TIME_LIMIT) and the longest retry countdown, so a
+        # running task is never handed to a second worker; short enough that a lost one returns in minutes.
+        "visibility_timeout": 15 * 60,
+        # Redis down: a web request learns it in a second or two instead of hanging (the work is recorded
+        # and the beat jobs send it when Redis is back).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # kombu's filesystem transport: a real worker and beat with no server to run.
@@ -248,6 +259,16 @@ else:
     CELERY_TASK_IGNORE_RESULT = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_SERIALIZER = "json"
+# Publishing from a web request never waits for a broker that is down: one short try, then the caller logs
+# it and answers (the row it recorded is sent by a beat job later). The worker itself keeps retrying its
+# broker connection, at start and after losing it.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker connection drops finishes its work; its message comes back and finds the
+# work claimed or done (every acks_late task here is idempotent).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 300
@@ -264,6 +285,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Reminders and breach escalations (partnership.services.deadlines). A message older than the
     # next run is dropped: that run does the same work, so a backlog never piles up sweeps.
+    # Work recorded while the broker or the mail server was down, and renders left by a lost worker.
+    "send-due-emails": {
+        "task": "partnership.tasks.emails_send_due",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
+    "requeue-stalled-documents": {
+        "task": "partnership.tasks.documents_requeue_stalled",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
     "sweep-deadlines": {
         "task": "partnership.tasks.deadlines_sweep",
         "schedule": 5 * 60,

@@ -383,4 +383,5 @@ class AgencyGroupObjectPermission(GroupObjectPermissionBase):
 # The shared workflow pieces live in modules of their own; importing them here registers them with Django.
 from partnership.models.deadlines import Deadline, DeadlineNotice  # noqa: E402, F401
 from partnership.models.documents import Document, DocumentDownload, DocumentVersion  # noqa: E402, F401
+from partnership.models.mail import OutboundEmail  # noqa: E402, F401
 from partnership.models.signoff import SignOff, SignOffAction  # noqa: E402, F401

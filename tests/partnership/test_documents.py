@@ -541,17 +541,25 @@ def _set_state(version: DocumentVersion, state: str, **fields) -> None:
 
 
 @pytest.mark.parametrize(
-    ("state", "shown", "polls"),
+    ("state", "dispatched", "shown", "polls"),
     [
-        (DocumentVersion.State.QUEUED, "Waiting for the PDF service", True),
-        (DocumentVersion.State.RENDERING, "The PDF is being made now.", True),
-        (DocumentVersion.State.FAILED, "Rendering took too long.", False),
+        (DocumentVersion.State.QUEUED, True, "Waiting for the PDF service", True),
+        # Recorded while the broker was down: said plainly, and nobody needs to ask again.
+        (DocumentVersion.State.QUEUED, False, "will start as soon as it is back, without you asking again", True),
+        (DocumentVersion.State.RENDERING, True, "The PDF is being made now.", True),
+        (DocumentVersion.State.FAILED, True, "Rendering took too long.", False),
     ],
 )
 @pytest.mark.usefixtures("sent")
-def test_the_status_page_shows_progress(world_a, client_for, state, shown, polls):
+def test_the_status_page_shows_progress(world_a, client_for, state, dispatched, shown, polls):  # noqa: PLR0917
     version = _request(world_a)
-    _set_state(version, state, error="Rendering took too long." if state == "failed" else "", started_at=timezone.now())
+    _set_state(
+        version,
+        state,
+        error="Rendering took too long." if state == "failed" else "",
+        started_at=timezone.now(),
+        dispatched_at=timezone.now() if dispatched else None,
+    )
     client = client_for(world_a.practitioner.person)
 
     response = client.get(_status_url(world_a, version))

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A session that owes its second factor reaches only the sign-in steps (partnership/middleware.py).
+    "partnership.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -321,6 +323,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "partnership.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
 }
+# The API's schema and docs: open while developing; in production only for signed-in people (partnership/api/docs.py).
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", not PRODUCTION)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Learning Loop API",
     "DESCRIPTION": (

@@ -702,3 +702,37 @@ def test_docs_page_has_no_inline_script_and_its_scripts_are_served(client):
     # Swagger UI's own files come from the sidecar package through the static files.
     for src in re.findall(r'(?:src|href)="/static/([^"]+)"', html):
         assert finders.find(src), src
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/schema/?format=json"])
+def test_in_production_the_api_docs_and_schema_need_a_signed_in_person(client, client_for, world_a, settings, path):
+    settings.API_DOCS_PUBLIC = False  # production's default
+
+    assert client.get(path).status_code in {401, 403}
+    assert client_for(world_a.practitioner.person).get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/docs/", "/api/schema/?format=json", "/api/v1/partnerships/", "/", "/account/api-token/"]
+)
+def test_nothing_but_the_sign_in_steps_answers_before_the_second_factor(client_for, world_a, settings, path):
+    settings.API_DOCS_PUBLIC = False
+    # A business manager who has typed their password, not yet their code.
+    client = client_for(world_a.bm, verified=False)
+
+    response = client.get(path)
+
+    if path.startswith("/api/") and path != "/api/docs/":
+        assert response.status_code == 403
+        assert response.json() == {"detail": "Complete sign-in with your second factor first."}
+    else:
+        assert response.status_code == 302
+        assert response.url.startswith("/account/two-factor/")
+    # The sign-in steps themselves still answer.
+    assert client.get(reverse("account:two_factor_setup")).status_code == 200
+    assert client.post(reverse("account:logout")).status_code == 302
+
+
+def test_a_role_without_the_second_factor_is_not_asked_for_it(client_for, world_a):
+    client = client_for(world_a.practitioner.person, verified=False)
+    assert client.get("/api/v1/partnerships/").status_code == 200

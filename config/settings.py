@@ -285,6 +285,8 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(512 * 1024)))
 # Rendering PDFs has a queue of its own, so a burst of documents never delays reminders and sweeps.
 CELERY_TASK_ROUTES = {"partnership.tasks.document_render": {"queue": "documents"}}
+# How often beat sends what waits (emails, documents recorded while the broker or mail server was down).
+BACKGROUND_RECOVERY_SECONDS = int(os.environ.get("BACKGROUND_RECOVERY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "expire-stale-invitations": {
         "task": "partnership.tasks.invitations_expire_stale",
@@ -295,13 +297,13 @@ CELERY_BEAT_SCHEDULE = {
     # Work recorded while the broker or the mail server was down, and renders left by a lost worker.
     "send-due-emails": {
         "task": "partnership.tasks.emails_send_due",
-        "schedule": 60,
-        "options": {"expires": 60},
+        "schedule": BACKGROUND_RECOVERY_SECONDS,
+        "options": {"expires": BACKGROUND_RECOVERY_SECONDS},
     },
     "requeue-stalled-documents": {
         "task": "partnership.tasks.documents_requeue_stalled",
-        "schedule": 60,
-        "options": {"expires": 60},
+        "schedule": BACKGROUND_RECOVERY_SECONDS,
+        "options": {"expires": BACKGROUND_RECOVERY_SECONDS},
     },
     "sweep-deadlines": {
         "task": "partnership.tasks.deadlines_sweep",

@@ -33,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
@@ -73,6 +73,8 @@ RENDER_LOST_AFTER = timedelta(seconds=RENDER_TIME_LIMIT + 30)
 # A version queued, its task sent, yet not started after this long lost its message (a broker restarted
 # without its data): sent again. Longer than a burst of renders can keep one waiting in the queue.
 DISPATCH_LOST_AFTER = RENDER_STALLED_AFTER
+# Renders that may die (worker killed, out of memory, hard time limit) before a version is given up.
+RENDER_ATTEMPTS_MAX = 3
 # Not sent yet for this long: the request's own send failed (broker down); the beat job sends it.
 UNDISPATCHED_GRACE = timedelta(seconds=10)
 
@@ -378,6 +380,9 @@ def document_version_download(*, partnership: Partnership, membership: Membershi
     return version
 
 
+RENDERER_KEPT_DYING = "The PDF could not be made: rendering stopped several times. Tell your administrator."
+
+
 def _short_error(exc: BaseException) -> str:
     """What a person is told: no traceback, no paths (the log has those)."""
     from celery.exceptions import SoftTimeLimitExceeded
@@ -412,7 +417,7 @@ def document_render_version(*, version_id: int) -> str:
     claimed = (
         DocumentVersion.objects.filter(_render_claimable(now), pk=version_id)
         .order_by()
-        .update(state=DocumentVersion.State.RENDERING, started_at=now)
+        .update(state=DocumentVersion.State.RENDERING, started_at=now, render_attempts=F("render_attempts") + 1)
     )
     if not claimed:
         state = DocumentVersion.objects.filter(pk=version_id).values_list("state", flat=True).first()
@@ -438,20 +443,20 @@ def documents_requeue_stalled(*, now: datetime | None = None) -> int:
     message was lost (sent, never started after ``DISPATCH_LOST_AFTER``) and
     versions left rendering by a worker that died (``RENDER_LOST_AFTER``). The
     last are put back to QUEUED first, with one atomic UPDATE per version, so
-    exactly one render claims each. Safe to run concurrently: a duplicate
+    exactly one render claims each; one whose renders died ``RENDER_ATTEMPTS_MAX``
+    times is stored FAILED instead. Safe to run concurrently: a duplicate
     message finds the version claimed and does nothing.
     """
     now = now or timezone.now()
     queued = DocumentVersion.State.QUEUED
-    lost_renders = list(
-        DocumentVersion.objects.filter(state=DocumentVersion.State.RENDERING, started_at__lt=now - RENDER_LOST_AFTER)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    lost = DocumentVersion.objects.filter(state=DocumentVersion.State.RENDERING, started_at__lt=now - RENDER_LOST_AFTER)
+    lost_renders = list(lost.order_by().values_list("pk", flat=True))
     for version_id in lost_renders:
-        DocumentVersion.objects.filter(
-            pk=version_id, state=DocumentVersion.State.RENDERING, started_at__lt=now - RENDER_LOST_AFTER
-        ).update(state=queued, dispatched_at=None, started_at=None)
+        requeued = lost.filter(pk=version_id, render_attempts__lt=RENDER_ATTEMPTS_MAX).update(
+            state=queued, dispatched_at=None, started_at=None
+        )
+        if not requeued and lost.filter(pk=version_id).exists():
+            _finish(version_id=version_id, state=DocumentVersion.State.FAILED, error=RENDERER_KEPT_DYING)
     waiting = (
         DocumentVersion.objects.filter(state=queued)
         .filter(

@@ -936,3 +936,19 @@ def test_two_identical_requests_at_once_store_one_version(sent):
     assert DocumentVersion.objects.count() == 1
     assert Document.objects.count() == 1
     assert len(sent) == 1
+
+
+def test_a_version_whose_renderer_keeps_dying_is_given_up(world_a, sent):
+    version = _request(world_a)
+    long_ago = timezone.now() - service.RENDER_LOST_AFTER - timedelta(seconds=1)
+    _set_state(
+        version, DocumentVersion.State.RENDERING, started_at=long_ago, render_attempts=service.RENDER_ATTEMPTS_MAX
+    )
+    sent.clear()
+
+    assert documents_requeue_stalled() == 0
+
+    version.refresh_from_db()
+    assert version.state == DocumentVersion.State.FAILED
+    assert version.error == service.RENDERER_KEPT_DYING
+    assert not sent

@@ -234,6 +234,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, made to survive losing Redis with messages in hand (config/broker.py).
+    CELERY_BROKER_TRANSPORT = "config.broker:RedisTransport"
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message a worker took and did not acknowledge (acks_late) goes back to the queue after this:
@@ -244,6 +246,9 @@ if REDIS_URL:
         # and the beat jobs send it when Redis is back).
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
+        # Publishing (a request, beat) does not retry a connection that fails: the caller records the work
+        # and the beat jobs send it later. The worker's own consumer keeps retrying (broker_connection_*).
+        "max_retries": 0,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

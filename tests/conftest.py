@@ -83,3 +83,11 @@ def documents_worker(tmp_path, monkeypatch):
                 yield queue
         finally:
             fresh_broker_pools()
+
+
+def if_match(client: Client, url: str) -> dict[str, str]:
+    """``If-Match`` for a change to ``url``: the ETag a read of it answers now (the version the change is based on).
+
+    Every API change must name the version it was based on (partnership/api/versions.py).
+    """
+    return {"HTTP_IF_MATCH": client.get(url)["ETag"]}

@@ -29,6 +29,7 @@ from partnership.api.serializers import (
     WorkingDaysQuerySerializer,
     WorkingDaysSerializer,
 )
+from partnership.api.versions import expected_version
 from partnership.models import Agency, Membership, Partnership, Role, StatutoryPartner
 
 _DETAIL = inline_serializer("Detail", fields={"detail": drf_serializers.CharField()})
@@ -58,12 +59,20 @@ def _answers(responses: dict, *, scoped: bool = True, takes_body: bool = False) 
         base |= {403: _FORBIDDEN, 404: _NOT_FOUND}
     if takes_body:
         base |= {413: _TOO_LARGE, 415: _NOT_JSON}
+    if 409 in responses:
+        # A versioned change: without updated_at or If-Match it is refused (partnership/api/versions.py).
+        base |= {428: _VERSION_REQUIRED}
     return dict(sorted((base | responses).items()))
+
+
+_VERSION_REQUIRED = OpenApiResponse(
+    description="No version sent: send back the updated_at you read, or If-Match with the ETag. Nothing is saved."
+)
 
 
 def _conflict(what: str) -> OpenApiResponse:
     return OpenApiResponse(
-        _DETAIL, description=f"The {what} has changed since the updated_at sent (or, without it, during the request)."
+        _DETAIL, description=f"The {what} has changed since the version sent (updated_at or If-Match)."
     )
 
 
@@ -184,7 +193,7 @@ class AgencyDetailView(PartnershipScopedAPIView):
             agency_type=data.get("agency_type", agency.agency_type),
             statutory_partner=data.get("statutory_partner", agency.statutory_partner),
             is_active=data.get("is_active", agency.is_active),
-            expected_updated_at=data.get("updated_at", agency.updated_at),
+            expected_updated_at=expected_version(request, data),
         )
         return Response(AgencySerializer(self.get_object()).data)
 
@@ -255,7 +264,7 @@ class MemberDetailView(PartnershipScopedAPIView):
             agency=data.get("agency", membership.agency),
             roles=data.get("roles", membership.role_set),
             job_title=data.get("job_title", membership.job_title),
-            expected_updated_at=data.get("updated_at", membership.updated_at),
+            expected_updated_at=expected_version(request, data),
         )
         return Response(MemberSerializer(self.get_object()).data)
 

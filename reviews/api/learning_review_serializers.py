@@ -270,7 +270,9 @@ class OutcomesFormInputSerializer(serializers.Serializer):
     review_date = serializers.DateField(required=False, allow_null=True, default=None)
     recommendations = RecommendationSerializer(many=True, required=False, default=list, max_length=MAX_RECOMMENDATIONS)
     updated_at = serializers.DateTimeField(
-        help_text="The updated_at you read. If the form has changed since, nothing is saved and the answer is 409."
+        required=False,
+        help_text="The updated_at you read (or send If-Match). If the form has changed since, nothing is saved "
+        "and the answer is 409; without either, 428.",
     )
 
     def get_fields(self):

@@ -17,11 +17,13 @@ subprocess could not see the test's in-memory database.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -30,6 +32,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db import connections as db_connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +40,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from partnership.models import DocumentVersion, HistoryEntry, OutboundEmail
 from partnership.services import documents as document_service
+from tests.conftest import login
 from tests.factories import World
 from tests.faults.smtp_sink import SMTPSink
 from tests.reviews.factories import rapid_review_make
@@ -223,11 +227,7 @@ def _report(what: str, seconds: float) -> None:
 def test_redis_down_a_pdf_and_an_email_are_recorded_at_once_and_complete_once_when_it_returns(faults):
     world = World("Alpha")
     review = rapid_review_make(world)
-    manager = Client()
-    manager.force_login(world.bm)
-    from tests.conftest import login
-
-    login(manager, world.bm)
+    manager = login(Client(), world.bm)
     worker = faults["worker"]("first")
     worker.start()
 
@@ -364,3 +364,80 @@ def test_a_mail_server_that_is_down_loses_no_email_and_sends_each_once_when_it_o
     )
     assert set(OutboundEmail.objects.values_list("state", flat=True)) == {OutboundEmail.State.SENT}
     assert timedelta(0) <= timezone.now() - OutboundEmail.objects.latest("sent_at").sent_at < timedelta(minutes=2)
+
+
+# --- Two people saving at once ------------------------------------------------------------------------
+
+
+def _at_once(*calls: Callable[[], object]) -> list:
+    """Run the calls in threads released together (each thread its own database connection)."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        finally:
+            db_connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_concurrent_api_changes_from_one_version_save_one_and_refuse_the_other(client_for):
+    world = World("Alpha")
+    url = reverse("api:agency_detail", kwargs={"slug": world.partnership.slug, "agency_id": world.school.pk})
+    first, second = client_for(world.bm), client_for(world.bm)
+    version = first.get(url)["ETag"]
+
+    answers = _at_once(
+        lambda: first.patch(url, {"name": "Saved by one"}, content_type="application/json", HTTP_IF_MATCH=version),
+        lambda: second.patch(url, {"name": "Saved by two"}, content_type="application/json", HTTP_IF_MATCH=version),
+    )
+
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    winner = next(a for a in answers if a.status_code == 200).json()["name"]
+    world.school.refresh_from_db()
+    assert world.school.name == winner  # the loser's change was refused, not written over the winner's
+
+    blind = _at_once(
+        lambda: first.patch(url, {"name": "Blind one"}, content_type="application/json"),
+        lambda: second.patch(url, {"name": "Blind two"}, content_type="application/json"),
+    )
+    assert [a.status_code for a in blind] == [428, 428]
+    world.school.refresh_from_db()
+    assert world.school.name == winner
+
+
+def test_two_concurrent_page_saves_from_one_drawn_page_save_one_and_refuse_the_other(client_for):
+    world = World("Alpha")
+    url = reverse("partnership:agency_detail", kwargs={"slug": world.partnership.slug, "agency_id": world.school.pk})
+    first, second = client_for(world.bm), client_for(world.bm)
+    drawn = re.search(r'name="expected_updated_at" value="([^"]+)"', first.get(url).content.decode()).group(1)
+
+    def save(client: Client, name: str, version: str | None):
+        data = {"name": name, "agency_type": "education", "statutory_partner": "", "is_active": "on"}
+        if version is not None:
+            data["expected_updated_at"] = version
+        return client.post(url, data)
+
+    answers = _at_once(lambda: save(first, "Page one", drawn), lambda: save(second, "Page two", drawn))
+
+    # One is saved (redirect), the other shown again with the saved version beside the typed one (no redirect).
+    assert sorted(a.status_code for a in answers) == [302, 400]
+    refused = next(a for a in answers if a.status_code == 400).content.decode()
+    assert "Someone else changed this agency while you were editing it." in refused
+    world.school.refresh_from_db()
+    assert world.school.name in {"Page one", "Page two"}
+    kept = "Page two" if world.school.name == "Page one" else "Page one"
+    assert f'value="{kept}"' in refused  # the refused person's typing is still in the form
+
+    blind = save(first, "Without a version", None)
+    assert "This page is out of date. Reload it and make your change again." in blind.content.decode()
+    world.school.refresh_from_db()
+    assert world.school.name != "Without a version"

@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "axes",
     "guardian",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -140,8 +139,10 @@ AUTHENTICATION_BACKENDS = [
     # axes first: it refuses a locked-out account before a password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    # guardian's object grants, counted only while the person is an active member of the row's partnership.
+    "partnership.permissions.MembershipObjectPermissionBackend",
 ]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -177,6 +178,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False
+# guardian.W001 looks for guardian's backend by name; ours subclasses it (partnership.permissions).
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 OTP_TOTP_ISSUER = "Learning Loop"
 
@@ -321,7 +324,8 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Our per-partnership tokens (partnership.models.access.ApiToken), never DRF's account-wide ones.
+        "partnership.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -7,6 +7,16 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self) -> None:
+        from partnership.models import Agency
+        from partnership.sharing import shareable_register
+
+        # An agency's public facts: nothing about its people or case work.
+        shareable_register(
+            model=Agency,
+            label="Agency",
+            fields={"name": "Name", "agency_type": "Type", "statutory_partner": "Statutory partner"},
+        )
+
         from axes.signals import user_locked_out
 
         user_locked_out.connect(_sign_in_locked_out, dispatch_uid="partnership.sign_in_locked_out")

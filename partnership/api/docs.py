@@ -13,7 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 
-from partnership.api.base import TokenAuthentication
+from partnership.authentication import TokenAuthentication
 
 
 class SignedInUnlessDocsArePublic(BasePermission):

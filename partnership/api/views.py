@@ -54,9 +54,10 @@ def _answers(responses: dict, *, scoped: bool = True, takes_body: bool = False) 
     403 (second factor or roles) and 404 (not a member), whatever the method.
     With a body (``SizeLimitedJSONParser``): 413 and 415.
     """
-    base = {401: _UNAUTHENTICATED}
+    # 403 everywhere: a session that owes its second factor is refused on every route (SecondFactorMiddleware).
+    base = {401: _UNAUTHENTICATED, 403: _FORBIDDEN}
     if scoped:
-        base |= {403: _FORBIDDEN, 404: _NOT_FOUND}
+        base |= {404: _NOT_FOUND}
     if takes_body:
         base |= {413: _TOO_LARGE, 415: _NOT_JSON}
     if 409 in responses:
@@ -80,9 +81,8 @@ def _conflict(what: str) -> OpenApiResponse:
 class PartnershipListView(ListModelMixin, BaseAPIView):
     """The caller's active partnerships.
 
-    Names and the caller's own roles only, nothing of the partnerships' data,
-    so no second factor is asked for here; every endpoint under a partnership
-    asks for it where the roles need it.
+    Names and the caller's own roles only. A session that owes its second
+    factor is refused here too (403), like everywhere but the sign-in steps.
     """
 
     serializer_class = PartnershipSummarySerializer

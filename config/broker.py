@@ -1,4 +1,6 @@
-"""kombu's filesystem transport, with each message written whole before a worker can see it.
+"""Broker transports: kombu's filesystem transport made safe, and Redis surviving a lost connection.
+
+The filesystem transport writes each message whole before a worker can see it.
 
 The stock transport opens the message file under its final name and then writes
 to it; a worker listing the folder in between moves the empty file away and
@@ -10,14 +12,17 @@ on one file system.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from time import monotonic
 
 from kombu.exceptions import ChannelError
-from kombu.transport import filesystem
+from kombu.transport import filesystem, redis
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
+
+logger = logging.getLogger(__name__)
 
 
 class Channel(filesystem.Channel):
@@ -36,3 +41,37 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+
+# --- Redis --------------------------------------------------------------------------------------------
+
+
+class RedisQoS(redis.QoS):
+    def restore_unacked(self, client=None):
+        """Give unacknowledged messages back, unless the connection is already gone.
+
+        kombu 5.7 closes a worker's connection when Redis goes away and then closes the
+        channel, whose restore reads the connection's client, now None: an
+        AttributeError the consumer does not expect, so the worker stopped for good
+        ("Unrecoverable error", seen in tests/faults) instead of reconnecting. Nothing
+        is lost by skipping the restore here: the messages are still in Redis' unacked
+        hash and come back after the visibility timeout (and the beat jobs re-send the
+        work they stand for sooner).
+        """
+        transport = self.channel.connection
+        if client is None and (transport is None or transport.client is None):
+            logger.warning(
+                "Broker connection gone: %s unacknowledged message(s) left to the visibility timeout",
+                len(self._delivered),
+            )
+            self._delivered.clear()
+            return None
+        return super().restore_unacked(client)
+
+
+class RedisChannel(redis.Channel):
+    QoS = RedisQoS
+
+
+class RedisTransport(redis.Transport):
+    Channel = RedisChannel

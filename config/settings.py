@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A session that owes its second factor reaches only the sign-in steps (partnership/middleware.py).
+    "partnership.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -160,19 +162,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# django-axes: repeated failures lock the account (not the address) for a while.
+# django-axes: repeated failures lock an account *from one address* for a while. Counting per account
+# alone let anyone who knew a business manager's address lock them out from anywhere; counting per
+# address alone would lock out a whole council office or NHS trust behind one address because of one
+# person's typos. Per (account, address) pair, with the same limits, does neither: from any one address
+# an account is as strictly protected as before, and its owner is emailed when a lockout starts
+# (partnership.apps, services.lockout).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many reverse proxies stand in front of the application (each appends to X-Forwarded-For):
+# the lockout's address is the client's, not the proxy's (partnership.access.client_ip_address).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "partnership.access.client_ip_address"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False
-# axes.W006 asks for the address among the lockout parameters. Locking by address
-# would lock out a whole council office or NHS trust behind one address because of
-# one person's typos, so the lockout is per account on purpose.
 # guardian.W001 looks for guardian's backend by name; ours subclasses it (partnership.permissions).
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "guardian.W001"]
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 OTP_TOTP_ISSUER = "Learning Loop"
 
@@ -220,6 +228,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# An SMTP server that accepts the connection and then stalls must not hold a worker for long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Learning Loop <no-reply@learningloop.example>")
 # Links in emails are absolute; the site's public address comes from here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -228,8 +238,22 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, made to survive losing Redis with messages in hand (config/broker.py).
+    CELERY_BROKER_TRANSPORT = "config.broker:RedisTransport"
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message a worker took and did not acknowledge (acks_late) goes back to the queue after this:
+        # longer than the longest task (CELERY_TASK_TIME_LIMIT) and the longest retry countdown, so a
+        # running task is never handed to a second worker; short enough that a lost one returns in minutes.
+        "visibility_timeout": 15 * 60,
+        # Redis down: a web request learns it in a second or two instead of hanging (the work is recorded
+        # and the beat jobs send it when Redis is back).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        # Publishing (a request, beat) does not retry a connection that fails: the caller records the work
+        # and the beat jobs send it later. The worker's own consumer keeps retrying (broker_connection_*).
+        "max_retries": 0,
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # kombu's filesystem transport: a real worker and beat with no server to run.
@@ -251,6 +275,16 @@ else:
     CELERY_TASK_IGNORE_RESULT = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_SERIALIZER = "json"
+# Publishing from a web request never waits for a broker that is down: one short try, then the caller logs
+# it and answers (the row it recorded is sent by a beat job later). The worker itself keeps retrying its
+# broker connection, at start and after losing it.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker connection drops finishes its work; its message comes back and finds the
+# work claimed or done (every acks_late task here is idempotent).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 300
@@ -260,6 +294,8 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(512 * 1024)))
 # Rendering PDFs has a queue of its own, so a burst of documents never delays reminders and sweeps.
 CELERY_TASK_ROUTES = {"partnership.tasks.document_render": {"queue": "documents"}}
+# How often beat sends what waits (emails, documents recorded while the broker or mail server was down).
+BACKGROUND_RECOVERY_SECONDS = int(os.environ.get("BACKGROUND_RECOVERY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "expire-stale-invitations": {
         "task": "partnership.tasks.invitations_expire_stale",
@@ -267,6 +303,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Reminders and breach escalations (partnership.services.deadlines). A message older than the
     # next run is dropped: that run does the same work, so a backlog never piles up sweeps.
+    # Work recorded while the broker or the mail server was down, and renders left by a lost worker.
+    "send-due-emails": {
+        "task": "partnership.tasks.emails_send_due",
+        "schedule": BACKGROUND_RECOVERY_SECONDS,
+        "options": {"expires": BACKGROUND_RECOVERY_SECONDS},
+    },
+    "requeue-stalled-documents": {
+        "task": "partnership.tasks.documents_requeue_stalled",
+        "schedule": BACKGROUND_RECOVERY_SECONDS,
+        "options": {"expires": BACKGROUND_RECOVERY_SECONDS},
+    },
     "sweep-deadlines": {
         "task": "partnership.tasks.deadlines_sweep",
         "schedule": 5 * 60,
@@ -288,6 +335,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "partnership.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
 }
+# The API's schema and docs: open while developing; in production only for signed-in people (partnership/api/docs.py).
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", not PRODUCTION)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Learning Loop API",
     "DESCRIPTION": (

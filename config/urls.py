@@ -1,6 +1,6 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from partnership.api.docs import ApiDocsView, ApiSchemaView
 from partnership.views import home
 
 urlpatterns = [
@@ -13,8 +13,8 @@ urlpatterns = [
     # Before the kernel's API: its URLconf ends in a catch-all JSON 404.
     path("api/v1/", include("reviews.api.urls")),
     path("api/v1/", include("partnership.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 handler400 = "partnership.views.errors.bad_request"

@@ -63,3 +63,21 @@ def partnership_view(*, roles: Iterable[str] | None = None) -> Callable:
         return wrapped
 
     return decorator
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The address a request came from, as the sign-in lockout counts it (``AXES_CLIENT_IP_CALLABLE``).
+
+    Behind ``TRUSTED_PROXY_COUNT`` reverse proxies (a load balancer, nginx) every request's
+    REMOTE_ADDR is the proxy's, so the lockout would again be per account alone: the client is
+    then the address that many hops from the right of X-Forwarded-For (each proxy appends the
+    address it saw; anything further left was written by the client and is not trusted).
+    """
+    from django.conf import settings
+
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR")

@@ -18,3 +18,22 @@ class PartnershipConfig(AppConfig):
             label="Agency",
             fields={"name": "Name", "agency_type": "Type", "statutory_partner": "Statutory partner"},
         )
+
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(_sign_in_locked_out, dispatch_uid="partnership.sign_in_locked_out")
+
+
+def _sign_in_locked_out(sender, request, username: str, ip_address: str | None, **kwargs) -> None:
+    """django-axes says a sign-in is locked out: tell the account's owner, once, when the lockout starts.
+
+    axes sends the signal again for each attempt made while locked; only the attempt that reached
+    the limit carries ``axes_failures_since_start`` equal to it.
+    """
+    from django.conf import settings
+
+    from partnership.services.lockout import sign_in_lockout_notify
+
+    if getattr(request, "axes_failures_since_start", None) != settings.AXES_FAILURE_LIMIT:
+        return
+    sign_in_lockout_notify(username=username, ip_address=ip_address)

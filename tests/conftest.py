@@ -9,6 +9,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from config.celery import app as celery_app
 from partnership.services import documents as document_service
+from partnership.services import mail as mail_service
 from tests.factories import World, totp_device_make
 from tests.workers import broker_folders_in, fresh_broker_pools
 
@@ -23,9 +24,14 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
-def _email_in_memory(settings):
+def _email_in_memory(request, settings, monkeypatch):
     # Email is a true boundary: tests read django.core.mail.outbox instead.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    if request.node.get_closest_marker("faults"):
+        return  # the fault tests send through a real broker, worker and SMTP server
+    # The outbox row is still written in the change's transaction; instead of a broker hop to a worker
+    # (which the tests of the outbox itself and the fault tests make for real), the send runs at commit.
+    monkeypatch.setattr(mail_service, "_dispatch", lambda email_id: mail_service.outbound_email_send(email_id=email_id))
 
 
 @pytest.fixture
@@ -77,3 +83,11 @@ def documents_worker(tmp_path, monkeypatch):
                 yield queue
         finally:
             fresh_broker_pools()
+
+
+def if_match(client: Client, url: str) -> dict[str, str]:
+    """``If-Match`` for a change to ``url``: the ETag a read of it answers now (the version the change is based on).
+
+    Every API change must name the version it was based on (partnership/api/versions.py).
+    """
+    return {"HTTP_IF_MATCH": client.get(url)["ETag"]}

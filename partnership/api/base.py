@@ -26,6 +26,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from partnership.api import RequestBodyTooLarge
+from partnership.api.versions import with_etag
 from partnership.authentication import TokenAuthentication
 from partnership.models import Membership, Partnership, Role
 from partnership.models.access import ApiToken
@@ -80,6 +81,10 @@ class BaseAPIView(GenericAPIView):
     parser_classes = [SizeLimitedJSONParser]
     renderer_classes = [JSONRenderer]
     pagination_class = ApiPagination
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The version of what is answered, for If-Match on the next change (partnership/api/versions.py).
+        return super().finalize_response(request, with_etag(response), *args, **kwargs)
 
 
 class PartnershipScopedAPIView(BaseAPIView):

@@ -25,6 +25,7 @@ from partnership.api.serializers import (
     PersonSummarySerializer,
     _within_supported_years,
 )
+from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.models import ClosureDay, Invitation, Membership, Nation, Partnership, Role
 from partnership.services import REMINDER_WORKING_DAYS_MAX
@@ -141,14 +142,13 @@ class PartnershipSettingsView(PartnershipScopedAPIView):
         serializer = PartnershipSettingsUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        # Without updated_at, check against the read above: a change saved in between is refused, not overwritten.
         services.partnership_update_settings(
             partnership=self.partnership,
             actor=request.user,
             name=data.get("name", saved.name),
             nation=data.get("nation", saved.nation),
             reminder_working_days=data.get("reminder_working_days"),
-            expected_updated_at=data.get("updated_at", saved.updated_at),
+            expected_updated_at=expected_version(request, data),
         )
         return Response(
             PartnershipSettingsSerializer(selectors.partnership_settings_get(partnership=self.partnership)).data

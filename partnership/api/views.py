@@ -29,6 +29,7 @@ from partnership.api.serializers import (
     WorkingDaysQuerySerializer,
     WorkingDaysSerializer,
 )
+from partnership.api.versions import expected_version
 from partnership.models import Agency, ApiToken, Membership, Partnership, Role, StatutoryPartner
 
 _DETAIL = inline_serializer("Detail", fields={"detail": drf_serializers.CharField()})
@@ -53,20 +54,29 @@ def _answers(responses: dict, *, scoped: bool = True, takes_body: bool = False) 
     403 (second factor or roles) and 404 (not a member), whatever the method.
     With a body (``SizeLimitedJSONParser``): 413 and 415.
     """
-    base = {401: _UNAUTHENTICATED}
+    # 403 everywhere: a session that owes its second factor is refused on every route (SecondFactorMiddleware).
+    base = {401: _UNAUTHENTICATED, 403: _FORBIDDEN}
     if scoped:
-        base |= {403: _FORBIDDEN, 404: _NOT_FOUND}
+        base |= {404: _NOT_FOUND}
     if takes_body:
         base |= {413: _TOO_LARGE, 415: _NOT_JSON}
+    if 409 in responses:
+        # A versioned change: without updated_at or If-Match it is refused (partnership/api/versions.py).
+        base |= {428: _VERSION_REQUIRED}
     # Sorted by status code; a key may also be (status, media type), as for a PDF download.
     return dict(
         sorted((base | responses).items(), key=lambda item: str(item[0][0] if isinstance(item[0], tuple) else item[0]))
     )
 
 
+_VERSION_REQUIRED = OpenApiResponse(
+    description="No version sent: send back the updated_at you read, or If-Match with the ETag. Nothing is saved."
+)
+
+
 def _conflict(what: str) -> OpenApiResponse:
     return OpenApiResponse(
-        _DETAIL, description=f"The {what} has changed since the updated_at sent (or, without it, during the request)."
+        _DETAIL, description=f"The {what} has changed since the version sent (updated_at or If-Match)."
     )
 
 
@@ -74,9 +84,8 @@ def _conflict(what: str) -> OpenApiResponse:
 class PartnershipListView(ListModelMixin, BaseAPIView):
     """The caller's active partnerships.
 
-    Names and the caller's own roles only, nothing of the partnerships' data,
-    so no second factor is asked for here; every endpoint under a partnership
-    asks for it where the roles need it.
+    Names and the caller's own roles only. A session that owes its second
+    factor is refused here too (403), like everywhere but the sign-in steps.
     """
 
     serializer_class = PartnershipSummarySerializer
@@ -192,7 +201,7 @@ class AgencyDetailView(PartnershipScopedAPIView):
             agency_type=data.get("agency_type", agency.agency_type),
             statutory_partner=data.get("statutory_partner", agency.statutory_partner),
             is_active=data.get("is_active", agency.is_active),
-            expected_updated_at=data.get("updated_at", agency.updated_at),
+            expected_updated_at=expected_version(request, data),
         )
         return Response(AgencySerializer(self.get_object()).data)
 
@@ -263,7 +272,7 @@ class MemberDetailView(PartnershipScopedAPIView):
             agency=data.get("agency", membership.agency),
             roles=data.get("roles", membership.role_set),
             job_title=data.get("job_title", membership.job_title),
-            expected_updated_at=data.get("updated_at", membership.updated_at),
+            expected_updated_at=expected_version(request, data),
         )
         return Response(MemberSerializer(self.get_object()).data)
 

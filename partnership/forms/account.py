@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from partnership.forms.base import AccessibleFormMixin
+from partnership.services.mail import email_send_after_commit
 
 # Advice shown beside the field (not a password: S105 is a false positive).
 PASSWORD_HINT = (
@@ -90,10 +92,13 @@ class PasswordResetRequestForm(AccessibleFormMixin, PasswordResetForm):
         },
     )
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, *args, **kwargs):
+        # Through the outbox like every email: sent by the worker, kept while the mail server is down.
         path = reverse("account:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
         context = {**context, "reset_url": settings.SITE_URL + path}
-        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        email_send_after_commit(subject=subject, body=body, to=[to_email])
 
 
 class NewPasswordForm(AccessibleFormMixin, SetPasswordForm):

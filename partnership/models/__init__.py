@@ -400,4 +400,5 @@ class AgencyGroupObjectPermission(GroupObjectPermissionBase):
 from partnership.models.access import AccessGrant, AccessGrantView, ApiToken  # noqa: E402, F401
 from partnership.models.deadlines import Deadline, DeadlineNotice  # noqa: E402, F401
 from partnership.models.documents import Document, DocumentDownload, DocumentVersion  # noqa: E402, F401
+from partnership.models.mail import OutboundEmail  # noqa: E402, F401
 from partnership.models.signoff import SignOff, SignOffAction  # noqa: E402, F401

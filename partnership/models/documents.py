@@ -70,6 +70,12 @@ class DocumentVersion(TenantModel):
     error = models.CharField(max_length=500, blank=True)
     requested_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
+    # When the render task reached the broker; empty while the broker could not be reached (the version
+    # waits for the beat job, and its page says so).
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    # How many renders have claimed it: a version whose renderer keeps dying (killed for memory or time)
+    # is given up as FAILED after a few, instead of being sent again for ever.
+    render_attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
@@ -43,24 +42,9 @@ from partnership.models import (
     StatutoryPartner,
 )
 from partnership.services.deadlines import deadlines_recompute_reminders
+from partnership.services.mail import email_send_after_commit
 
 logger = logging.getLogger(__name__)
-
-
-def email_send_after_commit(*, subject: str, body: str, to: list[str]) -> None:
-    """Send an email once the transaction has committed.
-
-    A mail server that is down must not turn a saved change into an error page:
-    the failure is logged (with the recipients) for the operations team instead.
-    """
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, to)
-        except Exception:  # any transport error: SMTP, DNS, TLS...
-            logger.exception("Email %r to %s could not be sent", subject, to)
-
-    transaction.on_commit(send)
 
 
 # --- History ----------------------------------------------------------------

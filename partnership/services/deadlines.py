@@ -17,26 +17,21 @@ unique per (deadline, kind, due date). The sweep
    sweep> WHERE claimed_by = ''``: the database lets exactly one sweep take each
    notice (on PostgreSQL the second UPDATE waits for the first's row locks, then
    re-checks ``claimed_by`` and skips the row; SQLite runs one writer at a time);
-4. sends the claimed notices, one email per person listing all their items, and
-   only then sets ``sent_at``.
+4. records the claimed notices' emails in the outbox (one per person listing all
+   their items) and sets ``sent_at`` in the same transaction; the worker sends the
+   emails (``partnership.services.mail``), retrying while the mail server is down.
 
 No lock (Redis, advisory...) is needed: overlapping sweeps, a beat restart that
 fires twice, or a redelivered task message all meet the same constraints.
 
 The trade-off of a crashed sweep
 --------------------------------
-A sweep that dies between claiming and ``sent_at`` (worker killed, time limit)
+A sweep that dies between claiming and recording (worker killed, time limit)
 leaves claimed, unsent notices. After ``STALE_CLAIM`` (15 minutes, far longer
-than a sweep takes) another sweep may claim them again. So a notice is never
-lost, but if the dead sweep had already handed some emails to the mail server,
-those people get that email a second time. The alternative (never re-claim)
-would silently lose escalations; a duplicate reminder is the smaller harm.
-The same window absorbs mail failures: a notice that reached none of its
-recipients stays unsent and is retried after ``STALE_CLAIM``, for up to
-``RETRY_FOR`` after it was created (then it is left, logged, for the
-operations team). A notice that reached at least one of its recipients counts
-as sent: the others' failures are logged, so retries never repeat an email
-to someone who had it.
+than a sweep takes) another sweep may claim them again, for up to ``RETRY_FOR``
+after they were created. Since the emails and ``sent_at`` commit together, a
+crashed sweep recorded no email, so the retry sends no duplicate. A mail server
+that is down no longer holds notices back: their emails wait in the outbox.
 """
 
 from __future__ import annotations
@@ -49,7 +44,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
@@ -62,6 +56,7 @@ from partnership.selectors.deadlines import (
     deadline_notices_claimed,
     working_day_calendars,
 )
+from partnership.services.mail import outbound_emails_dispatch, outbound_emails_record
 from partnership.subjects import deadline_url, subject_type_for
 
 logger = logging.getLogger(__name__)
@@ -401,39 +396,25 @@ def _subject_line(letter: _Letter) -> str:
     return "Learning Loop: " + " and ".join(parts)
 
 
-def _send(letters: dict[int, _Letter]) -> tuple[set[int], int, int]:
-    """Send each letter on its own, so one refused address does not stop the rest.
+def _queue_letters(letters: dict[int, _Letter]) -> list[int]:
+    """Record one email per letter in the outbox (``services.mail``), in one INSERT; the worker sends them.
 
-    Returns (ids of notices that reached at least one person, emails sent, emails failed).
+    Recorded in the transaction that marks the notices sent, so a notice is sent exactly
+    when its email is durably on its way: a mail server that is down delays it, never loses it.
+    Returns the ids of the emails recorded.
     """
-    reached: set[int] = set()
-    sent = failed = 0
-    mail = get_connection()
-    try:
-        for letter in letters.values():
-            body = render_to_string(
+    emails = [
+        (
+            _subject_line(letter),
+            render_to_string(
                 "emails/deadlines_digest.txt",
                 {"person": letter.person, "items": letter.items, "site_url": settings.SITE_URL},
-            )
-            message = EmailMessage(_subject_line(letter), body, None, [letter.person.email], connection=mail)
-            try:
-                message.send()
-            except Exception:  # any transport error: SMTP, DNS, TLS... the next letter still goes
-                failed += 1
-                logger.exception(
-                    "Deadline email to %s could not be sent (notices %s)",
-                    letter.person.email,
-                    [i.notice.pk for i in letter.items],
-                )
-            else:
-                sent += 1
-                reached.update(i.notice.pk for i in letter.items)
-    finally:
-        try:
-            mail.close()
-        except Exception:
-            logger.exception("Closing the mail connection failed")
-    return reached, sent, failed
+            ),
+            [letter.person.email],
+        )
+        for letter in letters.values()
+    ]
+    return outbound_emails_record(emails=emails)
 
 
 def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> dict[str, int]:
@@ -448,7 +429,7 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
     At most ``limit`` notices are sent per sweep; the rest go in the next one.
 
     Returns counts: ``reminders_created``, ``breaches_created``, ``deadlines_breached``,
-    ``notices_claimed``, ``notices_sent``, ``emails_sent``, ``emails_failed``,
+    ``notices_claimed``, ``notices_sent``, ``emails_queued`` (one per person, sent by the worker),
     ``notices_dropped`` (claimed, but their deadline was met or moved meanwhile).
     """
     _check_batch(limit)  # before anything is written
@@ -471,8 +452,7 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
         .update(breached_at=now),
         "notices_claimed": deadline_notices_claim(sweep_id=sweep_id, now=now, limit=limit),
         "notices_sent": 0,
-        "emails_sent": 0,
-        "emails_failed": 0,
+        "emails_queued": 0,
         "notices_dropped": 0,
     }
     if not counts["notices_claimed"]:
@@ -483,19 +463,21 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
     moot = [n.pk for n in notices if n.deadline.state != _OPEN or n.deadline.due_on != n.due_on]
     notices = [n for n in notices if n.deadline.state == _OPEN and n.deadline.due_on == n.due_on]
     letters = _letters(notices, today=today)
-    reached, counts["emails_sent"], counts["emails_failed"] = _send(letters)
     told = {item.notice.pk for letter in letters.values() for item in letter.items}
     for notice in notices:
         if notice.pk not in told:
             logger.warning("Nobody to tell about deadline %s (%s)", notice.deadline_id, notice.kind)
-    # Sent: reached someone, or there was nobody to tell. Unreached ones keep their claim and are
-    # retried once it is stale; moot ones are dropped.
-    unreached = [n.pk for n in notices if n.pk in told and n.pk not in reached]
-    counts["notices_sent"] = (
-        DeadlineNotice.objects.filter(claimed_by=sweep_id, sent_at__isnull=True)
-        .exclude(pk__in=[*unreached, *moot])
-        .update(sent_at=timezone.now())
-    )
+    # Sent: its emails are recorded (the outbox delivers them, retrying while the mail server is down),
+    # or there was nobody to tell. Moot ones are dropped. One transaction: both or neither.
+    with transaction.atomic():
+        email_ids = _queue_letters(letters)
+        counts["notices_sent"] = (
+            DeadlineNotice.objects.filter(claimed_by=sweep_id, sent_at__isnull=True)
+            .exclude(pk__in=moot)
+            .update(sent_at=timezone.now())
+        )
+    counts["emails_queued"] = len(email_ids)
+    outbound_emails_dispatch(email_ids=email_ids)
     if moot:
         counts["notices_dropped"] = DeadlineNotice.objects.filter(pk__in=moot, claimed_by=sweep_id).delete()[0]
     return counts

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import mimetypes
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -33,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
@@ -68,6 +68,16 @@ RENDER_TIME_LIMIT = 120
 # A version still queued or rendering after this long lost its message or its worker (a broker or worker
 # restart, a hard time limit): asking for the same content again queues it again.
 RENDER_STALLED_AFTER = timedelta(minutes=10)
+# A version "rendering" for longer than the hard time limit (and a margin) has lost its worker: whatever
+# was rendering it has been killed by now. The beat job sends it again, and a new render may claim it.
+RENDER_LOST_AFTER = timedelta(seconds=RENDER_TIME_LIMIT + 30)
+# A version queued, its task sent, yet not started after this long lost its message (a broker restarted
+# without its data): sent again. Longer than a burst of renders can keep one waiting in the queue.
+DISPATCH_LOST_AFTER = RENDER_STALLED_AFTER
+# Renders that may die (worker killed, out of memory, hard time limit) before a version is given up.
+RENDER_ATTEMPTS_MAX = 3
+# Not sent yet for this long: the request's own send failed (broker down); the beat job sends it.
+UNDISPATCHED_GRACE = timedelta(seconds=10)
 
 
 class FetchRefusedError(ValueError):
@@ -158,14 +168,27 @@ def html_hash(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
+def _dispatch_render(version_id: int) -> bool:
+    """Send the render task for one version; True when the broker took it.
+
+    A broker that cannot be reached is logged and answered False at once (short connect
+    timeouts, no publish retries: settings), never raised: the version is recorded, its
+    page says it waits for the background service, and ``documents_requeue_stalled``
+    sends it when the broker is back.
+    """
+    try:
+        # By name: a service never imports the tasks module. The queue is the worker's dedicated one.
+        current_app.send_task(RENDER_TASK, kwargs={"version_id": version_id}, queue=DOCUMENTS_QUEUE, ignore_result=True)
+    except Exception:  # any broker error: refused, timed out, unknown host
+        logger.warning("Document version %s is queued but the broker could not be reached", version_id)
+        return False
+    DocumentVersion.objects.filter(pk=version_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+    return True
+
+
 def _queue_render(version: DocumentVersion) -> None:
     version_id = version.pk
-
-    def send() -> None:
-        # By name: a service never imports the tasks module. The queue is the worker's dedicated one.
-        current_app.send_task(RENDER_TASK, kwargs={"version_id": version_id}, queue=DOCUMENTS_QUEUE)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: _dispatch_render(version_id))
 
 
 def _document_for(
@@ -317,7 +340,12 @@ def _requeue(*, partnership: Partnership, actor: Person | None, version: Documen
         DocumentVersion.objects.in_partnership(partnership)
         .filter(pk=version.pk, state=version.state)
         .update(
-            state=DocumentVersion.State.QUEUED, error="", requested_at=timezone.now(), started_at=None, finished_at=None
+            state=DocumentVersion.State.QUEUED,
+            error="",
+            requested_at=timezone.now(),
+            dispatched_at=None,
+            started_at=None,
+            finished_at=None,
         )
     )
     if not updated:
@@ -354,6 +382,9 @@ def document_version_download(*, partnership: Partnership, membership: Membershi
     return version
 
 
+RENDERER_KEPT_DYING = "The PDF could not be made: rendering stopped several times. Tell your administrator."
+
+
 def _short_error(exc: BaseException) -> str:
     """What a person is told: no traceback, no paths (the log has those)."""
     from celery.exceptions import SoftTimeLimitExceeded
@@ -365,27 +396,38 @@ def _short_error(exc: BaseException) -> str:
     return "The PDF could not be made. Try again; if it fails again, tell your administrator."
 
 
+def _render_claimable(now: datetime) -> Q:
+    """Versions a render may take: queued, or left rendering by a worker that is surely dead."""
+    return Q(state=DocumentVersion.State.QUEUED) | Q(
+        state=DocumentVersion.State.RENDERING, started_at__lt=now - RENDER_LOST_AFTER
+    )
+
+
 def document_render_version(*, version_id: int) -> str:
     """Render one queued version to PDF (the worker's side). Returns the version's final state.
 
-    Idempotent: a READY version, or one that no longer exists, is left alone,
-    so a redelivered message does nothing twice. The version is marked
-    RENDERING (committed, so the status page shows it), rendered outside any
-    transaction (no lock held for the seconds WeasyPrint takes), then stored
-    READY with the PDF's bytes, size and SHA-256. Any failure stores FAILED
-    with a short message for people; the traceback goes to the log only.
+    Renders each version once: the version is claimed with one atomic UPDATE
+    (queued, or rendering for longer than any render can take) that marks it
+    RENDERING, committed so the status page shows it. A redelivered message, a
+    second worker, or the beat job's re-send finds it claimed (or READY) and
+    does nothing. The render runs outside any transaction (no lock held for
+    the seconds WeasyPrint takes), then the version is stored READY with the
+    PDF's bytes, size and SHA-256. Any failure stores FAILED with a short
+    message for people; the traceback goes to the log only.
     """
-    with transaction.atomic():
-        version = DocumentVersion.objects.select_for_update().defer("pdf").filter(pk=version_id).first()
-        if version is None:
+    now = timezone.now()
+    claimed = (
+        DocumentVersion.objects.filter(_render_claimable(now), pk=version_id)
+        .order_by()
+        .update(state=DocumentVersion.State.RENDERING, started_at=now, render_attempts=F("render_attempts") + 1)
+    )
+    if not claimed:
+        state = DocumentVersion.objects.filter(pk=version_id).values_list("state", flat=True).first()
+        if state is None:
             logger.warning("Document version %s no longer exists; nothing to render", version_id)
             return "missing"
-        if version.state == DocumentVersion.State.READY:
-            return version.state
-        version.state = DocumentVersion.State.RENDERING
-        version.started_at = timezone.now()
-        version.save(update_fields=["state", "started_at"])
-        html = version.html
+        return state  # ready, failed, or being rendered by someone else right now
+    html = DocumentVersion.objects.only("html").get(pk=version_id).html
 
     try:
         pdf = pdf_from_html(html=html)
@@ -393,6 +435,49 @@ def document_render_version(*, version_id: int) -> str:
         logger.exception("Document version %s failed to render", version_id)
         return _finish(version_id=version_id, state=DocumentVersion.State.FAILED, error=_short_error(exc))
     return _finish(version_id=version_id, state=DocumentVersion.State.READY, pdf=pdf)
+
+
+def documents_requeue_stalled(*, now: datetime | None = None) -> int:
+    """Send again every version that will not finish by itself; returns how many were sent.
+
+    Beat runs it every minute, and each worker once when it starts. It takes
+    versions recorded while the broker was down (never sent), versions whose
+    message was lost (sent, never started after ``DISPATCH_LOST_AFTER``) and
+    versions left rendering by a worker that died (``RENDER_LOST_AFTER``). The
+    last are put back to QUEUED first, with one atomic UPDATE per version, so
+    exactly one render claims each; one whose renders died ``RENDER_ATTEMPTS_MAX``
+    times is stored FAILED instead. Safe to run concurrently: a duplicate
+    message finds the version claimed and does nothing.
+    """
+    now = now or timezone.now()
+    queued = DocumentVersion.State.QUEUED
+    lost = DocumentVersion.objects.filter(state=DocumentVersion.State.RENDERING, started_at__lt=now - RENDER_LOST_AFTER)
+    lost_renders = list(lost.order_by().values_list("pk", flat=True))
+    for version_id in lost_renders:
+        requeued = lost.filter(pk=version_id, render_attempts__lt=RENDER_ATTEMPTS_MAX).update(
+            state=queued, dispatched_at=None, started_at=None
+        )
+        if not requeued and lost.filter(pk=version_id).exists():
+            _finish(version_id=version_id, state=DocumentVersion.State.FAILED, error=RENDERER_KEPT_DYING)
+    waiting = (
+        DocumentVersion.objects.filter(state=queued)
+        .filter(
+            Q(dispatched_at__isnull=True, requested_at__lt=now - UNDISPATCHED_GRACE)
+            | Q(pk__in=lost_renders)
+            | Q(dispatched_at__lt=now - DISPATCH_LOST_AFTER)
+        )
+        .order_by("requested_at")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for version_id in waiting:
+        DocumentVersion.objects.filter(pk=version_id).update(dispatched_at=None)
+        if not _dispatch_render(version_id):
+            break  # the broker is still down: the next run tries again
+        sent += 1
+    if lost_renders:
+        logger.warning("Document versions %s were left rendering by a lost worker; sent again", lost_renders)
+    return sent
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from partnership.api.documents import (
     document_version_data,
     documents_data,
 )
+from partnership.api.versions import expected_version, optional_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.models import PARTNER_LEAD_ROLES, Partnership, Role
 from partnership.selectors.documents import documents_for_subject
@@ -168,7 +169,7 @@ class MeetingView(_RapidReviewAPIView):
             actor=request.user,
             rapid_review=rapid_review,
             meeting_on=serializer.validated_data["meeting_on"],
-            expected_updated_at=serializer.validated_data.get("updated_at"),
+            expected_updated_at=expected_version(request, serializer.validated_data),
         )
         return Response(MeetingSerializer(self.meeting_data(self.rapid_review())).data)
 
@@ -284,12 +285,16 @@ class DecisionView(_RapidReviewAPIView):
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        expected = data.pop("updated_at", None)
+        # The first decision has no version to be based on: without one, the call may only create (a decision
+        # recorded by someone else meanwhile is refused, 409), never overwrite.
+        expected = optional_version(request, data)
+        data.pop("updated_at", None)
         rapid_review_decision_record(
             partnership=self.partnership,
             actor=request.user,
             rapid_review=rapid_review,
             expected_updated_at=expected,
+            expect_new=expected is None,
             **data,
         )
         return self.status_response(code=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)

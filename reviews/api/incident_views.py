@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.api.base import PartnershipScopedAPIView
+from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.models import Partnership, Role
 from partnership.selectors import working_day_calendar
@@ -154,7 +155,7 @@ class IncidentDetailView(PartnershipScopedAPIView):
             summary=data.get("summary", incident.summary),
             referring_agency=data.get("referring_agency", incident.referring_agency),
             agencies=data.get("agencies", list(incident.agencies.all())),
-            expected_updated_at=data.get("updated_at", incident.updated_at),
+            expected_updated_at=expected_version(request, data),
         )
         return self._answer(self.get_object())
 
@@ -253,7 +254,7 @@ class IncidentChildDetailView(_IncidentChildAPIView):
             name=data.get("name", KEEP),
             date_of_birth=data.get("date_of_birth", KEEP),
             address=data.get("address", KEEP),
-            expected_updated_at=data.get("updated_at", child.updated_at),
+            expected_updated_at=expected_version(request, data),
         )
         return self._answer(incident, child_get(partnership=self.partnership, incident=incident, child_id=child.pk))
 

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.api.base import PartnershipScopedAPIView
+from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.models import Partnership, Role
 from reviews.api.learning_review_serializers import (
@@ -151,8 +152,8 @@ class LearningReviewDetailView(_LearningReviewAPIView):
         serializer = LearningReviewUpdateSerializer(data=request.data, context={"partnership": self.partnership})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        # Without updated_at, check against the read above: a change saved in between is refused, not overwritten.
-        expected = data.pop("updated_at", review.updated_at)
+        expected = expected_version(request, data)
+        data.pop("updated_at", None)
         services.learning_review_update_plan(
             partnership=self.partnership,
             actor=request.user,
@@ -198,7 +199,8 @@ class OutcomesFormView(_LearningReviewAPIView):
         serializer = OutcomesFormInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        expected = data.pop("updated_at")
+        expected = expected_version(request, data)
+        data.pop("updated_at", None)
         rows = [{k: v for k, v in r.items() if not (k == "id" and v is None)} for r in data.pop("recommendations")]
         services.outcomes_form_update(
             partnership=self.partnership,
@@ -272,6 +274,6 @@ class PublicationView(_LearningReviewAPIView):
             learning_review=review,
             publication=data["publication"],
             reasons=data["publication_reasons"],
-            expected_updated_at=data.get("updated_at", review.updated_at),
+            expected_updated_at=expected_version(request, data),
         )
         return Response(LearningReviewDetailSerializer(self.detail_data(self.review())).data)

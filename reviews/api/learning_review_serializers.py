@@ -42,6 +42,9 @@ class ContributorSerializer(serializers.Serializer):
     agency = AgencySummarySerializer(read_only=True)
     attended_event = serializers.BooleanField(read_only=True)
     unable_to_contribute = serializers.BooleanField(read_only=True)
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text="Send it back (or If-Match) with a change: 409 if someone changed it first."
+    )
 
 
 class LearningReviewSerializer(serializers.Serializer):
@@ -277,7 +280,9 @@ class OutcomesFormInputSerializer(serializers.Serializer):
     review_date = serializers.DateField(required=False, allow_null=True, default=None)
     recommendations = RecommendationSerializer(many=True, required=False, default=list, max_length=MAX_RECOMMENDATIONS)
     updated_at = serializers.DateTimeField(
-        help_text="The updated_at you read. If the form has changed since, nothing is saved and the answer is 409."
+        required=False,
+        help_text="The updated_at you read (or send If-Match). If the form has changed since, nothing is saved "
+        "and the answer is 409; without either, 428.",
     )
 
     def get_fields(self):

@@ -27,7 +27,8 @@ from partnership.api.documents import (
     documents_data,
 )
 from partnership.api.serializers import PartnershipAgencyField
-from partnership.api.views import _answers
+from partnership.api.versions import expected_version
+from partnership.api.views import _answers, _conflict
 from partnership.models import DocumentVersion
 from partnership.selectors.documents import documents_for_subject
 from reviews.api.learning_review import _NOT_YOURS, _REFUSED, _LearningReviewAPIView
@@ -64,6 +65,9 @@ class ContributorUpdateSerializer(serializers.Serializer):
 
     attended_event = serializers.BooleanField(required=False)
     unable_to_contribute = serializers.BooleanField(required=False)
+    updated_at = serializers.DateTimeField(
+        required=False, help_text="The updated_at you read (or send If-Match). Without either: 428."
+    )
 
 
 class LearningReviewRequestCreateSerializer(serializers.Serializer):
@@ -158,7 +162,10 @@ class ContributorDetailView(_ContributorAPIView):
     @extend_schema(
         summary="Record a contributor's part (the lead author or a business manager)",
         request=ContributorUpdateSerializer,
-        responses=_answers({200: ContributorSerializer, 400: _REFUSED, 403: _NOT_YOURS}, takes_body=True),
+        responses=_answers(
+            {200: ContributorSerializer, 400: _REFUSED, 403: _NOT_YOURS, 409: _conflict("contributor")},
+            takes_body=True,
+        ),
     )
     def patch(self, request: Request, slug: str, learning_review_id: int, contributor_id: int) -> Response:
         review = self.review()
@@ -174,6 +181,7 @@ class ContributorDetailView(_ContributorAPIView):
             contributor=contributor,
             attended_event=data.get("attended_event", contributor.attended_event),
             unable_to_contribute=data.get("unable_to_contribute", contributor.unable_to_contribute),
+            expected_updated_at=expected_version(request, data),
         )
         return Response(ContributorSerializer(self.contributor(review)).data)
 

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.api.base import PartnershipScopedAPIView
+from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.models import Partnership, Role
 from partnership.selectors import working_day_calendar
@@ -184,7 +185,7 @@ class InformationRequestDetailView(_OneRequestView):
             actor=request.user,
             information_request=current,
             answers=serializer.answers(),
-            expected_updated_at=serializer.validated_data.get("updated_at", current.updated_at),
+            expected_updated_at=expected_version(request, serializer.validated_data),
         )
         return self._answer(request_id)
 
@@ -212,7 +213,7 @@ class InformationRequestSubmitView(_OneRequestView):
             actor=request.user,
             information_request=current,
             answers=serializer.answers(),
-            expected_updated_at=serializer.validated_data.get("updated_at"),
+            expected_updated_at=expected_version(request, serializer.validated_data),
         )
         return self._answer(request_id)
 

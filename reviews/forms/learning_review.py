@@ -180,7 +180,7 @@ class ContributorAddForm(AccessibleFormMixin, forms.Form):
         self.fields["person"].queryset = lead_author_choices(partnership=partnership).exclude(pk__in=exclude_ids)
 
 
-class ContributorFlagsForm(AccessibleFormMixin, forms.Form):
+class ContributorFlagsForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
     attended_event = forms.BooleanField(label="Attended the practitioner event", required=False)
     unable_to_contribute = forms.BooleanField(label="Unable to contribute", required=False)
 

@@ -85,6 +85,9 @@ class Contributor(SubjectModel, TenantModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     attended_event = models.BooleanField(default=False)
     unable_to_contribute = models.BooleanField(default=False)
+    # The version a change is based on (services._version_check): a page drawn before someone else's save
+    # cannot write over it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["person__full_name", "id"]

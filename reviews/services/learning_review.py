@@ -613,11 +613,21 @@ def contributor_update(
     contributor: Contributor,
     attended_event: bool,
     unable_to_contribute: bool,
+    expected_updated_at: datetime | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Record whether a contributor attended the practitioner event, or was unable to contribute."""
+    """Record whether a contributor attended the practitioner event, or was unable to contribute.
+
+    With ``expected_updated_at`` (every page and API call sends it), a change made from a read older
+    than someone else's save is refused (code ``stale``) and nothing is written.
+    """
     review = _lock(partnership=partnership, learning_review=learning_review)
     _require_manage(partnership=partnership, actor=actor, review=review, what="change the contributors")
-    contributor = Contributor.objects.in_partnership(partnership).get(pk=contributor.pk, learning_review=review)
+    contributor = (
+        Contributor.objects.in_partnership(partnership)
+        .select_for_update()
+        .get(pk=contributor.pk, learning_review=review)
+    )
+    _version_check(instance=contributor, expected_updated_at=expected_updated_at, what="this contributor")
     return tenant_update(
         partnership=partnership,
         actor=actor,

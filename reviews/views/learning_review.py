@@ -290,7 +290,8 @@ def learning_review_contributor_update(
     )
     _allow(review.access.can_manage, "Only the lead author or a business manager can change the contributors.")
     form = ContributorFlagsForm(request.POST)
-    form.is_valid()  # two checkboxes: always valid
+    if not form.is_valid():  # two checkboxes and the version the page was drawn from: only the version can fail
+        return _refused_move(request, review, ValidationError(form.non_field_errors()))
     try:
         services.contributor_update(
             partnership=partnership,
@@ -299,6 +300,7 @@ def learning_review_contributor_update(
             contributor=contributor,
             attended_event=form.cleaned_data["attended_event"],
             unable_to_contribute=form.cleaned_data["unable_to_contribute"],
+            expected_updated_at=form.cleaned_data["expected_updated_at"],
         )
     except ValidationError as exc:
         return _refused_move(request, review, exc)

@@ -6,6 +6,7 @@ import base64
 import re
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -109,6 +110,61 @@ def test_lockout_after_five_failures_even_with_right_password(client, world_a):
     assert reverse("account:password_reset") in html
     # Another person's account is not locked by these failures.
     assert sign_in(Client(), "agency-lead@alpha.example").status_code == 302
+
+
+def test_a_stranger_elsewhere_cannot_lock_the_owner_out(client, world_a):
+    stranger = Client(REMOTE_ADDR="203.0.113.7")
+    for _attempt in range(5):
+        stranger.post(LOGIN, {"username": "practitioner@alpha.example", "password": "wrong"})
+    assert sign_in(stranger, "practitioner@alpha.example").status_code == 429  # locked at that address
+
+    # The owner, at their own address, signs in as usual.
+    owner = Client(REMOTE_ADDR="198.51.100.20")
+    assert sign_in(owner, "practitioner@alpha.example").status_code == 302
+    # Still locked for the stranger: the owner's success clears only their own address's count.
+    assert sign_in(stranger, "practitioner@alpha.example").status_code == 429
+
+
+def test_the_limit_from_one_address_is_as_strict_across_clients(world_a):
+    # New clients (cookies cleared) at the same address count together: five failures lock it.
+    for _attempt in range(5):
+        Client(REMOTE_ADDR="203.0.113.7").post(LOGIN, {"username": "practitioner@alpha.example", "password": "x"})
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.7"), "practitioner@alpha.example").status_code == 429
+
+
+def test_the_owner_is_emailed_once_when_a_lockout_starts(world_a, django_capture_on_commit_callbacks):
+    stranger = Client(REMOTE_ADDR="203.0.113.7")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _attempt in range(7):
+            stranger.post(LOGIN, {"username": "Practitioner@alpha.example", "password": "wrong"})
+
+    [email] = mail.outbox
+    assert email.to == ["practitioner@alpha.example"]
+    assert email.subject == "Learning Loop: sign-in to your account was locked"
+    assert "203.0.113.7" in email.body
+    assert "30 minutes" in email.body
+    assert "Signing in from anywhere else still works." in email.body
+
+
+def test_a_lockout_of_an_address_with_no_account_emails_nobody(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _attempt in range(5):
+            Client().post(LOGIN, {"username": "nobody@alpha.example", "password": "wrong"})
+    assert not mail.outbox
+
+
+def test_behind_a_proxy_the_lockout_counts_the_clients_address(world_a, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _attempt in range(5):
+        Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7").post(
+            LOGIN, {"username": "practitioner@alpha.example", "password": "wrong"}
+        )
+    # The proxy's address is the same for the owner; their own address is not locked.
+    owner = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert sign_in(owner, "practitioner@alpha.example").status_code == 302
+    # A forged left-hand entry does not escape the lock.
+    forged = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7")
+    assert sign_in(forged, "practitioner@alpha.example").status_code == 429
 
 
 def test_signed_in_person_opening_login_goes_home(client_for, world_a):

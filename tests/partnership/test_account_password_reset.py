@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from tests.factories import TEST_PASSWORD
@@ -29,7 +29,9 @@ def reset_link(message) -> str:
 
 
 def ask_for_reset(client: Client, email: str):
-    return client.post(RESET, {"email": email})
+    # The email is recorded in the outbox and sent once the request's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(RESET, {"email": email})
 
 
 def choose_new_password(client: Client, link: str, password: str, confirm: str | None = None):

@@ -15,7 +15,7 @@ from partnership.api.base import SECOND_FACTOR_REQUIRED, PartnershipScopedAPIVie
 from partnership.models import Agency, AgencyType, ClosureDay, HistoryEntry, Membership, Role
 from partnership.sessions import SessionStore
 from partnership.working_days import LAST_YEAR
-from tests.conftest import login
+from tests.conftest import if_match, login
 from tests.factories import AgencyFactory, api_token_key, membership_make
 
 pytestmark = pytest.mark.django_db
@@ -396,7 +396,7 @@ def test_stale_updated_at_is_a_conflict_and_saves_nothing(world_a, api_for):
     url = partnership_url(world_a, "agency_detail", agency_id=world_a.school.pk)
     client = api_for(world_a.bm)
     first_read = client.get(url).json()
-    client.patch(url, {"name": "Changed by someone else"}, format="json")
+    client.patch(url, {"name": "Changed by someone else", "updated_at": first_read["updated_at"]}, format="json")
 
     response = client.patch(url, {"name": "My change", "updated_at": first_read["updated_at"]}, format="json")
 
@@ -418,10 +418,10 @@ def test_malformed_updated_at_is_a_field_error(world_a, api_for):
 
 
 def test_changing_type_under_partner_leads_is_a_field_error(world_a, api_for):
-    response = api_for(world_a.bm).patch(
-        partnership_url(world_a, "agency_detail", agency_id=world_a.police.pk),
-        {"agency_type": "other", "statutory_partner": ""},
-        format="json",
+    client = api_for(world_a.bm)
+    url = partnership_url(world_a, "agency_detail", agency_id=world_a.police.pk)
+    response = client.patch(
+        url, {"agency_type": "other", "statutory_partner": ""}, format="json", **if_match(client, url)
     )
 
     assert response.status_code == 400
@@ -488,10 +488,13 @@ def test_member_of_another_partnership_is_404(world_a, world_b, api_for):
 
 
 def test_business_manager_changes_a_members_agency_and_roles(world_a, api_for):
-    response = api_for(world_a.bm).patch(
-        partnership_url(world_a, "member_detail", membership_id=world_a.practitioner.pk),
+    client = api_for(world_a.bm)
+    url = partnership_url(world_a, "member_detail", membership_id=world_a.practitioner.pk)
+    response = client.patch(
+        url,
         {"agency": world_a.council.pk, "roles": [Role.PRACTITIONER, Role.AGENCY_LEAD], "job_title": "Social worker"},
         format="json",
+        **if_match(client, url),
     )
 
     assert response.status_code == 200
@@ -505,11 +508,9 @@ def test_business_manager_changes_a_members_agency_and_roles(world_a, api_for):
 
 
 def test_roles_that_do_not_fit_the_agency_are_a_field_error(world_a, api_for):
-    response = api_for(world_a.bm).patch(
-        partnership_url(world_a, "member_detail", membership_id=world_a.practitioner.pk),
-        {"roles": [Role.PARTNER_LEAD_POLICE]},
-        format="json",
-    )
+    client = api_for(world_a.bm)
+    url = partnership_url(world_a, "member_detail", membership_id=world_a.practitioner.pk)
+    response = client.patch(url, {"roles": [Role.PARTNER_LEAD_POLICE]}, format="json", **if_match(client, url))
 
     assert response.status_code == 400
     assert "police statutory partner agency" in response.json()["roles"][0]
@@ -540,11 +541,9 @@ def test_another_partnerships_agency_id_is_not_found_like_a_missing_one(world_a,
 
 
 def test_the_only_business_manager_cannot_drop_the_role(world_a, api_for):
-    response = api_for(world_a.bm).patch(
-        partnership_url(world_a, "member_detail", membership_id=world_a.business_manager.pk),
-        {"roles": [Role.PRACTITIONER]},
-        format="json",
-    )
+    client = api_for(world_a.bm)
+    url = partnership_url(world_a, "member_detail", membership_id=world_a.business_manager.pk)
+    response = client.patch(url, {"roles": [Role.PRACTITIONER]}, format="json", **if_match(client, url))
 
     assert response.status_code == 400
     assert "at least one active business manager" in response.json()["non_field_errors"][0]
@@ -702,3 +701,37 @@ def test_docs_page_has_no_inline_script_and_its_scripts_are_served(client):
     # Swagger UI's own files come from the sidecar package through the static files.
     for src in re.findall(r'(?:src|href)="/static/([^"]+)"', html):
         assert finders.find(src), src
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/schema/?format=json"])
+def test_in_production_the_api_docs_and_schema_need_a_signed_in_person(client, client_for, world_a, settings, path):
+    settings.API_DOCS_PUBLIC = False  # production's default
+
+    assert client.get(path).status_code in {401, 403}
+    assert client_for(world_a.practitioner.person).get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/docs/", "/api/schema/?format=json", "/api/v1/partnerships/", "/", "/account/api-token/"]
+)
+def test_nothing_but_the_sign_in_steps_answers_before_the_second_factor(client_for, world_a, settings, path):
+    settings.API_DOCS_PUBLIC = False
+    # A business manager who has typed their password, not yet their code.
+    client = client_for(world_a.bm, verified=False)
+
+    response = client.get(path)
+
+    if path.startswith("/api/") and path != "/api/docs/":
+        assert response.status_code == 403
+        assert response.json() == {"detail": "Complete sign-in with your second factor first."}
+    else:
+        assert response.status_code == 302
+        assert response.url.startswith("/account/two-factor/")
+    # The sign-in steps themselves still answer.
+    assert client.get(reverse("account:two_factor_setup")).status_code == 200
+    assert client.post(reverse("account:logout")).status_code == 302
+
+
+def test_a_role_without_the_second_factor_is_not_asked_for_it(client_for, world_a):
+    client = client_for(world_a.practitioner.person, verified=False)
+    assert client.get("/api/v1/partnerships/").status_code == 200

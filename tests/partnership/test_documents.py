@@ -37,6 +37,7 @@ from partnership.services.documents import (
     StaticOnlyURLFetcher,
     document_render_request,
     document_render_version,
+    documents_requeue_stalled,
     pdf_from_html,
     static_file_for_url,
 )
@@ -270,6 +271,7 @@ def test_the_render_task_has_its_own_queue_and_limits():
     assert (task.soft_time_limit, task.time_limit) == (service.RENDER_SOFT_TIME_LIMIT, service.RENDER_TIME_LIMIT)
     assert task.soft_time_limit < task.time_limit <= settings.CELERY_TASK_TIME_LIMIT
     assert task.acks_late
+    assert task.reject_on_worker_lost  # a worker killed mid-render gives the message back at once
     assert settings.CELERY_WORKER_MAX_TASKS_PER_CHILD
     assert settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD
 
@@ -370,6 +372,77 @@ def test_rendering_twice_does_nothing_the_second_time(world_a, sent):
 
 def test_a_vanished_version_is_ignored(db):
     assert document_render_version(version_id=987654) == "missing"
+
+
+class BrokerDown:
+    """The Celery app at the broker boundary while Redis is down."""
+
+    def send_task(self, *args, **kwargs):
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+def test_a_version_being_rendered_is_not_rendered_again_by_a_second_delivery(world_a, sent, monkeypatch):
+    version = _request(world_a)
+    _set_state(version, DocumentVersion.State.RENDERING, started_at=timezone.now())
+    renders = []
+    monkeypatch.setattr(service, "pdf_from_html", lambda **kwargs: renders.append(1) or b"%PDF-1.7")
+
+    assert document_render_version(version_id=version.pk) == DocumentVersion.State.RENDERING
+    assert not renders
+
+
+def test_a_render_left_by_a_lost_worker_is_sent_again_and_rendered_once(world_a, sent, monkeypatch):
+    version = _request(world_a)
+    sent.clear()
+    killed_at = timezone.now() - service.RENDER_LOST_AFTER + timedelta(seconds=20)
+    _set_state(version, DocumentVersion.State.RENDERING, started_at=killed_at, dispatched_at=killed_at)
+    renders = []
+    monkeypatch.setattr(service, "pdf_from_html", lambda **kwargs: renders.append(1) or b"%PDF-1.7")
+
+    # Within the hard time limit (and margin) its worker may still be rendering it: left alone.
+    assert documents_requeue_stalled() == 0
+    assert not sent
+    later = timezone.now() + timedelta(seconds=21)
+    assert documents_requeue_stalled(now=later) == 1
+    assert [task["kwargs"] for task in sent] == [{"version_id": version.pk}]
+    version.refresh_from_db()
+    assert version.state == DocumentVersion.State.QUEUED
+    assert version.dispatched_at is not None
+
+    # The re-sent message and the original (redelivered by the broker) arrive: one render.
+    assert document_render_version(version_id=version.pk) == DocumentVersion.State.READY
+    assert document_render_version(version_id=version.pk) == DocumentVersion.State.READY
+    assert len(renders) == 1
+    assert documents_requeue_stalled(now=later + timedelta(hours=1)) == 0
+
+
+def test_a_request_while_the_broker_is_down_is_recorded_and_sent_when_it_is_back(
+    world_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(service, "current_app", BrokerDown())
+    with django_capture_on_commit_callbacks(execute=True):
+        version = _request(world_a)  # no error reaches the person
+
+    version.refresh_from_db()
+    assert (version.state, version.dispatched_at) == (DocumentVersion.State.QUEUED, None)
+    # The beat job, the broker still down: tries, keeps it.
+    assert documents_requeue_stalled(now=timezone.now() + timedelta(minutes=1)) == 0
+
+    back = SentTasks()
+    monkeypatch.setattr(service, "current_app", back)
+    assert documents_requeue_stalled(now=timezone.now() + timedelta(minutes=2)) == 1
+    assert documents_requeue_stalled(now=timezone.now() + timedelta(minutes=3)) == 0
+    assert [task["kwargs"] for task in back] == [{"version_id": version.pk}]
+    assert back[0]["queue"] == "documents"
+
+
+def test_a_version_just_asked_for_is_left_to_its_own_message(world_a, sent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        version = _request(world_a)  # its message not sent yet: the request is still committing
+    sent.clear()
+
+    assert documents_requeue_stalled() == 0
+    assert documents_requeue_stalled(now=version.requested_at + service.UNDISPATCHED_GRACE * 2) == 1
 
 
 def test_a_failure_is_stored_with_a_short_message_and_the_traceback_only_in_the_log(world_a, sent, monkeypatch, caplog):
@@ -541,17 +614,25 @@ def _set_state(version: DocumentVersion, state: str, **fields) -> None:
 
 
 @pytest.mark.parametrize(
-    ("state", "shown", "polls"),
+    ("state", "dispatched", "shown", "polls"),
     [
-        (DocumentVersion.State.QUEUED, "Waiting for the PDF service", True),
-        (DocumentVersion.State.RENDERING, "The PDF is being made now.", True),
-        (DocumentVersion.State.FAILED, "Rendering took too long.", False),
+        (DocumentVersion.State.QUEUED, True, "Waiting for the PDF service", True),
+        # Recorded while the broker was down: said plainly, and nobody needs to ask again.
+        (DocumentVersion.State.QUEUED, False, "will start as soon as it is back, without you asking again", True),
+        (DocumentVersion.State.RENDERING, True, "The PDF is being made now.", True),
+        (DocumentVersion.State.FAILED, True, "Rendering took too long.", False),
     ],
 )
 @pytest.mark.usefixtures("sent")
-def test_the_status_page_shows_progress(world_a, client_for, state, shown, polls):
+def test_the_status_page_shows_progress(world_a, client_for, state, dispatched, shown, polls):  # noqa: PLR0917
     version = _request(world_a)
-    _set_state(version, state, error="Rendering took too long." if state == "failed" else "", started_at=timezone.now())
+    _set_state(
+        version,
+        state,
+        error="Rendering took too long." if state == "failed" else "",
+        started_at=timezone.now(),
+        dispatched_at=timezone.now() if dispatched else None,
+    )
     client = client_for(world_a.practitioner.person)
 
     response = client.get(_status_url(world_a, version))
@@ -855,3 +936,19 @@ def test_two_identical_requests_at_once_store_one_version(sent):
     assert DocumentVersion.objects.count() == 1
     assert Document.objects.count() == 1
     assert len(sent) == 1
+
+
+def test_a_version_whose_renderer_keeps_dying_is_given_up(world_a, sent):
+    version = _request(world_a)
+    long_ago = timezone.now() - service.RENDER_LOST_AFTER - timedelta(seconds=1)
+    _set_state(
+        version, DocumentVersion.State.RENDERING, started_at=long_ago, render_attempts=service.RENDER_ATTEMPTS_MAX
+    )
+    sent.clear()
+
+    assert documents_requeue_stalled() == 0
+
+    version.refresh_from_db()
+    assert version.state == DocumentVersion.State.FAILED
+    assert version.error == service.RENDERER_KEPT_DYING
+    assert not sent

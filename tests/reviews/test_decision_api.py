@@ -342,9 +342,14 @@ def test_send_back_then_a_stale_put_is_409_and_a_fresh_one_starts_round_two(worl
 def test_recording_while_awaiting_sign_off_is_400(world_a):
     review = ready_review(world_a)
     decision_record(world_a, review)
-    response = send(api(world_a.bm), "put", url(world_a, "rapid_review_decision", review), decision_body())
+    version = RapidReviewDecision.objects.get(rapid_review=review).updated_at.isoformat()
+    body = {**decision_body(), "updated_at": version}
+    response = send(api(world_a.bm), "put", url(world_a, "rapid_review_decision", review), body)
     assert response.status_code == 400
     assert "with the partners for sign-off" in response.json()["non_field_errors"][0]
+    # Without the version it read, a caller may only create the first decision, never overwrite one.
+    blind = send(api(world_a.bm), "put", url(world_a, "rapid_review_decision", review), decision_body())
+    assert blind.status_code == 409
 
 
 def test_a_late_panel_submission_needs_a_reason(world_a):

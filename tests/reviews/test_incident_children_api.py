@@ -100,11 +100,34 @@ def test_a_business_manager_corrects_a_name_and_the_rest_is_kept(world_a, api_fo
 
 def test_a_date_of_birth_can_be_cleared_with_null(world_a, api_for):
     child = incident_make(world_a).children.get()
-    response = api_for(world_a.bm).patch(_child_url(world_a, child), {"date_of_birth": None}, format="json")
+    body = {"date_of_birth": None, "updated_at": child.updated_at.isoformat()}
+    response = api_for(world_a.bm).patch(_child_url(world_a, child), body, format="json")
     assert response.status_code == 200
     assert response.json()["date_of_birth"] is None
     child.refresh_from_db()
     assert child.date_of_birth == ""
+
+
+def test_a_correction_without_a_version_is_a_428_and_writes_nothing(world_a, api_for):
+    child = incident_make(world_a).children.get()
+    response = api_for(world_a.bm).patch(_child_url(world_a, child), {"name": "Blind"}, format="json")
+    assert response.status_code == 428
+    assert "updated_at" in response.json()
+    child.refresh_from_db()
+    assert child.name == CHILD_NAME
+
+
+def test_a_correction_with_the_etag_as_if_match_is_applied(world_a, api_for):
+    child = incident_make(world_a).children.get()
+    client = api_for(world_a.bm)
+    read = client.get(_child_url(world_a, child))
+    assert read["ETag"] == f'"{child.updated_at.isoformat()}"'  # the version read, to the microsecond
+    response = client.patch(_child_url(world_a, child), {"name": "Matched"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert response.status_code == 200
+    stale = client.patch(_child_url(world_a, child), {"name": "Stale"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert stale.status_code == 409
+    child.refresh_from_db()
+    assert child.name == "Matched"
 
 
 def test_a_correction_with_an_old_updated_at_is_a_409_and_writes_nothing(world_a, api_for):
@@ -135,7 +158,8 @@ def test_a_correction_with_an_old_updated_at_is_a_409_and_writes_nothing(world_a
 )
 def test_a_bad_correction_is_a_400_with_field_errors(world_a, api_for, body, field, message):
     child = incident_make(world_a).children.get()
-    response = api_for(world_a.bm).patch(_child_url(world_a, child), body, format="json")
+    version = {"updated_at": child.updated_at.isoformat()}  # a read's version: without one, 428
+    response = api_for(world_a.bm).patch(_child_url(world_a, child), {**body, **version}, format="json")
     assert response.status_code == 400
     errors = response.json()
     assert field in errors
@@ -150,7 +174,8 @@ def test_a_birth_after_the_incident_is_a_400(world_a, api_for):
     incident = incident_make(world_a)
     child = incident.children.get()
     body = {"date_of_birth": incident.la_aware_on.isoformat()}
-    response = api_for(world_a.bm).patch(_child_url(world_a, child), body, format="json")
+    version = {"updated_at": child.updated_at.isoformat()}  # a read's version: without one, 428
+    response = api_for(world_a.bm).patch(_child_url(world_a, child), {**body, **version}, format="json")
     assert response.status_code == 400
     assert response.json() == {"date_of_birth": ["The date of birth cannot be after the incident."]}
 

@@ -132,7 +132,8 @@ def test_patch_changes_the_plan_and_a_stale_one_is_409(world_a, review, client_f
     assert response.status_code == 409
     review.refresh_from_db()
     assert review.title == "Renamed"
-    assert send(client_for(world_a.agency_lead.person), "patch", target, {"title": "x"}).status_code == 403
+    not_the_author = {"title": "x", "updated_at": review.updated_at.isoformat()}
+    assert send(client_for(world_a.agency_lead.person), "patch", target, not_the_author).status_code == 403
 
 
 # --- The outcomes form -----------------------------------------------------------------------------------------------
@@ -299,7 +300,11 @@ def test_comments_are_made_by_contributors_and_read_by_participants(world_a, rev
 
 def test_publication_by_api(world_a, review, client_for):
     target = api(world_a, "learning_review_publication", review)
-    body = {"publication": "summary", "publication_reasons": "A summary protects the family."}
+    body = {
+        "publication": "summary",
+        "publication_reasons": "A summary protects the family.",
+        "updated_at": review.updated_at.isoformat(),
+    }
     assert send(client_for(world_a.practitioner.person), "put", target, body).status_code == 403
     response = send(client_for(world_a.la_lead.person), "put", target, body)
     assert response.status_code == 200

@@ -326,10 +326,27 @@ def test_contributors_are_added_flagged_and_removed_on_the_review_page(world_a, 
     response = client.post(url(world_a, "learning_review_contributor_add", review), {"person": added.person.pk})
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
-    client.post(
+    # The page draws each contributor's row with its version; a save from it is applied.
+    page = client.get(url(world_a, "learning_review_detail", review)).content.decode()
+    assert f'name="expected_updated_at" value="{added.updated_at.isoformat()}"' in page
+    drawn = {"unable_to_contribute": "on", "expected_updated_at": added.updated_at.isoformat()}
+    client.post(url(world_a, "learning_review_contributor_update", review, contributor_id=added.pk), drawn)
+    added.refresh_from_db()
+    assert (added.attended_event, added.unable_to_contribute) == (False, True)
+    # The same page sent again (someone has saved since) is refused with a reload message: not applied blind.
+    stale = client.post(
         url(world_a, "learning_review_contributor_update", review, contributor_id=added.pk),
-        {"unable_to_contribute": "on"},
+        {"attended_event": "on", "expected_updated_at": drawn["expected_updated_at"]},
+        follow=True,
     )
+    assert "Someone else changed this contributor while you were editing it." in stale.content.decode()
+    # And a post with no version at all (a stale page from before versions, a script) the same.
+    blind = client.post(
+        url(world_a, "learning_review_contributor_update", review, contributor_id=added.pk),
+        {"attended_event": "on"},
+        follow=True,
+    )
+    assert "This page is out of date. Reload it and make your change again." in blind.content.decode()
     added.refresh_from_db()
     assert (added.attended_event, added.unable_to_contribute) == (False, True)
     client.post(url(world_a, "learning_review_contributor_remove", review, contributor_id=added.pk))

@@ -195,11 +195,27 @@ def test_patch_with_an_old_updated_at_is_a_409_and_writes_nothing(world_a, api_f
     assert SeriousIncident.objects.get().summary == "First"
 
 
+def test_an_incident_patch_without_a_version_is_a_428_and_saves_nothing(world_a, api_for):
+    review = rapid_review_make(world_a)
+    response = api_for(world_a.bm).patch(
+        api(world_a, "incident_detail", incident_id=review.incident_id), {"summary": "Written blind"}, format="json"
+    )
+    assert response.status_code == 428
+    assert response.json()["updated_at"][0].startswith("Send back the updated_at you read")
+    review.incident.refresh_from_db()
+    assert review.incident.summary != "Written blind"
+
+
 def test_patch_with_dates_out_of_order_is_a_400(world_a, api_for):
     review = rapid_review_make(world_a)
     response = api_for(world_a.bm).patch(
         api(world_a, "incident_detail", incident_id=review.incident_id),
-        {"la_aware_on": "2023-05-04", "panel_notified_on": "2023-05-03", "incident_on": "2023-05-01"},
+        {
+            "la_aware_on": "2023-05-04",
+            "panel_notified_on": "2023-05-03",
+            "incident_on": "2023-05-01",
+            "updated_at": review.incident.updated_at.isoformat(),
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -294,11 +310,19 @@ def test_the_assignee_drafts_and_submits_and_a_second_submission_is_refused(worl
         format="json",
     )
     assert stale.status_code == 409
-    submitted = client.post(api(world_a, "request_submit", request_id=request.pk), {}, format="json")
+    submitted = client.post(
+        api(world_a, "request_submit", request_id=request.pk),
+        {"updated_at": draft.json()["updated_at"]},
+        format="json",
+    )
     assert submitted.status_code == 200
     assert submitted.json()["state"] == "submitted"
     assert submitted.json()["involvement"] == "Seen weekly."
-    again = client.post(api(world_a, "request_submit", request_id=request.pk), {"involvement": "x"}, format="json")
+    again = client.post(
+        api(world_a, "request_submit", request_id=request.pk),
+        {"involvement": "x", "updated_at": submitted.json()["updated_at"]},
+        format="json",
+    )
     assert again.status_code == 400
     assert again.json()["non_field_errors"][0].startswith("This return has already been submitted.")
 
@@ -306,7 +330,9 @@ def test_the_assignee_drafts_and_submits_and_a_second_submission_is_refused(worl
 def test_an_oversized_answer_is_a_field_error(world_a, api_for):
     request = information_request_make(world_a)
     response = api_for(world_a.practitioner.person).patch(
-        api(world_a, "request_detail", request_id=request.pk), {"good_practice": "x" * 20001}, format="json"
+        api(world_a, "request_detail", request_id=request.pk),
+        {"good_practice": "x" * 20001, "updated_at": request.updated_at.isoformat()},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json() == {"good_practice": ["Use at most 20,000 characters (you used 20,001)."]}
@@ -327,14 +353,17 @@ def test_who_reads_and_writes_a_return(world_a, api_for, role, read, write):
     request = information_request_make(world_a)
     client = api_for(getattr(world_a, role).person)
     assert client.get(api(world_a, "request_detail", request_id=request.pk)).status_code == read
-    response = client.patch(api(world_a, "request_detail", request_id=request.pk), {"involvement": "x"}, format="json")
+    body = {"involvement": "x", "updated_at": request.updated_at.isoformat()}
+    response = client.patch(api(world_a, "request_detail", request_id=request.pk), body, format="json")
     assert response.status_code == write
 
 
 def test_send_back_through_the_api(world_a, api_for):
     request = information_request_make(world_a)
     api_for(world_a.practitioner.person).post(
-        api(world_a, "request_submit", request_id=request.pk), {"involvement": "Some"}, format="json"
+        api(world_a, "request_submit", request_id=request.pk),
+        {"involvement": "Some", "updated_at": request.updated_at.isoformat()},
+        format="json",
     )
     missing = api_for(world_a.bm).post(api(world_a, "request_send_back", request_id=request.pk), {}, format="json")
     assert missing.status_code == 400

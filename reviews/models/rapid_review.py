@@ -194,6 +194,16 @@ class RapidReviewDecision(TenantModel):
     # shared sign-off page only shows this sign-off and sends people there (partnership.views.signoff).
     sign_off_decided_on_own_page = True
 
+    @classmethod
+    def sign_off_task_queryset(cls, queryset):
+        # "My tasks" lists these by str() and links to get_absolute_url(): load what both read.
+        return queryset.select_related("rapid_review__incident", "rapid_review__partnership")
+
+    @property
+    def sign_off_due_on(self):
+        """The partners' sign-off is needed before the review goes to the Panel (day 15)."""
+        return self.rapid_review.panel_submission_due_on
+
     def get_absolute_url(self) -> str:
         # Where the sign-off's emails send partner leads and business managers.
         from django.urls import reverse

@@ -21,6 +21,7 @@ from reviews.models import (
     InformationRequest,
     RapidReview,
 )
+from reviews.selectors.timeliness import in_quarter, timeliness_filter
 
 # The deadline engine's kinds for a rapid review's milestones (subject: the RapidReview).
 DEADLINE_SCOPING = "rr.scoping_sent"
@@ -73,10 +74,23 @@ def subquery_count(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
-def rapid_review_list(*, partnership: Partnership, state: str = "", overdue_on: date | None = None) -> QuerySet:
+def rapid_review_list(
+    *,
+    partnership: Partnership,
+    state: str = "",
+    overdue_on: date | None = None,
+    open_only: bool = False,
+    due_between: tuple[date, date] | None = None,
+    timeliness: str = "",
+    quarter: tuple[int, int] | None = None,
+    today: date | None = None,
+) -> QuerySet:
     """Rapid reviews with their incident, newest notification first; what the list page and API show.
 
     ``overdue_on``: only reviews still short of the Panel submission whose due date is before that day.
+    ``open_only``: not yet sent to the Panel. ``due_between``: open, due with the Panel in those days
+    (inclusive). ``timeliness`` and ``quarter`` (year, quarter of notification): the reviews behind one
+    figure of the timeliness page (``reviews.selectors.timeliness``), as of ``today``.
     Each row carries ``request_count`` and ``submitted_count`` (annotated, no extra queries).
     """
     # Counted per row in correlated subqueries rather than a join and GROUP BY: a page of 25 then
@@ -95,6 +109,18 @@ def rapid_review_list(*, partnership: Partnership, state: str = "", overdue_on: 
         qs = qs.filter(state=state)
     if overdue_on is not None:
         qs = qs.filter(sent_to_panel_on__isnull=True, panel_submission_due_on__lt=overdue_on)
+    if open_only:
+        qs = qs.filter(sent_to_panel_on__isnull=True)
+    if due_between is not None:
+        qs = qs.filter(
+            sent_to_panel_on__isnull=True,
+            panel_submission_due_on__gte=due_between[0],
+            panel_submission_due_on__lte=due_between[1],
+        )
+    if timeliness:
+        qs = qs.filter(timeliness_filter(timeliness, today=today or date.today()))
+    if quarter is not None:
+        qs = in_quarter(qs, year=quarter[0], quarter=quarter[1])
     return qs
 
 

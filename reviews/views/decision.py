@@ -426,7 +426,7 @@ def timeliness(request: HttpRequest) -> HttpResponse:
     years = rapid_review_timeliness_years(partnership=partnership)
     form = TimelinessFilterForm(request.GET or None, years=years)
     year = form.chosen_year() if form.is_bound else None
-    quarters = rapid_review_timeliness(partnership=partnership, year=year)
+    quarters = rapid_review_timeliness(partnership=partnership, today=timezone.localdate(), year=year)
     return render(
         request, "reviews/timeliness.html", {"form": form, "quarters": quarters, "year": year, "years": years}
     )

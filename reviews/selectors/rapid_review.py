@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -156,10 +157,12 @@ class TimelineStep:
     done: bool
     done_on: date | None
     days_remaining: int  # working days from today to due (negative: overdue by that many)
+    # Not done, and never will be: the review went to the Panel without it (nothing chases it any more).
+    closed: bool = False
 
     @property
     def overdue(self) -> bool:
-        return not self.done and self.days_remaining < 0
+        return not self.done and not self.closed and self.days_remaining < 0
 
     @property
     def days_overdue(self) -> int:
@@ -206,7 +209,7 @@ def rapid_review_timeline(
         return calendar.working_days_between(today, due)
 
     r = rapid_review
-    return [
+    steps = [
         TimelineStep(
             "scoping",
             "Scoping and information-sharing requests sent to agencies; meeting date set",
@@ -248,6 +251,10 @@ def rapid_review_timeline(
             left(r.panel_submission_due_on),
         ),
     ]
+    if panel_done:
+        # Finished work stops chasing: what was left undone when it went to the Panel is closed, not overdue.
+        steps = [dataclasses.replace(step, closed=not step.done) for step in steps]
+    return steps
 
 
 def panel_days_remaining(*, rapid_review: RapidReview, calendar: WorkingDayCalendar, today: date) -> int | None:

@@ -71,6 +71,13 @@ def information_request_for_viewer(
     return request
 
 
+def information_requests_outstanding(*, partnership: Partnership, rapid_review) -> list[InformationRequest]:
+    """The review's requests still waiting for their return (requested, draft, sent back), by agency."""
+    return list(
+        _base(partnership).filter(rapid_review=rapid_review, state__in=WAITING_STATES).order_by("agency__name", "id")
+    )
+
+
 def requests_for_person(*, partnership: Partnership, person: Person) -> QuerySet[InformationRequest]:
     """The requests asked of this person here: still owed first (soonest due), then the rest."""
     return (

@@ -45,7 +45,7 @@ from partnership.services import (
     tenant_create,
     tenant_update,
 )
-from partnership.services.deadlines import deadline_meet
+from partnership.services.deadlines import deadline_cancel, deadline_meet
 from partnership.services.signoff import sign_off_approve, sign_off_request, sign_off_send_back
 from reviews.models import (
     PANEL_SUBMISSION_DAY,
@@ -61,6 +61,8 @@ from reviews.selectors.decision import (
     rapid_review_quorum,
 )
 from reviews.selectors.rapid_review import DEADLINE_MEETING, DEADLINE_PANEL
+from reviews.selectors.requests import information_requests_outstanding
+from reviews.services.requests import information_requests_close_outstanding
 
 State = RapidReview.State
 
@@ -426,8 +428,15 @@ def rapid_review_send_to_panel(
     rapid_review: RapidReview,
     sent_on: date,
     delay_reason: str = "",
+    outstanding_returns_reason: str = "",
 ) -> RapidReview:
     """Record that the signed-off template went to the national Panel on ``sent_on``.
+
+    Finished work stops chasing: agencies' returns still outstanding are closed
+    (each request withdrawn with the reason, its person told) and every open
+    deadline of the review is cancelled, so no reminder, task or "days left"
+    remains. Sending with returns outstanding needs ``outstanding_returns_reason``
+    (recorded in the review's and each request's history).
 
     Refused unless the decision is signed off; ``sent_on`` cannot be before
     the sign-off was completed nor in the future. Stores the working days
@@ -465,6 +474,14 @@ def rapid_review_send_to_panel(
         ]
     elif len(delay_reason) > _DELAY_REASON_LIMIT:
         errors["delay_reason"] = [f"Use at most {_DELAY_REASON_LIMIT} characters (you used {len(delay_reason)})."]
+    outstanding = information_requests_outstanding(partnership=partnership, rapid_review=locked)
+    outstanding_returns_reason = (outstanding_returns_reason or "").strip()
+    if outstanding and not outstanding_returns_reason:
+        errors["outstanding_returns_reason"] = [
+            f"{_returns_outstanding(outstanding)}: say why the review goes to the Panel without them."
+        ]
+    elif len(outstanding_returns_reason) > _DELAY_REASON_LIMIT:
+        errors["outstanding_returns_reason"] = [f"Use at most {_DELAY_REASON_LIMIT} characters."]
     if errors:
         raise ValidationError(errors)
     locked.sent_to_panel_on = sent_on  # the emails below show it
@@ -474,16 +491,39 @@ def rapid_review_send_to_panel(
         actor=actor,
         rapid_review=locked,
         to=State.SENT_TO_PANEL,
-        reason=f"Sent to the national Panel, {taken} working days after the notification.",
+        reason=f"Sent to the national Panel, {taken} working days after the notification."
+        + (
+            f" {_returns_outstanding(outstanding)}, closed unanswered: {outstanding_returns_reason}"
+            if outstanding
+            else ""
+        ),
         fields={"sent_to_panel_on": sent_on, "working_days_taken": taken, "delay_reason": delay_reason},
         after_commit=[
             _later(email_send_after_commit, subject=subject, body=body, to=to) for subject, body, to in emails
         ],
     )
     deadline_meet(partnership=partnership, subject=locked, kind=DEADLINE_PANEL)
+    deadline_cancel(partnership=partnership, subject=locked)
+    if outstanding:
+        information_requests_close_outstanding(
+            partnership=partnership,
+            actor=actor,
+            review=locked,
+            reason=f"The rapid review went to the national Panel without it. {outstanding_returns_reason}",
+        )
     for name in ("state", "updated_at", "sent_to_panel_on", "working_days_taken", "delay_reason"):
         setattr(rapid_review, name, getattr(locked, name))
     return locked
+
+
+def _returns_outstanding(outstanding: list) -> str:
+    names = ", ".join(r.agency.name for r in outstanding)
+    n = len(outstanding)
+    return (
+        f"1 agency's return still outstanding ({names})"
+        if n == 1
+        else f"{n} agencies' returns still outstanding ({names})"
+    )
 
 
 def _later(function: Callable[..., Any], **kwargs) -> Callable[[], None]:

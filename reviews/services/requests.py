@@ -610,6 +610,42 @@ def information_request_withdraw(
 
 
 @transaction.atomic
+def information_requests_close_outstanding(
+    *, partnership: Partnership, actor: Person | None, review: RapidReview | LearningReview, reason: str
+) -> list[InformationRequest]:
+    """Close every request of ``review`` still waiting for its return: the review has finished without it.
+
+    For a review that went to the Panel or was finalised. Each outstanding
+    request (requested, draft, sent back) is withdrawn with ``reason`` in its
+    history, its deadline cancelled (so no reminder or escalation goes out, and
+    it leaves the person's tasks), and its person is emailed after commit that
+    nothing more is needed. Returns the requests closed. The caller holds the
+    review's lock and checks who may do this.
+    """
+    outstanding = list(
+        InformationRequest.objects.in_partnership(partnership)
+        .filter(**{"rapid_review" if isinstance(review, RapidReview) else "learning_review": review})
+        .filter(state__in=EDITABLE_STATES)
+        .select_for_update(of=("self",))
+        .select_related("agency", "assignee")
+        .order_by("agency__name", "id")
+    )
+    reference = review_reference(review)
+    for request in outstanding:
+        _set_state(partnership=partnership, actor=actor, information_request=request, to=State.WITHDRAWN, reason=reason)
+        deadline_cancel(partnership=partnership, subject=review, kind=deadline_kind(request))
+        _email(
+            to=request.assignee,
+            subject=f"Information request closed: {reference}",
+            lines=[
+                f"The request for {request.agency.name}'s return for review {reference} is closed: {reason} "
+                "You do not need to complete it."
+            ],
+        )
+    return outstanding
+
+
+@transaction.atomic
 def information_request_move_due(
     *,
     partnership: Partnership,

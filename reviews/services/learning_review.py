@@ -84,6 +84,7 @@ from reviews.selectors.learning_review import (
     public_summary_document_context,
     public_summary_title,
 )
+from reviews.services.requests import information_requests_close_outstanding
 from reviews.services.states import state_move
 from reviews.words import word_limit_error
 
@@ -948,6 +949,11 @@ def learning_review_finalise(
         reason="Outcomes form finalised.",
     )
     deadline_meet(partnership=partnership, subject=review, kind=DEADLINE_REPORT)
+    # Finished work stops chasing: returns still awaited and any open deadline of the review are closed.
+    deadline_cancel(partnership=partnership, subject=review)
+    information_requests_close_outstanding(
+        partnership=partnership, actor=actor, review=review, reason="The learning review was finalised without it."
+    )
     version = _render_outcomes_form(partnership=partnership, actor=actor, review=review)
     link = settings.SITE_URL + reverse(
         "partnership:document_status", kwargs={"slug": partnership.slug, "version_id": version.pk}

@@ -237,6 +237,8 @@ def _render_decision(
         "incident": rapid_review.incident,
         "overview": overview,
         "can_record": can_record,
+        # Before the meeting there is nothing to decide: the form is not shown greyed out, it is not shown.
+        "meeting_pending": rapid_review.meeting_on is None or rapid_review.meeting_on > timezone.localdate(),
         "decision_refusal": refusal,
         "decision_form": decision_form,
         "saved_version": saved_version,

@@ -189,6 +189,7 @@ def _detail_context(request: HttpRequest, review: LearningReview) -> dict:
     )
     for contributor in contributors:
         contributor.comments_deadline = comment_deadlines.get(contributor.pk)
+    requests = list(selectors.request_list(partnership=partnership, learning_review=review))
     context = {
         "review": review,
         "access": access,
@@ -196,7 +197,9 @@ def _detail_context(request: HttpRequest, review: LearningReview) -> dict:
         "contributors": contributors,
         "information_deadline": deadlines.get(selectors.DEADLINE_INFORMATION),
         "report_deadline": deadlines.get(selectors.DEADLINE_REPORT),
-        "requests": list(selectors.request_list(partnership=partnership, learning_review=review)),
+        "requests": requests,
+        # Information gathering is "done" only if some agency was asked: an empty round is just closed.
+        "agencies_asked": any(r.state != InformationRequest.State.WITHDRAWN or r.submitted_at for r in requests),
         "history": history_rows_for_object(partnership=partnership, obj=review, limit=50),
         "documents": documents_for_subject(partnership=partnership, subject=review, membership=request.membership),
         "contributor_form": None,

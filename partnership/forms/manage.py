@@ -194,12 +194,38 @@ class PartnershipSettingsForm(VersionedFormMixin, AccessibleFormMixin, forms.For
         },
     )
 
+    incident_reference_pattern = forms.CharField(
+        label="Serious incident references",
+        max_length=20,
+        required=False,
+        help_text=(
+            "The pattern of your own series: {number} is the running number, {year} the year of the notification "
+            "(optional: without it the numbers run on across years). For example ASH-SI-{number} or SI-{year}-{number}."
+        ),
+        error_messages={
+            "required": "Enter a pattern, for example ASH-SI-{number}.",
+            "max_length": "Use at most 20 characters.",
+        },
+    )
+    learning_review_reference_pattern = forms.CharField(
+        label="Learning review references",
+        max_length=20,
+        required=False,
+        help_text="The same, for learning reviews: for example LR-{year}-{number}.",
+        error_messages={
+            "required": "Enter a pattern, for example LR-{year}-{number}.",
+            "max_length": "Use at most 20 characters.",
+        },
+    )
+
     @classmethod
     def initial_for(cls, partnership: Partnership) -> dict:
         return {
             "name": partnership.name,
             "nation": partnership.nation,
             "reminder_working_days": partnership.reminder_working_days,
+            "incident_reference_pattern": partnership.incident_reference_pattern,
+            "learning_review_reference_pattern": partnership.learning_review_reference_pattern,
             **versioned_initial(partnership),
         }
 

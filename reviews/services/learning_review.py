@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.models import Deadline, DocumentVersion, HistoryEntry, Partnership, Person
+from partnership.references import reference_next, reference_prefix
 from partnership.services import (
     _version_check,
     email_send_after_commit,
@@ -269,16 +270,14 @@ def _plan_clean(
 
 
 def _next_reference(*, partnership: Partnership, year: int) -> str:
-    """ "LR-<year>-<nnn>": the next number of the year in this partnership (the caller holds the lock)."""
-    prefix = f"LR-{year}-"
-    numbers = [
-        int(ref.removeprefix(prefix))
-        for ref in LearningReview.objects.in_partnership(partnership)
-        .filter(reference__startswith=prefix)
+    """The next reference of the partnership's own series ("LR-2026-003" by default; the caller holds the lock)."""
+    pattern = partnership.learning_review_reference_pattern
+    taken = (
+        LearningReview.objects.in_partnership(partnership)
+        .filter(reference__istartswith=reference_prefix(pattern, year=year))
         .values_list("reference", flat=True)
-        if ref.removeprefix(prefix).isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    )
+    return reference_next(pattern, year=year, taken=taken)
 
 
 def _deadlines_set(*, partnership: Partnership, learning_review: LearningReview) -> None:

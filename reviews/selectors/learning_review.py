@@ -502,6 +502,31 @@ class SectionEntry:
     is_recommendations: bool = False
 
 
+def outcomes_form_suggestions(*, partnership: Partnership, learning_review: LearningReview, form: OutcomesForm) -> dict:
+    """What the review already knows, for fields of the form left empty: who contributed and who could
+    not (from the contributors), and the date of the practitioner event.
+
+    The one source of these values: the page offers them in the empty fields, and the print view
+    and PDF show them under their headings, so the page and the PDF say the same (one query).
+    """
+    suggestions: dict = {}
+    needs_names = not form.contributors_text.strip() or not form.unable_to_contribute.strip()
+    contributors = (
+        list(contributor_list(partnership=partnership, learning_review=learning_review)) if needs_names else []
+    )
+
+    def names(rows) -> str:
+        return "\n".join(f"{c.person.full_name or c.person.email}, {c.agency.name}" for c in rows)
+
+    if not form.contributors_text.strip():
+        suggestions["contributors_text"] = names(c for c in contributors if not c.unable_to_contribute)
+    if not form.unable_to_contribute.strip():
+        suggestions["unable_to_contribute"] = names(c for c in contributors if c.unable_to_contribute)
+    if form.review_date is None and learning_review.practitioner_event_on is not None:
+        suggestions["review_date"] = learning_review.practitioner_event_on
+    return {k: v for k, v in suggestions.items() if v}
+
+
 def outcomes_document_context(
     *, partnership: Partnership, learning_review: LearningReview, form: OutcomesForm | None = None
 ) -> dict:
@@ -512,17 +537,19 @@ def outcomes_document_context(
     the same and the documents service keeps one version.
     """
     form = form or outcomes_form_get(partnership=partnership, learning_review=learning_review)
+    known = outcomes_form_suggestions(partnership=partnership, learning_review=learning_review, form=form)
     entries = []
     for section in OUTCOMES_SECTIONS:
         if section.name == "lead_author":
             lead = learning_review.lead_author
             entries.append(SectionEntry(section, lead.full_name or lead.email))
         elif section.name == "review_date":
-            entries.append(SectionEntry(section, date_format(form.review_date, "j F Y") if form.review_date else ""))
+            review_date = form.review_date or known.get("review_date")
+            entries.append(SectionEntry(section, date_format(review_date, "j F Y") if review_date else ""))
         elif section.name == "recommendations":
             entries.append(SectionEntry(section, is_recommendations=True))
         else:
-            entries.append(SectionEntry(section, getattr(form, section.name)))
+            entries.append(SectionEntry(section, getattr(form, section.name) or known.get(section.name, "")))
     return {
         "partnership": partnership,
         "review": learning_review,

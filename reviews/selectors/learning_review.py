@@ -61,6 +61,8 @@ OUTCOMES_FORM_TEMPLATE = "reviews/learning_review/outcomes_form_document.html"
 PUBLIC_SUMMARY_TEMPLATE = "reviews/learning_review/public_summary_document.html"
 
 # Roles that see every learning review of their partnership.
+# Who leads or contributes to a review: people who do the work, not the scrutineer, lay members or observers.
+REVIEW_WORKER_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES, Role.PRACTITIONER, Role.AGENCY_LEAD})
 OVERSIGHT_ROLES = frozenset({Role.BUSINESS_MANAGER, Role.SCRUTINEER, *PARTNER_LEAD_ROLES})
 # Roles that decide whether a review is published.
 PUBLICATION_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
@@ -418,10 +420,17 @@ def active_member(*, partnership: Partnership, person_id: int) -> Membership | N
 
 
 def lead_author_choices(*, partnership: Partnership) -> QuerySet[Person]:
-    """Active members of the partnership, who can lead a review or contribute to one."""
-    return Person.objects.filter(
-        memberships__partnership=partnership, memberships__is_active=True, is_active=True
-    ).order_by("full_name", "email")
+    """Active members of the partnership who can lead a review or contribute to one (not those who only read)."""
+    return (
+        Person.objects.filter(
+            memberships__partnership=partnership,
+            memberships__is_active=True,
+            is_active=True,
+            memberships__roles__role__in=REVIEW_WORKER_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 def business_manager_emails(*, partnership: Partnership) -> list[str]:

@@ -34,6 +34,7 @@ from partnership.services import _version_check, email_send_after_commit, histor
 from partnership.services.deadlines import deadline_cancel, deadline_meet, deadline_reopen, deadline_set
 from reviews.models import InformationRequest, LearningReview, RapidReview
 from reviews.selectors.rapid_review import DEADLINE_RETURNS, DEADLINE_SCOPING
+from reviews.selectors.requests import RETURN_AUTHOR_ROLES
 from reviews.services.states import state_move
 
 State = InformationRequest.State
@@ -260,6 +261,12 @@ def _assignments_check(
             is_active=True, person__is_active=True, person__in=[p for _a, p in assignments if p is not None]
         )
     }
+    # Who can write a return: the scrutineer, a lay member or an observer only read (they are not offered).
+    authors = set(
+        Membership.objects.in_partnership(partnership)
+        .filter(person__in=[p for _a, p in assignments if p is not None], roles__role__in=RETURN_AUTHOR_ROLES)
+        .values_list("person_id", flat=True)
+    )
     seen: set[int] = set()
     for agency, person in assignments:
         key = f"agency_{agency.pk}"
@@ -275,6 +282,11 @@ def _assignments_check(
         elif (person.pk, agency.pk) not in members:
             errors[f"assignee_{agency.pk}"] = [
                 f"{person} is not an active member of {agency.name} in this partnership."
+            ]
+        elif person.pk not in authors:
+            errors[f"assignee_{agency.pk}"] = [
+                f"{person}'s roles here do not include writing returns: choose a practitioner, an agency lead, "
+                "a partner lead or a business manager."
             ]
         seen.add(agency.pk)
 

@@ -30,7 +30,7 @@ from reviews.selectors.rapid_review import (
 from reviews.selectors.rapid_review import (
     rapid_review_list as rapid_review_rows,
 )
-from reviews.selectors.requests import information_request_list, tracker_rows
+from reviews.selectors.requests import RETURN_READER_ROLES, information_request_list, tracker_rows
 from reviews.selectors.timeliness import QUARTER_MONTHS, TIMELINESS_FILTERS
 
 READERS = sorted(RAPID_REVIEW_READ_ROLES)
@@ -127,6 +127,8 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
         "agencies": list(incident.agencies.order_by("name")),
         "tracker": tracker_rows(requests=requests, calendar=calendar, today=today),
         "is_manager": membership.has_role(Role.BUSINESS_MANAGER),
+        # The scrutineer reads the review and its tracker, not the agencies' returns: no links that answer 404.
+        "may_read_returns": membership.has_role(*RETURN_READER_ROLES),
         "may_see_identities": identity_viewer_allowed(membership=membership),
         "history": history_rows_for_object(partnership=partnership, obj=incident, limit=50),
         "review_history": history_rows_for_object(partnership=partnership, obj=review, limit=50),

@@ -235,7 +235,7 @@ class ClosureDayForm(AccessibleFormMixin, forms.Form):
         label="Date",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="For example, 2026-12-24.",
+        help_text="For example, 24/12/2026: day, month and year.",
         error_messages={
             "required": "Enter the date of the closure day.",
             "invalid": "Enter a real date, like 2026-12-24",

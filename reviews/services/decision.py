@@ -91,6 +91,19 @@ def _lock(*, partnership: Partnership, rapid_review: RapidReview) -> RapidReview
     )
 
 
+# How each state reads inside a sentence ("... the review is awaiting partner sign-off of its decision").
+_STATE_IN_A_SENTENCE = {
+    State.GATHERING: "still gathering information",
+    State.AWAITING_SIGN_OFF: "awaiting partner sign-off of its decision",
+    State.SIGNED_OFF: "signed off already",
+    State.SENT_TO_PANEL: "sent to the national Panel already",
+}
+
+
+def _state_in_a_sentence(state: str) -> str:
+    return _STATE_IN_A_SENTENCE.get(state, _state_label(state).lower())
+
+
 def _state_label(state: str) -> str:
     return State(state).label
 
@@ -152,7 +165,7 @@ def _require_gathering(rapid_review: RapidReview, *, what: str, field: str | Non
     if rapid_review.state == State.AWAITING_SIGN_OFF:
         why = "the decision is with the partners for sign-off; it can change again if one of them sends it back"
     else:
-        why = f"the review is {_state_label(rapid_review.state).lower()}"
+        why = f"the review is {_state_in_a_sentence(rapid_review.state)}"
     message = f"{what} cannot change now: {why}."
     raise ValidationError({field: [message]} if field else message, code="wrong_state")
 
@@ -317,7 +330,7 @@ def _awaiting_sign_off(*, partnership: Partnership, rapid_review: RapidReview) -
     locked = _lock(partnership=partnership, rapid_review=rapid_review)
     if locked.state != State.AWAITING_SIGN_OFF:
         raise ValidationError(
-            f"The decision is not awaiting sign-off: the review is {_state_label(locked.state).lower()}.",
+            f"The decision is not awaiting sign-off: the review is {_state_in_a_sentence(locked.state)}.",
             code="wrong_state",
         )
     decision = RapidReviewDecision.objects.in_partnership(partnership).get(rapid_review=locked)
@@ -449,7 +462,7 @@ def rapid_review_send_to_panel(
     if locked.state != State.SIGNED_OFF:
         raise ValidationError(
             "Only a decision signed off by all three partners goes to the Panel: "
-            f"the review is {_state_label(locked.state).lower()}.",
+            f"the review is {_state_in_a_sentence(locked.state)}.",
             code="wrong_state",
         )
     decision = RapidReviewDecision.objects.in_partnership(partnership).get(rapid_review=locked)

@@ -367,7 +367,8 @@ def sent_to_panel(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Marked as sent to the national Panel on {_day(rapid_review.sent_to_panel_on)}, "
-                f"{rapid_review.working_days_taken} working days after the notification. "
+                f"{rapid_review.working_days_taken} working day{pluralize(rapid_review.working_days_taken)} "
+                "after the notification. "
                 "Every agency involved is being told the outcome."
                 + (
                     f" {len(outstanding)} outstanding request{pluralize(len(outstanding))} "

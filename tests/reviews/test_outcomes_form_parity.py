@@ -122,3 +122,16 @@ def test_a_date_written_on_the_form_wins_over_the_event(world_a, full_form):
     form.save(update_fields=["review_date"])
     context = outcomes_document_context(partnership=world_a.partnership, learning_review=full_form)
     assert {e.section.name: e.text for e in context["entries"]}["review_date"] == "23 November 2026"
+
+
+def test_the_pdf_marks_its_classification_once_on_every_page(world_a, full_form):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    context = outcomes_document_context(partnership=world_a.partnership, learning_review=full_form)
+    long_context = {**context, "entries": [*context["entries"]] * 4}  # several pages
+    pdf = pdf_from_html(html=render_to_string("reviews/learning_review/outcomes_form_document.html", long_context))
+    pages = [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
+    assert len(pages) > 1
+    assert [text.count("OFFICIAL-SENSITIVE") for text in pages] == [1] * len(pages)

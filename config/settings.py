@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "axes",
     "guardian",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -138,8 +137,10 @@ AUTHENTICATION_BACKENDS = [
     # axes first: it refuses a locked-out account before a password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    # guardian's object grants, counted only while the person is an active member of the row's partnership.
+    "partnership.permissions.MembershipObjectPermissionBackend",
 ]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -169,7 +170,8 @@ AXES_VERBOSE = False
 # axes.W006 asks for the address among the lockout parameters. Locking by address
 # would lock out a whole council office or NHS trust behind one address because of
 # one person's typos, so the lockout is per account on purpose.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# guardian.W001 looks for guardian's backend by name; ours subclasses it (partnership.permissions).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "guardian.W001"]
 
 OTP_TOTP_ISSUER = "Learning Loop"
 
@@ -275,7 +277,8 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Our per-partnership tokens (partnership.models.access.ApiToken), never DRF's account-wide ones.
+        "partnership.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

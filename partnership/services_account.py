@@ -21,7 +21,6 @@ from django_otp import user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from partnership.models import Invitation, Membership, Person
 from partnership.services import invitation_accept
@@ -229,23 +228,3 @@ def invitation_accept_as_newcomer(*, token: str, full_name: str, password: str) 
         person.full_name = full_name
         person.save(update_fields=["full_name"])
     return membership
-
-
-# --- API tokens --------------------------------------------------------------------
-
-
-def api_token_for(*, person: Person) -> Token | None:
-    return Token.objects.filter(user=person).first()
-
-
-@transaction.atomic
-def api_token_issue(*, person: Person) -> Token:
-    """A new API token for the person; any old one stops working at once."""
-    Token.objects.filter(user=person).delete()
-    return Token.objects.create(user=person)
-
-
-def api_token_revoke(*, person: Person) -> bool:
-    """Delete the person's API token. Returns whether there was one."""
-    deleted, _ = Token.objects.filter(user=person).delete()
-    return bool(deleted)

@@ -17,4 +17,6 @@ urlpatterns = [
     path("password-reset/done/", account.password_reset_complete, name="password_reset_complete"),
     path("invitation/<str:token>/", account.invitation_accept, name="invitation_accept"),
     path("api-token/", account.api_token, name="api_token"),
+    path("shared/", account.shared_with_me, name="shared_with_me"),
+    path("shared/<int:grant_id>/", account.shared_item, name="shared_item"),
 ]

@@ -123,3 +123,23 @@ class World:
     @property
     def bm(self) -> Person:
         return self.business_manager.person
+
+
+def api_token_key(
+    person: Person, partnership: Partnership | None = None, *, second_factor_passed: bool = True, **kwargs
+) -> str:
+    """A live API token for ``person`` in ``partnership`` (their only one when None), issued as from a verified
+    session; returns the key, which is all a program has."""
+    from partnership.services.access import api_token_issue
+
+    memberships = Membership.objects.filter(person=person).select_related("partnership", "person")
+    if partnership is not None:
+        memberships = memberships.filter(partnership=partnership)
+    membership = memberships.get()
+    issued = api_token_issue(
+        membership=membership,
+        name=kwargs.pop("name", "Test program"),
+        second_factor_passed=second_factor_passed,
+        **kwargs,
+    )
+    return issued.key

@@ -16,9 +16,8 @@ from django.core.validators import slug_re
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import authentication
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
@@ -27,12 +26,19 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from partnership.api import RequestBodyTooLarge
+from partnership.authentication import TokenAuthentication
 from partnership.models import Membership, Partnership, Role
+from partnership.models.access import ApiToken
 from partnership.selectors import membership_for_person_in_partnership
+from partnership.services.access import api_token_allows_second_factor
 
 _TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
 
 SECOND_FACTOR_REQUIRED = "Complete sign-in with your second factor first."
+OUTDATED_KEY_REFUSED = (
+    "This token does not carry your second factor for your current roles here (they changed after it was "
+    "issued, or it was issued without one). Sign in, pass your second factor and create a new token."
+)
 
 
 class SizeLimitedJSONParser(JSONParser):
@@ -53,19 +59,6 @@ class SizeLimitedJSONParser(JSONParser):
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 raise RequestBodyTooLarge()
         return super().parse(stream, media_type, parser_context)
-
-
-class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token header (``Authorization: Token <key>``), checked for shape before any query.
-
-    A key that cannot be one of ours (DRF issues 40 hex digits) is refused
-    without touching the database, which answers a NUL byte with a 500.
-    """
-
-    def authenticate_credentials(self, key: str):
-        if not _TOKEN_KEY.fullmatch(key):
-            raise AuthenticationFailed("Invalid token.")
-        return super().authenticate_credentials(key)
 
 
 class ApiPagination(LimitOffsetPagination):
@@ -111,10 +104,6 @@ class PartnershipScopedAPIView(BaseAPIView):
     # The model behind scoped_queryset, for schema generation only (there is no partnership then).
     model: type[models.Model] | None = None
 
-    # Requests authenticated by these may skip the second-factor check: tokens
-    # are only ever issued from a session that has passed it.
-    second_factor_exempt_authenticators: tuple[type, ...] = (TokenAuthentication,)
-
     partnership: Partnership
     membership: Membership
 
@@ -141,17 +130,21 @@ class PartnershipScopedAPIView(BaseAPIView):
             # Never let a malformed slug (a NUL byte, say) reach the database: PostgreSQL refuses it with a 500.
             raise Http404
         membership = membership_for_person_in_partnership(person=request.user, slug=slug)
-        if membership.needs_second_factor and not self._second_factor_passed(request):
-            raise PermissionDenied(SECOND_FACTOR_REQUIRED)
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is not None and token.partnership_id != membership.partnership_id:
+            # A token acts in its own partnership only; elsewhere it looks like no membership at all.
+            raise Http404
+        if membership.needs_second_factor and not self._second_factor_passed(request, membership, token):
+            raise PermissionDenied(OUTDATED_KEY_REFUSED if token is not None else SECOND_FACTOR_REQUIRED)
         required = self.roles_for_method(request.method)
         if required and not membership.has_role(*required):
             raise PermissionDenied("Your roles in this partnership do not allow this.")
         self.membership = membership
         self.partnership = membership.partnership
 
-    def _second_factor_passed(self, request: Request) -> bool:
-        if isinstance(request.successful_authenticator, self.second_factor_exempt_authenticators):
-            return True
+    def _second_factor_passed(self, request: Request, membership: Membership, token: ApiToken | None) -> bool:
+        if token is not None:
+            return api_token_allows_second_factor(token=token, membership=membership)
         # django_otp's OTPMiddleware puts is_verified on the session's user. Any
         # other way in (including a test's forced authentication) fails closed.
         is_verified = getattr(request.user, "is_verified", None)

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from partnership.api import views
+from partnership.api import tokens, views
 
 app_name = "api"
 
@@ -20,6 +20,21 @@ urlpatterns = [
         "partnerships/<slug:slug>/members/<int:membership_id>/",
         views.MemberDetailView.as_view(),
         name="member_detail",
+    ),
+    path(
+        "partnerships/<slug:slug>/service-accounts/",
+        tokens.ServiceAccountListView.as_view(),
+        name="service_account_list",
+    ),
+    path(
+        "partnerships/<slug:slug>/members/<int:membership_id>/api-tokens/",
+        tokens.MemberApiTokenListView.as_view(),
+        name="member_api_token_list",
+    ),
+    path(
+        "partnerships/<slug:slug>/members/<int:membership_id>/api-tokens/<int:token_id>/revoke/",
+        tokens.MemberApiTokenRevokeView.as_view(),
+        name="member_api_token_revoke",
     ),
     path("partnerships/<slug:slug>/working-days/", views.WorkingDaysView.as_view(), name="working_days"),
     # Any other path ending in a slash (a malformed slug or id included) gets the API's JSON 404;

@@ -29,7 +29,7 @@ from partnership.api.serializers import (
     WorkingDaysQuerySerializer,
     WorkingDaysSerializer,
 )
-from partnership.models import Agency, Membership, Partnership, Role, StatutoryPartner
+from partnership.models import Agency, ApiToken, Membership, Partnership, Role, StatutoryPartner
 
 _DETAIL = inline_serializer("Detail", fields={"detail": drf_serializers.CharField()})
 _NOT_FOUND = OpenApiResponse(_DETAIL, description="No such partnership or object, or not yours: the two look the same.")
@@ -79,7 +79,12 @@ class PartnershipListView(ListModelMixin, BaseAPIView):
     serializer_class = PartnershipSummarySerializer
 
     def get_queryset(self):
-        return selectors.memberships_for_person(person=self.request.user)
+        memberships = selectors.memberships_for_person(person=self.request.user)
+        token = self.request.auth
+        if isinstance(token, ApiToken):
+            # A token belongs to one partnership and shows no other.
+            memberships = memberships.filter(partnership_id=token.partnership_id)
+        return memberships
 
     @extend_schema(
         summary="Your partnerships", responses=_answers({200: PartnershipSummarySerializer(many=True)}, scoped=False)

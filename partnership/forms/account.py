@@ -147,3 +147,34 @@ class InvitationNewcomerForm(AccessibleFormMixin, forms.Form):
         if password and confirm and password != confirm:
             self.add_error("password_confirm", "The two passwords do not match. Enter the same password twice.")
         return cleaned
+
+
+class ApiTokenForm(AccessibleFormMixin, forms.Form):
+    """A new API token: which partnership it acts in, what it is for, how long it lasts."""
+
+    partnership = forms.ChoiceField(
+        label="Partnership",
+        help_text="A token acts in one partnership only, with your roles there.",
+    )
+    name = forms.CharField(
+        label="What will use it",
+        max_length=100,
+        help_text="For example 'Power BI report'. You will see it in the list of your tokens.",
+    )
+    days = forms.TypedChoiceField(
+        label="How long it lasts",
+        coerce=int,
+        widget=forms.RadioSelect,
+        initial=90,
+        choices=[(30, "30 days"), (90, "90 days"), (365, "A year")],
+    )
+
+    def __init__(self, *args, memberships, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.memberships = {str(m.partnership.slug): m for m in memberships}
+        self.fields["partnership"].choices = [(slug, m.partnership.name) for slug, m in self.memberships.items()]
+        if len(self.memberships) == 1:
+            self.fields["partnership"].initial = next(iter(self.memberships))
+
+    def clean_partnership(self):
+        return self.memberships[self.cleaned_data["partnership"]]

@@ -273,3 +273,87 @@ class MemberFilterForm(AccessibleFormMixin, forms.Form):
             "include_inactive": status != "active",
             "inactive_only": status == "inactive",
         }
+
+
+class AccessGrantItemForm(AccessibleFormMixin, forms.Form):
+    """Step one of sharing: which item (the fields offered depend on its kind)."""
+
+    item = forms.ChoiceField(label="What to share", help_text="Only items of kinds that can be shared are listed.")
+
+    def __init__(self, *args, choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", "Choose an item"), *choices]
+
+
+class AccessGrantForm(AccessibleFormMixin, forms.Form):
+    """Step two: what of the item, to whom, through which collaboration, until when, and why."""
+
+    item = forms.CharField(widget=forms.HiddenInput)
+    fields_shown = forms.MultipleChoiceField(
+        label="What they will see",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Nothing else of the item is shown. They can only read it.",
+    )
+    grantee_email = forms.EmailField(
+        label="Email address of the person",
+        help_text="A member of this partnership, or of a partnership in the collaboration chosen below.",
+    )
+    collaboration = forms.ChoiceField(label="Shared through", required=False)
+    ends_on = forms.DateField(
+        label="Sharing ends on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last day they can see it; a year at most.",
+    )
+    purpose = forms.CharField(
+        label="Why it is shared",
+        max_length=200,
+        help_text="They see this; it is recorded in the item's history.",
+    )
+
+    def __init__(self, *args, field_choices, collaborations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fields_shown"].choices = field_choices
+        self.collaborations = {str(c.pk): c for c in collaborations}
+        self.fields["collaboration"].choices = [("", "No collaboration: a member of this partnership")] + [
+            (pk, c.name) for pk, c in self.collaborations.items()
+        ]
+
+    def clean_collaboration(self):
+        return self.collaborations.get(self.cleaned_data.get("collaboration") or "")
+
+
+class AccessGrantRevokeForm(AccessibleFormMixin, forms.Form):
+    reason = forms.CharField(label="Why it is revoked (optional)", max_length=200, required=False)
+
+
+class ServiceAccountForm(AccessibleFormMixin, forms.Form):
+    """A program's own membership: its name, the agency that runs it, its roles."""
+
+    name = forms.CharField(
+        label="Name of the program",
+        max_length=200,
+        help_text="For example 'Children's social care case system'. Shown in history wherever it acts.",
+    )
+    agency = AgencyChoiceField(
+        label="Agency that runs it", queryset=Agency.objects.none(), empty_label=None, error_messages=AGENCY_ERRORS
+    )
+    roles = RolesField(help_text="Give it only what it needs. A partner lead must belong to that partner's agency.")
+
+    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices(partnership=partnership)
+
+
+class ServiceAccountTokenForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(label="Token name", max_length=100, help_text="For example 'Production' or 'Test'.")
+    days = forms.TypedChoiceField(
+        label="How long it lasts",
+        coerce=int,
+        widget=forms.RadioSelect,
+        initial=90,
+        choices=[(30, "30 days"), (90, "90 days"), (365, "A year")],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "token")
+        super().__init__(*args, **kwargs)

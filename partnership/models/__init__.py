@@ -214,6 +214,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
+    # A program of the partnership's own (a reporting system, a case management system) that uses
+    # the API with tokens a business manager issues; it has no password and never signs in to pages.
+    is_service_account = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = PersonManager()
@@ -242,6 +245,9 @@ class Membership(TenantModel):
     # The version of the membership, roles included (services move it on when only the roles change),
     # so that an edit made from an out-of-date page is refused instead of overwriting someone else's.
     updated_at = models.DateTimeField(auto_now=True)
+    # When the person's rights here last changed (roles, deactivation, reactivation). An API token
+    # issued before this carries no second factor for this partnership: it must be issued again.
+    access_changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["person__full_name"]
@@ -348,31 +354,6 @@ class HistoryEntry(TenantModel):
         return f"{self.get_action_display()} {self.object_repr}"
 
 
-class CollaborationShare(models.Model):
-    """One item a partnership has chosen to share with its collaboration.
-
-    Sharing is explicit and per item: nothing crosses a tenant boundary by a
-    dropped filter.
-    """
-
-    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="shares")
-    shared_by = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="shares_made")
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)
-    shared_at = models.DateTimeField(default=timezone.now)
-    shared_by_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["collaboration", "content_type", "object_id"], name="share_once_per_collaboration"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.content_type.model} {self.object_id} shared with {self.collaboration}"
-
-
 # django-guardian with direct foreign keys: per-object grants join on a real
 # column (fast, no orphans) instead of a generic object_pk string.
 class AgencyUserObjectPermission(UserObjectPermissionBase):
@@ -384,6 +365,7 @@ class AgencyGroupObjectPermission(GroupObjectPermissionBase):
 
 
 # The shared workflow pieces live in modules of their own; importing them here registers them with Django.
+from partnership.models.access import AccessGrant, AccessGrantView, ApiToken  # noqa: E402, F401
 from partnership.models.deadlines import Deadline, DeadlineNotice  # noqa: E402, F401
 from partnership.models.documents import Document, DocumentDownload, DocumentVersion  # noqa: E402, F401
 from partnership.models.signoff import SignOff, SignOffAction  # noqa: E402, F401

@@ -23,7 +23,6 @@ from partnership.models import (
     Agency,
     ClosureDay,
     Collaboration,
-    CollaborationShare,
     HistoryEntry,
     Invitation,
     Membership,
@@ -186,23 +185,17 @@ def collaborations_for_partnership(*, partnership: Partnership) -> QuerySet[Coll
     return partnership.collaborations.prefetch_related("partnerships").order_by("name")
 
 
-def shared_with_partnership(*, partnership: Partnership, model) -> QuerySet:
-    """Rows of ``model`` that other partnerships explicitly shared with a collaboration
-    this partnership belongs to. The only way a row crosses a tenant boundary."""
-    ids = CollaborationShare.objects.filter(
-        collaboration__partnerships=partnership,
-        content_type=ContentType.objects.get_for_model(model),
-    ).values_list("object_id", flat=True)
-    return model.objects.filter(pk__in=[int(i) for i in ids])
-
-
 def agencies_granted_to(*, person: Person, partnership: Partnership, perm: str) -> QuerySet[Agency]:
     """Agencies of this partnership on which the person holds an object grant.
 
     Guardian's defaults (global permissions and superusers count) would answer
     with every tenant's rows; both are switched off, and the queryset is
-    filtered to the partnership before guardian sees it.
+    filtered to the partnership before guardian sees it. A grant counts only
+    while the person is an active member here: guardian alone does not know
+    about memberships.
     """
+    if not Membership.objects.filter(partnership=partnership, person=person, is_active=True).exists():
+        return Agency.objects.none()
     return get_objects_for_user(
         person,
         perm,

@@ -25,7 +25,6 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from partnership.models import (
     PARTNER_LEAD_ROLES,
@@ -86,7 +85,8 @@ def _tracked_fields(instance: models.Model) -> list[models.Field]:
     return [
         f
         for f in instance._meta.concrete_fields
-        if not f.primary_key and f.name not in {"partnership", "updated_at", "created_at", "password", "token_hash"}
+        if not f.primary_key
+        and f.name not in {"partnership", "updated_at", "created_at", "password", "token_hash", "access_changed_at"}
     ]
 
 
@@ -434,15 +434,22 @@ def roles_validate_for_agency(*, roles: Iterable[str], agency: Agency) -> list[s
 # --- Members ----------------------------------------------------------------------
 
 
-def _revoke_api_tokens_on_second_factor_role(*, person: Person, granted: Iterable[str]) -> None:
-    """A new role that needs a second factor voids the person's API token.
+def _revoke_api_tokens_on_second_factor_role(
+    *, partnership: Partnership, person: Person, granted: Iterable[str], actor: Person | None
+) -> None:
+    """A new role that needs a second factor voids the person's API tokens in this partnership.
 
     Tokens are issued only from a session that passed the second factor *if the
     person's roles then needed one*; a token issued before the role was given
-    would otherwise carry the new rights without that check.
+    would otherwise carry the new rights without that check. (The API also
+    re-checks each token against ``access_changed_at``: a second wall.)
     """
+    from partnership.services.access import api_tokens_void
+
     if SECOND_FACTOR_ROLES.intersection(granted):
-        Token.objects.filter(user=person).delete()
+        api_tokens_void(
+            person=person, partnership=partnership, actor=actor, reason="A role needing a second factor was granted"
+        )
 
 
 def _role_labels(roles: Iterable[str]) -> list[str]:
@@ -470,7 +477,7 @@ def membership_create(
         instance=Membership(partnership=partnership, person=person, agency=agency, job_title=job_title),
     )
     MembershipRole.objects.bulk_create([MembershipRole(membership=membership, role=r) for r in roles])
-    _revoke_api_tokens_on_second_factor_role(person=person, granted=roles)
+    _revoke_api_tokens_on_second_factor_role(partnership=partnership, person=person, granted=roles, actor=actor)
     history_record(
         partnership=partnership,
         actor=actor,
@@ -513,7 +520,10 @@ def membership_update(
             [MembershipRole(membership=membership, role=r) for r in roles if r not in current]
         )
         _revoke_api_tokens_on_second_factor_role(
-            person=membership.person, granted=[r for r in roles if r not in current]
+            partnership=partnership,
+            person=membership.person,
+            granted=[r for r in roles if r not in current],
+            actor=actor,
         )
         extra["roles"] = {"from": _role_labels(current), "to": _role_labels(roles)}
     changes = tenant_update(
@@ -523,12 +533,19 @@ def membership_update(
         data={"agency": agency, "job_title": job_title.strip()},
         extra_changes=extra,
     )
-    if changes and changes.keys() <= {"roles"}:
-        # The roles live in their own rows, so tenant_update saved nothing on the
-        # membership: move its version on, or a form drawn before this change
-        # could still overwrite it.
-        membership.save(update_fields=["updated_at"])
+    if "roles" in changes:
+        # This also moves the membership's version on. The roles live in their own rows, so
+        # tenant_update may have saved nothing on the membership, and a form drawn before this
+        # change could otherwise still overwrite it.
+        _access_changed(membership)
     return changes
+
+
+def _access_changed(membership: Membership) -> None:
+    """Record that the person's rights here changed: API tokens issued before now stop standing in
+    for a second factor here (``api_token_allows_second_factor``). Kept out of history (a timestamp)."""
+    membership.access_changed_at = timezone.now()
+    membership.save(update_fields=["access_changed_at", "updated_at"])
 
 
 def _ensure_another_business_manager(*, partnership: Partnership, membership: Membership) -> None:
@@ -547,7 +564,14 @@ def _ensure_another_business_manager(*, partnership: Partnership, membership: Me
 
 @transaction.atomic
 def membership_deactivate(*, partnership: Partnership, actor: Person, membership: Membership, reason: str = "") -> None:
-    """Stop a member's access to this partnership (their other partnerships are untouched)."""
+    """Stop a member's access to this partnership (their other partnerships are untouched).
+
+    Their API tokens here are revoked, their per-object grants on this
+    partnership's rows removed, and every cross-partnership grant they held as
+    a member here revoked: none of them outlives the membership.
+    """
+    from partnership.services.access import access_grants_void_for_grantee, api_tokens_void, guardian_grants_remove
+
     membership = Membership.objects.in_partnership(partnership).select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         return
@@ -560,10 +584,22 @@ def membership_deactivate(*, partnership: Partnership, actor: Person, membership
         data={"is_active": False, "deactivated_at": timezone.now()},
         reason=reason,
     )
+    _access_changed(membership)
+    api_tokens_void(person=membership.person, partnership=partnership, actor=actor, reason="Membership deactivated")
+    guardian_grants_remove(person=membership.person, partnership=partnership)
+    access_grants_void_for_grantee(person=membership.person, home=partnership, reason="Home membership ended")
 
 
 @transaction.atomic
 def membership_reactivate(*, partnership: Partnership, actor: Person, membership: Membership) -> None:
+    """Give a deactivated member their access back, with the roles they had.
+
+    Any token issued while they were deactivated (or before) is revoked, and
+    ``access_changed_at`` moves on, so none carries the roles back without a
+    new sign-in that passes the second factor where the roles need it.
+    """
+    from partnership.services.access import api_tokens_void
+
     membership = Membership.objects.in_partnership(partnership).select_for_update().get(pk=membership.pk)
     if membership.is_active:
         return
@@ -573,6 +609,8 @@ def membership_reactivate(*, partnership: Partnership, actor: Person, membership
         instance=membership,
         data={"is_active": True, "deactivated_at": None},
     )
+    _access_changed(membership)
+    api_tokens_void(person=membership.person, partnership=partnership, actor=actor, reason="Membership reactivated")
 
 
 # --- Invitations ------------------------------------------------------------------
@@ -764,7 +802,9 @@ def membership_reset_second_factor(*, partnership: Partnership, actor: Person, m
     devices = list(devices_for_user(membership.person, confirmed=None))
     for device in devices:
         device.delete()
-    Token.objects.filter(user=membership.person).delete()
+    from partnership.services.access import api_tokens_void
+
+    api_tokens_void(person=membership.person, actor=actor, reason="Second factor reset")
     history_record(
         partnership=partnership,
         actor=actor,

@@ -26,12 +26,13 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from partnership.access import second_factor_redirect
 from partnership.forms.account import (
+    ApiTokenForm,
     InvitationNewcomerForm,
     NewPasswordForm,
     PasswordResetRequestForm,
@@ -40,13 +41,12 @@ from partnership.forms.account import (
     SignInForm,
 )
 from partnership.forms.base import add_service_errors
-from partnership.selectors import person_needs_second_factor
+from partnership.selectors import memberships_for_person, person_needs_second_factor
+from partnership.selectors.access import access_grant_shown_to, access_grants_in_force_for, api_tokens_of_person
 from partnership.services import invitation_accept as invitation_accept_service
 from partnership.services import invitation_for_token
+from partnership.services.access import access_grant_record_view, api_token_issue, api_token_revoke, api_tokens_void
 from partnership.services_account import (
-    api_token_for,
-    api_token_issue,
-    api_token_revoke,
     backup_codes_remaining,
     invitation_accept_as_newcomer,
     invitee_has_password,
@@ -186,6 +186,8 @@ class _PasswordResetConfirmView(PasswordResetConfirmView):
         response = super().form_valid(form)
         # Whoever can read the mailbox owns the account: lift any lockout from failed sign-ins.
         sign_in_lockout_clear(email=form.user.email)
+        # A new password ends every way in that the old one opened, API tokens included.
+        api_tokens_void(person=form.user, reason="Password reset")
         return response
 
 
@@ -269,18 +271,70 @@ def _invitation_accept_existing_account(request: HttpRequest, *, token: str, inv
 @never_cache
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
-    """See, create, replace or revoke the person's API token. A new key is shown once."""
+    """List the person's API tokens, create one for a partnership (its key shown once), revoke one.
+
+    A token for a partnership where the person's roles need a second factor is
+    created only from a session that has passed it.
+    """
     if person_needs_second_factor(person=request.user) and not request.user.is_verified():
         return second_factor_redirect(request)
-    new_key = None
+    memberships = list(memberships_for_person(person=request.user))
+    form = ApiTokenForm(memberships=memberships)
+    issued = None
     if request.method == "POST":
         action = request.POST.get("action")
-        if action in {"create", "replace"}:
-            new_key = api_token_issue(person=request.user).key
+        if action == "create":
+            form = ApiTokenForm(request.POST, memberships=memberships)
+            if form.is_valid():
+                try:
+                    issued = api_token_issue(
+                        membership=form.cleaned_data["partnership"],
+                        name=form.cleaned_data["name"],
+                        days=form.cleaned_data["days"],
+                        second_factor_passed=request.user.is_verified(),
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    form = ApiTokenForm(memberships=memberships)
         elif action == "revoke":
-            if api_token_revoke(person=request.user):
-                messages.success(request, "Your API token is revoked. Programs using it can no longer sign in.")
+            token_id = request.POST.get("token", "")
+            if token_id.isdigit() and api_token_revoke(person=request.user, token_id=int(token_id)):
+                messages.success(request, "The token is revoked. Programs using it can no longer sign in.")
+            else:
+                messages.error(request, "That token was not found or was already revoked.")
             return redirect("account:api_token")
         else:
             return render(request, "errors/400.html", status=400)
-    return render(request, "account/api_token.html", {"token": api_token_for(person=request.user), "new_key": new_key})
+    context = {
+        "form": form,
+        "issued": issued,
+        "tokens": api_tokens_of_person(person=request.user),
+        "has_memberships": bool(memberships),
+    }
+    return render(request, "account/api_token.html", context, status=400 if form.errors else 200)
+
+
+# --- Items other partnerships share with me -------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def shared_with_me(request: HttpRequest) -> HttpResponse:
+    """Items shared with the person by name, by their own or another partnership, while the sharing is in force."""
+    if person_needs_second_factor(person=request.user) and not request.user.is_verified():
+        return second_factor_redirect(request)
+    return render(request, "account/shared_list.html", {"grants": access_grants_in_force_for(person=request.user)})
+
+
+@login_required
+@never_cache
+@require_GET
+def shared_item(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """The granted fields of one shared item; each look is recorded for the owning partnership."""
+    if person_needs_second_factor(person=request.user) and not request.user.is_verified():
+        return second_factor_redirect(request)
+    shown = access_grant_shown_to(person=request.user, grant_id=grant_id)
+    access_grant_record_view(grant=shown.grant, person=request.user)
+    return render(request, "account/shared_item.html", {"shown": shown})

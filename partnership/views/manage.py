@@ -21,6 +21,9 @@ from partnership import selectors, services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
 from partnership.forms.manage import (
+    AccessGrantForm,
+    AccessGrantItemForm,
+    AccessGrantRevokeForm,
     AgencyEditForm,
     AgencyForm,
     ClosureDayForm,
@@ -29,8 +32,12 @@ from partnership.forms.manage import (
     MemberFilterForm,
     MemberForm,
     PartnershipSettingsForm,
+    ServiceAccountForm,
+    ServiceAccountTokenForm,
 )
 from partnership.models import Agency, ClosureDay, Membership, Role
+from partnership.selectors import access as access_selectors
+from partnership.services import access as access_services
 
 MANAGERS = [Role.BUSINESS_MANAGER]
 MEMBERS_PER_PAGE = 50
@@ -231,6 +238,8 @@ def _render_member(
     form: MemberForm | None = None,
     deactivate_form: MemberDeactivateForm | None = None,
     saved_version: Membership | None = None,
+    token_form: ServiceAccountTokenForm | None = None,
+    issued_token=None,
 ) -> HttpResponse:
     partnership = request.partnership
     if form is None:
@@ -246,9 +255,12 @@ def _render_member(
         "deactivate_form": deactivate_form,
         "is_self": membership.person_id == request.user.pk,
         "has_second_factor": selectors.person_has_second_factor(person=membership.person),
+        "api_tokens": access_selectors.api_tokens_of_member(partnership=partnership, membership=membership),
+        "token_form": token_form or ServiceAccountTokenForm(),
+        "issued_token": issued_token,
         "history": selectors.history_rows_for_object(partnership=partnership, obj=membership),
     }
-    status = _form_status(form, deactivate_form)
+    status = _form_status(form, deactivate_form, context["token_form"])
     return render(request, "partnership/manage/member_detail.html", context, status=status)
 
 
@@ -361,3 +373,167 @@ def closure_day_delete(request: HttpRequest, closure_day_id: int) -> HttpRespons
 
 def _day(day: ClosureDay) -> str:
     return date_format(day.date, "j F Y")
+
+
+# --- API tokens of members ----------------------------------------------------------
+
+
+@partnership_view(roles=MANAGERS)
+@require_POST
+def member_api_token_revoke(request: HttpRequest, membership_id: int, token_id: int) -> HttpResponse:
+    partnership = request.partnership
+    membership = selectors.membership_get(partnership=partnership, membership_id=membership_id)
+    token = access_selectors.api_token_of_member_get(partnership=partnership, membership=membership, token_id=token_id)
+    if access_services.api_token_revoke_for_member(
+        partnership=partnership, actor=request.user, membership=membership, token_id=token.pk
+    ):
+        messages.success(request, "The token is revoked. Programs using it can no longer sign in.")
+    else:
+        messages.info(request, "That token was already revoked.")
+    return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+
+
+# --- Service accounts ----------------------------------------------------------------
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def service_account_create(request: HttpRequest) -> HttpResponse:
+    """Add a program of the partnership's own as a member that uses the API with tokens only."""
+    partnership = request.partnership
+    form = ServiceAccountForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = access_services.service_account_create(
+                partnership=partnership,
+                actor=request.user,
+                name=data["name"],
+                agency=data["agency"],
+                roles=data["roles"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{membership.person.full_name} is added. Issue it a token below.")
+            return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+    status = 400 if form.errors else 200
+    return render(request, "partnership/manage/service_account_create.html", {"form": form}, status=status)
+
+
+@partnership_view(roles=MANAGERS)
+@require_POST
+def service_account_token_create(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Issue a token to a service account; the key is shown on the answer to this request only."""
+    partnership = request.partnership
+    membership = selectors.membership_get(partnership=partnership, membership_id=membership_id)
+    form = ServiceAccountTokenForm(request.POST)
+    issued = None
+    if form.is_valid():
+        try:
+            issued = access_services.service_account_token_issue(
+                partnership=partnership,
+                actor=request.user,
+                membership=membership,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                actor_passed_second_factor=request.user.is_verified(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return _render_member(request, membership, token_form=form, issued_token=issued)
+
+
+# --- Sharing with people of other partnerships ----------------------------------------
+
+
+@partnership_view(roles=MANAGERS)
+@require_GET
+def sharing_list(request: HttpRequest) -> HttpResponse:
+    """What this partnership shows to whom: every grant, in force or ended, with how often it was viewed."""
+    partnership = request.partnership
+    page = Paginator(access_selectors.access_grants_made(partnership=partnership), 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "in_force": access_selectors.access_grant_ids_in_force(partnership=partnership),
+        "item_form": AccessGrantItemForm(choices=access_selectors.shareable_item_choices(partnership=partnership)),
+    }
+    return render(request, "partnership/manage/sharing_list.html", context)
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def sharing_create(request: HttpRequest) -> HttpResponse:
+    partnership = request.partnership
+    key = request.POST.get("item") if request.method == "POST" else request.GET.get("item")
+    if not key:
+        item_form = AccessGrantItemForm(
+            request.GET or None, choices=access_selectors.shareable_item_choices(partnership=partnership)
+        )
+        item_form.is_valid()
+        context = {"page": None, "item_form": item_form, "in_force": set()}
+        return render(request, "partnership/manage/sharing_list.html", context, status=400 if request.GET else 200)
+    shareable, item = access_selectors.shareable_item_get(partnership=partnership, key=key)
+    form_kwargs = {
+        "field_choices": list(shareable.fields.items()),
+        "collaborations": selectors.collaborations_for_partnership(partnership=partnership),
+    }
+    if request.method == "GET":
+        form = AccessGrantForm(initial={"item": key}, **form_kwargs)
+    else:
+        form = AccessGrantForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                grant = access_services.access_grant_create(
+                    partnership=partnership,
+                    actor=request.user,
+                    item=item,
+                    grantee_email=data["grantee_email"],
+                    fields=data["fields_shown"],
+                    ends_on=data["ends_on"],
+                    purpose=data["purpose"],
+                    collaboration=data["collaboration"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, _grant_errors_on_form_fields(exc))
+            else:
+                messages.success(
+                    request, f"{grant.grantee} can now see what you chose of {item} until {grant.ends_on:%-d %B %Y}."
+                )
+                return redirect("partnership:sharing_list", slug=partnership.slug)
+    context = {"form": form, "item": item, "kind": shareable.label}
+    return render(request, "partnership/manage/sharing_create.html", context, status=400 if form.errors else 200)
+
+
+def _grant_errors_on_form_fields(exc: ValidationError) -> ValidationError:
+    # The service names the chosen fields "fields"; the form calls them "fields_shown".
+    if hasattr(exc, "error_dict"):
+        return ValidationError({("fields_shown" if k == "fields" else k): v for k, v in exc.message_dict.items()})
+    return exc
+
+
+@partnership_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def sharing_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """One grant: what it shows, to whom, every view of it; and revoking it."""
+    partnership = request.partnership
+    grant = access_selectors.access_grant_get(partnership=partnership, grant_id=grant_id)
+    form = AccessGrantRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if access_services.access_grant_revoke(
+            partnership=partnership, actor=request.user, grant=grant, reason=form.cleaned_data["reason"]
+        ):
+            messages.success(request, f"{grant.grantee} can no longer see {grant.object_repr}.")
+        return redirect("partnership:sharing_detail", slug=partnership.slug, grant_id=grant.pk)
+    views = Paginator(access_selectors.access_grant_views(partnership=partnership, grant=grant), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "grant": grant,
+        "field_labels": access_selectors.access_grant_field_labels(grant=grant),
+        "in_force": grant.pk in access_selectors.access_grant_ids_in_force(partnership=partnership),
+        "views": views,
+        "revoke_form": form,
+    }
+    return render(request, "partnership/manage/sharing_detail.html", context)

@@ -155,7 +155,33 @@ def _contributor(world: World, made: dict[str, Any]) -> int:
     return contributor_make(world, review, membership=world.health_lead).pk
 
 
+def _api_token(world: World, made: dict[str, Any]) -> int:
+    # A token of the member already made for the same URL (its maker runs first: route order).
+    from partnership.services.access import api_token_issue
+
+    membership = Membership.objects.get(partnership=world.partnership, pk=made["membership_id"])
+    return api_token_issue(membership=membership, name="Sweep token", second_factor_passed=False).token.pk
+
+
+def _access_grant(world: World, made: dict[str, Any]) -> int:
+    # An agency shown to the world's own observer: a grant within the partnership needs no collaboration.
+    from partnership.services.access import access_grant_create
+
+    agency = Agency.objects.get(pk=_agency(world, made))
+    return access_grant_create(
+        partnership=world.partnership,
+        actor=world.bm,
+        item=agency,
+        grantee_email=world.observer.person.email,
+        fields=["name"],
+        ends_on=date.today() + timedelta(days=30),
+        purpose="Sweep",
+    ).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    "token_id": _api_token,
+    "grant_id": _access_grant,
     "agency_id": _agency,
     "membership_id": _membership,
     "invitation_id": _invitation,
@@ -188,7 +214,12 @@ NOT_TENANT_SCOPED: dict[str, str] = {
         "The token is the secret of one invitation, found by its hash; it is not partnership-scoped "
         "(the newcomer is not a member of any partnership yet)."
     ),
-    "account:api_token": "The person's own API token.",
+    "account:api_token": "The person's own API tokens, in their active partnerships only.",
+    "account:shared_with_me": "Grants in force whose grantee is the signed-in person, checked in the same query.",
+    "account:shared_item": (
+        "One grant, found only among those in force for the signed-in person (else 404): its owner chose to show "
+        "these fields to this person (tests/partnership/test_access_grants.py)."
+    ),
     "api:partnership_list": "Lists only the caller's own partnerships.",
     "api_schema": "The OpenAPI description of the API: no data.",
     "api_docs": "The API documentation page: no data.",

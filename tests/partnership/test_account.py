@@ -12,10 +12,11 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
 
-from tests.factories import TEST_PASSWORD, static_code_make, totp_device_make
+from partnership.authentication import TokenAuthentication
+from partnership.models import ApiToken
+from partnership.services.access import api_token_hash
+from tests.factories import TEST_PASSWORD, api_token_key, static_code_make, totp_device_make
 
 LOGIN = reverse("account:login")
 SETUP = reverse("account:two_factor_setup")
@@ -314,54 +315,77 @@ def test_verified_person_of_another_partnership_gets_404(client_for, world_a, wo
 # --- API tokens -------------------------------------------------------------------
 
 
+def _live_keys_in(html: str, person) -> list[ApiToken]:
+    return [t for t in ApiToken.objects.filter(person=person) if t.key_prefix in html]
+
+
 def test_api_token_create_shows_key_once(client_for, world_a):
     person = world_a.practitioner.person
     client = client_for(person, verified=False)  # a practitioner needs no second factor
     assert "You do not have an API token." in client.get(API_TOKEN).content.decode()
-    response = client.post(API_TOKEN, {"action": "create"})
-    token = Token.objects.get(user=person)
-    assert token.key in response.content.decode()
-    assert TokenAuthentication().authenticate_credentials(token.key)[0] == person
+    response = client.post(
+        API_TOKEN, {"action": "create", "partnership": world_a.partnership.slug, "name": "Power BI", "days": "30"}
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get(person=person)
+    key = response.context["issued"].key
+    assert key in response.content.decode()
+    assert token.key_hash == api_token_hash(key)
+    assert token.partnership == world_a.partnership
+    assert not token.second_factor_passed
+    assert (token.expires_at - token.created_at).days == 30
+    assert TokenAuthentication().authenticate_credentials(key)[0] == person
     later = client.get(API_TOKEN).content.decode()
-    assert token.key not in later
+    assert key not in later
+    assert "Power BI" in later
     assert "Active" in later
+    assert token.key_prefix in later
 
 
-def test_api_token_replace_and_revoke(client_for, world_a):
+def test_api_token_create_with_bad_input_says_why_beside_the_field(client_for, world_a):
+    client = client_for(world_a.practitioner.person)
+    response = client.post(API_TOKEN, {"action": "create", "partnership": "nowhere", "name": "", "days": "7"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"partnership", "name", "days"}
+    assert not ApiToken.objects.exists()
+
+
+def test_api_token_revoke(client_for, world_a):
     person = world_a.practitioner.person
     client = client_for(person)
-    client.post(API_TOKEN, {"action": "create"})
-    old_key = Token.objects.get(user=person).key
-    response = client.post(API_TOKEN, {"action": "replace"})
-    new_key = Token.objects.get(user=person).key
-    assert new_key != old_key
-    assert new_key in response.content.decode()
-    response = client.post(API_TOKEN, {"action": "revoke"}, follow=True)
-    assert not Token.objects.filter(user=person).exists()
-    assert "Your API token is revoked." in response.content.decode()
+    client.post(API_TOKEN, {"action": "create", "partnership": world_a.partnership.slug, "name": "Sheet", "days": "90"})
+    token = ApiToken.objects.get(person=person)
+    response = client.post(API_TOKEN, {"action": "revoke", "token": str(token.pk)}, follow=True)
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert "The token is revoked." in response.content.decode()
+    assert "Revoked" in response.content.decode()
 
 
 def test_api_token_get_changes_nothing_and_unknown_action_is_400(client_for, world_a):
     person = world_a.practitioner.person
     client = client_for(person)
-    client.get(API_TOKEN + "?action=create")
-    assert not Token.objects.filter(user=person).exists()
+    client.get(API_TOKEN + "?action=create&name=x&partnership=" + world_a.partnership.slug)
+    assert not ApiToken.objects.filter(person=person).exists()
     assert client.post(API_TOKEN, {"action": "steal"}).status_code == 400
 
 
 def test_api_token_page_needs_second_factor_for_business_manager(client_for, world_a):
     totp_device_make(world_a.bm)
     client = client_for(world_a.bm, verified=False)
-    response = client.post(API_TOKEN, {"action": "create"})
+    response = client.post(API_TOKEN, {"action": "create", "partnership": world_a.partnership.slug, "name": "x"})
     assert response.status_code == 302
     assert response.url == f"{VERIFY}?next=%2Faccount%2Fapi-token%2F"
-    assert not Token.objects.filter(user=world_a.bm).exists()
+    assert not ApiToken.objects.filter(person=world_a.bm).exists()
 
 
 def test_api_token_actions_touch_only_own_token(client_for, world_a, world_b):
-    other = Token.objects.create(user=world_b.practitioner.person)
+    api_token_key(world_b.practitioner.person)
+    other = ApiToken.objects.get(person=world_b.practitioner.person)
     client = client_for(world_a.practitioner.person)
-    client.post(API_TOKEN, {"action": "revoke"})
-    client.post(API_TOKEN, {"action": "replace"})
-    assert Token.objects.filter(pk=other.pk, user=world_b.practitioner.person).exists()
-    assert other.key not in client.get(API_TOKEN).content.decode()
+    response = client.post(API_TOKEN, {"action": "revoke", "token": str(other.pk)}, follow=True)
+    other.refresh_from_db()
+    assert other.revoked_at is None
+    assert "That token was not found" in response.content.decode()
+    assert other.key_prefix not in client.get(API_TOKEN).content.decode()

@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from partnership.api.base import SECOND_FACTOR_REQUIRED, PartnershipScopedAPIView
@@ -17,7 +16,7 @@ from partnership.models import Agency, AgencyType, ClosureDay, HistoryEntry, Mem
 from partnership.sessions import SessionStore
 from partnership.working_days import LAST_YEAR
 from tests.conftest import login
-from tests.factories import AgencyFactory, membership_make
+from tests.factories import AgencyFactory, api_token_key, membership_make
 
 pytestmark = pytest.mark.django_db
 
@@ -122,9 +121,9 @@ def test_unknown_api_paths_and_malformed_ids_get_the_api_json_404(world_a, api_f
 # Found by the schemathesis fuzzer (test_api_fuzz.py): an HTML page instead of the API's JSON 404.
 @pytest.mark.parametrize("method", ["post", "patch", "put", "delete"])
 def test_a_write_to_a_malformed_api_path_is_the_json_404_not_a_csrf_page(world_a, method):
-    token = Token.objects.create(user=world_a.bm)
+    token_key = api_token_key(world_a.bm)
     client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
 
     response = getattr(client, method)("/api/v1/partnerships/%3D/agencies/", {"name": "x"}, format="json")
 
@@ -193,9 +192,9 @@ def test_forced_authentication_fails_closed_on_the_second_factor(world_a):
 
 
 def test_token_authenticated_business_manager_is_let_in(world_a):
-    token = Token.objects.create(user=world_a.bm)
+    token_key = api_token_key(world_a.bm)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
 
     listed = client.get(partnership_url(world_a, "member_list"))
     created = client.post(
@@ -207,9 +206,9 @@ def test_token_authenticated_business_manager_is_let_in(world_a):
 
 
 def test_token_of_another_partnership_member_gets_404(world_a, world_b):
-    token = Token.objects.create(user=world_b.bm)
+    token_key = api_token_key(world_b.bm)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
 
     response = client.get(partnership_url(world_a, "agency_detail", agency_id=world_a.school.pk))
 

@@ -32,7 +32,6 @@ from django.conf import settings as django_settings
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -44,7 +43,7 @@ from schemathesis.specs.openapi.checks import (
 from config.wsgi import application
 from partnership.api.serializers import EARLIEST_DATE, LATEST_DATE
 from tests.conftest import login
-from tests.factories import World
+from tests.factories import World, api_token_key
 from tests.reviews.decision_helpers import ready_review
 from tests.reviews.factories import information_request_make
 from tests.reviews.learning_review_factories import learning_review_make
@@ -166,7 +165,7 @@ def world(transactional_db) -> World:
 
 @pytest.fixture
 def token_of_business_manager(world) -> str:
-    return Token.objects.create(user=world.bm).key
+    return api_token_key(world.bm)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -187,7 +186,7 @@ def test_api_answers_as_its_schema_says(case, token_of_business_manager):
 
 
 def _token(person) -> dict[str, Any]:
-    return {"headers": {"Authorization": f"Token {Token.objects.create(user=person).key}"}}
+    return {"headers": {"Authorization": f"Token {api_token_key(person)}"}}
 
 
 def _session(person, *, verified: bool) -> dict[str, Any]:

@@ -7,8 +7,10 @@ from django.contrib.auth.models import Permission
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
-from partnership.models import AgencyUserObjectPermission, Person
+from partnership.models import AgencyUserObjectPermission, Membership, Person, Role
 from partnership.selectors import agencies_granted_to
+from partnership.services import membership_deactivate, membership_reactivate
+from tests.factories import membership_make
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +87,10 @@ def test_a_superuser_is_granted_nothing_implicitly(world_a, world_b):
     for world in (world_a, world_b):
         assert list(agencies_granted_to(person=superuser, partnership=world.partnership, perm=VIEW_AGENCY)) == []
 
+    # A grant alone is not enough: it counts only for an active member of the agency's partnership.
     assign_perm(VIEW_AGENCY, superuser, world_b.police)
+    assert list(agencies_granted_to(person=_fresh(superuser), partnership=world_b.partnership, perm=VIEW_AGENCY)) == []
+    membership_make(partnership=world_b.partnership, agency=world_b.police, roles=[Role.OBSERVER], person=superuser)
     granted = agencies_granted_to(person=_fresh(superuser), partnership=world_b.partnership, perm=VIEW_AGENCY)
     assert list(granted) == [world_b.police]
 
@@ -95,3 +100,47 @@ def test_grants_are_per_permission(world_a):
     assign_perm("partnership.change_agency", observer, world_a.school)
 
     assert list(agencies_granted_to(person=_fresh(observer), partnership=world_a.partnership, perm=VIEW_AGENCY)) == []
+
+
+# --- Grants depend on membership (issue 15, item 3) ----------------------------------
+
+
+def test_a_grant_to_someone_with_no_membership_here_counts_for_nothing(world_a, world_b):
+    # An observer of Bravo, with no membership in Alpha, granted an Alpha agency.
+    outsider = world_b.observer.person
+    assign_perm(VIEW_AGENCY, outsider, world_a.school)
+    outsider = _fresh(outsider)
+
+    assert list(agencies_granted_to(person=outsider, partnership=world_a.partnership, perm=VIEW_AGENCY)) == []
+    assert not outsider.has_perm(VIEW_AGENCY, world_a.school)
+    # The row exists: it is the membership check, not a missing grant, that refuses.
+    assert AgencyUserObjectPermission.objects.filter(user=outsider, content_object=world_a.school).exists()
+
+
+def test_has_perm_holds_for_an_active_member_only(world_a):
+    observer = world_a.observer
+    assign_perm(VIEW_AGENCY, observer.person, world_a.school)
+    assert _fresh(observer.person).has_perm(VIEW_AGENCY, world_a.school)
+
+    Membership.objects.filter(pk=observer.pk).update(is_active=False)  # inactive by any route, service or not
+
+    assert not _fresh(observer.person).has_perm(VIEW_AGENCY, world_a.school)
+    assert (
+        list(agencies_granted_to(person=_fresh(observer.person), partnership=world_a.partnership, perm=VIEW_AGENCY))
+        == []
+    )
+
+
+def test_deactivation_removes_the_grants_on_that_partnership_only(world_a, world_b):
+    person = world_a.observer.person
+    membership_make(partnership=world_b.partnership, agency=world_b.school, roles=[Role.OBSERVER], person=person)
+    assign_perm(VIEW_AGENCY, person, world_a.school)
+    assign_perm(VIEW_AGENCY, person, world_b.school)
+
+    membership_deactivate(partnership=world_a.partnership, actor=world_a.bm, membership=world_a.observer)
+
+    assert not AgencyUserObjectPermission.objects.filter(user=person, content_object=world_a.school).exists()
+    assert AgencyUserObjectPermission.objects.filter(user=person, content_object=world_b.school).exists()
+    membership_reactivate(partnership=world_a.partnership, actor=world_a.bm, membership=world_a.observer)
+    assert not _fresh(person).has_perm(VIEW_AGENCY, world_a.school)  # not restored by reactivation
+    assert _fresh(person).has_perm(VIEW_AGENCY, world_b.school)

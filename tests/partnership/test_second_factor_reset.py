@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from django_otp import devices_for_user
-from rest_framework.authtoken.models import Token
 
-from partnership.models import HistoryEntry
-from tests.factories import static_code_make, totp_device_make
+from partnership.models import ApiToken, HistoryEntry
+from tests.factories import api_token_key, static_code_make, totp_device_make
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +23,11 @@ def test_reset_removes_devices_and_token_and_is_recorded(client_for, world_a):
     lead = world_a.police_lead.person
     totp_device_make(lead)
     static_code_make(lead)
-    Token.objects.create(user=lead)
+    api_token_key(lead)
     response = client_for(world_a.bm).post(reset_url(world_a, world_a.police_lead))
     assert response.status_code == 302
     assert list(devices_for_user(lead, confirmed=None)) == []
-    assert not Token.objects.filter(user=lead).exists()
+    assert not ApiToken.objects.filter(person=lead, revoked_at__isnull=True).exists()
     entry = HistoryEntry.objects.get(
         partnership=world_a.partnership, object_id=str(world_a.police_lead.pk), changes__has_key="second factor"
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0004_workflow_deadlines_signoff_documents'),
+        ('partnership', '0005_access_tokens_grants_service_accounts'),
     ]
 
     operations = [

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from partnership.models import Deadline, Partnership, Role
 from partnership.selectors.deadlines import deadlines_for_subject
@@ -119,7 +120,7 @@ def rapid_review_list(
             panel_submission_due_on__lte=due_between[1],
         )
     if timeliness:
-        qs = qs.filter(timeliness_filter(timeliness, today=today or date.today()))
+        qs = qs.filter(timeliness_filter(timeliness, today=today or timezone.localdate()))
     if quarter is not None:
         qs = in_quarter(qs, year=quarter[0], quarter=quarter[1])
     return qs

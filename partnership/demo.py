@@ -13,8 +13,10 @@ no email can reach a real mailbox.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,7 +26,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.urls import reverse
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership.models import (
     SECOND_FACTOR_ROLES,
@@ -56,6 +60,10 @@ DEMO_PASSWORD = "Demo-Loop-2026!"  # noqa: S105 - published on purpose: demo sit
 DEMO_EMAIL_DOMAIN = "demo.learningloop.example"
 # The account pages look for this device name; the codes are the demo's, not random.
 BACKUP_DEVICE_NAME = "Backup codes"
+# Each demo person with a second factor also has an authenticator whose secret is derived from their
+# address (the same on every run): ``manage.py demo_codes`` prints its current code, so a demo
+# sign-in works again and again, after signing out, without re-seeding.
+DEMO_AUTHENTICATOR_NAME = "Authenticator app"
 
 LA, HEALTH, POLICE = StatutoryPartner.LOCAL_AUTHORITY, StatutoryPartner.HEALTH, StatutoryPartner.POLICE
 
@@ -106,6 +114,8 @@ class DemoCredential:
     password: str
     backup_code: str | None
     sign_in_url: str
+    # The demo authenticator's secret (base32, for an authenticator app); empty for roles without one.
+    authenticator_secret: str = ""
 
 
 @dataclass
@@ -119,6 +129,54 @@ class DemoSeedResult:
 
 def demo_email(local_part: str, area: str) -> str:
     return f"{local_part}@{area}.{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_authenticator_key(email: str) -> str:
+    """A person's demo authenticator secret as django-otp stores it (40 hex digits), the same on every run."""
+    return hashlib.sha256(f"learning-loop-demo-totp:{email.lower()}".encode()).hexdigest()[:40]
+
+
+def demo_authenticator_secret(email: str) -> str:
+    """The same secret in base32, as an authenticator app takes it."""
+    return base64.b32encode(bytes.fromhex(demo_authenticator_key(email))).decode("ascii").rstrip("=")
+
+
+@dataclass(frozen=True)
+class DemoCode:
+    email: str
+    full_name: str
+    code: str
+    seconds_left: int
+
+
+def demo_current_codes(*, emails: list[str] | None = None, now: float | None = None) -> list[DemoCode]:
+    """Each demo person's current authenticator code (their second factor), by address (one query).
+
+    Only the demo's own devices (the secret derived from the address) count: a device a
+    person set up themselves is theirs, and is never printed.
+    """
+    now = time.time() if now is None else now
+    devices = TOTPDevice.objects.filter(
+        user__email__endswith=f".{DEMO_EMAIL_DOMAIN}", name=DEMO_AUTHENTICATOR_NAME, confirmed=True
+    ).select_related("user")
+    if emails:
+        devices = devices.filter(user__email__in=[e.lower() for e in emails])
+    codes = []
+    for device in devices.order_by("user__email"):
+        if device.key != demo_authenticator_key(device.user.email):
+            continue
+        clock = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+        clock.time = now
+        value = clock.token()
+        codes.append(
+            DemoCode(
+                email=device.user.email,
+                full_name=device.user.full_name,
+                code=f"{value:0{device.digits}d}",
+                seconds_left=device.step - int(now - device.t0) % device.step,
+            )
+        )
+    return codes
 
 
 def demo_backup_code(email: str) -> str:
@@ -481,9 +539,11 @@ def demo_seed() -> DemoSeedResult:
         _sign_in_lockout_clear(email)
         if email in needs_code:
             _backup_code_reset(person, demo_backup_code(email))
+            _authenticator_reset(person, demo_authenticator_key(email))
     for credential in result.credentials:
         if credential.email in needs_code:
             credential.backup_code = demo_backup_code(credential.email)
+            credential.authenticator_secret = demo_authenticator_secret(credential.email)
     return result
 
 
@@ -602,6 +662,20 @@ def _backup_code_reset(person: Person, code: str) -> None:
     StaticDevice.objects.filter(user=person).delete()
     device = StaticDevice.objects.create(user=person, name=BACKUP_DEVICE_NAME, confirmed=True)
     StaticToken.objects.create(device=device, token=code)
+
+
+def _authenticator_reset(person: Person, key: str) -> None:
+    # The demo's authenticator, confirmed, with its throttling cleared (a mistyped demo must work again).
+    # An authenticator the person set up themselves replaced it (setting one up removes the others): a
+    # re-seed puts the demo's back beside theirs.
+    TOTPDevice.objects.filter(user=person, name=DEMO_AUTHENTICATOR_NAME).exclude(key=key).delete()
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=person, name=DEMO_AUTHENTICATOR_NAME, key=key, defaults={"confirmed": True}
+    )
+    device.confirmed = True
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save(update_fields=["confirmed", "throttling_failure_count", "throttling_failure_timestamp"])
 
 
 def _sign_in_lockout_clear(email: str) -> None:

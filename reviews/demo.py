@@ -53,6 +53,7 @@ from partnership.models import (
     SignOff,
     SignOffAction,
 )
+from partnership.references import DEFAULT_INCIDENT_PATTERN
 from partnership.selectors import working_day_calendar
 from partnership.working_days import WorkingDayCalendar
 from reviews.models import (
@@ -184,6 +185,8 @@ class DemoReviewsOf:
     slug: str
     area: str  # the demo email's area: bm@<area>.demo.learningloop.example
     cases: tuple[DemoCase, ...]
+    # The partnership's own incident series, which the demo cases' references follow.
+    incident_reference_pattern: str = "SI-{year}-{number}"
 
 
 # --- Ashby ---------------------------------------------------------------------------------
@@ -828,8 +831,8 @@ _WESSEX_CASES = (
 )
 
 DEMO_REVIEWS: tuple[DemoReviewsOf, ...] = (
-    DemoReviewsOf(slug="ashby-scp", area="ashby", cases=_ASHBY_CASES),
-    DemoReviewsOf(slug="wessex-scp", area="wessex", cases=_WESSEX_CASES),
+    DemoReviewsOf(slug="ashby-scp", area="ashby", cases=_ASHBY_CASES, incident_reference_pattern="ASH-SI-{number}"),
+    DemoReviewsOf(slug="wessex-scp", area="wessex", cases=_WESSEX_CASES, incident_reference_pattern="WSX-SI-{number}"),
 )
 
 
@@ -884,6 +887,10 @@ def _seed() -> DemoReviewsSeedResult:
         partnership = Partnership.objects.filter(slug=definition.slug).first()
         if partnership is None:
             raise DemoDataMissingError(f"There is no partnership {definition.slug}: run manage.py seed_demo first.")
+        if partnership.incident_reference_pattern == DEFAULT_INCIDENT_PATTERN:
+            # The demo's cases follow the partnership's own series: the next one recorded continues it.
+            partnership.incident_reference_pattern = definition.incident_reference_pattern
+            partnership.save(update_fields=["incident_reference_pattern"])
         cast = _Cast(partnership=partnership, area=definition.area)
         calendar = working_day_calendar(partnership=partnership)
         for case in definition.cases:

@@ -9,38 +9,39 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.api.base import PartnershipScopedAPIView
-from partnership.api.serializers import PersonSummarySerializer
 from partnership.api.views import _answers
 from partnership.models import Deadline
-from partnership.selectors.deadlines import tasks_for_person
+from partnership.selectors.tasks import my_tasks
 
 
 class TaskSerializer(serializers.Serializer):
-    deadline_id = serializers.IntegerField(source="deadline.id", read_only=True)
-    kind = serializers.CharField(source="deadline.kind", read_only=True, help_text="What the deadline is for.")
-    title = serializers.CharField(source="deadline.title", read_only=True)
-    url = serializers.CharField(
-        source="deadline.url", read_only=True, help_text="The page where it is done (a path on this site), or empty."
-    )
-    due_on = serializers.DateField(source="deadline.due_on", read_only=True)
+    source = serializers.CharField(read_only=True, help_text='Where it comes from: "deadline", "sign_off"...')
+    kind = serializers.CharField(source="kind_label", read_only=True, help_text="What kind of work it is, in words.")
+    title = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True, help_text="The page where it is done (a path on this site), or empty.")
+    due_on = serializers.DateField(read_only=True, allow_null=True, help_text="Null: waiting, with no date of its own.")
     overdue = serializers.BooleanField(read_only=True)
-    due_today = serializers.BooleanField(read_only=True)
     working_days_left = serializers.IntegerField(
-        read_only=True, help_text="Working days after today up to the due date: 0 on the day, negative once past."
+        read_only=True,
+        allow_null=True,
+        help_text="Working days after today up to the due date: 0 on the day, negative once past.",
     )
     working_days_overdue = serializers.IntegerField(read_only=True)
+    due_today = serializers.BooleanField(read_only=True)
     assigned_to_you = serializers.BooleanField(
         read_only=True,
         help_text="False: no one else can act on it (no assignee, or one who has left): the business managers'.",
     )
-    assignee = PersonSummarySerializer(source="deadline.assignee", read_only=True, allow_null=True)
+    assignee = serializers.CharField(
+        source="assignee_label", read_only=True, help_text="Who it was assigned to, when that is not you."
+    )
 
 
 @extend_schema(tags=["My tasks"])
 class MyTaskListView(PartnershipScopedAPIView):
-    """Your open deadlines in this partnership, earliest due first (so overdue ones lead). Business
-    managers also get the deadlines no one else can act on. Days are working days on the partnership's
-    calendar."""
+    """Everything waiting for you in this partnership, as your My tasks page shows it (the same selector):
+    deadlines, returns, comments, sign-offs awaiting your decision. Overdue first, then by due date, undated
+    last. Days are working days on the partnership's calendar."""
 
     serializer_class = TaskSerializer
     model = Deadline
@@ -48,6 +49,6 @@ class MyTaskListView(PartnershipScopedAPIView):
 
     @extend_schema(summary="Your tasks", responses=_answers({200: TaskSerializer(many=True)}))
     def get(self, request: Request, slug: str) -> Response:
-        tasks = tasks_for_person(person=request.user, partnership=self.partnership, today=timezone.localdate())
+        tasks = my_tasks(person=request.user, partnership=self.partnership, today=timezone.localdate()).tasks
         page = self.paginate_queryset(tasks)
         return self.get_paginated_response(TaskSerializer(page, many=True).data)

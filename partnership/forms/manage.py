@@ -194,12 +194,38 @@ class PartnershipSettingsForm(VersionedFormMixin, AccessibleFormMixin, forms.For
         },
     )
 
+    incident_reference_pattern = forms.CharField(
+        label="Serious incident references",
+        max_length=20,
+        required=False,
+        help_text=(
+            "The pattern of your own series: {number} is the running number, {year} the year of the notification "
+            "(optional: without it the numbers run on across years). For example ASH-SI-{number} or SI-{year}-{number}."
+        ),
+        error_messages={
+            "required": "Enter a pattern, for example ASH-SI-{number}.",
+            "max_length": "Use at most 20 characters.",
+        },
+    )
+    learning_review_reference_pattern = forms.CharField(
+        label="Learning review references",
+        max_length=20,
+        required=False,
+        help_text="The same, for learning reviews: for example LR-{year}-{number}.",
+        error_messages={
+            "required": "Enter a pattern, for example LR-{year}-{number}.",
+            "max_length": "Use at most 20 characters.",
+        },
+    )
+
     @classmethod
     def initial_for(cls, partnership: Partnership) -> dict:
         return {
             "name": partnership.name,
             "nation": partnership.nation,
             "reminder_working_days": partnership.reminder_working_days,
+            "incident_reference_pattern": partnership.incident_reference_pattern,
+            "learning_review_reference_pattern": partnership.learning_review_reference_pattern,
             **versioned_initial(partnership),
         }
 
@@ -209,7 +235,7 @@ class ClosureDayForm(AccessibleFormMixin, forms.Form):
         label="Date",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="For example, 2026-12-24.",
+        help_text="For example, 24/12/2026: day, month and year.",
         error_messages={
             "required": "Enter the date of the closure day.",
             "invalid": "Enter a real date, like 2026-12-24",

@@ -137,6 +137,9 @@ class Partnership(models.Model):
         default=2,
         help_text="How many working days before a due date people are reminded (0: on the day).",
     )
+    # The partnership's own reference series (partnership/references.py): "{number}" is the running number.
+    incident_reference_pattern = models.CharField(max_length=20, default="SI-{year}-{number}")
+    learning_review_reference_pattern = models.CharField(max_length=20, default="LR-{year}-{number}")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # The version of the settings: a form drawn before the last change is refused, not applied over it.
     updated_at = models.DateTimeField(auto_now=True)

@@ -93,12 +93,29 @@ class Task:
         return max(0, -self.working_days_left)
 
 
+def deadlines_open_for_person(*, person: Person, partnership: Partnership, is_business_manager: bool) -> list[Deadline]:
+    """The open deadlines the person must act on, earliest due first, assignees loaded (one query).
+
+    Those assigned to them, plus, for a business manager, those that no one else
+    can act on (no assignee, or an assignee who is no longer an active member).
+    """
+    mine = Q(assignee=person)
+    if is_business_manager:
+        mine |= Q(assignee__isnull=True) | ~_assignee_is_active_member(partnership)
+    return list(
+        Deadline.objects.in_partnership(partnership)
+        .filter(state=Deadline.State.OPEN)
+        .filter(mine)
+        .select_related("assignee")
+        .order_by("due_on", "title", "id")
+    )
+
+
 def tasks_for_person(*, person: Person, partnership: Partnership, today: date | None = None) -> list[Task]:
     """The person's open deadlines in this partnership, earliest due first (so overdue ones lead).
 
-    Those assigned to them, plus, for a business manager, those that no one
-    else can act on (no assignee, or an assignee who is no longer an active
-    member). Three queries, plus one per kind of subject, however many deadlines.
+    Deadlines only: "my tasks" (every kind of task) is ``partnership.selectors.tasks.my_tasks``.
+    Three queries, plus one per kind of subject, however many deadlines.
     """
     today = today or timezone.localdate()
     is_business_manager = MembershipRole.objects.filter(
@@ -107,15 +124,8 @@ def tasks_for_person(*, person: Person, partnership: Partnership, today: date | 
         membership__is_active=True,
         role=Role.BUSINESS_MANAGER,
     ).exists()
-    mine = Q(assignee=person)
-    if is_business_manager:
-        mine |= Q(assignee__isnull=True) | ~_assignee_is_active_member(partnership)
-    deadlines = list(
-        Deadline.objects.in_partnership(partnership)
-        .filter(state=Deadline.State.OPEN)
-        .filter(mine)
-        .select_related("assignee")
-        .order_by("due_on", "title", "id")
+    deadlines = deadlines_open_for_person(
+        person=person, partnership=partnership, is_business_manager=is_business_manager
     )
     calendar = working_day_calendars(partnership_ids=[partnership.pk], nations={partnership.pk: partnership.nation})[
         partnership.pk

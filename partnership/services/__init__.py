@@ -41,6 +41,7 @@ from partnership.models import (
     Role,
     StatutoryPartner,
 )
+from partnership.references import reference_pattern_errors
 from partnership.services.deadlines import deadlines_recompute_reminders
 from partnership.services.mail import email_send_after_commit
 
@@ -196,9 +197,12 @@ def partnership_update_settings(
     nation: str,
     reminder_working_days: int | None = None,
     expected_updated_at: datetime | None = None,
+    incident_reference_pattern: str | None = None,
+    learning_review_reference_pattern: str | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Rename the partnership, change its nation (which changes every working-day count) or
-    how many working days before a due date reminders go out (``None``: unchanged).
+    """Rename the partnership, change its nation (which changes every working-day count),
+    how many working days before a due date reminders go out, or the patterns of its own
+    reference series (``partnership.references``; ``None``: unchanged).
 
     A new nation or reminder setting moves the reminder day of every open deadline
     (``deadlines_recompute_reminders``). With ``expected_updated_at``, a change made
@@ -219,13 +223,24 @@ def partnership_update_settings(
         reminder_working_days = locked.reminder_working_days
     elif not 0 <= reminder_working_days <= REMINDER_WORKING_DAYS_MAX:
         errors["reminder_working_days"] = [f"Enter a number of working days from 0 to {REMINDER_WORKING_DAYS_MAX}."]
+    patterns = {
+        "incident_reference_pattern": incident_reference_pattern,
+        "learning_review_reference_pattern": learning_review_reference_pattern,
+    }
+    for field_name, pattern in patterns.items():
+        if pattern is None:
+            patterns[field_name] = getattr(locked, field_name)
+            continue
+        patterns[field_name] = pattern.strip()
+        if problems := reference_pattern_errors(patterns[field_name]):
+            errors[field_name] = problems
     if errors:
         raise ValidationError(errors)
     changes = tenant_update(
         partnership=locked,
         actor=actor,
         instance=locked,
-        data={"name": name, "nation": nation, "reminder_working_days": reminder_working_days},
+        data={"name": name, "nation": nation, "reminder_working_days": reminder_working_days, **patterns},
     )
     if changes.keys() & {"nation", "reminder_working_days"}:
         deadlines_recompute_reminders(partnership=locked)

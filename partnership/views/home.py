@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
 from partnership.selectors import memberships_for_person, statutory_partners
+from partnership.selectors.overview import end_of_week, overview_sections
+from partnership.selectors.tasks import my_tasks
 
 
 @require_GET
@@ -24,8 +27,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @partnership_view()
 def partnership_home(request: HttpRequest) -> HttpResponse:
+    """Each role's start: what is overdue, due this week and waiting for me; the figures the role may see."""
+    today = timezone.localdate()
+    tasks = my_tasks(person=request.user, partnership=request.partnership, today=today)
+    week_ends = end_of_week(today)
     return render(
         request,
         "partnership/home.html",
-        {"statutory_partners": statutory_partners(partnership=request.partnership)},
+        {
+            "today": today,
+            "overdue": tasks.overdue,
+            "due_this_week": tasks.due_within(week_ends),
+            "due_later": len(tasks.due) - len(tasks.due_within(week_ends)),
+            "waiting": tasks.waiting,
+            "sections": overview_sections(membership=request.membership, today=today),
+            "statutory_partners": statutory_partners(partnership=request.partnership),
+        },
     )

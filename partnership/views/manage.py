@@ -343,6 +343,9 @@ def settings(request: HttpRequest) -> HttpResponse:
                     nation=data["nation"],
                     reminder_working_days=data["reminder_working_days"],
                     expected_updated_at=data["expected_updated_at"],
+                    # Left empty (or absent): unchanged.
+                    incident_reference_pattern=data["incident_reference_pattern"] or None,
+                    learning_review_reference_pattern=data["learning_review_reference_pattern"] or None,
                 )
             except ValidationError as exc:
                 # Show the settings as saved now (someone may have changed them); the form keeps the input.

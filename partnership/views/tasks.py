@@ -1,4 +1,4 @@
-"""The "my tasks" page: a member's due and overdue deadlines in this partnership."""
+"""The "my tasks" page: everything waiting for a member in this partnership, whatever its kind."""
 
 from __future__ import annotations
 
@@ -9,18 +9,20 @@ from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
 from partnership.models import Role
-from partnership.selectors.deadlines import tasks_for_person
+from partnership.selectors.tasks import my_tasks as my_tasks_select
 
 
 @require_GET
 @partnership_view()
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """Every member has one; business managers also see the deadlines no one else can act on."""
-    tasks = tasks_for_person(person=request.user, partnership=request.partnership, today=timezone.localdate())
+    today = timezone.localdate()
+    tasks = my_tasks_select(person=request.user, partnership=request.partnership, today=today)
     context = {
-        "overdue": [t for t in tasks if t.overdue],
-        "due": [t for t in tasks if not t.overdue],
-        "today": timezone.localdate(),
+        "overdue": tasks.overdue,
+        "due": tasks.due,
+        "waiting": tasks.waiting,
+        "today": today,
         "is_business_manager": request.membership.has_role(Role.BUSINESS_MANAGER),
     }
     return render(request, "partnership/my_tasks.html", context)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -399,8 +400,13 @@ class TimelinessView(PartnershipScopedAPIView):
     def get(self, request: Request, slug: str) -> Response:
         query = TimelinessQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        quarters = rapid_review_timeliness(partnership=self.partnership, year=query.validated_data.get("year"))
-        rows = [{**asdict(q), "label": q.label, "share_on_time": q.share_on_time} for q in quarters]
+        quarters = rapid_review_timeliness(
+            partnership=self.partnership, today=timezone.localdate(), year=query.validated_data.get("year")
+        )
+        rows = [
+            {**asdict(q), "label": q.label, "share_on_time": q.share_on_time, "completed_on_time": q.on_time}
+            for q in quarters
+        ]
         return Response(QuarterTimelinessSerializer(rows, many=True).data)
 
 

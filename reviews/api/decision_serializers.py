@@ -113,6 +113,9 @@ class DelaySerializer(serializers.Serializer):
     reference = serializers.CharField(read_only=True)
     working_days_taken = serializers.IntegerField(read_only=True)
     reason = serializers.CharField(read_only=True)
+    still_open = serializers.BooleanField(
+        read_only=True, help_text="Not yet sent: working_days_taken is the working days so far, past day 15."
+    )
 
 
 class QuarterTimelinessSerializer(serializers.Serializer):
@@ -122,8 +125,18 @@ class QuarterTimelinessSerializer(serializers.Serializer):
     notified = serializers.IntegerField(read_only=True, help_text="Rapid reviews notified to the Panel in the quarter.")
     completed = serializers.IntegerField(read_only=True, help_text="Of those, sent to the Panel.")
     completed_on_time = serializers.IntegerField(read_only=True, help_text="Sent within 15 working days.")
+    late = serializers.IntegerField(
+        read_only=True, help_text="Sent after 15 working days, or still open with day 15 passed (as of today)."
+    )
+    open_past_due = serializers.IntegerField(read_only=True, help_text="Of the late ones, those still open.")
+    in_progress = serializers.IntegerField(read_only=True, help_text="Still open and not yet due.")
+    notified_late = serializers.IntegerField(
+        read_only=True, help_text="The Panel was notified more than 5 working days after the local authority knew."
+    )
     share_on_time = serializers.FloatField(
-        read_only=True, allow_null=True, help_text="completed_on_time / completed; null when none are completed."
+        read_only=True,
+        allow_null=True,
+        help_text="completed_on_time / (completed_on_time + late); null when none is known yet.",
     )
     median_working_days = serializers.FloatField(read_only=True, allow_null=True)
     delays = DelaySerializer(many=True, read_only=True, help_text="Each late review with its recorded reason.")

@@ -246,6 +246,37 @@ class SentToPanelForm(AccessibleFormMixin, forms.Form):
         ),
         error_messages={"max_length": "Use at most 2000 characters."},
     )
+    # Only when agencies' returns are still outstanding: sending closes them, so it is confirmed and explained.
+    send_without_returns = forms.BooleanField(
+        label="Send it without the outstanding returns, and close their requests",
+        required=False,
+    )
+    outstanding_returns_reason = forms.CharField(
+        label="Why it goes without them",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="Recorded in the review's history and in each closed request's; each agency's contact is told.",
+        error_messages={"max_length": "Use at most 2000 characters."},
+    )
+
+    def __init__(self, *args, outstanding: list | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.outstanding = outstanding or []
+        if not self.outstanding:
+            del self.fields["send_without_returns"]
+            del self.fields["outstanding_returns_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.outstanding and not cleaned.get("send_without_returns"):
+            self.add_error(
+                "send_without_returns",
+                "Confirm that the review goes to the Panel without the outstanding returns, or wait for them.",
+            )
+        if self.outstanding and not (cleaned.get("outstanding_returns_reason") or "").strip():
+            self.add_error("outstanding_returns_reason", "Say why the review goes to the Panel without them.")
+        return cleaned
 
 
 class TimelinessFilterForm(forms.Form):

@@ -47,7 +47,10 @@ class IncidentForm(AccessibleFormMixin, forms.Form):
         label="Reference (optional)",
         required=False,
         max_length=SeriousIncident._meta.get_field("reference").max_length,
-        help_text="Leave it empty to number the incident automatically, for example SI-2026-004.",
+        help_text=(
+            "Leave it empty to number the incident automatically, next in the partnership's own series "
+            "(set in Settings)."
+        ),
         error_messages={"max_length": "Use at most %(limit_value)d characters."},
     )
     incident_on = _date_field("Date of the incident")

@@ -211,3 +211,13 @@ class RapidReviewDecision(SubjectModel, TenantModel):
     def __str__(self) -> str:
         # Names the case (by reference, never a child): the sign-off's emails and history rows show this.
         return f"Rapid review {self.rapid_review.incident.reference} decision: {self.get_outcome_display()}"
+
+    @classmethod
+    def sign_off_task_queryset(cls, queryset):
+        # "My tasks" lists these by str() and links to the subject's URL: load what both read.
+        return queryset.select_related("rapid_review__incident", "rapid_review__partnership")
+
+    @property
+    def sign_off_due_on(self):
+        """The partners' sign-off is needed before the review goes to the Panel (day 15)."""
+        return self.rapid_review.panel_submission_due_on

@@ -160,6 +160,15 @@ def quorum_refusal(missing: list[str]) -> str:
     return f"The meeting is not quorate: no one attended for {_joined([_PARTNER_IN_A_SENTENCE[p] for p in missing])}."
 
 
+def _quorum_message(rapid_review: RapidReview, *, missing: list[str]) -> str:
+    # A meeting still to come is not "not quorate": say who it needs rather than who failed to come.
+    meeting_on = rapid_review.meeting_on
+    if meeting_on is not None and meeting_on > timezone.localdate():
+        partners = _joined([_PARTNER_IN_A_SENTENCE[p] for p in missing])
+        return f"The meeting is on {_day(meeting_on)}: to be quorate, someone must attend for {partners}."
+    return quorum_refusal(missing)
+
+
 def decision_refusal(rapid_review: RapidReview, *, quorate: bool, missing: list[str], today: date) -> str:
     """Why a decision cannot be recorded now (empty when it can): the page and the service say the same.
 
@@ -294,7 +303,7 @@ def decision_overview(
         attendees=attendees,
         quorate=quorate,
         missing_partners=missing,
-        quorum_message="" if quorate else quorum_refusal(missing),
+        quorum_message="" if quorate else _quorum_message(rapid_review, missing=missing),
         window_warning=meeting_window_warning(
             rapid_review,
             calendar=calendar

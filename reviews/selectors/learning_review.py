@@ -61,6 +61,8 @@ OUTCOMES_FORM_TEMPLATE = "reviews/learning_review/outcomes_form_document.html"
 PUBLIC_SUMMARY_TEMPLATE = "reviews/learning_review/public_summary_document.html"
 
 # Roles that see every learning review of their partnership.
+# Who leads or contributes to a review: people who do the work, not the scrutineer, lay members or observers.
+REVIEW_WORKER_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES, Role.PRACTITIONER, Role.AGENCY_LEAD})
 OVERSIGHT_ROLES = frozenset({Role.BUSINESS_MANAGER, Role.SCRUTINEER, *PARTNER_LEAD_ROLES})
 # Roles that decide whether a review is published.
 PUBLICATION_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
@@ -418,10 +420,17 @@ def active_member(*, partnership: Partnership, person_id: int) -> Membership | N
 
 
 def lead_author_choices(*, partnership: Partnership) -> QuerySet[Person]:
-    """Active members of the partnership, who can lead a review or contribute to one."""
-    return Person.objects.filter(
-        memberships__partnership=partnership, memberships__is_active=True, is_active=True
-    ).order_by("full_name", "email")
+    """Active members of the partnership who can lead a review or contribute to one (not those who only read)."""
+    return (
+        Person.objects.filter(
+            memberships__partnership=partnership,
+            memberships__is_active=True,
+            is_active=True,
+            memberships__roles__role__in=REVIEW_WORKER_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 def business_manager_emails(*, partnership: Partnership) -> list[str]:
@@ -502,6 +511,31 @@ class SectionEntry:
     is_recommendations: bool = False
 
 
+def outcomes_form_suggestions(*, partnership: Partnership, learning_review: LearningReview, form: OutcomesForm) -> dict:
+    """What the review already knows, for fields of the form left empty: who contributed and who could
+    not (from the contributors), and the date of the practitioner event.
+
+    The one source of these values: the page offers them in the empty fields, and the print view
+    and PDF show them under their headings, so the page and the PDF say the same (one query).
+    """
+    suggestions: dict = {}
+    needs_names = not form.contributors_text.strip() or not form.unable_to_contribute.strip()
+    contributors = (
+        list(contributor_list(partnership=partnership, learning_review=learning_review)) if needs_names else []
+    )
+
+    def names(rows) -> str:
+        return "\n".join(f"{c.person.full_name or c.person.email}, {c.agency.name}" for c in rows)
+
+    if not form.contributors_text.strip():
+        suggestions["contributors_text"] = names(c for c in contributors if not c.unable_to_contribute)
+    if not form.unable_to_contribute.strip():
+        suggestions["unable_to_contribute"] = names(c for c in contributors if c.unable_to_contribute)
+    if form.review_date is None and learning_review.practitioner_event_on is not None:
+        suggestions["review_date"] = learning_review.practitioner_event_on
+    return {k: v for k, v in suggestions.items() if v}
+
+
 def outcomes_document_context(
     *, partnership: Partnership, learning_review: LearningReview, form: OutcomesForm | None = None
 ) -> dict:
@@ -512,17 +546,19 @@ def outcomes_document_context(
     the same and the documents service keeps one version.
     """
     form = form or outcomes_form_get(partnership=partnership, learning_review=learning_review)
+    known = outcomes_form_suggestions(partnership=partnership, learning_review=learning_review, form=form)
     entries = []
     for section in OUTCOMES_SECTIONS:
         if section.name == "lead_author":
             lead = learning_review.lead_author
             entries.append(SectionEntry(section, lead.full_name or lead.email))
         elif section.name == "review_date":
-            entries.append(SectionEntry(section, date_format(form.review_date, "j F Y") if form.review_date else ""))
+            review_date = form.review_date or known.get("review_date")
+            entries.append(SectionEntry(section, date_format(review_date, "j F Y") if review_date else ""))
         elif section.name == "recommendations":
             entries.append(SectionEntry(section, is_recommendations=True))
         else:
-            entries.append(SectionEntry(section, getattr(form, section.name)))
+            entries.append(SectionEntry(section, getattr(form, section.name) or known.get(section.name, "")))
     return {
         "partnership": partnership,
         "review": learning_review,

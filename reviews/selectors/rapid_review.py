@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from partnership.models import Deadline, Partnership, Role
 from partnership.selectors.deadlines import deadlines_for_subject
@@ -21,6 +23,7 @@ from reviews.models import (
     InformationRequest,
     RapidReview,
 )
+from reviews.selectors.timeliness import in_quarter, timeliness_filter
 
 # The deadline engine's kinds for a rapid review's milestones (subject: the RapidReview).
 DEADLINE_SCOPING = "rr.scoping_sent"
@@ -73,10 +76,23 @@ def subquery_count(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
-def rapid_review_list(*, partnership: Partnership, state: str = "", overdue_on: date | None = None) -> QuerySet:
+def rapid_review_list(
+    *,
+    partnership: Partnership,
+    state: str = "",
+    overdue_on: date | None = None,
+    open_only: bool = False,
+    due_between: tuple[date, date] | None = None,
+    timeliness: str = "",
+    quarter: tuple[int, int] | None = None,
+    today: date | None = None,
+) -> QuerySet:
     """Rapid reviews with their incident, newest notification first; what the list page and API show.
 
     ``overdue_on``: only reviews still short of the Panel submission whose due date is before that day.
+    ``open_only``: not yet sent to the Panel. ``due_between``: open, due with the Panel in those days
+    (inclusive). ``timeliness`` and ``quarter`` (year, quarter of notification): the reviews behind one
+    figure of the timeliness page (``reviews.selectors.timeliness``), as of ``today``.
     Each row carries ``request_count`` and ``submitted_count`` (annotated, no extra queries).
     """
     # Counted per row in correlated subqueries rather than a join and GROUP BY: a page of 25 then
@@ -95,6 +111,18 @@ def rapid_review_list(*, partnership: Partnership, state: str = "", overdue_on: 
         qs = qs.filter(state=state)
     if overdue_on is not None:
         qs = qs.filter(sent_to_panel_on__isnull=True, panel_submission_due_on__lt=overdue_on)
+    if open_only:
+        qs = qs.filter(sent_to_panel_on__isnull=True)
+    if due_between is not None:
+        qs = qs.filter(
+            sent_to_panel_on__isnull=True,
+            panel_submission_due_on__gte=due_between[0],
+            panel_submission_due_on__lte=due_between[1],
+        )
+    if timeliness:
+        qs = qs.filter(timeliness_filter(timeliness, today=today or timezone.localdate()))
+    if quarter is not None:
+        qs = in_quarter(qs, year=quarter[0], quarter=quarter[1])
     return qs
 
 
@@ -130,10 +158,12 @@ class TimelineStep:
     done: bool
     done_on: date | None
     days_remaining: int  # working days from today to due (negative: overdue by that many)
+    # Not done, and never will be: the review went to the Panel without it (nothing chases it any more).
+    closed: bool = False
 
     @property
     def overdue(self) -> bool:
-        return not self.done and self.days_remaining < 0
+        return not self.done and not self.closed and self.days_remaining < 0
 
     @property
     def days_overdue(self) -> int:
@@ -180,7 +210,7 @@ def rapid_review_timeline(
         return calendar.working_days_between(today, due)
 
     r = rapid_review
-    return [
+    steps = [
         TimelineStep(
             "scoping",
             "Scoping and information-sharing requests sent to agencies; meeting date set",
@@ -222,6 +252,10 @@ def rapid_review_timeline(
             left(r.panel_submission_due_on),
         ),
     ]
+    if panel_done:
+        # Finished work stops chasing: what was left undone when it went to the Panel is closed, not overdue.
+        steps = [dataclasses.replace(step, closed=not step.done) for step in steps]
+    return steps
 
 
 def panel_days_remaining(*, rapid_review: RapidReview, calendar: WorkingDayCalendar, today: date) -> int | None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from partnership.models import PARTNER_LEAD_ROLES, Membership, Partnership, Person, Role
+from partnership.models import PARTNER_LEAD_ROLES, Membership, MembershipRole, Partnership, Person, Role
 from partnership.working_days import WorkingDayCalendar
 from reviews.models import InformationRequest, LearningReview, RapidReview
 
 # Who reads every return of a review (besides its author, who writes it).
 RETURN_READER_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
+# Who may be asked for a return (or contribute to a review): people who do the work, not those who only
+# read (the scrutineer, lay members, observers).
+RETURN_AUTHOR_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES, Role.PRACTITIONER, Role.AGENCY_LEAD})
 # Still owed: the states a tracker counts days for.
 WAITING_STATES = frozenset(
     {InformationRequest.State.REQUESTED, InformationRequest.State.DRAFT, InformationRequest.State.SENT_BACK}
@@ -71,6 +74,13 @@ def information_request_for_viewer(
     return request
 
 
+def information_requests_outstanding(*, partnership: Partnership, rapid_review) -> list[InformationRequest]:
+    """The review's requests still waiting for their return (requested, draft, sent back), by agency."""
+    return list(
+        _base(partnership).filter(rapid_review=rapid_review, state__in=WAITING_STATES).order_by("agency__name", "id")
+    )
+
+
 def requests_for_person(*, partnership: Partnership, person: Person) -> QuerySet[InformationRequest]:
     """The requests asked of this person here: still owed first (soonest due), then the rest."""
     return (
@@ -107,10 +117,11 @@ def tracker_rows(*, requests: list[InformationRequest], calendar: WorkingDayCale
 
 
 def request_assignee_choices(*, partnership: Partnership) -> QuerySet[Membership]:
-    """Active members (active people) of active agencies: who can be named on a request."""
+    """Active members (active people) of active agencies whose roles include writing returns."""
     return (
         Membership.objects.in_partnership(partnership)
         .filter(is_active=True, person__is_active=True, agency__is_active=True)
+        .filter(Exists(MembershipRole.objects.filter(membership=OuterRef("pk"), role__in=RETURN_AUTHOR_ROLES)))
         .select_related("person")
         .order_by("person__full_name")
     )

@@ -1,13 +1,25 @@
-"""Rapid review timeliness: what independent scrutiny asks about (issue 3, item 13).
+"""Rapid review timeliness: what independent scrutiny asks about.
 
-Per calendar quarter of the Panel notification date (Q1 is January to March):
-how many reviews were notified, how many are completed (sent to the Panel),
-the share of those completed within 15 working days, the median working days
-taken, and the reasons recorded for each late one.
+Per calendar quarter of the Panel notification date (Q1 is January to March),
+as of ``today``:
 
-Set-based: one aggregate query for the counts per quarter, one query for the
-completed reviews' working days and delay reasons (the median is taken in
-Python over those values, which are a few hundred at most per partnership).
+- **notified**: rapid reviews whose Panel notification fell in the quarter;
+- **on time**: sent to the Panel within 15 working days of the notification;
+- **late**: sent after day 15, *or still open with day 15 passed* (an open review
+  past its due date is late already, whatever happens next);
+- **in progress**: still open and not yet due;
+- **share on time**: on time out of those whose outcome is known (on time + late);
+- **notified late**: the local authority notified the Panel more than 5 working
+  days after becoming aware (a separate statutory clock, counted beside it).
+
+Every figure is one named filter (``TIMELINESS_FILTERS``) that both the counts
+and the rapid review list use, so each number links to exactly the reviews it
+counts (``rapid_review_list(..., timeliness=..., quarter=...)``).
+
+Set-based: one aggregate query for the counts per quarter, one for the late
+reviews' working days and reasons (the median is taken in Python over the
+completed reviews' values), and the calendar's closure days when a review is
+open past due.
 """
 
 from __future__ import annotations
@@ -15,21 +27,72 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from partnership.models import Partnership
-from reviews.models import PANEL_SUBMISSION_DAY, RapidReview
+from partnership.selectors import working_day_calendar
+from reviews.models import PANEL_NOTIFICATION_WORKING_DAYS, PANEL_SUBMISSION_DAY, RapidReview
 
 QUARTER_MONTHS = {1: "January to March", 2: "April to June", 3: "July to September", 4: "October to December"}
+
+_SENT = Q(state=RapidReview.State.SENT_TO_PANEL, working_days_taken__isnull=False)
+_OPEN = Q(sent_to_panel_on__isnull=True)
+
+
+def timeliness_filter(kind: str, *, today: date) -> Q:
+    """The reviews one figure counts; ``ValueError`` for an unknown kind."""
+    past_due = _OPEN & Q(panel_submission_due_on__lt=today)
+    filters = {
+        "notified": Q(),
+        "completed": _SENT,
+        "on_time": _SENT & Q(working_days_taken__lte=PANEL_SUBMISSION_DAY),
+        "late": (_SENT & Q(working_days_taken__gt=PANEL_SUBMISSION_DAY)) | past_due,
+        "open_past_due": past_due,
+        "in_progress": _OPEN & Q(panel_submission_due_on__gte=today),
+        "notified_late": Q(incident__notification_working_days__gt=PANEL_NOTIFICATION_WORKING_DAYS),
+    }
+    if kind not in filters:
+        raise ValueError(f"No timeliness figure called {kind!r}.")
+    return filters[kind]
+
+
+# The figures a list can be filtered by, with how the list names them.
+TIMELINESS_FILTERS = {
+    "notified": "notified",
+    "completed": "sent to the Panel",
+    "on_time": "sent within 15 working days",
+    "late": "late (sent after day 15, or open past day 15)",
+    "open_past_due": "still open past day 15",
+    "in_progress": "open and not yet due",
+    "notified_late": "notified to the Panel late",
+}
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """First and last day of a calendar quarter; ``ValueError`` outside 1..4."""
+    if quarter not in QUARTER_MONTHS:
+        raise ValueError("A quarter is 1, 2, 3 or 4.")
+    first = date(year, 3 * quarter - 2, 1)
+    last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return first, date.fromordinal(last.toordinal() - 1)
+
+
+def in_quarter(queryset: QuerySet, *, year: int, quarter: int) -> QuerySet:
+    first, last = quarter_bounds(year, quarter)
+    return queryset.filter(incident__panel_notified_on__gte=first, incident__panel_notified_on__lte=last)
 
 
 @dataclass(frozen=True)
 class Delay:
     reference: str
+    rapid_review_id: int
     working_days_taken: int
     reason: str
+    # Still open: ``working_days_taken`` is the working days so far, and it keeps growing.
+    still_open: bool = False
 
 
 @dataclass
@@ -38,7 +101,11 @@ class QuarterTimeliness:
     quarter: int
     notified: int
     completed: int
-    completed_on_time: int
+    on_time: int
+    late: int
+    open_past_due: int
+    in_progress: int
+    notified_late: int
     median_working_days: float | None
     delays: list[Delay] = field(default_factory=list)
 
@@ -47,18 +114,23 @@ class QuarterTimeliness:
         return f"{self.year} Q{self.quarter} ({QUARTER_MONTHS[self.quarter]})"
 
     @property
+    def key(self) -> str:
+        """How the rapid review list names the quarter (``?quarter=2026-4``)."""
+        return f"{self.year}-{self.quarter}"
+
+    @property
+    def measured(self) -> int:
+        """Reviews whose timeliness is known: sent, or open past day 15 (late whatever happens)."""
+        return self.on_time + self.late
+
+    @property
     def share_on_time(self) -> float | None:
-        """Completed within 15 working days, as a fraction of those completed (None when none are)."""
-        return self.completed_on_time / self.completed if self.completed else None
+        return self.on_time / self.measured if self.measured else None
 
     @property
     def share_on_time_percent(self) -> int | None:
         share = self.share_on_time
         return None if share is None else round(share * 100)
-
-    @property
-    def in_progress(self) -> int:
-        return self.notified - self.completed
 
 
 def rapid_review_timeliness_years(*, partnership: Partnership) -> list[int]:
@@ -72,13 +144,13 @@ def rapid_review_timeliness_years(*, partnership: Partnership) -> list[int]:
     return sorted(set(years), reverse=True)
 
 
-def rapid_review_timeliness(*, partnership: Partnership, year: int | None = None) -> list[QuarterTimeliness]:
-    """The timeliness figures per quarter of notification, oldest first; ``year`` narrows to one calendar year.
+def rapid_review_timeliness(
+    *, partnership: Partnership, today: date, year: int | None = None
+) -> list[QuarterTimeliness]:
+    """The figures per quarter of notification, oldest first; ``year`` narrows to one calendar year.
 
-    "Completed" means sent to the Panel (``sent_to_panel_on`` and
-    ``working_days_taken`` are fixed then); on time means at most 15 working
-    days after the notification. Quarters with no review notified are left out.
-    Two queries, however many reviews.
+    Quarters with no review notified are left out. A fixed number of queries
+    (two, three when a review is open past due), however many reviews.
     """
     reviews = RapidReview.objects.in_partnership(partnership)
     if year is not None:
@@ -86,35 +158,50 @@ def rapid_review_timeliness(*, partnership: Partnership, year: int | None = None
     reviews = reviews.annotate(
         year=ExtractYear("incident__panel_notified_on"), quarter=ExtractQuarter("incident__panel_notified_on")
     )
-    completed = Q(state=RapidReview.State.SENT_TO_PANEL, working_days_taken__isnull=False)
+    names = ("notified", "completed", "on_time", "late", "open_past_due", "in_progress", "notified_late")
     counts = (
         reviews.order_by()
         .values("year", "quarter")
-        .annotate(
-            notified=Count("pk"),
-            completed=Count("pk", filter=completed),
-            completed_on_time=Count("pk", filter=completed & Q(working_days_taken__lte=PANEL_SUBMISSION_DAY)),
-        )
+        .annotate(**{name: Count("pk", filter=timeliness_filter(name, today=today)) for name in names})
         .order_by("year", "quarter")
     )
     taken: dict[tuple[int, int], list[int]] = defaultdict(list)
     delays: dict[tuple[int, int], list[Delay]] = defaultdict(list)
     rows = (
-        reviews.filter(completed)
+        reviews.filter(_SENT | timeliness_filter("open_past_due", today=today))
         .order_by("incident__panel_notified_on", "pk")
-        .values_list("year", "quarter", "working_days_taken", "incident__reference", "delay_reason")
+        .values_list(
+            "year",
+            "quarter",
+            "pk",
+            "working_days_taken",
+            "incident__reference",
+            "delay_reason",
+            "incident__panel_notified_on",
+        )
     )
-    for row_year, quarter, days, reference, reason in rows:
-        taken[(row_year, quarter)].append(days)
-        if days > PANEL_SUBMISSION_DAY:
-            delays[(row_year, quarter)].append(Delay(reference=reference, working_days_taken=days, reason=reason))
+    calendar = None
+    for row_year, quarter, pk, days, reference, reason, notified_on in rows:
+        key = (row_year, quarter)
+        if days is not None:
+            taken[key].append(days)
+            if days > PANEL_SUBMISSION_DAY:
+                delays[key].append(
+                    Delay(reference=reference, rapid_review_id=pk, working_days_taken=days, reason=reason)
+                )
+        else:
+            calendar = calendar or working_day_calendar(partnership=partnership)
+            so_far = calendar.working_days_between(notified_on, today)
+            delays[key].append(
+                Delay(
+                    reference=reference, rapid_review_id=pk, working_days_taken=so_far, reason=reason, still_open=True
+                )
+            )
     return [
         QuarterTimeliness(
             year=row["year"],
             quarter=row["quarter"],
-            notified=row["notified"],
-            completed=row["completed"],
-            completed_on_time=row["completed_on_time"],
+            **{name: row[name] for name in names},
             median_working_days=(
                 float(statistics.median(taken[(row["year"], row["quarter"])]))
                 if taken[(row["year"], row["quarter"])]

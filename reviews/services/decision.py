@@ -66,6 +66,8 @@ from reviews.selectors.decision import (
     rapid_review_quorum,
 )
 from reviews.selectors.rapid_review import DEADLINE_MEETING, DEADLINE_PANEL
+from reviews.selectors.requests import information_requests_outstanding
+from reviews.services.requests import information_requests_close_outstanding
 
 State = RapidReview.State
 
@@ -84,6 +86,19 @@ def _lock(*, partnership: Partnership, rapid_review: RapidReview) -> RapidReview
         .select_related("incident", "partnership")
         .get(pk=rapid_review.pk)
     )
+
+
+# How each state reads inside a sentence ("... the review is awaiting partner sign-off of its decision").
+_STATE_IN_A_SENTENCE = {
+    State.GATHERING: "still gathering information",
+    State.AWAITING_SIGN_OFF: "awaiting partner sign-off of its decision",
+    State.SIGNED_OFF: "signed off already",
+    State.SENT_TO_PANEL: "sent to the national Panel already",
+}
+
+
+def _state_in_a_sentence(state: str) -> str:
+    return _STATE_IN_A_SENTENCE.get(state, _state_label(state).lower())
 
 
 def _state_label(state: str) -> str:
@@ -123,7 +138,7 @@ def _require_gathering(rapid_review: RapidReview, *, what: str, field: str | Non
     if rapid_review.state == State.AWAITING_SIGN_OFF:
         why = "the decision is with the partners for sign-off; it can change again if one of them sends it back"
     else:
-        why = f"the review is {_state_label(rapid_review.state).lower()}"
+        why = f"the review is {_state_in_a_sentence(rapid_review.state)}"
     message = f"{what} cannot change now: {why}."
     raise ValidationError({field: [message]} if field else message, code="wrong_state")
 
@@ -293,7 +308,7 @@ def rapid_review_sign_off_prepare(*, partnership: Partnership, decision: RapidRe
     locked = _lock(partnership=partnership, rapid_review=RapidReview(pk=decision.rapid_review_id))
     if locked.state != State.AWAITING_SIGN_OFF:
         raise ValidationError(
-            f"The decision is not awaiting sign-off: the review is {_state_label(locked.state).lower()}.",
+            f"The decision is not awaiting sign-off: the review is {_state_in_a_sentence(locked.state)}.",
             code="wrong_state",
         )
     return locked
@@ -435,8 +450,15 @@ def rapid_review_send_to_panel(
     rapid_review: RapidReview,
     sent_on: date,
     delay_reason: str = "",
+    outstanding_returns_reason: str = "",
 ) -> RapidReview:
     """Record that the signed-off template went to the national Panel on ``sent_on``.
+
+    Finished work stops chasing: agencies' returns still outstanding are closed
+    (each request withdrawn with the reason, its person told) and every open
+    deadline of the review is cancelled, so no reminder, task or "days left"
+    remains. Sending with returns outstanding needs ``outstanding_returns_reason``
+    (recorded in the review's and each request's history).
 
     Refused unless the decision is signed off; ``sent_on`` cannot be before
     the sign-off was completed nor in the future. Stores the working days
@@ -449,7 +471,7 @@ def rapid_review_send_to_panel(
     if locked.state != State.SIGNED_OFF:
         raise ValidationError(
             "Only a decision signed off by all three partners goes to the Panel: "
-            f"the review is {_state_label(locked.state).lower()}.",
+            f"the review is {_state_in_a_sentence(locked.state)}.",
             code="wrong_state",
         )
     decision = RapidReviewDecision.objects.in_partnership(partnership).get(rapid_review=locked)
@@ -474,6 +496,14 @@ def rapid_review_send_to_panel(
         ]
     elif len(delay_reason) > _DELAY_REASON_LIMIT:
         errors["delay_reason"] = [f"Use at most {_DELAY_REASON_LIMIT} characters (you used {len(delay_reason)})."]
+    outstanding = information_requests_outstanding(partnership=partnership, rapid_review=locked)
+    outstanding_returns_reason = (outstanding_returns_reason or "").strip()
+    if outstanding and not outstanding_returns_reason:
+        errors["outstanding_returns_reason"] = [
+            f"{_returns_outstanding(outstanding)}: say why the review goes to the Panel without them."
+        ]
+    elif len(outstanding_returns_reason) > _DELAY_REASON_LIMIT:
+        errors["outstanding_returns_reason"] = [f"Use at most {_DELAY_REASON_LIMIT} characters."]
     if errors:
         raise ValidationError(errors)
     locked.sent_to_panel_on = sent_on  # the emails below show it
@@ -485,15 +515,38 @@ def rapid_review_send_to_panel(
         actor=actor,
         rapid_review=locked,
         to=State.SENT_TO_PANEL,
-        reason=f"Sent to the national Panel, {taken} working days after the notification.",
+        reason=f"Sent to the national Panel, {taken} working days after the notification."
+        + (
+            f" {_returns_outstanding(outstanding)}, closed unanswered: {outstanding_returns_reason}"
+            if outstanding
+            else ""
+        ),
         fields={"sent_to_panel_on": sent_on, "working_days_taken": taken, "delay_reason": delay_reason},
         after_commit=[
             _later(email_send_after_commit, subject=subject, body=body, to=to) for subject, body, to in emails
         ],
     )
+    # The move cancelled the open deadlines (a closed subject); the requests still outstanding are closed too.
+    if outstanding:
+        information_requests_close_outstanding(
+            partnership=partnership,
+            actor=actor,
+            review=locked,
+            reason=f"The rapid review went to the national Panel without it. {outstanding_returns_reason}",
+        )
     for name in ("state", "updated_at", "sent_to_panel_on", "working_days_taken", "delay_reason"):
         setattr(rapid_review, name, getattr(locked, name))
     return locked
+
+
+def _returns_outstanding(outstanding: list) -> str:
+    names = ", ".join(r.agency.name for r in outstanding)
+    n = len(outstanding)
+    return (
+        f"1 agency's return still outstanding ({names})"
+        if n == 1
+        else f"{n} agencies' returns still outstanding ({names})"
+    )
 
 
 def _later(function: Callable[..., Any], **kwargs) -> Callable[[], None]:

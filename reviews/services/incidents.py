@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.models import Agency, HistoryEntry, Membership, Partnership, Person
+from partnership.references import reference_next, reference_prefix
 from partnership.selectors import working_day_calendar
 from partnership.services import _version_check, history_record, tenant_update
 from partnership.working_days import FIRST_YEAR, LAST_YEAR
@@ -143,12 +144,14 @@ def _summary_clean(summary: str, errors: dict) -> str:
 
 
 def _next_reference(*, partnership: Partnership, year: int) -> str:
-    prefix = f"SI-{year}-"
-    taken = SeriousIncident.objects.in_partnership(partnership).filter(reference__startswith=prefix)
-    numbers = [
-        int(ref[len(prefix) :]) for ref in taken.values_list("reference", flat=True) if ref[len(prefix) :].isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    """The next reference of the partnership's own series (its pattern, in Settings)."""
+    pattern = partnership.incident_reference_pattern
+    taken = (
+        SeriousIncident.objects.in_partnership(partnership)
+        .filter(reference__istartswith=reference_prefix(pattern, year=year))
+        .values_list("reference", flat=True)
+    )
+    return reference_next(pattern, year=year, taken=taken)
 
 
 def _reference_clean(*, partnership: Partnership, reference: str, incident_id: int | None, errors: dict) -> str:

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.models import Deadline, DocumentVersion, HistoryEntry, Partnership, Person
+from partnership.references import reference_next, reference_prefix
 from partnership.services import (
     _version_check,
     email_send_after_commit,
@@ -85,6 +86,7 @@ from reviews.selectors.learning_review import (
     public_summary_document_context,
     public_summary_title,
 )
+from reviews.services.requests import information_requests_close_outstanding
 from reviews.words import word_limit_error
 
 State = LearningReview.State
@@ -262,16 +264,14 @@ def _plan_clean(
 
 
 def _next_reference(*, partnership: Partnership, year: int) -> str:
-    """ "LR-<year>-<nnn>": the next number of the year in this partnership (the caller holds the lock)."""
-    prefix = f"LR-{year}-"
-    numbers = [
-        int(ref.removeprefix(prefix))
-        for ref in LearningReview.objects.in_partnership(partnership)
-        .filter(reference__startswith=prefix)
+    """The next reference of the partnership's own series ("LR-2026-003" by default; the caller holds the lock)."""
+    pattern = partnership.learning_review_reference_pattern
+    taken = (
+        LearningReview.objects.in_partnership(partnership)
+        .filter(reference__istartswith=reference_prefix(pattern, year=year))
         .values_list("reference", flat=True)
-        if ref.removeprefix(prefix).isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    )
+    return reference_next(pattern, year=year, taken=taken)
 
 
 def _deadlines_set(*, partnership: Partnership, learning_review: LearningReview) -> None:
@@ -1006,6 +1006,10 @@ def learning_review_finalise(
         to=State.FINAL,
         fields={"finalised_at": timezone.now()},
         reason="Outcomes form finalised.",
+    )
+    # Finished work stops chasing: the move cancelled the review's open deadlines; returns still awaited close too.
+    information_requests_close_outstanding(
+        partnership=partnership, actor=actor, review=review, reason="The learning review was finalised without it."
     )
     version = _render_outcomes_form(partnership=partnership, actor=actor, review=review)
     link = settings.SITE_URL + reverse(

@@ -36,6 +36,7 @@ from partnership.services.deadlines import deadline_cancel, deadline_meet, deadl
 from partnership.services.states import state_move
 from reviews.models import InformationRequest, LearningReview, RapidReview
 from reviews.selectors.rapid_review import DEADLINE_RETURNS, DEADLINE_SCOPING
+from reviews.selectors.requests import RETURN_AUTHOR_ROLES
 
 State = InformationRequest.State
 
@@ -258,6 +259,12 @@ def _assignments_check(
             is_active=True, person__is_active=True, person__in=[p for _a, p in assignments if p is not None]
         )
     }
+    # Who can write a return: the scrutineer, a lay member or an observer only read (they are not offered).
+    authors = set(
+        Membership.objects.in_partnership(partnership)
+        .filter(person__in=[p for _a, p in assignments if p is not None], roles__role__in=RETURN_AUTHOR_ROLES)
+        .values_list("person_id", flat=True)
+    )
     seen: set[int] = set()
     for agency, person in assignments:
         key = f"agency_{agency.pk}"
@@ -273,6 +280,11 @@ def _assignments_check(
         elif (person.pk, agency.pk) not in members:
             errors[f"assignee_{agency.pk}"] = [
                 f"{person} is not an active member of {agency.name} in this partnership."
+            ]
+        elif person.pk not in authors:
+            errors[f"assignee_{agency.pk}"] = [
+                f"{person}'s roles here do not include writing returns: choose a practitioner, an agency lead, "
+                "a partner lead or a business manager."
             ]
         seen.add(agency.pk)
 
@@ -605,6 +617,42 @@ def information_request_withdraw(
         ],
     )
     return request
+
+
+@transaction.atomic
+def information_requests_close_outstanding(
+    *, partnership: Partnership, actor: Person | None, review: RapidReview | LearningReview, reason: str
+) -> list[InformationRequest]:
+    """Close every request of ``review`` still waiting for its return: the review has finished without it.
+
+    For a review that went to the Panel or was finalised. Each outstanding
+    request (requested, draft, sent back) is withdrawn with ``reason`` in its
+    history, its deadline cancelled (so no reminder or escalation goes out, and
+    it leaves the person's tasks), and its person is emailed after commit that
+    nothing more is needed. Returns the requests closed. The caller holds the
+    review's lock and checks who may do this.
+    """
+    outstanding = list(
+        InformationRequest.objects.in_partnership(partnership)
+        .filter(**{"rapid_review" if isinstance(review, RapidReview) else "learning_review": review})
+        .filter(state__in=EDITABLE_STATES)
+        .select_for_update(of=("self",))
+        .select_related("agency", "assignee")
+        .order_by("agency__name", "id")
+    )
+    reference = review_reference(review)
+    for request in outstanding:
+        _set_state(partnership=partnership, actor=actor, information_request=request, to=State.WITHDRAWN, reason=reason)
+        deadline_cancel(partnership=partnership, subject=review, kind=deadline_kind(request))
+        _email(
+            to=request.assignee,
+            subject=f"Information request closed: {reference}",
+            lines=[
+                f"The request for {request.agency.name}'s return for review {reference} is closed: {reason} "
+                "You do not need to complete it."
+            ],
+        )
+    return outstanding
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -46,6 +47,7 @@ from reviews.selectors.decision import (
 from reviews.selectors.incidents import identity_viewer_allowed
 from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
 from reviews.selectors.rapid_review_template import TEMPLATE_NAME, rapid_review_template_context
+from reviews.selectors.requests import information_requests_outstanding
 from reviews.selectors.timeliness import rapid_review_timeliness, rapid_review_timeliness_years
 from reviews.services.decision import (
     rapid_review_decision_approve,
@@ -213,7 +215,10 @@ def _render_decision(
         decision_form = decision_form or DecisionForm(initial=DecisionForm.initial_for(overview.decision))
     can_send = is_manager and overview.signed_off
     if can_send:
-        panel_form = panel_form or SentToPanelForm(initial={"sent_on": timezone.localdate()})
+        panel_form = panel_form or SentToPanelForm(
+            initial={"sent_on": timezone.localdate()},
+            outstanding=information_requests_outstanding(partnership=partnership, rapid_review=rapid_review),
+        )
     acting = [p for p in overview.partners if p.viewer_may_act]
     sign_off_forms = [
         (
@@ -232,6 +237,8 @@ def _render_decision(
         "incident": rapid_review.incident,
         "overview": overview,
         "can_record": can_record,
+        # Before the meeting there is nothing to decide: the form is not shown greyed out, it is not shown.
+        "meeting_pending": rapid_review.meeting_on is None or rapid_review.meeting_on > timezone.localdate(),
         "decision_refusal": refusal,
         "decision_form": decision_form,
         "saved_version": saved_version,
@@ -341,7 +348,8 @@ def decision_send_back(request: HttpRequest, rapid_review_id: int) -> HttpRespon
 def sent_to_panel(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
     partnership = request.partnership
     rapid_review = _review(request, rapid_review_id)
-    form = SentToPanelForm(request.POST)
+    outstanding = information_requests_outstanding(partnership=partnership, rapid_review=rapid_review)
+    form = SentToPanelForm(request.POST, outstanding=outstanding)
     if form.is_valid():
         try:
             rapid_review_send_to_panel(
@@ -350,6 +358,7 @@ def sent_to_panel(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
                 rapid_review=rapid_review,
                 sent_on=form.cleaned_data["sent_on"],
                 delay_reason=form.cleaned_data["delay_reason"],
+                outstanding_returns_reason=form.cleaned_data.get("outstanding_returns_reason", ""),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -358,8 +367,15 @@ def sent_to_panel(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Marked as sent to the national Panel on {_day(rapid_review.sent_to_panel_on)}, "
-                f"{rapid_review.working_days_taken} working days after the notification. "
-                "Every agency involved is being told the outcome.",
+                f"{rapid_review.working_days_taken} working day{pluralize(rapid_review.working_days_taken)} "
+                "after the notification. "
+                "Every agency involved is being told the outcome."
+                + (
+                    f" {len(outstanding)} outstanding request{pluralize(len(outstanding))} "
+                    f"{'was' if len(outstanding) == 1 else 'were'} closed and the people asked were told."
+                    if outstanding
+                    else ""
+                ),
             )
             return redirect("reviews:rapid_review_decision", slug=partnership.slug, rapid_review_id=rapid_review.pk)
     return _render_decision(request, rapid_review, panel_form=form)
@@ -426,7 +442,7 @@ def timeliness(request: HttpRequest) -> HttpResponse:
     years = rapid_review_timeliness_years(partnership=partnership)
     form = TimelinessFilterForm(request.GET or None, years=years)
     year = form.chosen_year() if form.is_bound else None
-    quarters = rapid_review_timeliness(partnership=partnership, year=year)
+    quarters = rapid_review_timeliness(partnership=partnership, today=timezone.localdate(), year=year)
     return render(
         request, "reviews/timeliness.html", {"form": form, "quarters": quarters, "year": year, "years": years}
     )

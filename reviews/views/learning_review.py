@@ -190,6 +190,7 @@ def _detail_context(request: HttpRequest, review: LearningReview) -> dict:
     )
     for contributor in contributors:
         contributor.comments_deadline = comment_deadlines.get(contributor.pk)
+    requests = list(selectors.request_list(partnership=partnership, learning_review=review))
     context = {
         "review": review,
         "access": access,
@@ -197,7 +198,9 @@ def _detail_context(request: HttpRequest, review: LearningReview) -> dict:
         "contributors": contributors,
         "information_deadline": deadlines.get(selectors.DEADLINE_INFORMATION),
         "report_deadline": deadlines.get(selectors.DEADLINE_REPORT),
-        "requests": list(selectors.request_list(partnership=partnership, learning_review=review)),
+        "requests": requests,
+        # Information gathering is "done" only if some agency was asked: an empty round is just closed.
+        "agencies_asked": any(r.state != InformationRequest.State.WITHDRAWN or r.submitted_at for r in requests),
         "history": history_rows_for_object(partnership=partnership, obj=review, limit=50),
         "documents": documents_for_subject(partnership=partnership, subject=review, membership=request.membership),
         "contributor_form": None,
@@ -579,21 +582,11 @@ def learning_review_outcomes_form(request: HttpRequest, learning_review_id: int)
 
 
 def _suggestions(request: HttpRequest, review: LearningReview, saved) -> dict:
-    """What the review already knows, offered in empty fields (saved only if the author saves the form):
-    who contributed and who could not, from the contributors, and the date of the practitioner event."""
-    suggestions: dict = {}
-    contributors = list(selectors.contributor_list(partnership=request.partnership, learning_review=review))
+    """What the review already knows, offered in empty fields (saved only if the author saves the form).
 
-    def names(rows) -> str:
-        return "\n".join(f"{c.person.full_name or c.person.email}, {c.agency.name}" for c in rows)
-
-    if not saved.contributors_text.strip():
-        suggestions["contributors_text"] = names(c for c in contributors if not c.unable_to_contribute)
-    if not saved.unable_to_contribute.strip():
-        suggestions["unable_to_contribute"] = names(c for c in contributors if c.unable_to_contribute)
-    if saved.review_date is None and review.practitioner_event_on is not None:
-        suggestions["review_date"] = review.practitioner_event_on
-    return {k: v for k, v in suggestions.items() if v}
+    The same values the print view and the PDF show (``selectors.outcomes_form_suggestions``).
+    """
+    return selectors.outcomes_form_suggestions(partnership=request.partnership, learning_review=review, form=saved)
 
 
 def _not_editable_message(review: LearningReview) -> str:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from partnership.access import partnership_view
 from partnership.models import Role
 from partnership.selectors import history_rows_for_objects, working_day_calendar
+from partnership.selectors.overview import end_of_week
 from reviews.models import RapidReview
 from reviews.selectors.decision import decision_overview, rapid_review_get_for_decision
 from reviews.selectors.incidents import identity_viewer_allowed, incident_parties
@@ -28,7 +29,8 @@ from reviews.selectors.rapid_review import (
 from reviews.selectors.rapid_review import (
     rapid_review_list as rapid_review_rows,
 )
-from reviews.selectors.requests import information_request_list, tracker_rows
+from reviews.selectors.requests import RETURN_READER_ROLES, information_request_list, tracker_rows
+from reviews.selectors.timeliness import QUARTER_MONTHS, TIMELINESS_FILTERS
 
 READERS = sorted(RAPID_REVIEW_READ_ROLES)
 REVIEWS_PER_PAGE = 25
@@ -44,7 +46,31 @@ def rapid_review_list(request: HttpRequest) -> HttpResponse:
     if state not in RapidReview.State.values:
         state = ""
     overdue_only = request.GET.get("overdue") == "1"
-    reviews = rapid_review_rows(partnership=partnership, state=state, overdue_on=today if overdue_only else None)
+    open_only = request.GET.get("open") == "1"
+    due_this_week = request.GET.get("due") == "week"
+    timeliness = request.GET.get("timeliness", "")
+    if timeliness not in TIMELINESS_FILTERS:
+        timeliness = ""
+    quarter = _quarter(request.GET.get("quarter", ""))
+    reviews = rapid_review_rows(
+        partnership=partnership,
+        state=state,
+        overdue_on=today if overdue_only else None,
+        open_only=open_only,
+        due_between=(today, end_of_week(today)) if due_this_week else None,
+        timeliness=timeliness,
+        quarter=quarter,
+        today=today,
+    )
+    showing = []
+    if open_only:
+        showing.append("not yet sent to the Panel")
+    if due_this_week:
+        showing.append("due with the Panel this week")
+    if timeliness:
+        showing.append(TIMELINESS_FILTERS[timeliness])
+    if quarter:
+        showing.append(f"notified in {quarter[0]} Q{quarter[1]} ({QUARTER_MONTHS[quarter[1]]})")
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     calendar = working_day_calendar(partnership=partnership)
     rows = []
@@ -62,9 +88,18 @@ def rapid_review_list(request: HttpRequest) -> HttpResponse:
             "states": RapidReview.State.choices,
             "state": state,
             "overdue_only": overdue_only,
+            "showing": showing,
             "can_record": request.membership.has_role(Role.BUSINESS_MANAGER),
         },
     )
+
+
+def _quarter(value: str) -> tuple[int, int] | None:
+    """``2026-4`` as (2026, 4); anything else as no quarter (a hand-edited address shows every review)."""
+    year, _, quarter = value.partition("-")
+    if not (year.isdigit() and quarter.isdigit() and len(year) == 4 and quarter in "1234" and len(quarter) == 1):
+        return None
+    return int(year), int(quarter)
 
 
 @partnership_view(roles=READERS)
@@ -91,6 +126,8 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
         "parties": incident_parties(partnership=partnership, incident=incident),
         "tracker": tracker_rows(requests=requests, calendar=calendar, today=today),
         "is_manager": membership.has_role(Role.BUSINESS_MANAGER),
+        # The scrutineer reads the review and its tracker, not the agencies' returns: no links that answer 404.
+        "may_read_returns": membership.has_role(*RETURN_READER_ROLES),
         "may_see_identities": identity_viewer_allowed(membership=membership),
         "history": history,
         "review_history": review_history,

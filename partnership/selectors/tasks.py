@@ -1,0 +1,281 @@
+""" "My tasks": everything that waits for one person in one partnership, whatever workflow it comes from.
+
+One selector, ``my_tasks``, reads every *task source* in the registry below and
+returns one list. A workflow that gives people something to do adds its tasks
+by registering one source (``task_source_register``, from its ``AppConfig.ready``
+when it lives outside the kernel); the page, the overview, the API and anything
+else that shows "what awaits me" then list them without change.
+
+The kernel registers two sources:
+
+- ``deadlines``: the person's open deadlines (agency returns to write or to
+  complete again after a send-back, comments to give on a circulated draft,
+  milestones...), plus, for a business manager, those no one else can act on;
+- ``sign_offs``: three-partner sign-offs awaiting a decision from a partner the
+  person leads in the current round (what a health or police lead used to learn
+  of only by email).
+
+Each source runs a fixed number of queries whatever the number of tasks, so
+``my_tasks`` does too: one for the person's roles, one for the calendar, then
+each source's own (pinned in ``tests/partnership/test_my_tasks_selector.py``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import (
+    PARTNER_LEAD_ROLES,
+    Membership,
+    Partnership,
+    Person,
+    Role,
+    SignOff,
+    SignOffAction,
+)
+from partnership.selectors.deadlines import deadline_subjects_load, deadlines_open_for_person, working_day_calendars
+from partnership.subjects import deadline_url
+from partnership.working_days import WorkingDayCalendar
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing waiting for someone, as of ``today``, whatever workflow it comes from."""
+
+    # Which source it came from ("deadline", "sign_off"...), and what kind of work it is, in words.
+    source: str
+    kind_label: str
+    title: str
+    # Where the work is done (a path within the site); empty when there is nowhere to go.
+    url: str
+    today: date
+    # Empty for work with no date of its own (still waiting, listed after the dated ones).
+    due_on: date | None = None
+    # Working days after today up to the due date: 0 on the day, negative once it has passed.
+    working_days_left: int | None = None
+    # False: no one else can act on it (no assignee, or one who has left), so it is the business managers'.
+    assigned_to_you: bool = True
+    # Who it was assigned to when that is not the person (shown beside "for the business managers").
+    assignee_label: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < self.today
+
+    @property
+    def due_today(self) -> bool:
+        return self.due_on == self.today
+
+    @property
+    def working_days_overdue(self) -> int:
+        """0 for a task that fell on a non-working day and is past only by non-working days."""
+        return max(0, -(self.working_days_left or 0))
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """What every source is given: who asks, where, on which day, their roles and the calendar (no queries)."""
+
+    person: Person
+    partnership: Partnership
+    today: date
+    roles: frozenset[str]
+    calendar: WorkingDayCalendar
+    membership: Membership
+
+    @property
+    def is_business_manager(self) -> bool:
+        return Role.BUSINESS_MANAGER in self.roles
+
+    @property
+    def partner_lead_for(self) -> list[str]:
+        return [PARTNER_LEAD_ROLES[r] for r in sorted(self.roles) if r in PARTNER_LEAD_ROLES]
+
+    def working_days_left(self, due_on: date | None) -> int | None:
+        return None if due_on is None else self.calendar.working_days_between(self.today, due_on)
+
+
+TaskSource = Callable[[TaskQuery], Iterable[Task]]
+_SOURCES: dict[str, TaskSource] = {}
+
+
+def task_source_register(name: str, source: TaskSource) -> None:
+    """Add a workflow's tasks to everyone's "my tasks". A source must run a fixed number of queries."""
+    _SOURCES[name] = source
+
+
+@dataclass(frozen=True)
+class MyTasks:
+    tasks: list[Task]
+
+    @property
+    def overdue(self) -> list[Task]:
+        return [t for t in self.tasks if t.overdue]
+
+    @property
+    def due(self) -> list[Task]:
+        return [t for t in self.tasks if t.due_on is not None and not t.overdue]
+
+    @property
+    def waiting(self) -> list[Task]:
+        """Work with no date of its own (a sign-off awaiting the person's decision...)."""
+        return [t for t in self.tasks if t.due_on is None]
+
+    def due_within(self, last_day: date) -> list[Task]:
+        return [t for t in self.due if t.due_on <= last_day]
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+
+def my_tasks(*, person: Person, partnership: Partnership, today: date | None = None) -> MyTasks:
+    """Everything waiting for ``person`` in ``partnership``: overdue first, then by due date, undated last.
+
+    Only an active member's tasks: a former member has none. A fixed number of
+    queries whatever the number of tasks (two, plus each source's own).
+    """
+    today = today or timezone.localdate()
+    membership = (
+        Membership.objects.in_partnership(partnership)
+        .filter(person=person, is_active=True)
+        .prefetch_related("roles")
+        .first()
+    )
+    roles = membership.role_set if membership is not None else frozenset()
+    if not roles or not person.is_active:
+        return MyTasks(tasks=[])
+    calendar = working_day_calendars(partnership_ids=[partnership.pk], nations={partnership.pk: partnership.nation})[
+        partnership.pk
+    ]
+    query = TaskQuery(
+        person=person, partnership=partnership, today=today, roles=roles, calendar=calendar, membership=membership
+    )
+    tasks = [task for source in _SOURCES.values() for task in source(query)]
+    tasks.sort(key=lambda t: (t.due_on is None, t.due_on or today, t.title))
+    return MyTasks(tasks=tasks)
+
+
+# --- The kernel's sources ----------------------------------------------------------------------
+
+
+def _deadline_tasks(query: TaskQuery) -> list[Task]:
+    """One query: the open deadlines assigned to the person (and, for a business manager, the orphans)."""
+    deadlines = deadlines_open_for_person(
+        person=query.person, partnership=query.partnership, is_business_manager=query.is_business_manager
+    )
+    deadline_subjects_load(deadlines, partnerships={query.partnership.pk: query.partnership})
+    tasks = []
+    for deadline in deadlines:
+        mine = deadline.assignee_id == query.person.pk
+        assignee_label = ""
+        if not mine and deadline.assignee is not None:
+            assignee_label = deadline.assignee.full_name or deadline.assignee.email
+        tasks.append(
+            Task(
+                source="deadline",
+                kind_label="Deadline",
+                title=deadline.title,
+                url=deadline_url(deadline),
+                today=query.today,
+                due_on=deadline.due_on,
+                working_days_left=query.working_days_left(deadline.due_on),
+                assigned_to_you=mine,
+                assignee_label=assignee_label,
+            )
+        )
+    return tasks
+
+
+_DECISIONS = (SignOffAction.Action.APPROVED, SignOffAction.Action.SENT_BACK)
+
+
+def _sign_off_tasks(query: TaskQuery) -> list[Task]:
+    """Sign-offs awaiting a decision the person may give (a place in the approver set they fill), this round.
+
+    Whatever the approver set (the three statutory partners, a board, named
+    people), the rule is the sign-off's own: ``Approver.admits``. Two queries
+    (the awaiting sign-offs with this round's decisions), plus one per kind of
+    subject (a model may narrow or widen its subjects' query with a
+    ``sign_off_task_queryset(queryset)`` classmethod, to load what its ``str``
+    and ``sign_off_due_on`` read). A subject may give ``sign_off_due_on``: the
+    date its sign-off is needed by (a rapid review's decision: its Panel day).
+    """
+    sign_offs = list(
+        SignOff.objects.in_partnership(query.partnership)
+        .filter(state=SignOff.State.AWAITING)
+        .order_by("created_at", "id")
+    )
+    waiting: list[tuple[SignOff, list]] = []
+    mine_by_sign_off = {
+        sign_off.pk: [a for a in sign_off.approver_set if a.admits(query.membership)] for sign_off in sign_offs
+    }
+    candidates = [s for s in sign_offs if mine_by_sign_off[s.pk]]
+    if not candidates:
+        return []
+    decided: dict[int, set[str]] = defaultdict(set)
+    rounds = Q()
+    for sign_off in candidates:
+        rounds |= Q(sign_off=sign_off, round=sign_off.round)
+    for sign_off_id, key in SignOffAction.objects.filter(rounds, action__in=_DECISIONS).values_list(
+        "sign_off_id", "partner"
+    ):
+        decided[sign_off_id].add(key)
+    for sign_off in candidates:
+        open_places = [a for a in mine_by_sign_off[sign_off.pk] if a.key not in decided[sign_off.pk]]
+        if open_places:
+            waiting.append((sign_off, open_places))
+    if not waiting:
+        return []
+    subjects = _sign_off_subjects(query, [sign_off for sign_off, _places in waiting])
+    tasks = []
+    for sign_off, places in waiting:
+        subject = subjects.get((sign_off.subject_type_id, sign_off.subject_id))
+        if subject is None:
+            continue
+        due_on = getattr(subject, "sign_off_due_on", None)
+        tasks.append(
+            Task(
+                source="sign_off",
+                kind_label="Sign-off",
+                title=f"Sign off for {' and '.join(a.label.lower() for a in places)}: {subject}",
+                # The one sign-off page: deciding there moves the subject's own workflow through its hook.
+                url=reverse(
+                    "partnership:sign_off_detail",
+                    kwargs={"slug": query.partnership.slug, "sign_off_id": sign_off.pk},
+                ),
+                today=query.today,
+                due_on=due_on,
+                working_days_left=query.working_days_left(due_on),
+            )
+        )
+    return tasks
+
+
+def _sign_off_subjects(query: TaskQuery, sign_offs: list[SignOff]) -> dict[tuple[int, int], object]:
+    """The sign-offs' subjects by (content type, id): one query per kind of subject."""
+    ids_by_type: dict[int, list[int]] = defaultdict(list)
+    for sign_off in sign_offs:
+        ids_by_type[sign_off.subject_type_id].append(sign_off.subject_id)
+    subjects: dict[tuple[int, int], object] = {}
+    for type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()  # cached by Django after the first
+        if model is None:
+            continue
+        queryset = model._default_manager.filter(partnership=query.partnership, pk__in=ids)
+        if hasattr(model, "sign_off_task_queryset"):
+            queryset = model.sign_off_task_queryset(queryset)
+        for subject in queryset:
+            subjects[(type_id, subject.pk)] = subject
+    return subjects
+
+
+task_source_register("deadlines", _deadline_tasks)
+task_source_register("sign_offs", _sign_off_tasks)

@@ -1,0 +1,104 @@
+"""The one "my tasks" selector: every source's tasks for one person, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from partnership.models import Deadline
+from partnership.selectors.tasks import my_tasks
+from partnership.services.deadlines import deadline_set
+from reviews.services.decision import rapid_review_decision_approve
+from tests.reviews.decision_helpers import decision_record, ready_review
+
+pytestmark = pytest.mark.django_db
+
+
+def _deadline(world, kind, *, due_on, assignee):
+    return deadline_set(
+        partnership=world.partnership, subject=world.school, kind=kind, title=kind, due_on=due_on, assignee=assignee
+    )
+
+
+def _awaiting_sign_off(world):
+    review = ready_review(world)
+    decision_record(world, review)
+    return review
+
+
+def test_a_health_lead_sees_the_decision_waiting_for_health(world_a):
+    review = _awaiting_sign_off(world_a)
+    tasks = my_tasks(person=world_a.health_lead.person, partnership=world_a.partnership)
+    [task] = [t for t in tasks.tasks if t.source == "sign_off"]
+    assert task.title.startswith("Sign off for health: Rapid review ")
+    assert review.incident.reference in task.title
+    assert task.url == reverse(
+        "reviews:rapid_review_decision", kwargs={"slug": world_a.partnership.slug, "rapid_review_id": review.pk}
+    )
+    # Needed before the review is due with the Panel.
+    assert task.due_on == review.panel_submission_due_on
+
+
+def test_the_task_goes_once_that_partner_has_decided_and_stays_for_the_others(world_a):
+    review = _awaiting_sign_off(world_a)
+    rapid_review_decision_approve(partnership=world_a.partnership, membership=world_a.health_lead, rapid_review=review)
+    health = my_tasks(person=world_a.health_lead.person, partnership=world_a.partnership)
+    police = my_tasks(person=world_a.police_lead.person, partnership=world_a.partnership)
+    assert [t for t in health.tasks if t.source == "sign_off"] == []
+    assert [t.source for t in police.tasks if t.source == "sign_off"] == ["sign_off"]
+
+
+@pytest.mark.parametrize("member", ["bm", "practitioner", "scrutineer", "lay_member", "observer"])
+def test_people_who_lead_no_partner_get_no_sign_off_tasks(world_a, member):
+    _awaiting_sign_off(world_a)
+    person = world_a.bm if member == "bm" else getattr(world_a, member).person
+    tasks = my_tasks(person=person, partnership=world_a.partnership)
+    assert [t for t in tasks.tasks if t.source == "sign_off"] == []
+
+
+def test_another_partnerships_sign_offs_are_not_listed(world_a, world_b):
+    _awaiting_sign_off(world_b)
+    assert my_tasks(person=world_a.health_lead.person, partnership=world_a.partnership).tasks == []
+
+
+def test_deadlines_and_sign_offs_come_in_one_list_overdue_first(world_a):
+    today = date(2026, 12, 23)
+    person = world_a.health_lead.person
+    _deadline(world_a, "late", due_on=date(2026, 12, 21), assignee=person)
+    _deadline(world_a, "soon", due_on=date(2026, 12, 29), assignee=person)
+    _deadline(world_a, "theirs", due_on=date(2026, 12, 29), assignee=world_a.observer.person)
+    tasks = my_tasks(person=person, partnership=world_a.partnership, today=today)
+    assert [t.title for t in tasks.overdue] == ["late"]
+    assert [t.title for t in tasks.due] == ["soon"]
+    assert tasks.overdue[0].working_days_overdue == 2
+    assert [t.title for t in tasks.due_within(date(2026, 12, 31))] == ["soon"]
+
+
+def test_a_former_member_has_no_tasks(world_a):
+    person = world_a.practitioner.person
+    _deadline(world_a, "return", due_on=date(2026, 12, 29), assignee=person)
+    world_a.practitioner.is_active = False
+    world_a.practitioner.save(update_fields=["is_active"])
+    assert my_tasks(person=person, partnership=world_a.partnership).tasks == []
+
+
+def test_met_deadlines_are_not_tasks(world_a):
+    person = world_a.practitioner.person
+    _deadline(world_a, "return", due_on=date(2026, 12, 29), assignee=person)
+    Deadline.objects.filter(kind="return").update(state=Deadline.State.MET)
+    assert my_tasks(person=person, partnership=world_a.partnership).tasks == []
+
+
+@pytest.mark.parametrize("reviews", [1, 6])
+def test_a_fixed_number_of_queries_whatever_the_count(world_a, django_assert_num_queries, reviews):
+    person = world_a.health_lead.person
+    for n in range(reviews):
+        _awaiting_sign_off(world_a)
+        _deadline(world_a, f"return-{n}", due_on=date(2026, 12, 29), assignee=person)
+    # Roles, calendar, deadlines, sign-offs, one per kind of sign-off subject.
+    with django_assert_num_queries(5):
+        tasks = my_tasks(person=person, partnership=world_a.partnership)
+        assert len([t for t in tasks.tasks if t.source == "sign_off"]) == reviews
+        assert len([t for t in tasks.tasks if t.source == "deadline"]) == reviews

@@ -49,6 +49,8 @@ class MyTaskListView(PartnershipScopedAPIView):
 
     @extend_schema(summary="Your tasks", responses=_answers({200: TaskSerializer(many=True)}))
     def get(self, request: Request, slug: str) -> Response:
-        tasks = my_tasks(person=request.user, partnership=self.partnership, today=timezone.localdate()).tasks
+        tasks = my_tasks(
+            person=request.user, partnership=self.partnership, today=timezone.localdate(), membership=self.membership
+        ).tasks
         page = self.paginate_queryset(tasks)
         return self.get_paginated_response(TaskSerializer(page, many=True).data)

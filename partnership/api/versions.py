@@ -75,8 +75,11 @@ def optional_version(request: Request, data: Mapping[str, Any]) -> datetime | No
 
 
 def with_etag(response: Response) -> Response:
-    """Put the version of the answered object in ``ETag`` when the answer carries one."""
-    data = response.data
+    """Put the version of the answered object in ``ETag`` when the answer carries one.
+
+    A plain ``HttpResponse`` (a PDF download) has no data to read a version from: left as it is.
+    """
+    data = getattr(response, "data", None)
     if response.status_code < 300 and isinstance(data, Mapping) and data.get(VERSION_FIELD):
         value = data[VERSION_FIELD]
         moment = value if isinstance(value, datetime) else _parse(value)

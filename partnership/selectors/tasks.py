@@ -42,7 +42,7 @@ from partnership.models import (
     SignOffAction,
 )
 from partnership.selectors.deadlines import deadline_subjects_load, deadlines_open_for_person, working_day_calendars
-from partnership.subjects import deadline_url
+from partnership.subjects import deadline_url, subject_url
 from partnership.working_days import WorkingDayCalendar
 
 
@@ -136,19 +136,23 @@ class MyTasks:
         return len(self.tasks)
 
 
-def my_tasks(*, person: Person, partnership: Partnership, today: date | None = None) -> MyTasks:
+def my_tasks(
+    *, person: Person, partnership: Partnership, today: date | None = None, membership: Membership | None = None
+) -> MyTasks:
     """Everything waiting for ``person`` in ``partnership``: overdue first, then by due date, undated last.
 
     Only an active member's tasks: a former member has none. A fixed number of
     queries whatever the number of tasks (two, plus each source's own).
     """
     today = today or timezone.localdate()
-    membership = (
-        Membership.objects.in_partnership(partnership)
-        .filter(person=person, is_active=True)
-        .prefetch_related("roles")
-        .first()
-    )
+    if membership is None or membership.person_id != person.pk or membership.partnership_id != partnership.pk:
+        # A page or API call passes the membership it resolved (roles loaded): no query then.
+        membership = (
+            Membership.objects.in_partnership(partnership)
+            .filter(person=person, is_active=True)
+            .prefetch_related("roles")
+            .first()
+        )
     roles = membership.role_set if membership is not None else frozenset()
     if not roles or not person.is_active:
         return MyTasks(tasks=[])
@@ -246,8 +250,10 @@ def _sign_off_tasks(query: TaskQuery) -> list[Task]:
                 source="sign_off",
                 kind_label="Sign-off",
                 title=f"Sign off for {' and '.join(a.label.lower() for a in places)}: {subject}",
-                # The one sign-off page: deciding there moves the subject's own workflow through its hook.
-                url=reverse(
+                # The subject's own page where it has one (a decision, read with its reasons), else the one
+                # sign-off page; deciding on either moves the subject's workflow through its hook.
+                url=subject_url(subject)
+                or reverse(
                     "partnership:sign_off_detail",
                     kwargs={"slug": query.partnership.slug, "sign_off_id": sign_off.pk},
                 ),
@@ -273,6 +279,7 @@ def _sign_off_subjects(query: TaskQuery, sign_offs: list[SignOff]) -> dict[tuple
         if hasattr(model, "sign_off_task_queryset"):
             queryset = model.sign_off_task_queryset(queryset)
         for subject in queryset:
+            subject.partnership = query.partnership  # its link needs the slug: no query per subject
             subjects[(type_id, subject.pk)] = subject
     return subjects
 

@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def partnership_home(request: HttpRequest) -> HttpResponse:
     """Each role's start: what is overdue, due this week and waiting for me; the figures the role may see."""
     today = timezone.localdate()
-    tasks = my_tasks(person=request.user, partnership=request.partnership, today=today)
+    tasks = my_tasks(person=request.user, partnership=request.partnership, today=today, membership=request.membership)
     week_ends = end_of_week(today)
     return render(
         request,

@@ -17,7 +17,9 @@ from partnership.selectors.tasks import my_tasks as my_tasks_select
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """Every member has one; business managers also see the deadlines no one else can act on."""
     today = timezone.localdate()
-    tasks = my_tasks_select(person=request.user, partnership=request.partnership, today=today)
+    tasks = my_tasks_select(
+        person=request.user, partnership=request.partnership, today=today, membership=request.membership
+    )
     context = {
         "overdue": tasks.overdue,
         "due": tasks.due,

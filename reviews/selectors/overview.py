@@ -69,9 +69,7 @@ def rapid_reviews_overview(membership: Membership, today: date) -> OverviewSecti
             RecentChange(
                 at=entry.at,
                 text=f"{entry.object_repr}: now “{state.get('to', '')}”.",
-                url=reverse("reviews:rapid_review_detail", kwargs={"slug": slug, "rapid_review_id": entry.object_id})
-                if entry.object_id.isdigit()
-                else "",
+                url=reverse("reviews:rapid_review_detail", kwargs={"slug": slug, "rapid_review_id": entry.object_id}),
             )
         )
     note = ""

@@ -57,13 +57,23 @@ def test_a_business_manager_reads_and_changes_the_settings(world_a, client_for):
 def test_settings_changed_since_they_were_read_are_409_and_nothing_is_saved(world_a, client_for):
     client = client_for(world_a.bm)
     stale = client.get(url(world_a, "settings")).json()["updated_at"]
-    assert send(client, "patch", url(world_a, "settings"), {"reminder_working_days": 3}).status_code == 200
+    changed = send(client, "patch", url(world_a, "settings"), {"reminder_working_days": 3, "updated_at": stale})
+    assert changed.status_code == 200
 
     response = send(client, "patch", url(world_a, "settings"), {"nation": Nation.SCOTLAND, "updated_at": stale})
 
     assert response.status_code == 409
     world_a.partnership.refresh_from_db()
     assert world_a.partnership.nation == Nation.ENGLAND
+
+
+def test_settings_changed_without_a_version_are_428_and_nothing_is_saved(world_a, client_for):
+    response = send(client_for(world_a.bm), "patch", url(world_a, "settings"), {"reminder_working_days": 3})
+
+    assert response.status_code == 428
+    assert "updated_at" in response.json()
+    world_a.partnership.refresh_from_db()
+    assert world_a.partnership.reminder_working_days == 2
 
 
 @pytest.mark.parametrize(
@@ -76,7 +86,9 @@ def test_settings_changed_since_they_were_read_are_409_and_nothing_is_saved(worl
     ],
 )
 def test_bad_settings_are_400_with_the_field(world_a, client_for, body, field):
-    response = send(client_for(world_a.bm), "patch", url(world_a, "settings"), body)
+    client = client_for(world_a.bm)
+    version = client.get(url(world_a, "settings")).json()["updated_at"]
+    response = send(client, "patch", url(world_a, "settings"), {**body, "updated_at": version})
 
     assert response.status_code == 400
     assert field in response.json()

@@ -77,7 +77,9 @@ def test_the_lead_author_adds_updates_and_removes_a_contributor(world_a, review,
     assert client.get(target).json()["count"] == 2
     one = api(world_a, "learning_review_contributor_detail", review, contributor_id=row["id"])
 
-    changed = send(client, "patch", one, {"unable_to_contribute": True})
+    no_version = send(client, "patch", one, {"unable_to_contribute": True})
+    assert no_version.status_code == 428  # an update says which version it was based on
+    changed = send(client, "patch", one, {"unable_to_contribute": True, "updated_at": row["updated_at"]})
     assert changed.json()["unable_to_contribute"] is True
     assert changed.json()["attended_event"] is True  # left out: kept
 

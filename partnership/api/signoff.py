@@ -128,6 +128,22 @@ class _SignOffAPIView(PartnershipScopedAPIView):
         }
         return Response(SignOffDetailSerializer(data).data)
 
+    def decide(self, request: Request, serializer_class, service) -> Response:
+        """Validate the decision posted, record it with ``service`` (approve or send back), answer the sign-off."""
+        sign_off = self.decidable_sign_off()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        service(
+            partnership=self.partnership,
+            membership=self.membership,
+            sign_off=sign_off,
+            partner=data.pop("partner", None) or None,
+            expected_round=data.pop("round"),
+            **data,  # the send-back's comment
+        )
+        return self.answer()
+
     def decidable_sign_off(self) -> SignOff:
         # Deciding here moves the subject's own workflow too, through its declared hook, as on any page.
         sign_off = self.sign_off()
@@ -155,18 +171,7 @@ class SignOffApproveView(_SignOffAPIView):
         responses=_answers({200: SignOffDetailSerializer, 400: _REFUSED, 409: _STALE}, takes_body=True),
     )
     def post(self, request: Request, slug: str, sign_off_id: int) -> Response:
-        sign_off = self.decidable_sign_off()
-        serializer = SignOffDecisionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        sign_off_approve(
-            partnership=self.partnership,
-            membership=self.membership,
-            sign_off=sign_off,
-            partner=data.get("partner") or None,
-            expected_round=data["round"],
-        )
-        return self.answer()
+        return self.decide(request, SignOffDecisionInputSerializer, sign_off_approve)
 
 
 @extend_schema(tags=["Sign-off"])
@@ -179,16 +184,4 @@ class SignOffSendBackView(_SignOffAPIView):
         responses=_answers({200: SignOffDetailSerializer, 400: _REFUSED, 409: _STALE}, takes_body=True),
     )
     def post(self, request: Request, slug: str, sign_off_id: int) -> Response:
-        sign_off = self.decidable_sign_off()
-        serializer = SignOffSendBackInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        sign_off_send_back(
-            partnership=self.partnership,
-            membership=self.membership,
-            sign_off=sign_off,
-            comment=data["comment"],
-            partner=data.get("partner") or None,
-            expected_round=data["round"],
-        )
-        return self.answer()
+        return self.decide(request, SignOffSendBackInputSerializer, sign_off_send_back)

@@ -95,6 +95,7 @@ def test_download_is_an_attachment_that_cannot_run(owner):
     response = stored_file_response(stored)
     assert response.content == b"hello"
     assert response["Content-Disposition"] == f'attachment; filename="{stored.name}"'
-    assert '"' not in stored.name and "/" not in stored.name
+    assert '"' not in stored.name
+    assert "/" not in stored.name
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]

@@ -863,6 +863,9 @@ def partnership_create(
         )
         for kind in StatutoryPartner.values
     }
+    from partnership.services.learning_themes import learning_themes_seed  # below this module: imported late
+
+    learning_themes_seed(partnership=partnership)
     invitation, token = invitation_create(
         partnership=partnership,
         actor=None,

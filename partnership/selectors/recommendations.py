@@ -371,15 +371,13 @@ def dissemination_get(*, partnership: Partnership, dissemination_id: int) -> Dis
     return dissemination
 
 
-def dissemination_file_get(*, partnership: Partnership, dissemination: Dissemination, file_id: int) -> StoredFile:
-    stored = (
-        StoredFile.objects.in_partnership(partnership)
-        .filter(owner_type=ContentType.objects.get_for_model(Dissemination), owner_id=dissemination.pk, pk=file_id)
-        .first()
+def dissemination_files(*, partnership: Partnership, dissemination: Dissemination) -> list[StoredFile]:
+    """The record's files, oldest first, contents included (for the download)."""
+    return list(
+        StoredFile.objects.in_partnership(partnership).filter(
+            owner_type=ContentType.objects.get_for_model(Dissemination), owner_id=dissemination.pk
+        )
     )
-    if stored is None:
-        raise Http404("No such file.")
-    return stored
 
 
 # --- Themes ------------------------------------------------------------------------------------------

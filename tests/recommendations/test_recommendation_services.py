@@ -127,10 +127,11 @@ def test_an_edit_from_a_stale_page_is_refused(world_a):
     assert Recommendation.objects.get(pk=recommendation.pk).text == "First change"
 
 
-def test_a_round_puts_them_to_the_partners_and_emails_the_leads(world_a):
+def test_a_round_puts_them_to_the_partners_and_emails_the_leads(world_a, django_capture_on_commit_callbacks):
     first, second = recommendation_make(world_a), recommendation_make(world_a)
     mail.outbox.clear()
-    round_ = round_make(world_a, first, second, title="Board, March")
+    with django_capture_on_commit_callbacks(execute=True):
+        round_ = round_make(world_a, first, second, title="Board, March")
     assert set(Recommendation.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True)) == {
         State.PROPOSED
     }

@@ -407,6 +407,24 @@ def themes_of(*, partnership: Partnership, record) -> list[LearningTheme]:
     )
 
 
+def themes_with_tagged(*, partnership: Partnership, record) -> list[LearningTheme]:
+    """The whole taxonomy by name, each with ``tagged`` (is it tagged on ``record``?): one query for a page that
+    shows a record's themes and the form to change them."""
+    return list(
+        LearningTheme.objects.in_partnership(partnership)
+        .annotate(
+            tagged=Exists(
+                ThemeTag.objects.filter(
+                    theme=OuterRef("pk"),
+                    content_type=ContentType.objects.get_for_model(record),
+                    object_id=record.pk,
+                )
+            )
+        )
+        .order_by("name")
+    )
+
+
 @dataclass(frozen=True)
 class TaggedRecord:
     kind_label: str

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from partnership.models import Partnership
 from partnership.models.recommendations import Recommendation
-from partnership.selectors.recommendations import disseminations_of, recommendations_for_sources, themes_of
+from partnership.selectors.recommendations import disseminations_of, recommendations_for_sources, themes_with_tagged
 from reviews.models import LearningReview, OutcomeRecommendation, RapidReview, RapidReviewDecision
 
 
@@ -38,17 +38,22 @@ class LearningOfSource:
     """A review's recommendations, themes and disseminations, as its page lists them."""
 
     recommendations: list[Recommendation]
-    themes: list
+    # The whole taxonomy, each theme with ``tagged``; ``themes`` are those tagged on the review.
+    all_themes: list
     disseminations: list
+
+    @property
+    def themes(self) -> list:
+        return [t for t in self.all_themes if t.tagged]
 
 
 def learning_of_learning_review(*, partnership: Partnership, learning_review: LearningReview) -> LearningOfSource:
-    """Five queries: the recommendations (by the form's rows, in one subquery), themes, disseminations and files."""
+    """Three queries (four with files): the recommendations (the form's rows in a subquery), themes, disseminations."""
     rows = OutcomeRecommendation.objects.in_partnership(partnership).filter(form__learning_review=learning_review)
     made = recommendations_for_sources(partnership=partnership, model=OutcomeRecommendation, source_ids=rows.values("pk"))
     return LearningOfSource(
         recommendations=sorted((r for rs in made.values() for r in rs), key=lambda r: r.reference),
-        themes=themes_of(partnership=partnership, record=learning_review),
+        all_themes=themes_with_tagged(partnership=partnership, record=learning_review),
         disseminations=disseminations_of(partnership=partnership, source=learning_review),
     )
 
@@ -63,6 +68,6 @@ def learning_of_rapid_review(
     )
     return LearningOfSource(
         recommendations=sorted((r for rs in made.values() for r in rs), key=lambda r: r.reference),
-        themes=themes_of(partnership=partnership, record=rapid_review),
+        all_themes=themes_with_tagged(partnership=partnership, record=rapid_review),
         disseminations=disseminations_of(partnership=partnership, source=rapid_review),
     )

@@ -366,6 +366,9 @@ SPECTACULAR_SETTINGS = {
         "PublicationEnum": "reviews.models.Publication",
         "DocumentVersionStateEnum": "partnership.models.DocumentVersion.State",
         "InvitationStatusEnum": "partnership.models.Invitation.Status",
+        "RecommendationStateEnum": "partnership.models.recommendations.Recommendation.State",
+        "RecommendationSourceEnum": "partnership.models.recommendations.RecommendationSource",
+        "DisseminationKindEnum": "partnership.models.recommendations.DisseminationKind",
     },
 }
 

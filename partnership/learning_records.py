@@ -98,5 +98,7 @@ def learning_record_get(
 def learning_record_content_types(membership: Membership) -> dict[int, LearningRecordKind]:
     """The kinds this member may read any of, by content type id (cached by Django: no query after the first)."""
     return {
-        ContentType.objects.get_for_model(kind.model).pk: kind for kind in _KINDS.values() if kind.readable_by(membership)
+        ContentType.objects.get_for_model(kind.model).pk: kind
+        for kind in _KINDS.values()
+        if kind.readable_by(membership)
     }

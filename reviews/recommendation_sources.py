@@ -56,9 +56,7 @@ def _load_rapid_reviews(
 ) -> dict[int, LearningRecord]:
     if not membership.has_role(*RAPID_REVIEW_READ_ROLES):
         return {}
-    reviews = (
-        RapidReview.objects.in_partnership(partnership).filter(pk__in=list(ids)).select_related("incident")
-    )
+    reviews = RapidReview.objects.in_partnership(partnership).filter(pk__in=list(ids)).select_related("incident")
     return {
         r.pk: LearningRecord(
             title=f"Rapid review {r.incident.reference}",

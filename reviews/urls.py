@@ -56,7 +56,11 @@ urlpatterns += [
         name="rapid_review_attendee_remove",
     ),
     path("rapid-reviews/<int:rapid_review_id>/decision/", decision_views.decision, name="rapid_review_decision"),
-    path("rapid-reviews/<int:rapid_review_id>/themes/", recommendation_views.rapid_review_themes, name="rapid_review_themes"),
+    path(
+        "rapid-reviews/<int:rapid_review_id>/themes/",
+        recommendation_views.rapid_review_themes,
+        name="rapid_review_themes",
+    ),
     path(
         "rapid-reviews/<int:rapid_review_id>/decision/record/",
         decision_views.decision_record,

@@ -12,7 +12,7 @@ from partnership.recommendation_sources import source_kind_choices
 from partnership.selectors.recommendations import RegisterFilters
 from partnership.services.files import ACCEPT_ATTRIBUTE, ACCEPTED_HINT
 
-_LEAD_CHOICES = [("", "Choose the lead partner")] + list(StatutoryPartner.choices)
+_LEAD_CHOICES = [("", "Choose the lead partner"), *list(StatutoryPartner.choices)]
 _DATE_WIDGET = {
     "input_formats": ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
     "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -22,9 +22,7 @@ _DATE_WIDGET = {
 def theme_choices(themes, *, tagged_ids=frozenset()) -> list[tuple[int, str]]:
     """Current themes, plus any retired theme already tagged (kept unless unticked)."""
     return [
-        (t.pk, t.name if t.is_active else f"{t.name} (retired)")
-        for t in themes
-        if t.is_active or t.pk in tagged_ids
+        (t.pk, t.name if t.is_active else f"{t.name} (retired)") for t in themes if t.is_active or t.pk in tagged_ids
     ]
 
 
@@ -46,7 +44,9 @@ class RecommendationForm(AccessibleFormMixin, forms.Form):
         help_text="What the partnership resolves to change, as a SMART statement.",
         error_messages={"required": "Enter the recommendation."},
     )
-    rationale = forms.CharField(label="Rationale (optional)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    rationale = forms.CharField(
+        label="Rationale (optional)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     lead_partner = forms.ChoiceField(
         label="Lead partner", choices=_LEAD_CHOICES, error_messages={"required": "Choose the partner who leads it."}
     )
@@ -107,7 +107,9 @@ class ThemesForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
 
 
 class CloseForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
-    reason = forms.CharField(label="Why close it? (optional)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Why close it? (optional)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RoundForm(AccessibleFormMixin, forms.Form):
@@ -181,7 +183,12 @@ class ThemeEditForm(VersionedFormMixin, ThemeForm):
     def initial_for(theme: LearningTheme) -> dict:
         from partnership.forms.base import versioned_initial
 
-        return {"name": theme.name, "description": theme.description, "is_active": theme.is_active, **versioned_initial(theme)}
+        return {
+            "name": theme.name,
+            "description": theme.description,
+            "is_active": theme.is_active,
+            **versioned_initial(theme),
+        }
 
 
 class DisseminationForm(AccessibleFormMixin, forms.Form):
@@ -198,11 +205,16 @@ class DisseminationForm(AccessibleFormMixin, forms.Form):
         **_DATE_WIDGET,
     )
     audience = forms.CharField(
-        label="Audience", max_length=300, help_text="Who it was for, for example school designated safeguarding leads.",
+        label="Audience",
+        max_length=300,
+        help_text="Who it was for, for example school designated safeguarding leads.",
         error_messages={"required": "Say who it was for."},
     )
     reach = forms.IntegerField(
-        label="People reached (optional)", required=False, min_value=0, max_value=10_000_000,
+        label="People reached (optional)",
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
         error_messages={"invalid": "Enter a whole number.", "min_value": "Enter 0 or more."},
     )
     link = forms.CharField(label="Link (optional if you attach the file)", required=False, max_length=500)

@@ -20,7 +20,12 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.http import Http404
 from django.utils import timezone
 
-from partnership.learning_records import LearningRecord, learning_record_content_types
+from partnership.learning_records import (
+    LearningRecord,
+    learning_record_content_types,
+    learning_record_get,
+    learning_record_kind_for_model,
+)
 from partnership.models import Deadline, Membership, Partnership, SignOff, StatutoryPartner
 from partnership.models.recommendations import (
     Action,
@@ -35,6 +40,7 @@ from partnership.models.recommendations import (
     ThemeTag,
 )
 from partnership.recommendation_sources import source_for_model, sources_load
+from partnership.selectors.recommendation_access import recommendation_visible_to
 
 State = Recommendation.State
 REGISTER_PAGE_SIZE = 25
@@ -311,9 +317,7 @@ def proposable_recommendations(*, partnership: Partnership) -> QuerySet[Recommen
     )
 
 
-def recommendations_for_sources(
-    *, partnership: Partnership, model, source_ids
-) -> dict[int, list[Recommendation]]:
+def recommendations_for_sources(*, partnership: Partnership, model, source_ids) -> dict[int, list[Recommendation]]:
     """The recommendations made from these rows of a source model, by source id (one query).
 
     ``source_ids`` may be a subquery (``.values("pk")``): the source page's rows never need loading first.
@@ -369,6 +373,19 @@ def dissemination_get(*, partnership: Partnership, dissemination_id: int) -> Dis
     if dissemination is None:
         raise Http404("No such dissemination record.")
     return dissemination
+
+
+def dissemination_visible_to(*, partnership: Partnership, membership: Membership, dissemination: Dissemination) -> bool:
+    """The one rule for a record and its file: visible to whoever may see what it is of."""
+    if dissemination.recommendation_id:
+        return recommendation_visible_to(dissemination.recommendation, membership)
+    kind = learning_record_kind_for_model(dissemination.source_type.model_class())
+    return kind is not None and (
+        learning_record_get(
+            partnership=partnership, membership=membership, key=kind.key, record_id=dissemination.source_id
+        )
+        is not None
+    )
 
 
 def dissemination_files(*, partnership: Partnership, dissemination: Dissemination) -> list[StoredFile]:

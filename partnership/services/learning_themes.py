@@ -57,7 +57,9 @@ def _clean(*, partnership: Partnership, name: str, description: str, theme: Lear
 
 
 @transaction.atomic
-def learning_theme_create(*, partnership: Partnership, actor: Person, name: str, description: str = "") -> LearningTheme:
+def learning_theme_create(
+    *, partnership: Partnership, actor: Person, name: str, description: str = ""
+) -> LearningTheme:
     """Add a theme to the taxonomy (names are unique in a partnership, whatever their case)."""
     data = _clean(partnership=partnership, name=name, description=description)
     return tenant_create(partnership=partnership, actor=actor, instance=LearningTheme(partnership=partnership, **data))

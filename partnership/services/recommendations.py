@@ -126,9 +126,12 @@ def source_resolve(
     if source_kind == RecommendationSource.OTHER:
         if not description:
             errors["source_description"] = ["Describe where the recommendation came from."]
-        return {"source_kind": source_kind, "source_type": None, "source_id": None, "source_description": description}, (
-            errors
-        )
+        return {
+            "source_kind": source_kind,
+            "source_type": None,
+            "source_id": None,
+            "source_description": description,
+        }, (errors)
     declared = source_kind_for(source_kind) if source_kind in RecommendationSource.values else None
     if declared is None:
         errors["source_kind"] = ["Choose where the recommendation came from."]
@@ -304,7 +307,7 @@ def recommendation_close(
 def recommendations_resolve(
     *, partnership: Partnership, recommendation_ids: Sequence, field: str = "recommendations"
 ) -> list[Recommendation]:
-    """This partnership's recommendations of these ids, locked, in the order given; missing and foreign alike refused."""
+    """This partnership's recommendations of these ids, locked, in the order given; missing and foreign refused alike."""
     ids: list[int] = []
     for raw in recommendation_ids:
         try:
@@ -418,7 +421,7 @@ def _round_recommendations(*, partnership: Partnership, round_: RecommendationRo
     )
 
 
-def recommendation_round_sign_off_prepare(*, partnership: Partnership, round: RecommendationRound) -> None:  # noqa: A002
+def recommendation_round_sign_off_prepare(*, partnership: Partnership, round: RecommendationRound) -> None:
     """Before any partner decides: lock the round's recommendations; refuse unless they all await sign-off.
 
     Declared as the round's ``sign_off_prepare``, so every way of deciding (page, sign-off page, API) locks
@@ -437,7 +440,7 @@ def recommendation_round_sign_off_prepare(*, partnership: Partnership, round: Re
 def recommendation_round_sign_off_settled(
     *,
     partnership: Partnership,
-    round: RecommendationRound,  # noqa: A002
+    round: RecommendationRound,
     sign_off: SignOff,
     actor: Person,
     reason: str,

@@ -31,12 +31,12 @@ from partnership.forms.recommendations import (
     ThemesForm,
 )
 from partnership.forms.signoff import SignOffDecisionForm
-from partnership.learning_records import learning_record_get, learning_record_kind_for_model
+from partnership.learning_records import learning_record_get
 from partnership.models import Role
 from partnership.models.recommendations import Recommendation
 from partnership.selectors import history_rows_for_object
 from partnership.selectors import recommendations as selectors
-from partnership.selectors.recommendation_access import RECOMMENDATION_READ_ROLES, recommendation_visible_to
+from partnership.selectors.recommendation_access import RECOMMENDATION_READ_ROLES
 from partnership.selectors.signoff import sign_off_for_subject, sign_off_panel
 from partnership.services import disseminations as dissemination_services
 from partnership.services import learning_themes as theme_services
@@ -184,9 +184,7 @@ def _render_detail(
         "themes_form": themes_form,
         "close_form": close_form if can_close else None,
     }
-    return render(
-        request, "partnership/recommendations/detail.html", context, status=_status(themes_form, close_form)
-    )
+    return render(request, "partnership/recommendations/detail.html", context, status=_status(themes_form, close_form))
 
 
 def _recommendation(request: HttpRequest, recommendation_id: int) -> Recommendation:
@@ -308,7 +306,9 @@ def recommendation_round_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Put to the partners. The three partner leads have been emailed.")
-            return redirect("partnership:recommendation_round_detail", slug=request.partnership.slug, round_id=round_.pk)
+            return redirect(
+                "partnership:recommendation_round_detail", slug=request.partnership.slug, round_id=round_.pk
+            )
     return render(
         request,
         "partnership/recommendations/round_create.html",
@@ -430,7 +430,10 @@ def _dissemination_target(request: HttpRequest, data) -> tuple[Recommendation | 
         except (Http404, ValueError, TypeError):
             return None, None
     record = learning_record_get(
-        partnership=partnership, membership=request.membership, key=data.get("record_key") or "", record_id=data.get("record_id")
+        partnership=partnership,
+        membership=request.membership,
+        key=data.get("record_key") or "",
+        record_id=data.get("record_id"),
     )
     return None, record
 
@@ -450,7 +453,9 @@ def dissemination_create(request: HttpRequest) -> HttpResponse:
         form = DisseminationForm(request.POST, request.FILES)
         if form.is_valid():
             if recommendation is None and record is None:
-                form.add_error(None, "Choose what this learning came from: that recommendation or review was not found.")
+                form.add_error(
+                    None, "Choose what this learning came from: that recommendation or review was not found."
+                )
             else:
                 data = form.cleaned_data
                 try:
@@ -488,27 +493,14 @@ def dissemination_create(request: HttpRequest) -> HttpResponse:
     return render(request, "partnership/recommendations/dissemination_create.html", context, status=_status(form))
 
 
-def _dissemination_visible(request: HttpRequest, dissemination) -> bool:
-    if dissemination.recommendation_id:
-        return recommendation_visible_to(dissemination.recommendation, request.membership)
-    kind = learning_record_kind_for_model(dissemination.source_type.model_class())
-    return kind is not None and (
-        learning_record_get(
-            partnership=request.partnership,
-            membership=request.membership,
-            key=kind.key,
-            record_id=dissemination.source_id,
-        )
-        is not None
-    )
-
-
 @partnership_view()
 @require_GET
 def dissemination_file(request: HttpRequest, dissemination_id: int) -> HttpResponse:
     """The record's attached file, only to a member who may see what it is of (else 404, as if missing)."""
     dissemination = selectors.dissemination_get(partnership=request.partnership, dissemination_id=dissemination_id)
-    if not _dissemination_visible(request, dissemination):
+    if not selectors.dissemination_visible_to(
+        partnership=request.partnership, membership=request.membership, dissemination=dissemination
+    ):
         raise Http404("No such dissemination record.")
     files = selectors.dissemination_files(partnership=request.partnership, dissemination=dissemination)
     if not files:

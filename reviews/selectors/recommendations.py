@@ -20,7 +20,9 @@ class OutcomesRow:
         return bool(self.recommendations)
 
 
-def outcomes_rows_with_recommendations(*, partnership: Partnership, learning_review: LearningReview) -> list[OutcomesRow]:
+def outcomes_rows_with_recommendations(
+    *, partnership: Partnership, learning_review: LearningReview
+) -> list[OutcomesRow]:
     """The outcomes form's SMART rows, each with the recommendations made from it (two queries)."""
     rows = list(
         OutcomeRecommendation.objects.in_partnership(partnership)
@@ -50,7 +52,9 @@ class LearningOfSource:
 def learning_of_learning_review(*, partnership: Partnership, learning_review: LearningReview) -> LearningOfSource:
     """Three queries (four with files): the recommendations (the form's rows in a subquery), themes, disseminations."""
     rows = OutcomeRecommendation.objects.in_partnership(partnership).filter(form__learning_review=learning_review)
-    made = recommendations_for_sources(partnership=partnership, model=OutcomeRecommendation, source_ids=rows.values("pk"))
+    made = recommendations_for_sources(
+        partnership=partnership, model=OutcomeRecommendation, source_ids=rows.values("pk")
+    )
     return LearningOfSource(
         recommendations=sorted((r for rs in made.values() for r in rs), key=lambda r: r.reference),
         all_themes=themes_with_tagged(partnership=partnership, record=learning_review),

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
-from partnership.models import PARTNER_LEAD_ROLES, Role, StatutoryPartner
 from partnership.forms.recommendations import ThemesForm
+from partnership.models import PARTNER_LEAD_ROLES, Role, StatutoryPartner
 from partnership.selectors import history_rows_for_object
 from reviews.forms.decision import (
     AttendeeForm,
@@ -47,8 +47,8 @@ from reviews.selectors.decision import (
 )
 from reviews.selectors.incidents import identity_viewer_allowed
 from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
-from reviews.selectors.recommendations import learning_of_rapid_review
 from reviews.selectors.rapid_review_template import TEMPLATE_NAME, rapid_review_template_context
+from reviews.selectors.recommendations import learning_of_rapid_review
 from reviews.selectors.requests import information_requests_outstanding
 from reviews.selectors.timeliness import rapid_review_timeliness, rapid_review_timeliness_years
 from reviews.services.decision import (

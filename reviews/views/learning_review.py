@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.forms.recommendations import ThemesForm
 from partnership.models import Role
 from partnership.selectors import agency_list, history_rows_for_object, membership_list
 from partnership.selectors.documents import documents_for_subject
@@ -40,7 +41,6 @@ from reviews.forms.learning_review import (
     TakeBackForm,
     recommendation_formset,
 )
-from partnership.forms.recommendations import ThemesForm
 from reviews.forms.requests import RequestCreateForm
 from reviews.models import DecisionOutcome, InformationRequest, LearningReview, RapidReview
 from reviews.selectors import learning_review as selectors

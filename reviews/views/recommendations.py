@@ -59,7 +59,9 @@ def learning_review_recommendations(request: HttpRequest, learning_review_id: in
             if round_ is None:
                 messages.success(request, "These recommendations had already been made: nothing was made twice.")
                 return redirect("reviews:learning_review_detail", slug=partnership.slug, learning_review_id=review.pk)
-            messages.success(request, "The recommendations are made and put to the partners. The partner leads have been emailed.")
+            messages.success(
+                request, "The recommendations are made and put to the partners. The partner leads have been emailed."
+            )
             return redirect("partnership:recommendation_round_detail", slug=partnership.slug, round_id=round_.pk)
     elif request.method == "POST" and not pending:
         messages.success(request, "These recommendations had already been made: nothing was made twice.")
@@ -83,9 +85,13 @@ def learning_review_themes(request: HttpRequest, learning_review_id: int) -> Htt
         partnership=request.partnership, learning_review_id=learning_review_id, membership=request.membership
     )
     form = _themes_form(request, review)
-    _tag(request, form, lambda ids: services.learning_review_themes_set(
-        partnership=request.partnership, actor=request.user, learning_review=review, theme_ids=ids
-    ))
+    _tag(
+        request,
+        form,
+        lambda ids: services.learning_review_themes_set(
+            partnership=request.partnership, actor=request.user, learning_review=review, theme_ids=ids
+        ),
+    )
     return redirect("reviews:learning_review_detail", slug=request.partnership.slug, learning_review_id=review.pk)
 
 
@@ -94,9 +100,13 @@ def learning_review_themes(request: HttpRequest, learning_review_id: int) -> Htt
 def rapid_review_themes(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
     rapid_review = rapid_review_get_for_decision(partnership=request.partnership, rapid_review_id=rapid_review_id)
     form = _themes_form(request, rapid_review)
-    _tag(request, form, lambda ids: services.rapid_review_themes_set(
-        partnership=request.partnership, actor=request.user, rapid_review=rapid_review, theme_ids=ids
-    ))
+    _tag(
+        request,
+        form,
+        lambda ids: services.rapid_review_themes_set(
+            partnership=request.partnership, actor=request.user, rapid_review=rapid_review, theme_ids=ids
+        ),
+    )
     return redirect("reviews:rapid_review_decision", slug=request.partnership.slug, rapid_review_id=rapid_review.pk)
 
 

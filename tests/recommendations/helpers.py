@@ -16,9 +16,21 @@ from tests.factories import World
 from tests.reviews.learning_review_factories import learning_review_make
 
 ROWS = [
-    {"action": "Health visitors follow up every missed appointment within 5 days.", "person_responsible": "ICB named nurse", "timeframe": "By March"},
-    {"action": "Schools record the child's voice at every welfare meeting.", "person_responsible": "DSL forum chair", "timeframe": "6 months"},
-    {"action": "=HYPERLINK(\"http://evil\") escalate disputes within 48 hours.", "person_responsible": "-Board chair", "timeframe": "@once"},
+    {
+        "action": "Health visitors follow up every missed appointment within 5 days.",
+        "person_responsible": "ICB named nurse",
+        "timeframe": "By March",
+    },
+    {
+        "action": "Schools record the child's voice at every welfare meeting.",
+        "person_responsible": "DSL forum chair",
+        "timeframe": "6 months",
+    },
+    {
+        "action": '=HYPERLINK("http://evil") escalate disputes within 48 hours.',
+        "person_responsible": "-Board chair",
+        "timeframe": "@once",
+    },
 ]
 
 
@@ -61,7 +73,10 @@ def all_three_approve(world: World, round_: RecommendationRound) -> SignOff:
 
 def send_back(world: World, round_: RecommendationRound, comment: str = "Make the timeframe measurable.") -> SignOff:
     return sign_off_send_back(
-        partnership=world.partnership, membership=world.police_lead, sign_off=round_sign_off(world, round_), comment=comment
+        partnership=world.partnership,
+        membership=world.police_lead,
+        sign_off=round_sign_off(world, round_),
+        comment=comment,
     )
 
 
@@ -76,7 +91,9 @@ def final_review_with_rows(world: World, rows: list[dict] | None = None) -> Lear
         recommendations=rows if rows is not None else ROWS,
         expected_updated_at=form.updated_at,
     )
-    review_services.learning_review_start_drafting(partnership=world.partnership, actor=world.bm, learning_review=review)
+    review_services.learning_review_start_drafting(
+        partnership=world.partnership, actor=world.bm, learning_review=review
+    )
     review_services.learning_review_finalise(partnership=world.partnership, actor=world.bm, learning_review=review)
     review.refresh_from_db()
     return review

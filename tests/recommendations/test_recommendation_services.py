@@ -14,7 +14,6 @@ from partnership.models.recommendations import ActionPlan, Recommendation, Recom
 from partnership.selectors.tasks import my_tasks
 from partnership.services.recommendations import (
     recommendation_close,
-    recommendation_create,
     recommendation_round_create,
     recommendation_themes_set,
     recommendation_update,
@@ -31,7 +30,7 @@ from tests.recommendations.helpers import (
     send_back,
     themes,
 )
-from tests.reviews.decision_helpers import decision_record, quorate_meeting, notified_review
+from tests.reviews.decision_helpers import decision_record, notified_review, quorate_meeting
 
 State = Recommendation.State
 pytestmark = pytest.mark.django_db
@@ -90,7 +89,10 @@ def test_a_retired_theme_keeps_its_tags_but_cannot_be_newly_tagged(world_a):
     learning_theme_retire(partnership=world_a.partnership, actor=world_a.bm, theme=neglect)
     # Still tagged, and kept when the themes are set again with it.
     kept = recommendation_themes_set(
-        partnership=world_a.partnership, actor=world_a.bm, recommendation=recommendation, theme_ids=[neglect.pk, voice.pk]
+        partnership=world_a.partnership,
+        actor=world_a.bm,
+        recommendation=recommendation,
+        theme_ids=[neglect.pk, voice.pk],
     )
     assert {t.name for t in kept} == {"Neglect", "Voice of the child"}
     other = recommendation_make(world_a)
@@ -148,7 +150,9 @@ def test_each_partner_lead_sees_the_round_on_my_tasks(world_a):
         titles = [t.title for t in tasks.tasks if t.source == "sign_off"]
         assert any(round_.title in title for title in titles), titles
         assert any(t.url.endswith(f"/recommendations/rounds/{round_.pk}/") for t in tasks.tasks)
-    sign_off_approve(partnership=world_a.partnership, membership=world_a.health_lead, sign_off=round_sign_off(world_a, round_))
+    sign_off_approve(
+        partnership=world_a.partnership, membership=world_a.health_lead, sign_off=round_sign_off(world_a, round_)
+    )
     done = my_tasks(person=world_a.health_lead.person, partnership=world_a.partnership, membership=world_a.health_lead)
     assert not [t for t in done.tasks if t.source == "sign_off"]
 
@@ -201,7 +205,8 @@ def test_a_round_refuses_a_recommendation_already_proposed_naming_it(world_a):
     with pytest.raises(ValidationError) as exc:
         round_make(world_a, recommendation)
     message = exc.value.message_dict["recommendations"][0]
-    assert recommendation.reference in message and "cannot be put to the partners" in message
+    assert recommendation.reference in message
+    assert "cannot be put to the partners" in message
 
 
 def test_a_round_refuses_a_recommendation_of_another_partnership_like_a_missing_one(world_a, world_b):
@@ -279,6 +284,8 @@ def test_deciding_a_round_whose_recommendations_moved_on_is_refused(world_a):
     round_ = round_make(world_a, recommendation)
     Recommendation.objects.filter(pk=recommendation.pk).update(state=State.DRAFT)
     with pytest.raises(ValidationError) as exc:
-        sign_off_approve(partnership=world_a.partnership, membership=world_a.la_lead, sign_off=round_sign_off(world_a, round_))
+        sign_off_approve(
+            partnership=world_a.partnership, membership=world_a.la_lead, sign_off=round_sign_off(world_a, round_)
+        )
     assert exc.value.code == "wrong_state"
     assert timezone.now() - timedelta(minutes=1) < Recommendation.objects.get(pk=recommendation.pk).updated_at

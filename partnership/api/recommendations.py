@@ -521,7 +521,7 @@ class _DisseminationAPIView(PartnershipScopedAPIView):
 
 
 class DisseminationListView(_DisseminationAPIView):
-    """The dissemination records of a recommendation (``recommendation``) or a record (``record_key``, ``record_id``)."""
+    """Dissemination records of a recommendation (``recommendation``) or a record (``record_key``, ``record_id``)."""
 
     parser_classes = [SizeLimitedJSONParser, MultiPartParser]
     pagination_class = None

@@ -307,7 +307,7 @@ def recommendation_close(
 def recommendations_resolve(
     *, partnership: Partnership, recommendation_ids: Sequence, field: str = "recommendations"
 ) -> list[Recommendation]:
-    """This partnership's recommendations of these ids, locked, in the order given; missing and foreign refused alike."""
+    """This partnership's recommendations of these ids, locked, in order; missing and foreign refused alike."""
     ids: list[int] = []
     for raw in recommendation_ids:
         try:

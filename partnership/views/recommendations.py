@@ -479,7 +479,8 @@ def dissemination_create(request: HttpRequest) -> HttpResponse:
                     return redirect(_target_url(recommendation, record))
     else:
         if recommendation is None and record is None:
-            raise Http404("No such recommendation or review.")
+            messages.error(request, "Record how learning was shared from the page of its recommendation or review.")
+            return redirect("partnership:recommendation_register", slug=request.partnership.slug)
         form = DisseminationForm(
             initial={
                 "recommendation": recommendation.pk if recommendation else None,

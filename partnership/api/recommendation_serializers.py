@@ -107,7 +107,7 @@ class ThemeSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
     is_active = serializers.BooleanField(read_only=True)
-    tag_count = serializers.IntegerField(read_only=True, required=False)
+    tag_count = serializers.IntegerField(read_only=True, help_text="How many records are tagged with it.")
     updated_at = serializers.DateTimeField(read_only=True, help_text=_VERSION_HELP)
 
 

@@ -352,6 +352,14 @@ class _ThemeAPIView(PartnershipScopedAPIView):
     def theme(self) -> LearningTheme:
         return selectors.theme_get(partnership=self.partnership, theme_id=self.kwargs["theme_id"])
 
+    def get_object(self) -> LearningTheme:
+        # DRF's OPTIONS (metadata for PATCH) asks for the object: the same lookup, the same 404.
+        return self.theme()
+
+    def counted(self, theme_id: int) -> LearningTheme:
+        """The theme with its ``tag_count``, as every answer about a theme carries it."""
+        return selectors.themes_list(partnership=self.partnership).get(pk=theme_id)
+
 
 class ThemeListView(_ThemeAPIView):
     """The partnership's taxonomy, by name, with how many records each tags. Business managers add themes."""
@@ -376,7 +384,7 @@ class ThemeListView(_ThemeAPIView):
         theme = theme_services.learning_theme_create(
             partnership=self.partnership, actor=request.user, **serializer.validated_data
         )
-        return Response(ThemeSerializer(theme).data, status=status.HTTP_201_CREATED)
+        return Response(ThemeSerializer(self.counted(theme.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class ThemeDetailView(_ThemeAPIView):
@@ -389,7 +397,7 @@ class ThemeDetailView(_ThemeAPIView):
         responses=_answers({200: ThemeDetailSerializer}),
     )
     def get(self, request: Request, slug: str, theme_id: int) -> Response:
-        theme = self.theme()
+        theme = self.counted(self.theme().pk)
         records = selectors.theme_records_page(
             partnership=self.partnership,
             membership=self.membership,
@@ -434,7 +442,7 @@ class ThemeDetailView(_ThemeAPIView):
             is_active=data["is_active"],
             expected_updated_at=expected,
         )
-        return Response(ThemeSerializer(self.theme()).data)
+        return Response(ThemeSerializer(self.counted(theme.pk)).data)
 
 
 class ThemeRetireView(_ThemeAPIView):
@@ -444,7 +452,7 @@ class ThemeRetireView(_ThemeAPIView):
         tags=["Learning themes"],
         summary="Retire a learning theme (business managers)",
         request=VersionSerializer,
-        responses=_answers({200: ThemeSerializer, 409: _conflict("theme")}, takes_body=True),
+        responses=_answers({200: ThemeSerializer, 400: _FIELD_ERRORS, 409: _conflict("theme")}, takes_body=True),
     )
     def post(self, request: Request, slug: str, theme_id: int) -> Response:
         theme = self.theme()
@@ -454,7 +462,7 @@ class ThemeRetireView(_ThemeAPIView):
         theme_services.learning_theme_retire(
             partnership=self.partnership, actor=request.user, theme=theme, expected_updated_at=expected
         )
-        return Response(ThemeSerializer(self.theme()).data)
+        return Response(ThemeSerializer(self.counted(theme.pk)).data)
 
 
 # --- Dissemination records -----------------------------------------------------------------------------

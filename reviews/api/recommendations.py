@@ -113,9 +113,14 @@ class OutcomesRecommendationsView(PartnershipScopedAPIView):
 
 
 class _ReviewThemesView(PartnershipScopedAPIView):
+    def get_object(self):
+        # DRF's OPTIONS (metadata for PUT) asks for the object: the same lookup, the same 404.
+        return self.review()
+
     read_roles = MANAGERS
     write_roles = MANAGERS
     serializer_class = ThemeSummarySerializer
+    pagination_class = None
 
     def scoped_queryset(self, partnership: Partnership):
         return ThemeTag.objects.in_partnership(partnership)

@@ -1,4 +1,4 @@
-"""Recommendation pages: each role's rights, tenancy, the register's filters and exports, edits, rounds, query counts."""
+"""Recommendation pages: roles, tenancy, the register's filters and exports, edits, rounds, query counts."""
 
 from __future__ import annotations
 
@@ -146,7 +146,13 @@ def test_a_stale_edit_is_refused_with_the_saved_version_shown(world_a, client_fo
     old = recommendation.updated_at.isoformat()
     client = client_for(world_a.bm)
     url = page(world_a, "recommendation_edit", recommendation_id=recommendation.pk)
-    data = {"text": "Mine", "lead_partner": "police", "rationale": "", "source_description": "Day", "expected_updated_at": old}
+    data = {
+        "text": "Mine",
+        "lead_partner": "police",
+        "rationale": "",
+        "source_description": "Day",
+        "expected_updated_at": old,
+    }
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "text": "Theirs, from an old page"})
     assert response.status_code == 400
@@ -424,7 +430,11 @@ def test_themes_are_managed_by_the_business_manager(world_a, client_for):
     theme = LearningTheme.objects.get(partnership=world_a.partnership, name="Online harm")
     response = client.post(
         page(world_a, "theme_edit", theme_id=theme.pk),
-        {"name": "Online harm and exploitation", "description": "", "expected_updated_at": theme.updated_at.isoformat()},
+        {
+            "name": "Online harm and exploitation",
+            "description": "",
+            "expected_updated_at": theme.updated_at.isoformat(),
+        },
     )
     assert response.status_code == 302
     theme.refresh_from_db()
@@ -453,6 +463,9 @@ def test_the_recommendation_links_to_its_source_and_back(world_a, client_for):
     recommendation = recommendation_make(world_a, source_kind=RecommendationSource.OUTCOMES_FORM, source_id=row.pk)
     html = body(client_for(world_a.bm).get(page(world_a, "recommendation_detail", recommendation_id=recommendation.pk)))
     source = html.split('data-testid="source"', 1)[1].split("</dd>", 1)[0]
-    assert reverse(
-        "reviews:learning_review_detail", kwargs={"slug": world_a.partnership.slug, "learning_review_id": review.pk}
-    ) in source
+    assert (
+        reverse(
+            "reviews:learning_review_detail", kwargs={"slug": world_a.partnership.slug, "learning_review_id": review.pk}
+        )
+        in source
+    )

@@ -469,3 +469,27 @@ def test_the_recommendation_links_to_its_source_and_back(world_a, client_for):
         )
         in source
     )
+
+
+def test_foreign_ids_posted_to_the_round_and_themes_forms_are_refused_like_missing_ones(world_a, world_b, client_for):
+    ours, theirs = recommendation_make(world_a), recommendation_make(world_b)
+    their_theme = themes(world_b)[0]
+    themes(world_a)
+    client = client_for(world_a.bm)
+    answers = []
+    for other in (theirs.pk, 99_999_999):
+        response = client.post(page(world_a, "recommendation_round_create"), {"recommendations": [ours.pk, other]})
+        assert response.status_code == 400
+        answers.append(response.context["form"].errors)
+    assert answers[0] == answers[1]
+    theme_answers = []
+    for other in (their_theme.pk, 99_999_999):
+        response = client.post(
+            page(world_a, "recommendation_themes", recommendation_id=ours.pk),
+            {"themes": [other], "expected_updated_at": ours.updated_at.isoformat()},
+        )
+        assert response.status_code == 400
+        theme_answers.append(response.context["themes_form"].errors)
+    assert theme_answers[0] == theme_answers[1]
+    assert Recommendation.objects.get(pk=ours.pk).state == State.DRAFT
+    assert not ours.theme_tags.exists()

@@ -144,7 +144,7 @@ def demo_recommendations_seed(*, partnership: Partnership, area: str) -> int:
     for lead in leads:
         sign_off = sign_off_approve(partnership=partnership, membership=lead, sign_off=sign_off)
     for target in (State.IN_PROGRESS, State.COMPLETED):
-        recommendation = Recommendation.objects.get(pk=made[target].pk)
+        recommendation = Recommendation.objects.in_partnership(partnership).get(pk=made[target].pk)
         ActionPlan.objects.in_partnership(partnership).filter(recommendation=recommendation).update(
             summary="Actions agreed with each agency's lead.", agreed_at=timezone.now(), agreed_by=bm
         )
@@ -155,7 +155,7 @@ def demo_recommendations_seed(*, partnership: Partnership, area: str) -> int:
             to=State.IN_PROGRESS,
             reason="Action plan agreed",
         )
-    completed = Recommendation.objects.get(pk=made[State.COMPLETED].pk)
+    completed = Recommendation.objects.in_partnership(partnership).get(pk=made[State.COMPLETED].pk)
     state_move(
         partnership=partnership,
         actor=bm,

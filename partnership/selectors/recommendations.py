@@ -432,6 +432,7 @@ def themes_with_tagged(*, partnership: Partnership, record) -> list[LearningThem
         .annotate(
             tagged=Exists(
                 ThemeTag.objects.filter(
+                    partnership=partnership,
                     theme=OuterRef("pk"),
                     content_type=ContentType.objects.get_for_model(record),
                     object_id=record.pk,

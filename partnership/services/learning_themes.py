@@ -169,7 +169,7 @@ def theme_tags_set(
     added = [t for theme_id, t in wanted.items() if theme_id not in current]
     if not removed and not added:
         return sorted(wanted.values(), key=lambda t: t.name.lower())
-    ThemeTag.objects.filter(pk__in=[tag.pk for tag in removed]).delete()
+    ThemeTag.objects.in_partnership(partnership).filter(pk__in=[tag.pk for tag in removed]).delete()
     ThemeTag.objects.bulk_create(
         [
             ThemeTag(partnership=partnership, theme=t, content_type=content_type, object_id=record.pk, tagged_by=actor)

@@ -32,6 +32,7 @@ from partnership.models import Membership, Partnership, Role
 from partnership.models.access import ApiToken
 from partnership.selectors import membership_for_person_in_partnership
 from partnership.services.access import api_token_allows_second_factor
+from partnership.tenancy_db import tenant_db_scope_enter
 
 _TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
 
@@ -146,6 +147,8 @@ class PartnershipScopedAPIView(BaseAPIView):
             raise PermissionDenied("Your roles in this partnership do not allow this.")
         self.membership = membership
         self.partnership = membership.partnership
+        # From here on PostgreSQL shows this request only this partnership's rows (row-level security).
+        tenant_db_scope_enter(partnership_id=membership.partnership_id, person_id=request.user.pk)
 
     def _second_factor_passed(self, request: Request, membership: Membership, token: ApiToken | None) -> bool:
         if token is not None:

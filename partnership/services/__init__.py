@@ -684,7 +684,9 @@ def invitation_create(
 def invitation_for_token(*, token: str) -> Invitation | None:
     """The pending, unexpired invitation behind a token, or None."""
     invitation = (
-        Invitation.objects.select_related("partnership", "agency")
+        # The token is all the newcomer has: it names the partnership, not the other way round.
+        Invitation.objects.dangerously_unscoped()
+        .select_related("partnership", "agency")
         .filter(token_hash=_token_hash(token or ""), status=Invitation.Status.PENDING)
         .first()
     )
@@ -703,7 +705,7 @@ def invitation_accept(*, token: str, password: str | None, person: Person | None
     invitation = invitation_for_token(token=token)
     if invitation is None:
         raise ValidationError("This invitation link has expired, been used or been withdrawn. Ask for a new one.")
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.in_partnership(invitation.partnership).select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
         raise ValidationError("This invitation has already been used.")
     existing = Person.objects.filter(email__iexact=invitation.email).first()
@@ -750,9 +752,9 @@ def invitations_expire_stale(*, now: datetime | None = None) -> int:
     """Mark pending invitations past their date as expired. Safe to run twice."""
     now = now or timezone.now()
     expired = 0
-    for invitation in Invitation.objects.filter(status=Invitation.Status.PENDING, expires_at__lte=now).select_related(
-        "partnership"
-    ):
+    # A periodic task over every partnership's invitations.
+    stale = Invitation.objects.dangerously_unscoped().filter(status=Invitation.Status.PENDING, expires_at__lte=now)
+    for invitation in stale.select_related("partnership"):
         with transaction.atomic():
             tenant_update(
                 partnership=invitation.partnership,

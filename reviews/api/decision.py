@@ -46,10 +46,11 @@ from reviews.selectors.decision import (
     decision_overview,
     meeting_attendee_get,
     meeting_attendee_list,
+    rapid_review_decision_or_none,
     rapid_review_get_for_decision,
 )
 from reviews.selectors.incidents import identity_viewer_allowed
-from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
+from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES, rapid_review_list
 from reviews.selectors.timeliness import rapid_review_timeliness
 from reviews.services.decision import (
     rapid_review_decision_approve,
@@ -92,7 +93,7 @@ class _RapidReviewAPIView(PartnershipScopedAPIView):
     lookup_url_kwarg = "rapid_review_id"
 
     def scoped_queryset(self, partnership: Partnership):
-        return RapidReview.objects.in_partnership(partnership)
+        return rapid_review_list(partnership=partnership)
 
     def rapid_review(self) -> RapidReview:
         return rapid_review_get_for_decision(
@@ -281,8 +282,7 @@ class DecisionView(_RapidReviewAPIView):
     )
     def put(self, request: Request, slug: str, rapid_review_id: int) -> Response:
         rapid_review = self.rapid_review()
-        existed = RapidReviewDecision.objects.in_partnership(self.partnership).filter(rapid_review=rapid_review)
-        existed = existed.exists()
+        existed = rapid_review_decision_or_none(rapid_review=rapid_review) is not None
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

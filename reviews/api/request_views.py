@@ -30,6 +30,7 @@ from reviews.models import InformationRequest
 from reviews.selectors.rapid_review import rapid_review_get
 from reviews.selectors.requests import (
     RETURN_READER_ROLES,
+    information_request_all,
     information_request_for_viewer,
     information_request_list,
     requests_for_person,
@@ -139,7 +140,7 @@ class _OneRequestView(PartnershipScopedAPIView):
     lookup_url_kwarg = "request_id"
 
     def scoped_queryset(self, partnership: Partnership):
-        return InformationRequest.objects.in_partnership(partnership)
+        return information_request_all(partnership=partnership)
 
     def _load(self, request_id: int) -> InformationRequest:
         # Not readable by this member: 404, exactly like a missing request.

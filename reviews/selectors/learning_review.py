@@ -456,7 +456,12 @@ def outcomes_form_get(*, partnership: Partnership, learning_review: LearningRevi
         OutcomesForm.objects.in_partnership(partnership)
         .filter(learning_review=learning_review)
         .select_related("updated_by")
-        .prefetch_related(Prefetch("recommendations", queryset=OutcomeRecommendation.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=OutcomeRecommendation.objects.in_partnership(partnership).order_by("position"),
+            )
+        )
         .first()
     )
     if form is None:

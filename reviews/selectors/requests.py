@@ -29,6 +29,11 @@ def _base(partnership: Partnership) -> QuerySet[InformationRequest]:
     )
 
 
+def information_request_all(*, partnership: Partnership) -> QuerySet[InformationRequest]:
+    """Every request of the partnership (the API's object lookups look among these)."""
+    return _base(partnership)
+
+
 def information_request_list(
     *,
     partnership: Partnership,

@@ -743,7 +743,7 @@ def _recommendations_save(
     kept = {row["id"] for row in rows if "id" in row}
     gone = [pk for pk in saved if pk not in kept]
     if gone:
-        OutcomeRecommendation.objects.filter(pk__in=gone).delete()
+        OutcomeRecommendation.objects.in_partnership(partnership).filter(pk__in=gone).delete()
     changed: list[OutcomeRecommendation] = []
     added: list[OutcomeRecommendation] = []
     for position, row in enumerate(rows, 1):
@@ -757,7 +757,9 @@ def _recommendations_save(
                 setattr(existing, name, value)
             changed.append(existing)
     if changed:
-        OutcomeRecommendation.objects.bulk_update(changed, [*RECOMMENDATION_COLUMNS, "position"])
+        OutcomeRecommendation.objects.in_partnership(partnership).bulk_update(
+            changed, [*RECOMMENDATION_COLUMNS, "position"]
+        )
     if added:
         OutcomeRecommendation.objects.bulk_create(added)
     after = [{c: row[c] for c in RECOMMENDATION_COLUMNS} for row in rows]

@@ -43,6 +43,7 @@ from reviews.forms.requests import RequestCreateForm
 from reviews.models import DecisionOutcome, InformationRequest, LearningReview, RapidReview
 from reviews.selectors import learning_review as selectors
 from reviews.selectors.rapid_review import rapid_review_get
+from reviews.selectors.requests import information_request_list
 from reviews.services import learning_review as services
 from reviews.services.requests import information_requests_create
 
@@ -337,12 +338,11 @@ def learning_review_contributor_remove(
 
 def _request_form(request: HttpRequest, review: LearningReview, data=None) -> RequestCreateForm:
     partnership = request.partnership
-    asked = set(
-        InformationRequest.objects.in_partnership(partnership)
-        .filter(learning_review=review)
-        .exclude(state=InformationRequest.State.WITHDRAWN)
-        .values_list("agency_id", flat=True)
-    )
+    asked = {
+        r.agency_id
+        for r in information_request_list(partnership=partnership, learning_review=review)
+        if r.state != InformationRequest.State.WITHDRAWN
+    }
     return RequestCreateForm(
         data,
         agencies=list(agency_list(partnership=partnership, include_inactive=False)),

@@ -172,7 +172,7 @@ def api_token_revoke_for_member(
     Returns whether a live token was revoked; a token of another partnership or
     person is simply not found.
     """
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     token = (
         ApiToken.objects.in_partnership(partnership)
@@ -231,7 +231,7 @@ def access_grant_create(
     to). Recorded in this partnership's history. Raises ``ValidationError``
     with field names, writing nothing, otherwise.
     """
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     _require_business_manager(partnership=partnership, actor=actor)
     errors: dict[str, list[str]] = {}
@@ -331,7 +331,7 @@ def _require_business_manager(*, partnership: Partnership, actor: Person) -> Non
 @transaction.atomic
 def access_grant_revoke(*, partnership: Partnership, actor: Person, grant: AccessGrant, reason: str = "") -> bool:
     """End a grant now; recorded in history. Returns whether it was still unrevoked."""
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     _require_business_manager(partnership=partnership, actor=actor)
     grant = (
@@ -371,7 +371,7 @@ def collaboration_leave(*, collaboration: Collaboration, partnership: Partnershi
     Returns how many grants were revoked. (Reads already refuse such grants the
     moment the partnership leaves; revoking them records it for good.)
     """
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     collaboration.partnerships.remove(partnership)
     # Grants made by the partnership, and grants made to it by the others.
@@ -414,7 +414,7 @@ def service_account_create(
     (a partner lead's role needs the partner's agency); its tokens are issued
     by a business manager (``service_account_token_issue``). Recorded in history.
     """
-    from partnership.services import membership_create
+    from partnership.services.members import membership_create
 
     _require_business_manager(partnership=partnership, actor=actor)
     name = (name or "").strip()
@@ -451,7 +451,7 @@ def service_account_token_issue(
     only if the manager's own sign-in (or token) passed it. Recorded in the
     account's history; the key is returned once.
     """
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     _require_business_manager(partnership=partnership, actor=actor)
     membership = (

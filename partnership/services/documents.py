@@ -50,7 +50,7 @@ from partnership.models import (
     Role,
 )
 from partnership.selectors.documents import document_version_with_pdf
-from partnership.services import history_record
+from partnership.services.history import history_record
 from partnership.subjects import subject_type_for
 
 logger = logging.getLogger(__name__)

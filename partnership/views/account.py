@@ -46,7 +46,7 @@ from partnership.selectors.access import access_grant_shown_to, access_grants_in
 from partnership.services import invitation_accept as invitation_accept_service
 from partnership.services import invitation_for_token
 from partnership.services.access import access_grant_record_view, api_token_issue, api_token_revoke, api_tokens_void
-from partnership.services_account import (
+from partnership.services.account import (
     backup_codes_remaining,
     invitation_accept_as_newcomer,
     invitee_has_password,

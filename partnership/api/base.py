@@ -28,7 +28,7 @@ from rest_framework.request import Request
 from partnership.api import RequestBodyTooLarge
 from partnership.api.versions import with_etag
 from partnership.authentication import TokenAuthentication
-from partnership.models import Membership, Partnership, Role
+from partnership.models import MANAGER_ROLES, Membership, Partnership
 from partnership.models.access import ApiToken
 from partnership.selectors import membership_for_person_in_partnership
 from partnership.services.access import api_token_allows_second_factor
@@ -106,7 +106,7 @@ class PartnershipScopedAPIView(BaseAPIView):
     # Roles allowed to call safe methods (GET, HEAD, OPTIONS); empty means any member.
     read_roles: frozenset[str] = frozenset()
     # Roles allowed to call the other methods. Fail closed: business managers unless a view says otherwise.
-    write_roles: frozenset[str] = frozenset({Role.BUSINESS_MANAGER})
+    write_roles: frozenset[str] = MANAGER_ROLES
     # The model behind scoped_queryset, for schema generation only (there is no partnership then).
     model: type[models.Model] | None = None
 

@@ -65,6 +65,17 @@ PARTNER_LEAD_ROLES: dict[str, str] = {
     Role.PARTNER_LEAD_POLICE: StatutoryPartner.POLICE,
 }
 
+# The role sets the apps' rules are made of, defined once. A rule names its own set after what it
+# allows (``IDENTITY_ROLES = LEADERSHIP_ROLES``) so the two can part later without a search.
+# The partnership's managers: the business managers, who run it.
+MANAGER_ROLES = frozenset({Role.BUSINESS_MANAGER})
+# The managers and the three statutory partners' leads: who sees identities and decides.
+LEADERSHIP_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
+# Leadership and the independent scrutineer: who oversees the partnership's reviews.
+OVERSIGHT_ROLES = frozenset({*LEADERSHIP_ROLES, Role.SCRUTINEER})
+# Leadership and the people who do the case work in agencies.
+CASE_WORK_ROLES = frozenset({*LEADERSHIP_ROLES, Role.PRACTITIONER, Role.AGENCY_LEAD})
+
 # Roles whose holders see the most sensitive material or decide: they must
 # pass a second factor before any partnership data is shown to them.
 SECOND_FACTOR_ROLES = frozenset(

@@ -26,7 +26,7 @@ from partnership.api.documents import (
 )
 from partnership.api.versions import expected_version, optional_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
-from partnership.models import PARTNER_LEAD_ROLES, Partnership, Role
+from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Partnership
 from partnership.selectors.documents import documents_for_subject
 from reviews.api.decision_serializers import (
     AttendeeInputSerializer,
@@ -51,7 +51,7 @@ from reviews.selectors.decision import (
 )
 from reviews.selectors.incidents import identity_viewer_allowed
 from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES, rapid_review_list
-from reviews.selectors.timeliness import rapid_review_timeliness
+from reviews.selectors.timeliness import TIMELINESS_READER_ROLES, rapid_review_timeliness
 from reviews.services.decision import (
     rapid_review_decision_approve,
     rapid_review_decision_record,
@@ -66,9 +66,9 @@ from reviews.services.rapid_review_meeting import (
 )
 
 READERS = RAPID_REVIEW_READ_ROLES
-MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+MANAGERS = MANAGER_ROLES
 PARTNER_LEADS = frozenset(PARTNER_LEAD_ROLES)
-TIMELINESS_READERS = frozenset({Role.BUSINESS_MANAGER, Role.SCRUTINEER})
+TIMELINESS_READERS = TIMELINESS_READER_ROLES
 
 _REFUSED = OpenApiResponse(
     description=(

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
-from partnership.models import Partnership, Role
+from partnership.models import MANAGER_ROLES, Partnership
 from partnership.selectors import working_day_calendar
 from reviews.api.request_serializers import (
     AnswersSerializer,
@@ -44,7 +44,7 @@ from reviews.services.requests import (
     information_request_withdraw,
 )
 
-_MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+_MANAGERS = MANAGER_ROLES
 _ANY_MEMBER: frozenset[str] = frozenset()
 _NOT_ASSIGNEE = "Only the person asked for this return can write it."
 _REFUSED = OpenApiResponse(

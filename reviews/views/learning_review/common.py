@@ -7,14 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from partnership.models import Role
+from partnership.models import MANAGER_ROLES
 from reviews.models import LearningReview
 from reviews.selectors import learning_review as selectors
 
 # A partnership runs a few learning reviews a year: a page is years of them.
 REVIEWS_PER_PAGE = 25
 
-MANAGERS = [Role.BUSINESS_MANAGER]
+MANAGERS = MANAGER_ROLES
 REFUSED = 400
 
 

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.access import partnership_view
-from partnership.forms.base import add_service_errors
 from partnership.selectors import agency_list, membership_list
+from partnership.views.actions import form_action
 from reviews.forms.learning_review import (
     ContributorAddForm,
     ContributorFlagsForm,
@@ -34,16 +34,16 @@ def learning_review_contributor_add(request: HttpRequest, learning_review_id: in
     review = _review(request, learning_review_id)
     _allow(review.access.can_manage, "Only the lead author or a business manager can change the contributors.")
     form = ContributorAddForm(request.POST, partnership=partnership, exclude_ids=set(review.contributor_person_ids))
-    if form.is_valid():
-        try:
-            contributor = services.contributor_add(
-                partnership=partnership, actor=request.user, learning_review=review, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Added {contributor.person} as a contributor.")
-            return _to_detail(review)
+    if done := form_action(
+        request,
+        form,
+        lambda data: services.contributor_add(
+            partnership=partnership, actor=request.user, learning_review=review, **data
+        ),
+        message=lambda contributor: f"Added {contributor.person} as a contributor.",
+        success=lambda _: _to_detail(review),
+    ):
+        return done
     context = _detail_context(request, review)
     context["contributor_form"] = form
     return render(request, "reviews/learning_review/detail.html", context, status=REFUSED)
@@ -128,20 +128,20 @@ def learning_review_requests(request: HttpRequest, learning_review_id: int) -> H
     review = _review(request, learning_review_id)
     _allow(review.access.can_request_information, "The business manager co-ordinates the information requests.")
     form = _request_form(request, review, request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            created = information_requests_create(
-                partnership=partnership,
-                actor=request.user,
-                assignments=form.assignments(),
-                learning_review=review,
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Sent {len(created)} information request(s). Each person has been emailed.")
-            return _to_detail(review)
+    if done := form_action(
+        request,
+        form,
+        lambda data: information_requests_create(
+            partnership=partnership,
+            actor=request.user,
+            assignments=form.assignments(),
+            learning_review=review,
+            due_on=data["due_on"],
+        ),
+        message=lambda created: f"Sent {len(created)} information request(s). Each person has been emailed.",
+        success=lambda _: _to_detail(review),
+    ):
+        return done
     return render(
         request,
         "reviews/learning_review/requests.html",

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import partnership_view
-from partnership.forms.base import add_service_errors
 from partnership.models import Role
+from partnership.views.actions import form_action
 from reviews.forms.learning_review import (
     LearningReviewFromRapidReviewForm,
     LearningReviewPlanForm,
@@ -54,14 +53,14 @@ def learning_review_list(request: HttpRequest) -> HttpResponse:
 def learning_review_open(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership
     form = LearningReviewPlanForm(request.POST if request.method == "POST" else None, partnership=partnership)
-    if form.is_bound and form.is_valid():
-        try:
-            review = services.learning_review_open(partnership=partnership, actor=request.user, **form.plan())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Opened learning review {review.reference}. The lead author has been told.")
-            return _to_detail(review)
+    if done := form_action(
+        request,
+        form,
+        lambda _: services.learning_review_open(partnership=partnership, actor=request.user, **form.plan()),
+        message=lambda review: f"Opened learning review {review.reference}. The lead author has been told.",
+        success=_to_detail,
+    ):
+        return done
     return render(
         request,
         "reviews/learning_review/open.html",
@@ -95,16 +94,16 @@ def learning_review_open_from_rapid_review(request: HttpRequest, rapid_review_id
         partnership=partnership,
         initial={"title": f"Learning review following rapid review {rapid_review.incident.reference}"},
     )
-    if form.is_bound and form.is_valid():
-        try:
-            review = services.learning_review_open_from_decision(
-                partnership=partnership, actor=request.user, rapid_review=rapid_review, **form.plan()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Opened learning review {review.reference} from the rapid review's decision.")
-            return _to_detail(review)
+    if done := form_action(
+        request,
+        form,
+        lambda _: services.learning_review_open_from_decision(
+            partnership=partnership, actor=request.user, rapid_review=rapid_review, **form.plan()
+        ),
+        message=lambda review: f"Opened learning review {review.reference} from the rapid review's decision.",
+        success=_to_detail,
+    ):
+        return done
     status = 200
     if request.method == "POST" and (not_ready or form.errors):
         status = REFUSED

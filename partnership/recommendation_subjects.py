@@ -1,0 +1,95 @@
+"""Recommendations and their plans, declared to the kernel as subjects (deadlines, sign-offs, documents, history).
+
+Loaded by ``PartnershipConfig.ready``. The sign-off of recommendations is the
+sign-off of the round they were put to the partners in; when it settles, the
+round's recommendations move with it (``partnership.services.recommendations``).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from partnership.models import Membership, Partnership, Person, SignOff
+from partnership.models.recommendations import Action, ActionPlan, ProgressReport, Recommendation, RecommendationRound
+from partnership.selectors.recommendation_access import (
+    action_visible_to,
+    recommendations_readable_by,
+)
+from partnership.subjects import SubjectType, subject_type
+
+
+@subject_type(Recommendation)
+class RecommendationSubject(SubjectType[Recommendation]):
+    def url(self, subject: Recommendation) -> str:
+        return reverse(
+            "partnership:recommendation_detail",
+            kwargs={"slug": subject.partnership.slug, "recommendation_id": subject.pk},
+        )
+
+    def visible_to(self, subject: Recommendation, membership: Membership) -> bool:
+        return recommendations_readable_by(membership)
+
+
+@subject_type(RecommendationRound)
+class RecommendationRoundSubject(SubjectType[RecommendationRound]):
+    """Signed off by the three statutory partners; its recommendations move when the sign-off settles."""
+
+    def url(self, subject: RecommendationRound) -> str:
+        return reverse(
+            "partnership:recommendation_round_detail",
+            kwargs={"slug": subject.partnership.slug, "round_id": subject.pk},
+        )
+
+    def visible_to(self, subject: RecommendationRound, membership: Membership) -> bool:
+        return recommendations_readable_by(membership)
+
+    def sign_off_prepare(self, *, partnership: Partnership, subject: RecommendationRound) -> None:
+        from partnership.services.recommendations import recommendation_round_sign_off_prepare
+
+        recommendation_round_sign_off_prepare(partnership=partnership, round=subject)
+
+    def sign_off_settled(
+        self, *, partnership: Partnership, subject: RecommendationRound, sign_off: SignOff, actor: Person, reason: str
+    ) -> None:
+        from partnership.services.recommendations import recommendation_round_sign_off_settled
+
+        recommendation_round_sign_off_settled(
+            partnership=partnership, round=subject, sign_off=sign_off, actor=actor, reason=reason
+        )
+
+
+@subject_type(ActionPlan)
+class ActionPlanSubject(SubjectType[ActionPlan]):
+    """The plan's own deadline (due 10 working days after sign-off) is worked on its page."""
+
+    def url(self, subject: ActionPlan) -> str:
+        return reverse(
+            "partnership:action_plan_detail",
+            kwargs={"slug": subject.partnership.slug, "recommendation_id": subject.recommendation_id},
+        )
+
+    def visible_to(self, subject: ActionPlan, membership: Membership) -> bool:
+        return recommendations_readable_by(membership)
+
+
+@subject_type(Action)
+class ActionSubject(SubjectType[Action]):
+    """An action's due date is a deadline: overdue, it escalates (see the action plans' services)."""
+
+    def url(self, subject: Action) -> str:
+        return reverse("partnership:action_detail", kwargs={"slug": subject.partnership.slug, "action_id": subject.pk})
+
+    def visible_to(self, subject: Action, membership: Membership) -> bool:
+        return action_visible_to(subject, membership)
+
+
+@subject_type(ProgressReport)
+class ProgressReportSubject(SubjectType[ProgressReport]):
+    def url(self, subject: ProgressReport) -> str:
+        return reverse(
+            "partnership:progress_report_detail",
+            kwargs={"slug": subject.partnership.slug, "report_id": subject.pk},
+        )
+
+    def visible_to(self, subject: ProgressReport, membership: Membership) -> bool:
+        return recommendations_readable_by(membership)

@@ -23,7 +23,7 @@
    or not, so the request also switches to ``settings.TENANT_DATABASE_ROLE``, a
    role without either; tables are FORCEd so a non-superuser owner is held too.
 
-Both are created by migration ``partnership.0010_tenant_integrity`` and re-ensured after every
+Both are created by migration ``partnership.0011_tenant_integrity`` and re-ensured after every
 ``migrate`` (``post_migrate``, see ``apps.py``): a tenant model added later is
 covered without a migration of its own, and SQLite's triggers come back after a
 migration rebuilds a table (which drops them).
@@ -116,6 +116,8 @@ def tenant_pairs(apps) -> list[TenantPair]:
             if not _is_tenant(field.related_model):
                 continue
             through = field.remote_field.through
+            if _is_tenant(through):
+                continue  # a through model with its own partnership: its foreign keys are links (above)
             pairs.append(
                 TenantPair(
                     table=through._meta.db_table,

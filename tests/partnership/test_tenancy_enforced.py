@@ -135,6 +135,9 @@ def test_every_foreign_key_between_tenant_models_is_covered():
     # The partnership itself is not a "parent" of this kind; people are not tenants.
     assert not any(column in ("partnership_id", "person_id") for _, column in links)
     assert {p.table for p in tenant_pairs(apps)} == {"reviews_seriousincident_agencies"}
+    # A through model that is a tenant model itself is held by its own foreign keys.
+    assert ("partnership_recommendationrounditem", "recommendation_id") in links
+    assert ("partnership_action", "plan_id") in links
 
 
 def test_the_database_refuses_a_child_whose_parent_is_another_partnerships(world_a, world_b):

@@ -11,7 +11,7 @@ import partnership.tenancy_db
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnership", "0009_partnership_reference_series"),
+        ("partnership", "0010_recommendations"),
     ]
 
     operations = [

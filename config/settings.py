@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it clears the database's partnership after everything else has run (row-level security).
+    "partnership.tenancy_db.TenantDatabaseScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role a partnership's request switches to, so row-level security holds it even when
+# the app connects as a superuser (who bypasses every policy). Created by the partnership migrations;
+# empty: no switch (connect as a non-superuser table owner instead; the tables FORCE their policies).
+TENANT_DATABASE_ROLE = os.environ.get("TENANT_DATABASE_ROLE", "learning_loop_tenant")
 
 # --- People and sign-in -----------------------------------------------------
 AUTH_USER_MODEL = "partnership.Person"

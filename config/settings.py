@@ -10,6 +10,7 @@ refuses to start without a real ``SECRET_KEY``.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it clears the database's partnership after everything else has run (row-level security).
+    "partnership.tenancy_db.TenantDatabaseScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,6 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role a partnership's request switches to, so row-level security holds it even when
+# the app connects as a superuser (who bypasses every policy). Created by the partnership migrations;
+# empty: no switch (connect as a non-superuser table owner instead; the tables FORCE their policies).
+TENANT_DATABASE_ROLE = os.environ.get("TENANT_DATABASE_ROLE", "learning_loop_tenant")
 
 # --- People and sign-in -----------------------------------------------------
 AUTH_USER_MODEL = "partnership.Person"
@@ -236,6 +243,13 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The test suite runs in several processes at once (pytest-xdist, ``bin/test``): each takes a Redis database of
+# its own after the one named, so one process's cache, sessions and queues never meet another's. Unset outside tests.
+_test_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _test_worker.startswith("gw"):
+    _parts = urlsplit(REDIS_URL)
+    _base = int(_parts.path.strip("/") or 0)
+    REDIS_URL = urlunsplit(_parts._replace(path=f"/{_base + 1 + int(_test_worker[2:])}"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # kombu's Redis transport, made to survive losing Redis with messages in hand (config/broker.py).

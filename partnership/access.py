@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from partnership.selectors import memberships_for_person_loaded
+from partnership.tenancy_db import tenant_db_scope_enter
 
 
 def second_factor_redirect(request: HttpRequest) -> HttpResponse:
@@ -57,6 +58,8 @@ def partnership_view(*, roles: Iterable[str] | None = None) -> Callable:
                 raise PermissionDenied("Your roles in this partnership do not include this page.")
             request.membership = membership
             request.partnership = membership.partnership
+            # From here on PostgreSQL shows this request only this partnership's rows (row-level security).
+            tenant_db_scope_enter(partnership_id=membership.partnership_id, person_id=request.user.pk)
             return view(request, *args, **kwargs)
 
         wrapped.partnership_roles = required

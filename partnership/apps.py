@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PartnershipConfig(AppConfig):
@@ -22,6 +23,11 @@ class PartnershipConfig(AppConfig):
         from axes.signals import user_locked_out
 
         user_locked_out.connect(_sign_in_locked_out, dispatch_uid="partnership.sign_in_locked_out")
+
+        from partnership.tenancy_db import tenant_integrity_after_migrate
+
+        # Once per migrate (this app's signal), after every app's migrations: see partnership.tenancy_db.
+        post_migrate.connect(tenant_integrity_after_migrate, sender=self, dispatch_uid="tenant_integrity")
 
 
 def _sign_in_locked_out(sender, request, username: str, ip_address: str | None, **kwargs) -> None:

@@ -38,6 +38,6 @@ class ReviewsConfig(AppConfig):
         overview_source_register("learning_reviews", learning_reviews_overview)
 
         # Recommendations made from outcomes forms and decisions; reviews tagged with learning themes.
-        from reviews.recommendation_sources import register
+        from reviews.recommendation_declarations import register
 
         register()

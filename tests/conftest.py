@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -8,10 +9,16 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from config.celery import app as celery_app
+from partnership import models as tenancy
 from partnership.services import documents as document_service
 from partnership.services import mail as mail_service
 from tests.factories import World, totp_device_make
 from tests.workers import broker_folders_in, fresh_broker_pools
+
+# A test's own assertions and factories read rows directly (Deadline.objects.get(...)): queries
+# written in tests/ may read across partnerships. Querysets made by application code stay held to
+# their partnership here as in production (partnership.models.TenantQuerySet).
+tenancy.TEST_CODE_PATHS = (str(Path(__file__).resolve().parent) + "/",)
 
 
 @pytest.fixture(autouse=True, scope="session")

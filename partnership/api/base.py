@@ -28,10 +28,11 @@ from rest_framework.request import Request
 from partnership.api import RequestBodyTooLarge
 from partnership.api.versions import with_etag
 from partnership.authentication import TokenAuthentication
-from partnership.models import Membership, Partnership, Role
+from partnership.models import MANAGER_ROLES, Membership, Partnership
 from partnership.models.access import ApiToken
 from partnership.selectors import membership_for_person_in_partnership
 from partnership.services.access import api_token_allows_second_factor
+from partnership.tenancy_db import tenant_db_scope_enter
 
 _TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
 
@@ -105,7 +106,7 @@ class PartnershipScopedAPIView(BaseAPIView):
     # Roles allowed to call safe methods (GET, HEAD, OPTIONS); empty means any member.
     read_roles: frozenset[str] = frozenset()
     # Roles allowed to call the other methods. Fail closed: business managers unless a view says otherwise.
-    write_roles: frozenset[str] = frozenset({Role.BUSINESS_MANAGER})
+    write_roles: frozenset[str] = MANAGER_ROLES
     # The model behind scoped_queryset, for schema generation only (there is no partnership then).
     model: type[models.Model] | None = None
 
@@ -146,6 +147,8 @@ class PartnershipScopedAPIView(BaseAPIView):
             raise PermissionDenied("Your roles in this partnership do not allow this.")
         self.membership = membership
         self.partnership = membership.partnership
+        # From here on PostgreSQL shows this request only this partnership's rows (row-level security).
+        tenant_db_scope_enter(partnership_id=membership.partnership_id, person_id=request.user.pk)
 
     def _second_factor_passed(self, request: Request, membership: Membership, token: ApiToken | None) -> bool:
         if token is not None:

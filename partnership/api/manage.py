@@ -27,10 +27,10 @@ from partnership.api.serializers import (
 )
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
-from partnership.models import ClosureDay, Invitation, Membership, Nation, Partnership, Role
+from partnership.models import MANAGER_ROLES, ClosureDay, Invitation, Membership, Nation, Partnership, Role
 from partnership.services import REMINDER_WORKING_DAYS_MAX
 
-_BUSINESS_MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+_BUSINESS_MANAGERS = MANAGER_ROLES
 _ANY_MEMBER: frozenset[str] = frozenset()
 _NO_CONTENT = OpenApiResponse(description="Done.")
 

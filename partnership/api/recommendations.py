@@ -286,7 +286,7 @@ class _RoundAPIView(PartnershipScopedAPIView):
     serializer_class = RoundSerializer
 
     def scoped_queryset(self, partnership: Partnership):
-        return RecommendationRound.objects.in_partnership(partnership)
+        return selectors.rounds_of_partnership(partnership=partnership)
 
     def round_answer(self, round_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
         round_ = selectors.round_get(partnership=self.partnership, round_id=round_id)
@@ -492,7 +492,7 @@ class _DisseminationAPIView(PartnershipScopedAPIView):
     serializer_class = DisseminationSerializer
 
     def scoped_queryset(self, partnership: Partnership):
-        return Dissemination.objects.in_partnership(partnership)
+        return selectors.disseminations_of_partnership(partnership=partnership)
 
     def target(self, data, *, field: str):
         """The recommendation or learning record named, within what the caller sees; else a field error (or 404)."""

@@ -23,6 +23,7 @@ from partnership.api.views import _answers
 from partnership.models import Partnership, SignOff, SignOffAction
 from partnership.selectors.signoff import (
     SignOffPanel,
+    sign_off_all,
     sign_off_get,
     sign_off_history,
     sign_off_panel,
@@ -96,7 +97,7 @@ class _SignOffAPIView(PartnershipScopedAPIView):
     lookup_url_kwarg = "sign_off_id"
 
     def scoped_queryset(self, partnership: Partnership):
-        return SignOff.objects.in_partnership(partnership)
+        return sign_off_all(partnership=partnership)
 
     def sign_off(self) -> SignOff:
         sign_off = sign_off_get(partnership=self.partnership, sign_off_id=self.kwargs["sign_off_id"])

@@ -30,7 +30,7 @@ from partnership.api.serializers import (
     WorkingDaysSerializer,
 )
 from partnership.api.versions import expected_version
-from partnership.models import Agency, ApiToken, Membership, Partnership, Role, StatutoryPartner
+from partnership.models import MANAGER_ROLES, Agency, ApiToken, Membership, Partnership, StatutoryPartner
 
 _DETAIL = inline_serializer("Detail", fields={"detail": drf_serializers.CharField()})
 _NOT_FOUND = OpenApiResponse(_DETAIL, description="No such partnership or object, or not yours: the two look the same.")
@@ -44,7 +44,7 @@ _FIELD_ERRORS = OpenApiResponse(
 _UNAUTHENTICATED = OpenApiResponse(_DETAIL, description="No credentials, or a token or session that is not valid.")
 _TOO_LARGE = OpenApiResponse(_DETAIL, description="The request body is over the size limit.")
 _NOT_JSON = OpenApiResponse(_DETAIL, description="The request body is not JSON (send Content-Type: application/json).")
-_BUSINESS_MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+_BUSINESS_MANAGERS = MANAGER_ROLES
 
 
 def _answers(responses: dict, *, scoped: bool = True, takes_body: bool = False) -> dict:

@@ -6,12 +6,18 @@ read through ``TenantQuerySet.in_partnership``; there is no default tenant.
 
 from __future__ import annotations
 
+import sys
+import traceback
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -59,6 +65,17 @@ PARTNER_LEAD_ROLES: dict[str, str] = {
     Role.PARTNER_LEAD_POLICE: StatutoryPartner.POLICE,
 }
 
+# The role sets the apps' rules are made of, defined once. A rule names its own set after what it
+# allows (``IDENTITY_ROLES = LEADERSHIP_ROLES``) so the two can part later without a search.
+# The partnership's managers: the business managers, who run it.
+MANAGER_ROLES = frozenset({Role.BUSINESS_MANAGER})
+# The managers and the three statutory partners' leads: who sees identities and decides.
+LEADERSHIP_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
+# Leadership and the independent scrutineer: who oversees the partnership's reviews.
+OVERSIGHT_ROLES = frozenset({*LEADERSHIP_ROLES, Role.SCRUTINEER})
+# Leadership and the people who do the case work in agencies.
+CASE_WORK_ROLES = frozenset({*LEADERSHIP_ROLES, Role.PRACTITIONER, Role.AGENCY_LEAD})
+
 # Roles whose holders see the most sensitive material or decide: they must
 # pass a second factor before any partnership data is shown to them.
 SECOND_FACTOR_ROLES = frozenset(
@@ -72,24 +89,264 @@ SECOND_FACTOR_ROLES = frozenset(
 )
 
 
+class TenantScopeError(RuntimeError):
+    """A query of tenant-owned rows named no partnership: refused before it reaches the database."""
+
+
+# Lookups after ``partnership`` that still pin the query to the partnerships named
+# (``partnership=p``, ``partnership_id__in=ids``, ``partnership__slug=slug``).
+_PINNING_LOOKUPS = frozenset({"exact", "in", "id", "pk", "slug"})
+# Scopes a queryset can carry; None is "not scoped yet", which evaluation refuses.
+SCOPE_PARTNERSHIP = "partnership"
+SCOPE_PARENT = "parent"
+SCOPE_DANGEROUSLY_UNSCOPED = "dangerously_unscoped"
+
+
+def _is_tenant_row(value) -> bool:
+    return isinstance(value, TenantModel | Partnership) and value.pk is not None
+
+
+def _pins_a_parent(model: type[models.Model], name: str, rest: list[str], value) -> bool:
+    """``learning_review=review``: a foreign key to a tenant row already loaded (or to a scoped queryset).
+
+    The database refuses a child whose partnership differs from its parent's
+    (partnership.tenancy_db), so naming a loaded parent names its partnership. A bare id
+    (``learning_review_id=7``) is not a loaded row, and does not count.
+    """
+    if not set(rest) <= {"exact", "in"}:
+        return False
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    if not (field.many_to_one or field.one_to_one) or not field.concrete:
+        return False
+    if not issubclass(field.related_model, TenantModel):
+        return False
+    if isinstance(value, TenantQuerySet):
+        return value._tenant_scope is not None
+    if isinstance(value, list | tuple | set | frozenset):
+        return bool(value) and all(_is_tenant_row(v) for v in value)
+    return _is_tenant_row(value)
+
+
+def _names_a_scope(model: type[models.Model], args: tuple, kwargs: dict) -> bool:
+    """Whether filter(*args, **kwargs) pins the query to known partnerships (AND-ed, never negated)."""
+    for key, value in kwargs.items():
+        name, *rest = key.split(LOOKUP_SEP)
+        if value is None:
+            continue
+        if name in ("partnership", "partnership_id") and set(rest) <= _PINNING_LOOKUPS:
+            return True
+        if _pins_a_parent(model, name, rest, value):
+            return True
+    return any(isinstance(arg, Q) and not arg.negated and _q_names_a_scope(model, arg) for arg in args)
+
+
+def _q_names_a_scope(model: type[models.Model], q: Q) -> bool:
+    def child_scoped(child) -> bool:
+        if isinstance(child, Q):
+            return not child.negated and _q_names_a_scope(model, child)
+        if isinstance(child, tuple):
+            return _names_a_scope(model, (), {child[0]: child[1]})
+        return False
+
+    if q.connector == Q.OR:
+        return bool(q.children) and all(child_scoped(c) for c in q.children)
+    return any(child_scoped(c) for c in q.children)
+
+
+SCOPE_UNIQUENESS_CHECK = "uniqueness_check"
+SCOPE_TEST_CODE = "test_code"
+
+# Django's own uniqueness checks (``full_clean``) look for a conflicting row wherever it is, as the
+# database's unique constraints do; they read nothing but "exists".
+_CHECKING_UNIQUENESS: ContextVar[bool] = ContextVar("tenant_checking_uniqueness", default=False)
+
+# Source paths whose own queries may read across partnerships. Only the test suite sets it
+# (tests/conftest.py), so that a test's assertions can read rows directly; a queryset made by
+# application code is held to its scope in the tests as everywhere else.
+TEST_CODE_PATHS: tuple[str, ...] = ()
+
+
+def _made_in_test_code() -> bool:
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if "/django/" not in name and name != __file__:
+            return name.startswith(TEST_CODE_PATHS)
+        frame = frame.f_back
+    return False
+
+
+def _caller() -> str:
+    """The first frame outside Django and this module: where the unscoped query was written."""
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        if "/django/" not in frame.filename and frame.filename != __file__:
+            return f"{frame.filename}:{frame.lineno}"
+    return "unknown"
+
+
 class TenantQuerySet(models.QuerySet):
-    """Querysets of tenant-owned rows: scoped by an explicit partnership."""
+    """Querysets of tenant-owned rows, which fail closed: evaluated without a scope, they raise.
+
+    A queryset is scoped when it names its partnership (``in_partnership(p)``,
+    ``filter(partnership=p)``, ``filter(partnership_id__in=ids)``), when it names
+    a tenant parent row already loaded (``filter(learning_review=review)``, or a
+    related manager such as ``review.contributors.all()``), or when the caller
+    says, greppably, that it reads across partnerships:
+    ``Model.objects.dangerously_unscoped()``. Anything else raises
+    ``TenantScopeError`` when it would run (iteration, ``count``, ``exists``,
+    ``update``, ``delete``...). Subqueries are checked where they run, as part of
+    the outer query. Django's own traversals (``child.parent``, ``select_related``,
+    cascades) use the plain base manager and are unaffected.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._tenant_scope: str | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._tenant_scope = self._tenant_scope
+        return clone
 
     def in_partnership(self, partnership: Partnership) -> TenantQuerySet:
         if partnership is None or partnership.pk is None:
             raise ValueError("A tenant query needs a saved partnership; there is no default.")
         return self.filter(partnership=partnership)
 
+    def dangerously_unscoped(self) -> TenantQuerySet:
+        """Every partnership's rows: only for the few global reads (the deadline sweep, a worker
+        loading the row it was queued for, commands, tests). Say why at the call site.
+
+        Inside a partnership's request, PostgreSQL's row-level security still hides
+        other partnerships' rows (partnership.tenancy_db).
+        """
+        clone = self._chain()
+        clone._tenant_scope = SCOPE_DANGEROUSLY_UNSCOPED
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        if clone._tenant_scope is None and not negate and _names_a_scope(self.model, args, kwargs):
+            clone._tenant_scope = SCOPE_PARTNERSHIP
+        return clone
+
+    def __repr__(self) -> str:
+        if self._tenant_scope is None and self._result_cache is None:
+            return f"<{type(self).__name__} of {self.model.__name__}, not scoped to a partnership>"
+        return super().__repr__()
+
+    def _refuse_unscoped(self) -> None:
+        if self._tenant_scope is None and not self.query.is_empty():
+            name = self.model.__name__
+            raise TenantScopeError(
+                f"{name}.objects (at {_caller()}): this query names no partnership. "
+                f"Use {name}.objects.in_partnership(partnership), "
+                "filter on a loaded parent row (review.contributors.all()), or, for a global read, "
+                f"{name}.objects.dangerously_unscoped() with a comment saying why."
+            )
+
+    # Every way a queryset reaches the database.
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            self._refuse_unscoped()
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        self._refuse_unscoped()
+        return super().iterator(*args, **kwargs)
+
+    def count(self) -> int:
+        if self._result_cache is None:
+            self._refuse_unscoped()
+        return super().count()
+
+    def exists(self) -> bool:
+        if self._result_cache is None:
+            self._refuse_unscoped()
+        return super().exists()
+
+    def contains(self, obj) -> bool:
+        if self._result_cache is None:
+            self._refuse_unscoped()
+        return super().contains(obj)
+
+    def aggregate(self, *args, **kwargs) -> dict:
+        self._refuse_unscoped()
+        return super().aggregate(*args, **kwargs)
+
+    def in_bulk(self, *args, **kwargs) -> dict:
+        self._refuse_unscoped()
+        return super().in_bulk(*args, **kwargs)
+
+    def update(self, **kwargs) -> int:
+        self._refuse_unscoped()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        self._refuse_unscoped()
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def explain(self, *args, **kwargs) -> str:
+        self._refuse_unscoped()
+        return super().explain(*args, **kwargs)
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    """The default manager of every tenant model (``TenantModel.objects``).
+
+    A related manager built from it (``review.contributors``, ``incident.agencies``)
+    is scoped by the tenant row it hangs from. Not used in migrations: their
+    historical models get a plain manager.
+    """
+
+    def get_queryset(self) -> TenantQuerySet:
+        queryset = super().get_queryset()
+        # Related managers carry the row they hang from as ``instance``.
+        if _is_tenant_row(getattr(self, "instance", None)):
+            queryset._tenant_scope = SCOPE_PARENT
+        elif _CHECKING_UNIQUENESS.get():
+            queryset._tenant_scope = SCOPE_UNIQUENESS_CHECK
+        elif TEST_CODE_PATHS and _made_in_test_code():
+            queryset._tenant_scope = SCOPE_TEST_CODE
+        return queryset
+
 
 class TenantModel(models.Model):
-    """A row owned by exactly one partnership."""
+    """A row owned by exactly one partnership.
+
+    Its default manager fails closed (``TenantQuerySet``), and every foreign key
+    from one tenant model to another is held to the same partnership by the
+    database (``partnership.tenancy_db``).
+    """
 
     partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")
 
-    objects = TenantQuerySet.as_manager()
+    objects = TenantManager()
 
     class Meta:
         abstract = True
+
+    def _perform_unique_checks(self, unique_checks):
+        token = _CHECKING_UNIQUENESS.set(True)
+        try:
+            return super()._perform_unique_checks(unique_checks)
+        finally:
+            _CHECKING_UNIQUENESS.reset(token)
+
+    def validate_constraints(self, exclude=None) -> None:
+        token = _CHECKING_UNIQUENESS.set(True)
+        try:
+            super().validate_constraints(exclude=exclude)
+        finally:
+            _CHECKING_UNIQUENESS.reset(token)
 
 
 class SubjectModel(models.Model):

@@ -7,6 +7,7 @@ cannot tell them apart, and neither can the person asking.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -85,13 +86,16 @@ def memberships_for_person_loaded(*, person: Person) -> list[Membership]:
     """
     if not person.is_authenticated or not person.is_active:
         return []
-    return _memberships_with_roles(Membership.objects.filter(person=person, is_active=True))
+    # A person's own memberships span partnerships: the header's switcher lists them all.
+    return _memberships_with_roles(Membership.objects.dangerously_unscoped().filter(person=person, is_active=True))
 
 
 def memberships_for_person(*, person: Person) -> QuerySet[Membership]:
     """The person's active memberships, for the partnership switcher."""
     return (
-        Membership.objects.filter(person=person, is_active=True)
+        # A person's own memberships span partnerships: that is what the switcher lists.
+        Membership.objects.dangerously_unscoped()
+        .filter(person=person, is_active=True)
         .select_related("partnership", "agency")
         .prefetch_related(_ROLES_PREFETCH)
         .order_by("partnership__name")
@@ -262,6 +266,17 @@ def agency_choices(*, partnership: Partnership, keep: Agency | None = None) -> Q
     if keep is not None:
         condition |= Q(pk=keep.pk)
     return Agency.objects.in_partnership(partnership).filter(condition).order_by("name")
+
+
+def member_people(*, partnership: Partnership) -> QuerySet[Person]:
+    """The people with an active membership of the partnership (a choice of person for the API)."""
+    members = Membership.objects.in_partnership(partnership).filter(is_active=True).values("person_id")
+    return Person.objects.filter(pk__in=members)
+
+
+def people_with_ids(*, person_ids: Iterable[int]) -> QuerySet[Person]:
+    """People by id, by name: the caller has the ids from its partnership's memberships."""
+    return Person.objects.filter(pk__in=list(person_ids)).order_by("full_name", "email")
 
 
 # --- History, ready to show -----------------------------------------------------

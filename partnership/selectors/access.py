@@ -20,9 +20,9 @@ from partnership.sharing import Shareable, grant_in_force_q, shareable_for, shar
 def api_tokens_of_person(*, person: Person) -> QuerySet[ApiToken]:
     """The person's tokens in their active partnerships, live first then newest, for the account page."""
     return (
-        ApiToken.objects.filter(
-            person=person, partnership__memberships__person=person, partnership__memberships__is_active=True
-        )
+        # A person's own tokens across their partnerships.
+        ApiToken.objects.dangerously_unscoped()
+        .filter(person=person, partnership__memberships__person=person, partnership__memberships__is_active=True)
         .select_related("partnership", "revoked_by")
         .order_by("revoked_at", "-created_at")
     )
@@ -49,7 +49,9 @@ def api_token_of_member_get(*, partnership: Partnership, membership: Membership,
 def access_grants_in_force_for(*, person: Person) -> QuerySet[AccessGrant]:
     """Grants in force for the person, across partnerships (they are the grantee, not a member there)."""
     return (
-        AccessGrant.objects.filter(grant_in_force_q(), grantee=person)
+        # Made by other partnerships to this person: that is what a grant is.
+        AccessGrant.objects.dangerously_unscoped()
+        .filter(grant_in_force_q(), grantee=person)
         .select_related("partnership", "grantee_partnership", "collaboration", "content_type")
         .order_by("ends_on", "object_repr")
     )

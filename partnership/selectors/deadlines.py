@@ -168,7 +168,9 @@ def deadline_notices_claimed(*, claimed_by: str) -> list[DeadlineNotice]:
     loaded too (one query per kind of subject), for the links in the emails.
     """
     notices = list(
-        DeadlineNotice.objects.filter(claimed_by=claimed_by, sent_at__isnull=True)
+        # The sweep's claim spans partnerships; each notice carries its own.
+        DeadlineNotice.objects.dangerously_unscoped()
+        .filter(claimed_by=claimed_by, sent_at__isnull=True)
         .select_related("deadline", "deadline__assignee", "partnership")
         .annotate(
             assignee_can_act=Exists(

@@ -14,11 +14,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from partnership.models import Document, DocumentDownload, DocumentVersion, Membership, Partnership, Role
+from partnership.models import MANAGER_ROLES, Document, DocumentDownload, DocumentVersion, Membership, Partnership
 from partnership.subjects import subject_documents_readable_by
 
 # Who may read a document's downloads (who took a copy of case material, and when).
-DOWNLOAD_LOG_ROLES = frozenset({Role.BUSINESS_MANAGER})
+DOWNLOAD_LOG_ROLES = MANAGER_ROLES
 
 
 def document_is_open_to(*, document: Document, membership: Membership, subject: Model | None = None) -> bool:

@@ -278,6 +278,14 @@ def _with_sign_offs(*, partnership: Partnership, rounds: list[RecommendationRoun
     return [RoundSummary(round=r, sign_off=sign_offs.get(r.pk)) for r in rounds]
 
 
+def rounds_of_partnership(*, partnership: Partnership) -> QuerySet[RecommendationRound]:
+    return RecommendationRound.objects.in_partnership(partnership).order_by("-created_at", "-id")
+
+
+def disseminations_of_partnership(*, partnership: Partnership) -> QuerySet[Dissemination]:
+    return Dissemination.objects.in_partnership(partnership).order_by("-on", "-id")
+
+
 def round_get(*, partnership: Partnership, round_id: int) -> RecommendationRound:
     round_ = (
         RecommendationRound.objects.in_partnership(partnership)

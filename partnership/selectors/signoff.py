@@ -29,6 +29,11 @@ def sign_off_for_subject(*, partnership: Partnership, subject: Model) -> SignOff
     )
 
 
+def sign_off_all(*, partnership: Partnership) -> QuerySet[SignOff]:
+    """Every sign-off of the partnership (the API's object lookups look among these)."""
+    return SignOff.objects.in_partnership(partnership)
+
+
 def sign_off_get(*, partnership: Partnership, sign_off_id: int) -> SignOff:
     """One sign-off of this partnership; another partnership's is as missing (404)."""
     sign_off = (

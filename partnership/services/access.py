@@ -111,7 +111,9 @@ def api_token_authenticate(*, key: str) -> ApiToken | None:
     Records the time of use, at most once per ``API_TOKEN_LAST_USE_PRECISION``.
     """
     token = (
-        ApiToken.objects.select_related("person")
+        # The key is all the caller has: it names the partnership, not the other way round.
+        ApiToken.objects.dangerously_unscoped()
+        .select_related("person")
         .filter(key_hash=api_token_hash(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
@@ -119,7 +121,7 @@ def api_token_authenticate(*, key: str) -> ApiToken | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_LAST_USE_PRECISION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        ApiToken.objects.filter(partnership_id=token.partnership_id, pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
 
@@ -143,7 +145,8 @@ def api_tokens_void(
     *, person: Person, reason: str, partnership: Partnership | None = None, actor: Person | None = None
 ) -> int:
     """Revoke the person's live tokens: in ``partnership``, or everywhere when it is None. Returns how many."""
-    tokens = ApiToken.objects.filter(person=person, revoked_at__isnull=True)
+    # A person's own tokens, in every partnership unless one is named.
+    tokens = ApiToken.objects.dangerously_unscoped().filter(person=person, revoked_at__isnull=True)
     if partnership is not None:
         tokens = tokens.filter(partnership=partnership)
     return tokens.update(revoked_at=timezone.now(), revoked_by=actor, revoked_reason=reason[:200])
@@ -153,9 +156,10 @@ def api_tokens_void(
 def api_token_revoke(*, person: Person, token_id: int) -> bool:
     """The person revokes one of their own tokens. Returns whether a live one was revoked."""
     return bool(
-        ApiToken.objects.filter(pk=token_id, person=person, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_by=person, revoked_reason="Revoked by its owner"
-        )
+        # One of the person's own tokens, wherever it was issued.
+        ApiToken.objects.dangerously_unscoped()
+        .filter(pk=token_id, person=person, revoked_at__isnull=True)
+        .update(revoked_at=timezone.now(), revoked_by=person, revoked_reason="Revoked by its owner")
     )
 
 
@@ -168,7 +172,7 @@ def api_token_revoke_for_member(
     Returns whether a live token was revoked; a token of another partnership or
     person is simply not found.
     """
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     token = (
         ApiToken.objects.in_partnership(partnership)
@@ -227,7 +231,7 @@ def access_grant_create(
     to). Recorded in this partnership's history. Raises ``ValidationError``
     with field names, writing nothing, otherwise.
     """
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     _require_business_manager(partnership=partnership, actor=actor)
     errors: dict[str, list[str]] = {}
@@ -294,8 +298,11 @@ def _grantee_membership(
     if not email:
         errors["grantee_email"] = ["Enter the email address of the person to share with."]
         return None
-    candidates = Membership.objects.filter(person__email__iexact=email, is_active=True).select_related(
-        "person", "partnership"
+    # The grantee may belong to another partnership of the collaboration: looked for across them.
+    candidates = (
+        Membership.objects.dangerously_unscoped()
+        .filter(person__email__iexact=email, is_active=True)
+        .select_related("person", "partnership")
     )
     own = next((m for m in candidates if m.partnership_id == partnership.pk), None)
     if own is not None:
@@ -324,7 +331,7 @@ def _require_business_manager(*, partnership: Partnership, actor: Person) -> Non
 @transaction.atomic
 def access_grant_revoke(*, partnership: Partnership, actor: Person, grant: AccessGrant, reason: str = "") -> bool:
     """End a grant now; recorded in history. Returns whether it was still unrevoked."""
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     _require_business_manager(partnership=partnership, actor=actor)
     grant = (
@@ -349,8 +356,11 @@ def access_grant_revoke(*, partnership: Partnership, actor: Person, grant: Acces
 
 def access_grants_void_for_grantee(*, person: Person, home: Partnership, reason: str) -> int:
     """Revoke every grant the person holds through their membership of ``home`` (it has ended)."""
-    return AccessGrant.objects.filter(grantee=person, grantee_partnership=home, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_reason=reason[:200]
+    # Grants made by any partnership to this person of ``home``.
+    return (
+        AccessGrant.objects.dangerously_unscoped()
+        .filter(grantee=person, grantee_partnership=home, revoked_at__isnull=True)
+        .update(revoked_at=timezone.now(), revoked_reason=reason[:200])
     )
 
 
@@ -361,14 +371,19 @@ def collaboration_leave(*, collaboration: Collaboration, partnership: Partnershi
     Returns how many grants were revoked. (Reads already refuse such grants the
     moment the partnership leaves; revoking them records it for good.)
     """
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     collaboration.partnerships.remove(partnership)
-    revoked = AccessGrant.objects.filter(
-        models.Q(partnership=partnership) | models.Q(grantee_partnership=partnership),
-        collaboration=collaboration,
-        revoked_at__isnull=True,
-    ).update(revoked_at=timezone.now(), revoked_by=actor, revoked_reason=f"Left {collaboration.name}"[:200])
+    # Grants made by the partnership, and grants made to it by the others.
+    revoked = (
+        AccessGrant.objects.dangerously_unscoped()
+        .filter(
+            models.Q(partnership=partnership) | models.Q(grantee_partnership=partnership),
+            collaboration=collaboration,
+            revoked_at__isnull=True,
+        )
+        .update(revoked_at=timezone.now(), revoked_by=actor, revoked_reason=f"Left {collaboration.name}"[:200])
+    )
     history_record(
         partnership=partnership,
         actor=actor,
@@ -399,7 +414,7 @@ def service_account_create(
     (a partner lead's role needs the partner's agency); its tokens are issued
     by a business manager (``service_account_token_issue``). Recorded in history.
     """
-    from partnership.services import membership_create
+    from partnership.services.members import membership_create
 
     _require_business_manager(partnership=partnership, actor=actor)
     name = (name or "").strip()
@@ -436,7 +451,7 @@ def service_account_token_issue(
     only if the manager's own sign-in (or token) passed it. Recorded in the
     account's history; the key is returned once.
     """
-    from partnership.services import history_record
+    from partnership.services.history import history_record
 
     _require_business_manager(partnership=partnership, actor=actor)
     membership = (

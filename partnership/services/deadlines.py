@@ -164,7 +164,7 @@ def deadline_set(
     if changed:
         deadline.save(update_fields=[*changed, "updated_at"])
     if moved:
-        _drop_pending_notices(Deadline.objects.filter(pk=deadline.pk), keep_due_on=due_on)
+        _drop_pending_notices(Deadline.objects.in_partnership(partnership).filter(pk=deadline.pk), keep_due_on=due_on)
     return deadline
 
 
@@ -185,8 +185,9 @@ def deadline_meet(*, partnership: Partnership, subject: models.Model, kind: str)
     now = timezone.now()
     ids = list(open_ones.values_list("pk", flat=True))
     if ids:
-        Deadline.objects.filter(pk__in=ids, state=_OPEN).update(state=Deadline.State.MET, met_at=now, updated_at=now)
-        _drop_pending_notices(Deadline.objects.filter(pk__in=ids))
+        met = Deadline.objects.in_partnership(partnership).filter(pk__in=ids)
+        met.filter(state=_OPEN).update(state=Deadline.State.MET, met_at=now, updated_at=now)
+        _drop_pending_notices(met)
 
 
 @transaction.atomic
@@ -217,8 +218,9 @@ def deadline_cancel(*, partnership: Partnership, subject: models.Model, kind: st
     if not ids:
         return 0
     now = timezone.now()
-    cancelled = Deadline.objects.filter(pk__in=ids, state=_OPEN).update(state=Deadline.State.CANCELLED, updated_at=now)
-    _drop_pending_notices(Deadline.objects.filter(pk__in=ids))
+    chosen = Deadline.objects.in_partnership(partnership).filter(pk__in=ids)
+    cancelled = chosen.filter(state=_OPEN).update(state=Deadline.State.CANCELLED, updated_at=now)
+    _drop_pending_notices(chosen)
     return cancelled
 
 
@@ -261,7 +263,9 @@ def _insert_notices(*, kind: str, due: Q, now: datetime) -> int:
     """
     already = DeadlineNotice.objects.filter(deadline=OuterRef("pk"), kind=kind, due_on=OuterRef("due_on"))
     candidates = (
-        Deadline.objects.filter(due, state=_OPEN)
+        # The sweep: every partnership's deadlines at once, set-based.
+        Deadline.objects.dangerously_unscoped()
+        .filter(due, state=_OPEN)
         .exclude(Exists(already))
         .order_by()
         .annotate(
@@ -303,7 +307,9 @@ def deadline_notices_claim(*, sweep_id: str, now: datetime, limit: int = SWEEP_B
     stale_before = now - STALE_CLAIM
     takeable = Q(claimed_by="") | Q(claimed_at__lt=stale_before, created_at__gte=now - RETRY_FOR)
     picked = list(
-        DeadlineNotice.objects.filter(takeable, sent_at__isnull=True, deadline__state=_OPEN)
+        # The sweep: every partnership's notices.
+        DeadlineNotice.objects.dangerously_unscoped()
+        .filter(takeable, sent_at__isnull=True, deadline__state=_OPEN)
         .filter(due_on=F("deadline__due_on"))
         .order_by("due_on", "id")
         .values_list("id", flat=True)[:limit]
@@ -311,7 +317,8 @@ def deadline_notices_claim(*, sweep_id: str, now: datetime, limit: int = SWEEP_B
     if not picked:
         return 0
     return (
-        DeadlineNotice.objects.filter(takeable, pk__in=picked, sent_at__isnull=True)
+        DeadlineNotice.objects.dangerously_unscoped()
+        .filter(takeable, pk__in=picked, sent_at__isnull=True)
         .order_by()
         .update(claimed_by=sweep_id, claimed_at=now)
     )
@@ -447,7 +454,9 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
             now=now,
         ),
         "breaches_created": _insert_notices(kind=DeadlineNotice.Kind.BREACH, due=Q(due_on__lt=today), now=now),
-        "deadlines_breached": Deadline.objects.filter(state=_OPEN, due_on__lt=today, breached_at__isnull=True)
+        # The sweep marks every partnership's overdue deadlines.
+        "deadlines_breached": Deadline.objects.dangerously_unscoped()
+        .filter(state=_OPEN, due_on__lt=today, breached_at__isnull=True)
         .order_by()
         .update(breached_at=now),
         "notices_claimed": deadline_notices_claim(sweep_id=sweep_id, now=now, limit=limit),
@@ -472,12 +481,16 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
     with transaction.atomic():
         email_ids = _queue_letters(letters)
         counts["notices_sent"] = (
-            DeadlineNotice.objects.filter(claimed_by=sweep_id, sent_at__isnull=True)
+            # This sweep's claim, across partnerships.
+            DeadlineNotice.objects.dangerously_unscoped()
+            .filter(claimed_by=sweep_id, sent_at__isnull=True)
             .exclude(pk__in=moot)
             .update(sent_at=timezone.now())
         )
     counts["emails_queued"] = len(email_ids)
     outbound_emails_dispatch(email_ids=email_ids)
     if moot:
-        counts["notices_dropped"] = DeadlineNotice.objects.filter(pk__in=moot, claimed_by=sweep_id).delete()[0]
+        counts["notices_dropped"] = (
+            DeadlineNotice.objects.dangerously_unscoped().filter(pk__in=moot, claimed_by=sweep_id).delete()[0]
+        )
     return counts

@@ -19,8 +19,8 @@ from django.db import models, transaction
 from partnership.learning_records import learning_record_kind_for_model
 from partnership.models import Partnership, Person
 from partnership.models.recommendations import Dissemination, DisseminationKind, Recommendation, StoredFile
-from partnership.services import tenant_create, tenant_delete
 from partnership.services.files import stored_file_add
+from partnership.services.history import tenant_create, tenant_delete
 
 TITLE_MAX_LENGTH = 200
 AUDIENCE_MAX_LENGTH = 300

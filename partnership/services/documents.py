@@ -50,7 +50,7 @@ from partnership.models import (
     Role,
 )
 from partnership.selectors.documents import document_version_with_pdf
-from partnership.services import history_record
+from partnership.services.history import history_record
 from partnership.subjects import subject_type_for
 
 logger = logging.getLogger(__name__)
@@ -182,8 +182,14 @@ def _dispatch_render(version_id: int) -> bool:
     except Exception:  # any broker error: refused, timed out, unknown host
         logger.warning("Document version %s is queued but the broker could not be reached", version_id)
         return False
-    DocumentVersion.objects.filter(pk=version_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+    _version_by_id(version_id).filter(dispatched_at__isnull=True).update(dispatched_at=timezone.now())
     return True
+
+
+def _version_by_id(version_id: int):
+    """One version by id, wherever it belongs: the worker and the dispatcher are given ids only (tasks
+    take ids), and the row they were queued for names its own partnership."""
+    return DocumentVersion.objects.dangerously_unscoped().filter(pk=version_id)
 
 
 def _queue_render(version: DocumentVersion) -> None:
@@ -417,17 +423,18 @@ def document_render_version(*, version_id: int) -> str:
     """
     now = timezone.now()
     claimed = (
-        DocumentVersion.objects.filter(_render_claimable(now), pk=version_id)
+        _version_by_id(version_id)
+        .filter(_render_claimable(now))
         .order_by()
         .update(state=DocumentVersion.State.RENDERING, started_at=now, render_attempts=F("render_attempts") + 1)
     )
     if not claimed:
-        state = DocumentVersion.objects.filter(pk=version_id).values_list("state", flat=True).first()
+        state = _version_by_id(version_id).values_list("state", flat=True).first()
         if state is None:
             logger.warning("Document version %s no longer exists; nothing to render", version_id)
             return "missing"
         return state  # ready, failed, or being rendered by someone else right now
-    html = DocumentVersion.objects.only("html").get(pk=version_id).html
+    html = _version_by_id(version_id).only("html").get().html
 
     try:
         pdf = pdf_from_html(html=html)
@@ -451,7 +458,9 @@ def documents_requeue_stalled(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     queued = DocumentVersion.State.QUEUED
-    lost = DocumentVersion.objects.filter(state=DocumentVersion.State.RENDERING, started_at__lt=now - RENDER_LOST_AFTER)
+    # Beat's periodic run over every partnership's versions.
+    versions = DocumentVersion.objects.dangerously_unscoped()
+    lost = versions.filter(state=DocumentVersion.State.RENDERING, started_at__lt=now - RENDER_LOST_AFTER)
     lost_renders = list(lost.order_by().values_list("pk", flat=True))
     for version_id in lost_renders:
         requeued = lost.filter(pk=version_id, render_attempts__lt=RENDER_ATTEMPTS_MAX).update(
@@ -460,7 +469,7 @@ def documents_requeue_stalled(*, now: datetime | None = None) -> int:
         if not requeued and lost.filter(pk=version_id).exists():
             _finish(version_id=version_id, state=DocumentVersion.State.FAILED, error=RENDERER_KEPT_DYING)
     waiting = (
-        DocumentVersion.objects.filter(state=queued)
+        versions.filter(state=queued)
         .filter(
             Q(dispatched_at__isnull=True, requested_at__lt=now - UNDISPATCHED_GRACE)
             | Q(pk__in=lost_renders)
@@ -471,7 +480,7 @@ def documents_requeue_stalled(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for version_id in waiting:
-        DocumentVersion.objects.filter(pk=version_id).update(dispatched_at=None)
+        _version_by_id(version_id).update(dispatched_at=None)
         if not _dispatch_render(version_id):
             break  # the broker is still down: the next run tries again
         sent += 1
@@ -482,7 +491,7 @@ def documents_requeue_stalled(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def _finish(*, version_id: int, state: str, pdf: bytes | None = None, error: str = "") -> str:
-    version = DocumentVersion.objects.select_for_update().defer("html", "pdf").filter(pk=version_id).first()
+    version = _version_by_id(version_id).select_for_update().defer("html", "pdf").first()
     if version is None:
         return "missing"
     if version.state == DocumentVersion.State.READY:

@@ -20,7 +20,7 @@ from django.db import models, transaction
 from partnership.learning_records import learning_record_kind_for_model
 from partnership.models import HistoryEntry, Partnership, Person
 from partnership.models.recommendations import DEFAULT_LEARNING_THEMES, LearningTheme, ThemeTag
-from partnership.services import _version_check, history_record, tenant_create, tenant_update
+from partnership.services.history import _version_check, history_record, tenant_create, tenant_update
 
 NAME_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 2000

@@ -45,9 +45,10 @@ from partnership.models.recommendations import (
 )
 from partnership.recommendation_sources import source_get, source_kind_for
 from partnership.references import reference_next, reference_prefix
-from partnership.services import _version_check, email_send_after_commit, tenant_create, tenant_update
 from partnership.services.action_plans import action_plan_start
+from partnership.services.history import _version_check, tenant_create, tenant_update
 from partnership.services.learning_themes import theme_tags_set
+from partnership.services.mail import email_send_after_commit
 from partnership.services.signoff import sign_off_request
 from partnership.services.states import REFUSED_MOVE, refuse_unless_allowed, state_move
 from partnership.subjects import subject_url

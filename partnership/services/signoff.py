@@ -47,7 +47,8 @@ from partnership.models import (
     StatutoryPartner,
 )
 from partnership.models.signoff import Approver
-from partnership.services import email_send_after_commit, history_record
+from partnership.services.history import history_record
+from partnership.services.mail import email_send_after_commit
 from partnership.services.states import REFUSED_MOVE, state_move
 from partnership.subjects import subject_type_for, subject_url
 

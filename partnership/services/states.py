@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from partnership.models import HistoryEntry, Partnership, Person
-from partnership.services import history_record
 from partnership.services.deadlines import deadline_cancel
+from partnership.services.history import history_record
 from partnership.subjects import is_subject
 
 REFUSED_MOVE = "refused_move"

@@ -46,7 +46,7 @@ from partnership.selectors.access import access_grant_shown_to, access_grants_in
 from partnership.services import invitation_accept as invitation_accept_service
 from partnership.services import invitation_for_token
 from partnership.services.access import access_grant_record_view, api_token_issue, api_token_revoke, api_tokens_void
-from partnership.services_account import (
+from partnership.services.account import (
     backup_codes_remaining,
     invitation_accept_as_newcomer,
     invitee_has_password,
@@ -59,6 +59,7 @@ from partnership.services_account import (
     totp_qr_code_data_uri,
     totp_secret_for_typing,
 )
+from partnership.views.actions import form_action
 
 # ModelBackend, not axes: a newcomer who has just chosen a password is signed in without authenticate().
 _PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path
@@ -229,17 +230,19 @@ def _invitation_accept_newcomer(request: HttpRequest, *, token: str, invitation)
         form = InvitationNewcomerForm(request.POST)
     else:
         form = InvitationNewcomerForm(initial={"full_name": invitation.full_name})
-    if form.is_valid():
-        try:
-            membership = invitation_accept_as_newcomer(
-                token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            auth_login(request, membership.person, backend=_PASSWORD_BACKEND)
-            messages.success(request, f"Welcome to {membership.partnership.name}.")
-            return redirect("partnership:home", slug=membership.partnership.slug)
+
+    def welcome(membership) -> HttpResponse:
+        auth_login(request, membership.person, backend=_PASSWORD_BACKEND)
+        return redirect("partnership:home", slug=membership.partnership.slug)
+
+    if done := form_action(
+        request,
+        form,
+        lambda data: invitation_accept_as_newcomer(token=token, full_name=data["full_name"], password=data["password"]),
+        message=lambda membership: f"Welcome to {membership.partnership.name}.",
+        success=welcome,
+    ):
+        return done
     return render(request, "account/invitation_newcomer.html", {"invitation": invitation, "form": form})
 
 

@@ -35,20 +35,16 @@ from partnership.forms.manage import (
     ServiceAccountForm,
     ServiceAccountTokenForm,
 )
-from partnership.models import Agency, ClosureDay, Membership, Role
+from partnership.models import MANAGER_ROLES, Agency, ClosureDay, Membership
 from partnership.selectors import access as access_selectors
 from partnership.services import access as access_services
+from partnership.views.actions import REFUSED, form_action, form_status
 
-MANAGERS = [Role.BUSINESS_MANAGER]
+MANAGERS = MANAGER_ROLES
 # Pages of 25, as the review lists: a page's cost stays the same however large the partnership.
 MEMBERS_PER_PAGE = 25
 AGENCIES_PER_PAGE = 25
 INVITATIONS_PER_PAGE = 25
-REFUSED = 400  # a re-drawn form with errors
-
-
-def _form_status(*forms) -> int:
-    return REFUSED if any(f.is_bound and f.errors for f in forms) else 200
 
 
 # --- Agencies -------------------------------------------------------------------
@@ -66,15 +62,17 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agency_create(request: HttpRequest) -> HttpResponse:
     form = AgencyForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            agency = services.agency_create(partnership=request.partnership, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Added {agency.name}.")
-            return redirect("partnership:agency_detail", slug=request.partnership.slug, agency_id=agency.pk)
-    return render(request, "partnership/manage/agency_create.html", {"form": form}, status=_form_status(form))
+    if done := form_action(
+        request,
+        form,
+        lambda data: services.agency_create(partnership=request.partnership, actor=request.user, **data),
+        message=lambda agency: f"Added {agency.name}.",
+        success=lambda agency: redirect(
+            "partnership:agency_detail", slug=request.partnership.slug, agency_id=agency.pk
+        ),
+    ):
+        return done
+    return render(request, "partnership/manage/agency_create.html", {"form": form}, status=form_status(form))
 
 
 @partnership_view(roles=MANAGERS)
@@ -120,7 +118,7 @@ def _render_agency(
         "members": selectors.membership_list(partnership=partnership, agency=agency),
         "history": selectors.history_rows_for_object(partnership=partnership, obj=agency),
     }
-    return render(request, "partnership/manage/agency_detail.html", context, status=_form_status(form))
+    return render(request, "partnership/manage/agency_detail.html", context, status=form_status(form))
 
 
 # --- Members --------------------------------------------------------------------
@@ -195,20 +193,23 @@ def member_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
     partnership = request.partnership
     membership = selectors.membership_get(partnership=partnership, membership_id=membership_id)
     form = MemberDeactivateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.membership_deactivate(
-                partnership=partnership, actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            name = membership.person.full_name or membership.person.email
-            messages.success(request, f"{name} can no longer use {partnership.name}.")
-            if membership.person_id == request.user.pk:
-                # They have just closed their own way into this partnership.
-                return redirect("home")
-            return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+    name = membership.person.full_name or membership.person.email
+    # Someone who deactivates themselves has just closed their own way into this partnership.
+    own = membership.person_id == request.user.pk
+    if done := form_action(
+        request,
+        form,
+        lambda data: services.membership_deactivate(
+            partnership=partnership, actor=request.user, membership=membership, reason=data["reason"]
+        ),
+        message=f"{name} can no longer use {partnership.name}.",
+        success=lambda _: (
+            redirect("home")
+            if own
+            else redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
+        ),
+    ):
+        return done
     return _render_member(request, membership, deactivate_form=form)
 
 
@@ -267,7 +268,7 @@ def _render_member(
         "issued_token": issued_token,
         "history": selectors.history_rows_for_object(partnership=partnership, obj=membership),
     }
-    status = _form_status(form, deactivate_form, context["token_form"])
+    status = form_status(form, deactivate_form, context["token_form"])
     return render(request, "partnership/manage/member_detail.html", context, status=status)
 
 
@@ -279,18 +280,16 @@ def _render_member(
 def invitation_create(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership
     form = InvitationForm(request.POST if request.method == "POST" else None, partnership=partnership)
-    if form.is_bound and form.is_valid():
-        try:
-            invitation, _token = services.invitation_create(
-                partnership=partnership, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Invitation sent to {invitation.email}")
-            return redirect("partnership:member_list", slug=partnership.slug)
+    if done := form_action(
+        request,
+        form,
+        lambda data: services.invitation_create(partnership=partnership, actor=request.user, **data),
+        message=lambda invited: f"Invitation sent to {invited[0].email}",
+        success=lambda _: redirect("partnership:member_list", slug=partnership.slug),
+    ):
+        return done
     context = {"form": form, "valid_days": django_settings.INVITATION_VALID_DAYS}
-    return render(request, "partnership/manage/invitation_create.html", context, status=_form_status(form))
+    return render(request, "partnership/manage/invitation_create.html", context, status=form_status(form))
 
 
 @partnership_view(roles=MANAGERS)
@@ -318,19 +317,16 @@ def settings(request: HttpRequest) -> HttpResponse:
     saved_version = None
     if request.method == "POST" and request.POST.get("form") == "closure_day":
         closure_form = ClosureDayForm(request.POST)
-        if closure_form.is_valid():
-            try:
-                day = services.closure_day_add(
-                    partnership=partnership,
-                    actor=request.user,
-                    day=closure_form.cleaned_data["date"],
-                    reason=closure_form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                add_service_errors(closure_form, exc)
-            else:
-                messages.success(request, f"Added {_day(day)} as a closure day.")
-                return redirect("partnership:settings", slug=partnership.slug)
+        if done := form_action(
+            request,
+            closure_form,
+            lambda data: services.closure_day_add(
+                partnership=partnership, actor=request.user, day=data["date"], reason=data["reason"]
+            ),
+            message=lambda day: f"Added {_day(day)} as a closure day.",
+            success=lambda _: redirect("partnership:settings", slug=partnership.slug),
+        ):
+            return done
     elif request.method == "POST":
         settings_form = PartnershipSettingsForm(request.POST)
         if settings_form.is_valid():
@@ -363,7 +359,7 @@ def settings(request: HttpRequest) -> HttpResponse:
         "history": selectors.history_rows_for_object(partnership=partnership, obj=partnership),
         "closure_day_history": selectors.history_rows_for_model(partnership=partnership, model=ClosureDay, limit=50),
     }
-    status = _form_status(settings_form, closure_form)
+    status = form_status(settings_form, closure_form)
     return render(request, "partnership/manage/settings.html", context, status=status)
 
 
@@ -409,23 +405,19 @@ def service_account_create(request: HttpRequest) -> HttpResponse:
     """Add a program of the partnership's own as a member that uses the API with tokens only."""
     partnership = request.partnership
     form = ServiceAccountForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership = access_services.service_account_create(
-                partnership=partnership,
-                actor=request.user,
-                name=data["name"],
-                agency=data["agency"],
-                roles=data["roles"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{membership.person.full_name} is added. Issue it a token below.")
-            return redirect("partnership:member_detail", slug=partnership.slug, membership_id=membership.pk)
-    status = 400 if form.errors else 200
-    return render(request, "partnership/manage/service_account_create.html", {"form": form}, status=status)
+    if done := form_action(
+        request,
+        form,
+        lambda data: access_services.service_account_create(
+            partnership=partnership, actor=request.user, name=data["name"], agency=data["agency"], roles=data["roles"]
+        ),
+        message=lambda membership: f"{membership.person.full_name} is added. Issue it a token below.",
+        success=lambda membership: redirect(
+            "partnership:member_detail", slug=partnership.slug, membership_id=membership.pk
+        ),
+    ):
+        return done
+    return render(request, "partnership/manage/service_account_create.html", {"form": form}, status=form_status(form))
 
 
 @partnership_view(roles=MANAGERS)

@@ -26,7 +26,7 @@ from partnership.api.documents import (
 )
 from partnership.api.versions import expected_version, optional_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
-from partnership.models import PARTNER_LEAD_ROLES, Partnership, Role
+from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Partnership
 from partnership.selectors.documents import documents_for_subject
 from reviews.api.decision_serializers import (
     AttendeeInputSerializer,
@@ -46,11 +46,12 @@ from reviews.selectors.decision import (
     decision_overview,
     meeting_attendee_get,
     meeting_attendee_list,
+    rapid_review_decision_or_none,
     rapid_review_get_for_decision,
 )
 from reviews.selectors.incidents import identity_viewer_allowed
-from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
-from reviews.selectors.timeliness import rapid_review_timeliness
+from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES, rapid_review_list
+from reviews.selectors.timeliness import TIMELINESS_READER_ROLES, rapid_review_timeliness
 from reviews.services.decision import (
     rapid_review_decision_approve,
     rapid_review_decision_record,
@@ -65,9 +66,9 @@ from reviews.services.rapid_review_meeting import (
 )
 
 READERS = RAPID_REVIEW_READ_ROLES
-MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+MANAGERS = MANAGER_ROLES
 PARTNER_LEADS = frozenset(PARTNER_LEAD_ROLES)
-TIMELINESS_READERS = frozenset({Role.BUSINESS_MANAGER, Role.SCRUTINEER})
+TIMELINESS_READERS = TIMELINESS_READER_ROLES
 
 _REFUSED = OpenApiResponse(
     description=(
@@ -92,7 +93,7 @@ class _RapidReviewAPIView(PartnershipScopedAPIView):
     lookup_url_kwarg = "rapid_review_id"
 
     def scoped_queryset(self, partnership: Partnership):
-        return RapidReview.objects.in_partnership(partnership)
+        return rapid_review_list(partnership=partnership)
 
     def rapid_review(self) -> RapidReview:
         return rapid_review_get_for_decision(
@@ -281,8 +282,7 @@ class DecisionView(_RapidReviewAPIView):
     )
     def put(self, request: Request, slug: str, rapid_review_id: int) -> Response:
         rapid_review = self.rapid_review()
-        existed = RapidReviewDecision.objects.in_partnership(self.partnership).filter(rapid_review=rapid_review)
-        existed = existed.exists()
+        existed = rapid_review_decision_or_none(rapid_review=rapid_review) is not None
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
-from partnership.models import Partnership, Role
+from partnership.models import MANAGER_ROLES, Partnership
 from partnership.selectors import working_day_calendar
 from reviews.api.incident_serializers import (
     ChildDetailSerializer,
@@ -51,7 +51,7 @@ from reviews.services.incidents import (
     incident_update,
 )
 
-_MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+_MANAGERS = MANAGER_ROLES
 
 
 @extend_schema(tags=["Serious incidents"])

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
-from partnership.models import Partnership, Role
+from partnership.models import MANAGER_ROLES, Partnership
 from reviews.api.learning_review_serializers import (
     CommentCreateSerializer,
     CommentSerializer,
@@ -90,7 +90,7 @@ class LearningReviewListView(ListModelMixin, _LearningReviewAPIView):
     """The learning reviews you may see, newest first; business managers open them."""
 
     serializer_class = LearningReviewListItemSerializer
-    write_roles = frozenset({Role.BUSINESS_MANAGER})
+    write_roles = MANAGER_ROLES
 
     @extend_schema(summary="Learning reviews", responses=_answers({200: LearningReviewListItemSerializer(many=True)}))
     def get(self, request: Request, slug: str) -> Response:

@@ -23,9 +23,8 @@ from partnership.api.recommendation_serializers import (
 from partnership.api.recommendations import recommendation_data
 from partnership.api.views import _FIELD_ERRORS, _answers
 from partnership.models import Partnership, Role
-from partnership.models.recommendations import ThemeTag
 from partnership.recommendation_sources import sources_load
-from partnership.selectors.recommendations import recommendation_register, themes_with_tagged
+from partnership.selectors.recommendations import recommendation_register, themes_list, themes_with_tagged
 from reviews.models import LearningReview, RapidReview
 from reviews.selectors import learning_review as learning_review_selectors
 from reviews.selectors.decision import rapid_review_get_for_decision
@@ -44,7 +43,7 @@ class OutcomesRecommendationsView(PartnershipScopedAPIView):
     serializer_class = OutcomesConversionResultSerializer
 
     def scoped_queryset(self, partnership: Partnership):
-        return LearningReview.objects.in_partnership(partnership)
+        return learning_review_selectors.learning_review_list(partnership=partnership, membership=self.membership)
 
     def review(self) -> LearningReview:
         return learning_review_selectors.learning_review_get(
@@ -123,7 +122,7 @@ class _ReviewThemesView(PartnershipScopedAPIView):
     pagination_class = None
 
     def scoped_queryset(self, partnership: Partnership):
-        return ThemeTag.objects.in_partnership(partnership)
+        return themes_list(partnership=partnership)
 
     def tagged(self, record) -> Response:
         themes = [t for t in themes_with_tagged(partnership=self.partnership, record=record) if t.tagged]

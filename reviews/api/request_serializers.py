@@ -6,7 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnership.api.serializers import AgencySummarySerializer, PartnershipAgencyField
-from partnership.models import Membership, Person
+from partnership.models import Person
+from partnership.selectors import member_people
 from reviews.models import InformationRequest
 from reviews.services.requests import ANSWER_FIELDS, SEND_BACK_REASON_MAX_LENGTH
 
@@ -78,9 +79,7 @@ class PartnershipPersonField(serializers.PrimaryKeyRelatedField):
         super().__init__(queryset=Person.objects.none(), **kwargs)
 
     def get_queryset(self):
-        partnership = self.context["partnership"]
-        members = Membership.objects.in_partnership(partnership).filter(is_active=True).values("person_id")
-        return Person.objects.filter(pk__in=members)
+        return member_people(partnership=self.context["partnership"])
 
 
 class InformationRequestCreateSerializer(serializers.Serializer):

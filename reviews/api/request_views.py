@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
-from partnership.models import Partnership, Role
+from partnership.models import MANAGER_ROLES, Partnership
 from partnership.selectors import working_day_calendar
 from reviews.api.request_serializers import (
     AnswersSerializer,
@@ -30,6 +30,7 @@ from reviews.models import InformationRequest
 from reviews.selectors.rapid_review import rapid_review_get
 from reviews.selectors.requests import (
     RETURN_READER_ROLES,
+    information_request_all,
     information_request_for_viewer,
     information_request_list,
     requests_for_person,
@@ -43,7 +44,7 @@ from reviews.services.requests import (
     information_request_withdraw,
 )
 
-_MANAGERS = frozenset({Role.BUSINESS_MANAGER})
+_MANAGERS = MANAGER_ROLES
 _ANY_MEMBER: frozenset[str] = frozenset()
 _NOT_ASSIGNEE = "Only the person asked for this return can write it."
 _REFUSED = OpenApiResponse(
@@ -139,7 +140,7 @@ class _OneRequestView(PartnershipScopedAPIView):
     lookup_url_kwarg = "request_id"
 
     def scoped_queryset(self, partnership: Partnership):
-        return InformationRequest.objects.in_partnership(partnership)
+        return information_request_all(partnership=partnership)
 
     def _load(self, request_id: int) -> InformationRequest:
         # Not readable by this member: 404, exactly like a missing request.

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 
 from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin, add_service_errors, versioned_initial
 from partnership.models import Agency, Partnership
+from partnership.selectors import agency_choices
 from reviews.models import MAX_CHILDREN_PER_INCIDENT, Child, HarmOutcome, SeriousIncident
+from reviews.selectors.incidents import incident_agency_choices
 from reviews.services.incidents import (
     CHILD_ADDRESS_MAX_LENGTH,
     CHILD_NAME_MAX_LENGTH,
@@ -93,7 +95,7 @@ class IncidentForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        agencies = Agency.objects.in_partnership(partnership).filter(is_active=True).order_by("name")
+        agencies = agency_choices(partnership=partnership)
         self.fields["referring_agency"].queryset = agencies
         self.fields["agencies"].queryset = agencies
 
@@ -109,11 +111,9 @@ class IncidentEditForm(VersionedFormMixin, IncidentForm):
         self.fields["reference"].error_messages["required"] = "Enter a reference."
         if incident is not None:
             # An agency made inactive since stays choosable for the incident that already names it.
-            partnership_agencies = Agency.objects.in_partnership(incident.partnership)
-            keep = [incident.referring_agency_id, *[a.pk for a in incident.agencies.all()]]
-            agencies = partnership_agencies.filter(pk__in=keep) | partnership_agencies.filter(is_active=True)
-            self.fields["referring_agency"].queryset = agencies.distinct().order_by("name")
-            self.fields["agencies"].queryset = agencies.distinct().order_by("name")
+            agencies = incident_agency_choices(incident=incident)
+            self.fields["referring_agency"].queryset = agencies
+            self.fields["agencies"].queryset = agencies
 
     @staticmethod
     def initial_for(incident: SeriousIncident) -> dict:

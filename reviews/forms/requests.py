@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 
 from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin, versioned_initial
 from partnership.models import Agency, Membership, Person
+from partnership.selectors import people_with_ids
 from reviews.models import InformationRequest
 from reviews.services.requests import ANSWER_FIELDS
 
@@ -67,7 +68,7 @@ class RequestCreateForm(AccessibleFormMixin, forms.Form):
         self.rows: list[dict] = []
         for agency in agencies:
             ask_name, person_name = f"agency_{agency.pk}", f"assignee_{agency.pk}"
-            people = Person.objects.filter(pk__in=by_agency.get(agency.pk, [])).order_by("full_name", "email")
+            people = people_with_ids(person_ids=by_agency.get(agency.pk, []))
             asked = agency.pk in asked_agency_ids
             row = {"agency": agency, "asked": asked, "ask": None, "person": None}
             if not asked:

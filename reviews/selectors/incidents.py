@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from django.db.models import F, IntegerField, Prefetch, QuerySet, Value
 from django.http import Http404
 
-from partnership.models import PARTNER_LEAD_ROLES, Membership, Partnership, Person, Role
+from partnership.models import LEADERSHIP_ROLES, Agency, Membership, Partnership, Person, Role
 from reviews.models import Child, SeriousIncident
 
 # Who may see a child's name, date of birth and address (each view logged).
-IDENTITY_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
+IDENTITY_ROLES = LEADERSHIP_ROLES
 
 # Never load the encrypted columns where only the pseudonym is shown: nothing is decrypted that is not shown.
 _CHILD_PSEUDONYM_FIELDS = ("id", "partnership_id", "incident_id", "position", "pseudonym")
@@ -81,6 +81,13 @@ def child_get(*, partnership: Partnership, incident: SeriousIncident, child_id: 
     if child is None:
         raise Http404("No such child.")
     return child
+
+
+def incident_agency_choices(*, incident: SeriousIncident) -> QuerySet[Agency]:
+    """The agencies an incident can name: the active ones, and the inactive ones it names already."""
+    agencies = Agency.objects.in_partnership(incident.partnership)
+    keep = [incident.referring_agency_id, *[a.pk for a in incident.agencies.all()]]
+    return (agencies.filter(pk__in=keep) | agencies.filter(is_active=True)).distinct().order_by("name")
 
 
 def incident_list(*, partnership: Partnership) -> QuerySet[SeriousIncident]:

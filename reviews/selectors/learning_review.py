@@ -28,7 +28,9 @@ from django.http import Http404
 from django.utils.formats import date_format
 
 from partnership.models import (
-    PARTNER_LEAD_ROLES,
+    CASE_WORK_ROLES,
+    LEADERSHIP_ROLES,
+    OVERSIGHT_ROLES,
     Agency,
     Deadline,
     Membership,
@@ -62,14 +64,13 @@ PUBLIC_SUMMARY_TEMPLATE = "reviews/learning_review/public_summary_document.html"
 
 # Roles that see every learning review of their partnership.
 # Who leads or contributes to a review: people who do the work, not the scrutineer, lay members or observers.
-REVIEW_WORKER_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES, Role.PRACTITIONER, Role.AGENCY_LEAD})
-OVERSIGHT_ROLES = frozenset({Role.BUSINESS_MANAGER, Role.SCRUTINEER, *PARTNER_LEAD_ROLES})
+REVIEW_WORKER_ROLES = CASE_WORK_ROLES
 # Roles that decide whether a review is published.
-PUBLICATION_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
+PUBLICATION_ROLES = LEADERSHIP_ROLES
 # Who may open the full outcomes form PDF through the documents pages (Document.audience). Those pages
 # know roles, not a review's participants, so the audience is the roles that see every final form;
 # a lead author or contributor without one of them reads and prints the same template on the print view.
-OUTCOMES_FORM_AUDIENCE = sorted({Role.BUSINESS_MANAGER, Role.SCRUTINEER, *PARTNER_LEAD_ROLES})
+OUTCOMES_FORM_AUDIENCE = sorted(OVERSIGHT_ROLES)
 
 
 # --- The form's sections, in the order of seed 003's appendix ---------------------------------
@@ -456,7 +457,12 @@ def outcomes_form_get(*, partnership: Partnership, learning_review: LearningRevi
         OutcomesForm.objects.in_partnership(partnership)
         .filter(learning_review=learning_review)
         .select_related("updated_by")
-        .prefetch_related(Prefetch("recommendations", queryset=OutcomeRecommendation.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=OutcomeRecommendation.objects.in_partnership(partnership).order_by("position"),
+            )
+        )
         .first()
     )
     if form is None:

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from partnership.models import Deadline, Partnership, Role
+from partnership.models import OVERSIGHT_ROLES, Deadline, Partnership
 from partnership.selectors.deadlines import deadlines_for_subject
 from partnership.working_days import WorkingDayCalendar
 from reviews.models import (
@@ -266,12 +266,4 @@ def panel_days_remaining(*, rapid_review: RapidReview, calendar: WorkingDayCalen
 
 
 # Who reads rapid reviews (lists, timelines, incident facts by pseudonym).
-RAPID_REVIEW_READ_ROLES = frozenset(
-    {
-        Role.BUSINESS_MANAGER,
-        Role.PARTNER_LEAD_LOCAL_AUTHORITY,
-        Role.PARTNER_LEAD_HEALTH,
-        Role.PARTNER_LEAD_POLICE,
-        Role.SCRUTINEER,
-    }
-)
+RAPID_REVIEW_READ_ROLES = OVERSIGHT_ROLES

@@ -8,15 +8,22 @@ from datetime import date
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from partnership.models import PARTNER_LEAD_ROLES, Membership, MembershipRole, Partnership, Person, Role
+from partnership.models import (
+    CASE_WORK_ROLES,
+    LEADERSHIP_ROLES,
+    Membership,
+    MembershipRole,
+    Partnership,
+    Person,
+)
 from partnership.working_days import WorkingDayCalendar
 from reviews.models import InformationRequest, LearningReview, RapidReview
 
 # Who reads every return of a review (besides its author, who writes it).
-RETURN_READER_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES})
+RETURN_READER_ROLES = LEADERSHIP_ROLES
 # Who may be asked for a return (or contribute to a review): people who do the work, not those who only
 # read (the scrutineer, lay members, observers).
-RETURN_AUTHOR_ROLES = frozenset({Role.BUSINESS_MANAGER, *PARTNER_LEAD_ROLES, Role.PRACTITIONER, Role.AGENCY_LEAD})
+RETURN_AUTHOR_ROLES = CASE_WORK_ROLES
 # Still owed: the states a tracker counts days for.
 WAITING_STATES = frozenset(
     {InformationRequest.State.REQUESTED, InformationRequest.State.DRAFT, InformationRequest.State.SENT_BACK}
@@ -27,6 +34,11 @@ def _base(partnership: Partnership) -> QuerySet[InformationRequest]:
     return InformationRequest.objects.in_partnership(partnership).select_related(
         "agency", "assignee", "requested_by", "submitted_by", "rapid_review__incident", "learning_review"
     )
+
+
+def information_request_all(*, partnership: Partnership) -> QuerySet[InformationRequest]:
+    """Every request of the partnership (the API's object lookups look among these)."""
+    return _base(partnership)
 
 
 def information_request_list(

@@ -32,9 +32,12 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
-from partnership.models import Partnership
+from partnership.models import Partnership, Role
 from partnership.selectors import working_day_calendar
 from reviews.models import PANEL_NOTIFICATION_WORKING_DAYS, PANEL_SUBMISSION_DAY, RapidReview
+
+# Who reads the timeliness figures: the managers, and the independent scrutineer who holds them to account.
+TIMELINESS_READER_ROLES = frozenset({Role.BUSINESS_MANAGER, Role.SCRUTINEER})
 
 QUARTER_MONTHS = {1: "January to March", 2: "April to June", 3: "July to September", 4: "October to December"}
 

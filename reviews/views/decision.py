@@ -26,8 +26,9 @@ from django.views.decorators.http import require_GET, require_POST
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.forms.recommendations import ThemesForm
-from partnership.models import PARTNER_LEAD_ROLES, Role, StatutoryPartner
+from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Role, StatutoryPartner
 from partnership.selectors import history_rows_for_object
+from partnership.views.actions import form_action
 from reviews.forms.decision import (
     AttendeeForm,
     DecisionForm,
@@ -50,7 +51,7 @@ from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
 from reviews.selectors.rapid_review_template import TEMPLATE_NAME, rapid_review_template_context
 from reviews.selectors.recommendations import learning_of_rapid_review
 from reviews.selectors.requests import information_requests_outstanding
-from reviews.selectors.timeliness import rapid_review_timeliness, rapid_review_timeliness_years
+from reviews.selectors.timeliness import TIMELINESS_READER_ROLES, rapid_review_timeliness, rapid_review_timeliness_years
 from reviews.services.decision import (
     rapid_review_decision_approve,
     rapid_review_decision_record,
@@ -68,11 +69,11 @@ from reviews.services.rapid_review_meeting import (
     rapid_review_meeting_set,
 )
 
-MANAGERS = [Role.BUSINESS_MANAGER]
+MANAGERS = MANAGER_ROLES
 PARTNER_LEADS = list(PARTNER_LEAD_ROLES)
 # The roles that read rapid reviews read their meetings and decisions (and the general template).
 READERS = sorted(RAPID_REVIEW_READ_ROLES)
-TIMELINESS_READERS = [Role.BUSINESS_MANAGER, Role.SCRUTINEER]
+TIMELINESS_READERS = TIMELINESS_READER_ROLES
 REFUSED = 400
 
 
@@ -155,16 +156,18 @@ def attendee_add(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
     partnership = request.partnership
     rapid_review = _review(request, rapid_review_id)
     form = AttendeeForm(request.POST, partnership=partnership)
-    if form.is_valid():
-        try:
-            attendee = meeting_attendee_add(
-                partnership=partnership, actor=request.user, rapid_review=rapid_review, **form.service_arguments()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Added {attendee.name} to the meeting.")
-            return redirect("reviews:rapid_review_meeting", slug=partnership.slug, rapid_review_id=rapid_review.pk)
+    if done := form_action(
+        request,
+        form,
+        lambda _: meeting_attendee_add(
+            partnership=partnership, actor=request.user, rapid_review=rapid_review, **form.service_arguments()
+        ),
+        message=lambda attendee: f"Added {attendee.name} to the meeting.",
+        success=lambda _: redirect(
+            "reviews:rapid_review_meeting", slug=partnership.slug, rapid_review_id=rapid_review.pk
+        ),
+    ):
+        return done
     return _render_meeting(request, rapid_review, attendee_form=form)
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
-from partnership.models import Role
+from partnership.models import MANAGER_ROLES
 from reviews.forms.incidents import (
     ChildForm,
     ChildFormSet,
@@ -48,7 +48,7 @@ from reviews.services.incidents import (
     incident_update,
 )
 
-MANAGERS = [Role.BUSINESS_MANAGER]
+MANAGERS = MANAGER_ROLES
 REFUSED = 400
 IDENTITY_LOG_PER_PAGE = 50
 

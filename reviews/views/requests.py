@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnership.access import partnership_view
-from partnership.forms.base import add_service_errors
-from partnership.models import Role
+from partnership.models import MANAGER_ROLES, Role
 from partnership.selectors import agency_choices, history_rows_for_object, working_day_calendar
+from partnership.views.actions import form_action
 from reviews.forms.requests import RequestCreateForm, ReturnForm, SendBackForm, WithdrawForm
 from reviews.models import InformationRequest, RapidReview
 from reviews.selectors.rapid_review import rapid_review_get
@@ -40,7 +40,7 @@ from reviews.services.requests import (
     review_url,
 )
 
-MANAGERS = [Role.BUSINESS_MANAGER]
+MANAGERS = MANAGER_ROLES
 REFUSED = 400
 CONFLICT = 409
 
@@ -87,21 +87,22 @@ def request_create(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
         preselect_agency_ids=involved,
         default_due_on=review.returns_due_on,
     )
-    if form.is_bound and form.is_valid():
-        try:
-            created = information_requests_create(
-                partnership=partnership,
-                actor=request.user,
-                assignments=form.assignments(),
-                rapid_review=review,
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            names = ", ".join(r.agency.name for r in created)
-            messages.success(request, f"Asked {names} for their returns. Each named person has been emailed.")
-            return redirect("reviews:request_tracker", slug=partnership.slug, rapid_review_id=review.pk)
+    if done := form_action(
+        request,
+        form,
+        lambda data: information_requests_create(
+            partnership=partnership,
+            actor=request.user,
+            assignments=form.assignments(),
+            rapid_review=review,
+            due_on=data["due_on"],
+        ),
+        message=lambda created: (
+            f"Asked {', '.join(r.agency.name for r in created)} for their returns. Each named person has been emailed."
+        ),
+        success=lambda _: redirect("reviews:request_tracker", slug=partnership.slug, rapid_review_id=review.pk),
+    ):
+        return done
     return render(
         request,
         "reviews/requests/create.html",
@@ -314,23 +315,20 @@ def request_send_back(request: HttpRequest, request_id: int) -> HttpResponse:
         partnership=partnership, membership=request.membership, request_id=request_id
     )
     form = SendBackForm(request.POST)
-    if form.is_valid():
-        try:
-            information_request_send_back(
-                partnership=partnership,
-                actor=request.user,
-                information_request=information_request,
-                reason=form.cleaned_data["reason"],
-                due_on=form.cleaned_data["due_on"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Sent the return back to {information_request.assignee}. They have been emailed your reason.",
-            )
-            return redirect("reviews:request_detail", slug=partnership.slug, request_id=information_request.pk)
+    if done := form_action(
+        request,
+        form,
+        lambda data: information_request_send_back(
+            partnership=partnership,
+            actor=request.user,
+            information_request=information_request,
+            reason=data["reason"],
+            due_on=data["due_on"],
+        ),
+        message=f"Sent the return back to {information_request.assignee}. They have been emailed your reason.",
+        success=lambda _: redirect("reviews:request_detail", slug=partnership.slug, request_id=information_request.pk),
+    ):
+        return done
     return _render_return(request, information_request, send_back_form=form, status=REFUSED)
 
 
@@ -342,17 +340,14 @@ def request_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
         partnership=partnership, membership=request.membership, request_id=request_id
     )
     form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            information_request_withdraw(
-                partnership=partnership,
-                actor=request.user,
-                information_request=information_request,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Withdrew the request to {information_request.agency.name}.")
-            return redirect("reviews:request_detail", slug=partnership.slug, request_id=information_request.pk)
+    if done := form_action(
+        request,
+        form,
+        lambda data: information_request_withdraw(
+            partnership=partnership, actor=request.user, information_request=information_request, reason=data["reason"]
+        ),
+        message=f"Withdrew the request to {information_request.agency.name}.",
+        success=lambda _: redirect("reviews:request_detail", slug=partnership.slug, request_id=information_request.pk),
+    ):
+        return done
     return _render_return(request, information_request, withdraw_form=form, status=REFUSED)

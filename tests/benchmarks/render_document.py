@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from tests.benchmarks import allow_global_reads
+
+    allow_global_reads()
     from django.template.loader import render_to_string
     from pypdf import PdfReader
 

@@ -484,9 +484,9 @@ def test_the_list_runs_a_fixed_number_of_queries(world_a, client_for, django_ass
 def test_the_list_pages_25_at_a_time_and_counts_each_reviews_contributors_and_returns(
     world_a, review, client_for, monkeypatch
 ):
-    from reviews.views import learning_review as views
+    from reviews.views.learning_review import listing
 
-    monkeypatch.setattr(views, "REVIEWS_PER_PAGE", 2)
+    monkeypatch.setattr(listing, "REVIEWS_PER_PAGE", 2)
     contributor_make(world_a, review, membership=world_a.la_lead)  # the fixture's review has the agency lead
     newer = [learning_review_make(world_a, title=f"Later review {n}") for n in range(2)]
     client = client_for(world_a.bm)

@@ -2,7 +2,7 @@
 
 These act on the signed-in person only, never on another person's account, so
 they take no partnership: nothing here reads or writes tenant-owned rows except
-through ``partnership.services.invitation_accept``.
+through ``partnership.services.invitations.invitation_accept``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership.models import Invitation, Membership, Person
-from partnership.services import invitation_accept
+from partnership.services.invitations import invitation_accept
 
 BACKUP_CODE_COUNT = 10
 BACKUP_CODE_LENGTH = 8  # StaticToken.random_token(): 5 random bytes in base32

@@ -38,6 +38,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0010_recommendations")]
+    dependencies = [("partnership", "0011_tenant_integrity")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -81,6 +81,10 @@ class ActionPlanPage:
         )
 
     @property
+    def working_days_overdue(self) -> int:
+        return max(0, -(self.working_days_left or 0))
+
+    @property
     def state(self) -> str:
         return self.recommendation.state
 
@@ -184,6 +188,12 @@ def action_get(*, partnership: Partnership, membership: Membership, action_id: i
     action.plan.recommendation.partnership = partnership
     action.can_update = action_updatable_by(action, membership)
     action.can_edit = action_plan_editable_by(action.plan.recommendation, membership)
+    # Progress is recorded while the action is open and its plan is being made or delivered.
+    action.can_record = (
+        action.can_update
+        and action.completed_at is None
+        and action.plan.recommendation.state in (State.ACTION_PLANNING, State.IN_PROGRESS)
+    )
     return action
 
 
@@ -245,6 +255,16 @@ def action_evidence_get(
     if stored is None:
         raise Http404("No such file.")
     return stored
+
+
+def plan_action_order(*, partnership: Partnership, plan_id: int) -> list[int]:
+    """The ids of a plan's actions in their order (every one: only those who see them all reorder them)."""
+    return list(
+        Action.objects.in_partnership(partnership)
+        .filter(plan_id=plan_id)
+        .order_by("position", "id")
+        .values_list("pk", flat=True)
+    )
 
 
 def lead_person_choices(*, partnership: Partnership) -> list[tuple[int, str]]:

@@ -48,6 +48,8 @@ EVIDENCE_FILES_MAX = 5
 # A plan's actions are shaped while it is being planned and while it is delivered; not once it is done.
 PLAN_OPEN_STATES = frozenset({Recommendation.State.ACTION_PLANNING, Recommendation.State.IN_PROGRESS})
 PROGRESS_RAGS = (Rag.RED, Rag.AMBER, Rag.GREEN)
+# The RAG statuses a progress update reports (completing is its own step), for forms and the API's schema.
+PROGRESS_RAG_CHOICES = [(rag.value, rag.label) for rag in PROGRESS_RAGS]
 
 State = Recommendation.State
 
@@ -381,7 +383,13 @@ def action_plan_agree(
         action_plan_editable_by(recommendation, membership),
         "Only a business manager or the lead partner's lead agrees this plan.",
     )
-    refuse_unless_allowed(recommendation, State.IN_PROGRESS)
+    refuse_unless_allowed(
+        recommendation,
+        State.IN_PROGRESS,
+        refusal=lambda current, _to: (
+            f"Only a plan still being made is agreed; this recommendation is “{State(current).label.lower()}”."
+        ),
+    )
     plan = recommendation.action_plan
     if not Action.objects.in_partnership(partnership).filter(plan=plan).exists():
         raise ValidationError("Add at least one action before agreeing the plan.")

@@ -416,7 +416,7 @@ def test_completing_an_action_meets_its_deadline(world_a):
 
 def test_completing_a_recommendation_needs_impact_and_names_the_actions_not_complete(world_a):
     recommendation = recommendation_make(world_a, state=State.IN_PROGRESS, actions=2)
-    first, second = Action.objects.filter(plan__recommendation=recommendation).order_by("position")
+    first, _second = Action.objects.filter(plan__recommendation=recommendation).order_by("position")
     services.action_complete(partnership=world_a.partnership, membership=world_a.business_manager, action=first)
 
     with pytest.raises(ValidationError) as refused:

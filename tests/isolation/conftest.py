@@ -214,7 +214,9 @@ def _evidence_file(world: World, made: dict[str, Any]) -> int:
         rag=Rag.AMBER,
         evidence=[pdf_upload()],
     )
-    return StoredFile.objects.get(partnership=world.partnership, owner_id=update.pk).pk
+    return StoredFile.objects.get(
+        partnership=world.partnership, owner_type__model="actionupdate", owner_id=update.pk
+    ).pk
 
 
 def _progress_report(world: World, made: dict[str, Any]) -> int:

@@ -42,13 +42,14 @@ def recommendation_make(
     lead_partner: str = StatutoryPartner.LOCAL_AUTHORITY,
     signed_off_at: datetime | None = None,
     text: str | None = None,
-    actions: int = 1,
+    actions: int | list[dict] = 1,
     agency: Agency | None = None,
     lead_person: Person | None = None,
 ) -> Recommendation:
     """A recommendation signed off and at ``state`` (action planning onwards), its plan with ``actions`` actions.
 
-    The actions are led by ``agency`` (the school by default) and ``lead_person`` (the practitioner by default).
+    The actions are led by ``agency`` (the school by default) and ``lead_person`` (the practitioner by default);
+    ``actions`` may also list each action's own ``action_make`` arguments.
     """
     n = next(_serial)
     recommendation = Recommendation.objects.create(
@@ -64,8 +65,8 @@ def recommendation_make(
         created_by=world.bm,
     )
     action_plan_start(partnership=world.partnership, recommendation=recommendation, actor=world.bm, owner=world.bm)
-    for _ in range(actions):
-        action_make(world, recommendation, agency=agency, lead_person=lead_person)
+    for extra in [{}] * actions if isinstance(actions, int) else actions:
+        action_make(world, recommendation, **{"agency": agency, "lead_person": lead_person, **extra})
     if state == State.ACTION_PLANNING:
         return recommendation
     action_plan_agree(partnership=world.partnership, membership=world.business_manager, recommendation=recommendation)

@@ -46,7 +46,7 @@ from partnership.selectors.documents import documents_for_subject
 from partnership.selectors.progress_reports import progress_report_docx_file, progress_report_get, progress_report_list
 from partnership.services import action_plans as services
 from partnership.services.documents import document_version_download
-from partnership.services.files import MAX_FILE_BYTES, stored_file_response
+from partnership.services.files import ACCEPTED_KINDS, DOCX, MAX_FILE_BYTES, stored_file_response
 from partnership.services.progress_reports import progress_report_create
 
 ANY_MEMBER: frozenset[str] = frozenset()  # the access rules decide, in the selectors and services
@@ -289,12 +289,13 @@ class ActionPlanReorderView(_PlanAPIView):
         responses=_answers({200: ActionPlanSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, recommendation_id: int) -> Response:
+        recommendation = self.recommendation()  # first: another partnership's is 404 whatever the body
         serializer = ReorderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.action_plan_reorder(
             partnership=self.partnership,
             membership=self.membership,
-            recommendation=self.recommendation(),
+            recommendation=recommendation,
             action_ids=serializer.validated_data["action_ids"],
         )
         return self.plan_response()
@@ -312,12 +313,13 @@ class ActionPlanCompleteView(_PlanAPIView):
         ),
     )
     def post(self, request: Request, slug: str, recommendation_id: int) -> Response:
+        recommendation = self.recommendation()  # first: another partnership's is 404 whatever the body
         serializer = CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.recommendation_complete(
             partnership=self.partnership,
             membership=self.membership,
-            recommendation=self.recommendation(),
+            recommendation=recommendation,
             impact_evidence=serializer.validated_data["impact_evidence"],
             expected_updated_at=expected_version(request, serializer.validated_data),
         )
@@ -336,12 +338,13 @@ class ActionPlanCloseView(_PlanAPIView):
         ),
     )
     def post(self, request: Request, slug: str, recommendation_id: int) -> Response:
+        recommendation = self.recommendation()  # first: another partnership's is 404 whatever the body
         serializer = VersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.recommendation_close_completed(
             partnership=self.partnership,
             membership=self.membership,
-            recommendation=self.recommendation(),
+            recommendation=recommendation,
             expected_updated_at=expected_version(request, serializer.validated_data),
         )
         return self.recommendation_response()
@@ -359,12 +362,13 @@ class ActionPlanReopenView(_PlanAPIView):
         ),
     )
     def post(self, request: Request, slug: str, recommendation_id: int) -> Response:
+        recommendation = self.recommendation()  # first: another partnership's is 404 whatever the body
         serializer = ReopenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.recommendation_reopen(
             partnership=self.partnership,
             membership=self.membership,
-            recommendation=self.recommendation(),
+            recommendation=recommendation,
             reason=serializer.validated_data["reason"],
             expected_updated_at=expected_version(request, serializer.validated_data),
         )
@@ -590,6 +594,7 @@ class ActionUpdateListView(_ActionAPIView):
 
     serializer_class = ActionUpdateSerializer
     parser_classes = [EvidenceMultiPartParser, SizeLimitedJSONParser]
+    pagination_class = None  # an action's updates are few: all of them, newest first
 
     @extend_schema(summary="An action's progress updates", responses=_answers({200: ActionUpdateSerializer(many=True)}))
     def get(self, request: Request, slug: str, action_id: int) -> Response:
@@ -607,9 +612,11 @@ class ActionUpdateListView(_ActionAPIView):
     )
     def post(self, request: Request, slug: str, action_id: int) -> Response:
         action = self.action_row()
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        if not hasattr(request.data, "items"):
+            raise ValidationError({"non_field_errors": ["Send the update's fields as an object (or a form)."]})
         files = request.FILES.getlist("evidence") if hasattr(request.FILES, "getlist") else []
-        serializer = ActionUpdateInputSerializer(data={k: v for k, v in data.items() if k != "evidence"})
+        fields = {key: request.data.get(key) for key in request.data if key != "evidence"}
+        serializer = ActionUpdateInputSerializer(data=fields)
         serializer.is_valid(raise_exception=True)
         valid = serializer.validated_data
         update = services.action_update_record(
@@ -646,10 +653,15 @@ class _FileAPIView(PartnershipScopedAPIView):
         return response
 
 
+# An evidence file is sent with the type its content was checked to be (partnership.services.files).
 _FILE = {
-    (200, "application/octet-stream"): OpenApiResponse(
-        OpenApiTypes.BINARY, description="The file, as an attachment (never shown inline)."
+    (200, kind.media_type): OpenApiResponse(
+        OpenApiTypes.BINARY, description=f"The file ({kind.label}), as an attachment (never shown inline)."
     )
+    for kind in ACCEPTED_KINDS
+}
+_DOCX = {
+    (200, DOCX.media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The Word document, as an attachment.")
 }
 
 
@@ -774,7 +786,12 @@ class ProgressReportPdfView(_FileAPIView, _ReportAPIView):
 
 @extend_schema(tags=["Progress reports"])
 class ProgressReportDocxView(_FileAPIView, _ReportAPIView):
-    @extend_schema(summary="Download a progress report's Word document", responses=_json_errors(_answers(dict(_FILE))))
+    @extend_schema(
+        summary="Download a progress report's Word document",
+        responses=_json_errors(
+            _answers({**_DOCX, 409: OpenApiResponse(_DETAIL, description="The report has no Word copy.")})
+        ),
+    )
     def get(self, request: Request, slug: str, report_id: int) -> HttpResponse:
         report = self.report()
         stored = progress_report_docx_file(partnership=self.partnership, report=report, with_data=True)

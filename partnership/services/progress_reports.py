@@ -8,6 +8,7 @@ report. Boards edit papers in Word; the PDF is the record of what was sent.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -40,6 +41,15 @@ SECTION_HEADINGS = (
 )
 
 
+# XML 1.0 (a DOCX's parts) refuses control characters other than tab, newline and carriage return.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(value: object) -> str:
+    """Text as a Word document can hold it: characters XML forbids are dropped (the PDF keeps the rest alike)."""
+    return _NOT_XML.sub("", str(value))
+
+
 def _date(day: date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
@@ -51,8 +61,8 @@ def progress_report_docx(*, partnership: Partnership, title: str, figures: Board
     doc.styles["Normal"].font.size = Pt(11)
     marking = doc.add_paragraph("OFFICIAL-SENSITIVE")
     marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(partnership.name)
-    doc.add_heading(title, level=0)
+    doc.add_paragraph(_xml_safe(partnership.name))
+    doc.add_heading(_xml_safe(title), level=0)
     doc.add_paragraph(f"As at {_date(figures.as_of)}.")
     doc.add_paragraph(
         f"{figures.recommendations_total} recommendations; {figures.actions_total} actions on live plans; "
@@ -115,11 +125,11 @@ def progress_report_docx(*, partnership: Partnership, title: str, figures: Board
     doc.add_heading(SECTION_HEADINGS[4], level=1)
     if figures.completed:
         for item in figures.completed:
-            doc.add_heading(f"{item.reference} ({item.state.lower()}, {_date(item.completed_on)})", level=2)
-            doc.add_paragraph(item.text)
+            doc.add_heading(_xml_safe(f"{item.reference} ({item.state.lower()}, {_date(item.completed_on)})"), level=2)
+            doc.add_paragraph(_xml_safe(item.text))
             impact = doc.add_paragraph()
             impact.add_run("Impact: ").bold = True
-            impact.add_run(item.impact_evidence)
+            impact.add_run(_xml_safe(item.impact_evidence))
     else:
         doc.add_paragraph("No recommendation has been completed yet.")
 
@@ -132,13 +142,13 @@ def _table(doc, header: list[str], rows: list[list]) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = str(text)
+        cell.text = _xml_safe(text)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
+            cell.text = _xml_safe(value)
 
 
 @transaction.atomic

@@ -32,6 +32,8 @@ from partnership.services.files import stored_file_add
 DOCUMENT_PROGRESS_REPORT = "board.progress_report"
 PROGRESS_REPORT_TEMPLATE = "partnership/action_plans/progress_report_document.html"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Nothing in the product is older: an earlier "as at" is a typing slip.
+EARLIEST_AS_OF = date(2000, 1, 1)
 SECTION_HEADINGS = (
     "Recommendations by state and age",
     "Actions by RAG status and agency",
@@ -173,6 +175,8 @@ def progress_report_create(
         errors["as_of"] = ["Enter the date the report is as at."]
     elif as_of > timezone.localdate():
         errors["as_of"] = ["A progress report is as at today or an earlier date."]
+    elif as_of < EARLIEST_AS_OF:
+        errors["as_of"] = [f"Enter a date from {EARLIEST_AS_OF:%Y} onwards."]
     if errors:
         raise ValidationError(errors)
     report = tenant_create(

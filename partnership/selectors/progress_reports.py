@@ -33,6 +33,8 @@ AGE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
     ("6_to_12_months", "6 to 12 months", 183, 366),
     ("over_a_year", "Over a year", 366, None),
 )
+# The impact section covers the year to the report's date: a board reads what changed lately, not a decade of it.
+COMPLETED_WITHIN_DAYS = 365
 RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE)
 # Actions that still count on the board's RAG table: those of plans being made or delivered, and just completed.
 LIVE_STATES = (State.ACTION_PLANNING, State.IN_PROGRESS, State.COMPLETED)
@@ -191,10 +193,14 @@ def board_report_figures(*, partnership: Partnership, as_of: date) -> BoardRepor
         .order_by("due_on", "lead_agency__name", "id")
     )
 
-    # 5. Completed (and closed after completion) with the evidence of their impact.
+    # 5. Completed in the year to the report's date (closed since, too), with the evidence of their impact.
     completed = list(
         Recommendation.objects.in_partnership(partnership)
-        .filter(state__in=(State.COMPLETED, State.CLOSED), completed_at__isnull=False, completed_at__lt=end)
+        .filter(
+            state__in=(State.COMPLETED, State.CLOSED),
+            completed_at__gte=end - timedelta(days=COMPLETED_WITHIN_DAYS),
+            completed_at__lt=end,
+        )
         .order_by("-completed_at", "-id")
         .values("reference", "text", "state", "completed_at", "impact_evidence")
     )

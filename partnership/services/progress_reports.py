@@ -39,7 +39,7 @@ SECTION_HEADINGS = (
     "Actions by RAG status and agency",
     "Overdue action plans",
     "Overdue actions",
-    "Completed recommendations and their impact",
+    "Completed in the last year, and their impact",
 )
 
 

@@ -94,9 +94,10 @@ def _render_plan(request: HttpRequest, page: ActionPlanPage, *, status: int = 20
         "recommendation_link": _recommendation_link(recommendation),
         "rag_counts": rag_counts(page.actions),
         "problem": forms_shown.get("problem"),
-        "complete_form": forms_shown.get("complete_form") or RecommendationCompleteForm(initial=versioned),
-        "reopen_form": forms_shown.get("reopen_form") or RecommendationReopenForm(initial=versioned),
-        "close_form": VersionOnlyForm(initial=versioned),
+        "complete_form": forms_shown.get("complete_form")
+        or RecommendationCompleteForm(initial=versioned, prefix="complete"),
+        "reopen_form": forms_shown.get("reopen_form") or RecommendationReopenForm(initial=versioned, prefix="reopen"),
+        "close_form": VersionOnlyForm(initial=versioned, prefix="close"),
     }
     return render(request, "partnership/action_plans/plan.html", context, status=status)
 
@@ -151,7 +152,7 @@ def action_plan_agree(request: HttpRequest, recommendation_id: int) -> HttpRespo
 @require_POST
 def recommendation_complete(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     recommendation = _recommendation(request, recommendation_id)
-    form = RecommendationCompleteForm(request.POST)
+    form = RecommendationCompleteForm(request.POST, prefix="complete")
     if not form.is_valid():
         return _render_plan(request, _plan_page(request, recommendation_id), status=REFUSED, complete_form=form)
     try:
@@ -172,7 +173,7 @@ def recommendation_complete(request: HttpRequest, recommendation_id: int) -> Htt
 @require_POST
 def recommendation_close_completed(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     recommendation = _recommendation(request, recommendation_id)
-    form = VersionOnlyForm(request.POST)
+    form = VersionOnlyForm(request.POST, prefix="close")
     try:
         if not form.is_valid():
             raise ValidationError(form.non_field_errors())
@@ -192,7 +193,7 @@ def recommendation_close_completed(request: HttpRequest, recommendation_id: int)
 @require_POST
 def recommendation_reopen(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     recommendation = _recommendation(request, recommendation_id)
-    form = RecommendationReopenForm(request.POST)
+    form = RecommendationReopenForm(request.POST, prefix="reopen")
     if not form.is_valid():
         return _render_plan(request, _plan_page(request, recommendation_id), status=REFUSED, reopen_form=form)
     try:
@@ -299,7 +300,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
 def action_remove(request: HttpRequest, action_id: int) -> HttpResponse:
     action = action_get(partnership=request.partnership, membership=request.membership, action_id=action_id)
     recommendation_id = action.plan.recommendation_id
-    form = VersionOnlyForm(request.POST)
+    form = VersionOnlyForm(request.POST, prefix="remove")
     try:
         if not form.is_valid():
             raise ValidationError(form.non_field_errors())
@@ -357,8 +358,8 @@ def _render_action(
         "recommendation_link": _recommendation_link(action.plan.recommendation),
         "updates": action_updates(partnership=request.partnership, action=action),
         "update_form": update_form or ActionUpdateForm(initial={"on": timezone.localdate(), **versioned}),
-        "complete_form": complete_form or ActionCompleteForm(initial=versioned),
-        "remove_form": VersionOnlyForm(initial=versioned),
+        "complete_form": complete_form or ActionCompleteForm(initial=versioned, prefix="complete"),
+        "remove_form": VersionOnlyForm(initial=versioned, prefix="remove"),
         "saved_version": saved_version,
         "history": history_rows_for_object(partnership=request.partnership, obj=action, limit=50),
         "today": timezone.localdate(),
@@ -403,7 +404,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 @require_POST
 def action_complete(request: HttpRequest, action_id: int) -> HttpResponse:
     action = action_get(partnership=request.partnership, membership=request.membership, action_id=action_id)
-    form = ActionCompleteForm(request.POST)
+    form = ActionCompleteForm(request.POST, prefix="complete")
     if form.is_valid():
         try:
             services.action_complete(

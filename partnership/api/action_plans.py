@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -562,8 +563,6 @@ class EvidenceMultiPartParser(MultiPartParser):
 
 
 def _updates_data(action: Action, updates: list[ActionUpdate], slug: str) -> list[dict]:
-    from django.urls import reverse
-
     return [
         {
             "id": update.pk,
@@ -693,8 +692,6 @@ class _ReportAPIView(PartnershipScopedAPIView):
         )
 
     def detail_data(self, report: ProgressReport) -> dict:
-        from django.urls import reverse
-
         documents = documents_for_subject(partnership=self.partnership, subject=report, membership=self.membership)
         pdf = next((d.latest for d in documents if d.latest is not None), None)
         if pdf is not None:

@@ -454,7 +454,9 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
     Reminders go to the deadline's effective assignee (the business managers when
     there is none) from its ``remind_on`` up to its due day; a deadline still open
     after its due day is marked breached and escalated to its assignee *and* the
-    partnership's business managers. Each person gets one email per sweep listing
+    partnership's business managers, and to whoever its subject's type adds
+    (``SubjectType.breach_recipients``: an overdue action's agency leads), found for
+    all the sweep's breaches of that kind in one query. Each person gets one email per sweep listing
     their items. Safe to run concurrently and repeatedly (see the module docstring);
     run it outside a transaction, so that its claims commit before any email goes.
     At most ``limit`` notices are sent per sweep; the rest go in the next one.

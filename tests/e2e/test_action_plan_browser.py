@@ -43,7 +43,9 @@ def test_an_agency_lead_records_progress_and_the_business_manager_downloads_the_
     expect(page.locator(".error-summary")).to_be_focused()
     expect(page.locator("#id_note-error")).to_contain_text("Write what has happened since the last update.")
     assert_accessible(axe, page, label="action page with errors")
-    page.get_by_label("Progress", exact=True).fill("Three of five training sessions delivered; the register is attached.")
+    page.get_by_label("Progress", exact=True).fill(
+        "Three of five training sessions delivered; the register is attached."
+    )
     page.get_by_label("Amber: at risk").check()
     page.get_by_label("Evidence (optional)").set_input_files(str(evidence))
     page.get_by_role("button", name="Record progress").click()

@@ -165,13 +165,16 @@ def board_report_figures(*, partnership: Partnership, as_of: date) -> BoardRepor
     ]
 
     # 3. Plans still being made after their 10 working days.
-    plan_due = Deadline.objects.filter(
-        partnership=partnership,
-        subject_type=ContentType.objects.get_for_model(ActionPlan),
-        subject_id=OuterRef("pk"),
-        kind=DEADLINE_ACTION_PLAN,
-        state=Deadline.State.OPEN,
-    ).values("due_on")[:1]
+    plan_due = (
+        Deadline.objects.in_partnership(partnership)
+        .filter(
+            subject_type=ContentType.objects.get_for_model(ActionPlan),
+            subject_id=OuterRef("pk"),
+            kind=DEADLINE_ACTION_PLAN,
+            state=Deadline.State.OPEN,
+        )
+        .values("due_on")[:1]
+    )
     plans = list(
         ActionPlan.objects.in_partnership(partnership)
         .filter(recommendation__state=State.ACTION_PLANNING)

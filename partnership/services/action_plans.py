@@ -316,17 +316,17 @@ def action_remove(
     deadline_cancel(partnership=partnership, subject=action)
     tenant_delete(partnership=partnership, actor=membership.person, instance=action, reason=reason)
     remaining = list(Action.objects.in_partnership(partnership).filter(plan=action.plan).order_by("position", "id"))
-    _renumber(remaining)
+    _renumber(remaining, partnership=partnership)
 
 
-def _renumber(actions: Sequence[Action]) -> None:
+def _renumber(actions: Sequence[Action], *, partnership: Partnership) -> None:
     changed = []
     for position, item in enumerate(actions, start=1):
         if item.position != position:
             item.position = position
             changed.append(item)
     if changed:
-        Action.objects.bulk_update(changed, ["position"])
+        Action.objects.in_partnership(partnership).bulk_update(changed, ["position"])
 
 
 @transaction.atomic
@@ -354,7 +354,7 @@ def action_plan_reorder(
         raise ValidationError({"action_ids": ["List every action of this plan once, and only this plan's actions."]})
     ordered = [actions[i] for i in ids]
     before = [a.pk for a in sorted(actions.values(), key=lambda a: (a.position, a.pk))]
-    _renumber(ordered)
+    _renumber(ordered, partnership=partnership)
     if before != ids:
         history_record(
             partnership=partnership,

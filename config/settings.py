@@ -10,6 +10,7 @@ refuses to start without a real ``SECRET_KEY``.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -236,6 +237,13 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The test suite runs in several processes at once (pytest-xdist, ``bin/test``): each takes a Redis database of
+# its own after the one named, so one process's cache, sessions and queues never meet another's. Unset outside tests.
+_test_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _test_worker.startswith("gw"):
+    _parts = urlsplit(REDIS_URL)
+    _base = int(_parts.path.strip("/") or 0)
+    REDIS_URL = urlunsplit(_parts._replace(path=f"/{_base + 1 + int(_test_worker[2:])}"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # kombu's Redis transport, made to survive losing Redis with messages in hand (config/broker.py).

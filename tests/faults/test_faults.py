@@ -55,6 +55,9 @@ RECOVERY_WITHIN = 90.0  # seconds: the whole test's budget for a recovery
 _postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [
     pytest.mark.faults,
+    # bin/test runs the suite in two processes: these share a range of ports and stop their own services, so
+    # they all run in one of them, one after another.
+    pytest.mark.xdist_group("faults"),
     pytest.mark.skipif(
         not (_postgresql and os.environ.get("REDIS_URL")),
         reason="fault tests run on PostgreSQL with Redis (DATABASE_URL and REDIS_URL)",
@@ -138,8 +141,10 @@ class Worker:
         self.log = folder / f"{name}.log"
         db = connection.settings_dict
         database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        # Not PYTEST_XDIST_WORKER: the worker must use the test's own Redis database as given, not a test
+        # process's share of it (config.settings).
         self.env = {
-            **os.environ,
+            **{key: value for key, value in os.environ.items() if key != "PYTEST_XDIST_WORKER"},
             "DATABASE_URL": database_url,
             "REDIS_URL": redis.url,
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -271,7 +271,7 @@ class ActionPlanAgreeView(_PlanAPIView):
     @extend_schema(
         summary="Agree the plan: the recommendation moves to in progress (business managers, the lead partner's lead)",
         request=None,
-        responses=_answers({200: ActionPlanSerializer, 400: _FIELD_ERRORS}),
+        responses=_answers({200: ActionPlanSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, recommendation_id: int) -> Response:
         services.action_plan_agree(

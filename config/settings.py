@@ -380,6 +380,8 @@ SPECTACULAR_SETTINGS = {
         "PublicationEnum": "reviews.models.Publication",
         "DocumentVersionStateEnum": "partnership.models.DocumentVersion.State",
         "InvitationStatusEnum": "partnership.models.Invitation.Status",
+        "RagEnum": "partnership.models.recommendations.Rag",
+        "ProgressRagEnum": "partnership.services.action_plans.PROGRESS_RAG_CHOICES",
     },
 }
 

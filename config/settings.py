@@ -383,6 +383,8 @@ SPECTACULAR_SETTINGS = {
         "RecommendationStateEnum": "partnership.models.recommendations.Recommendation.State",
         "RecommendationSourceEnum": "partnership.models.recommendations.RecommendationSource",
         "DisseminationKindEnum": "partnership.models.recommendations.DisseminationKind",
+        "RagEnum": "partnership.models.recommendations.Rag",
+        "ProgressRagEnum": "partnership.services.action_plans.PROGRESS_RAG_CHOICES",
     },
 }
 

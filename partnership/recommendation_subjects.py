@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from partnership.models import Membership, Partnership, Person, SignOff
+from partnership.models import Membership, Partnership, Person, Role, SignOff
 from partnership.models.recommendations import Action, ActionPlan, ProgressReport, Recommendation, RecommendationRound
+from partnership.selectors import action_plans as _action_plans  # noqa: F401 (registers the agency leads' tasks)
 from partnership.selectors.recommendation_access import (
     action_visible_to,
     recommendations_readable_by,
@@ -81,6 +82,30 @@ class ActionSubject(SubjectType[Action]):
 
     def visible_to(self, subject: Action, membership: Membership) -> bool:
         return action_visible_to(subject, membership)
+
+    def breach_recipients(self, subjects: list[Action]) -> dict[int, list[tuple[Person, str]]]:
+        """An overdue action is escalated to its lead agency's agency leads too (the business managers hear anyway).
+
+        One query for every overdue action of the sweep, whatever their partnerships.
+        """
+        agency_ids = {action.lead_agency_id for action in subjects}
+        leads = (
+            Membership.objects.filter(
+                partnership_id__in={action.partnership_id for action in subjects},
+                agency_id__in=agency_ids,
+                is_active=True,
+                person__is_active=True,
+                roles__role=Role.AGENCY_LEAD,
+            )
+            .select_related("person", "agency")
+            .order_by("person__full_name", "person__email")
+        )
+        by_agency: dict[tuple[int, int], list[tuple[Person, str]]] = {}
+        for lead in leads:
+            by_agency.setdefault((lead.partnership_id, lead.agency_id), []).append(
+                (lead.person, f"the agency lead of {lead.agency.name}")
+            )
+        return {action.pk: by_agency.get((action.partnership_id, action.lead_agency_id), []) for action in subjects}
 
 
 @subject_type(ProgressReport)

@@ -95,6 +95,17 @@ class SubjectType(Generic[S]):
             return False
         return not document.audience or bool(set(document.audience) & membership.role_set)
 
+    def breach_recipients(self, subjects: list[S]) -> dict[int, list[tuple[Person, str]]]:
+        """Who hears of an overdue deadline of these subjects besides its assignee and the business managers.
+
+        Called by the deadline sweep once per kind of subject, with every subject
+        of that kind whose deadline is escalated in the sweep, so an override
+        answers for all of them in one query (the sweep's query count stays
+        fixed). Returns, by subject id, each person with the capacity they are
+        told in ("the agency lead of ..."). By default nobody, and no query.
+        """
+        return {}
+
     def sign_off_approvers(self, subject: S) -> tuple[Approver, ...]:
         """Who must approve a sign-off of this subject, when the request names nobody: the three partners."""
         return STATUTORY_APPROVERS

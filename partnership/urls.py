@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from partnership.views import action_plans as plan_views
 from partnership.views import documents as document_views
 from partnership.views import home, manage, working_days
 from partnership.views import recommendations as recommendation_views
@@ -102,4 +103,28 @@ urlpatterns = [
     # PDFs rendered by the worker: progress, then the download.
     path("documents/<int:version_id>/", document_views.document_status, name="document_status"),
     path("documents/<int:version_id>/download/", document_views.document_download, name="document_download"),
+]
+
+# Action plans, their actions' progress and evidence, and the board's progress reports (issue 9, part B).
+_PLAN = "recommendations/<int:recommendation_id>/action-plan/"
+urlpatterns += [
+    path(_PLAN, plan_views.action_plan_detail, name="action_plan_detail"),
+    path(f"{_PLAN}agree/", plan_views.action_plan_agree, name="action_plan_agree"),
+    path(f"{_PLAN}actions/new/", plan_views.action_create, name="action_create"),
+    path(f"{_PLAN}complete/", plan_views.recommendation_complete, name="action_plan_complete"),
+    path(f"{_PLAN}close/", plan_views.recommendation_close_completed, name="action_plan_close"),
+    path(f"{_PLAN}reopen/", plan_views.recommendation_reopen, name="action_plan_reopen"),
+    path("actions/<int:action_id>/", plan_views.action_detail, name="action_detail"),
+    path("actions/<int:action_id>/edit/", plan_views.action_edit, name="action_edit"),
+    path("actions/<int:action_id>/remove/", plan_views.action_remove, name="action_remove"),
+    path("actions/<int:action_id>/move/", plan_views.action_move, name="action_move"),
+    path("actions/<int:action_id>/complete/", plan_views.action_complete, name="action_complete"),
+    path(
+        "actions/<int:action_id>/evidence/<int:file_id>/",
+        plan_views.action_evidence_download,
+        name="action_evidence_download",
+    ),
+    path("progress-reports/", plan_views.progress_report_list_view, name="progress_report_list"),
+    path("progress-reports/<int:report_id>/", plan_views.progress_report_detail, name="progress_report_detail"),
+    path("progress-reports/<int:report_id>/docx/", plan_views.progress_report_docx, name="progress_report_docx"),
 ]

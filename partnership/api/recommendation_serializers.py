@@ -67,15 +67,15 @@ class RecommendationUpdateSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(required=False, help_text="The version you read (or send If-Match).")
 
 
-class VersionSerializer(serializers.Serializer):
+class RecommendationVersionSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(required=False, help_text="The version you read (or send If-Match).")
 
 
-class RecommendationCloseSerializer(VersionSerializer):
+class RecommendationCloseSerializer(RecommendationVersionSerializer):
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
-class ThemesInputSerializer(VersionSerializer):
+class ThemesInputSerializer(RecommendationVersionSerializer):
     themes = serializers.ListField(child=serializers.IntegerField(**_ID), max_length=20, help_text="Theme ids.")
 
 

@@ -34,7 +34,7 @@ from partnership.api.recommendation_serializers import (
     ThemeSerializer,
     ThemesInputSerializer,
     ThemeUpdateSerializer,
-    VersionSerializer,
+    RecommendationVersionSerializer,
 )
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
@@ -451,12 +451,12 @@ class ThemeRetireView(_ThemeAPIView):
     @extend_schema(
         tags=["Learning themes"],
         summary="Retire a learning theme (business managers)",
-        request=VersionSerializer,
+        request=RecommendationVersionSerializer,
         responses=_answers({200: ThemeSerializer, 400: _FIELD_ERRORS, 409: _conflict("theme")}, takes_body=True),
     )
     def post(self, request: Request, slug: str, theme_id: int) -> Response:
         theme = self.theme()
-        serializer = VersionSerializer(data=request.data)
+        serializer = RecommendationVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         expected = expected_version(request, serializer.validated_data)
         theme_services.learning_theme_retire(

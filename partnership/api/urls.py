@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from partnership.api import documents, manage, signoff, tasks, tokens, views
+from partnership.api import action_plans, documents, manage, signoff, tasks, tokens, views
 from partnership.api import recommendations as recommendation_api
 
 app_name = "api"
@@ -150,6 +150,51 @@ urlpatterns = [
         recommendation_api.DisseminationFileView.as_view(),
         name="dissemination_file",
     ),
+    # Action plans, actions, progress with evidence, and the board's progress reports (issue 9, part B).
+    *[
+        path(f"partnerships/<slug:slug>/{route}", view.as_view(), name=name)
+        for route, view, name in (
+            ("recommendations/<int:recommendation_id>/action-plan/", action_plans.ActionPlanView, "action_plan"),
+            (
+                "recommendations/<int:recommendation_id>/action-plan/agree/",
+                action_plans.ActionPlanAgreeView,
+                "action_plan_agree",
+            ),
+            (
+                "recommendations/<int:recommendation_id>/action-plan/reorder/",
+                action_plans.ActionPlanReorderView,
+                "action_plan_reorder",
+            ),
+            (
+                "recommendations/<int:recommendation_id>/action-plan/complete/",
+                action_plans.ActionPlanCompleteView,
+                "action_plan_complete",
+            ),
+            (
+                "recommendations/<int:recommendation_id>/action-plan/close/",
+                action_plans.ActionPlanCloseView,
+                "action_plan_close",
+            ),
+            (
+                "recommendations/<int:recommendation_id>/action-plan/reopen/",
+                action_plans.ActionPlanReopenView,
+                "action_plan_reopen",
+            ),
+            ("actions/", action_plans.ActionListView, "action_list"),
+            ("actions/<int:action_id>/", action_plans.ActionDetailView, "action_detail"),
+            ("actions/<int:action_id>/complete/", action_plans.ActionCompleteView, "action_complete"),
+            ("actions/<int:action_id>/updates/", action_plans.ActionUpdateListView, "action_update_list"),
+            (
+                "actions/<int:action_id>/evidence/<int:file_id>/",
+                action_plans.ActionEvidenceDownloadView,
+                "action_evidence_download",
+            ),
+            ("progress-reports/", action_plans.ProgressReportListView, "progress_report_list"),
+            ("progress-reports/<int:report_id>/", action_plans.ProgressReportDetailView, "progress_report_detail"),
+            ("progress-reports/<int:report_id>/pdf/", action_plans.ProgressReportPdfView, "progress_report_pdf"),
+            ("progress-reports/<int:report_id>/docx/", action_plans.ProgressReportDocxView, "progress_report_docx"),
+        )
+    ],
     # Any other path ending in a slash (a malformed slug or id included) gets the API's JSON 404;
     # slashless ones are still redirected by APPEND_SLASH. [\s\S], not ".": a path with a newline
     # (%0A) in it must match too, or it falls through to the site's HTML 404.

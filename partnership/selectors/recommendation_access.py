@@ -91,3 +91,23 @@ def action_updatable_by(action: Action, membership: Membership) -> bool:
 
 def recommendation_visible_to(recommendation: Recommendation, membership: Membership) -> bool:
     return recommendation.partnership_id == membership.partnership_id and recommendations_readable_by(membership)
+
+
+def action_plan_editable_by(recommendation: Recommendation, membership: Membership) -> bool:
+    """Who shapes a recommendation's plan (adds, edits, orders and removes actions, agrees it, completes it):
+    the business managers and the partner lead of the partner that leads the recommendation."""
+    if not membership.is_active or recommendation.partnership_id != membership.partnership_id:
+        return False
+    if membership.has_role(Role.BUSINESS_MANAGER):
+        return True
+    return recommendation.lead_partner in _partners_led(membership)
+
+
+def recommendation_closable_by(recommendation: Recommendation, membership: Membership) -> bool:
+    """Closing a completed recommendation is the business managers' call: it leaves the partnership's open work."""
+    return recommendation.partnership_id == membership.partnership_id and recommendations_manageable_by(membership)
+
+
+def progress_reports_creatable_by(membership: Membership) -> bool:
+    """The board's progress report is the business managers' paper."""
+    return recommendations_manageable_by(membership)

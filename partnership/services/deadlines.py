@@ -57,7 +57,7 @@ from partnership.selectors.deadlines import (
     working_day_calendars,
 )
 from partnership.services.mail import outbound_emails_dispatch, outbound_emails_record
-from partnership.subjects import deadline_url, subject_type_for
+from partnership.subjects import deadline_url, is_subject, subject_type_for
 
 logger = logging.getLogger(__name__)
 
@@ -355,6 +355,8 @@ class _Item:
 
     # Set for every copy sent to a business manager.
     for_managers: bool = False
+    # Why someone neither assignee nor business manager is told (an overdue action's agency lead).
+    told_as: str = ""
 
 
 @dataclass
@@ -363,13 +365,36 @@ class _Letter:
     items: list[_Item] = field(default_factory=list)
 
 
+def _breach_recipients(notices: list[DeadlineNotice]) -> dict[int, list[tuple[Person, str]]]:
+    """The people each breach notice's subject type adds (``SubjectType.breach_recipients``), by notice id.
+
+    One call per kind of subject with breaches in this sweep: no query for kinds that add nobody.
+    """
+    by_type: dict[type, list[DeadlineNotice]] = {}
+    for notice in notices:
+        subject = notice.deadline.subject
+        if notice.kind == DeadlineNotice.Kind.BREACH and subject is not None and is_subject(subject):
+            by_type.setdefault(type(subject), []).append(notice)
+    extra: dict[int, list[tuple[Person, str]]] = {}
+    for model, of_type in by_type.items():
+        found = subject_type_for(model).breach_recipients([n.deadline.subject for n in of_type])
+        for notice in of_type:
+            if found.get(notice.deadline.subject_id):
+                extra[notice.pk] = found[notice.deadline.subject_id]
+    return extra
+
+
 def _letters(notices: list[DeadlineNotice], *, today: date) -> dict[int, _Letter]:
-    """Who hears about what: one letter per person, with all their items. Two queries."""
+    """Who hears about what: one letter per person, with all their items.
+
+    Two queries, plus one per kind of subject that adds recipients to its breaches (an action: its agency leads).
+    """
     partnerships = {n.partnership_id: n.partnership for n in notices}
     managers = business_managers_by_partnership(partnership_ids=partnerships)
     calendars = working_day_calendars(
         partnership_ids=partnerships, nations={pid: p.nation for pid, p in partnerships.items()}
     )
+    extra = _breach_recipients(notices)
     letters: dict[int, _Letter] = {}
 
     def add(person: Person, item: _Item) -> None:
@@ -383,10 +408,16 @@ def _letters(notices: list[DeadlineNotice], *, today: date) -> dict[int, _Letter
         left = calendars[notice.partnership_id].working_days_between(today, deadline.due_on)
         if assignee is not None:
             add(assignee, _Item(notice, left))
+        told = {assignee.pk} if assignee is not None else set()
         if assignee is None or notice.kind == DeadlineNotice.Kind.BREACH:
             for manager in managers.get(notice.partnership_id, []):
-                if assignee is None or manager.pk != assignee.pk:
+                if manager.pk not in told:
                     add(manager, _Item(notice, left, on_behalf_of=assignee, for_managers=True))
+                    told.add(manager.pk)
+        for person, capacity in extra.get(notice.pk, []):
+            if person.pk not in told:
+                add(person, _Item(notice, left, on_behalf_of=assignee, told_as=capacity))
+                told.add(person.pk)
     for letter in letters.values():
         letter.items.sort(key=lambda i: (not i.overdue, i.deadline.due_on, i.deadline.title, i.deadline.pk))
     return letters
@@ -430,7 +461,9 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
     Reminders go to the deadline's effective assignee (the business managers when
     there is none) from its ``remind_on`` up to its due day; a deadline still open
     after its due day is marked breached and escalated to its assignee *and* the
-    partnership's business managers. Each person gets one email per sweep listing
+    partnership's business managers, and to whoever its subject's type adds
+    (``SubjectType.breach_recipients``: an overdue action's agency leads), found for
+    all the sweep's breaches of that kind in one query. Each person gets one email per sweep listing
     their items. Safe to run concurrently and repeatedly (see the module docstring);
     run it outside a transaction, so that its claims commit before any email goes.
     At most ``limit`` notices are sent per sweep; the rest go in the next one.

@@ -49,6 +49,17 @@ def review_url(name: str, *, query: str = "") -> Callable[[BenchWorld], str]:
     return build
 
 
+def plan_url(name: str) -> Callable[[BenchWorld], str]:
+    """A URL builder for the large partnership's biggest plan in progress (volume_plans.py)."""
+
+    def build(world: BenchWorld) -> str:
+        if world.plan_recommendation_id is None:
+            raise LookupError("no recommendation in progress was seeded")
+        return reverse(name, kwargs={"slug": world.slug, "recommendation_id": world.plan_recommendation_id})
+
+    return build
+
+
 # The baseline: no database, no template. Every page's time is divided by its median.
 TRIVIAL = Page(TRIVIAL_KEY, "trivial view /health/", url("health", slug=False))
 # The floor: signed in, partnership resolved, base layout, one query of its own (tests/benchmarks/floor.py).
@@ -87,4 +98,12 @@ PAGES: list[Page] = [
     Page("learning-reviews", "learning review list", url("reviews:learning_review_list")),
     Page("api-reviews", "API rapid review list", url("reviews_api:rapid_review_list")),
     Page("api-review", "API rapid review detail", review_url("reviews_api:rapid_review_detail")),
+    # Recommendations and action plans: ten years of them in the large partnership (volume_plans.py). The
+    # register is part A's page (partnership:recommendation_list): until it is merged the row says it is missing.
+    Page("register", "recommendation register", url("partnership:recommendation_list")),
+    Page("register-overdue", "register, overdue only", url("partnership:recommendation_list", query="overdue=1")),
+    Page("action-plan", "action plan (largest in progress)", plan_url("partnership:action_plan_detail")),
+    Page("api-action-plan", "API action plan", plan_url("api:action_plan")),
+    Page("api-actions-overdue", "API actions, overdue", url("api:action_list", query="overdue=true")),
+    Page("progress-reports", "progress reports list", url("partnership:progress_report_list")),
 ]

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_DIR = BASE_DIR / ".run" / "bench"
 WARM_UP = 3
+BOARD_REPORT_KEY = "board-report"
 
 
 # --- The database: chosen and prepared before Django reads its settings ----------------------
@@ -323,7 +324,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    pages = _chosen_pages(args.pages)
+    # "board-report" is not a page: the report's build is timed after the pages (measure_board_report).
+    page_keys = [k for k in args.pages.split(",") if k.strip() and k.strip() != BOARD_REPORT_KEY]
+    pages = _chosen_pages(",".join(page_keys)) if page_keys or not args.pages else []
     database_url, database_label = _bench_database(reuse=args.reuse)
     os.environ["DATABASE_URL"] = database_url
     # The application's settings with the floor page's route added (tests/benchmarks/floor.py).
@@ -385,7 +388,72 @@ def main(argv: list[str] | None = None) -> int:
     failed = [r for r in rows if not r.ok]
     if failed:
         print(f"\n{len(failed)} page(s) not measured: see the note column.")
+    if not args.pages or BOARD_REPORT_KEY in args.pages:
+        print(measure_board_report(world, repeat=args.repeat))
     return 0
+
+
+def measure_board_report(world, *, repeat: int) -> str:
+    """The board report's build at this volume: the figures (selectors), the DOCX, and the PDF render apart.
+
+    The web request reads the figures, renders the HTML and builds the DOCX; the worker renders the PDF.
+    """
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from partnership.models import Partnership
+    from partnership.selectors.progress_reports import board_report_figures
+    from partnership.services.documents import pdf_from_html
+    from partnership.services.progress_reports import (
+        PROGRESS_REPORT_TEMPLATE,
+        SECTION_HEADINGS,
+        progress_report_docx,
+    )
+
+    partnership = Partnership.objects.get(slug=world.slug)
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as queries:
+        figures = board_report_figures(partnership=partnership, as_of=today)
+    selector_ms, docx_ms, html_ms = [], [], []
+    docx_bytes = 0
+    html = ""
+    for _ in range(repeat):
+        started = time.perf_counter()
+        figures = board_report_figures(partnership=partnership, as_of=today)
+        selector_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        docx_bytes = len(progress_report_docx(partnership=partnership, title="Board report", figures=figures))
+        docx_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        html = render_to_string(
+            PROGRESS_REPORT_TEMPLATE,
+            {
+                "figures": figures,
+                "sections": SECTION_HEADINGS,
+                "document_title": "Board report",
+                "partnership": partnership,
+            },
+        )
+        html_ms.append((time.perf_counter() - started) * 1000)
+    pdf_ms, pdf_bytes = [], 0
+    for _ in range(min(3, repeat)):
+        started = time.perf_counter()
+        pdf_bytes = len(pdf_from_html(html=html))
+        pdf_ms.append((time.perf_counter() - started) * 1000)
+    med = statistics.median
+    return (
+        f"\nBoard progress report of {world.slug} ({figures.recommendations_total} recommendations, "
+        f"{figures.actions_total} live actions, {len(figures.overdue_actions)} overdue actions, "
+        f"{len(figures.overdue_plans)} overdue plans, {len(figures.completed)} completed), median of {repeat}:\n"
+        f"  figures (selectors): {med(selector_ms):.1f} ms, {len(queries.captured_queries)} queries\n"
+        f"  DOCX build: {med(docx_ms):.1f} ms ({docx_bytes / 1024:.0f} KiB)\n"
+        f"  HTML for the PDF: {med(html_ms):.1f} ms\n"
+        f"  web request's share (figures + HTML + DOCX): {med(selector_ms) + med(html_ms) + med(docx_ms):.1f} ms\n"
+        f"  PDF render in the worker (WeasyPrint, median of {len(pdf_ms)}): {med(pdf_ms):.0f} ms "
+        f"({pdf_bytes / 1024:.0f} KiB)"
+    )
 
 
 def _chosen_pages(keys: str) -> list:
@@ -413,6 +481,12 @@ def _print_volume(world) -> None:
         f"Reviews: {RapidReview.objects.count()} rapid reviews ({Child.objects.count()} children), "
         f"{InformationRequest.objects.count()} information requests, {MeetingAttendee.objects.count()} attendees, "
         f"{LearningReview.objects.count()} learning reviews, {Deadline.objects.count()} deadlines."
+    )
+    from partnership.models.recommendations import Action, ActionUpdate, Recommendation
+
+    print(
+        f"Action plans: {Recommendation.objects.count()} recommendations ({world.recommendation_count} in "
+        f"{world.slug}), {Action.objects.count()} actions, {ActionUpdate.objects.count()} progress updates."
     )
 
 

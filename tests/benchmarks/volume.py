@@ -41,7 +41,9 @@ from partnership.models import (
     Role,
     StatutoryPartner,
 )
+from partnership.models.recommendations import Recommendation
 from reviews.models import RapidReview
+from tests.benchmarks.volume_plans import plan_recommendation_id, seed_plans
 from tests.benchmarks.volume_reviews import EACH_REVIEWS, LARGE_REVIEWS, seed_reviews
 
 BATCH = 2000
@@ -178,6 +180,9 @@ class BenchWorld:
     # The large partnership's newest review awaiting sign-off (requests, meeting, decision, sign-off rounds).
     rapid_review_id: int | None = None
     rapid_review_count: int = 0
+    # The newest recommendation in progress with the largest plan (volume_plans.py); its plan page is measured.
+    plan_recommendation_id: int | None = None
+    recommendation_count: int = 0
 
 
 def _split(total: int, parts: int, big_share: float, minimum: int) -> list[int]:
@@ -222,6 +227,8 @@ def seed_volume(volume: Volume, *, reviews: bool = False, log=print) -> BenchWor
     if reviews:
         log(f"  (the above in {time.perf_counter() - started:.1f} s)")
         seed_reviews(partnerships, large=volume.rapid_reviews_large, each=volume.rapid_reviews_each, log=log)
+        # Ten years of recommendations and their action plans in the large partnership (issue 9).
+        seed_plans(scale=volume.rapid_reviews_large / LARGE_REVIEWS, log=log)
     return bench_world()
 
 
@@ -423,4 +430,6 @@ def bench_world() -> BenchWorld:
         agency_count=Agency.objects.filter(partnership=big).count(),
         rapid_review_id=detail,
         rapid_review_count=reviews.count(),
+        plan_recommendation_id=plan_recommendation_id(big),
+        recommendation_count=Recommendation.objects.filter(partnership=big).count(),
     )

@@ -179,12 +179,6 @@ def _access_grant(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
-def _recommendation(world: World, made: dict[str, Any]) -> int:
-    from tests.recommendations.helpers import recommendation_make
-
-    return recommendation_make(world).pk
-
-
 def _round(world: World, made: dict[str, Any]) -> int:
     from tests.recommendations.helpers import round_make
 
@@ -216,7 +210,65 @@ def _dissemination(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _plan_recommendation(world: World, made: dict[str, Any]) -> int:
+    # In progress, its plan with one action led by the school's practitioner: every plan and action route
+    # has something to act on (the recommendation's own routes, part A's, take any recommendation).
+    from partnership.models.recommendations import Recommendation
+    from tests.partnership.action_plan_factories import recommendation_make
+
+    return recommendation_make(world, state=Recommendation.State.IN_PROGRESS).pk
+
+
+def _action(world: World, made: dict[str, Any]) -> int:
+    from partnership.models.recommendations import Action, Recommendation
+    from tests.partnership.action_plan_factories import recommendation_make
+
+    recommendation = recommendation_make(world, state=Recommendation.State.IN_PROGRESS)
+    return Action.objects.get(plan__recommendation=recommendation).pk
+
+
+def _evidence_file(world: World, made: dict[str, Any]) -> int:
+    # Evidence of progress on the action already made for the same URL (its maker runs first: route order).
+    from django.utils import timezone
+
+    from partnership.models.recommendations import Action, Rag, StoredFile
+    from partnership.services.action_plans import action_update_record
+    from tests.partnership.action_plan_factories import pdf_upload
+
+    action = Action.objects.get(partnership=world.partnership, pk=made["action_id"])
+    update = action_update_record(
+        partnership=world.partnership,
+        membership=world.business_manager,
+        action=action,
+        on=timezone.localdate(),
+        note="Sweep progress",
+        rag=Rag.AMBER,
+        evidence=[pdf_upload()],
+    )
+    return StoredFile.objects.get(
+        partnership=world.partnership, owner_type__model="actionupdate", owner_id=update.pk
+    ).pk
+
+
+def _progress_report(world: World, made: dict[str, Any]) -> int:
+    from django.utils import timezone
+
+    from partnership.services.progress_reports import progress_report_create
+
+    report, _version = progress_report_create(
+        partnership=world.partnership,
+        membership=world.business_manager,
+        title=f"Sweep report {next(_serial)}",
+        as_of=timezone.localdate(),
+    )
+    return report.pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    "recommendation_id": _plan_recommendation,
+    "action_id": _action,
+    "file_id": _evidence_file,
+    "report_id": _progress_report,
     "token_id": _api_token,
     "grant_id": _access_grant,
     "agency_id": _agency,
@@ -232,7 +284,6 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "request_id": _information_request,
     "learning_review_id": _learning_review,
     "contributor_id": _contributor,
-    "recommendation_id": _recommendation,
     "round_id": _round,
     "theme_id": _theme,
     "dissemination_id": _dissemination,

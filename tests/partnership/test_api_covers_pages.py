@@ -170,6 +170,27 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("reviews:learning_review_recommendations", "POST"): [("reviews_api:learning_review_recommendations", "POST")],
     ("reviews:learning_review_themes", "POST"): [("reviews_api:learning_review_themes", "PUT")],
     ("reviews:rapid_review_themes", "POST"): [("reviews_api:rapid_review_themes", "PUT")],
+    # --- Action plans, actions and their progress, the board's progress reports.
+    ("partnership:action_plan_detail", "GET"): [("api:action_plan", "GET")],
+    ("partnership:action_plan_agree", "POST"): [("api:action_plan_agree", "POST")],
+    ("partnership:action_create", "GET"): [("api:action_plan", "GET")],
+    ("partnership:action_create", "POST"): [("api:action_list", "POST")],
+    ("partnership:action_plan_complete", "POST"): [("api:action_plan_complete", "POST")],
+    ("partnership:action_plan_close", "POST"): [("api:action_plan_close", "POST")],
+    ("partnership:action_plan_reopen", "POST"): [("api:action_plan_reopen", "POST")],
+    ("partnership:action_detail", "GET"): [("api:action_detail", "GET"), ("api:action_update_list", "GET")],
+    ("partnership:action_detail", "POST"): [("api:action_update_list", "POST")],
+    ("partnership:action_edit", "GET"): [("api:action_detail", "GET")],
+    ("partnership:action_edit", "POST"): [("api:action_detail", "PATCH")],
+    ("partnership:action_remove", "POST"): [("api:action_detail", "DELETE")],
+    # Up or down one place on the page; the API takes the whole new order.
+    ("partnership:action_move", "POST"): [("api:action_plan_reorder", "POST")],
+    ("partnership:action_complete", "POST"): [("api:action_complete", "POST")],
+    ("partnership:action_evidence_download", "GET"): [("api:action_evidence_download", "GET")],
+    ("partnership:progress_report_list", "GET"): [("api:progress_report_list", "GET")],
+    ("partnership:progress_report_list", "POST"): [("api:progress_report_list", "POST")],
+    ("partnership:progress_report_detail", "GET"): [("api:progress_report_detail", "GET")],
+    ("partnership:progress_report_docx", "GET"): [("api:progress_report_docx", "GET")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

@@ -81,6 +81,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL["kernel_ids"],
         **REAL["review_ids"],
         **REAL["recommendation_ids"],
+        **REAL["plan_ids"],
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -97,6 +98,15 @@ def _real_ids_in_body(body: Any, pick: int) -> Any:
             body[field] = REAL["person_ids"][pick % len(REAL["person_ids"])]
     if "round" in body:
         body["round"] = 1
+    # Action plans: a plan's recommendation, an agency and a person to lead an action, the plan's actions.
+    if "lead_agency" in body:
+        body["lead_agency"] = REAL["agency_ids"][pick % len(REAL["agency_ids"])]
+    if "lead_person" in body:
+        body["lead_person"] = REAL["person_ids"][pick % len(REAL["person_ids"])]
+    if "recommendation_id" in body:
+        body["recommendation_id"] = REAL["plan_ids"]["recommendation_id"]
+    if "action_ids" in body and pick % 2:
+        body["action_ids"] = REAL["plan_action_ids"]
     return body
 
 
@@ -164,6 +174,41 @@ def _review_ids(world: World) -> dict[str, int]:
         "learning_review_id": learning_review.pk,
         "contributor_id": contributor_make(world, learning_review).pk,
     }
+
+
+def _plan_ids(world: World) -> tuple[dict[str, int], list[int]]:
+    """A recommendation in progress with two actions (one with evidence) and a board report."""
+    from django.utils import timezone
+
+    from partnership.models.recommendations import Action, Rag, Recommendation, StoredFile
+    from partnership.services.action_plans import action_update_record
+    from partnership.services.progress_reports import progress_report_create
+    from tests.partnership.action_plan_factories import pdf_upload, recommendation_make
+
+    recommendation = recommendation_make(world, state=Recommendation.State.IN_PROGRESS, actions=2)
+    actions = list(Action.objects.filter(plan__recommendation=recommendation).order_by("position"))
+    update = action_update_record(
+        partnership=world.partnership,
+        membership=world.business_manager,
+        action=actions[0],
+        on=timezone.localdate(),
+        note="Fuzz progress",
+        rag=Rag.AMBER,
+        evidence=[pdf_upload()],
+    )
+    report, _version = progress_report_create(
+        partnership=world.partnership,
+        membership=world.business_manager,
+        title="Fuzz report",
+        as_of=timezone.localdate(),
+    )
+    ids = {
+        "recommendation_id": recommendation.pk,
+        "action_id": actions[0].pk,
+        "file_id": StoredFile.objects.get(owner_type__model="actionupdate", owner_id=update.pk).pk,
+        "report_id": report.pk,
+    }
+    return ids, [a.pk for a in actions]
 
 
 def _kernel_ids(world: World, *, render: bool) -> dict[str, int]:
@@ -239,6 +284,15 @@ def world(transactional_db, request) -> World:
         review_ids=_review_ids(world),
         recommendation_ids=_recommendation_ids(world),
     )
+    if (
+        "/actions" in request.node.name
+        or "/action-plan" in request.node.name
+        or "/progress-reports" in request.node.name
+    ):
+        plan_ids, action_ids = _plan_ids(world)
+    else:  # a plan, its actions and a report take a second or two: only for their own operations
+        plan_ids, action_ids = {}, []
+    REAL.update(plan_ids=plan_ids, plan_action_ids=action_ids)
     yield world
     REAL.clear()
 

@@ -41,6 +41,7 @@ def owner():
         ("figures.csv", b"agency,count\nPolice,3\n", "text/csv"),
         ("note.txt", "Réunion notes".encode(), "text/plain"),
     ],
+    ids=["pdf", "docx", "png", "csv", "txt"],  # stable ids: the test processes must collect the same tests
 )
 def test_accepted_files_are_kept_encrypted(owner, name, data, media_type):
     stored = stored_file_add(
@@ -65,6 +66,7 @@ def test_accepted_files_are_kept_encrypted(owner, name, data, media_type):
         ("empty.pdf", b"", "empty"),
         ("big.pdf", b"%PDF-" + b"0" * files.MAX_FILE_BYTES, "10 MB"),
     ],
+    ids=["html-as-pdf", "svg-as-text", "png-as-pdf", "exe", "empty", "too-large"],
 )
 def test_refused_files_say_why_on_the_field(owner, name, data, message):
     with pytest.raises(ValidationError) as refused:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -68,7 +69,13 @@ def test_sending_closes_the_requests_cancels_the_deadlines_and_clears_the_tasks(
     for request in (school, police):
         request.refresh_from_db()
         assert request.state == InformationRequest.State.WITHDRAWN
-        entry = HistoryEntry.objects.filter(object_id=str(request.pk), changes__has_key="state").order_by("-at").first()
+        entry = (
+            HistoryEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(request), object_id=request.pk, changes__has_key="state"
+            )
+            .order_by("-at", "-id")
+            .first()
+        )
         assert "went to the national Panel without it" in entry.reason
         assert "agencies will follow up" in entry.reason
     deadlines = rapid_review_deadlines(partnership=world_a.partnership, rapid_review=review)
@@ -78,7 +85,11 @@ def test_sending_closes_the_requests_cancels_the_deadlines_and_clears_the_tasks(
     assert my_tasks(person=practitioner, partnership=world_a.partnership).tasks == []
     # The review's history says what was closed and why.
     review_entry = (
-        HistoryEntry.objects.filter(object_id=str(review.pk), changes__has_key="state").order_by("-at", "-id").first()
+        HistoryEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(review), object_id=review.pk, changes__has_key="state"
+        )
+        .order_by("-at", "-id")
+        .first()
     )
     assert "2 agencies' returns still outstanding" in review_entry.reason
     assert "closed unanswered: The Panel asked for it now" in review_entry.reason

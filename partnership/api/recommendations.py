@@ -26,6 +26,7 @@ from partnership.api.recommendation_serializers import (
     RecommendationCloseSerializer,
     RecommendationCreateSerializer,
     RecommendationUpdateSerializer,
+    RecommendationVersionSerializer,
     RegisteredRecommendationSerializer,
     RoundCreateSerializer,
     RoundSerializer,
@@ -34,7 +35,6 @@ from partnership.api.recommendation_serializers import (
     ThemeSerializer,
     ThemesInputSerializer,
     ThemeUpdateSerializer,
-    RecommendationVersionSerializer,
 )
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict

@@ -193,8 +193,8 @@ def _progress(cast: _Cast, action: Action, note: str, rag: str, *, by: Membershi
 def _overdue(action: Action, *, days: int) -> None:
     """Move an action's due date into the past, as if it had been set weeks ago."""
     past = timezone.localdate() - timedelta(days=days)
-    Action.objects.filter(pk=action.pk).update(due_on=past)
-    Deadline.objects.filter(
+    Action.objects.in_partnership(action.partnership).filter(pk=action.pk).update(due_on=past)
+    Deadline.objects.in_partnership(action.partnership).filter(
         subject_type=ContentType.objects.get_for_model(Action), subject_id=action.pk, kind=DEADLINE_ACTION
     ).update(due_on=past, remind_on=past - timedelta(days=3))
 

@@ -9,7 +9,7 @@ class PartnershipConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares the kernel's own subjects (agencies).
-        from partnership import recommendation_subjects, subjects  # noqa: F401
+        from partnership import recommendation_records, recommendation_subjects, subjects  # noqa: F401
         from partnership.models import Agency
         from partnership.sharing import shareable_register
 

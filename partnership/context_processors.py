@@ -28,6 +28,20 @@ NAVIGATION = [
     ("Timeliness", "reviews:timeliness", (Role.BUSINESS_MANAGER, Role.SCRUTINEER)),
     # Every member: contributors and lead authors see theirs; the list shows each member only what they may see.
     ("Learning reviews", "reviews:learning_review_list", ()),
+    # The register of what the partnership resolved: its readers (recommendation_access).
+    (
+        "Recommendations",
+        "partnership:recommendation_register",
+        (
+            Role.BUSINESS_MANAGER,
+            Role.PARTNER_LEAD_LOCAL_AUTHORITY,
+            Role.PARTNER_LEAD_HEALTH,
+            Role.PARTNER_LEAD_POLICE,
+            Role.SCRUTINEER,
+            Role.LAY_MEMBER,
+            Role.AGENCY_LEAD,
+        ),
+    ),
     ("Agencies", "partnership:agency_list", (Role.BUSINESS_MANAGER,)),
     ("Members", "partnership:member_list", (Role.BUSINESS_MANAGER,)),
     ("Working days", "partnership:working_days", ()),

@@ -5,6 +5,7 @@ from django.urls import path
 from partnership.views import action_plans as plan_views
 from partnership.views import documents as document_views
 from partnership.views import home, manage, working_days
+from partnership.views import recommendations as recommendation_views
 from partnership.views import signoff as signoff_views
 from partnership.views import tasks as task_views
 
@@ -51,6 +52,54 @@ urlpatterns = [
     ),
     # Three-partner sign-off of any subject (decisions, recommendations...).
     path("sign-offs/<int:sign_off_id>/", signoff_views.sign_off_detail, name="sign_off_detail"),
+    # Recommendations: the register, one recommendation, rounds put to the partners, themes, dissemination.
+    path("recommendations/", recommendation_views.recommendation_register, name="recommendation_register"),
+    path("recommendations/export/", recommendation_views.recommendation_export, name="recommendation_export"),
+    path("recommendations/new/", recommendation_views.recommendation_create, name="recommendation_create"),
+    path(
+        "recommendations/<int:recommendation_id>/",
+        recommendation_views.recommendation_detail,
+        name="recommendation_detail",
+    ),
+    path(
+        "recommendations/<int:recommendation_id>/edit/",
+        recommendation_views.recommendation_edit,
+        name="recommendation_edit",
+    ),
+    path(
+        "recommendations/<int:recommendation_id>/themes/",
+        recommendation_views.recommendation_themes,
+        name="recommendation_themes",
+    ),
+    path(
+        "recommendations/<int:recommendation_id>/close/",
+        recommendation_views.recommendation_close,
+        name="recommendation_close",
+    ),
+    path(
+        "recommendations/rounds/new/",
+        recommendation_views.recommendation_round_create,
+        name="recommendation_round_create",
+    ),
+    path(
+        "recommendations/rounds/<int:round_id>/",
+        recommendation_views.recommendation_round_detail,
+        name="recommendation_round_detail",
+    ),
+    path("learning-themes/", recommendation_views.theme_list, name="theme_list"),
+    path("learning-themes/<int:theme_id>/", recommendation_views.theme_detail, name="theme_detail"),
+    path("learning-themes/<int:theme_id>/edit/", recommendation_views.theme_edit, name="theme_edit"),
+    path("disseminations/new/", recommendation_views.dissemination_create, name="dissemination_create"),
+    path(
+        "disseminations/<int:dissemination_id>/file/",
+        recommendation_views.dissemination_file,
+        name="dissemination_file",
+    ),
+    path(
+        "disseminations/<int:dissemination_id>/delete/",
+        recommendation_views.dissemination_delete,
+        name="dissemination_delete",
+    ),
     # PDFs rendered by the worker: progress, then the download.
     path("documents/<int:version_id>/", document_views.document_status, name="document_status"),
     path("documents/<int:version_id>/download/", document_views.document_download, name="document_download"),

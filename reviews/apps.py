@@ -36,3 +36,8 @@ class ReviewsConfig(AppConfig):
 
         overview_source_register("rapid_reviews", rapid_reviews_overview)
         overview_source_register("learning_reviews", learning_reviews_overview)
+
+        # Recommendations made from outcomes forms and decisions; reviews tagged with learning themes.
+        from reviews.recommendation_declarations import register
+
+        register()

@@ -6,6 +6,7 @@ from reviews.views import decision as decision_views
 from reviews.views import incidents as incident_views
 from reviews.views import learning_review as learning_review_views
 from reviews.views import rapid_review as rapid_review_views
+from reviews.views import recommendations as recommendation_views
 from reviews.views import requests as request_views
 
 app_name = "reviews"
@@ -56,6 +57,11 @@ urlpatterns += [
     ),
     path("rapid-reviews/<int:rapid_review_id>/decision/", decision_views.decision, name="rapid_review_decision"),
     path(
+        "rapid-reviews/<int:rapid_review_id>/themes/",
+        recommendation_views.rapid_review_themes,
+        name="rapid_review_themes",
+    ),
+    path(
         "rapid-reviews/<int:rapid_review_id>/decision/record/",
         decision_views.decision_record,
         name="rapid_review_decision_record",
@@ -99,6 +105,12 @@ urlpatterns += [
         name="learning_review_open_from_rapid_review",
     ),
     path(_LR, learning_review_views.learning_review_detail, name="learning_review_detail"),
+    path(
+        _LR + "recommendations/",
+        recommendation_views.learning_review_recommendations,
+        name="learning_review_recommendations",
+    ),
+    path(_LR + "themes/", recommendation_views.learning_review_themes, name="learning_review_themes"),
     path(_LR + "plan/", learning_review_views.learning_review_edit, name="learning_review_edit"),
     path(
         _LR + "contributors/",

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from partnership.api import action_plans, documents, manage, signoff, tasks, tokens, views
+from partnership.api import recommendations as recommendation_api
 
 app_name = "api"
 
@@ -91,6 +92,63 @@ urlpatterns = [
         "partnerships/<slug:slug>/documents/<int:version_id>/download/",
         documents.DocumentDownloadView.as_view(),
         name="document_download",
+    ),
+    # Recommendations, rounds put to the partners, learning themes, dissemination records.
+    path(
+        "partnerships/<slug:slug>/recommendations/",
+        recommendation_api.RecommendationListView.as_view(),
+        name="recommendation_list",
+    ),
+    path(
+        "partnerships/<slug:slug>/recommendations/<int:recommendation_id>/",
+        recommendation_api.RecommendationDetailView.as_view(),
+        name="recommendation_detail",
+    ),
+    path(
+        "partnerships/<slug:slug>/recommendations/<int:recommendation_id>/close/",
+        recommendation_api.RecommendationCloseView.as_view(),
+        name="recommendation_close",
+    ),
+    path(
+        "partnerships/<slug:slug>/recommendations/<int:recommendation_id>/themes/",
+        recommendation_api.RecommendationThemesView.as_view(),
+        name="recommendation_themes",
+    ),
+    path(
+        "partnerships/<slug:slug>/recommendation-rounds/",
+        recommendation_api.RoundListView.as_view(),
+        name="recommendation_round_list",
+    ),
+    path(
+        "partnerships/<slug:slug>/recommendation-rounds/<int:round_id>/",
+        recommendation_api.RoundDetailView.as_view(),
+        name="recommendation_round_detail",
+    ),
+    path("partnerships/<slug:slug>/learning-themes/", recommendation_api.ThemeListView.as_view(), name="theme_list"),
+    path(
+        "partnerships/<slug:slug>/learning-themes/<int:theme_id>/",
+        recommendation_api.ThemeDetailView.as_view(),
+        name="theme_detail",
+    ),
+    path(
+        "partnerships/<slug:slug>/learning-themes/<int:theme_id>/retire/",
+        recommendation_api.ThemeRetireView.as_view(),
+        name="theme_retire",
+    ),
+    path(
+        "partnerships/<slug:slug>/disseminations/",
+        recommendation_api.DisseminationListView.as_view(),
+        name="dissemination_list",
+    ),
+    path(
+        "partnerships/<slug:slug>/disseminations/<int:dissemination_id>/",
+        recommendation_api.DisseminationDetailView.as_view(),
+        name="dissemination_detail",
+    ),
+    path(
+        "partnerships/<slug:slug>/disseminations/<int:dissemination_id>/file/",
+        recommendation_api.DisseminationFileView.as_view(),
+        name="dissemination_file",
     ),
     # Action plans, actions, progress with evidence, and the board's progress reports (issue 9, part B).
     *[

@@ -16,6 +16,7 @@ from partnership.models import (
 from partnership.services.agencies import agency_create
 from partnership.services.history import history_record
 from partnership.services.invitations import invitation_create
+from partnership.services.learning_themes import learning_themes_seed
 
 # --- Onboarding a new partnership ----------------------------------------------------
 
@@ -81,6 +82,7 @@ def partnership_create(
         )
         for kind in StatutoryPartner.values
     }
+    learning_themes_seed(partnership=partnership)
     invitation, token = invitation_create(
         partnership=partnership,
         actor=None,

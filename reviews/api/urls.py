@@ -6,6 +6,7 @@ from reviews.api import decision as decision_api
 from reviews.api import incident_views, request_views
 from reviews.api import learning_review as learning_review_api
 from reviews.api import learning_review_workflow as workflow_api
+from reviews.api import recommendations as recommendation_api
 
 app_name = "reviews_api"
 
@@ -32,6 +33,7 @@ urlpatterns += [
     path(_RR + "sent-to-panel/", decision_api.SentToPanelView.as_view(), name="rapid_review_sent_to_panel"),
     path(_RR + "template/pdf/", decision_api.TemplatePdfView.as_view(), name="rapid_review_template_pdf"),
     path(_RR + "documents/", decision_api.RapidReviewDocumentListView.as_view(), name="rapid_review_documents"),
+    path(_RR + "themes/", recommendation_api.RapidReviewThemesView.as_view(), name="rapid_review_themes"),
 ]
 
 # Serious incidents, rapid reviews (with their milestones) and agency information requests.
@@ -85,6 +87,12 @@ urlpatterns += [
     ),
     path(_LR, learning_review_api.LearningReviewDetailView.as_view(), name="learning_review_detail"),
     path(_LR + "outcomes-form/", learning_review_api.OutcomesFormView.as_view(), name="learning_review_outcomes_form"),
+    path(
+        _LR + "recommendations/",
+        recommendation_api.OutcomesRecommendationsView.as_view(),
+        name="learning_review_recommendations",
+    ),
+    path(_LR + "themes/", recommendation_api.LearningReviewThemesView.as_view(), name="learning_review_themes"),
     path(_LR + "comments/", learning_review_api.CommentListView.as_view(), name="learning_review_comments"),
     path(_LR + "publication/", learning_review_api.PublicationView.as_view(), name="learning_review_publication"),
     path(_LR + "contributors/", workflow_api.ContributorListView.as_view(), name="learning_review_contributor_list"),

@@ -129,6 +129,11 @@ def _seed() -> DemoReviewsSeedResult:
                     learning_review=learning_review.reference if learning_review else "",
                 )
             )
+        from reviews.demo.recommendations import demo_recommendations_seed
+
+        made = demo_recommendations_seed(partnership=partnership, area=definition.area)
+        if made:
+            result.count("recommendations", made)
     return result
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.forms.recommendations import ThemesForm
 from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Role, StatutoryPartner
 from partnership.selectors import history_rows_for_object
 from partnership.views.actions import form_action
@@ -48,6 +49,7 @@ from reviews.selectors.decision import (
 from reviews.selectors.incidents import identity_viewer_allowed
 from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
 from reviews.selectors.rapid_review_template import TEMPLATE_NAME, rapid_review_template_context
+from reviews.selectors.recommendations import learning_of_rapid_review
 from reviews.selectors.requests import information_requests_outstanding
 from reviews.selectors.timeliness import TIMELINESS_READER_ROLES, rapid_review_timeliness, rapid_review_timeliness_years
 from reviews.services.decision import (
@@ -256,8 +258,37 @@ def _render_decision(
         ),
         "may_identify": identity_viewer_allowed(membership=membership),
         "history": history_rows_for_object(partnership=partnership, obj=rapid_review),
+        **_learning_context(request, rapid_review, overview.decision, is_manager=is_manager),
     }
     return render(request, "reviews/rapid_review/decision.html", context, status=REFUSED if refused else 200)
+
+
+def _learning_context(request: HttpRequest, rapid_review, decision, *, is_manager: bool) -> dict:
+    """The review's recommendations (from its decision), themes and dissemination records."""
+    partnership = request.partnership
+    learning = learning_of_rapid_review(partnership=partnership, rapid_review=rapid_review, decision=decision)
+    themes_form = None
+    if is_manager:
+        themes_form = ThemesForm(
+            themes=learning.all_themes,
+            tagged_ids={t.pk for t in learning.themes},
+            versioned=False,
+        )
+    return {
+        "learning": learning,
+        "learning_can_manage": is_manager,
+        "learning_themes_form": themes_form,
+        "learning_themes_url": reverse(
+            "reviews:rapid_review_themes", kwargs={"slug": partnership.slug, "rapid_review_id": rapid_review.pk}
+        ),
+        "learning_dissemination_query": f"record_key=rapid_review&record_id={rapid_review.pk}",
+        "learning_new_recommendation_url": (
+            reverse("partnership:recommendation_create", kwargs={"slug": partnership.slug})
+            + f"?source_kind=rapid_review_decision&source_id={decision.pk}"
+            if is_manager and decision is not None
+            else ""
+        ),
+    }
 
 
 @partnership_view(roles=MANAGERS)

@@ -179,6 +179,37 @@ def _access_grant(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _round(world: World, made: dict[str, Any]) -> int:
+    from tests.recommendations.helpers import round_make
+
+    return round_make(world).pk
+
+
+def _theme(world: World, made: dict[str, Any]) -> int:
+    from partnership.services.learning_themes import learning_theme_create
+
+    return learning_theme_create(partnership=world.partnership, actor=world.bm, name=f"Sweep theme {next(_serial)}").pk
+
+
+def _dissemination(world: World, made: dict[str, Any]) -> int:
+    # With a file: the download route then answers its own caller with the file, not "no file".
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partnership.services.disseminations import dissemination_create
+    from tests.recommendations.helpers import recommendation_make
+
+    return dissemination_create(
+        partnership=world.partnership,
+        actor=world.bm,
+        recommendation=recommendation_make(world),
+        kind="briefing",
+        title="Sweep briefing",
+        on=date.today(),
+        audience="Designated safeguarding leads",
+        upload=SimpleUploadedFile("briefing.txt", b"Seven-minute briefing"),
+    ).pk
+
+
 def _plan_recommendation(world: World, made: dict[str, Any]) -> int:
     # In progress, its plan with one action led by the school's practitioner: every plan and action route
     # has something to act on (the recommendation's own routes, part A's, take any recommendation).
@@ -253,6 +284,9 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "request_id": _information_request,
     "learning_review_id": _learning_review,
     "contributor_id": _contributor,
+    "round_id": _round,
+    "theme_id": _theme,
+    "dissemination_id": _dissemination,
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

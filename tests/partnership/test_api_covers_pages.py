@@ -132,6 +132,44 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("reviews:learning_review_public_summary_pdf", "POST"): [
         ("reviews_api:learning_review_public_summary_pdf", "POST")
     ],
+    # --- Recommendations, rounds, learning themes, dissemination (issue 9).
+    ("partnership:recommendation_register", "GET"): [
+        ("api:recommendation_list", "GET"),
+        ("api:theme_list", "GET"),
+    ],
+    # The register's CSV and XLSX: the same filtered rows as the register's JSON.
+    ("partnership:recommendation_export", "GET"): [("api:recommendation_list", "GET")],
+    ("partnership:recommendation_create", "GET"): [("api:theme_list", "GET")],
+    ("partnership:recommendation_create", "POST"): [("api:recommendation_list", "POST")],
+    ("partnership:recommendation_detail", "GET"): [
+        ("api:recommendation_detail", "GET"),
+        ("api:dissemination_list", "GET"),
+    ],
+    ("partnership:recommendation_edit", "GET"): [("api:recommendation_detail", "GET")],
+    ("partnership:recommendation_edit", "POST"): [("api:recommendation_detail", "PATCH")],
+    ("partnership:recommendation_themes", "POST"): [("api:recommendation_themes", "PUT")],
+    ("partnership:recommendation_close", "POST"): [("api:recommendation_close", "POST")],
+    ("partnership:recommendation_round_create", "GET"): [("api:recommendation_list", "GET")],
+    ("partnership:recommendation_round_create", "POST"): [("api:recommendation_round_list", "POST")],
+    ("partnership:recommendation_round_detail", "GET"): [("api:recommendation_round_detail", "GET")],
+    # A partner lead's decision on the round, as on the sign-off page.
+    ("partnership:recommendation_round_detail", "POST"): [
+        ("api:sign_off_approve", "POST"),
+        ("api:sign_off_send_back", "POST"),
+    ],
+    ("partnership:theme_list", "GET"): [("api:theme_list", "GET")],
+    ("partnership:theme_list", "POST"): [("api:theme_list", "POST")],
+    ("partnership:theme_detail", "GET"): [("api:theme_detail", "GET")],
+    ("partnership:theme_edit", "GET"): [("api:theme_detail", "GET")],
+    ("partnership:theme_edit", "POST"): [("api:theme_detail", "PATCH")],
+    ("partnership:dissemination_create", "GET"): [("api:dissemination_list", "GET")],
+    ("partnership:dissemination_create", "POST"): [("api:dissemination_list", "POST")],
+    ("partnership:dissemination_file", "GET"): [("api:dissemination_file", "GET")],
+    ("partnership:dissemination_delete", "POST"): [("api:dissemination_detail", "DELETE")],
+    ("reviews:learning_review_recommendations", "GET"): [("reviews_api:learning_review_recommendations", "GET")],
+    ("reviews:learning_review_recommendations", "POST"): [("reviews_api:learning_review_recommendations", "POST")],
+    ("reviews:learning_review_themes", "POST"): [("reviews_api:learning_review_themes", "PUT")],
+    ("reviews:rapid_review_themes", "POST"): [("reviews_api:rapid_review_themes", "PUT")],
     # --- Action plans, actions and their progress, the board's progress reports.
     ("partnership:action_plan_detail", "GET"): [("api:action_plan", "GET")],
     ("partnership:action_plan_agree", "POST"): [("api:action_plan_agree", "POST")],

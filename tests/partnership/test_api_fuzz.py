@@ -80,6 +80,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         "membership_id": REAL["membership_ids"][pick % len(REAL["membership_ids"])],
         **REAL["kernel_ids"],
         **REAL["review_ids"],
+        **REAL["recommendation_ids"],
         **REAL["plan_ids"],
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
@@ -242,6 +243,34 @@ def _kernel_ids(world: World, *, render: bool) -> dict[str, int]:
     }
 
 
+def _recommendation_ids(world: World) -> dict[str, int]:
+    """A draft recommendation, a round, a theme and a dissemination record with a file: the fuzzer reaches
+    their validation and services, not only their 404s."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partnership.services.disseminations import dissemination_create
+    from tests.recommendations.helpers import recommendation_make, round_make, themes
+
+    theme = themes(world)[0]
+    draft = recommendation_make(world, theme_ids=[theme.pk])
+    dissemination = dissemination_create(
+        partnership=world.partnership,
+        actor=world.bm,
+        recommendation=draft,
+        kind="briefing",
+        title="Fuzz briefing",
+        on=date(2026, 3, 14),
+        audience="Designated safeguarding leads",
+        upload=SimpleUploadedFile("briefing.txt", b"Seven-minute briefing"),
+    )
+    return {
+        "recommendation_id": draft.pk,
+        "round_id": round_make(world).pk,
+        "theme_id": theme.pk,
+        "dissemination_id": dissemination.pk,
+    }
+
+
 @pytest.fixture
 def world(transactional_db, request) -> World:
     world = World("Alpha")
@@ -253,6 +282,7 @@ def world(transactional_db, request) -> World:
         kernel_ids=_kernel_ids(world, render="/documents/" in request.node.name),
         turn=itertools.count(),
         review_ids=_review_ids(world),
+        recommendation_ids=_recommendation_ids(world),
     )
     if (
         "/actions" in request.node.name

@@ -120,6 +120,7 @@ def test_every_case_is_reported_and_counted(seeded):
         "information requests": 27,
         "decisions": 4,
         "learning reviews": 2,
+        "recommendations": 14,
     }
     assert sum(line.overdue for line in seeded.reviews) == 2
 
@@ -328,3 +329,17 @@ def test_practitioner_opens_their_request(seeded, client_for):
     assert "WSX-SI-105" in tasks.content.decode()
     page = client.get(reverse("reviews:request_detail", kwargs={"slug": "wessex-scp", "request_id": request.pk}))
     assert page.status_code == 200
+
+
+def test_recommendations_at_every_state_in_both_partnerships(seeded):
+    from partnership.models.recommendations import ActionPlan, Recommendation
+
+    State = Recommendation.State  # noqa: N806
+    # "Signed off" lasts only until its action plan opens, in the same transaction: it is never left standing.
+    lasting = set(State.values) - {State.SIGNED_OFF}
+    for slug in AREAS:
+        rows = Recommendation.objects.filter(partnership__slug=slug)
+        assert set(rows.values_list("state", flat=True)) == lasting
+        planned = rows.filter(state__in=[State.ACTION_PLANNING, State.IN_PROGRESS, State.COMPLETED])
+        assert ActionPlan.objects.filter(recommendation__in=planned).count() == 3
+        assert rows.get(state=State.SENT_BACK).sent_back_reason

@@ -511,7 +511,8 @@ def test_the_detail_runs_a_fixed_number_of_queries(world_a, review, client_for, 
     for membership in (world_a.health_lead, world_a.police_lead, world_a.lay_member, world_a.observer):
         contributor_make(world_a, review, membership=membership)
     assert _queries(client, target) == few
-    with django_assert_max_num_queries(12):
+    # 12, plus 3 for the review's learning (issue 9): its recommendations, its themes, its dissemination records.
+    with django_assert_max_num_queries(15):
         client.get(target)
 
 

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import partnership_view
+from partnership.forms.recommendations import ThemesForm
 from partnership.selectors import history_rows_for_object
 from partnership.selectors.documents import documents_for_subject
 from reviews.forms.learning_review import (
@@ -18,10 +20,38 @@ from reviews.forms.learning_review import (
 )
 from reviews.models import InformationRequest, LearningReview
 from reviews.selectors import learning_review as selectors
+from reviews.selectors.recommendations import learning_of_learning_review
 from reviews.services import learning_review as services
 from reviews.views.learning_review.common import REFUSED, _allow, _review, _to_detail
 
 # --- The review ---------------------------------------------------------------------------------------------
+
+
+def _learning_context(request: HttpRequest, review: LearningReview) -> dict:
+    """Its recommendations, themes and dissemination records (a fixed handful of queries)."""
+    partnership = request.partnership
+    learning = learning_of_learning_review(partnership=partnership, learning_review=review)
+    is_manager = review.access.is_business_manager
+    context = {
+        "learning": learning,
+        "learning_can_manage": is_manager,
+        "learning_themes_form": None,
+        "learning_convert_url": "",
+        "learning_dissemination_query": f"record_key=learning_review&record_id={review.pk}",
+        "learning_themes_url": reverse(
+            "reviews:learning_review_themes", kwargs={"slug": partnership.slug, "learning_review_id": review.pk}
+        ),
+    }
+    if is_manager:
+        context["learning_themes_form"] = ThemesForm(
+            themes=learning.all_themes, tagged_ids={t.pk for t in learning.themes}, versioned=False
+        )
+        if review.state == LearningReview.State.FINAL:
+            context["learning_convert_url"] = reverse(
+                "reviews:learning_review_recommendations",
+                kwargs={"slug": partnership.slug, "learning_review_id": review.pk},
+            )
+    return context
 
 
 def _detail_context(request: HttpRequest, review: LearningReview) -> dict:
@@ -51,6 +81,7 @@ def _detail_context(request: HttpRequest, review: LearningReview) -> dict:
         "documents": documents_for_subject(partnership=partnership, subject=review, membership=request.membership),
         "contributor_form": None,
     }
+    context |= _learning_context(request, review)
     if access.can_manage:
         context["contributor_form"] = ContributorAddForm(
             partnership=partnership, exclude_ids=set(review.contributor_person_ids)

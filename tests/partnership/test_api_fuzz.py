@@ -104,7 +104,11 @@ def _real_ids_in_body(body: Any, pick: int) -> Any:
     if "lead_person" in body:
         body["lead_person"] = REAL["person_ids"][pick % len(REAL["person_ids"])]
     if "recommendation_id" in body:
-        body["recommendation_id"] = REAL["plan_ids"]["recommendation_id"]
+        # A plan's recommendation where the operation is the plan's; otherwise (a learning review's comment
+        # on a draft recommendation, say) the draft one.
+        body["recommendation_id"] = REAL["plan_ids"].get(
+            "recommendation_id", REAL["recommendation_ids"]["recommendation_id"]
+        )
     if "action_ids" in body and pick % 2:
         body["action_ids"] = REAL["plan_action_ids"]
     return body

@@ -1,0 +1,25 @@
+"""Audits: templates as data, case audits and returns, Section 11 and s175 self-assessments."""
+
+from audits.models.templates import (
+    AuditTemplate,
+    QuestionKind,
+    Scale,
+    ScaleOption,
+    TemplateKind,
+    TemplateQuestion,
+    TemplateSection,
+    TemplateVersion,
+    YesPartlyNo,
+)
+
+__all__ = [
+    "AuditTemplate",
+    "QuestionKind",
+    "Scale",
+    "ScaleOption",
+    "TemplateKind",
+    "TemplateQuestion",
+    "TemplateSection",
+    "TemplateVersion",
+    "YesPartlyNo",
+]

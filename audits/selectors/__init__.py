@@ -1,0 +1,1 @@
+"""Reads of the audits app (see each module)."""

@@ -1,0 +1,1 @@
+"""Writes of the audits app (see each module)."""

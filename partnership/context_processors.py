@@ -42,6 +42,8 @@ NAVIGATION = [
             Role.AGENCY_LEAD,
         ),
     ),
+    # The board's priorities: every member may read the page; business managers keep it.
+    ("Priorities", "partnership:priority_list", (Role.BUSINESS_MANAGER,)),
     ("Agencies", "partnership:agency_list", (Role.BUSINESS_MANAGER,)),
     ("Members", "partnership:member_list", (Role.BUSINESS_MANAGER,)),
     ("Working days", "partnership:working_days", ()),

@@ -191,6 +191,15 @@ def _theme(world: World, made: dict[str, Any]) -> int:
     return learning_theme_create(partnership=world.partnership, actor=world.bm, name=f"Sweep theme {next(_serial)}").pk
 
 
+def _priority(world: World, made: dict[str, Any]) -> int:
+    from partnership.services.priorities import priority_create
+
+    n = next(_serial)
+    return priority_create(
+        partnership=world.partnership, actor=world.bm, title=f"Sweep priority {n}", start_year=2026, end_year=2027
+    ).pk
+
+
 def _dissemination(world: World, made: dict[str, Any]) -> int:
     # With a file: the download route then answers its own caller with the file, not "no file".
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -287,6 +296,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "round_id": _round,
     "theme_id": _theme,
     "dissemination_id": _dissemination,
+    "priority_id": _priority,
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

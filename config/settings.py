@@ -385,6 +385,9 @@ SPECTACULAR_SETTINGS = {
         "DisseminationKindEnum": "partnership.models.recommendations.DisseminationKind",
         "RagEnum": "partnership.models.recommendations.Rag",
         "ProgressRagEnum": "partnership.services.action_plans.PROGRESS_RAG_CHOICES",
+        "TemplateKindEnum": "audits.models.TemplateKind",
+        "QuestionKindEnum": "audits.models.QuestionKind",
+        "TemplateVersionStateEnum": "audits.models.TemplateVersion.State",
     },
 }
 

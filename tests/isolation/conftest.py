@@ -200,6 +200,43 @@ def _priority(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _audit_template(world: World, made: dict[str, Any]) -> int:
+    from audits.services.templates import template_copy_builtin
+
+    return template_copy_builtin(partnership=world.partnership, actor=world.bm, builtin_key="section-175").pk
+
+
+def _audit_draft_question(world: World) -> Any:
+    """A template made from scratch with a draft version, one section and one question in it."""
+    from audits.services.templates import (
+        template_create,
+        template_question_add,
+        template_section_add,
+        template_version_draft,
+    )
+
+    template = template_create(
+        partnership=world.partnership, actor=world.bm, kind="case_audit", name=f"Sweep template {next(_serial)}"
+    )
+    draft = template_version_draft(partnership=world.partnership, actor=world.bm, template=template)
+    section = template_section_add(partnership=world.partnership, actor=world.bm, version=draft, title="Sweep")
+    return template_question_add(
+        partnership=world.partnership, actor=world.bm, section=section, text="Sweep question", kind="text"
+    )
+
+
+def _audit_template_version(world: World, made: dict[str, Any]) -> int:
+    return _audit_draft_question(world).version_id
+
+
+def _audit_template_section(world: World, made: dict[str, Any]) -> int:
+    return _audit_draft_question(world).section_id
+
+
+def _audit_template_question(world: World, made: dict[str, Any]) -> int:
+    return _audit_draft_question(world).pk
+
+
 def _dissemination(world: World, made: dict[str, Any]) -> int:
     # With a file: the download route then answers its own caller with the file, not "no file".
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -297,6 +334,10 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "theme_id": _theme,
     "dissemination_id": _dissemination,
     "priority_id": _priority,
+    "template_id": _audit_template,
+    "template_version_id": _audit_template_version,
+    "template_section_id": _audit_template_section,
+    "template_question_id": _audit_template_question,
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

@@ -82,6 +82,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL["review_ids"],
         **REAL["recommendation_ids"],
         **REAL["plan_ids"],
+        **REAL.get("audit_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -275,6 +276,27 @@ def _recommendation_ids(world: World) -> dict[str, int]:
     }
 
 
+def _audit_ids(world: World) -> dict[str, int]:
+    """A priority, a copied template with a draft version 2: the audit operations reach their services."""
+    from audits.models import TemplateQuestion, TemplateSection
+    from audits.services.templates import template_copy_builtin, template_version_draft
+    from partnership.services.priorities import priority_create
+
+    priority = priority_create(
+        partnership=world.partnership, actor=world.bm, title="Fuzz priority", start_year=2026, end_year=2027
+    )
+    template = template_copy_builtin(partnership=world.partnership, actor=world.bm, builtin_key="section-11")
+    draft = template_version_draft(partnership=world.partnership, actor=world.bm, template=template)
+    section = TemplateSection.objects.filter(version=draft).first()
+    return {
+        "priority_id": priority.pk,
+        "template_id": template.pk,
+        "template_version_id": draft.pk,
+        "template_section_id": section.pk,
+        "template_question_id": TemplateQuestion.objects.filter(section=section).first().pk,
+    }
+
+
 @pytest.fixture
 def world(transactional_db, request) -> World:
     world = World("Alpha")
@@ -297,6 +319,8 @@ def world(transactional_db, request) -> World:
     else:  # a plan, its actions and a report take a second or two: only for their own operations
         plan_ids, action_ids = {}, []
     REAL.update(plan_ids=plan_ids, plan_action_ids=action_ids)
+    if "audit" in request.node.name or "priorit" in request.node.name:
+        REAL.update(audit_ids=_audit_ids(world))
     yield world
     REAL.clear()
 

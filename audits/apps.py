@@ -5,3 +5,7 @@ class AuditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audits"
     verbose_name = "Audits"
+
+    def ready(self) -> None:
+        # Declares the audits' subjects (a return's task is a kernel deadline) to the kernel.
+        from audits import subjects  # noqa: F401

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from audits.views import returns as return_views
+from audits.views import rounds as round_views
 from audits.views import templates as template_views
 
 app_name = "audits"
@@ -55,5 +57,36 @@ urlpatterns += [
         "audits/template-questions/<int:template_question_id>/remove/",
         template_views.template_question_remove,
         name="template_question_remove",
+    ),
+]
+
+# The annual programme, case audit rounds, their screened cases and the agencies' assignments.
+urlpatterns += [
+    path("audits/", round_views.round_list, name="round_list"),
+    path("audits/programme/", round_views.programme, name="programme"),
+    path("audits/programme/<int:planned_audit_id>/", round_views.planned_edit, name="planned_edit"),
+    path("audits/programme/<int:planned_audit_id>/remove/", round_views.planned_remove, name="planned_remove"),
+    path("audits/rounds/new/", round_views.round_create, name="round_create"),
+    path("audits/rounds/<int:audit_round_id>/", round_views.round_detail, name="round_detail"),
+    path("audits/rounds/<int:audit_round_id>/edit/", round_views.round_edit, name="round_edit"),
+    path("audits/rounds/<int:audit_round_id>/stage/", round_views.round_move, name="round_move"),
+    path("audits/rounds/<int:audit_round_id>/screen/", round_views.round_screen, name="round_screen"),
+    path("audits/cases/<int:audit_case_id>/", round_views.case_detail, name="case_detail"),
+    path("audits/cases/<int:audit_case_id>/select/", round_views.case_select, name="case_select"),
+    path("audits/cases/<int:audit_case_id>/discussion/", round_views.case_discussion, name="case_discussion"),
+    path("audits/cases/<int:audit_case_id>/assign/", round_views.case_assign, name="case_assign"),
+    path("audits/returns/<int:audit_return_id>/withdraw/", round_views.return_withdraw, name="return_withdraw"),
+]
+
+# Returns: the practitioner's list, answering one, moderating and sending back, its evidence.
+urlpatterns += [
+    path("audits/my-returns/", return_views.my_returns, name="my_returns"),
+    path("audits/returns/<int:audit_return_id>/", return_views.return_detail, name="return_detail"),
+    path("audits/returns/<int:audit_return_id>/moderate/", return_views.return_moderate, name="return_moderate"),
+    path("audits/returns/<int:audit_return_id>/send-back/", return_views.return_send_back, name="return_send_back"),
+    path(
+        "audits/returns/<int:audit_return_id>/evidence/<int:evidence_file_id>/",
+        return_views.return_evidence,
+        name="return_evidence",
     ),
 ]

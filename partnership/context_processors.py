@@ -45,7 +45,9 @@ NAVIGATION = [
     # The board's priorities: every member may read the page; business managers keep it.
     ("Priorities", "partnership:priority_list", (Role.BUSINESS_MANAGER,)),
     # Audits (audits/urls.py): the business managers keep the templates, the programme and the rounds.
-    ("Audits", "audits:template_list", (Role.BUSINESS_MANAGER,)),
+    ("Audits", "audits:round_list", (Role.BUSINESS_MANAGER,)),
+    # The case audit returns a practitioner is named for (an agency lead: their agency's).
+    ("My audit returns", "audits:my_returns", (Role.PRACTITIONER, Role.AGENCY_LEAD)),
     ("Agencies", "partnership:agency_list", (Role.BUSINESS_MANAGER,)),
     ("Members", "partnership:member_list", (Role.BUSINESS_MANAGER,)),
     ("Working days", "partnership:working_days", ()),

@@ -1,5 +1,15 @@
 """Audits: templates as data, case audits and returns, Section 11 and s175 self-assessments."""
 
+from audits.models.case_audits import (
+    MONTHS,
+    AuditAnswer,
+    AuditCase,
+    AuditReturn,
+    AuditReturnGroupObjectPermission,
+    AuditReturnUserObjectPermission,
+    AuditRound,
+    PlannedAudit,
+)
 from audits.models.templates import (
     AuditTemplate,
     QuestionKind,
@@ -13,7 +23,15 @@ from audits.models.templates import (
 )
 
 __all__ = [
+    "MONTHS",
+    "AuditAnswer",
+    "AuditCase",
+    "AuditReturn",
+    "AuditReturnGroupObjectPermission",
+    "AuditReturnUserObjectPermission",
+    "AuditRound",
     "AuditTemplate",
+    "PlannedAudit",
     "QuestionKind",
     "Scale",
     "ScaleOption",

@@ -388,6 +388,8 @@ SPECTACULAR_SETTINGS = {
         "TemplateKindEnum": "audits.models.TemplateKind",
         "QuestionKindEnum": "audits.models.QuestionKind",
         "TemplateVersionStateEnum": "audits.models.TemplateVersion.State",
+        "AuditRoundStateEnum": "audits.models.AuditRound.State",
+        "AuditReturnStateEnum": "audits.models.AuditReturn.State",
     },
 }
 

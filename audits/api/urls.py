@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from audits.api import rounds as round_api
 from audits.api import templates as template_api
 
 app_name = "audits_api"
@@ -48,4 +49,35 @@ urlpatterns += [
         name="template_question",
     ),
     path(f"{_P}audit-scales/", template_api.ScaleListView.as_view(), name="scale_list"),
+]
+
+urlpatterns += [
+    path(f"{_P}audit-programme/", round_api.ProgrammeView.as_view(), name="programme"),
+    path(f"{_P}audit-programme/<int:planned_audit_id>/", round_api.PlannedAuditView.as_view(), name="planned_audit"),
+    path(f"{_P}audit-rounds/", round_api.RoundListView.as_view(), name="round_list"),
+    path(f"{_P}audit-rounds/<int:audit_round_id>/", round_api.RoundDetailView.as_view(), name="round_detail"),
+    path(f"{_P}audit-rounds/<int:audit_round_id>/stage/", round_api.RoundMoveView.as_view(), name="round_move"),
+    path(f"{_P}audit-rounds/<int:audit_round_id>/cases/", round_api.RoundScreenView.as_view(), name="round_screen"),
+    path(f"{_P}audit-cases/<int:audit_case_id>/", round_api.CaseView.as_view(), name="case"),
+    path(
+        f"{_P}audit-cases/<int:audit_case_id>/discussion/",
+        round_api.CaseDiscussionView.as_view(),
+        name="case_discussion",
+    ),
+    path(f"{_P}audit-cases/<int:audit_case_id>/returns/", round_api.CaseAssignView.as_view(), name="case_assign"),
+    path(f"{_P}audit-returns/", round_api.MyReturnsView.as_view(), name="my_returns"),
+    path(f"{_P}audit-returns/<int:audit_return_id>/", round_api.ReturnView.as_view(), name="return"),
+    path(
+        f"{_P}audit-returns/<int:audit_return_id>/submit/", round_api.ReturnSubmitView.as_view(), name="return_submit"
+    ),
+    path(
+        f"{_P}audit-returns/<int:audit_return_id>/moderate/",
+        round_api.ReturnModerateView.as_view(),
+        name="return_moderate",
+    ),
+    path(
+        f"{_P}audit-returns/<int:audit_return_id>/send-back/",
+        round_api.ReturnSendBackView.as_view(),
+        name="return_send_back",
+    ),
 ]

@@ -123,7 +123,7 @@ class RoundPage:
     cases: list[AuditCase]
     screened: int
     selected: int
-    returns_by_state: Counter
+    returns_by_state: list[tuple[str, int]]
 
 
 def audit_round_page(*, partnership: Partnership, audit_round: AuditRound) -> RoundPage:
@@ -139,7 +139,8 @@ def audit_round_page(*, partnership: Partnership, audit_round: AuditRound) -> Ro
         .prefetch_related(Prefetch("returns", queryset=returns))
         .order_by("-selected", "position", "id")
     )
-    states = Counter(r.state for c in cases for r in c.returns.all())
+    counted = Counter(r.state for c in cases for r in c.returns.all())
+    states = [(label.lower(), counted[value]) for value, label in ReturnState.choices if counted[value]]
     return RoundPage(
         audit_round=audit_round,
         cases=cases,

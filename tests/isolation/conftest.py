@@ -237,6 +237,52 @@ def _audit_template_question(world: World, made: dict[str, Any]) -> int:
     return _audit_draft_question(world).pk
 
 
+def _planned_audit(world: World, made: dict[str, Any]) -> int:
+    from audits.services.rounds import planned_audit_create
+
+    return planned_audit_create(
+        partnership=world.partnership, actor=world.bm, year=2026, month=5, title=f"Sweep audit {next(_serial)}"
+    ).pk
+
+
+def _audit_round(world: World, made: dict[str, Any]) -> int:
+    from tests.audits.helpers import round_make
+
+    return round_make(world, cases=1, selected=1).pk
+
+
+def _audit_case(world: World, made: dict[str, Any]) -> int:
+    from audits.models import AuditCase
+
+    return AuditCase.objects.filter(round_id=_audit_round(world, made)).first().pk
+
+
+def _audit_return(world: World, made: dict[str, Any]) -> int:
+    from tests.audits.helpers import first_return, round_make
+
+    return first_return(round_make(world, cases=1, selected=1)).pk
+
+
+def _audit_evidence_file(world: World, made: dict[str, Any]) -> int:
+    # A file on the return made for the same URL, so its own caller gets the download.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from audits.models import AuditReturn
+    from audits.services.returns import audit_return_save
+    from partnership.models import StoredFile
+
+    audit_return = AuditReturn.objects.get(pk=made["audit_return_id"])
+    audit_return_save(
+        partnership=world.partnership,
+        membership=audit_return.practitioner,
+        audit_return=audit_return,
+        answers={},
+        files={"overall-evidence-file": SimpleUploadedFile("sweep.txt", b"Sweep evidence")},
+        version=audit_return.version,
+    )
+    return StoredFile.objects.filter(partnership=world.partnership, name="sweep.txt").latest("id").pk
+
+
 def _dissemination(world: World, made: dict[str, Any]) -> int:
     # With a file: the download route then answers its own caller with the file, not "no file".
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -338,6 +384,11 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "template_version_id": _audit_template_version,
     "template_section_id": _audit_template_section,
     "template_question_id": _audit_template_question,
+    "planned_audit_id": _planned_audit,
+    "audit_round_id": _audit_round,
+    "audit_case_id": _audit_case,
+    "audit_return_id": _audit_return,
+    "evidence_file_id": _audit_evidence_file,
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

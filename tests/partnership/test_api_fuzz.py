@@ -288,7 +288,18 @@ def _audit_ids(world: World) -> dict[str, int]:
     template = template_copy_builtin(partnership=world.partnership, actor=world.bm, builtin_key="section-11")
     draft = template_version_draft(partnership=world.partnership, actor=world.bm, template=template)
     section = TemplateSection.objects.filter(version=draft).first()
+    from tests.audits.helpers import first_return, round_make
+
+    audit_round = round_make(world, cases=2, selected=1)
+    audit_return = first_return(audit_round)
+    from audits.services.rounds import planned_audit_create
+
+    planned = planned_audit_create(partnership=world.partnership, actor=world.bm, year=2026, month=6, title="Fuzz")
     return {
+        "planned_audit_id": planned.pk,
+        "audit_round_id": audit_round.pk,
+        "audit_case_id": audit_return.case_id,
+        "audit_return_id": audit_return.pk,
         "priority_id": priority.pk,
         "template_id": template.pk,
         "template_version_id": draft.pk,

@@ -9,3 +9,8 @@ class AuditsConfig(AppConfig):
     def ready(self) -> None:
         # Declares the audits' subjects (a return's task is a kernel deadline) to the kernel.
         from audits import subjects  # noqa: F401
+
+        # Findings raised as recommendations name their round (kind "audit round") as their source.
+        from audits.recommendation_declarations import register
+
+        register()

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from audits.views import findings as finding_views
 from audits.views import returns as return_views
 from audits.views import rounds as round_views
 from audits.views import templates as template_views
@@ -89,4 +90,17 @@ urlpatterns += [
         return_views.return_evidence,
         name="return_evidence",
     ),
+]
+
+# Findings: distributions, strengths and areas by theme, the summary PDF, raising them as recommendations.
+urlpatterns += [
+    path("audits/rounds/<int:audit_round_id>/findings/", finding_views.round_findings, name="round_findings"),
+    path("audits/rounds/<int:audit_round_id>/findings/new/", finding_views.finding_add, name="finding_add"),
+    path(
+        "audits/rounds/<int:audit_round_id>/findings/<int:audit_finding_id>/remove/",
+        finding_views.finding_remove,
+        name="finding_remove",
+    ),
+    path("audits/rounds/<int:audit_round_id>/findings/raise/", finding_views.findings_raise, name="findings_raise"),
+    path("audits/rounds/<int:audit_round_id>/findings/pdf/", finding_views.findings_pdf, name="findings_pdf"),
 ]

@@ -383,7 +383,25 @@ class _ReturnAPIView(PartnershipScopedAPIView):
             "sent_back_reason": audit_return.sent_back_reason,
             "answers": _answers_data(sheet),
         }
-        return Response(AuditReturnSerializer(data).data)
+        # Already plain data in AuditReturnSerializer's shape (the summary's fields were read from the row).
+        return Response(data)
+
+    def save(self, request: Request, audit_return_id: int, *, submit: bool) -> Response:
+        audit_return, access = self.audit_return(audit_return_id)
+        if not access.can_answer:
+            raise PermissionDenied("Only the practitioner named for this return answers it.")
+        serializer = ReturnSaveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return_services.audit_return_save(
+            partnership=self.partnership,
+            membership=self.membership,
+            audit_return=audit_return,
+            answers=data["answers"],
+            version=data["version"],
+            submit=submit,
+        )
+        return self.return_answer(audit_return.pk)
 
 
 class MyReturnsView(_ReturnAPIView):
@@ -415,25 +433,8 @@ class ReturnView(_ReturnAPIView):
     def patch(self, request: Request, slug: str, audit_return_id: int) -> Response:
         return self.save(request, audit_return_id, submit=False)
 
-    def save(self, request: Request, audit_return_id: int, *, submit: bool) -> Response:
-        audit_return, access = self.audit_return(audit_return_id)
-        if not access.can_answer:
-            raise PermissionDenied("Only the practitioner named for this return answers it.")
-        serializer = ReturnSaveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        return_services.audit_return_save(
-            partnership=self.partnership,
-            membership=self.membership,
-            audit_return=audit_return,
-            answers=data["answers"],
-            version=data["version"],
-            submit=submit,
-        )
-        return self.return_answer(audit_return.pk)
 
-
-class ReturnSubmitView(ReturnView):
+class ReturnSubmitView(_ReturnAPIView):
     """Submit your return (every required question answered); it is read-only afterwards unless sent back."""
 
     @extend_schema(
@@ -444,9 +445,6 @@ class ReturnSubmitView(ReturnView):
     )
     def post(self, request: Request, slug: str, audit_return_id: int) -> Response:
         return self.save(request, audit_return_id, submit=True)
-
-    get = None
-    patch = None
 
 
 class ReturnModerateView(_ReturnAPIView):

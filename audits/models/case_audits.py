@@ -200,3 +200,30 @@ class AuditReturnUserObjectPermission(UserObjectPermissionBase):
 
 class AuditReturnGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(AuditReturn, on_delete=models.CASCADE)
+
+
+class FindingKind(models.TextChoices):
+    STRENGTH = "strength", "Strength"
+    IMPROVEMENT = "improvement", "Area to improve"
+
+
+class AuditFinding(TenantModel):
+    """A strength or an area to improve that the audit found, under a learning theme; raised as a recommendation."""
+
+    round = models.ForeignKey(AuditRound, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=12, choices=FindingKind.choices)
+    text = models.CharField(max_length=1000)
+    theme = models.ForeignKey(
+        "partnership.LearningTheme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The recommendation it was raised as (once only).
+    recommendation = models.ForeignKey(
+        "partnership.Recommendation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["round", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:100]

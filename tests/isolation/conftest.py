@@ -283,6 +283,17 @@ def _audit_evidence_file(world: World, made: dict[str, Any]) -> int:
     return StoredFile.objects.filter(partnership=world.partnership, name="sweep.txt").latest("id").pk
 
 
+def _audit_finding(world: World, made: dict[str, Any]) -> int:
+    # A finding of the round made for the same URL.
+    from audits.models import AuditRound
+    from audits.services.findings import audit_finding_add
+
+    audit_round = AuditRound.objects.get(pk=made["audit_round_id"])
+    return audit_finding_add(
+        partnership=world.partnership, actor=world.bm, audit_round=audit_round, kind="improvement", text="Sweep finding"
+    ).pk
+
+
 def _dissemination(world: World, made: dict[str, Any]) -> int:
     # With a file: the download route then answers its own caller with the file, not "no file".
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -389,6 +400,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "audit_case_id": _audit_case,
     "audit_return_id": _audit_return,
     "evidence_file_id": _audit_evidence_file,
+    "audit_finding_id": _audit_finding,
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

@@ -60,9 +60,13 @@ class _RoundAPIView(PartnershipScopedAPIView):
     def round_answer(self, pk: int, *, code: int = status.HTTP_200_OK) -> Response:
         audit_round = selectors.audit_round_get(partnership=self.partnership, pk=pk)
         page = selectors.audit_round_page(partnership=self.partnership, audit_round=audit_round)
-        audit_round.screened, audit_round.selected, audit_round.cases_read = page.screened, page.selected, page.cases
-        data = AuditRoundDetailSerializer(audit_round).data
-        data["cases"] = AuditCaseSerializer(page.cases, many=True).data
+        # The cases and their returns as the page's selector loaded them (two queries), not through the manager.
+        data = {
+            **AuditRoundSerializer(audit_round).data,
+            "screened": page.screened,
+            "selected": page.selected,
+            "cases": AuditCaseSerializer(page.cases, many=True).data,
+        }
         return Response(data, status=code)
 
 

@@ -30,11 +30,15 @@ def _to_findings(request: HttpRequest, pk: int) -> HttpResponse:
 def _render(request: HttpRequest, audit_round, *, finding_form=None, raise_form=None) -> HttpResponse:
     p = request.partnership
     manages = request.membership.has_role(*ROUND_MANAGE_ROLES)
-    open_findings = list(selectors.findings_open(partnership=p, audit_round=audit_round)) if manages else []
+    themes = selectors.findings_by_theme(partnership=p, audit_round=audit_round)
+    # The ones not raised yet, from the same rows (no query of their own).
+    open_findings = (
+        [f for g in themes for f in (*g.strengths, *g.improvements) if f.recommendation_id is None] if manages else []
+    )
     context = {
         "audit_round": audit_round,
         "distributions": selectors.grade_distributions(partnership=p, audit_round=audit_round),
-        "themes": selectors.findings_by_theme(partnership=p, audit_round=audit_round),
+        "themes": themes,
         "words": selectors.practitioners_words(partnership=p, audit_round=audit_round, keys=WORDS_KEYS),
         "manages": manages,
         "finding_form": finding_form or (FindingForm(themes=theme_choices(partnership=p)) if manages else None),

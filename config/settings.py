@@ -390,6 +390,7 @@ SPECTACULAR_SETTINGS = {
         "TemplateVersionStateEnum": "audits.models.TemplateVersion.State",
         "AuditRoundStateEnum": "audits.models.AuditRound.State",
         "AuditReturnStateEnum": "audits.models.AuditReturn.State",
+        "FindingKindEnum": "audits.models.FindingKind",
     },
 }
 

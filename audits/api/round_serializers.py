@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from audits.selectors.findings import FINDING_KIND_CHOICES, LEAD_PARTNER_CHOICES
 from audits.selectors.rounds import ReturnState, RoundState
 
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
@@ -164,3 +165,53 @@ class ModerateSerializer(serializers.Serializer):
 class AuditSendBackSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=_COUNTER)
+
+
+class GradeCountSerializer(serializers.Serializer):
+    label = serializers.CharField(read_only=True)
+    count = serializers.IntegerField(read_only=True)
+    meets_standard = serializers.BooleanField(read_only=True)
+
+
+class AgencyGradesSerializer(serializers.Serializer):
+    agency = serializers.CharField(read_only=True)
+    counts = serializers.ListField(child=serializers.IntegerField(), read_only=True, help_text="In the grades' order.")
+
+
+class DistributionSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField(read_only=True)
+    key = serializers.CharField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    total = serializers.IntegerField(read_only=True)
+    grades = GradeCountSerializer(many=True, read_only=True)
+    by_agency = AgencyGradesSerializer(many=True, read_only=True)
+
+
+class FindingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.ChoiceField(choices=FINDING_KIND_CHOICES, read_only=True)
+    text = serializers.CharField(read_only=True)
+    theme_id = serializers.IntegerField(read_only=True, allow_null=True)
+    theme = serializers.CharField(read_only=True, help_text="The learning theme's name; empty when none.")
+    recommendation_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+
+class FindingsSerializer(serializers.Serializer):
+    distributions = DistributionSerializer(many=True, read_only=True)
+    findings = FindingSerializer(many=True, read_only=True)
+
+
+class FindingInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FINDING_KIND_CHOICES)
+    text = serializers.CharField(max_length=1000)
+    theme_id = serializers.IntegerField(required=False, allow_null=True, default=None, **_ID)
+
+
+class RaiseSerializer(serializers.Serializer):
+    finding_ids = serializers.ListField(child=serializers.IntegerField(**_ID), min_length=1, max_length=50)
+    lead_partner = serializers.ChoiceField(choices=LEAD_PARTNER_CHOICES[1:])
+
+
+class DocumentQueuedSerializer(serializers.Serializer):
+    version_id = serializers.IntegerField(read_only=True, help_text="Follow it at /documents/<version_id>/.")
+    state = serializers.CharField(read_only=True)

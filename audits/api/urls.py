@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from audits.api import findings as finding_api
 from audits.api import rounds as round_api
 from audits.api import templates as template_api
 
@@ -79,5 +80,19 @@ urlpatterns += [
         f"{_P}audit-returns/<int:audit_return_id>/send-back/",
         round_api.ReturnSendBackView.as_view(),
         name="return_send_back",
+    ),
+]
+
+urlpatterns += [
+    path(f"{_P}audit-rounds/<int:audit_round_id>/findings/", finding_api.FindingsView.as_view(), name="findings"),
+    path(
+        f"{_P}audit-rounds/<int:audit_round_id>/findings/raise/",
+        finding_api.FindingsRaiseView.as_view(),
+        name="findings_raise",
+    ),
+    path(
+        f"{_P}audit-rounds/<int:audit_round_id>/findings/pdf/",
+        finding_api.FindingsPdfView.as_view(),
+        name="findings_pdf",
     ),
 ]

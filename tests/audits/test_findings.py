@@ -146,3 +146,29 @@ def test_findings_page_pdf_and_roles(world_a, world_b, client_for, django_assert
         "audits:round_findings", kwargs={"slug": world_b.partnership.slug, "audit_round_id": audit_round.pk}
     )
     assert client_for(world_b.bm).get(other).status_code == 404
+
+
+def test_findings_api(world_a, world_b):
+    from rest_framework.test import APIClient
+
+    from tests.conftest import login
+
+    audit_round = _submitted_round(world_a)
+    client = login(APIClient(), world_a.bm)
+    url = reverse("audits_api:findings", kwargs={"slug": world_a.partnership.slug, "audit_round_id": audit_round.pk})
+    data = client.get(url).json()
+    voice = next(d for d in data["distributions"] if d["key"] == "voice-grade")
+    assert [g["count"] for g in voice["grades"]] == [0, 1, 1, 0]
+    response = client.post(url, {"kind": "improvement", "text": ""}, format="json")
+    assert response.status_code == 400
+    response = client.post(url, {"kind": "improvement", "text": "Share earlier"}, format="json")
+    assert response.status_code == 201
+    finding_id = response.json()["findings"][0]["id"]
+    response = client.post(url + "raise/", {"finding_ids": [finding_id], "lead_partner": "health"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["findings"][0]["recommendation_id"] is not None
+    response = client.post(url + "pdf/")
+    assert response.status_code == 202
+    other = reverse("audits_api:findings", kwargs={"slug": world_b.partnership.slug, "audit_round_id": audit_round.pk})
+    assert login(APIClient(), world_b.bm).get(other).status_code == 404
+    assert login(APIClient(), world_a.practitioner.person).get(url).status_code == 403

@@ -128,3 +128,21 @@ class FindingsPdfView(_FindingsAPIView):
             DocumentQueuedSerializer({"version_id": version.pk, "state": version.state}).data,
             status=status.HTTP_202_ACCEPTED,
         )
+
+
+class FindingView(_FindingsAPIView):
+    """Take a finding away (not one already raised as a recommendation)."""
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Remove a finding (business managers)",
+        request=None,
+        responses=_answers({204: None, 400: _FIELD_ERRORS}),
+    )
+    def delete(self, request: Request, slug: str, audit_round_id: int, audit_finding_id: int) -> Response:
+        audit_round = audit_round_get(partnership=self.partnership, pk=audit_round_id)
+        finding = selectors.audit_finding_get(
+            partnership=self.partnership, audit_round=audit_round, pk=audit_finding_id
+        )
+        services.audit_finding_remove(partnership=self.partnership, actor=request.user, finding=finding)
+        return Response(status=status.HTTP_204_NO_CONTENT)

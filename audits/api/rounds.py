@@ -11,6 +11,7 @@ is refused with 409 and changes nothing.
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -38,13 +39,14 @@ from audits.api.round_serializers import (
     ScreenSerializer,
 )
 from audits.selectors import rounds as selectors
-from audits.selectors.returns import audit_return_sheet
+from audits.selectors.returns import audit_return_evidence_get, audit_return_sheet
 from audits.selectors.rounds import RETURN_ANSWER_ROLES, ROUND_MANAGE_ROLES, ROUND_READ_ROLES
 from audits.services import returns as return_services
 from audits.services import rounds as services
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
+from partnership.services.files import stored_file_response
 
 TAG = "Case audits"
 
@@ -501,3 +503,34 @@ class ReturnSendBackView(_ReturnAPIView):
             version=serializer.validated_data["version"],
         )
         return self.return_answer(audit_return.pk)
+
+
+class ReturnWithdrawView(_ReturnAPIView):
+    """Stop asking for a return nobody has started (its task is cancelled, the practitioner's grant removed)."""
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Withdraw a return not yet started (business managers)",
+        request=None,
+        responses=_answers({204: None, 400: _FIELD_ERRORS}),
+    )
+    def post(self, request: Request, slug: str, audit_return_id: int) -> Response:
+        audit_return, access = self.audit_return(audit_return_id)
+        if not access.can_moderate:
+            raise PermissionDenied("Only a business manager withdraws a return.")
+        services.audit_return_withdraw(partnership=self.partnership, actor=request.user, audit_return=audit_return)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReturnEvidenceView(_ReturnAPIView):
+    """Download one evidence file of a return you may see (always as an attachment)."""
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Download a return's evidence file",
+        responses=_answers({(200, "application/octet-stream"): OpenApiTypes.BINARY}),
+    )
+    def get(self, request: Request, slug: str, audit_return_id: int, evidence_file_id: int):
+        audit_return, _access = self.audit_return(audit_return_id)
+        stored = audit_return_evidence_get(partnership=self.partnership, audit_return=audit_return, pk=evidence_file_id)
+        return stored_file_response(stored)

@@ -96,3 +96,21 @@ urlpatterns += [
         name="findings_pdf",
     ),
 ]
+
+urlpatterns += [
+    path(
+        f"{_P}audit-rounds/<int:audit_round_id>/findings/<int:audit_finding_id>/",
+        finding_api.FindingView.as_view(),
+        name="finding",
+    ),
+    path(
+        f"{_P}audit-returns/<int:audit_return_id>/withdraw/",
+        round_api.ReturnWithdrawView.as_view(),
+        name="return_withdraw",
+    ),
+    path(
+        f"{_P}audit-returns/<int:audit_return_id>/evidence/<int:evidence_file_id>/",
+        round_api.ReturnEvidenceView.as_view(),
+        name="return_evidence",
+    ),
+]

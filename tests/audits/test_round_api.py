@@ -142,3 +142,41 @@ def test_roles_and_tenancy(world_a, world_b):
     assert other.get(_url(world_b, "round_detail", audit_round_id=audit_round.pk)).status_code == 404
     assert other.get(_url(world_b, "return", audit_return_id=audit_return.pk)).status_code == 404
     assert other.get(_url(world_b, "round_list")).json() == []
+
+
+def test_withdraw_evidence_download_and_finding_removal(world_a, world_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from audits.models import AuditFinding
+    from audits.services.findings import audit_finding_add
+    from audits.services.returns import audit_return_save
+    from partnership.models import StoredFile
+
+    audit_round = round_make(world_a)
+    returns = list(AuditReturn.objects.filter(case__round=audit_round).order_by("case__position"))
+    bm = _api(world_a.bm)
+    assert bm.post(_url(world_a, "return_withdraw", audit_return_id=returns[1].pk)).status_code == 204
+    assert not AuditReturn.objects.filter(pk=returns[1].pk).exists()
+    audit_return_save(
+        partnership=world_a.partnership,
+        membership=world_a.practitioner,
+        audit_return=returns[0],
+        answers={},
+        files={"overall-evidence-file": SimpleUploadedFile("notes.txt", b"Chronology")},
+        version=1,
+    )
+    assert bm.post(_url(world_a, "return_withdraw", audit_return_id=returns[0].pk)).status_code == 400
+    stored = StoredFile.objects.get(partnership=world_a.partnership, name="notes.txt")
+    url = _url(world_a, "return_evidence", audit_return_id=returns[0].pk, evidence_file_id=stored.pk)
+    response = _api(world_a.practitioner.person).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert _api(world_a.observer.person).get(url).status_code == 404
+    other = _url(world_b, "return_evidence", audit_return_id=returns[0].pk, evidence_file_id=stored.pk)
+    assert _api(world_b.bm).get(other).status_code == 404
+    finding = audit_finding_add(
+        partnership=world_a.partnership, actor=world_a.bm, audit_round=audit_round, kind="strength", text="Heard"
+    )
+    url = _url(world_a, "finding", audit_round_id=audit_round.pk, audit_finding_id=finding.pk)
+    assert bm.delete(url).status_code == 204
+    assert not AuditFinding.objects.filter(pk=finding.pk).exists()

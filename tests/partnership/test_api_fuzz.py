@@ -295,7 +295,26 @@ def _audit_ids(world: World) -> dict[str, int]:
     from audits.services.rounds import planned_audit_create
 
     planned = planned_audit_create(partnership=world.partnership, actor=world.bm, year=2026, month=6, title="Fuzz")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from audits.services.findings import audit_finding_add
+    from audits.services.returns import audit_return_save
+    from partnership.models import StoredFile
+
+    finding = audit_finding_add(
+        partnership=world.partnership, actor=world.bm, audit_round=audit_round, kind="improvement", text="Fuzz"
+    )
+    audit_return_save(
+        partnership=world.partnership,
+        membership=audit_return.practitioner,
+        audit_return=audit_return,
+        answers={},
+        files={"overall-evidence-file": SimpleUploadedFile("fuzz.txt", b"Fuzz evidence")},
+        version=audit_return.version,
+    )
     return {
+        "audit_finding_id": finding.pk,
+        "evidence_file_id": StoredFile.objects.filter(partnership=world.partnership, name="fuzz.txt").get().pk,
         "planned_audit_id": planned.pk,
         "audit_round_id": audit_round.pk,
         "audit_case_id": audit_return.case_id,

@@ -11,7 +11,6 @@ is refused with 409 and changes nothing.
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -43,7 +42,9 @@ from audits.selectors.returns import audit_return_evidence_get, audit_return_she
 from audits.selectors.rounds import RETURN_ANSWER_ROLES, ROUND_MANAGE_ROLES, ROUND_READ_ROLES
 from audits.services import returns as return_services
 from audits.services import rounds as services
+from partnership.api.action_plans import _FILE, _FileAPIView
 from partnership.api.base import PartnershipScopedAPIView
+from partnership.api.documents import _json_errors
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.services.files import stored_file_response
@@ -522,15 +523,15 @@ class ReturnWithdrawView(_ReturnAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ReturnEvidenceView(_ReturnAPIView):
+class ReturnEvidenceView(_FileAPIView):
     """Download one evidence file of a return you may see (always as an attachment)."""
 
     @extend_schema(
-        tags=[TAG],
-        summary="Download a return's evidence file",
-        responses=_answers({(200, "application/octet-stream"): OpenApiTypes.BINARY}),
+        tags=[TAG], summary="Download a return's evidence file", responses=_json_errors(_answers(dict(_FILE)))
     )
     def get(self, request: Request, slug: str, audit_return_id: int, evidence_file_id: int):
-        audit_return, _access = self.audit_return(audit_return_id)
+        audit_return, _access = selectors.audit_return_get(
+            partnership=self.partnership, membership=self.membership, pk=audit_return_id
+        )
         stored = audit_return_evidence_get(partnership=self.partnership, audit_return=audit_return, pk=evidence_file_id)
         return stored_file_response(stored)

@@ -224,3 +224,14 @@ def test_query_counts_are_pinned(world_a, client_for, django_assert_max_num_quer
         assert practitioner.get(_url(world_a, "return_detail", audit_return_id=audit_return.pk)).status_code == 200
     with django_assert_max_num_queries(12):
         assert bm.get(_url(world_a, "programme")).status_code == 200
+
+
+def test_the_practitioners_task_links_to_their_return(world_a, client_for):
+    audit_round = round_make(world_a)
+    audit_return = first_return(audit_round)
+    page = client_for(world_a.practitioner.person).get(
+        reverse("partnership:my_tasks", kwargs={"slug": world_a.partnership.slug})
+    )
+    assert page.status_code == 200
+    assert _url(world_a, "return_detail", audit_return_id=audit_return.pk).encode() in page.content
+    assert b"Neglect in under-fives" in page.content

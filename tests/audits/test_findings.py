@@ -172,3 +172,26 @@ def test_findings_api(world_a, world_b):
     other = reverse("audits_api:findings", kwargs={"slug": world_b.partnership.slug, "audit_round_id": audit_round.pk})
     assert login(APIClient(), world_b.bm).get(other).status_code == 404
     assert login(APIClient(), world_a.practitioner.person).get(url).status_code == 403
+
+
+def test_the_findings_pdf_renders_with_weasyprint(world_a):
+    from audits.services.findings import audit_findings_pdf_request
+    from partnership.services.documents import document_render_version
+    from tests.partnership.test_documents import _pdf_text
+
+    audit_round = _submitted_round(world_a)
+    audit_finding_add(
+        partnership=world_a.partnership,
+        actor=world_a.bm,
+        audit_round=audit_round,
+        kind="improvement",
+        text="Assessments should consider fathers",
+    )
+    version = audit_findings_pdf_request(partnership=world_a.partnership, actor=world_a.bm, audit_round=audit_round)
+    document_render_version(version_id=version.pk)  # the worker's side, run here
+    version.refresh_from_db()
+    assert version.state == DocumentVersion.State.READY
+    text = _pdf_text(bytes(version.pdf))
+    assert "Assessments should consider fathers" in text
+    assert "Requires improvement" in text
+    assert "3 cases screened, 2 selected" in text

@@ -42,8 +42,6 @@ NAVIGATION = [
             Role.AGENCY_LEAD,
         ),
     ),
-    # The board's priorities: every member may read the page; business managers keep it.
-    ("Priorities", "partnership:priority_list", (Role.BUSINESS_MANAGER,)),
     # Audits (audits/urls.py): the business managers keep the templates, the programme and the rounds.
     ("Audits", "audits:round_list", (Role.BUSINESS_MANAGER,)),
     # The case audit returns a practitioner is named for (an agency lead: their agency's).

@@ -261,3 +261,25 @@ def audit_round_returns(*, partnership: Partnership, audit_round: AuditRound) ->
         .filter(case__round=audit_round)
         .select_related("case", "agency", "practitioner__person")
     )
+
+
+def agency_leads_by_agency(*, partnership_ids: set[int], agency_ids: set[int]) -> dict[tuple[int, int], list]:
+    """The active agency leads of these agencies, by (partnership id, agency id): one query, for the deadline
+    sweep (which escalates overdue returns of every partnership at once)."""
+    leads = (
+        Membership.objects.filter(
+            partnership_id__in=partnership_ids,
+            agency_id__in=agency_ids,
+            is_active=True,
+            person__is_active=True,
+            roles__role=Role.AGENCY_LEAD,
+        )
+        .select_related("person", "agency")
+        .order_by("person__full_name", "person__email")
+    )
+    found: dict[tuple[int, int], list] = {}
+    for lead in leads:
+        found.setdefault((lead.partnership_id, lead.agency_id), []).append(
+            (lead.person, f"the agency lead of {lead.agency.name}")
+        )
+    return found

@@ -365,3 +365,18 @@ def test_discussion_notes_and_withdrawing(world_a):
     assert not AuditReturn.objects.filter(case=case).exists()
     # The return's task goes with it (a subject's deadlines are deleted with the subject).
     assert not Deadline.objects.filter(partnership=p, kind="audit_return", subject_id=audit_return.pk).exists()
+
+
+def test_an_overdue_return_is_escalated_to_its_agency_lead(world_a, django_capture_on_commit_callbacks):
+    from partnership.services.deadlines import deadlines_sweep
+
+    round_make(world_a)
+    Deadline.objects.filter(partnership=world_a.partnership, kind="audit_return").update(
+        due_on=timezone.localdate() - timedelta(days=3), remind_on=timezone.localdate() - timedelta(days=5)
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_sweep()
+    recipients = {address for m in mail.outbox for address in m.to}
+    assert world_a.agency_lead.person.email in recipients  # the school's agency lead
+    assert world_a.practitioner.person.email in recipients

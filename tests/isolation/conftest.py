@@ -264,7 +264,27 @@ def _progress_report(world: World, made: dict[str, Any]) -> int:
     return report.pk
 
 
+def _school(world: World, made: dict[str, Any]) -> int:
+    from audits.services.schools import SchoolRow, school_import
+
+    n = next(_serial)
+    row = SchoolRow(
+        line=2,
+        values={
+            "name": f"Sweep School {n}",
+            "urn": str(400000 + n),
+            "head_teacher_name": "Sweep Head",
+            "dsl_email": f"dsl{n}@sweep.example",
+        },
+    )
+    school_import(partnership=world.partnership, actor=world.bm, rows=[row], file_name="sweep.csv", file_kind="csv")
+    from audits.models import School
+
+    return School.objects.in_partnership(world.partnership).get(urn=str(400000 + n)).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    "school_id": _school,
     "recommendation_id": _plan_recommendation,
     "action_id": _action,
     "file_id": _evidence_file,

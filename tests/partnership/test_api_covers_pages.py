@@ -191,6 +191,12 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("partnership:progress_report_list", "POST"): [("api:progress_report_list", "POST")],
     ("partnership:progress_report_detail", "GET"): [("api:progress_report_detail", "GET")],
     ("partnership:progress_report_docx", "GET"): [("api:progress_report_docx", "GET")],
+    # --- Audits: the schools register (Section 11 and s175).
+    ("audits:school_list", "GET"): [("audits_api:school_list", "GET")],
+    ("audits:school_import", "GET"): [("audits_api:school_list", "GET")],
+    ("audits:school_import", "POST"): [("audits_api:school_import", "POST")],
+    ("audits:school_detail", "GET"): [("audits_api:school_detail", "GET")],
+    ("audits:school_detail", "POST"): [("audits_api:school_detail", "PATCH")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.mixins import ListModelMixin
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -87,7 +87,10 @@ _IMPORT_REFUSED = OpenApiResponse(
             ),
         },
     ),
-    description="Nothing was imported. ``file`` says why; ``problems`` lists every bad row by line, column and reason.",
+    description=(
+        "Nothing was imported. ``file`` says why; ``problems`` lists every bad row by line, column and reason "
+        "(empty when the file itself is wrong: missing, empty, too big, not CSV or Excel, no column names)."
+    ),
 )
 
 
@@ -164,6 +167,17 @@ class SchoolDetailView(PartnershipScopedAPIView):
         return Response(SchoolSerializer(self.get_object()).data)
 
 
+def _refused(messages: list[str], problems: list | None = None) -> Response:
+    """The import's 400: always ``file`` (why) and ``problems`` (every bad row; empty when the file itself is wrong)."""
+    return Response(
+        {
+            "file": messages,
+            "problems": [{"line": p.line, "column": p.column, "message": p.message} for p in problems or []],
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
 @extend_schema(tags=["Schools"])
 class SchoolImportView(PartnershipScopedAPIView):
     """Import the register from a file (multipart/form-data, field ``file``): all of it, or nothing."""
@@ -183,22 +197,14 @@ class SchoolImportView(PartnershipScopedAPIView):
     def post(self, request: Request, slug: str) -> Response:
         upload = request.FILES.get("file") if hasattr(request.FILES, "get") else None
         if upload is None:
-            raise ValidationError({"file": ["Send the register file as the multipart field 'file'."]})
+            return _refused(["Send the register file as the multipart field 'file'."])
         try:
             rows, kind, name = services.school_rows_from_upload(upload)
             result = services.school_import(
                 partnership=self.partnership, actor=request.user, rows=rows, file_name=name, file_kind=kind
             )
         except services.SchoolImportRefused as exc:
-            return Response(
-                {
-                    "file": exc.message_dict["file"],
-                    "problems": [
-                        {"line": p.line, "column": p.column, "message": p.message}
-                        for p in exc.problems
-                        if p.line or p.column != "file"
-                    ],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return _refused(exc.message_dict["file"], [p for p in exc.problems if p.line or p.column != "file"])
+        except DjangoValidationError as exc:
+            return _refused(exc.message_dict.get("file", exc.messages))
         return Response(SchoolImportResultSerializer(result).data, status=status.HTTP_201_CREATED)

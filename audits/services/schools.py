@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 from collections import Counter
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from audits.models import School, SchoolImport
 from audits.models.schools import URN_MESSAGE, URN_PATTERN
+from audits.services.bulk_sql import db_datetime, rows_insert, rows_update
 from partnership.models import Agency, AgencyType, HistoryEntry, Partnership, Person
 from partnership.services.files import CSV, FILE_FIELD, XLSX, stored_file_check
 from partnership.services.history import _version_check, history_record, tenant_update
@@ -315,17 +317,106 @@ def _apply_to_existing(
     return changed_schools, changed_agencies
 
 
-def _rename_agencies(*, partnership: Partnership, agencies: list[Agency]) -> None:
+def _rename_agencies(*, partnership: Partnership, agencies: list[Agency], now: datetime) -> None:
     """Give the agencies their new names; the old ones are freed first, so two schools may swap names."""
     if not agencies:
         return
-    final = {agency.pk: agency.name for agency in agencies}
-    for agency in agencies:
-        agency.name = f"~import~{agency.pk}"
-    Agency.objects.in_partnership(partnership).bulk_update(agencies, ["name"], batch_size=BATCH)
-    for agency in agencies:
-        agency.name = final[agency.pk]
-    Agency.objects.in_partnership(partnership).bulk_update(agencies, ["name", "updated_at"], batch_size=BATCH)
+    rows_update(
+        model=Agency, partnership_id=partnership.pk, fields=["name"], rows=[(a.pk, f"~import~{a.pk}") for a in agencies]
+    )
+    rows_update(
+        model=Agency,
+        partnership_id=partnership.pk,
+        fields=["name"],
+        rows=[(a.pk, a.name) for a in agencies],
+        also_set={"updated_at": db_datetime(now)},
+    )
+
+
+def _history_rows(
+    *,
+    partnership: Partnership,
+    actor_id: int | None,
+    file_name: str,
+    now: datetime,
+    entries: list[tuple[int, str, str, dict]],
+) -> None:
+    """One history row per school created or changed: (school id, its name, action, changes)."""
+    content_type_id = ContentType.objects.get_for_model(School).pk
+    reason = f"Imported from {file_name}"[:500]
+    at = db_datetime(now)
+    rows_insert(
+        model=HistoryEntry,
+        fields=[
+            "partnership",
+            "content_type",
+            "object_id",
+            "object_repr",
+            "action",
+            "actor",
+            "changes",
+            "reason",
+            "at",
+        ],
+        rows=[
+            (partnership.pk, content_type_id, pk, label[:200], action, actor_id, json.dumps(changes), reason, at)
+            for pk, label, action, changes in entries
+        ],
+    )
+
+
+def _write(
+    *,
+    partnership: Partnership,
+    new_rows: list[SchoolRow],
+    names: dict[str, str],
+    changed_schools: list[tuple[School, dict]],
+    changed_agencies: list[Agency],
+    now: datetime,
+) -> dict[str, int]:
+    """The import's statements; returns the new schools' ids by URN."""
+    at = db_datetime(now)
+    _rename_agencies(partnership=partnership, agencies=changed_agencies, now=now)
+    if changed_schools:
+        rows_update(
+            model=School,
+            partnership_id=partnership.pk,
+            fields=_SCHOOL_FIELDS,
+            rows=[(s.pk, *(getattr(s, name) for name in _SCHOOL_FIELDS)) for s, _ in changed_schools],
+            also_set={"updated_at": at},
+        )
+    if not new_rows:
+        return {}
+    rows_insert(
+        model=Agency,
+        fields=["partnership", "name", "agency_type", "statutory_partner", "is_active", "created_at", "updated_at"],
+        rows=[(partnership.pk, names[r.values["urn"]], AgencyType.EDUCATION.value, "", True, at, at) for r in new_rows],
+    )
+    new_names = {names[r.values["urn"]] for r in new_rows}
+    agency_ids = {
+        name: pk
+        for name, pk in Agency.objects.in_partnership(partnership).values_list("name", "pk")
+        if name in new_names
+    }
+    rows_insert(
+        model=School,
+        fields=["partnership", "agency", "urn", *_SCHOOL_FIELDS, "created_at", "updated_at"],
+        rows=[
+            (
+                partnership.pk,
+                agency_ids[names[r.values["urn"]]],
+                r.values["urn"],
+                *(r.values.get(name, "") for name in _SCHOOL_FIELDS),
+                at,
+                at,
+            )
+            for r in new_rows
+        ],
+    )
+    new_urns = {r.values["urn"] for r in new_rows}
+    return {
+        urn: pk for urn, pk in School.objects.in_partnership(partnership).values_list("urn", "pk") if urn in new_urns
+    }
 
 
 @transaction.atomic
@@ -362,91 +453,44 @@ def school_import(
     changed_schools, changed_agencies = _apply_to_existing(rows=rows, existing=existing, names=agency_names, now=now)
     try:
         with transaction.atomic():
-            _rename_agencies(partnership=partnership, agencies=changed_agencies)
-            if changed_schools:
-                School.objects.in_partnership(partnership).bulk_update(
-                    [s for s, _ in changed_schools], [*_SCHOOL_FIELDS, "updated_at"], batch_size=BATCH
-                )
-            agencies = Agency.objects.in_partnership(partnership).bulk_create(
-                [
-                    Agency(
-                        partnership=partnership,
-                        name=agency_names[r.values["urn"]],
-                        agency_type=AgencyType.EDUCATION,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    for r in new_rows
-                ],
-                batch_size=BATCH,
-            )
-            created = School.objects.in_partnership(partnership).bulk_create(
-                [
-                    School(
-                        partnership=partnership,
-                        agency=agency,
-                        urn=r.values["urn"],
-                        **{name: r.values.get(name, "") for name in _SCHOOL_FIELDS},
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    for agency, r in zip(agencies, new_rows, strict=True)
-                ],
-                batch_size=BATCH,
+            created = _write(
+                partnership=partnership,
+                new_rows=new_rows,
+                names=agency_names,
+                changed_schools=changed_schools,
+                changed_agencies=changed_agencies,
+                now=now,
             )
     except IntegrityError as exc:  # another import or edit got there first
         raise ValidationError(
             {FILE_FIELD: ["The register changed while the file was being imported. Upload it again."]}
         ) from exc
 
-    if any(s.pk is None for s in created):  # a database that cannot return the new keys of a bulk insert
-        by_urn = School.objects.in_partnership(partnership).in_bulk([s.urn for s in created], field_name="urn")
-        created = [by_urn[s.urn] for s in created]
-
-    school_type = ContentType.objects.get_for_model(School)
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-    HistoryEntry.objects.in_partnership(partnership).bulk_create(
-        [
-            HistoryEntry(
-                partnership=partnership,
-                content_type=school_type,
-                object_id=school.pk,
-                object_repr=str(school)[:200],
-                action=HistoryEntry.Action.CREATED,
-                actor_id=actor_id,
-                changes={
-                    "urn": {"from": None, "to": school.urn},
-                    **{name: {"from": None, "to": getattr(school, name)} for name in _SCHOOL_FIELDS},
-                },
-                reason=f"Imported from {file_name}"[:500],
-                at=now,
+    _history_rows(
+        partnership=partnership,
+        actor_id=actor_id,
+        file_name=file_name,
+        now=now,
+        entries=[
+            (
+                created[r.values["urn"]],
+                f"{r.values['name']} (URN {r.values['urn']})",
+                HistoryEntry.Action.CREATED.value,
+                {name: {"from": None, "to": r.values.get(name, "")} for name in ("urn", *_SCHOOL_FIELDS)},
             )
-            for school in created
+            for r in new_rows
         ]
-        + [
-            HistoryEntry(
-                partnership=partnership,
-                content_type=school_type,
-                object_id=school.pk,
-                object_repr=str(school)[:200],
-                action=HistoryEntry.Action.UPDATED,
-                actor_id=actor_id,
-                changes=changes,
-                reason=f"Imported from {file_name}"[:500],
-                at=now,
-            )
-            for school, changes in changed_schools
-        ],
-        batch_size=BATCH,
+        + [(s.pk, str(s), HistoryEntry.Action.UPDATED.value, changes) for s, changes in changed_schools],
     )
     record = SchoolImport.objects.create(
         partnership=partnership,
         file_name=file_name[:200],
         file_kind=file_kind,
         rows=len(rows),
-        created=len(created),
+        created=len(new_rows),
         updated=len(changed_schools),
-        unchanged=len(rows) - len(created) - len(changed_schools),
+        unchanged=len(rows) - len(new_rows) - len(changed_schools),
         imported_by_id=actor_id,
         at=now,
     )

@@ -50,7 +50,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def school_import(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership
-    form = SchoolImportForm(request.POST or None, request.FILES or None)
+    form = SchoolImportForm(request.POST, request.FILES) if request.method == "POST" else SchoolImportForm()
     problems: list = []
     if request.method == "POST" and form.is_valid():
         try:

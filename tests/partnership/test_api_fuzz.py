@@ -82,6 +82,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL["review_ids"],
         **REAL["recommendation_ids"],
         **REAL["plan_ids"],
+        **REAL["audit_ids"],
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -275,6 +276,18 @@ def _recommendation_ids(world: World) -> dict[str, int]:
     }
 
 
+def _audit_ids(world: World) -> dict[str, int]:
+    """A school on the register, so the fuzzer reaches its validation, not only its 404s."""
+    from audits.models import School
+    from audits.services.schools import SchoolRow, school_import
+
+    row = SchoolRow(
+        line=2, values={"name": "Fuzz School", "urn": "123456", "head_teacher_name": "H", "dsl_email": "d@x.org"}
+    )
+    school_import(partnership=world.partnership, actor=world.bm, rows=[row], file_name="f.csv", file_kind="csv")
+    return {"school_id": School.objects.in_partnership(world.partnership).get().pk}
+
+
 @pytest.fixture
 def world(transactional_db, request) -> World:
     world = World("Alpha")
@@ -297,6 +310,7 @@ def world(transactional_db, request) -> World:
     else:  # a plan, its actions and a report take a second or two: only for their own operations
         plan_ids, action_ids = {}, []
     REAL.update(plan_ids=plan_ids, plan_action_ids=action_ids)
+    REAL.update(audit_ids=_audit_ids(world) if "/schools" in request.node.name else {})
     yield world
     REAL.clear()
 

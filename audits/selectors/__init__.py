@@ -1,4 +1,4 @@
-"""Reads of the audits app, one module per concern; re-exported here."""
+"""Reads of the audits app (see each module); the schools register's are re-exported here."""
 
 from audits.selectors.schools import school_get, school_import_list, school_list
 

@@ -1,4 +1,4 @@
-"""Writes of the audits app, one module per concern; re-exported so callers write ``services.school_import``."""
+"""Writes of the audits app (see each module); the schools register's are re-exported here."""
 
 from audits.services.schools import (
     SchoolImportRefused,

@@ -1,6 +1,14 @@
 """Audits: templates as data, case audits and returns, Section 11 and s175 self-assessments."""
 
 from audits.models.schools import School, SchoolImport
+from audits.models.self_assessment import (
+    GapAction,
+    ReturnGroupObjectPermission,
+    ReturnStandard,
+    ReturnUserObjectPermission,
+    SelfAssessmentCycle,
+    SelfAssessmentReturn,
+)
 from audits.models.templates import (
     AuditTemplate,
     QuestionKind,
@@ -15,11 +23,17 @@ from audits.models.templates import (
 
 __all__ = [
     "AuditTemplate",
+    "GapAction",
     "QuestionKind",
+    "ReturnGroupObjectPermission",
+    "ReturnStandard",
+    "ReturnUserObjectPermission",
     "Scale",
     "ScaleOption",
     "School",
     "SchoolImport",
+    "SelfAssessmentCycle",
+    "SelfAssessmentReturn",
     "TemplateKind",
     "TemplateQuestion",
     "TemplateSection",

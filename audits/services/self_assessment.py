@@ -51,6 +51,14 @@ STALE_RETURN = (
 NOT_YOURS = "Only the agency's lead (or someone the return was given to) can change this return."
 
 
+class ReturnIncomplete(ValidationError):  # noqa: N818 - a refusal, raised like the services' ValidationError
+    """What still stops a return being submitted, one message each (``code`` is ``incomplete``)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems)
+        self.code = "incomplete"
+
+
 def answer_field(question_key: str) -> str:
     """The name of a question's field in forms and in the API's errors."""
     return f"answer_{question_key}"
@@ -513,7 +521,7 @@ def return_submit(
     _require_draft(locked)
     problems = _submission_problems(partnership=partnership, assessment_return=locked)
     if problems:
-        raise ValidationError(problems, code="incomplete")
+        raise ReturnIncomplete(problems)
     locked.edit_version += 1
     if locked.cycle.is_for_schools:
         return state_move(
@@ -676,21 +684,6 @@ def standard_evidence_add(
 
 
 @transaction.atomic
-def standard_evidence_remove(
-    *, partnership: Partnership, membership: Membership, standard: ReturnStandard, stored_file: StoredFile
-) -> None:
-    _editable_standard(partnership=partnership, membership=membership, standard=standard)
-    history_record(
-        partnership=partnership,
-        actor=membership.person,
-        instance=standard.assessment_return,
-        action=HistoryEntry.Action.UPDATED,
-        changes={f"evidence ({standard.section_key})": {"from": stored_file.name, "to": None}},
-    )
-    stored_file.delete()
-
-
-@transaction.atomic
 def gap_action_add(
     *,
     partnership: Partnership,
@@ -734,6 +727,7 @@ def gap_action_remove(
 
 
 __all__ = [
+    "ReturnIncomplete",
     "GOVERNOR",
     "HEAD",
     "LaunchResult",
@@ -747,5 +741,4 @@ __all__ = [
     "return_sign",
     "return_submit",
     "standard_evidence_add",
-    "standard_evidence_remove",
 ]

@@ -76,3 +76,44 @@ def fill(ret, score: int = 3) -> dict:
 
 
 NEXT_MONTH = date.today() + timedelta(days=30)
+
+
+def quick_return(world):
+    """A return in a cycle of the world's own, made directly (no invitations, no deadlines): for the sweep.
+
+    One Section 11 template version and one cycle per world, a fresh agency per return.
+    """
+    import itertools
+
+    from audits.models import ReturnStandard, SelfAssessmentCycle, TemplateSection
+    from partnership.models import Agency, AgencyType
+
+    if not hasattr(world, "_sa_cycle"):
+        version = published_version(world, "section-11")
+        today = timezone.localdate()
+        world._sa_cycle = SelfAssessmentCycle.objects.create(
+            partnership=world.partnership,
+            kind="section_11",
+            version=version,
+            year=2099,
+            title="Sweep cycle",
+            opens_on=today,
+            due_on=today + timedelta(days=30),
+        )
+        world._sa_serial = itertools.count(1)
+    cycle = world._sa_cycle
+    agency = Agency.objects.create(
+        partnership=world.partnership,
+        name=f"SA Sweep Agency {next(world._sa_serial)}",
+        agency_type=AgencyType.VOLUNTARY_AND_COMMUNITY,
+    )
+    ret = SelfAssessmentReturn.objects.create(partnership=world.partnership, cycle=cycle, agency=agency)
+    for position, section in enumerate(TemplateSection.objects.filter(version=cycle.version).order_by("position")):
+        ReturnStandard.objects.create(
+            partnership=world.partnership,
+            assessment_return=ret,
+            section=section,
+            section_key=section.key,
+            position=position,
+        )
+    return ret

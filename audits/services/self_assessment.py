@@ -727,10 +727,10 @@ def gap_action_remove(
 
 
 __all__ = [
-    "ReturnIncomplete",
     "GOVERNOR",
     "HEAD",
     "LaunchResult",
+    "ReturnIncomplete",
     "answer_field",
     "cycle_launch",
     "gap_action_add",

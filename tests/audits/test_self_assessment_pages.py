@@ -247,3 +247,29 @@ def test_another_partnerships_cycle_return_and_standard_are_missing(world_a, wor
     )
     assert refused.status_code == 400
     assert "Choose a template from the list." in refused.content.decode()
+
+
+def test_a_return_and_a_standard_page_run_a_fixed_number_of_queries(world_a, client_for, django_assert_max_num_queries):
+    ret = return_of(world_a, cycle_make(world_a).cycle, world_a.school)
+    client = client_for(world_a.agency_lead.person)
+    standards = list(ReturnStandard.objects.in_partnership(world_a.partnership).filter(assessment_return=ret))
+    for standard in standards:
+        GapAction.objects.create(
+            partnership=world_a.partnership,
+            standard=standard,
+            action="An action",
+            owner="Owner",
+            due_on=timezone.localdate() + timedelta(days=3),
+        )
+        client.post(
+            _url("standard_detail", world_a, return_id=ret.pk, standard_id=standard.pk),
+            {"form": "evidence", "file": SimpleUploadedFile("e.pdf", b"%PDF-1.4")},
+        )
+    url = _url("return_detail", world_a, return_id=ret.pk)
+    client.get(url)
+
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    assert response.content.decode().count("Evidence (1) and actions (1)") == 11
+    with django_assert_max_num_queries(16):
+        client.get(_url("standard_detail", world_a, return_id=ret.pk, standard_id=standards[0].pk))

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from audits.views import moderation as moderation_views
 from audits.views import schools as school_views
 from audits.views import self_assessment as sa_views
 
@@ -24,6 +25,8 @@ urlpatterns += [
     path(_R, sa_views.return_detail, name="return_detail"),
     path(_R + "sign/", sa_views.return_sign, name="return_sign"),
     path(_R + "send-back/", sa_views.return_send_back, name="return_send_back"),
+    path(_R + "moderate/", moderation_views.return_moderate, name="return_moderate"),
+    path(_R + "agreed-actions/", moderation_views.agreed_action_add, name="agreed_action_add"),
     path(_S, sa_views.standard_detail, name="standard_detail"),
     path(_S + "actions/<int:gap_action_id>/remove/", sa_views.gap_action_remove, name="gap_action_remove"),
     path(_S + "evidence/<int:evidence_id>/", sa_views.standard_evidence_download, name="standard_evidence_download"),

@@ -20,8 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audits.selectors import self_assessment as selectors
-from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS
+from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS, MODERATORS
 from audits.selectors.templates import template_version_by_id
+from audits.services import moderation as moderation_services
 from audits.services import self_assessment as services
 from partnership.api import RequestBodyTooLarge
 from partnership.api.base import PartnershipScopedAPIView
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from partnership.models import Partnership
 
 _NOT_ALLOWED = OpenApiResponse(_DETAIL, description="You may see this return, but not change it.")
-_STATE_CHOICES = ["draft", "awaiting_signatures", "submitted"]
+_STATE_CHOICES = ["draft", "awaiting_signatures", "submitted", "moderated"]
 
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -87,6 +88,7 @@ class GapActionSerializer(serializers.Serializer):
     action = serializers.CharField()
     owner = serializers.CharField()
     due_on = serializers.DateField()
+    agreed_at_challenge = serializers.BooleanField()
 
 
 class StandardEvidenceSerializer(serializers.Serializer):
@@ -102,6 +104,8 @@ class StandardSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
     self_score = serializers.IntegerField(allow_null=True)
+    moderated_score = serializers.IntegerField(allow_null=True)
+    challenge_notes = serializers.CharField(allow_blank=True)
     answers = serializers.DictField(help_text="Answers by question key.")
     actions = GapActionSerializer(many=True)
     evidence = StandardEvidenceSerializer(many=True)
@@ -110,6 +114,8 @@ class StandardSerializer(serializers.Serializer):
 class ReturnSerializer(ReturnSummarySerializer):
     head_signed_name = serializers.CharField()
     governor_signed_name = serializers.CharField()
+    moderated_at = serializers.DateTimeField(allow_null=True)
+    challenge_event_on = serializers.DateField(allow_null=True)
     standards = StandardSerializer(many=True)
 
 
@@ -151,6 +157,8 @@ def _standard_data(view, *, slug: str, return_id: int) -> dict:
         "key": view.section.key,
         "title": view.section.title,
         "self_score": view.standard.self_score,
+        "moderated_score": view.standard.moderated_score,
+        "challenge_notes": view.standard.challenge_notes,
         "answers": view.standard.answers,
         "actions": view.actions,
         "evidence": [
@@ -194,6 +202,8 @@ class _SelfAssessmentAPIView(PartnershipScopedAPIView):
             **ReturnSummarySerializer(assessment_return).data,
             "head_signed_name": assessment_return.head_signed_name,
             "governor_signed_name": assessment_return.governor_signed_name,
+            "moderated_at": assessment_return.moderated_at,
+            "challenge_event_on": assessment_return.challenge_event_on,
             "standards": StandardSerializer(
                 [
                     _standard_data(v, slug=self.partnership.slug, return_id=assessment_return.pk)
@@ -561,3 +571,85 @@ class EvidenceDownloadView(_SelfAssessmentAPIView):
         return stored_file_response(
             selectors.standard_evidence_get(partnership=self.partnership, standard=standard, evidence_id=evidence_id)
         )
+
+
+# --- Moderation and the challenge event -----------------------------------------------------
+
+
+class ModerationSerializer(serializers.Serializer):
+    edit_version = serializers.IntegerField(min_value=1, help_text="The edit_version you read: 409 if it has moved on.")
+    scores = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="Moderated scores by standard key (a value of the standard's scale, or null to clear); "
+        "standards left out keep theirs.",
+    )
+    notes = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=4000),
+        required=False,
+        default=dict,
+        help_text="Challenge notes by standard key.",
+    )
+    challenge_event_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AgreedActionInputSerializer(GapActionInputSerializer):
+    standard = serializers.IntegerField(help_text="The id of one of the return's standards.")
+
+
+@extend_schema(tags=["Self-assessments"])
+class ReturnModerationView(_SelfAssessmentAPIView):
+    """Moderated scores, challenge notes and the challenge event's date (business managers and partner leads)."""
+
+    write_roles = MODERATORS
+    serializer_class = ReturnSerializer
+
+    @_return_action("Moderate a submitted return (business managers and the partners' leads)", ModerationSerializer)
+    def post(self, request: Request, slug: str, return_id: int) -> Response:
+        assessment_return = self.return_row()
+        serializer = ModerationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        done = moderation_services.return_moderate(
+            partnership=self.partnership,
+            actor=request.user,
+            assessment_return=assessment_return,
+            scores=data["scores"],
+            notes=data["notes"],
+            challenge_event_on=data["challenge_event_on"],
+            expected_version=data["edit_version"],
+        )
+        return self.return_answer(done)
+
+
+@extend_schema(tags=["Self-assessments"])
+class AgreedActionListView(_SelfAssessmentAPIView):
+    write_roles = MODERATORS
+    serializer_class = GapActionSerializer
+
+    @extend_schema(
+        summary="Record an action agreed at the challenge event (business managers and the partners' leads)",
+        request=AgreedActionInputSerializer,
+        responses=_answers({201: GapActionSerializer, 400: _FIELD_ERRORS}, takes_body=True),
+    )
+    def post(self, request: Request, slug: str, return_id: int) -> Response:
+        assessment_return = self.return_row()
+        serializer = AgreedActionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            standard = selectors.return_standard_get(
+                partnership=self.partnership, assessment_return=assessment_return, standard_id=data["standard"]
+            )
+        except Http404 as exc:  # another return's or partnership's standard is as missing
+            raise serializers.ValidationError({"standard": ["No such standard in this return."]}) from exc
+        action = moderation_services.agreed_action_add(
+            partnership=self.partnership,
+            actor=request.user,
+            assessment_return=assessment_return,
+            standard=standard,
+            action=data["action"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+        )
+        return Response(GapActionSerializer(action).data, status=status.HTTP_201_CREATED)

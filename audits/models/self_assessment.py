@@ -58,13 +58,16 @@ class SelfAssessmentReturn(SubjectModel, TenantModel):
         DRAFT = "draft", "In progress"
         AWAITING_SIGNATURES = "awaiting_signatures", "Awaiting signatures"
         SUBMITTED = "submitted", "Submitted"
+        MODERATED = "moderated", "Moderated"
 
     # Submitting a school's return waits for the head's and the governor's signatures; a submitted
-    # return goes back to its agency (to draft) only when the business manager sends it back.
+    # return goes back to its agency (to draft) only when the business manager sends it back, or on to
+    # moderation (and its challenge event), after which its moderation can still be revised.
     ALLOWED_MOVES = {
         State.DRAFT: frozenset({State.AWAITING_SIGNATURES, State.SUBMITTED}),
         State.AWAITING_SIGNATURES: frozenset({State.SUBMITTED, State.DRAFT}),
-        State.SUBMITTED: frozenset({State.DRAFT}),
+        State.SUBMITTED: frozenset({State.DRAFT, State.MODERATED}),
+        State.MODERATED: frozenset({State.DRAFT}),
     }
 
     cycle = models.ForeignKey(SelfAssessmentCycle, on_delete=models.CASCADE, related_name="returns")
@@ -84,6 +87,11 @@ class SelfAssessmentReturn(SubjectModel, TenantModel):
     head_signed_at = models.DateTimeField(null=True, blank=True)
     governor_signed_name = models.CharField(max_length=200, blank=True)
     governor_signed_at = models.DateTimeField(null=True, blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    challenge_event_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,6 +124,9 @@ class ReturnStandard(TenantModel):
     answers = models.JSONField(default=dict, blank=True)
     # The answer to the standard's grade question, kept beside the answers for the matrix and its filters.
     self_score = models.SmallIntegerField(null=True, blank=True)
+    # The partnership's moderated score after challenge (on the same scale), and what the challenge found.
+    moderated_score = models.SmallIntegerField(null=True, blank=True)
+    challenge_notes = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -135,6 +146,8 @@ class GapAction(TenantModel):
     action = models.CharField(max_length=1000)
     owner = models.CharField(max_length=200, help_text="Who in the agency owns the action (a role or a name).")
     due_on = models.DateField()
+    # Agreed with the partnership at the challenge event (recorded by a moderator), not by the agency alone.
+    agreed_at_challenge = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from partnership.models import MANAGER_ROLES, OVERSIGHT_ROLES, Role
+from partnership.models import LEADERSHIP_ROLES, MANAGER_ROLES, OVERSIGHT_ROLES, Role
 
 # The schools register: business managers keep it; leadership and the scrutineer read it.
 SCHOOL_REGISTER_READERS = OVERSIGHT_ROLES
@@ -15,3 +15,5 @@ CYCLE_READERS = OVERSIGHT_ROLES
 AGENCY_LEAD = Role.AGENCY_LEAD
 # Any member reaches the self-assessment pages; what each sees is decided per return.
 ANY_MEMBER: frozenset[str] = frozenset()
+# Moderation and the challenge event: the business managers and the three partners' leads.
+MODERATORS = LEADERSHIP_ROLES

@@ -118,7 +118,7 @@ def return_get(*, partnership: Partnership, membership: Membership, return_id: i
     """A return the member may see; another agency's, another partnership's or a missing one is 404 alike."""
     found = (
         SelfAssessmentReturn.objects.in_partnership(partnership)
-        .select_related("cycle__version__template", "agency", "school", "submitted_by")
+        .select_related("cycle__version__template", "agency", "school", "submitted_by", "moderated_by")
         .filter(pk=return_id)
         .first()
     )
@@ -158,12 +158,19 @@ class StandardView:
     actions: list[GapAction]
     files: list[StoredFile]
 
-    @property
-    def self_score_label(self) -> str:
+    def _label(self, value: int | None) -> str:
         for question in self.questions:
             if question.kind == "grade":
-                return next((o.label for o in question.scale.options.all() if o.value == self.standard.self_score), "")
+                return next((o.label for o in question.scale.options.all() if o.value == value), "")
         return ""
+
+    @property
+    def self_score_label(self) -> str:
+        return self._label(self.standard.self_score)
+
+    @property
+    def moderated_score_label(self) -> str:
+        return self._label(self.standard.moderated_score)
 
 
 def return_standards(*, partnership: Partnership, assessment_return: SelfAssessmentReturn) -> list[StandardView]:

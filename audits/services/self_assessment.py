@@ -638,6 +638,8 @@ def return_send_back(
         instance=locked,
         to=SelfAssessmentReturn.State.DRAFT,
         fields={
+            "moderated_at": None,
+            "moderated_by": None,
             "submitted_at": None,
             "submitted_by": None,
             "head_signed_name": "",

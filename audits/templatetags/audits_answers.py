@@ -24,3 +24,9 @@ def answer_text(question, answers: dict) -> str:
     if question.kind == "yes_partly_no":
         return {"yes": "Yes", "partly": "Partly", "no": "No"}.get(value, str(value))
     return str(value)
+
+
+@register.simple_tag
+def moderation_fields(form, view) -> list:
+    """The bound moderation fields of one standard (its moderated score and challenge notes)."""
+    return form.standard_fields(view)

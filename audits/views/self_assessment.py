@@ -20,7 +20,7 @@ from audits.forms.self_assessment import (
     SignForm,
 )
 from audits.selectors import self_assessment as selectors
-from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS
+from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS, MODERATORS
 from audits.selectors.templates import template_version_by_id
 from audits.services import self_assessment as services
 from partnership.access import partnership_view
@@ -158,6 +158,8 @@ def _return_page(
             "sign_form": sign_form,
             "send_back_form": send_back_form,
             "problems": problems or [],
+            "can_moderate": membership.has_role(*MODERATORS)
+            and assessment_return.state in (assessment_return.State.SUBMITTED, assessment_return.State.MODERATED),
             "history": history_rows_for_object(partnership=partnership, obj=assessment_return),
         },
         status=status,

@@ -89,3 +89,18 @@ def test_a_school_lead_submits_an_s175_return(page: Page, base_url, axe, browser
     ret.refresh_from_db()
     assert ret.state == SelfAssessmentReturn.State.SUBMITTED
     context.close()
+
+    # The business manager moderates it after the challenge event.
+    page.goto(base_url + reverse("audits:return_detail", kwargs={"slug": slug, "return_id": ret.pk}))
+    assert_accessible(axe, page, label="a submitted return, as a business manager")
+    page.get_by_role("link", name="Moderate this return").click()
+    assert_accessible(axe, page, label="moderation")
+    page.get_by_label("Moderated score: Online safety, filtering and monitoring").select_option(label="Partly met (1)")
+    page.get_by_label("Challenge notes: Online safety, filtering and monitoring").fill("No filtering review this year.")
+    page.get_by_role("button", name="Save the moderation").click()
+    expect(page.get_by_text("Saved the moderation.")).to_be_visible()
+    page.get_by_role("button", name="Add the action").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert_accessible(axe, page, label="moderation, agreed action with errors")
+    ret.refresh_from_db()
+    assert ret.state == SelfAssessmentReturn.State.MODERATED

@@ -207,6 +207,9 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("audits:return_detail", "POST"): [("audits_api:return_detail", "PATCH"), ("audits_api:return_submit", "POST")],
     ("audits:return_sign", "POST"): [("audits_api:return_sign", "POST")],
     ("audits:return_send_back", "POST"): [("audits_api:return_send_back", "POST")],
+    ("audits:return_moderate", "GET"): [("audits_api:return_detail", "GET")],
+    ("audits:return_moderate", "POST"): [("audits_api:return_moderation", "POST")],
+    ("audits:agreed_action_add", "POST"): [("audits_api:agreed_action_list", "POST")],
     ("audits:standard_detail", "GET"): [("audits_api:standard_detail", "GET")],
     # The standard's page takes two forms: an action for a gap, an evidence file.
     ("audits:standard_detail", "POST"): [

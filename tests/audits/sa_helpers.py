@@ -81,7 +81,8 @@ NEXT_MONTH = date.today() + timedelta(days=30)
 def quick_return(world):
     """A return in a cycle of the world's own, made directly (no invitations, no deadlines): for the sweep.
 
-    One Section 11 template version and one cycle per world, a fresh agency per return.
+    One Section 11 template version and one cycle per world, a fresh agency per return; the business manager
+    may answer it (a per-object grant).
     """
     import itertools
 
@@ -108,6 +109,10 @@ def quick_return(world):
         agency_type=AgencyType.VOLUNTARY_AND_COMMUNITY,
     )
     ret = SelfAssessmentReturn.objects.create(partnership=world.partnership, cycle=cycle, agency=agency)
+    # Given to the business manager (django-guardian), so that the sweep's caller can answer it too.
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("audits.change_selfassessmentreturn", world.bm, ret)
     for position, section in enumerate(TemplateSection.objects.filter(version=cycle.version).order_by("position")):
         ReturnStandard.objects.create(
             partnership=world.partnership,

@@ -288,12 +288,10 @@ def _audit_ids(world: World, *, self_assessment: bool = False) -> dict[str, int]
     school_import(partnership=world.partnership, actor=world.bm, rows=[row], file_name="f.csv", file_kind="csv")
     ids = {"school_id": School.objects.in_partnership(world.partnership).get().pk}
     if self_assessment:
-        from audits.services.self_assessment import return_grant
         from tests.audits.sa_helpers import quick_return
         from tests.isolation.conftest import _sa_evidence, _sa_gap_action
 
         ret = quick_return(world)
-        return_grant(partnership=world.partnership, actor=world.bm, assessment_return=ret, person=world.bm)
         made = {"return_id": ret.pk, "standard_id": ret.standards.order_by("position").first().pk}
         ids |= {"cycle_id": ret.cycle_id, **made}
         ids |= {"gap_action_id": _sa_gap_action(world, made), "evidence_id": _sa_evidence(world, made)}

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -32,7 +31,7 @@ from partnership.api.base import PartnershipScopedAPIView, SizeLimitedJSONParser
 from partnership.api.documents import DocumentVersionSerializer, PDFRenderer, _json_errors, _private
 from partnership.api.versions import expected_version, optional_version
 from partnership.api.views import _DETAIL, _FIELD_ERRORS, _answers, _conflict
-from partnership.models import DocumentVersion, Partnership, Role
+from partnership.models import Partnership, Role
 from partnership.models.recommendations import Action, ActionUpdate, ProgressReport, Rag, Recommendation
 from partnership.selectors.action_plans import (
     action_evidence_get,
@@ -46,7 +45,7 @@ from partnership.selectors.action_plans import (
 from partnership.selectors.documents import documents_for_subject
 from partnership.selectors.progress_reports import progress_report_docx_file, progress_report_get, progress_report_list
 from partnership.services import action_plans as services
-from partnership.services.documents import document_version_download
+from partnership.services.documents import document_pdf_response, document_version_download, document_version_has_pdf
 from partnership.services.files import ACCEPTED_KINDS, DOCX, MAX_FILE_BYTES, stored_file_response
 from partnership.services.progress_reports import progress_report_create
 
@@ -771,14 +770,10 @@ class ProgressReportPdfView(_FileAPIView, _ReportAPIView):
         version = document_version_download(
             partnership=self.partnership, membership=self.membership, version_id=latest.pk
         )
-        if version.state != DocumentVersion.State.READY or version.pdf is None:
+        if not document_version_has_pdf(version):
             raise NotReady()
-        pdf = bytes(version.pdf)
-        response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"{slugify(report.title)[:80] or 'progress-report'}.pdf"
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        return _private(response)
+        return _private(document_pdf_response(partnership=self.partnership, version=version, filename=filename))
 
 
 @extend_schema(tags=["Progress reports"])

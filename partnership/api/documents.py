@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -32,7 +31,12 @@ from partnership.selectors.documents import (
     document_downloads_allowed,
     document_version_get,
 )
-from partnership.services.documents import document_version_download, document_version_is_stuck
+from partnership.services.documents import (
+    document_pdf_response,
+    document_version_download,
+    document_version_has_pdf,
+    document_version_is_stuck,
+)
 
 DOWNLOADS_SHOWN = 50
 
@@ -217,12 +221,7 @@ class DocumentDownloadView(_DocumentAPIView):
         version = document_version_download(
             partnership=self.partnership, membership=self.membership, version_id=version_id
         )
-        if version.state != DocumentVersion.State.READY or version.pdf is None:
+        if not document_version_has_pdf(version):
             raise DocumentNotReady()
-        pdf = bytes(version.pdf)  # PostgreSQL gives a memoryview
         filename = f"{slugify(version.document.title)[:80] or 'document'}-v{version.number}.pdf"
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-        response["Content-Length"] = str(len(pdf))
-        response["X-Content-Type-Options"] = "nosniff"
-        return _private(response)
+        return _private(document_pdf_response(partnership=self.partnership, version=version, filename=filename))

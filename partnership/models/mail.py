@@ -29,6 +29,11 @@ class OutboundEmail(models.Model):
     to = models.JSONField(default=list)
     subject = models.CharField(max_length=255)
     body = EncryptedTextField()
+    # An email whose body is written when it is sent, not when it is recorded (the deadline sweep's digests:
+    # the sweep decides who hears about what, the worker renders it): a key of ``services.mail``'s body
+    # builders and what it needs, ids and numbers only (the body, rendered, is stored encrypted above).
+    body_builder = models.CharField(max_length=40, blank=True)
+    body_data = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     # How many times a sender took it; the last failure, for the operations team.
     attempts = models.PositiveIntegerField(default=0)

@@ -174,8 +174,22 @@ def membership_list(
     if agency is not None:
         qs = qs.filter(agency=agency)
     if search:
-        qs = qs.filter(Q(person__full_name__icontains=search) | Q(person__email__icontains=search))
+        qs = qs.filter(person_id__in=people_matching(search))
     return qs.order_by("person__full_name", "person__email")
+
+
+def people_matching(search: str) -> QuerySet[Person]:
+    """The ids of people whose name or email contains ``search`` (any case), for a member search.
+
+    Two single-column searches joined by UNION, not one OR: each is served by its own
+    pg_trgm GIN index on PostgreSQL (migration 0006), whatever the people's number. With
+    the OR, at 40,000 people the planner's estimate for a common name made a sequential
+    scan of every person look cheaper than two bitmap scans (issue 13). On SQLite
+    the same query, without the indexes.
+    """
+    by_name = Person.objects.filter(full_name__icontains=search).order_by().values("pk")
+    by_email = Person.objects.filter(email__icontains=search).order_by().values("pk")
+    return by_name.union(by_email)
 
 
 def membership_get(*, partnership: Partnership, membership_id: int) -> Membership:

@@ -164,8 +164,9 @@ def deadline_notices_claimed(*, claimed_by: str) -> list[DeadlineNotice]:
     """The unsent notices one sweep has claimed, with their deadline, assignee and partnership (one query).
 
     Each carries ``assignee_can_act``: whether the deadline's assignee is still an active
-    member of its partnership (see the module docstring). Their deadlines' subjects are
-    loaded too (one query per kind of subject), for the links in the emails.
+    member of its partnership (see the module docstring). The subjects of the breaches'
+    deadlines are loaded too (one query per kind of subject), for the people their types
+    add to an escalation; the emails' links are the worker's (``deadline_notices_for_digest``).
     """
     notices = list(
         # The sweep's claim spans partnerships; each notice carries its own.
@@ -185,9 +186,27 @@ def deadline_notices_claimed(*, claimed_by: str) -> list[DeadlineNotice]:
         .order_by("due_on", "id")
     )
     deadline_subjects_load(
-        [n.deadline for n in notices], partnerships={n.partnership_id: n.partnership for n in notices}
+        [n.deadline for n in notices if n.kind == DeadlineNotice.Kind.BREACH],
+        partnerships={n.partnership_id: n.partnership for n in notices},
     )
     return notices
+
+
+def deadline_notices_for_digest(*, notice_ids: Iterable[int]) -> dict[int, DeadlineNotice]:
+    """Notices by id with their deadline, partnership and the deadline's subject, for one email's text.
+
+    One query, plus one per kind of subject (the links). Global like the sweep: an email
+    lists one person's notices from every partnership they belong to.
+    """
+    notices = list(
+        DeadlineNotice.objects.dangerously_unscoped()
+        .filter(pk__in=list(notice_ids))
+        .select_related("deadline", "partnership")
+    )
+    deadline_subjects_load(
+        [n.deadline for n in notices], partnerships={n.partnership_id: n.partnership for n in notices}
+    )
+    return {n.pk: n for n in notices}
 
 
 def business_managers_by_partnership(*, partnership_ids: Iterable[int]) -> dict[int, list[Person]]:

@@ -10,10 +10,13 @@ a document's PDFs is for business managers only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import BinaryField, BooleanField, ExpressionWrapper, F, Func, Model, Q, QuerySet, Value
 from django.http import Http404
 
+from partnership.encryption import STORED_PIECE, decrypt_bytes_pieces
 from partnership.models import MANAGER_ROLES, Document, DocumentDownload, DocumentVersion, Membership, Partnership
 from partnership.subjects import subject_documents_readable_by
 
@@ -29,9 +32,14 @@ def document_is_open_to(*, document: Document, membership: Membership, subject: 
 
 
 def _version(*, partnership: Partnership, version_id: int, membership: Membership, with_pdf: bool) -> DocumentVersion:
-    versions = DocumentVersion.objects.in_partnership(partnership).select_related("document", "requested_by")
-    # The status page never needs the PDF or the HTML, which can be megabytes.
-    versions = versions.defer("html") if with_pdf else versions.defer("html", "pdf")
+    # Never the PDF or the HTML, which can be megabytes: a download streams the PDF (``document_version_pdf_pieces``).
+    versions = (
+        DocumentVersion.objects.in_partnership(partnership)
+        .select_related("document", "requested_by")
+        .defer("html", "pdf")
+    )
+    if with_pdf:
+        versions = versions.annotate(has_pdf=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()))
     version = versions.filter(pk=version_id).first()
     if version is None:
         raise Http404("No such document.")
@@ -49,8 +57,50 @@ def document_version_get(*, partnership: Partnership, version_id: int, membershi
 
 
 def document_version_with_pdf(*, partnership: Partnership, version_id: int, membership: Membership) -> DocumentVersion:
-    """A version with its PDF's bytes, for the download."""
+    """A version for its download, with ``has_pdf`` (the PDF itself is read by ``document_version_pdf_pieces``)."""
     return _version(partnership=partnership, version_id=version_id, membership=membership, with_pdf=True)
+
+
+# How much of the stored PDF one query reads: 16 pieces, about a MiB (a 10 MB PDF is ten queries).
+PDF_READ_WINDOW = 16 * STORED_PIECE
+
+
+def document_version_pdf_pieces(*, partnership: Partnership, version_id: int) -> Iterator[bytes]:
+    """The version's PDF, decrypted 64 KiB at a time from slices of its column read about a MiB at a time.
+
+    For a streamed download: the web worker holds a window of the stored bytes and one
+    piece of plaintext, never the file. Each slice is read with the partnership named
+    (the request's database scope may be gone by the time the response is sent).
+    An empty iterator for a version without a PDF.
+    """
+    window = {"start": 0, "data": b""}
+
+    def read_slice(offset: int, length: int) -> bytes:
+        value = (
+            DocumentVersion.objects.in_partnership(partnership)
+            .filter(pk=version_id)
+            .annotate(
+                stored_slice=Func(
+                    F("pdf"), Value(offset + 1), Value(length), function="SUBSTR", output_field=BinaryField()
+                )
+            )
+            .order_by()
+            .values_list("stored_slice", flat=True)
+            .first()
+        )
+        return bytes(value or b"")  # PostgreSQL gives a memoryview
+
+    def read(offset: int, length: int) -> bytes:
+        start, data = window["start"], window["data"]
+        if not (start <= offset and offset + length <= start + len(data)):
+            data = read_slice(offset, max(length, PDF_READ_WINDOW))
+            window["start"], window["data"] = offset, data
+            start = offset
+        return data[offset - start : offset - start + length]
+
+    if not read(0, 1):
+        return iter(())
+    return decrypt_bytes_pieces(read)
 
 
 def documents_for_subject(*, partnership: Partnership, subject: Model, membership: Membership) -> list[Document]:

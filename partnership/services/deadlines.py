@@ -18,8 +18,13 @@ unique per (deadline, kind, due date). The sweep
    notice (on PostgreSQL the second UPDATE waits for the first's row locks, then
    re-checks ``claimed_by`` and skips the row; SQLite runs one writer at a time);
 4. records the claimed notices' emails in the outbox (one per person listing all
-   their items) and sets ``sent_at`` in the same transaction; the worker sends the
-   emails (``partnership.services.mail``), retrying while the mail server is down.
+   their items, as ids: no text yet) and sets ``sent_at`` in the same transaction;
+   the worker writes each email's text (``deadline_digest_body``) and sends it
+   (``partnership.services.mail``), retrying while the mail server is down.
+
+No batch: a sweep takes every notice due, so a backlog (a worker down for a day, a
+bank holiday's worth of due dates) is cleared by the first sweep after it, and its
+cost is measured rather than spread over later sweeps (``tests/benchmarks/sweep.py``).
 
 No lock (Redis, advisory...) is needed: overlapping sweeps, a beat restart that
 fires twice, or a redelivered task message all meet the same constraints.
@@ -49,14 +54,15 @@ from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Value,
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from partnership.models import Deadline, DeadlineNotice, Partnership, Person
+from partnership.models import Deadline, DeadlineNotice, OutboundEmail, Partnership, Person
 from partnership.selectors import working_day_calendar
 from partnership.selectors.deadlines import (
     business_managers_by_partnership,
     deadline_notices_claimed,
+    deadline_notices_for_digest,
     working_day_calendars,
 )
-from partnership.services.mail import outbound_emails_dispatch, outbound_emails_record
+from partnership.services.mail import outbound_emails_dispatch, outbound_emails_record_unwritten
 from partnership.subjects import deadline_url, is_subject, subject_type_for
 
 logger = logging.getLogger(__name__)
@@ -65,11 +71,6 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=15)
 # How long an undeliverable notice is retried before it is left to the operations team (logged).
 RETRY_FOR = timedelta(days=3)
-# Notices one sweep sends at most; the rest wait for the next sweep, minutes later. Bounds the
-# time a sweep holds claims, well inside the task's time limit.
-SWEEP_BATCH = 2000
-# The most one sweep may take (its ids go into one statement; SQLite allows 32,766 parameters).
-SWEEP_BATCH_MAX = 10_000
 
 _OPEN = Deadline.State.OPEN
 
@@ -286,39 +287,26 @@ def _insert_notices(*, kind: str, due: Q, now: datetime) -> int:
         return max(cursor.rowcount, 0)
 
 
-def _check_batch(limit: int) -> None:
-    if not 1 <= limit <= SWEEP_BATCH_MAX:
-        raise ValueError(f"A sweep sends between 1 and {SWEEP_BATCH_MAX} notices.")
+def deadline_notices_claim(*, sweep_id: str, now: datetime) -> int:
+    """Take every unsent notice that is still due for this sweep; returns how many it took.
 
-
-def deadline_notices_claim(*, sweep_id: str, now: datetime, limit: int = SWEEP_BATCH) -> int:
-    """Take up to ``limit`` unsent notices for this sweep; returns how many it took.
-
-    Two queries: pick the ids of takeable notices (their deadline still open, on the
-    same due date), then one atomic ``UPDATE ... WHERE id IN (...) AND <takeable>``.
-    The UPDATE checks ``claimed_by`` again row by row, so two sweeps that picked the
-    same ids cannot both take one: on PostgreSQL the second waits for the first's row
-    locks, re-reads the row and skips it; SQLite runs one writer at a time. (Picking
-    first keeps the plan simple and indexed, whatever the planner believes about the
-    table's size: an ``IN (subquery LIMIT n)`` inside the UPDATE was planned as a
-    nested loop over every unsent notice.)
+    One atomic ``UPDATE ... WHERE claimed_by = '' AND <its deadline still open on the same
+    due date>``, whatever the backlog: no batch, so a backlog is cleared by the sweep that
+    finds it. The UPDATE checks ``claimed_by`` row by row, so two sweeps cannot both take
+    one: on PostgreSQL the second waits for the first's row locks, re-reads each row and
+    skips it; SQLite runs one writer at a time.
     """
-    _check_batch(limit)
     stale_before = now - STALE_CLAIM
     takeable = Q(claimed_by="") | Q(claimed_at__lt=stale_before, created_at__gte=now - RETRY_FOR)
-    picked = list(
-        # The sweep: every partnership's notices.
-        DeadlineNotice.objects.dangerously_unscoped()
-        .filter(takeable, sent_at__isnull=True, deadline__state=_OPEN)
-        .filter(due_on=F("deadline__due_on"))
-        .order_by("due_on", "id")
-        .values_list("id", flat=True)[:limit]
+    still_due = Exists(
+        # The sweep: every partnership's notices, each checked against its own deadline.
+        Deadline.objects.dangerously_unscoped().filter(
+            pk=OuterRef("deadline_id"), state=_OPEN, due_on=OuterRef("due_on")
+        )
     )
-    if not picked:
-        return 0
     return (
         DeadlineNotice.objects.dangerously_unscoped()
-        .filter(takeable, pk__in=picked, sent_at__isnull=True)
+        .filter(takeable, still_due, sent_at__isnull=True)
         .order_by()
         .update(claimed_by=sweep_id, claimed_at=now)
     )
@@ -372,8 +360,10 @@ def _breach_recipients(notices: list[DeadlineNotice]) -> dict[int, list[tuple[Pe
     """
     by_type: dict[type, list[DeadlineNotice]] = {}
     for notice in notices:
+        if notice.kind != DeadlineNotice.Kind.BREACH:
+            continue  # only breaches' subjects are loaded (``deadline_notices_claimed``)
         subject = notice.deadline.subject
-        if notice.kind == DeadlineNotice.Kind.BREACH and subject is not None and is_subject(subject):
+        if subject is not None and is_subject(subject):
             by_type.setdefault(type(subject), []).append(notice)
     extra: dict[int, list[tuple[Person, str]]] = {}
     for model, of_type in by_type.items():
@@ -395,6 +385,14 @@ def _letters(notices: list[DeadlineNotice], *, today: date) -> dict[int, _Letter
         partnership_ids=partnerships, nations={pid: p.nation for pid, p in partnerships.items()}
     )
     extra = _breach_recipients(notices)
+    # Working days left for every notice: one walk over each partnership's calendar, not one per notice.
+    by_partnership: dict[int, list[DeadlineNotice]] = {}
+    for notice in notices:
+        by_partnership.setdefault(notice.partnership_id, []).append(notice)
+    left_of: dict[int, int] = {}
+    for partnership_id, of_partnership in by_partnership.items():
+        days = calendars[partnership_id].working_days_between_many(today, [n.deadline.due_on for n in of_partnership])
+        left_of.update(zip((n.pk for n in of_partnership), days, strict=True))
     letters: dict[int, _Letter] = {}
 
     def add(person: Person, item: _Item) -> None:
@@ -405,7 +403,7 @@ def _letters(notices: list[DeadlineNotice], *, today: date) -> dict[int, _Letter
         assignee = deadline.assignee
         if assignee is not None and not notice.assignee_can_act:
             assignee = None  # left the partnership: the business managers must hear instead
-        left = calendars[notice.partnership_id].working_days_between(today, deadline.due_on)
+        left = left_of[notice.pk]
         if assignee is not None:
             add(assignee, _Item(notice, left))
         told = {assignee.pk} if assignee is not None else set()
@@ -418,14 +416,12 @@ def _letters(notices: list[DeadlineNotice], *, today: date) -> dict[int, _Letter
             if person.pk not in told:
                 add(person, _Item(notice, left, on_behalf_of=assignee, told_as=capacity))
                 told.add(person.pk)
-    for letter in letters.values():
-        letter.items.sort(key=lambda i: (not i.overdue, i.deadline.due_on, i.deadline.title, i.deadline.pk))
     return letters
 
 
-def _subject_line(letter: _Letter) -> str:
-    overdue = sum(1 for i in letter.items if i.overdue)
-    due = len(letter.items) - overdue
+def _subject_line(items: list[_Item]) -> str:
+    overdue = sum(1 for i in items if i.overdue)
+    due = len(items) - overdue
     parts = []
     if overdue:
         parts.append(f"{overdue} overdue")
@@ -434,28 +430,73 @@ def _subject_line(letter: _Letter) -> str:
     return "Learning Loop: " + " and ".join(parts)
 
 
-def _queue_letters(letters: dict[int, _Letter]) -> list[int]:
-    """Record one email per letter in the outbox (``services.mail``), in one INSERT; the worker sends them.
+DIGEST = "deadlines.digest"
+
+
+def _digest_data(letter: _Letter, *, today: date) -> dict:
+    """What the worker needs to write a letter (``deadline_digest_body``): ids and numbers, no names."""
+    return {
+        "person": letter.person.pk,
+        "today": today.isoformat(),
+        # Each item: the notice, working days left, on whose behalf, as a business manager, told as.
+        "items": [
+            [i.notice.pk, i.working_days_left, i.on_behalf_of.pk if i.on_behalf_of else None, i.for_managers, i.told_as]
+            for i in letter.items
+        ],
+    }
+
+
+def _queue_letters(letters: dict[int, _Letter], *, today: date) -> list[int]:
+    """Record one email per letter in the outbox, in one INSERT, with no body yet; the worker writes and sends it.
 
     Recorded in the transaction that marks the notices sent, so a notice is sent exactly
     when its email is durably on its way: a mail server that is down delays it, never loses it.
+    Who hears about what is decided here; the text is rendered by the worker
+    (``deadline_digest_body``), so the sweep's time does not grow with the words written.
     Returns the ids of the emails recorded.
     """
-    emails = [
-        (
-            _subject_line(letter),
-            render_to_string(
-                "emails/deadlines_digest.txt",
-                {"person": letter.person, "items": letter.items, "site_url": settings.SITE_URL},
-            ),
-            [letter.person.email],
+    return outbound_emails_record_unwritten(
+        emails=[
+            (_subject_line(letter.items), DIGEST, _digest_data(letter, today=today), [letter.person.email])
+            for letter in letters.values()
+        ]
+    )
+
+
+def deadline_digest_body(email: OutboundEmail) -> str:
+    """The text of one sweep's letter to one person (``services.mail``'s builder for ``deadlines.digest``).
+
+    Run by the worker when it first sends the email: three queries, plus one per kind of subject
+    (for the links), for one letter. Overdue items first, then by due date.
+    """
+    data = email.body_data
+    rows = data["items"]
+    notices = deadline_notices_for_digest(notice_ids=[row[0] for row in rows])
+    people = Person.objects.in_bulk({data["person"], *(row[2] for row in rows if row[2])})
+    items = [
+        _Item(
+            notices[notice_id],
+            left,
+            on_behalf_of=people.get(behalf) if behalf else None,
+            for_managers=for_managers,
+            told_as=told_as,
         )
-        for letter in letters.values()
+        for notice_id, left, behalf, for_managers, told_as in rows
+        if notice_id in notices  # a deadline deleted since the sweep: nothing to say about it
     ]
-    return outbound_emails_record(emails=emails)
+    items.sort(key=lambda i: (not i.overdue, i.deadline.due_on, i.deadline.title, i.deadline.pk))
+    person = people.get(data["person"])
+    return render_to_string(
+        "emails/deadlines_digest.txt",
+        {
+            "person": person if person is not None else {"email": email.to[0] if email.to else ""},
+            "items": items,
+            "site_url": settings.SITE_URL,
+        },
+    )
 
 
-def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> dict[str, int]:
+def deadlines_sweep(*, today: date | None = None) -> dict[str, int]:
     """Remind, mark breaches and escalate: each notice exactly once, in a fixed number of queries.
 
     Reminders go to the deadline's effective assignee (the business managers when
@@ -466,13 +507,14 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
     all the sweep's breaches of that kind in one query. Each person gets one email per sweep listing
     their items. Safe to run concurrently and repeatedly (see the module docstring);
     run it outside a transaction, so that its claims commit before any email goes.
-    At most ``limit`` notices are sent per sweep; the rest go in the next one.
+    Every notice due is taken by the sweep that finds it (no batch: a backlog of 10,000
+    is one sweep of seconds, ``tests/benchmarks/sweep.py``); the emails are recorded here
+    and written and sent by the worker.
 
     Returns counts: ``reminders_created``, ``breaches_created``, ``deadlines_breached``,
-    ``notices_claimed``, ``notices_sent``, ``emails_queued`` (one per person, sent by the worker),
+    ``notices_claimed``, ``notices_sent``, ``emails_queued`` (one per person, written and sent by the worker),
     ``notices_dropped`` (claimed, but their deadline was met or moved meanwhile).
     """
-    _check_batch(limit)  # before anything is written
     today = today or timezone.localdate()
     now = timezone.now()
     sweep_id = uuid.uuid4().hex
@@ -492,7 +534,7 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
         .filter(state=_OPEN, due_on__lt=today, breached_at__isnull=True)
         .order_by()
         .update(breached_at=now),
-        "notices_claimed": deadline_notices_claim(sweep_id=sweep_id, now=now, limit=limit),
+        "notices_claimed": deadline_notices_claim(sweep_id=sweep_id, now=now),
         "notices_sent": 0,
         "emails_queued": 0,
         "notices_dropped": 0,
@@ -509,10 +551,10 @@ def deadlines_sweep(*, today: date | None = None, limit: int = SWEEP_BATCH) -> d
     for notice in notices:
         if notice.pk not in told:
             logger.warning("Nobody to tell about deadline %s (%s)", notice.deadline_id, notice.kind)
-    # Sent: its emails are recorded (the outbox delivers them, retrying while the mail server is down),
-    # or there was nobody to tell. Moot ones are dropped. One transaction: both or neither.
+    # Sent: its emails are recorded (the outbox writes and delivers them, retrying while the mail server
+    # is down), or there was nobody to tell. Moot ones are dropped. One transaction: both or neither.
     with transaction.atomic():
-        email_ids = _queue_letters(letters)
+        email_ids = _queue_letters(letters, today=today)
         counts["notices_sent"] = (
             # This sweep's claim, across partnerships.
             DeadlineNotice.objects.dangerously_unscoped()

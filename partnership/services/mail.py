@@ -18,6 +18,12 @@ broker that is down) used to turn into a log line and a lost email. Now
    mid-send). That is what delivers the mail once the broker or the mail server
    returns. After ``RETRY_FOR`` a row is given up (FAILED) and logged.
 
+Emails in bulk (the deadline sweep's one digest per person) are recorded without
+their body: ``body_builder`` names the function that writes it from ``body_data``
+(ids and numbers) when the worker first sends the row, so the sweep that records
+thousands of them does not render or encrypt a word (``BODY_BUILDERS``). The body
+written is stored with the row, so a retry sends the same text.
+
 Exactly once in the normal case; at least once when a worker dies between
 handing a message to the mail server and recording it (a duplicate is the
 smaller harm than a lost escalation, as for deadline notices).
@@ -36,6 +42,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from partnership.models import OutboundEmail
 
@@ -52,6 +59,13 @@ MAX_BACKOFF = timedelta(hours=1)
 # Emails one beat run sends at most; the rest go a minute later.
 SEND_BATCH = 200
 ERROR_MAX_LENGTH = 500
+
+# Who writes the body of an email recorded without one: a key stored with the row, and the function
+# (``OutboundEmail -> str``) imported when a row needs it (the builders sit with their services, which
+# import this module: a name here, not an import, keeps the two apart).
+BODY_BUILDERS = {
+    "deadlines.digest": "partnership.services.deadlines.deadline_digest_body",
+}
 
 _PENDING = OutboundEmail.State.PENDING
 _SENDING = OutboundEmail.State.SENDING
@@ -96,6 +110,30 @@ def outbound_emails_record(*, emails: Iterable[tuple[str, str, list[str]]]) -> l
     return [email.pk for email in OutboundEmail.objects.bulk_create(rows)]
 
 
+def outbound_emails_record_unwritten(*, emails: Iterable[tuple[str, str, dict, list[str]]]) -> list[int]:
+    """Record many emails whose bodies are written when they are sent, in one INSERT: (subject, the
+    ``BODY_BUILDERS`` key, its data, recipients). Returns their ids for ``outbound_emails_dispatch``."""
+    rows = []
+    for subject, builder, data, to in emails:
+        if builder not in BODY_BUILDERS:
+            raise ValueError(f"No body builder is called {builder!r}.")
+        if any(to):
+            rows.append(
+                OutboundEmail(
+                    to=list(dict.fromkeys(to)), subject=subject[:255], body="", body_builder=builder, body_data=data
+                )
+            )
+    return [email.pk for email in OutboundEmail.objects.bulk_create(rows)]
+
+
+def _write_body(email: OutboundEmail, *, claim: str) -> None:
+    """Write the body of an email recorded without one, and keep it with the row (a retry sends the same)."""
+    if not email.body_builder or email.body:
+        return
+    email.body = import_string(BODY_BUILDERS[email.body_builder])(email)
+    OutboundEmail.objects.filter(pk=email.pk, claimed_by=claim).update(body=email.body)
+
+
 def outbound_emails_dispatch(*, email_ids: Iterable[int]) -> None:
     """Ask the worker to send emails already recorded and committed (see ``outbound_email_queue``)."""
     for email_id in email_ids:
@@ -124,10 +162,11 @@ class SendOutcome:
 
 def _send_claimed(email: OutboundEmail, *, claim: str) -> SendOutcome:
     """Send one claimed row and record what happened (only while the claim is still ours)."""
-    message = EmailMessage(email.subject, email.body, None, email.to, connection=get_connection())
     try:
+        _write_body(email, claim=claim)
+        message = EmailMessage(email.subject, email.body, None, email.to, connection=get_connection())
         message.send()
-    except Exception as exc:  # any transport error: SMTP, DNS, TLS, refused connection...
+    except Exception as exc:  # any transport error (SMTP, DNS, TLS, refused connection), or writing the body
         now = timezone.now()
         wait = backoff(email.attempts)
         given_up = email.created_at < now - RETRY_FOR

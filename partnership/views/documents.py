@@ -13,14 +13,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
 from partnership.models import DocumentVersion
 from partnership.selectors.documents import document_download_list, document_downloads_allowed, document_version_get
-from partnership.services.documents import document_version_download, document_version_is_stuck
+from partnership.services.documents import (
+    document_pdf_response,
+    document_version_download,
+    document_version_has_pdf,
+    document_version_is_stuck,
+)
 from partnership.subjects import subject_url
 
 FINISHED = (DocumentVersion.State.READY, DocumentVersion.State.FAILED)
@@ -83,12 +87,7 @@ def document_download(request: HttpRequest, version_id: int) -> HttpResponse:
     version = document_version_download(
         partnership=request.partnership, membership=request.membership, version_id=version_id
     )
-    if version.state != DocumentVersion.State.READY or version.pdf is None:
+    if not document_version_has_pdf(version):
         return redirect("partnership:document_status", slug=request.partnership.slug, version_id=version.pk)
-    pdf = bytes(version.pdf)  # PostgreSQL gives a memoryview
     filename = f"{slugify(version.document.title)[:80] or 'document'}-v{version.number}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Content-Length"] = str(len(pdf))
-    response["X-Content-Type-Options"] = "nosniff"
-    return _private(response)
+    return _private(document_pdf_response(partnership=request.partnership, version=version, filename=filename))

@@ -135,7 +135,7 @@ def test_progress_with_evidence_by_multipart_then_its_download(world_a, client_f
     download = login(APIClient(), world_a.lay_member.person).get(evidence["download_url"])
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
-    assert download.content.startswith(b"%PDF-")
+    assert download.getvalue().startswith(b"%PDF-")
     assert login(APIClient(), world_a.police_lead.person).get(evidence["download_url"]).status_code == 404
     listed = lead.get(url).json()
     assert [u["note"] for u in listed] == ["Booked"]

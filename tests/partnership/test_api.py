@@ -735,3 +735,19 @@ def test_nothing_but_the_sign_in_steps_answers_before_the_second_factor(client_f
 def test_a_role_without_the_second_factor_is_not_asked_for_it(client_for, world_a):
     client = client_for(world_a.practitioner.person, verified=False)
     assert client.get("/api/v1/partnerships/").status_code == 200
+
+
+def test_lists_answer_25_rows_unless_asked_for_more(world_a, api_for):
+    client = api_for(world_a.bm)
+    for n in range(30):
+        AgencyFactory(partnership=world_a.partnership, name=f"Listed agency {n:02d}")
+    url = partnership_url(world_a, "agency_list")
+
+    first = client.get(url).json()
+    more = client.get(url, {"limit": 100}).json()
+    too_many = client.get(url, {"limit": 10_000}).json()
+
+    assert (first["count"], len(first["results"])) == (34, 25)
+    assert "offset=25" in first["next"]
+    assert len(more["results"]) == 34
+    assert len(too_many["results"]) == 34  # capped at 500, not refused

@@ -813,18 +813,101 @@ def test_a_quiet_sweep_is_four_queries(world_a, django_assert_num_queries):
     assert result["notices_claimed"] == 0
 
 
-def test_one_sweep_sends_at_most_its_batch_and_the_next_takes_the_rest(world_a):
-    for n in range(5):
-        set_deadline(world_a, f"k{n}", due_on=date(2026, 12, 10), assignee=world_a.practitioner.person)
+def test_one_sweep_takes_the_whole_backlog_with_one_email_per_person(world_a, world_b):
+    # No batch: every notice due is taken by the sweep that finds it (issue 13: a backlog of 10,000 in one beat).
+    people = [world_a.practitioner.person, world_a.agency_lead.person, None]
+    for n in range(45):
+        due_on = (date(2026, 12, 10), date(2026, 12, 1))[n % 2]
+        set_deadline(world_a, f"k{n}", due_on=due_on, assignee=people[n % 3], title=f"Item {n:02d}")
 
-    first = deadlines_sweep(today=date(2026, 12, 9), limit=3)
-    second = deadlines_sweep(today=date(2026, 12, 9), limit=3)
+    first = deadlines_sweep(today=date(2026, 12, 9))
+    second = deadlines_sweep(today=date(2026, 12, 9))
 
-    assert (first["notices_sent"], second["notices_sent"]) == (3, 2)
-    assert DeadlineNotice.objects.filter(sent_at__isnull=True).count() == 0
-    for bad in (0, 10_001):
-        with pytest.raises(ValueError, match="between 1 and 10000"):
-            deadlines_sweep(today=date(2026, 12, 9), limit=bad)
+    assert first["notices_claimed"] == first["notices_sent"] == 45
+    assert second["notices_claimed"] == 0
+    assert not DeadlineNotice.objects.filter(sent_at__isnull=True).exists()
+    # The practitioner, the agency lead and the business manager: one email each, every item once.
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "agency-lead@alpha.example",
+        "bm@alpha.example",
+        "practitioner@alpha.example",
+    ]
+    [to_practitioner] = sent_to("practitioner@alpha.example")
+    assert [n for n in range(45) if f"Item {n:02d}\n" in to_practitioner.body] == list(range(0, 45, 3))
+
+
+def test_the_sweep_records_who_hears_what_and_the_worker_writes_the_text(world_a, monkeypatch):
+    dispatched: list[int] = []
+    monkeypatch.setattr(mail_service, "_dispatch", dispatched.append)
+    set_deadline(world_a, "soon", due_on=date(2026, 12, 10), assignee=world_a.practitioner.person, title="Soon")
+    set_deadline(world_a, "late", due_on=date(2026, 12, 1), assignee=world_a.practitioner.person, title="Late")
+
+    result = deadlines_sweep(today=date(2026, 12, 9))
+
+    # Recorded with no text: ids and numbers only (nothing about a case in clear in body_data).
+    [email] = OutboundEmail.objects.filter(pk__in=dispatched, to=["practitioner@alpha.example"])
+    assert result["emails_queued"] == len(dispatched) == 2  # and the business manager's copy of the breach
+    assert email.body == ""
+    assert email.body_builder == "deadlines.digest"
+    assert email.subject == "Learning Loop: 1 overdue and 1 due soon"
+    assert "Soon" not in str(email.body_data)
+    assert not mail.outbox
+
+    assert mail_service.outbound_email_send(email_id=email.pk).state == OutboundEmail.State.SENT
+
+    [sent] = mail.outbox
+    assert sent.body.index("OVERDUE") < sent.body.index("Late") < sent.body.index("DUE SOON") < sent.body.index("Soon")
+    assert "Due Thursday 10 December 2026: 1 working day left." in sent.body
+    # The text sent is kept with the row (encrypted), so a retry would send the same words.
+    assert OutboundEmail.objects.get(pk=email.pk).body == sent.body
+
+
+def test_writing_a_letter_takes_the_same_queries_for_2_or_40_items(world_a, monkeypatch, django_assert_num_queries):
+    dispatched: list[int] = []
+    monkeypatch.setattr(mail_service, "_dispatch", dispatched.append)
+    person = world_a.practitioner.person
+    for n in range(2):
+        set_deadline(world_a, f"small{n}", due_on=date(2026, 12, 10), assignee=person)
+    deadlines_sweep(today=date(2026, 12, 9))
+    [small] = dispatched
+    dispatched.clear()
+    for n in range(40):
+        set_deadline(world_a, f"large{n}", due_on=date(2026, 12, 10), assignee=person)
+    deadlines_sweep(today=date(2026, 12, 9))
+    [large] = dispatched
+    with CaptureQueriesContext(connection) as small_queries:
+        mail_service.outbound_email_send(email_id=small)
+
+    with django_assert_num_queries(len(small_queries.captured_queries)):
+        mail_service.outbound_email_send(email_id=large)
+
+    # Claim, load, the notices, the people, the subjects (one kind), store the text, mark sent.
+    assert len(small_queries.captured_queries) <= 8
+    assert mail.outbox[-1].body.count("\n* ") == 40
+
+
+def test_a_letter_that_cannot_be_written_waits_in_the_outbox_like_a_refused_one(world_a, monkeypatch):
+    dispatched: list[int] = []
+    monkeypatch.setattr(mail_service, "_dispatch", dispatched.append)
+    set_deadline(world_a, due_on=date(2026, 12, 10), assignee=world_a.practitioner.person, title="Send it")
+    deadlines_sweep(today=date(2026, 12, 9))
+    [email_id] = dispatched
+
+    def broken(email):
+        raise RuntimeError("template missing")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("partnership.services.deadlines.deadline_digest_body", broken)
+        outcome = mail_service.outbound_email_send(email_id=email_id)
+
+    waiting = OutboundEmail.objects.get(pk=email_id)
+    assert outcome.state == waiting.state == OutboundEmail.State.PENDING
+    assert "template missing" in waiting.last_error
+    assert waiting.body == ""
+    assert not mail.outbox
+
+    assert emails_send_due(now=waiting.next_attempt_at)["sent"] == 1
+    assert "Send it" in mail.outbox[0].body
 
 
 # --- Tasks for a person -------------------------------------------------------------------------

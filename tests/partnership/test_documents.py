@@ -738,8 +738,96 @@ def test_the_download_is_a_private_attachment(world_a, sent, client_for):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
-    assert response.content == bytes(version.pdf)
+    assert response.streaming  # decrypted and sent a piece at a time, never whole in the worker
+    assert response.getvalue() == bytes(version.pdf)
     assert int(response["Content-Length"]) == version.pdf_bytes
+
+
+def _ready_with(version: DocumentVersion, pdf: bytes) -> None:
+    """The version READY with ``pdf`` as the worker would leave it (encrypted, digest and size recorded)."""
+    assert service._finish(version_id=version.pk, state=DocumentVersion.State.READY, pdf=pdf) == "ready"
+
+
+def _large_pdf(size: int) -> bytes:
+    # Incompressible and never the same twice in a row, so a piece out of place shows.
+    body = b"".join(hashlib.sha256(str(n).encode()).digest() for n in range(size // 32 + 1))
+    return (b"%PDF-1.7\n" + body)[:size]
+
+
+def test_a_large_document_downloads_intact_streamed_a_piece_at_a_time(world_a, sent, client_for):
+    import tracemalloc
+
+    version = _request(world_a)
+    big = _large_pdf(12 * 1024 * 1024 + 12345)  # 12 MB and a ragged last piece
+    _ready_with(version, big)
+    client = client_for(world_a.bm)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_download_url(world_a, version))
+        assert response.status_code == 200
+        assert response.streaming
+        assert int(response["Content-Length"]) == len(big)
+        tracemalloc.start()
+        digest, size, largest = hashlib.sha256(), 0, 0
+        for piece in response.streaming_content:
+            digest.update(piece)
+            size += len(piece)
+            largest = max(largest, len(piece))
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+    assert (size, digest.hexdigest()) == (len(big), hashlib.sha256(big).hexdigest())
+    assert largest == encryption.PIECE
+    # Never the file in memory: about a MiB of stored bytes and a piece of plaintext at a time.
+    assert peak < 4 * 1024 * 1024, peak
+    # The stored PDF read a MiB at a time: 13 slices and the ends, not one query per piece (193 pieces).
+    slices = [q for q in queries.captured_queries if "SUBSTR" in q["sql"].upper()]
+    assert 12 <= len(slices) <= 16
+    # The API streams the same bytes.
+    api = client.get(
+        reverse("api:document_download", kwargs={"slug": world_a.partnership.slug, "version_id": version.pk})
+    )
+    assert api.status_code == 200
+    assert api.streaming
+    assert hashlib.sha256(api.getvalue()).hexdigest() == hashlib.sha256(big).hexdigest()
+
+
+def test_a_pdf_stored_whole_before_pieces_still_downloads(world_a, sent, client_for):
+    version = _request(world_a)
+    _ready_with(version, b"%PDF-1.4 old")
+    # As an older release wrote it: "fernet:" and one token for the whole file.
+    DocumentVersion.objects.filter(pk=version.pk).update(pdf=b"placeholder")  # any bytes; replaced below
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE partnership_documentversion SET pdf = %s WHERE id = %s",
+            [encryption.encrypt_bytes(b"%PDF-1.4 old"), version.pk],
+        )
+
+    response = client_for(world_a.bm).get(_download_url(world_a, version))
+
+    assert response.getvalue() == b"%PDF-1.4 old"
+
+
+def test_a_tampered_pdf_is_never_sent_whole(world_a, sent, client_for):
+    version = _request(world_a)
+    big = _large_pdf(3 * encryption.PIECE + 10)
+    _ready_with(version, big)
+    stored = _stored(version)[1]
+    head, piece = len(encryption.CHUNKED_PREFIX), encryption.STORED_PIECE
+    # The second and third pieces swapped: each still opens with the key, but out of order.
+    swapped = (
+        stored[: head + piece] + stored[head + 2 * piece : head + 3 * piece] + stored[head + piece : head + 2 * piece]
+    )
+    swapped += stored[head + 3 * piece :]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE partnership_documentversion SET pdf = %s WHERE id = %s", [swapped, version.pk])
+
+    response = client_for(world_a.bm).get(_download_url(world_a, version))
+
+    stream = iter(response.streaming_content)
+    assert next(stream) == big[: encryption.PIECE]
+    with pytest.raises(ValueError, match="out of order"):
+        next(stream)
 
 
 def test_a_download_before_it_is_ready_goes_to_the_progress_page(world_a, sent, client_for):
@@ -897,14 +985,15 @@ def test_a_real_worker_renders_the_pdf_and_the_download_serves_it(documents_work
     assert finished.state == DocumentVersion.State.READY, finished.error
     response = client_for(world.police_lead.person).get(_download_url(world, finished))
     assert response.status_code == 200
-    text = _pdf_text(response.content)
+    pdf = response.getvalue()
+    text = _pdf_text(pdf)
     for heading in ["Outcomes form", "Recommendations", *HEADINGS]:
         assert heading in text, heading
-    assert response.content == bytes(finished.pdf)
+    assert pdf == bytes(finished.pdf)
     assert DocumentDownload.objects.get().person == world.police_lead.person
     # What the worker stored is ciphertext; the hash is of the PDF that was downloaded.
     assert _stored(finished)[1].startswith(b"fernet:")
-    assert finished.pdf_sha256 == hashlib.sha256(response.content).hexdigest()
+    assert finished.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     # The same content asked for again: the same version, nothing new for the worker.
     assert _request(world).pk == version.pk
     assert DocumentVersion.objects.count() == 1

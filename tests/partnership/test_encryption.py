@@ -157,3 +157,51 @@ def test_the_binary_field_encrypts_on_the_way_in_and_decrypts_on_the_way_out(set
     assert field.from_db_value(b"", None, connection) == b""
     with pytest.raises(ValueError, match="not encrypted"):
         field.from_db_value(PDF, None, connection)
+
+
+# --- Bytes in pieces: a file decrypted a piece at a time (streamed downloads) ---------------------
+
+
+def _reader(stored: bytes):
+    return lambda offset, length: stored[offset : offset + length]
+
+
+def test_files_are_stored_in_numbered_pieces_and_read_back_a_piece_at_a_time(settings):
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    field = encryption.EncryptedBinaryField(null=True)
+    big = PDF + bytes(range(256)) * 600  # three pieces, the last one short
+
+    stored = field.get_prep_value(big)
+    pieces = list(encryption.decrypt_bytes_pieces(_reader(stored)))
+
+    assert stored.startswith(encryption.CHUNKED_PREFIX)
+    assert b"Jamie" not in stored
+    assert [len(p) for p in pieces] == [encryption.PIECE, encryption.PIECE, len(big) - 2 * encryption.PIECE]
+    assert b"".join(pieces) == big == field.from_db_value(memoryview(stored), None, connection)
+    # Every piece but the last has the same stored size, so a reader finds each without an index.
+    head = len(encryption.CHUNKED_PREFIX)
+    assert (
+        len(stored) - head - 2 * encryption.STORED_PIECE
+        == len(encryption.encrypt_bytes_in_pieces(big[2 * encryption.PIECE :])) - head
+    )
+
+
+def test_pieces_cut_short_or_followed_by_more_are_refused(settings):
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    big = PDF * 5000
+    stored = encryption.encrypt_bytes_in_pieces(big)
+    exact = encryption.encrypt_bytes_in_pieces(big[: 2 * encryption.PIECE])  # a full last piece
+    head = len(encryption.CHUNKED_PREFIX)
+    first_piece_only = stored[: head + encryption.STORED_PIECE]
+    other_last = encryption.encrypt_bytes_in_pieces(b"more")[head:]
+
+    with pytest.raises(ValueError, match="cut short"):
+        encryption.decrypt_bytes(first_piece_only)
+    with pytest.raises(ValueError, match="after the end"):
+        encryption.decrypt_bytes(exact + other_last)
+    with pytest.raises(ValueError, match="could not be decrypted"):  # read into the short last piece
+        encryption.decrypt_bytes(stored + other_last)
+    with pytest.raises(ValueError, match="could not be decrypted"):
+        encryption.decrypt_bytes(stored[:-1])
+    # A value written whole, before pieces, is read through the same streaming reader.
+    assert b"".join(encryption.decrypt_bytes_pieces(_reader(encryption.encrypt_bytes(big)))) == big

@@ -127,8 +127,9 @@ def test_a_real_worker_renders_the_board_report_and_the_bm_downloads_both(docume
     pdf = api.get(body["pdf_download_url"])
     docx = api.get(body["docx_download_url"])
     assert pdf.status_code == docx.status_code == 200
-    assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(b"%PDF-")
-    text = _pdf_text(pdf.content)
+    pdf_bytes = pdf.getvalue()
+    assert pdf_bytes.startswith(b"%PDF-")
+    text = _pdf_text(pdf_bytes)
     assert all(heading in text for heading in SECTION_HEADINGS)
     word = WordDocument(io.BytesIO(docx.content))
     assert [p.text for p in word.paragraphs if p.style.name == "Heading 1"] == list(SECTION_HEADINGS)

@@ -493,3 +493,26 @@ def test_foreign_ids_posted_to_the_round_and_themes_forms_are_refused_like_missi
     assert theme_answers[0] == theme_answers[1]
     assert Recommendation.objects.get(pk=ours.pk).state == State.DRAFT
     assert not ours.theme_tags.exists()
+
+
+def test_the_round_page_runs_a_fixed_number_of_queries(world_a, client_for, django_assert_max_num_queries):
+    """A round of one recommendation and a round of eight, one partner's decision in each: the same queries."""
+    from partnership.services.signoff import sign_off_approve
+
+    all_themes = themes(world_a)
+    small = round_make(world_a, recommendation_make(world_a, theme_ids=[all_themes[0].pk]))
+    large = round_make(world_a, *(recommendation_make(world_a, theme_ids=[all_themes[n % 3].pk]) for n in range(8)))
+    for round_ in (small, large):
+        sign_off_approve(
+            partnership=world_a.partnership, membership=world_a.police_lead, sign_off=round_sign_off(world_a, round_)
+        )
+    client = client_for(world_a.la_lead.person)
+    small_url = page(world_a, "recommendation_round_detail", round_id=small.pk)
+    large_url = page(world_a, "recommendation_round_detail", round_id=large.pk)
+    client.get(small_url)
+    with django_assert_max_num_queries(9) as few:
+        assert 'data-testid="sign-off-form"' in body(client.get(small_url))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(large_url)
+    assert 'data-testid="sign-off-form"' in body(response)
+    assert len(response.context["round"].items.all()) == 8

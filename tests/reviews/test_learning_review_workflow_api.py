@@ -302,7 +302,7 @@ def test_render_poll_and_download_the_outcomes_form(world_a, review, client_for)
 
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
-    assert download.content.startswith(b"%PDF")
+    assert download.getvalue().startswith(b"%PDF")
     assert "no-store" in download["Cache-Control"]
     assert DocumentDownload.objects.filter(person=world_a.la_lead.person, version_id=version["id"]).count() == 1
     # Business managers see the download in the status, as on the page.

@@ -71,9 +71,10 @@ def test_a_real_worker_renders_the_final_outcomes_form_with_every_heading(docume
     response = client_for(world.bm).get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
+    pdf = response.getvalue()
+    assert pdf.startswith(b"%PDF-")
 
-    text = " ".join(_pdf_text(response.content).split())  # headings may wrap across lines
+    text = " ".join(_pdf_text(pdf).split())  # headings may wrap across lines
     missing = [s.heading for s in OUTCOMES_SECTIONS if " ".join(s.heading.split()) not in text]
     assert not missing, missing
     assert "Learning Review Outcomes Form" in text or "Outcomes Form" in text
@@ -81,3 +82,48 @@ def test_a_real_worker_renders_the_final_outcomes_form_with_every_heading(docume
         for value in row.values():
             assert value in text, value
     assert "Missed appointments were not shared" in text
+
+
+# --- The long form's layout cost (issue 13: 16 pages within 1.5 s) -------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_long_form_is_laid_out_a_line_at_a_time_not_a_character_at_a_time(monkeypatch):
+    """The cause of the slow long form, pinned: WeasyPrint measured its tables' cells a character at a
+    time (``overflow-wrap: anywhere``) and sized their columns from every cell. With ``break-word`` and a
+    fixed layout for the recommendations, a 16-page form asks Pango for about one line break per line
+    drawn (1,220 for ~940 lines), not seven (6,809). Times are measured by ``tests.benchmarks.render_document``."""
+    from io import BytesIO
+
+    from django.template.loader import render_to_string
+    from pypdf import PdfReader
+    from weasyprint.layout import table as table_layout
+    from weasyprint.text import line_break
+
+    from partnership.services.documents import pdf_from_html
+    from tests.benchmarks.render_document import _context
+
+    html = render_to_string(
+        "reviews/learning_review/outcomes_form_document.html", _context(words_per_answer=600, recommendations=40)
+    )
+    calls = {"split": 0, "auto_table": 0}
+    split, auto = line_break.split_first_line, table_layout.auto_table_layout
+
+    def counted_split(*args, **kwargs):
+        calls["split"] += 1
+        return split(*args, **kwargs)
+
+    def counted_auto(*args, **kwargs):
+        calls["auto_table"] += 1
+        return auto(*args, **kwargs)
+
+    monkeypatch.setattr(line_break, "split_first_line", counted_split)
+    monkeypatch.setattr("weasyprint.layout.inline.split_first_line", counted_split)
+    monkeypatch.setattr("weasyprint.layout.preferred.split_first_line", counted_split)
+    monkeypatch.setattr(table_layout, "auto_table_layout", counted_auto)
+
+    pdf = pdf_from_html(html=html)
+
+    assert len(PdfReader(BytesIO(pdf)).pages) >= 15
+    assert calls["auto_table"] == 0  # the recommendations' columns are set, not measured
+    assert calls["split"] < 2000, calls

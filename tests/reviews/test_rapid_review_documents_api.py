@@ -42,7 +42,7 @@ def test_a_reader_asks_for_the_template_pdf_and_downloads_it(world_a, client_for
     document_render_version(version_id=version["id"])
     download = client.get(version["download_url"])
     assert download.status_code == 200
-    assert download.content.startswith(b"%PDF")
+    assert download.getvalue().startswith(b"%PDF")
     assert DocumentDownload.objects.filter(person=world_a.scrutineer.person).count() == 1
     listed = client.get(api(world_a, "rapid_review_documents", rapid_review_id=review.pk)).json()
     assert [(d["id"], d["latest"]["state"]) for d in listed] == [

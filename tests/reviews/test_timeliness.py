@@ -173,9 +173,29 @@ def test_a_quarter_with_an_odd_number_of_completed_reviews_takes_the_middle_valu
     assert quarter.median_working_days == 9.0
 
 
+def test_medians_are_taken_in_the_database_over_ties_and_even_counts(world_a, django_assert_num_queries):
+    # Q4 2025: 4, 9, 9, 40 -> (9 + 9) / 2; Q1 2026: 3, 5, 8, 20, 21, 30 -> (8 + 20) / 2 = 14.0; Q2 2026: one review.
+    for day, taken in ((1, 40), (2, 9), (3, 4), (4, 9)):
+        _review(world_a, date(2025, 10, day), taken=taken)
+    for day, taken in ((5, 21), (6, 3), (7, 30), (8, 8), (9, 5), (12, 20)):
+        _review(world_a, date(2026, 1, day), taken=taken)
+    _review(world_a, date(2026, 4, 1), taken=17)
+    _review(world_a, date(2026, 4, 2))  # open, not yet due on the day asked: no median value
+
+    with django_assert_num_queries(3):  # counts, medians, late rows (none open past due)
+        quarters = rapid_review_timeliness(partnership=world_a.partnership, today=date(2026, 4, 3))
+
+    assert [(q.key, q.median_working_days) for q in quarters] == [("2025-4", 9.0), ("2026-1", 14.0), ("2026-2", 17.0)]
+
+
 def test_the_figures_take_a_fixed_number_of_queries_however_many_reviews(world_a, crafted, django_assert_num_queries):
-    # Counts, late rows, and the calendar's closure days (a review is open past due).
-    with django_assert_num_queries(3):
+    # Counts, medians (window functions: only each quarter's middle rows come back), late rows, and the
+    # calendar's closure days (a review is open past due).
+    with django_assert_num_queries(4):
+        rapid_review_timeliness(partnership=world_a.partnership, today=TODAY)
+    for day in range(1, 21):
+        _review(world_a, date(2025, 11, day), taken=5 + day)
+    with django_assert_num_queries(4):
         rapid_review_timeliness(partnership=world_a.partnership, today=TODAY)
 
 
@@ -246,8 +266,8 @@ def test_the_list_behind_a_figure_shows_those_reviews_only(world_a, crafted, cli
 def test_page_query_count_is_fixed(world_a, crafted, client_for, django_assert_max_num_queries):
     client = client_for(world_a.bm)
     client.get(page_url(world_a))
-    # The page's own 3 (figures, delays, lists) on top of session, membership, switcher and calendar.
-    with django_assert_max_num_queries(8):
+    # The page's own 4 (figures, medians, delays, lists) on top of session, membership, switcher and calendar.
+    with django_assert_max_num_queries(9):
         client.get(page_url(world_a))
 
 

@@ -14,6 +14,7 @@ STATE_CHOICES = [
     ("draft", "In progress"),
     ("awaiting_signatures", "Awaiting signatures"),
     ("submitted", "Submitted"),
+    ("moderated", "Moderated"),
 ]
 
 

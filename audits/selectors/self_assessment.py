@@ -34,7 +34,12 @@ def cycle_list(*, partnership: Partnership) -> QuerySet[SelfAssessmentCycle]:
         .select_related("version__template")
         .annotate(
             return_count=Count("returns"),
-            submitted_count=Count("returns", filter=Q(returns__state=SelfAssessmentReturn.State.SUBMITTED)),
+            submitted_count=Count(
+                "returns",
+                filter=Q(
+                    returns__state__in=[SelfAssessmentReturn.State.SUBMITTED, SelfAssessmentReturn.State.MODERATED]
+                ),
+            ),
         )
         .order_by("-year", "kind")
     )

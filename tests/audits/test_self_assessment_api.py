@@ -39,7 +39,7 @@ def test_a_business_manager_launches_and_reads_a_cycle(world_a, client_for):
     cycle_id = launched.json()["cycle"]["id"]
     assert send(client, "post", url(world_a, "cycle_list"), body).status_code == 400  # the same year again
     detail = client.get(url(world_a, "cycle_detail", cycle_id=cycle_id)).json()
-    assert detail["counts"] == {"draft": 3, "awaiting_signatures": 0, "submitted": 0}
+    assert detail["counts"] == {"draft": 3, "awaiting_signatures": 0, "submitted": 0, "moderated": 0}
     assert client.get(url(world_a, "cycle_list")).json()["count"] == 1
     listed = client.get(url(world_a, "cycle_returns", cycle_id=cycle_id) + "?search=200001").json()
     assert [r["school_urn"] for r in listed["results"]] == ["200001"]

@@ -17,7 +17,7 @@ from partnership.subjects import SubjectType, subject_type
 @subject_type(SelfAssessmentReturn)
 class SelfAssessmentReturnSubject(SubjectType[SelfAssessmentReturn]):
     def url(self, subject: SelfAssessmentReturn) -> str:
-        return reverse("audits:return_detail", kwargs={"slug": subject.partnership.slug, "return_id": subject.pk})
+        return reverse("audits:sa_return_detail", kwargs={"slug": subject.partnership.slug, "return_id": subject.pk})
 
     def visible_to(self, subject: SelfAssessmentReturn, membership: Membership) -> bool:
         return return_visible_to(membership=membership, assessment_return=subject)

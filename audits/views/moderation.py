@@ -75,7 +75,7 @@ def return_moderate(request: HttpRequest, return_id: int) -> HttpResponse:
         add_service_errors(form, exc)
         return _page(request, assessment_return, form=form, status=REFUSED)
     messages.success(request, "Saved the moderation.")
-    return redirect("audits:return_moderate", slug=partnership.slug, return_id=assessment_return.pk)
+    return redirect("audits:sa_return_moderate", slug=partnership.slug, return_id=assessment_return.pk)
 
 
 @partnership_view(roles=MODERATORS)
@@ -112,5 +112,5 @@ def agreed_action_add(request: HttpRequest, return_id: int) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, "Added the agreed action.")
-                return redirect("audits:return_moderate", slug=partnership.slug, return_id=assessment_return.pk)
+                return redirect("audits:sa_return_moderate", slug=partnership.slug, return_id=assessment_return.pk)
     return _page(request, assessment_return, action_form=form, status=REFUSED)

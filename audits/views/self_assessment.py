@@ -210,7 +210,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
         messages.success(request, "The return is ready for the head's and the nominated governor's signatures.")
     else:
         messages.success(request, "Submitted the return. Thank you.")
-    return redirect("audits:return_detail", slug=partnership.slug, return_id=saved.pk)
+    return redirect("audits:sa_return_detail", slug=partnership.slug, return_id=saved.pk)
 
 
 @partnership_view(roles=ANY_MEMBER)
@@ -239,7 +239,7 @@ def return_sign(request: HttpRequest, return_id: int) -> HttpResponse:
             messages.success(
                 request, "Submitted the return." if signed.state == signed.State.SUBMITTED else "Signature recorded."
             )
-            return redirect("audits:return_detail", slug=partnership.slug, return_id=signed.pk)
+            return redirect("audits:sa_return_detail", slug=partnership.slug, return_id=signed.pk)
     return _return_page(request, assessment_return, sign_form=form, status=REFUSED)
 
 
@@ -258,7 +258,7 @@ def return_send_back(request: HttpRequest, return_id: int) -> HttpResponse:
             partnership=partnership, actor=request.user, assessment_return=assessment_return, reason=data["reason"]
         ),
         message="Sent the return back to its agency.",
-        success=lambda r: redirect("audits:return_detail", slug=partnership.slug, return_id=r.pk),
+        success=lambda r: redirect("audits:sa_return_detail", slug=partnership.slug, return_id=r.pk),
     ):
         return done
     return _return_page(request, assessment_return, send_back_form=form, status=REFUSED)

@@ -177,7 +177,7 @@ def _url(name: str, world, **kwargs) -> str:
 
 def test_the_moderation_page(world_a, client_for, django_assert_max_num_queries):
     ret = _submitted(world_a)
-    page_url = _url("audits:return_moderate", world_a, return_id=ret.pk)
+    page_url = _url("audits:sa_return_moderate", world_a, return_id=ret.pk)
     client = client_for(world_a.health_lead.person)
     client.get(page_url)
 
@@ -217,7 +217,7 @@ def test_the_moderation_page(world_a, client_for, django_assert_max_num_queries)
 def test_moderation_over_the_api(world_a, client_for):
     ret = _submitted(world_a)
     client = client_for(world_a.bm)
-    target = _url("audits_api:return_moderation", world_a, return_id=ret.pk)
+    target = _url("audits_api:sa_return_moderation", world_a, return_id=ret.pk)
 
     def post(body):
         return client.post(target, data=json.dumps(body), content_type="application/json")
@@ -249,10 +249,10 @@ def test_another_partnerships_return_and_standard_are_refused_like_missing_ones(
     standard_a = _standard(world_a, ret_a, "training")
     client = client_for(world_b.bm)
 
-    assert client.get(_url("audits:return_moderate", world_b, return_id=ret_a.pk)).status_code == 404
+    assert client.get(_url("audits:sa_return_moderate", world_b, return_id=ret_a.pk)).status_code == 404
     assert (
         client.post(
-            _url("audits_api:return_moderation", world_b, return_id=ret_a.pk),
+            _url("audits_api:sa_return_moderation", world_b, return_id=ret_a.pk),
             data=json.dumps({"edit_version": 1}),
             content_type="application/json",
         ).status_code

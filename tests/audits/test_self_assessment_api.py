@@ -50,8 +50,8 @@ def test_a_business_manager_launches_and_reads_a_cycle(world_a, client_for):
 def test_an_agency_lead_answers_and_submits_over_the_api(world_a, client_for):
     ret = return_of(world_a, cycle_make(world_a).cycle, world_a.school)
     client = client_for(world_a.agency_lead.person)
-    target = url(world_a, "return_detail", return_id=ret.pk)
-    mine = client.get(url(world_a, "my_returns")).json()
+    target = url(world_a, "sa_return_detail", return_id=ret.pk)
+    mine = client.get(url(world_a, "sa_my_returns")).json()
     assert [r["id"] for r in mine["results"]] == [ret.pk]
 
     assert send(client, "patch", target, {"answers": {}}).status_code == 400  # no edit_version
@@ -66,7 +66,7 @@ def test_an_agency_lead_answers_and_submits_over_the_api(world_a, client_for):
 
     stale = send(client, "patch", target, {"edit_version": 1, "answers": {"training-self-score": 0}})
     assert stale.status_code == 409
-    submitted = send(client, "post", url(world_a, "return_submit", return_id=ret.pk), {"edit_version": 2})
+    submitted = send(client, "post", url(world_a, "sa_return_submit", return_id=ret.pk), {"edit_version": 2})
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["state"] == "submitted"
     again = send(client, "patch", target, {"edit_version": submitted.json()["edit_version"], "answers": {}})
@@ -77,7 +77,7 @@ def test_incomplete_returns_are_refused_with_what_is_missing(world_a, client_for
     ret = return_of(world_a, cycle_make(world_a).cycle, world_a.school)
     client = client_for(world_a.agency_lead.person)
 
-    response = send(client, "post", url(world_a, "return_submit", return_id=ret.pk), {"edit_version": 1})
+    response = send(client, "post", url(world_a, "sa_return_submit", return_id=ret.pk), {"edit_version": 1})
 
     assert response.status_code == 400
     assert len(response.json()["non_field_errors"]) == 22
@@ -88,10 +88,10 @@ def test_a_school_return_is_signed_over_the_api(world_a, client_for):
     cycle = cycle_make(world_a, "section-175").cycle
     ret = SelfAssessmentReturn.objects.in_partnership(world_a.partnership).get(cycle=cycle)
     client = client_for(school_lead(world_a, ret.agency).person)
-    send(client, "patch", url(world_a, "return_detail", return_id=ret.pk), {"edit_version": 1, "answers": fill(ret)})
-    waiting = send(client, "post", url(world_a, "return_submit", return_id=ret.pk), {"edit_version": 2}).json()
+    send(client, "patch", url(world_a, "sa_return_detail", return_id=ret.pk), {"edit_version": 1, "answers": fill(ret)})
+    waiting = send(client, "post", url(world_a, "sa_return_submit", return_id=ret.pk), {"edit_version": 2}).json()
     assert waiting["state"] == "awaiting_signatures"
-    sign = url(world_a, "return_sign", return_id=ret.pk)
+    sign = url(world_a, "sa_return_sign", return_id=ret.pk)
 
     head = send(
         client,
@@ -109,7 +109,7 @@ def test_a_school_return_is_signed_over_the_api(world_a, client_for):
     assert done.json()["state"] == "submitted"
     assert done.json()["governor_signed_name"] == "Governor 0"
     sent_back = send(
-        client_for(world_a.bm), "post", url(world_a, "return_send_back", return_id=ret.pk), {"reason": "Check."}
+        client_for(world_a.bm), "post", url(world_a, "sa_return_send_back", return_id=ret.pk), {"reason": "Check."}
     )
     assert sent_back.json()["state"] == "draft"
 
@@ -153,10 +153,12 @@ def test_another_partnerships_ids_answer_404(world_a, world_b, client_for):
     client = client_for(world_b.bm)
 
     assert client.get(url(world_b, "cycle_detail", cycle_id=cycle.pk)).status_code == 404
-    assert client.get(url(world_b, "return_detail", return_id=ret.pk)).status_code == 404
+    assert client.get(url(world_b, "sa_return_detail", return_id=ret.pk)).status_code == 404
     assert client.get(url(world_b, "standard_detail", return_id=ret.pk, standard_id=standard.pk)).status_code == 404
     lead_b = client_for(world_b.agency_lead.person)
-    patch = send(lead_b, "patch", url(world_b, "return_detail", return_id=ret.pk), {"edit_version": 1, "answers": {}})
+    patch = send(
+        lead_b, "patch", url(world_b, "sa_return_detail", return_id=ret.pk), {"edit_version": 1, "answers": {}}
+    )
     assert patch.status_code == 404
     # A template version of world_a in the body of world_b's launch: refused like a missing one.
     today = timezone.localdate()

@@ -23,7 +23,7 @@ def _url(name: str, world, **kwargs) -> str:
 def _post_answers(client, world, ret, answers: dict, *, version: int, intent: str = "save"):
     data = {f"answer_{key}": value for key, value in answers.items()}
     return client.post(
-        _url("return_detail", world, return_id=ret.pk), {**data, "edit_version": version, "intent": intent}
+        _url("sa_return_detail", world, return_id=ret.pk), {**data, "edit_version": version, "intent": intent}
     )
 
 
@@ -75,10 +75,10 @@ def test_an_agency_lead_answers_and_submits_their_return(world_a, client_for):
     ret = return_of(world_a, cycle, world_a.school)
     client = client_for(world_a.agency_lead.person)
 
-    page = client.get(_url("return_detail", world_a, return_id=ret.pk))
+    page = client.get(_url("sa_return_detail", world_a, return_id=ret.pk))
     assert page.status_code == 200
     assert 'data-testid="return-form"' in page.content.decode()
-    mine = client.get(_url("my_returns", world_a)).content.decode()
+    mine = client.get(_url("sa_my_returns", world_a)).content.decode()
     assert "Alpha Primary School" in mine
 
     bad = _post_answers(client, world_a, ret, {"training-self-score": "9"}, version=1)
@@ -96,7 +96,7 @@ def test_an_agency_lead_answers_and_submits_their_return(world_a, client_for):
     assert done.status_code == 302
     ret.refresh_from_db()
     assert ret.state == SelfAssessmentReturn.State.SUBMITTED
-    shown = client.get(_url("return_detail", world_a, return_id=ret.pk)).content.decode()
+    shown = client.get(_url("sa_return_detail", world_a, return_id=ret.pk)).content.decode()
     assert "Fully met (3)" in shown
     assert 'data-testid="return-form"' not in shown
 
@@ -131,7 +131,7 @@ def test_who_sees_a_return(world_a, client_for):
         roles=["agency_lead"],
         email="other-lead@alpha.example",
     )
-    url = _url("return_detail", world_a, return_id=ret.pk)
+    url = _url("sa_return_detail", world_a, return_id=ret.pk)
 
     for membership in (world_a.agency_lead, other_lead, world_a.practitioner, world_a.lay_member):
         assert client_for(membership.person).get(url).status_code == 404
@@ -150,7 +150,7 @@ def test_a_school_lead_sends_the_return_for_signatures_and_records_them(world_a,
     _post_answers(client, world_a, ret, fill(ret), version=1, intent="submit")
     ret.refresh_from_db()
     assert ret.state == SelfAssessmentReturn.State.AWAITING_SIGNATURES
-    sign = _url("return_sign", world_a, return_id=ret.pk)
+    sign = _url("sa_return_sign", world_a, return_id=ret.pk)
 
     wrong = client.post(sign, {"signer": "head", "name": "Nobody", "edit_version": ret.edit_version})
     assert wrong.status_code == 400
@@ -169,15 +169,15 @@ def test_a_business_manager_sends_a_submitted_return_back(world_a, client_for):
     _post_answers(client_for(world_a.agency_lead.person), world_a, ret, fill(ret), version=1, intent="submit")
     client = client_for(world_a.bm)
 
-    assert client.post(_url("return_send_back", world_a, return_id=ret.pk), {"reason": ""}).status_code == 400
-    response = client.post(_url("return_send_back", world_a, return_id=ret.pk), {"reason": "More evidence, please."})
+    assert client.post(_url("sa_return_send_back", world_a, return_id=ret.pk), {"reason": ""}).status_code == 400
+    response = client.post(_url("sa_return_send_back", world_a, return_id=ret.pk), {"reason": "More evidence, please."})
 
     assert response.status_code == 302
     ret.refresh_from_db()
     assert ret.state == SelfAssessmentReturn.State.DRAFT
     assert (
         client_for(world_a.la_lead.person)
-        .post(_url("return_send_back", world_a, return_id=ret.pk), {"reason": "x"})
+        .post(_url("sa_return_send_back", world_a, return_id=ret.pk), {"reason": "x"})
         .status_code
         == 403
     )
@@ -230,7 +230,7 @@ def test_another_partnerships_cycle_return_and_standard_are_missing(world_a, wor
     client = client_for(world_b.bm)
 
     assert client.get(_url("cycle_detail", world_b, cycle_id=cycle.pk)).status_code == 404
-    assert client.get(_url("return_detail", world_b, return_id=ret.pk)).status_code == 404
+    assert client.get(_url("sa_return_detail", world_b, return_id=ret.pk)).status_code == 404
     assert client.get(_url("standard_detail", world_b, return_id=ret.pk, standard_id=standard.pk)).status_code == 404
     # world_b's own return with world_a's standard.
     assert (
@@ -265,7 +265,7 @@ def test_a_return_and_a_standard_page_run_a_fixed_number_of_queries(world_a, cli
             _url("standard_detail", world_a, return_id=ret.pk, standard_id=standard.pk),
             {"form": "evidence", "file": SimpleUploadedFile("e.pdf", b"%PDF-1.4")},
         )
-    url = _url("return_detail", world_a, return_id=ret.pk)
+    url = _url("sa_return_detail", world_a, return_id=ret.pk)
     client.get(url)
 
     with django_assert_max_num_queries(16):

@@ -47,7 +47,7 @@ def test_a_school_lead_submits_an_s175_return(page: Page, base_url, axe, browser
     context = browser.new_context()
     lead_page = context.new_page()
     sign_in(lead_page, base_url, lead.person.email)
-    lead_page.goto(base_url + reverse("audits:my_returns", kwargs={"slug": slug}))
+    lead_page.goto(base_url + reverse("audits:sa_my_returns", kwargs={"slug": slug}))
     assert_accessible(axe, lead_page, label="your returns")
     lead_page.get_by_role("link", name=f"{ret.cycle.title}: {ret.agency.name}").click()
     assert_accessible(axe, lead_page, label="a return, to answer")
@@ -91,7 +91,7 @@ def test_a_school_lead_submits_an_s175_return(page: Page, base_url, axe, browser
     context.close()
 
     # The business manager moderates it after the challenge event.
-    page.goto(base_url + reverse("audits:return_detail", kwargs={"slug": slug, "return_id": ret.pk}))
+    page.goto(base_url + reverse("audits:sa_return_detail", kwargs={"slug": slug, "return_id": ret.pk}))
     assert_accessible(axe, page, label="a submitted return, as a business manager")
     page.get_by_role("link", name="Moderate this return").click()
     assert_accessible(axe, page, label="moderation")

@@ -1,0 +1,42 @@
+"""Audits: templates as data, case audits and returns, Section 11 and s175 self-assessments."""
+
+from audits.models.schools import School, SchoolImport
+from audits.models.self_assessment import (
+    GapAction,
+    ReturnGroupObjectPermission,
+    ReturnStandard,
+    ReturnUserObjectPermission,
+    SelfAssessmentCycle,
+    SelfAssessmentReturn,
+)
+from audits.models.templates import (
+    AuditTemplate,
+    QuestionKind,
+    Scale,
+    ScaleOption,
+    TemplateKind,
+    TemplateQuestion,
+    TemplateSection,
+    TemplateVersion,
+    YesPartlyNo,
+)
+
+__all__ = [
+    "AuditTemplate",
+    "GapAction",
+    "QuestionKind",
+    "ReturnGroupObjectPermission",
+    "ReturnStandard",
+    "ReturnUserObjectPermission",
+    "Scale",
+    "ScaleOption",
+    "School",
+    "SchoolImport",
+    "SelfAssessmentCycle",
+    "SelfAssessmentReturn",
+    "TemplateKind",
+    "TemplateQuestion",
+    "TemplateSection",
+    "TemplateVersion",
+    "YesPartlyNo",
+]

@@ -29,9 +29,11 @@ class OneQueryPaginator(Paginator):
 
     def get_page(self, number) -> Page:
         try:
-            number = max(int(number), 1)
+            number = int(number)
         except (TypeError, ValueError):
-            number = 1
+            number = 1  # as Django: not a number is the first page
+        if number < 1:
+            return super().get_page(number)  # as Django: the last page
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
         if not rows:

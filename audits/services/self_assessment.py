@@ -36,10 +36,10 @@ from audits.selectors.self_assessment import CHANGE_RETURN, RETURN_DEADLINE, ret
 from audits.selectors.templates import version_structure
 from partnership.models import Agency, AgencyType, HistoryEntry, Invitation, Membership, Partnership, Person, Role
 from partnership.models.recommendations import StoredFile
-from partnership.services.deadlines import deadline_meet, deadline_reopen, deadline_set
+from partnership.services.deadlines import deadline_meet, deadline_reopen, deadlines_create_many
 from partnership.services.files import stored_file_add
 from partnership.services.history import history_record, tenant_create, tenant_delete
-from partnership.services.invitations import invitation_create
+from partnership.services.invitations import Invitee, invitations_create_many
 from partnership.services.states import state_move
 
 TEXT_MAX = 10_000
@@ -226,16 +226,19 @@ def cycle_launch(
     _grant_returns(returns=returns, leads=leads)
     invitations = _invite_school_leads(partnership=partnership, actor=actor, participants=participants, leads=leads)
     what = "Section 11" if kind == TemplateKind.SECTION_11 else "s175"
-    for assessment_return, (agency, _school) in zip(returns, participants, strict=True):
-        agency_leads = leads.get(agency.pk, [])
-        deadline_set(
-            partnership=partnership,
-            subject=assessment_return,
-            kind=RETURN_DEADLINE,
-            title=f"{what} self-assessment {year}: {agency.name}"[:200],
-            due_on=due_on,
-            assignee=agency_leads[0] if len(agency_leads) == 1 else None,
-        )
+    deadlines_create_many(
+        partnership=partnership,
+        kind=RETURN_DEADLINE,
+        due_on=due_on,
+        items=[
+            (
+                assessment_return,
+                f"{what} self-assessment {year}: {agency.name}"[:200],
+                leads[agency.pk][0] if len(leads.get(agency.pk, [])) == 1 else None,
+            )
+            for assessment_return, (agency, _school) in zip(returns, participants, strict=True)
+        ],
+    )
     return LaunchResult(cycle=cycle, returns=len(returns), invitations=invitations, carried_forward=carried)
 
 
@@ -281,24 +284,24 @@ def _invite_school_leads(
         email.lower()
         for email in Membership.objects.in_partnership(partnership).values_list("person__email", flat=True)
     }
-    sent = 0
+    invitees = []
     for agency, school in participants:
         if school is None or leads.get(agency.pk):
             continue
         email = school.dsl_email.lower()
         if email in waiting or email in members:
             continue
-        invitation_create(
-            partnership=partnership,
-            actor=actor,
-            email=email,
-            full_name=f"Designated safeguarding lead, {school.name}"[:200],
-            agency=agency,
-            roles=[Role.AGENCY_LEAD],
+        invitees.append(
+            Invitee(
+                email=email,
+                full_name=f"Designated safeguarding lead, {school.name}"[:200],
+                agency=agency,
+                roles=(Role.AGENCY_LEAD,),
+            )
         )
         waiting.add(email)
-        sent += 1
-    return sent
+    # One insert for all of them (535 schools in a county): one by one, the launch ran 9,000 queries.
+    return len(invitations_create_many(partnership=partnership, actor=actor, invitees=invitees))
 
 
 def return_grant(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from audits.models import GapAction, ReturnStandard, ReturnUserObjectPermission, SelfAssessmentReturn
 from audits.selectors.self_assessment import return_answerable_by, returns_for_member
 from audits.services import self_assessment as sa
-from partnership.models import Deadline, Invitation, Role
+from partnership.models import Deadline, HistoryEntry, Invitation, OutboundEmail, Role
 from tests.audits.sa_helpers import (
     NEXT_MONTH,
     cycle_make,
@@ -56,6 +56,29 @@ def test_an_s175_cycle_asks_every_school_and_invites_their_dsls(world_a):
     assert all(i.roles == [Role.AGENCY_LEAD] for i in invited)
     ret = SelfAssessmentReturn.objects.in_partnership(world_a.partnership).filter(cycle=result.cycle).first()
     assert ret.school is not None
+
+
+def test_launching_for_thirty_schools_takes_the_queries_of_three(world_a, world_b, django_assert_max_num_queries):
+    """535 schools in a county: the launch's invitations, deadlines and grants are set-based, not per school."""
+    schools_make(world_a, 3)
+    schools_make(world_b, 30)
+    version_a = published_version(world_a, "section-175")
+    version_b = published_version(world_b, "section-175")
+    cycle_make(world_a, "section-11")  # the first launch in a process fills caches (content types, the calendar)
+    with django_assert_max_num_queries(60) as few:
+        small = cycle_make(world_a, version=version_a)
+    # Plus two: SQLite splits a bulk insert at its limit of variables, so 330 standards are three inserts there.
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        large = cycle_make(world_b, version=version_b)
+    assert (small.invitations, large.invitations) == (3, 30)
+    assert Deadline.objects.in_partnership(world_b.partnership).filter(kind="sa.return").count() == 30
+    invitations = OutboundEmail.objects.filter(subject__startswith="You are invited")
+    domain = f"@{world_b.partnership.slug}.example"
+    assert sorted(e.to[0] for e in invitations if e.to[0].endswith(domain)) == sorted(
+        f"dsl{n}{domain}" for n in range(30)
+    )
+    history = HistoryEntry.objects.in_partnership(world_b.partnership).filter(content_type__model="invitation")
+    assert history.count() == 30
 
 
 def test_one_cycle_per_kind_and_year_and_only_published_versions(world_a):

@@ -7,7 +7,8 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits"
 
     def ready(self) -> None:
-        # Declares the audits' subjects (a return's task is a kernel deadline) to the kernel.
+        # Declares the audits' subjects to the kernel: case audit returns and rounds, self-assessment returns
+        # and cycles (their tasks are kernel deadlines).
         from audits import subjects  # noqa: F401
 
         # Findings raised as recommendations name their round (kind "audit round") as their source.

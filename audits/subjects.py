@@ -1,4 +1,5 @@
-"""The audits' subjects, declared to the kernel: a return carries its practitioner's task (a deadline).
+"""The audits app's subjects, declared to the kernel: a self-assessment return and a case audit return carry
+their deadlines (tasks); rounds and cycles are the pages they belong to.
 
 Loaded by ``AuditsConfig.ready``.
 """
@@ -7,10 +8,30 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from audits.models import AuditReturn, AuditRound
+from audits.models import AuditReturn, AuditRound, SelfAssessmentCycle, SelfAssessmentReturn
+from audits.selectors.access import CYCLE_READERS
 from audits.selectors.rounds import ROUND_READ_ROLES, agency_leads_by_agency, return_access
+from audits.selectors.self_assessment import return_visible_to
 from partnership.models import Membership, Person
 from partnership.subjects import SubjectType, subject_type
+
+
+@subject_type(SelfAssessmentReturn)
+class SelfAssessmentReturnSubject(SubjectType[SelfAssessmentReturn]):
+    def url(self, subject: SelfAssessmentReturn) -> str:
+        return reverse("audits:sa_return_detail", kwargs={"slug": subject.partnership.slug, "return_id": subject.pk})
+
+    def visible_to(self, subject: SelfAssessmentReturn, membership: Membership) -> bool:
+        return return_visible_to(membership=membership, assessment_return=subject)
+
+
+@subject_type(SelfAssessmentCycle)
+class SelfAssessmentCycleSubject(SubjectType[SelfAssessmentCycle]):
+    def url(self, subject: SelfAssessmentCycle) -> str:
+        return reverse("audits:cycle_detail", kwargs={"slug": subject.partnership.slug, "cycle_id": subject.pk})
+
+    def visible_to(self, subject: SelfAssessmentCycle, membership: Membership) -> bool:
+        return membership.has_role(*CYCLE_READERS)
 
 
 @subject_type(AuditReturn)

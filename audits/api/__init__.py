@@ -1,0 +1,1 @@
+"""The audits app's API under /api/v1/partnerships/<slug>/."""

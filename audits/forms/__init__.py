@@ -1,0 +1,1 @@
+"""Forms of the audits pages: shapes only; the rules come back from the services."""

@@ -12,6 +12,15 @@ from audits.models.case_audits import (
     FindingKind,
     PlannedAudit,
 )
+from audits.models.schools import School, SchoolImport
+from audits.models.self_assessment import (
+    GapAction,
+    ReturnGroupObjectPermission,
+    ReturnStandard,
+    ReturnUserObjectPermission,
+    SelfAssessmentCycle,
+    SelfAssessmentReturn,
+)
 from audits.models.templates import (
     AuditTemplate,
     QuestionKind,
@@ -35,10 +44,18 @@ __all__ = [
     "AuditRound",
     "AuditTemplate",
     "FindingKind",
+    "GapAction",
     "PlannedAudit",
     "QuestionKind",
+    "ReturnGroupObjectPermission",
+    "ReturnStandard",
+    "ReturnUserObjectPermission",
     "Scale",
     "ScaleOption",
+    "School",
+    "SchoolImport",
+    "SelfAssessmentCycle",
+    "SelfAssessmentReturn",
     "TemplateKind",
     "TemplateQuestion",
     "TemplateSection",

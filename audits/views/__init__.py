@@ -1,0 +1,1 @@
+"""Pages of the audits app, one module per concern."""

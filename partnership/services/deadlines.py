@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -167,6 +168,54 @@ def deadline_set(
     if moved:
         _drop_pending_notices(Deadline.objects.in_partnership(partnership).filter(pk=deadline.pk), keep_due_on=due_on)
     return deadline
+
+
+def deadlines_create_many(
+    *,
+    partnership: Partnership,
+    kind: str,
+    due_on: date,
+    items: Sequence[tuple[models.Model, str, Person | None]],
+) -> int:
+    """The deadline of ``kind`` on ``due_on`` for each (subject, title, assignee) of ``items``, all subjects of
+    one declared model: what ``deadline_set`` creates for one, in a fixed number of queries (the reminder day
+    is computed once). A subject that has this deadline already keeps it unchanged (``deadline_set`` moves
+    one). Returns how many were created. ``ValidationError`` on ``title`` when one is empty or too long."""
+    if not items:
+        return 0
+    max_title = Deadline._meta.get_field("title").max_length
+    titles = [title.strip() for _subject, title, _assignee in items]
+    if any(not title or len(title) > max_title for title in titles):
+        raise ValidationError({"title": [f"Every deadline needs a title of 1 to {max_title} characters."]})
+    subject_type_for(items[0][0])  # only a declared subject carries deadlines (LookupError otherwise)
+    keys = [_subject_key(partnership=partnership, subject=subject) for subject, _title, _assignee in items]
+    subject_type = keys[0]["subject_type"]
+    if any(key["subject_type"] != subject_type for key in keys):
+        raise ValueError("deadlines_create_many takes subjects of one model.")
+    remind_on = _remind_on(partnership=partnership, due_on=due_on)
+    existing = set(
+        Deadline.objects.in_partnership(partnership)
+        .filter(kind=kind, subject_type=subject_type, subject_id__in=[key["subject_id"] for key in keys])
+        .values_list("subject_id", flat=True)
+    )
+    created = Deadline.objects.in_partnership(partnership).bulk_create(
+        [
+            Deadline(
+                partnership=partnership,
+                kind=kind,
+                **key,
+                title=title,
+                due_on=due_on,
+                remind_on=remind_on,
+                assignee=assignee,
+            )
+            for key, title, (_subject, _title, assignee) in zip(keys, titles, items, strict=True)
+            if key["subject_id"] not in existing
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,  # one made in between by another request stays as that request made it
+    )
+    return len(created)
 
 
 def _subject_deadlines(*, partnership: Partnership, subject: models.Model, kind: str | None) -> models.QuerySet:

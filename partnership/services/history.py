@@ -8,6 +8,7 @@ made from an out-of-date read (optimistic concurrency).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -67,6 +68,29 @@ def history_record(
         changes=changes or {},
         reason=reason[:500],
     )
+
+
+def history_rows(
+    *, partnership: Partnership, actor: Person | None, instances: Iterable[models.Model]
+) -> list[HistoryEntry]:
+    """The "created" history rows of many saved rows of one model, unsaved, for the caller's one bulk insert
+    (what ``tenant_create`` records for one)."""
+    instances = list(instances)
+    if not instances:
+        return []
+    content_type = ContentType.objects.get_for_model(instances[0])
+    return [
+        HistoryEntry(
+            partnership=partnership,
+            content_type=content_type,
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:200],
+            action=HistoryEntry.Action.CREATED,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            changes={name: {"from": None, "to": value} for name, value in _snapshot(instance).items()},
+        )
+        for instance in instances
+    ]
 
 
 def _snapshot(instance: models.Model) -> dict[str, Any]:

@@ -37,8 +37,10 @@ from partnership.forms.manage import (
 )
 from partnership.models import MANAGER_ROLES, Agency, ClosureDay, Membership
 from partnership.selectors import access as access_selectors
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services import access as access_services
 from partnership.views.actions import REFUSED, form_action, form_status
+from partnership.views.row_urls import url_for_each
 
 MANAGERS = MANAGER_ROLES
 # Pages of 25, as the review lists: a page's cost stays the same however large the partnership.
@@ -133,8 +135,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpResponse:
     partnership = request.partnership
     filter_form = MemberFilterForm(request.GET)
-    members = selectors.membership_list(partnership=partnership, **filter_form.filters())
-    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = filter_form.filters()
+    members = selectors.membership_list(partnership=partnership, **filters)
+    # A search: the rows and their count in one query, so that the matches are found once, not twice.
+    # Without one, Django's two: COUNT(*) is index-only, and the page alone can walk the people's name
+    # index and stop at 25 rows, which a count over the same rows (COUNT(*) OVER ()) would not let it.
+    paginator = OneQueryPaginator if filters.get("search") else Paginator
+    page = paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    member_url = url_for_each("partnership:member_detail", id_kwarg="membership_id", slug=partnership.slug)
+    for membership in page.object_list:
+        membership.detail_url = member_url(membership.pk)
     if request.htmx and not error:
         # Search as you type: only the results region (and the spoken count) goes back.
         return render(
@@ -142,14 +152,18 @@ def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpRespons
             "partnership/manage/_member_results.html",
             {"page": page, "filtered": bool(request.GET.get("q") or request.GET.get("status"))},
         )
+    invitations = Paginator(
+        selectors.invitation_list(partnership=partnership, pending_only=True), INVITATIONS_PER_PAGE
+    ).get_page(request.GET.get("invitations_page"))
+    revoke_url = url_for_each("partnership:invitation_revoke", id_kwarg="invitation_id", slug=partnership.slug)
+    for invitation in invitations.object_list:
+        invitation.revoke_url = revoke_url(invitation.pk)
     context = {
         "filter_form": filter_form,
         "filtered": bool(request.GET.get("q") or request.GET.get("status")),
         "page": page,
         # Their own page number, so that paging through members keeps the invitations' page and back.
-        "invitations": Paginator(
-            selectors.invitation_list(partnership=partnership, pending_only=True), INVITATIONS_PER_PAGE
-        ).get_page(request.GET.get("invitations_page")),
+        "invitations": invitations,
         "error": error,
     }
     return render(request, "partnership/manage/member_list.html", context, status=REFUSED if error else 200)

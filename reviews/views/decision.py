@@ -29,6 +29,7 @@ from partnership.forms.recommendations import ThemesForm
 from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Role, StatutoryPartner
 from partnership.selectors import history_rows_for_object
 from partnership.views.actions import form_action
+from partnership.views.row_urls import url_for_each
 from reviews.forms.decision import (
     AttendeeForm,
     DecisionForm,
@@ -474,9 +475,18 @@ def template_pdf(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
 def timeliness(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership
     years = rapid_review_timeliness_years(partnership=partnership)
-    form = TimelinessFilterForm(request.GET or None, years=years)
-    year = form.chosen_year() if form.is_bound else None
+    if "year" in request.GET:
+        form = TimelinessFilterForm(request.GET, years=years)
+        year = form.chosen_year()  # "All years" (or a year not offered): every quarter
+    else:
+        # A year at a time unless asked: the newest year with a notification. Every year, with each late
+        # review listed, grows with the partnership's history (issue 13).
+        year = years[0] if years else None
+        form = TimelinessFilterForm(initial={"year": year}, years=years)
     quarters = rapid_review_timeliness(partnership=partnership, today=timezone.localdate(), year=year)
+    review_url = url_for_each("reviews:rapid_review_detail", id_kwarg="rapid_review_id", slug=partnership.slug)
+    for quarter in quarters:
+        quarter.delay_links = [(delay, review_url(delay.rapid_review_id)) for delay in quarter.delays]
     return render(
         request, "reviews/timeliness.html", {"form": form, "quarters": quarters, "year": year, "years": years}
     )

@@ -107,6 +107,7 @@ PAGES: list[Page] = [
     Page("review-requests", "request tracker", review_url("reviews:request_tracker")),
     Page("review-decision", "rapid review decision", review_url("reviews:rapid_review_decision")),
     Page("timeliness", "rapid review timeliness", url("reviews:timeliness")),
+    Page("timeliness-all", "timeliness, every year", url("reviews:timeliness", query="year=")),
     Page("learning-reviews", "learning review list", url("reviews:learning_review_list")),
     Page("api-reviews", "API rapid review list", url("reviews_api:rapid_review_list")),
     Page("api-review", "API rapid review detail", review_url("reviews_api:rapid_review_detail")),

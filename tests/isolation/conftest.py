@@ -367,7 +367,80 @@ def _progress_report(world: World, made: dict[str, Any]) -> int:
     return report.pk
 
 
+def _school(world: World, made: dict[str, Any]) -> int:
+    from audits.services.schools import SchoolRow, school_import
+
+    n = next(_serial)
+    row = SchoolRow(
+        line=2,
+        values={
+            "name": f"Sweep School {n}",
+            "urn": str(400000 + n),
+            "head_teacher_name": "Sweep Head",
+            "dsl_email": f"dsl{n}@sweep.example",
+        },
+    )
+    school_import(partnership=world.partnership, actor=world.bm, rows=[row], file_name="sweep.csv", file_kind="csv")
+    from audits.models import School
+
+    return School.objects.in_partnership(world.partnership).get(urn=str(400000 + n)).pk
+
+
+def _sa_cycle(world: World, made: dict[str, Any]) -> int:
+    from tests.audits.sa_helpers import quick_return
+
+    return quick_return(world).cycle_id
+
+
+def _sa_return(world: World, made: dict[str, Any]) -> int:
+    from tests.audits.sa_helpers import quick_return
+
+    return quick_return(world).pk
+
+
+def _sa_standard(world: World, made: dict[str, Any]) -> int:
+    from audits.models import ReturnStandard
+
+    return ReturnStandard.objects.filter(assessment_return_id=made["return_id"]).order_by("position").first().pk
+
+
+def _sa_gap_action(world: World, made: dict[str, Any]) -> int:
+    from audits.models import GapAction
+
+    return GapAction.objects.create(
+        partnership=world.partnership,
+        standard_id=made["standard_id"],
+        action="Sweep action",
+        owner="Sweep owner",
+        due_on=date(2031, 1, 1),
+    ).pk
+
+
+def _sa_evidence(world: World, made: dict[str, Any]) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    from audits.models import ReturnStandard
+    from partnership.models import StoredFile
+
+    return StoredFile.objects.create(
+        partnership=world.partnership,
+        owner_type=ContentType.objects.get_for_model(ReturnStandard),
+        owner_id=made["standard_id"],
+        name="sweep.txt",
+        media_type="text/plain",
+        size=5,
+        sha256="0" * 64,
+        data=b"sweep",
+    ).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    "school_id": _school,
+    "cycle_id": _sa_cycle,
+    "return_id": _sa_return,
+    "standard_id": _sa_standard,
+    "gap_action_id": _sa_gap_action,
+    "evidence_id": _sa_evidence,
     "recommendation_id": _plan_recommendation,
     "action_id": _action,
     "file_id": _evidence_file,

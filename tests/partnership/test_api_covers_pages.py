@@ -244,6 +244,36 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("audits:findings_pdf", "POST"): [("audits_api:findings_pdf", "POST")],
     # Save a draft (PATCH) or submit (POST .../submit/), as the page's two buttons.
     ("audits:return_detail", "POST"): [("audits_api:return", "PATCH"), ("audits_api:return_submit", "POST")],
+    # --- Audits: the schools register (Section 11 and s175).
+    ("audits:school_list", "GET"): [("audits_api:school_list", "GET")],
+    ("audits:school_import", "GET"): [("audits_api:school_list", "GET")],
+    ("audits:school_import", "POST"): [("audits_api:school_import", "POST")],
+    ("audits:school_detail", "GET"): [("audits_api:school_detail", "GET")],
+    ("audits:school_detail", "POST"): [("audits_api:school_detail", "PATCH")],
+    ("audits:cycle_list", "GET"): [("audits_api:cycle_list", "GET")],
+    ("audits:cycle_create", "GET"): [("audits_api:cycle_list", "GET")],
+    ("audits:cycle_create", "POST"): [("audits_api:cycle_list", "POST")],
+    ("audits:sa_my_returns", "GET"): [("audits_api:sa_my_returns", "GET")],
+    ("audits:cycle_detail", "GET"): [("audits_api:cycle_detail", "GET"), ("audits_api:cycle_returns", "GET")],
+    ("audits:sa_return_detail", "GET"): [("audits_api:sa_return_detail", "GET")],
+    # Save draft, or save and submit: the API saves (PATCH) and submits (POST submit/) apart.
+    ("audits:sa_return_detail", "POST"): [
+        ("audits_api:sa_return_detail", "PATCH"),
+        ("audits_api:sa_return_submit", "POST"),
+    ],
+    ("audits:sa_return_sign", "POST"): [("audits_api:sa_return_sign", "POST")],
+    ("audits:sa_return_send_back", "POST"): [("audits_api:sa_return_send_back", "POST")],
+    ("audits:sa_return_moderate", "GET"): [("audits_api:sa_return_detail", "GET")],
+    ("audits:sa_return_moderate", "POST"): [("audits_api:sa_return_moderation", "POST")],
+    ("audits:agreed_action_add", "POST"): [("audits_api:agreed_action_list", "POST")],
+    ("audits:standard_detail", "GET"): [("audits_api:standard_detail", "GET")],
+    # The standard's page takes two forms: an action for a gap, an evidence file.
+    ("audits:standard_detail", "POST"): [
+        ("audits_api:gap_action_list", "POST"),
+        ("audits_api:standard_evidence_list", "POST"),
+    ],
+    ("audits:gap_action_remove", "POST"): [("audits_api:gap_action_detail", "DELETE")],
+    ("audits:standard_evidence_download", "GET"): [("audits_api:standard_evidence_download", "GET")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

@@ -82,7 +82,8 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL["review_ids"],
         **REAL["recommendation_ids"],
         **REAL["plan_ids"],
-        **REAL.get("audit_ids", {}),
+        **REAL["audit_ids"],
+        **REAL.get("case_audit_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -276,8 +277,9 @@ def _recommendation_ids(world: World) -> dict[str, int]:
     }
 
 
-def _audit_ids(world: World) -> dict[str, int]:
-    """A priority, a copied template with a draft version 2: the audit operations reach their services."""
+def _case_audit_ids(world: World) -> dict[str, int]:
+    """A priority, templates, a case audit round with a return, a finding and evidence: the case audit operations
+    reach their services."""
     from audits.models import TemplateQuestion, TemplateSection
     from audits.services.templates import template_copy_builtin, template_version_draft
     from partnership.services.priorities import priority_create
@@ -327,6 +329,28 @@ def _audit_ids(world: World) -> dict[str, int]:
     }
 
 
+def _audit_ids(world: World, *, self_assessment: bool = False) -> dict[str, int]:
+    """A school on the register and (for the self-assessment operations) a return the business manager is
+    granted, with an action and an evidence file: the fuzzer reaches their validation, not only their 404s."""
+    from audits.models import School
+    from audits.services.schools import SchoolRow, school_import
+
+    row = SchoolRow(
+        line=2, values={"name": "Fuzz School", "urn": "123456", "head_teacher_name": "H", "dsl_email": "d@x.org"}
+    )
+    school_import(partnership=world.partnership, actor=world.bm, rows=[row], file_name="f.csv", file_kind="csv")
+    ids = {"school_id": School.objects.in_partnership(world.partnership).get().pk}
+    if self_assessment:
+        from tests.audits.sa_helpers import quick_return
+        from tests.isolation.conftest import _sa_evidence, _sa_gap_action
+
+        ret = quick_return(world)
+        made = {"return_id": ret.pk, "standard_id": ret.standards.order_by("position").first().pk}
+        ids |= {"cycle_id": ret.cycle_id, **made}
+        ids |= {"gap_action_id": _sa_gap_action(world, made), "evidence_id": _sa_evidence(world, made)}
+    return ids
+
+
 @pytest.fixture
 def world(transactional_db, request) -> World:
     world = World("Alpha")
@@ -349,8 +373,13 @@ def world(transactional_db, request) -> World:
     else:  # a plan, its actions and a report take a second or two: only for their own operations
         plan_ids, action_ids = {}, []
     REAL.update(plan_ids=plan_ids, plan_action_ids=action_ids)
-    if "audit" in request.node.name or "priorit" in request.node.name:
-        REAL.update(audit_ids=_audit_ids(world))
+    REAL.update(
+        audit_ids=_audit_ids(world, self_assessment="/self-assessment" in request.node.name)
+        if "/schools" in request.node.name or "/self-assessment" in request.node.name
+        else {}
+    )
+    if "/audit-" in request.node.name or "priorit" in request.node.name:
+        REAL.update(case_audit_ids=_case_audit_ids(world))
     yield world
     REAL.clear()
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from partnership.models import Membership
+from tests.factories import membership_make
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +44,41 @@ def test_htmx_search_keeps_tenancy_and_roles(client_for, world_a, world_b):
 
 def test_htmx_search_query_count_is_fixed(client_for, world_a, django_assert_max_num_queries):
     client = client_for(world_a.bm)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         client.get(list_url(world_a), {"q": "lead"}, **HTMX)
+
+
+def test_a_search_looks_for_its_matches_once_for_the_rows_and_their_count(client_for, world_a):
+    """The page's rows carry their total (COUNT(*) OVER ()): no second COUNT(*) query repeats the search."""
+    client = client_for(world_a.bm)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(list_url(world_a), {"q": "lead"}, **HTMX).content.decode()
+    searches = [q["sql"] for q in queries.captured_queries if "%lead%" in q["sql"].lower()]
+    assert len(searches) == 1
+    assert "OVER ()" in searches[0].upper()
+    found = Membership.objects.in_partnership(world_a.partnership).filter(person__full_name__icontains="lead").count()
+    assert f"{found} members found" in body
+
+
+def test_a_page_past_the_last_shows_the_last_and_its_count(client_for, world_a):
+    for n in range(30):
+        membership_make(partnership=world_a.partnership, agency=world_a.school, roles=[], full_name=f"Teacher {n}")
+    client = client_for(world_a.bm)
+    last = client.get(list_url(world_a), {"q": "teacher", "page": "9"}, **HTMX).content.decode()
+    nothing = client.get(list_url(world_a), {"q": "nobody-by-that-name", "page": "2"}, **HTMX).content.decode()
+
+    assert "30 members found (page 2 of 2)" in last
+    assert last.count("Teacher ") == 5
+    assert "No members match your search." in nothing
+
+
+def test_each_row_links_to_its_member_as_reverse_gives_it(client_for, world_a):
+    body = client_for(world_a.bm).get(list_url(world_a)).content.decode()
+    for membership in Membership.objects.in_partnership(world_a.partnership):
+        detail = reverse(
+            "partnership:member_detail", kwargs={"slug": world_a.partnership.slug, "membership_id": membership.pk}
+        )
+        assert f'<a href="{detail}">' in body
 
 
 # --- The index behind the search (migration 0005: pg_trgm GIN on PostgreSQL, nothing on SQLite) -------------

@@ -462,3 +462,26 @@ def test_the_list_counts_each_reviews_requests_leaving_out_withdrawn_ones(world_
 
     counts = {r.pk: (r.request_count, r.submitted_count) for r in rapid_review_list(partnership=world_a.partnership)}
     assert counts == {review.pk: (2, 1), quiet.pk: (0, 0)}
+
+
+def test_a_reviews_requests_are_read_without_joining_the_review_again(world_a, django_assert_num_queries):
+    """The review given is each row's own (its incident with it): five tables to plan, not eight (issue 13)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.selectors.decision import rapid_review_get_for_decision
+    from reviews.selectors.requests import information_request_list
+
+    made = information_request_make(world_a)
+    review = rapid_review_get_for_decision(partnership=world_a.partnership, rapid_review_id=made.rapid_review_id)
+    with CaptureQueriesContext(connection) as queries:
+        (request,) = information_request_list(partnership=world_a.partnership, rapid_review=review)
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    assert "reviews_seriousincident" not in sql
+    assert "reviews_learningreview" not in sql
+    assert f'"reviews_informationrequest"."partnership_id" = {world_a.partnership.pk}' in sql
+    with django_assert_num_queries(0):
+        assert request.rapid_review is review
+        assert request.rapid_review.incident.reference == review.incident.reference
+        assert request.learning_review is None
+        assert request.agency.name

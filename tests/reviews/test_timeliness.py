@@ -230,7 +230,7 @@ def test_page_permissions(world_a, client_for, role, status):
 
 
 def test_page_shows_the_figures_and_the_reasons(world_a, crafted, client_for):
-    html = client_for(world_a.scrutineer.person).get(page_url(world_a)).content.decode()
+    html = client_for(world_a.scrutineer.person).get(page_url(world_a), {"year": ""}).content.decode()
     assert "2025 Q1 (January to March)" in html
     list_url = reverse("reviews:rapid_review_list", kwargs={"slug": world_a.partnership.slug})
     assert f'67% (<a href="{list_url}?quarter=2025-1&amp;timeliness=on_time">2 of 3</a>)' in html
@@ -242,6 +242,29 @@ def test_page_shows_the_figures_and_the_reasons(world_a, crafted, client_for):
     assert ">SI-C1</a> (still open after" in html
     assert "Bravo&#x27;s reason" not in html
     assert "Bravo's reason" not in html
+
+
+def test_page_shows_the_newest_year_unless_asked_for_all(world_a, crafted, client_for):
+    client = client_for(world_a.bm)
+    newest = client.get(page_url(world_a)).content.decode()
+    every = client.get(page_url(world_a), {"year": ""}).content.decode()
+
+    assert "of reviews notified in 2026" in newest
+    assert "2026 Q1" in newest
+    assert "2025 Q1" not in newest
+    assert '<option value="2026" selected>2026</option>' in newest
+    assert "of every rapid review" in every
+    assert "2025 Q1" in every
+    assert "2026 Q1" in every
+    assert '<option value="" selected>All years</option>' in every
+
+
+def test_late_reviews_link_to_their_pages(world_a, crafted, client_for):
+    html = client_for(world_a.bm).get(page_url(world_a), {"year": "2025"}).content.decode()
+    late = RapidReview.objects.in_partnership(world_a.partnership).get(incident__reference="SI-A3")
+    kwargs = {"slug": world_a.partnership.slug, "rapid_review_id": late.pk}
+    detail = reverse("reviews:rapid_review_detail", kwargs=kwargs)
+    assert f'<li><a href="{detail}">SI-A3</a> (44 working days)' in html
 
 
 def test_page_filters_by_year(world_a, crafted, client_for):
@@ -267,8 +290,10 @@ def test_page_query_count_is_fixed(world_a, crafted, client_for, django_assert_m
     client = client_for(world_a.bm)
     client.get(page_url(world_a))
     # The page's own 4 (figures, medians, delays, lists) on top of session, membership, switcher and calendar.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         client.get(page_url(world_a))
+    with django_assert_max_num_queries(9):  # every year: one review open past due, so the calendar too
+        client.get(page_url(world_a), {"year": ""})
 
 
 def test_page_is_404_for_another_partnerships_member(world_a, world_b, client_for):

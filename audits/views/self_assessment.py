@@ -1,0 +1,365 @@
+"""Section 11 and s175 pages: cycles (launch, the returns of one), a return (answer, submit, sign, send back),
+one standard (evidence, actions for a gap), and the returns a member answers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audits.forms.self_assessment import (
+    CycleForm,
+    EvidenceForm,
+    GapActionForm,
+    ReturnAnswersForm,
+    ReturnFilterForm,
+    SendBackForm,
+    SignForm,
+)
+from audits.selectors import self_assessment as selectors
+from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS, MODERATORS
+from audits.selectors.templates import template_version_by_id
+from audits.services import self_assessment as services
+from partnership.access import partnership_view
+from partnership.forms.base import add_service_errors
+from partnership.selectors import history_rows_for_object
+from partnership.services.files import stored_file_response
+from partnership.views.actions import REFUSED, form_action, form_status
+
+RETURNS_PER_PAGE = 25
+
+
+# --- Cycles -----------------------------------------------------------------------------------
+
+
+@partnership_view(roles=CYCLE_READERS)
+@require_GET
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "audits/self_assessment/cycle_list.html",
+        {
+            "cycles": selectors.cycle_list(partnership=request.partnership),
+            "can_manage": selectors.can_manage_cycles(request.membership),
+        },
+    )
+
+
+@partnership_view(roles=CYCLE_MANAGERS)
+@require_http_methods(["GET", "POST"])
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    partnership = request.partnership
+    versions = selectors.published_self_assessment_versions(partnership=partnership)
+    form = CycleForm(request.POST if request.method == "POST" else None, versions=versions)
+
+    def launch(data: dict) -> services.LaunchResult:
+        try:
+            version = template_version_by_id(partnership=partnership, pk=data["version"])
+        except Http404 as exc:  # another partnership's version is as missing: a field error
+            raise ValidationError({"version": ["Choose a template from the list."]}) from exc
+        return services.cycle_launch(
+            partnership=partnership,
+            actor=request.user,
+            version=version,
+            year=data["year"],
+            opens_on=data["opens_on"],
+            due_on=data["due_on"],
+            title=data["title"],
+        )
+
+    if done := form_action(
+        request,
+        form,
+        launch,
+        message=lambda r: (
+            f"Launched {r.cycle.title}: {r.returns} returns, {r.invitations} invitations sent, "
+            f"{r.carried_forward} started from last cycle's answers."
+        ),
+        success=lambda r: redirect("audits:cycle_detail", slug=partnership.slug, cycle_id=r.cycle.pk),
+    ):
+        return done
+    return render(
+        request,
+        "audits/self_assessment/cycle_create.html",
+        {"form": form, "has_versions": bool(versions)},
+        status=form_status(form),
+    )
+
+
+@partnership_view(roles=CYCLE_READERS)
+@require_GET
+def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    partnership = request.partnership
+    cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
+    filters = ReturnFilterForm(request.GET)
+    state, query = ("", "")
+    if filters.is_valid():
+        state, query = filters.cleaned_data["state"], filters.cleaned_data["q"]
+    returns = selectors.cycle_returns(partnership=partnership, cycle=cycle, state=state, search=query)
+    page = Paginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audits/self_assessment/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "page": page,
+            "filters": filters,
+            "counts": selectors.cycle_state_counts(partnership=partnership, cycle=cycle),
+            "standard_count": cycle.version.sections.count(),
+        },
+    )
+
+
+@partnership_view(roles=ANY_MEMBER)
+@require_GET
+def my_returns(request: HttpRequest) -> HttpResponse:
+    returns = selectors.returns_for_member(partnership=request.partnership, membership=request.membership)
+    page = Paginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "audits/self_assessment/my_returns.html", {"page": page})
+
+
+# --- A return ---------------------------------------------------------------------------------
+
+
+def _return_page(
+    request: HttpRequest,
+    assessment_return,
+    *,
+    answers_form: ReturnAnswersForm | None = None,
+    sign_form: SignForm | None = None,
+    send_back_form: SendBackForm | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    partnership, membership = request.partnership, request.membership
+    standards = selectors.return_standards(partnership=partnership, assessment_return=assessment_return)
+    can_answer = selectors.return_answerable_by(membership=membership, assessment_return=assessment_return)
+    if answers_form is None and can_answer and assessment_return.is_editable:
+        answers_form = ReturnAnswersForm(
+            initial={"edit_version": assessment_return.edit_version, "intent": "save"}, standards=standards
+        )
+    awaiting = assessment_return.state == assessment_return.State.AWAITING_SIGNATURES
+    if sign_form is None and can_answer and awaiting:
+        sign_form = SignForm(initial={"edit_version": assessment_return.edit_version})
+    can_send_back = selectors.can_manage_cycles(membership) and not assessment_return.is_editable
+    if send_back_form is None and can_send_back:
+        send_back_form = SendBackForm()
+    return render(
+        request,
+        "audits/self_assessment/return_detail.html",
+        {
+            "ret": assessment_return,
+            "standards": standards,
+            "can_answer": can_answer,
+            "answers_form": answers_form,
+            "sign_form": sign_form,
+            "send_back_form": send_back_form,
+            "problems": problems or [],
+            "can_moderate": membership.has_role(*MODERATORS)
+            and assessment_return.state in (assessment_return.State.SUBMITTED, assessment_return.State.MODERATED),
+            "history": history_rows_for_object(partnership=partnership, obj=assessment_return),
+        },
+        status=status,
+    )
+
+
+@partnership_view(roles=ANY_MEMBER)
+@require_http_methods(["GET", "POST"])
+def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
+    partnership, membership = request.partnership, request.membership
+    assessment_return = selectors.return_get(partnership=partnership, membership=membership, return_id=return_id)
+    if request.method != "POST":
+        return _return_page(request, assessment_return)
+    if not selectors.return_answerable_by(membership=membership, assessment_return=assessment_return):
+        raise PermissionDenied(services.NOT_YOURS)
+    standards = selectors.return_standards(partnership=partnership, assessment_return=assessment_return)
+    form = ReturnAnswersForm(request.POST, standards=standards)
+    if not form.is_valid():
+        return _return_page(request, assessment_return, answers_form=form, status=REFUSED)
+    data = form.cleaned_data
+    try:
+        saved = services.return_save(
+            partnership=partnership,
+            membership=membership,
+            assessment_return=assessment_return,
+            answers=form.answers(),
+            expected_version=data["edit_version"],
+        )
+        if data["intent"] == "submit":
+            saved = services.return_submit(
+                partnership=partnership, membership=membership, assessment_return=saved, expected_version=None
+            )
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "incomplete":
+            # The answers were saved; what is missing is listed above the form drawn from the saved return.
+            fresh = selectors.return_get(partnership=partnership, membership=membership, return_id=return_id)
+            messages.info(request, "Your answers were saved, but the return cannot be submitted yet.")
+            return _return_page(request, fresh, problems=exc.messages, status=REFUSED)
+        if getattr(exc, "code", None) == "stale":
+            # Nothing was saved: the page shows the return as saved now, the refusal at the top.
+            fresh = selectors.return_get(partnership=partnership, membership=membership, return_id=return_id)
+            return _return_page(request, fresh, problems=exc.messages, status=REFUSED)
+        add_service_errors(form, exc)
+        return _return_page(request, assessment_return, answers_form=form, status=REFUSED)
+    if saved.state == saved.State.DRAFT:
+        messages.success(request, "Saved your answers as a draft.")
+    elif saved.state == saved.State.AWAITING_SIGNATURES:
+        messages.success(request, "The return is ready for the head's and the nominated governor's signatures.")
+    else:
+        messages.success(request, "Submitted the return. Thank you.")
+    return redirect("audits:sa_return_detail", slug=partnership.slug, return_id=saved.pk)
+
+
+@partnership_view(roles=ANY_MEMBER)
+@require_POST
+def return_sign(request: HttpRequest, return_id: int) -> HttpResponse:
+    partnership, membership = request.partnership, request.membership
+    assessment_return = selectors.return_get(partnership=partnership, membership=membership, return_id=return_id)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            signed = services.return_sign(
+                partnership=partnership,
+                membership=membership,
+                assessment_return=assessment_return,
+                signer=data["signer"],
+                name=data["name"],
+                confirmed=data["confirmed"],
+                expected_version=data["edit_version"],
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "not_allowed":
+                raise PermissionDenied(services.NOT_YOURS) from exc
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Submitted the return." if signed.state == signed.State.SUBMITTED else "Signature recorded."
+            )
+            return redirect("audits:sa_return_detail", slug=partnership.slug, return_id=signed.pk)
+    return _return_page(request, assessment_return, sign_form=form, status=REFUSED)
+
+
+@partnership_view(roles=CYCLE_MANAGERS)
+@require_POST
+def return_send_back(request: HttpRequest, return_id: int) -> HttpResponse:
+    partnership = request.partnership
+    assessment_return = selectors.return_get(
+        partnership=partnership, membership=request.membership, return_id=return_id
+    )
+    form = SendBackForm(request.POST)
+    if done := form_action(
+        request,
+        form,
+        lambda data: services.return_send_back(
+            partnership=partnership, actor=request.user, assessment_return=assessment_return, reason=data["reason"]
+        ),
+        message="Sent the return back to its agency.",
+        success=lambda r: redirect("audits:sa_return_detail", slug=partnership.slug, return_id=r.pk),
+    ):
+        return done
+    return _return_page(request, assessment_return, send_back_form=form, status=REFUSED)
+
+
+# --- One standard: evidence and actions ---------------------------------------------------------
+
+
+def _standard_page(request, assessment_return, standard, *, action_form=None, evidence_form=None, status=200):
+    partnership = request.partnership
+    view = next(
+        v
+        for v in selectors.return_standards(partnership=partnership, assessment_return=assessment_return)
+        if v.standard.pk == standard.pk
+    )
+    can_change = assessment_return.is_editable and selectors.return_answerable_by(
+        membership=request.membership, assessment_return=assessment_return
+    )
+    return render(
+        request,
+        "audits/self_assessment/standard_detail.html",
+        {
+            "ret": assessment_return,
+            "view": view,
+            "can_change": can_change,
+            "action_form": action_form or (GapActionForm() if can_change else None),
+            "evidence_form": evidence_form or (EvidenceForm() if can_change else None),
+        },
+        status=status,
+    )
+
+
+@partnership_view(roles=ANY_MEMBER)
+@require_http_methods(["GET", "POST"])
+def standard_detail(request: HttpRequest, return_id: int, standard_id: int) -> HttpResponse:
+    partnership, membership = request.partnership, request.membership
+    assessment_return = selectors.return_get(partnership=partnership, membership=membership, return_id=return_id)
+    standard = selectors.return_standard_get(
+        partnership=partnership, assessment_return=assessment_return, standard_id=standard_id
+    )
+    if request.method != "POST":
+        return _standard_page(request, assessment_return, standard)
+    if not selectors.return_answerable_by(membership=membership, assessment_return=assessment_return):
+        raise PermissionDenied(services.NOT_YOURS)
+    back = redirect(
+        "audits:standard_detail", slug=partnership.slug, return_id=assessment_return.pk, standard_id=standard.pk
+    )
+    if request.POST.get("form") == "evidence":
+        form = EvidenceForm(request.POST, request.FILES)
+        if done := form_action(
+            request,
+            form,
+            lambda data: services.standard_evidence_add(
+                partnership=partnership, membership=membership, standard=standard, upload=data["file"]
+            ),
+            message=lambda stored: f"Added {stored.name}.",
+            success=lambda stored: back,
+        ):
+            return done
+        return _standard_page(request, assessment_return, standard, evidence_form=form, status=REFUSED)
+    form = GapActionForm(request.POST)
+    if done := form_action(
+        request,
+        form,
+        lambda data: services.gap_action_add(partnership=partnership, membership=membership, standard=standard, **data),
+        message="Added the action.",
+        success=lambda action: back,
+    ):
+        return done
+    return _standard_page(request, assessment_return, standard, action_form=form, status=REFUSED)
+
+
+@partnership_view(roles=ANY_MEMBER)
+@require_POST
+def gap_action_remove(request: HttpRequest, return_id: int, standard_id: int, gap_action_id: int) -> HttpResponse:
+    partnership, membership = request.partnership, request.membership
+    assessment_return = selectors.return_get(partnership=partnership, membership=membership, return_id=return_id)
+    standard = selectors.return_standard_get(
+        partnership=partnership, assessment_return=assessment_return, standard_id=standard_id
+    )
+    action = selectors.gap_action_get(partnership=partnership, standard=standard, gap_action_id=gap_action_id)
+    try:
+        services.gap_action_remove(partnership=partnership, membership=membership, standard=standard, gap_action=action)
+    except ValidationError as exc:
+        raise PermissionDenied(" ".join(exc.messages)) from exc
+    messages.success(request, "Removed the action.")
+    return redirect("audits:standard_detail", slug=partnership.slug, return_id=return_id, standard_id=standard_id)
+
+
+@partnership_view(roles=ANY_MEMBER)
+@require_GET
+def standard_evidence_download(
+    request: HttpRequest, return_id: int, standard_id: int, evidence_id: int
+) -> HttpResponse:
+    partnership = request.partnership
+    assessment_return = selectors.return_get(
+        partnership=partnership, membership=request.membership, return_id=return_id
+    )
+    standard = selectors.return_standard_get(
+        partnership=partnership, assessment_return=assessment_return, standard_id=standard_id
+    )
+    return stored_file_response(
+        selectors.standard_evidence_get(partnership=partnership, standard=standard, evidence_id=evidence_id)
+    )

@@ -7,5 +7,11 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits"
 
     def ready(self) -> None:
-        # Declares the self-assessment returns and cycles (deadlines) to the kernel.
+        # Declares the audits' subjects to the kernel: case audit returns and rounds, self-assessment returns
+        # and cycles (their tasks are kernel deadlines).
         from audits import subjects  # noqa: F401
+
+        # Findings raised as recommendations name their round (kind "audit round") as their source.
+        from audits.recommendation_declarations import register
+
+        register()

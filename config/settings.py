@@ -393,6 +393,12 @@ SPECTACULAR_SETTINGS = {
         "DisseminationKindEnum": "partnership.models.recommendations.DisseminationKind",
         "RagEnum": "partnership.models.recommendations.Rag",
         "ProgressRagEnum": "partnership.services.action_plans.PROGRESS_RAG_CHOICES",
+        "TemplateKindEnum": "audits.models.TemplateKind",
+        "QuestionKindEnum": "audits.models.QuestionKind",
+        "TemplateVersionStateEnum": "audits.models.TemplateVersion.State",
+        "AuditRoundStateEnum": "audits.models.AuditRound.State",
+        "AuditReturnStateEnum": "audits.models.AuditReturn.State",
+        "FindingKindEnum": "audits.models.FindingKind",
     },
 }
 

@@ -42,6 +42,10 @@ NAVIGATION = [
             Role.AGENCY_LEAD,
         ),
     ),
+    # Audits (audits/urls.py): the business managers keep the templates, the programme and the rounds.
+    ("Audits", "audits:round_list", (Role.BUSINESS_MANAGER,)),
+    # The case audit returns a practitioner is named for (an agency lead: their agency's).
+    ("My audit returns", "audits:my_returns", (Role.PRACTITIONER, Role.AGENCY_LEAD)),
     ("Agencies", "partnership:agency_list", (Role.BUSINESS_MANAGER,)),
     ("Members", "partnership:member_list", (Role.BUSINESS_MANAGER,)),
     ("Working days", "partnership:working_days", ()),

@@ -5,6 +5,7 @@ from django.urls import path
 from partnership.views import action_plans as plan_views
 from partnership.views import documents as document_views
 from partnership.views import home, manage, working_days
+from partnership.views import priorities as priority_views
 from partnership.views import recommendations as recommendation_views
 from partnership.views import signoff as signoff_views
 from partnership.views import tasks as task_views
@@ -86,6 +87,8 @@ urlpatterns = [
         recommendation_views.recommendation_round_detail,
         name="recommendation_round_detail",
     ),
+    path("priorities/", priority_views.priority_list_page, name="priority_list"),
+    path("priorities/<int:priority_id>/edit/", priority_views.priority_edit, name="priority_edit"),
     path("learning-themes/", recommendation_views.theme_list, name="theme_list"),
     path("learning-themes/<int:theme_id>/", recommendation_views.theme_detail, name="theme_detail"),
     path("learning-themes/<int:theme_id>/edit/", recommendation_views.theme_edit, name="theme_edit"),

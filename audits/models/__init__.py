@@ -1,5 +1,17 @@
 """Audits: templates as data, case audits and returns, Section 11 and s175 self-assessments."""
 
+from audits.models.case_audits import (
+    MONTHS,
+    AuditAnswer,
+    AuditCase,
+    AuditFinding,
+    AuditReturn,
+    AuditReturnGroupObjectPermission,
+    AuditReturnUserObjectPermission,
+    AuditRound,
+    FindingKind,
+    PlannedAudit,
+)
 from audits.models.schools import School, SchoolImport
 from audits.models.self_assessment import (
     GapAction,
@@ -22,8 +34,18 @@ from audits.models.templates import (
 )
 
 __all__ = [
+    "MONTHS",
+    "AuditAnswer",
+    "AuditCase",
+    "AuditFinding",
+    "AuditReturn",
+    "AuditReturnGroupObjectPermission",
+    "AuditReturnUserObjectPermission",
+    "AuditRound",
     "AuditTemplate",
+    "FindingKind",
     "GapAction",
+    "PlannedAudit",
     "QuestionKind",
     "ReturnGroupObjectPermission",
     "ReturnStandard",

@@ -137,3 +137,29 @@ def scale_list(*, partnership: Partnership) -> list[Scale]:
         .prefetch_related(Prefetch("options", queryset=options))
         .order_by("name")
     )
+
+
+def template_section_by_id(*, partnership: Partnership, pk: int) -> TemplateSection:
+    """A section with its version and template loaded; another partnership's id is as missing."""
+    section = (
+        TemplateSection.objects.in_partnership(partnership)
+        .filter(pk=pk)
+        .select_related("version", "version__template")
+        .first()
+    )
+    if section is None:
+        raise Http404("No such section.")
+    return section
+
+
+def template_question_by_id(*, partnership: Partnership, pk: int) -> TemplateQuestion:
+    """A question with its section, version and template loaded; another partnership's id is as missing."""
+    question = (
+        TemplateQuestion.objects.in_partnership(partnership)
+        .filter(pk=pk)
+        .select_related("section", "version", "version__template", "section__version")
+        .first()
+    )
+    if question is None:
+        raise Http404("No such question.")
+    return question

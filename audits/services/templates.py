@@ -457,9 +457,9 @@ def _question_fields(
     elif kind == QuestionKind.GRADE:
         scale = Scale.objects.in_partnership(partnership).filter(pk=scale_id).first() if scale_id else None
         if scale is None:
-            errors["scale"] = ["Choose the scale the answer is graded on."]
+            errors["scale_id"] = ["Choose the scale the answer is graded on."]
     elif scale_id:
-        errors["scale"] = ["Only a grade has a scale: leave it empty for this kind of answer."]
+        errors["scale_id"] = ["Only a grade has a scale: leave it empty for this kind of answer."]
     if errors:
         raise ValidationError(errors)
     return {"text": text, "guidance": guidance, "kind": kind, "scale": scale, "required": bool(required)}

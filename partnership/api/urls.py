@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from partnership.api import action_plans, documents, manage, signoff, tasks, tokens, views
+from partnership.api import priorities as priority_api
 from partnership.api import recommendations as recommendation_api
 
 app_name = "api"
@@ -123,6 +124,12 @@ urlpatterns = [
         "partnerships/<slug:slug>/recommendation-rounds/<int:round_id>/",
         recommendation_api.RoundDetailView.as_view(),
         name="recommendation_round_detail",
+    ),
+    path("partnerships/<slug:slug>/priorities/", priority_api.PriorityListView.as_view(), name="priority_list"),
+    path(
+        "partnerships/<slug:slug>/priorities/<int:priority_id>/",
+        priority_api.PriorityDetailView.as_view(),
+        name="priority_detail",
     ),
     path("partnerships/<slug:slug>/learning-themes/", recommendation_api.ThemeListView.as_view(), name="theme_list"),
     path(

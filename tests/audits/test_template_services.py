@@ -176,10 +176,10 @@ def test_template_from_scratch_and_its_questions(world_a):
     scale = scales_copy_builtin(partnership=p, actor=world_a.bm)[0]
     with pytest.raises(ValidationError) as err:
         template_question_add(partnership=p, actor=world_a.bm, section=section, text="Graded?", kind="grade")
-    assert "scale" in err.value.message_dict
+    assert "scale_id" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
         template_question_add(partnership=p, actor=world_a.bm, section=section, text="", kind="text", scale_id=scale.pk)
-    assert set(err.value.message_dict) == {"text", "scale"}
+    assert set(err.value.message_dict) == {"text", "scale_id"}
     with pytest.raises(ValidationError) as err:
         template_question_add(partnership=p, actor=world_a.bm, section=section, text="x", kind="essay")
     assert "kind" in err.value.message_dict
@@ -211,7 +211,7 @@ def test_another_partnerships_scale_is_refused(world_a, world_b):
         template_question_add(
             partnership=p, actor=world_a.bm, section=section, text="Q", kind="grade", scale_id=other_scale.pk
         )
-    assert "scale" in err.value.message_dict
+    assert "scale_id" in err.value.message_dict
 
 
 def test_stale_draft_edit_is_refused(world_a):

@@ -49,6 +49,18 @@ def review_url(name: str, *, query: str = "") -> Callable[[BenchWorld], str]:
     return build
 
 
+def audit_url(name: str, kwarg: str) -> Callable[[BenchWorld], str]:
+    """A URL builder for the large partnership's newest case audit round or one of its returns (volume_audits.py)."""
+
+    def build(world: BenchWorld) -> str:
+        value = getattr(world, kwarg)
+        if value is None:
+            raise LookupError("no case audit was seeded")
+        return reverse(name, kwargs={"slug": world.slug, kwarg: value})
+
+    return build
+
+
 def plan_url(name: str) -> Callable[[BenchWorld], str]:
     """A URL builder for the large partnership's biggest plan in progress (volume_plans.py)."""
 
@@ -107,4 +119,11 @@ PAGES: list[Page] = [
     Page("api-action-plan", "API action plan", plan_url("api:action_plan")),
     Page("api-actions-overdue", "API actions, overdue", url("api:action_list", query="overdue=true")),
     Page("progress-reports", "progress reports list", url("partnership:progress_report_list")),
+    # Case audits: ten years of rounds in the large partnership (volume_audits.py).
+    Page("audit-rounds", "case audit list", url("audits:round_list")),
+    Page("audit-round", "case audit round (newest)", audit_url("audits:round_detail", "audit_round_id")),
+    Page("audit-findings", "case audit findings", audit_url("audits:round_findings", "audit_round_id")),
+    Page("audit-return", "case audit return (moderated)", audit_url("audits:return_detail", "audit_return_id")),
+    Page("api-audit-round", "API case audit round", audit_url("audits_api:round_detail", "audit_round_id")),
+    Page("api-audit-return", "API case audit return", audit_url("audits_api:return", "audit_return_id")),
 ]

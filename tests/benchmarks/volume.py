@@ -43,6 +43,7 @@ from partnership.models import (
 )
 from partnership.models.recommendations import Recommendation
 from reviews.models import RapidReview
+from tests.benchmarks.volume_audits import audit_ids, seed_audits
 from tests.benchmarks.volume_plans import plan_recommendation_id, seed_plans
 from tests.benchmarks.volume_reviews import EACH_REVIEWS, LARGE_REVIEWS, seed_reviews
 
@@ -183,6 +184,9 @@ class BenchWorld:
     # The newest recommendation in progress with the largest plan (volume_plans.py); its plan page is measured.
     plan_recommendation_id: int | None = None
     recommendation_count: int = 0
+    # The newest case audit round and a moderated return of it (volume_audits.py).
+    audit_round_id: int | None = None
+    audit_return_id: int | None = None
 
 
 def _split(total: int, parts: int, big_share: float, minimum: int) -> list[int]:
@@ -229,6 +233,8 @@ def seed_volume(volume: Volume, *, reviews: bool = False, log=print) -> BenchWor
         seed_reviews(partnerships, large=volume.rapid_reviews_large, each=volume.rapid_reviews_each, log=log)
         # Ten years of recommendations and their action plans in the large partnership (issue 9).
         seed_plans(scale=volume.rapid_reviews_large / LARGE_REVIEWS, log=log)
+        # Ten years of case audits, their returns and answers (issue 10).
+        seed_audits(scale=volume.rapid_reviews_large / LARGE_REVIEWS, log=log)
     return bench_world()
 
 
@@ -422,6 +428,7 @@ def bench_world() -> BenchWorld:
         .values_list("id", flat=True)
         .first()
     )
+    audit_round_id, audit_return_id = audit_ids(big)
     return BenchWorld(
         slug=big.slug,
         business_manager=bm,
@@ -432,4 +439,6 @@ def bench_world() -> BenchWorld:
         rapid_review_count=reviews.count(),
         plan_recommendation_id=plan_recommendation_id(big),
         recommendation_count=Recommendation.objects.filter(partnership=big).count(),
+        audit_round_id=audit_round_id,
+        audit_return_id=audit_return_id,
     )

@@ -191,6 +191,109 @@ def _theme(world: World, made: dict[str, Any]) -> int:
     return learning_theme_create(partnership=world.partnership, actor=world.bm, name=f"Sweep theme {next(_serial)}").pk
 
 
+def _priority(world: World, made: dict[str, Any]) -> int:
+    from partnership.services.priorities import priority_create
+
+    n = next(_serial)
+    return priority_create(
+        partnership=world.partnership, actor=world.bm, title=f"Sweep priority {n}", start_year=2026, end_year=2027
+    ).pk
+
+
+def _audit_template(world: World, made: dict[str, Any]) -> int:
+    from audits.services.templates import template_copy_builtin
+
+    return template_copy_builtin(partnership=world.partnership, actor=world.bm, builtin_key="section-175").pk
+
+
+def _audit_draft_question(world: World) -> Any:
+    """A template made from scratch with a draft version, one section and one question in it."""
+    from audits.services.templates import (
+        template_create,
+        template_question_add,
+        template_section_add,
+        template_version_draft,
+    )
+
+    template = template_create(
+        partnership=world.partnership, actor=world.bm, kind="case_audit", name=f"Sweep template {next(_serial)}"
+    )
+    draft = template_version_draft(partnership=world.partnership, actor=world.bm, template=template)
+    section = template_section_add(partnership=world.partnership, actor=world.bm, version=draft, title="Sweep")
+    return template_question_add(
+        partnership=world.partnership, actor=world.bm, section=section, text="Sweep question", kind="text"
+    )
+
+
+def _audit_template_version(world: World, made: dict[str, Any]) -> int:
+    return _audit_draft_question(world).version_id
+
+
+def _audit_template_section(world: World, made: dict[str, Any]) -> int:
+    return _audit_draft_question(world).section_id
+
+
+def _audit_template_question(world: World, made: dict[str, Any]) -> int:
+    return _audit_draft_question(world).pk
+
+
+def _planned_audit(world: World, made: dict[str, Any]) -> int:
+    from audits.services.rounds import planned_audit_create
+
+    return planned_audit_create(
+        partnership=world.partnership, actor=world.bm, year=2026, month=5, title=f"Sweep audit {next(_serial)}"
+    ).pk
+
+
+def _audit_round(world: World, made: dict[str, Any]) -> int:
+    from tests.audits.helpers import round_make
+
+    return round_make(world, cases=1, selected=1).pk
+
+
+def _audit_case(world: World, made: dict[str, Any]) -> int:
+    from audits.models import AuditCase
+
+    return AuditCase.objects.filter(round_id=_audit_round(world, made)).first().pk
+
+
+def _audit_return(world: World, made: dict[str, Any]) -> int:
+    from tests.audits.helpers import first_return, round_make
+
+    return first_return(round_make(world, cases=1, selected=1)).pk
+
+
+def _audit_evidence_file(world: World, made: dict[str, Any]) -> int:
+    # A file on the return made for the same URL, so its own caller gets the download.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from audits.models import AuditReturn
+    from audits.services.returns import audit_return_save
+    from partnership.models import StoredFile
+
+    audit_return = AuditReturn.objects.get(pk=made["audit_return_id"])
+    audit_return_save(
+        partnership=world.partnership,
+        membership=audit_return.practitioner,
+        audit_return=audit_return,
+        answers={},
+        files={"overall-evidence-file": SimpleUploadedFile("sweep.txt", b"Sweep evidence")},
+        version=audit_return.version,
+    )
+    return StoredFile.objects.filter(partnership=world.partnership, name="sweep.txt").latest("id").pk
+
+
+def _audit_finding(world: World, made: dict[str, Any]) -> int:
+    # A finding of the round made for the same URL.
+    from audits.models import AuditRound
+    from audits.services.findings import audit_finding_add
+
+    audit_round = AuditRound.objects.get(pk=made["audit_round_id"])
+    return audit_finding_add(
+        partnership=world.partnership, actor=world.bm, audit_round=audit_round, kind="improvement", text="Sweep finding"
+    ).pk
+
+
 def _dissemination(world: World, made: dict[str, Any]) -> int:
     # With a file: the download route then answers its own caller with the file, not "no file".
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -360,6 +463,17 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "round_id": _round,
     "theme_id": _theme,
     "dissemination_id": _dissemination,
+    "priority_id": _priority,
+    "template_id": _audit_template,
+    "template_version_id": _audit_template_version,
+    "template_section_id": _audit_template_section,
+    "template_question_id": _audit_template_question,
+    "planned_audit_id": _planned_audit,
+    "audit_round_id": _audit_round,
+    "audit_case_id": _audit_case,
+    "audit_return_id": _audit_return,
+    "evidence_file_id": _audit_evidence_file,
+    "audit_finding_id": _audit_finding,
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

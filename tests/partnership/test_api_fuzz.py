@@ -83,6 +83,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL["recommendation_ids"],
         **REAL["plan_ids"],
         **REAL["audit_ids"],
+        **REAL.get("case_audit_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -276,6 +277,58 @@ def _recommendation_ids(world: World) -> dict[str, int]:
     }
 
 
+def _case_audit_ids(world: World) -> dict[str, int]:
+    """A priority, templates, a case audit round with a return, a finding and evidence: the case audit operations
+    reach their services."""
+    from audits.models import TemplateQuestion, TemplateSection
+    from audits.services.templates import template_copy_builtin, template_version_draft
+    from partnership.services.priorities import priority_create
+
+    priority = priority_create(
+        partnership=world.partnership, actor=world.bm, title="Fuzz priority", start_year=2026, end_year=2027
+    )
+    template = template_copy_builtin(partnership=world.partnership, actor=world.bm, builtin_key="section-11")
+    draft = template_version_draft(partnership=world.partnership, actor=world.bm, template=template)
+    section = TemplateSection.objects.filter(version=draft).first()
+    from tests.audits.helpers import first_return, round_make
+
+    audit_round = round_make(world, cases=2, selected=1)
+    audit_return = first_return(audit_round)
+    from audits.services.rounds import planned_audit_create
+
+    planned = planned_audit_create(partnership=world.partnership, actor=world.bm, year=2026, month=6, title="Fuzz")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from audits.services.findings import audit_finding_add
+    from audits.services.returns import audit_return_save
+    from partnership.models import StoredFile
+
+    finding = audit_finding_add(
+        partnership=world.partnership, actor=world.bm, audit_round=audit_round, kind="improvement", text="Fuzz"
+    )
+    audit_return_save(
+        partnership=world.partnership,
+        membership=audit_return.practitioner,
+        audit_return=audit_return,
+        answers={},
+        files={"overall-evidence-file": SimpleUploadedFile("fuzz.txt", b"Fuzz evidence")},
+        version=audit_return.version,
+    )
+    return {
+        "audit_finding_id": finding.pk,
+        "evidence_file_id": StoredFile.objects.filter(partnership=world.partnership, name="fuzz.txt").get().pk,
+        "planned_audit_id": planned.pk,
+        "audit_round_id": audit_round.pk,
+        "audit_case_id": audit_return.case_id,
+        "audit_return_id": audit_return.pk,
+        "priority_id": priority.pk,
+        "template_id": template.pk,
+        "template_version_id": draft.pk,
+        "template_section_id": section.pk,
+        "template_question_id": TemplateQuestion.objects.filter(section=section).first().pk,
+    }
+
+
 def _audit_ids(world: World, *, self_assessment: bool = False) -> dict[str, int]:
     """A school on the register and (for the self-assessment operations) a return the business manager is
     granted, with an action and an evidence file: the fuzzer reaches their validation, not only their 404s."""
@@ -325,6 +378,8 @@ def world(transactional_db, request) -> World:
         if "/schools" in request.node.name or "/self-assessment" in request.node.name
         else {}
     )
+    if "/audit-" in request.node.name or "priorit" in request.node.name:
+        REAL.update(case_audit_ids=_case_audit_ids(world))
     yield world
     REAL.clear()
 

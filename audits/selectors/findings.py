@@ -1,0 +1,121 @@
+"""Findings of a case audit: grade distributions per question and agency, findings by learning theme."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from audits.models import AuditAnswer, AuditFinding, AuditReturn, AuditRound, FindingKind, QuestionKind
+from audits.selectors.templates import version_structure
+from partnership.models import Partnership, StatutoryPartner
+
+IN_STATES = (AuditReturn.State.SUBMITTED, AuditReturn.State.MODERATED)
+
+
+@dataclass
+class Distribution:
+    question: object
+    # (label, count, meets_standard) in the scale's order.
+    overall: list[tuple[str, int, bool]]
+    total: int
+    # agency name -> counts in the same order
+    by_agency: list[tuple[str, list[int]]] = field(default_factory=list)
+
+
+def grade_distributions(*, partnership: Partnership, audit_round: AuditRound) -> list[Distribution]:
+    """Per graded question of the round's template: how many submitted returns gave each grade, overall and
+    per agency, counting the moderated grade where there is one. Four queries."""
+    sections = version_structure(partnership=partnership, version=audit_round.template_version)
+    answers = (
+        AuditAnswer.objects.in_partnership(partnership)
+        .filter(audit_return__case__round=audit_round, audit_return__state__in=IN_STATES)
+        .select_related("audit_return__agency")
+        .only("question_id", "option_id", "moderated_option_id", "audit_return__agency__name")
+    )
+    counts: dict[int, Counter] = defaultdict(Counter)
+    per_agency: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for a in answers:
+        final = a.moderated_option_id or a.option_id
+        if final is None:
+            continue
+        counts[a.question_id][final] += 1
+        per_agency[a.question_id][a.audit_return.agency.name][final] += 1
+    result = []
+    for section in sections:
+        for q in section.questions.all():
+            if q.kind != QuestionKind.GRADE:
+                continue
+            options = list(q.scale.options.all())
+            c = counts.get(q.pk, Counter())
+            result.append(
+                Distribution(
+                    question=q,
+                    overall=[(o.label, c[o.pk], o.meets_standard) for o in options],
+                    total=sum(c.values()),
+                    by_agency=[
+                        (name, [agency_counts[o.pk] for o in options])
+                        for name, agency_counts in sorted(per_agency.get(q.pk, {}).items())
+                    ],
+                )
+            )
+    return result
+
+
+@dataclass
+class ThemeFindings:
+    theme: str
+    strengths: list[AuditFinding]
+    improvements: list[AuditFinding]
+
+
+def findings_by_theme(*, partnership: Partnership, audit_round: AuditRound) -> list[ThemeFindings]:
+    """The round's findings grouped by learning theme (those without one last), strengths then areas. One query."""
+    findings = (
+        AuditFinding.objects.in_partnership(partnership)
+        .filter(round=audit_round)
+        .select_related("theme", "recommendation")
+        .order_by("theme__name", "id")
+    )
+    groups: dict[str, ThemeFindings] = {}
+    for f in findings:
+        name = f.theme.name if f.theme_id else "No theme"
+        group = groups.setdefault(name, ThemeFindings(theme=name, strengths=[], improvements=[]))
+        (group.strengths if f.kind == FindingKind.STRENGTH else group.improvements).append(f)
+    return sorted(groups.values(), key=lambda g: (g.theme == "No theme", g.theme))
+
+
+def audit_finding_get(*, partnership: Partnership, audit_round: AuditRound, pk: int) -> AuditFinding:
+    finding = AuditFinding.objects.in_partnership(partnership).filter(round=audit_round, pk=pk).first()
+    if finding is None:
+        raise Http404("No such finding.")
+    return finding
+
+
+def findings_open(*, partnership: Partnership, audit_round: AuditRound) -> QuerySet[AuditFinding]:
+    """The findings not yet raised as recommendations, for the raise form."""
+    return (
+        AuditFinding.objects.in_partnership(partnership)
+        .filter(round=audit_round, recommendation__isnull=True)
+        .select_related("theme")
+        .order_by("kind", "id")
+    )
+
+
+def practitioners_words(
+    *, partnership: Partnership, audit_round: AuditRound, keys: tuple[str, ...]
+) -> list[AuditAnswer]:
+    """What the submitted returns said to the questions of these keys (e.g. what worked well): one query."""
+    return list(
+        AuditAnswer.objects.in_partnership(partnership)
+        .filter(audit_return__case__round=audit_round, audit_return__state__in=IN_STATES, question__key__in=keys)
+        .exclude(text="")
+        .select_related("question", "audit_return__agency", "audit_return__case")
+        .order_by("question__key", "audit_return__case__position", "audit_return__agency__name")
+    )
+
+
+FINDING_KIND_CHOICES = FindingKind.choices
+LEAD_PARTNER_CHOICES = [("", "Choose a partner"), *StatutoryPartner.choices]

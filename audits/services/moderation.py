@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from audits.models import GapAction, QuestionKind, ReturnStandard, SelfAssessmentReturn
 from audits.selectors.templates import version_structure
+from audits.services.self_assessment import gap_action_fields
 from partnership.models import HistoryEntry, Partnership, Person
 from partnership.services.history import history_record, tenant_create
 from partnership.services.states import state_move
@@ -172,22 +173,7 @@ def agreed_action_add(
     locked = _locked(partnership=partnership, assessment_return=assessment_return, expected_version=None)
     if standard.assessment_return_id != locked.pk:
         raise ValidationError({"standard": ["Choose one of this return's standards."]})
-    action, owner = (action or "").strip(), (owner or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not action:
-        errors["action"] = ["Say what was agreed."]
-    elif len(action) > 1000:
-        errors["action"] = ["Use at most 1,000 characters."]
-    if not owner:
-        errors["owner"] = ["Say who owns the action (a role or a name)."]
-    elif len(owner) > 200:
-        errors["owner"] = ["Use at most 200 characters."]
-    if due_on is None:
-        errors["due_on"] = ["Enter the date the action is due."]
-    elif due_on < timezone.localdate():
-        errors["due_on"] = ["The due date cannot be in the past."]
-    if errors:
-        raise ValidationError(errors)
+    action, owner = gap_action_fields(action=action, owner=owner, due_on=due_on, missing="Say what was agreed.")
     return tenant_create(
         partnership=partnership,
         actor=actor,

@@ -689,21 +689,14 @@ def standard_evidence_add(
 
 
 @transaction.atomic
-def gap_action_add(
-    *,
-    partnership: Partnership,
-    membership: Membership,
-    standard: ReturnStandard,
-    action: str,
-    owner: str,
-    due_on: date | None,
-) -> GapAction:
-    """An action for a gap in a standard: what, who owns it, by when (on or after today)."""
-    _editable_standard(partnership=partnership, membership=membership, standard=standard)
+def gap_action_fields(*, action: str, owner: str, due_on: date | None, missing: str) -> tuple[str, str]:
+    """An action's what and owner, cleaned, and its due date checked (on or after today): the same rules for a
+    gap's action and one agreed at the challenge event. ``ValidationError`` per field; ``missing`` is the
+    message for an empty ``action``."""
     action, owner = (action or "").strip(), (owner or "").strip()
     errors: dict[str, list[str]] = {}
     if not action:
-        errors["action"] = ["Say what will be done."]
+        errors["action"] = [missing]
     elif len(action) > 1000:
         errors["action"] = ["Use at most 1,000 characters."]
     if not owner:
@@ -716,6 +709,21 @@ def gap_action_add(
         errors["due_on"] = ["The due date cannot be in the past."]
     if errors:
         raise ValidationError(errors)
+    return action, owner
+
+
+def gap_action_add(
+    *,
+    partnership: Partnership,
+    membership: Membership,
+    standard: ReturnStandard,
+    action: str,
+    owner: str,
+    due_on: date | None,
+) -> GapAction:
+    """An action for a gap in a standard: what, who owns it, by when (on or after today)."""
+    _editable_standard(partnership=partnership, membership=membership, standard=standard)
+    action, owner = gap_action_fields(action=action, owner=owner, due_on=due_on, missing="Say what will be done.")
     return tenant_create(
         partnership=partnership,
         actor=membership.person,

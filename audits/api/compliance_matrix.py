@@ -1,5 +1,6 @@
 """API of a self-assessment cycle's compliance matrix: its rows (paginated, filtered as the page is) and the
-whole filtered matrix as CSV or XLSX. Read by leadership and oversight, as the cycle is."""
+whole filtered matrix as CSV or XLSX. Leadership and oversight read every row; an agency lead their own
+agency's row only; anyone else is refused (403)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 
 from audits.selectors import compliance_matrix as matrix_selectors
 from audits.selectors import self_assessment as selectors
-from audits.selectors.access import CYCLE_READERS
+from audits.selectors.access import ANY_MEMBER
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.documents import PDFRenderer
 from partnership.api.views import _FIELD_ERRORS, _answers
@@ -107,13 +108,14 @@ class XLSXRenderer(_SpreadsheetRenderer):
 
 
 class _MatrixAPIView(PartnershipScopedAPIView):
-    read_roles = CYCLE_READERS
-    write_roles = CYCLE_READERS
+    read_roles = ANY_MEMBER  # matrix_agency_scope decides: every row, one agency's, or 403
+    write_roles = ANY_MEMBER
 
     def scoped_queryset(self, partnership: Partnership):
         return selectors.cycle_list(partnership=partnership)
 
     def cycle_and_filters(self, request: Request, cycle_id: int):
+        self.agency_id = matrix_selectors.matrix_agency_scope(membership=self.membership)
         cycle = selectors.cycle_get(partnership=self.partnership, cycle_id=cycle_id)
         standards = matrix_selectors.matrix_standards(partnership=self.partnership, cycle=cycle)
         query = MatrixFilterSerializer(data=request.query_params, standard_keys={s.key for s in standards})
@@ -132,7 +134,9 @@ class MatrixView(_MatrixAPIView):
     )
     def get(self, request: Request, slug: str, cycle_id: int) -> Response:
         cycle, standards, filters = self.cycle_and_filters(request, cycle_id)
-        returns = matrix_selectors.matrix_returns(partnership=self.partnership, cycle=cycle, filters=filters)
+        returns = matrix_selectors.matrix_returns(
+            partnership=self.partnership, cycle=cycle, filters=filters, agency_id=self.agency_id
+        )
         page = self.paginate_queryset(returns)
         rows = matrix_selectors.matrix_rows(
             partnership=self.partnership,
@@ -160,7 +164,7 @@ class _MatrixExportView(_MatrixAPIView):
     def export(self, request: Request, cycle_id: int) -> HttpResponse:
         cycle, _standards, filters = self.cycle_and_filters(request, cycle_id)
         rows = matrix_selectors.compliance_matrix_export_rows(
-            partnership=self.partnership, cycle=cycle, filters=filters
+            partnership=self.partnership, cycle=cycle, filters=filters, agency_id=self.agency_id
         )
         body = matrix_selectors.matrix_csv(rows) if self.extension == "csv" else matrix_selectors.matrix_xlsx(rows)
         response = HttpResponse(

@@ -14,6 +14,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -26,7 +27,8 @@ from audits.models import (
     TemplateQuestion,
     TemplateSection,
 )
-from partnership.models import Partnership
+from audits.selectors.access import AGENCY_LEAD, CYCLE_READERS
+from partnership.models import Membership, Partnership
 from partnership.selectors.recommendations import spreadsheet_safe
 
 ROWS_PER_PAGE = 50
@@ -110,6 +112,26 @@ class ComplianceMatrix:
     page: Page | None = None
 
 
+def matrix_agency_scope(*, membership: Membership) -> int | None:
+    """Whose rows a member reads: ``None`` for every row (leadership and oversight, who read the cycle's page);
+    an agency id for that agency's row only (its agency lead, who sees their own change from last cycle).
+    Anyone else is refused (403)."""
+    if membership.has_role(*CYCLE_READERS):
+        return None
+    if membership.has_role(AGENCY_LEAD) and membership.agency_id is not None:
+        return membership.agency_id
+    raise PermissionDenied("The compliance matrix is for the partnership's leadership and the agencies' leads.")
+
+
+def matrix_shows_agency(*, membership: Membership, agency_id: int) -> bool:
+    """Whether the member's matrix has this agency's row (for a link from its return)."""
+    try:
+        scope = matrix_agency_scope(membership=membership)
+    except PermissionDenied:
+        return False
+    return scope is None or scope == agency_id
+
+
 def matrix_standards(*, partnership: Partnership, cycle: SelfAssessmentCycle) -> list[TemplateSection]:
     """The cycle's standards (its template version's sections), in order: the matrix's columns."""
     return list(
@@ -131,15 +153,18 @@ def matrix_legend(*, partnership: Partnership, cycle: SelfAssessmentCycle) -> li
 
 
 def matrix_returns(
-    *, partnership: Partnership, cycle: SelfAssessmentCycle, filters: MatrixFilters
+    *, partnership: Partnership, cycle: SelfAssessmentCycle, filters: MatrixFilters, agency_id: int | None = None
 ) -> QuerySet[SelfAssessmentReturn]:
-    """The cycle's returns the filters keep, by agency name, with agency and school joined."""
+    """The cycle's returns the filters keep, by agency name, with agency and school joined; only ``agency_id``'s
+    when given (``matrix_agency_scope``)."""
     returns = (
         SelfAssessmentReturn.objects.in_partnership(partnership)
         .filter(cycle=cycle)
         .select_related("agency", "school")
         .order_by("agency__name", "pk")
     )
+    if agency_id is not None:
+        returns = returns.filter(agency_id=agency_id)
     if filters.state:
         returns = returns.filter(state=filters.state)
     if search := filters.search.strip():
@@ -220,12 +245,13 @@ def compliance_matrix(
     filters: MatrixFilters,
     page_number: int | str | None = 1,
     per_page: int = ROWS_PER_PAGE,
+    agency_id: int | None = None,
 ) -> ComplianceMatrix:
     """One page of the matrix, in seven queries however many rows and standards: the standards, the legend,
     the previous cycle, the count and the page of returns, their scores and the previous cycle's scores."""
     standards = matrix_standards(partnership=partnership, cycle=cycle)
     previous = previous_cycle_of(partnership=partnership, cycle=cycle)
-    returns = matrix_returns(partnership=partnership, cycle=cycle, filters=filters)
+    returns = matrix_returns(partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id)
     page = Paginator(returns, per_page).get_page(page_number)
     return ComplianceMatrix(
         cycle=cycle,
@@ -248,13 +274,13 @@ def compliance_matrix(
 
 
 def compliance_matrix_export_rows(
-    *, partnership: Partnership, cycle: SelfAssessmentCycle, filters: MatrixFilters
+    *, partnership: Partnership, cycle: SelfAssessmentCycle, filters: MatrixFilters, agency_id: int | None = None
 ) -> list[list[object]]:
     """Every row the filters keep (headers first), in a fixed number of queries: per standard its self score,
     moderated score, the previous cycle's score (on the basis) and the change."""
     standards = matrix_standards(partnership=partnership, cycle=cycle)
     previous = previous_cycle_of(partnership=partnership, cycle=cycle)
-    returns = list(matrix_returns(partnership=partnership, cycle=cycle, filters=filters))
+    returns = list(matrix_returns(partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id))
     rows = matrix_rows(
         partnership=partnership, returns=returns, standards=standards, previous_cycle=previous, basis=filters.basis
     )

@@ -164,6 +164,9 @@ def _return_page(
             "can_moderate": membership.has_role(*MODERATORS)
             and assessment_return.state in (assessment_return.State.SUBMITTED, assessment_return.State.MODERATED),
             "history": history_rows_for_object(partnership=partnership, obj=assessment_return),
+            "matrix_link": matrix_selectors.matrix_shows_agency(
+                membership=membership, agency_id=assessment_return.agency_id
+            ),
         },
         status=status,
     )
@@ -385,11 +388,12 @@ def _matrix_filter_form(request: HttpRequest, cycle) -> MatrixFilterForm:
     )
 
 
-# Who reads the matrix is who reads the cycle's page (leadership and oversight): it shows every agency's scores.
-@partnership_view(roles=CYCLE_READERS)
+# Leadership and oversight (who read the cycle's page) see every row; an agency lead only their own agency's.
+@partnership_view(roles=ANY_MEMBER)
 @require_GET
 def cycle_matrix(request: HttpRequest, cycle_id: int) -> HttpResponse:
     partnership = request.partnership
+    agency_id = matrix_selectors.matrix_agency_scope(membership=request.membership)
     cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
     form = _matrix_filter_form(request, cycle)
     matrix = matrix_selectors.compliance_matrix(
@@ -397,20 +401,22 @@ def cycle_matrix(request: HttpRequest, cycle_id: int) -> HttpResponse:
         cycle=cycle,
         filters=form.filters() if form.is_bound else matrix_selectors.MatrixFilters(),
         page_number=request.GET.get("page"),
+        agency_id=agency_id,
     )
     return render(
         request,
         "audits/self_assessment/cycle_matrix.html",
-        {"cycle": cycle, "matrix": matrix, "filters": form, "page": matrix.page},
+        {"cycle": cycle, "matrix": matrix, "filters": form, "page": matrix.page, "own_row_only": agency_id is not None},
         status=REFUSED if form.is_bound and form.errors else 200,
     )
 
 
-@partnership_view(roles=CYCLE_READERS)
+@partnership_view(roles=ANY_MEMBER)
 @require_GET
 def cycle_matrix_export(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """The whole filtered matrix as CSV or XLSX (``format``); cells a spreadsheet would run are quoted."""
     partnership = request.partnership
+    agency_id = matrix_selectors.matrix_agency_scope(membership=request.membership)
     cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
     kind = request.GET.get("format", "csv")
     if kind not in MATRIX_EXPORTS:
@@ -421,7 +427,9 @@ def cycle_matrix_export(request: HttpRequest, cycle_id: int) -> HttpResponse:
         page_url = reverse("audits:cycle_matrix", kwargs={"slug": partnership.slug, "cycle_id": cycle.pk})
         return redirect(f"{page_url}?{request.GET.urlencode()}")
     filters = form.filters() if form.is_bound else matrix_selectors.MatrixFilters()
-    rows = matrix_selectors.compliance_matrix_export_rows(partnership=partnership, cycle=cycle, filters=filters)
+    rows = matrix_selectors.compliance_matrix_export_rows(
+        partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id
+    )
     body = matrix_selectors.matrix_csv(rows) if kind == "csv" else matrix_selectors.matrix_xlsx(rows)
     media_type, extension = MATRIX_EXPORTS[kind]
     response = HttpResponse(body, content_type=media_type)

@@ -181,18 +181,41 @@ def test_bad_filters_are_shown_beside_the_field(world_a, two_years, client_for):
     assert export.status_code == 302
 
 
-def test_only_leadership_and_oversight_read_the_matrix(world_a, two_years, client_for):
+def test_leadership_and_oversight_read_every_row_others_are_refused(world_a, two_years, client_for):
     _, this = two_years
-    for member in (world_a.agency_lead, world_a.practitioner):
+    for member in (world_a.practitioner, world_a.lay_member, world_a.observer):
         client = client_for(member.person)
         assert client.get(page_url(world_a, "cycle_matrix", cycle_id=this.pk)).status_code == 403
         assert client.get(page_url(world_a, "cycle_matrix_export", cycle_id=this.pk)).status_code == 403
         assert client.get(api_url(world_a, "cycle_matrix", cycle_id=this.pk)).status_code == 403
         assert client.get(api_url(world_a, "cycle_matrix_csv", cycle_id=this.pk)).status_code == 403
-    assert (
-        client_for(world_a.scrutineer.person).get(page_url(world_a, "cycle_matrix", cycle_id=this.pk)).status_code
-        == 200
-    )
+    scrutineer = client_for(world_a.scrutineer.person)
+    assert scrutineer.get(api_url(world_a, "cycle_matrix", cycle_id=this.pk)).json()["count"] == 4
+
+
+def test_an_agency_lead_sees_only_their_own_agencys_row(world_a, two_years, client_for):
+    _, this = two_years
+    score(world_a, this, world_a.school, "accountability", self_score=3)
+    client = client_for(world_a.agency_lead.person)  # the lead of Alpha Primary School
+
+    page = client.get(page_url(world_a, "cycle_matrix", cycle_id=this.pk))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<caption>1 agency by standard, self scores</caption>" in text
+    assert "3 (new)" in text
+    assert "Alpha Council" not in text
+    assert "Your self-assessment returns" in text  # not a link to the cycle page they cannot open
+    searched = client.get(page_url(world_a, "cycle_matrix", cycle_id=this.pk) + "?q=Council").content.decode()
+    assert "No return matches." in searched
+    rows = read_csv(client.get(page_url(world_a, "cycle_matrix_export", cycle_id=this.pk) + "?format=csv").content)
+    assert [r[0] for r in rows[1:]] == ["Alpha Primary School"]
+    body = client.get(api_url(world_a, "cycle_matrix", cycle_id=this.pk)).json()
+    assert [r["agency"] for r in body["results"]] == ["Alpha Primary School"]
+    assert [
+        r[0] for r in read_xlsx(client.get(api_url(world_a, "cycle_matrix_xlsx", cycle_id=this.pk)).content)[1:]
+    ] == ["Alpha Primary School"]
+    own = client.get(page_url(world_a, "sa_return_detail", return_id=return_of(world_a, this, world_a.school).pk))
+    assert 'data-testid="return-matrix-link"' in own.content.decode()
 
 
 def test_another_partnerships_cycle_is_as_missing(world_a, world_b, two_years, client_for):

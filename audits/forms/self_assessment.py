@@ -190,6 +190,7 @@ class MatrixFilterForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args, standards: list, legend: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.standards, self.legend = standards, legend
         self.fields["standard"].choices = [("", "Any standard")] + [(s.key, s.title) for s in standards]
         self.fields["at_most"].choices = [("", "Any score")] + [
             (str(o.value), f"{o.label if str(o.value) in o.label else f'{o.label} ({o.value})'} or lower")

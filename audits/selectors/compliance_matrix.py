@@ -246,10 +246,15 @@ def compliance_matrix(
     page_number: int | str | None = 1,
     per_page: int = ROWS_PER_PAGE,
     agency_id: int | None = None,
+    standards: list[TemplateSection] | None = None,
+    legend: list[ScaleOption] | None = None,
 ) -> ComplianceMatrix:
     """One page of the matrix, in seven queries however many rows and standards: the standards, the legend,
     the previous cycle, the count and the page of returns, their scores and the previous cycle's scores."""
-    standards = matrix_standards(partnership=partnership, cycle=cycle)
+    if standards is None:  # a page that drew its filter form from them passes them in
+        standards = matrix_standards(partnership=partnership, cycle=cycle)
+    if legend is None:
+        legend = matrix_legend(partnership=partnership, cycle=cycle)
     previous = previous_cycle_of(partnership=partnership, cycle=cycle)
     returns = matrix_returns(partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id)
     page = Paginator(returns, per_page).get_page(page_number)
@@ -257,7 +262,7 @@ def compliance_matrix(
         cycle=cycle,
         previous_cycle=previous,
         standards=standards,
-        legend=matrix_legend(partnership=partnership, cycle=cycle),
+        legend=legend,
         filters=filters,
         rows=matrix_rows(
             partnership=partnership,

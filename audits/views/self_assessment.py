@@ -402,6 +402,8 @@ def cycle_matrix(request: HttpRequest, cycle_id: int) -> HttpResponse:
         filters=form.filters() if form.is_bound else matrix_selectors.MatrixFilters(),
         page_number=request.GET.get("page"),
         agency_id=agency_id,
+        standards=form.standards,
+        legend=form.legend,
     )
     return render(
         request,

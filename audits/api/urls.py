@@ -3,6 +3,7 @@ templates, the audit programme, case audit rounds, returns and findings."""
 
 from django.urls import path
 
+from audits.api import compliance_matrix as matrix_api
 from audits.api import findings as finding_api
 from audits.api import rounds as round_api
 from audits.api import schools as school_api
@@ -26,6 +27,15 @@ urlpatterns += [
     path(_P + "self-assessments/mine/", sa_api.MyReturnListView.as_view(), name="sa_my_returns"),
     path(_P + "self-assessments/<int:cycle_id>/", sa_api.CycleDetailView.as_view(), name="cycle_detail"),
     path(_P + "self-assessments/<int:cycle_id>/returns/", sa_api.CycleReturnListView.as_view(), name="cycle_returns"),
+    path(_P + "self-assessments/<int:cycle_id>/matrix/", matrix_api.MatrixView.as_view(), name="cycle_matrix"),
+    path(
+        _P + "self-assessments/<int:cycle_id>/matrix/csv/", matrix_api.MatrixCSVView.as_view(), name="cycle_matrix_csv"
+    ),
+    path(
+        _P + "self-assessments/<int:cycle_id>/matrix/xlsx/",
+        matrix_api.MatrixXLSXView.as_view(),
+        name="cycle_matrix_xlsx",
+    ),
     path(_R, sa_api.ReturnDetailView.as_view(), name="sa_return_detail"),
     path(_R + "submit/", sa_api.ReturnSubmitView.as_view(), name="sa_return_submit"),
     path(_R + "sign/", sa_api.ReturnSignView.as_view(), name="sa_return_sign"),

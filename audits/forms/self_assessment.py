@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from audits.selectors.compliance_matrix import MatrixFilters
 from audits.services.self_assessment import GOVERNOR, HEAD, answer_field
 from partnership.forms.base import AccessibleFormMixin
 from partnership.services.files import ACCEPT_ATTRIBUTE, ACCEPTED_HINT
@@ -170,3 +171,42 @@ class EvidenceForm(AccessibleFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
         error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
     )
+
+
+class MatrixFilterForm(AccessibleFormMixin, forms.Form):
+    """The compliance matrix's filters (GET): a name or URN, a state, a low score in one standard or any, and
+    which score is read (the agency's own or the moderated one)."""
+
+    q = forms.CharField(label="Agency or school (name or URN)", required=False, max_length=200)
+    state = forms.ChoiceField(label="State", choices=STATE_CHOICES, required=False)
+    standard = forms.ChoiceField(label="Standard", required=False)
+    at_most = forms.TypedChoiceField(label="Scored at most", coerce=int, empty_value=None, required=False)
+    basis = forms.ChoiceField(
+        label="Score read",
+        choices=[("self", "Self score"), ("moderated", "Moderated score")],
+        required=False,
+        help_text="The score compared with last cycle's and with “Scored at most”.",
+    )
+
+    def __init__(self, *args, standards: list, legend: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.standards, self.legend = standards, legend
+        self.fields["standard"].choices = [("", "Any standard")] + [(s.key, s.title) for s in standards]
+        self.fields["at_most"].choices = [("", "Any score")] + [
+            (str(o.value), f"{o.label if str(o.value) in o.label else f'{o.label} ({o.value})'} or lower")
+            for o in legend
+        ]
+        for name in ("standard", "at_most", "state", "basis"):
+            self.fields[name].error_messages["invalid_choice"] = "Choose one of the options."
+
+    def filters(self) -> MatrixFilters:
+        if not self.is_valid():
+            return MatrixFilters()
+        data = self.cleaned_data
+        return MatrixFilters(
+            search=data["q"],
+            state=data["state"],
+            standard=data["standard"],
+            at_most=data["at_most"],
+            basis=data["basis"] or "self",
+        )

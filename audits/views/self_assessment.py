@@ -8,17 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audits.forms.self_assessment import (
     CycleForm,
     EvidenceForm,
     GapActionForm,
+    MatrixFilterForm,
     ReturnAnswersForm,
     ReturnFilterForm,
     SendBackForm,
     SignForm,
 )
+from audits.selectors import compliance_matrix as matrix_selectors
 from audits.selectors import self_assessment as selectors
 from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS, MODERATORS
 from audits.selectors.templates import template_version_by_id
@@ -161,6 +164,9 @@ def _return_page(
             "can_moderate": membership.has_role(*MODERATORS)
             and assessment_return.state in (assessment_return.State.SUBMITTED, assessment_return.State.MODERATED),
             "history": history_rows_for_object(partnership=partnership, obj=assessment_return),
+            "matrix_link": matrix_selectors.matrix_shows_agency(
+                membership=membership, agency_id=assessment_return.agency_id
+            ),
         },
         status=status,
     )
@@ -363,3 +369,73 @@ def standard_evidence_download(
     return stored_file_response(
         selectors.standard_evidence_get(partnership=partnership, standard=standard, evidence_id=evidence_id)
     )
+
+
+# --- The compliance matrix --------------------------------------------------------------------
+
+MATRIX_EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def _matrix_filter_form(request: HttpRequest, cycle) -> MatrixFilterForm:
+    partnership = request.partnership
+    return MatrixFilterForm(
+        request.GET or None,
+        standards=matrix_selectors.matrix_standards(partnership=partnership, cycle=cycle),
+        legend=matrix_selectors.matrix_legend(partnership=partnership, cycle=cycle),
+    )
+
+
+# Leadership and oversight (who read the cycle's page) see every row; an agency lead only their own agency's.
+@partnership_view(roles=ANY_MEMBER)
+@require_GET
+def cycle_matrix(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    partnership = request.partnership
+    agency_id = matrix_selectors.matrix_agency_scope(membership=request.membership)
+    cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
+    form = _matrix_filter_form(request, cycle)
+    matrix = matrix_selectors.compliance_matrix(
+        partnership=partnership,
+        cycle=cycle,
+        filters=form.filters() if form.is_bound else matrix_selectors.MatrixFilters(),
+        page_number=request.GET.get("page"),
+        agency_id=agency_id,
+        standards=form.standards,
+        legend=form.legend,
+    )
+    return render(
+        request,
+        "audits/self_assessment/cycle_matrix.html",
+        {"cycle": cycle, "matrix": matrix, "filters": form, "page": matrix.page, "own_row_only": agency_id is not None},
+        status=REFUSED if form.is_bound and form.errors else 200,
+    )
+
+
+@partnership_view(roles=ANY_MEMBER)
+@require_GET
+def cycle_matrix_export(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The whole filtered matrix as CSV or XLSX (``format``); cells a spreadsheet would run are quoted."""
+    partnership = request.partnership
+    agency_id = matrix_selectors.matrix_agency_scope(membership=request.membership)
+    cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
+    kind = request.GET.get("format", "csv")
+    if kind not in MATRIX_EXPORTS:
+        raise Http404("No such export.")
+    form = _matrix_filter_form(request, cycle)
+    if form.is_bound and not form.is_valid():
+        # The page shows what is wrong beside each filter.
+        page_url = reverse("audits:cycle_matrix", kwargs={"slug": partnership.slug, "cycle_id": cycle.pk})
+        return redirect(f"{page_url}?{request.GET.urlencode()}")
+    filters = form.filters() if form.is_bound else matrix_selectors.MatrixFilters()
+    rows = matrix_selectors.compliance_matrix_export_rows(
+        partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id
+    )
+    body = matrix_selectors.matrix_csv(rows) if kind == "csv" else matrix_selectors.matrix_xlsx(rows)
+    media_type, extension = MATRIX_EXPORTS[kind]
+    response = HttpResponse(body, content_type=media_type)
+    name = f"compliance-matrix-{partnership.slug}-{cycle.kind}-{cycle.year}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -255,6 +255,12 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("audits:cycle_create", "POST"): [("audits_api:cycle_list", "POST")],
     ("audits:sa_my_returns", "GET"): [("audits_api:sa_my_returns", "GET")],
     ("audits:cycle_detail", "GET"): [("audits_api:cycle_detail", "GET"), ("audits_api:cycle_returns", "GET")],
+    ("audits:cycle_matrix", "GET"): [("audits_api:cycle_matrix", "GET")],
+    # The page's one export (``format=csv|xlsx``) is two API operations, one per file type.
+    ("audits:cycle_matrix_export", "GET"): [
+        ("audits_api:cycle_matrix_csv", "GET"),
+        ("audits_api:cycle_matrix_xlsx", "GET"),
+    ],
     ("audits:sa_return_detail", "GET"): [("audits_api:sa_return_detail", "GET")],
     # Save draft, or save and submit: the API saves (PATCH) and submits (POST submit/) apart.
     ("audits:sa_return_detail", "POST"): [

@@ -117,7 +117,8 @@ class FindingsPdfView(_FindingsAPIView):
         tags=[TAG],
         summary="Ask for the findings summary PDF (business managers)",
         request=None,
-        responses=_answers({202: DocumentQueuedSerializer}),
+        # No body is read, but a POST's parser still answers an oversized or unsupported one (413, 415).
+        responses=_answers({202: DocumentQueuedSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, audit_round_id: int) -> Response:
         audit_round = audit_round_get(partnership=self.partnership, pk=audit_round_id)

@@ -513,7 +513,8 @@ class ReturnWithdrawView(_ReturnAPIView):
         tags=[TAG],
         summary="Withdraw a return not yet started (business managers)",
         request=None,
-        responses=_answers({204: None, 400: _FIELD_ERRORS}),
+        # No body is read, but a POST's parser still answers an oversized or unsupported one (413, 415).
+        responses=_answers({204: None, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, audit_return_id: int) -> Response:
         audit_return, access = self.audit_return(audit_return_id)

@@ -161,7 +161,8 @@ class TemplateDraftView(_TemplateAPIView):
         tags=[TAG],
         summary="Open the template's draft version (business managers)",
         request=None,
-        responses=_answers({200: VersionSerializer}),
+        # No body is read, but a POST's parser still answers an oversized or unsupported one (413, 415).
+        responses=_answers({200: VersionSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, template_id: int) -> Response:
         template = template_get(partnership=self.partnership, pk=template_id)

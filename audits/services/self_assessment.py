@@ -712,6 +712,7 @@ def gap_action_fields(*, action: str, owner: str, due_on: date | None, missing: 
     return action, owner
 
 
+@transaction.atomic
 def gap_action_add(
     *,
     partnership: Partnership,

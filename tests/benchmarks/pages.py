@@ -72,6 +72,26 @@ def plan_url(name: str) -> Callable[[BenchWorld], str]:
     return build
 
 
+def sa_url(name: str, *kwargs: str, query: str = "", draft: bool = False) -> Callable[[BenchWorld], str]:
+    """A URL builder for the large partnership's newest s175 cycle, or a return or a standard of it
+    (volume_self_assessment.py): ``kwargs`` name the route's arguments, each read from the world's ``sa_...``;
+    ``draft``: the draft return the business manager may answer, instead of the moderated one."""
+    fields = {
+        "cycle_id": "sa_cycle_id",
+        "return_id": "sa_draft_return_id" if draft else "sa_return_id",
+        "standard_id": "sa_standard_id",
+    }
+
+    def build(world: BenchWorld) -> str:
+        values = {kwarg: getattr(world, fields[kwarg]) for kwarg in kwargs}
+        if None in values.values():
+            raise LookupError("no self-assessment was seeded")
+        path = reverse(name, kwargs={"slug": world.slug, **values})
+        return f"{path}?{query}" if query else path
+
+    return build
+
+
 # The baseline: no database, no template. Every page's time is divided by its median.
 TRIVIAL = Page(TRIVIAL_KEY, "trivial view /health/", url("health", slug=False))
 # The floor: signed in, partnership resolved, base layout, one query of its own (tests/benchmarks/floor.py).
@@ -126,4 +146,26 @@ PAGES: list[Page] = [
     Page("audit-return", "case audit return (moderated)", audit_url("audits:return_detail", "audit_return_id")),
     Page("api-audit-round", "API case audit round", audit_url("audits_api:round_detail", "audit_round_id")),
     Page("api-audit-return", "API case audit return", audit_url("audits_api:return", "audit_return_id")),
+    # Section 11 and s175 self-assessments: ten years of both over 535 schools and the agencies
+    # (volume_self_assessment.py), measured on the newest s175 cycle (535 returns, 5,885 standards).
+    Page("sa-cycles", "self-assessment cycle list", url("audits:cycle_list")),
+    Page("sa-cycle", "s175 cycle (newest, 535 returns)", sa_url("audits:cycle_detail", "cycle_id")),
+    Page("sa-matrix", "compliance matrix, first page", sa_url("audits:cycle_matrix", "cycle_id")),
+    Page(
+        "sa-matrix-filtered",
+        "compliance matrix, filtered",
+        sa_url("audits:cycle_matrix", "cycle_id", query="standard=online-safety&at_most=1&basis=self"),
+    ),
+    Page("sa-matrix-page-5", "compliance matrix, page 5", sa_url("audits:cycle_matrix", "cycle_id", query="page=5")),
+    Page("api-sa-matrix", "API compliance matrix", sa_url("audits_api:cycle_matrix", "cycle_id")),
+    Page("sa-return", "school return (moderated)", sa_url("audits:sa_return_detail", "return_id")),
+    Page(
+        "sa-return-draft",
+        "school return, draft with its form",
+        sa_url("audits:sa_return_detail", "return_id", draft=True),
+    ),
+    Page("sa-standard", "standard of a return", sa_url("audits:standard_detail", "return_id", "standard_id")),
+    Page("sa-my-returns", "my returns (30 schools' given)", url("audits:sa_my_returns")),
+    Page("api-sa-return", "API school return", sa_url("audits_api:sa_return_detail", "return_id")),
+    Page("api-sa-my-returns", "API my returns", url("audits_api:sa_my_returns")),
 ]

@@ -26,6 +26,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_DIR = BASE_DIR / ".run" / "bench"
 WARM_UP = 3
 BOARD_REPORT_KEY = "board-report"
+MATRIX_EXPORT_KEY = "matrix-export"
+NOT_PAGES = (BOARD_REPORT_KEY, MATRIX_EXPORT_KEY)
 
 
 # --- The database: chosen and prepared before Django reads its settings ----------------------
@@ -324,8 +326,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # "board-report" is not a page: the report's build is timed after the pages (measure_board_report).
-    page_keys = [k for k in args.pages.split(",") if k.strip() and k.strip() != BOARD_REPORT_KEY]
+    # "board-report" and "matrix-export" are not pages: they are timed after the pages (measure_board_report,
+    # measure_matrix_export).
+    page_keys = [k for k in args.pages.split(",") if k.strip() and k.strip() not in NOT_PAGES]
     pages = _chosen_pages(",".join(page_keys)) if page_keys or not args.pages else []
     database_url, database_label = _bench_database(reuse=args.reuse)
     os.environ["DATABASE_URL"] = database_url
@@ -390,7 +393,57 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{len(failed)} page(s) not measured: see the note column.")
     if not args.pages or BOARD_REPORT_KEY in args.pages:
         print(measure_board_report(world, repeat=args.repeat))
+    if not args.pages or MATRIX_EXPORT_KEY in args.pages:
+        print(measure_matrix_export(world, repeat=args.repeat))
     return 0
+
+
+def measure_matrix_export(world, *, repeat: int) -> str:
+    """The compliance matrix's CSV and XLSX export of the whole newest s175 cycle, as downloads (not pages):
+    the request through the test client, signed in as the business manager, from the page's export link and
+    from the API. At most five timed requests each (after one warm-up, with its queries counted)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    if world.sa_cycle_id is None:
+        return "\nCompliance matrix export: no self-assessment was seeded."
+    client = _signed_in_client(world)
+    kwargs = {"slug": world.slug, "cycle_id": world.sa_cycle_id}
+    page = reverse("audits:cycle_matrix_export", kwargs=kwargs)
+    downloads = [
+        ("page CSV", f"{page}?format=csv"),
+        ("page XLSX", f"{page}?format=xlsx"),
+        ("API CSV", reverse("audits_api:cycle_matrix_csv", kwargs=kwargs)),
+        ("API XLSX", reverse("audits_api:cycle_matrix_xlsx", kwargs=kwargs)),
+    ]
+    times = max(1, min(5, repeat))
+    lines = [f"\nCompliance matrix export of the newest s175 cycle (the whole cycle), median and max of {times}:"]
+    for label, target in downloads:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(target)
+        if response.status_code != 200:
+            lines.append(f"  {label}: {_problem(response)}")
+            continue
+        body = response.content
+        if label.endswith("CSV"):
+            rows = body.decode("utf-8-sig").count("\n") - 1
+        else:
+            from io import BytesIO
+
+            from openpyxl import load_workbook
+
+            rows = sum(1 for _ in load_workbook(BytesIO(body), read_only=True).active.iter_rows()) - 1
+        seconds = []
+        for _ in range(times):
+            started = time.perf_counter()
+            client.get(target).content  # noqa: B018 - the whole body, as a download reads it
+            seconds.append(time.perf_counter() - started)
+        lines.append(
+            f"  {label}: {statistics.median(seconds):.2f} s (max {max(seconds):.2f} s), {rows} rows, "
+            f"{len(body) / 1024:.0f} KiB, {len(queries.captured_queries)} queries"
+        )
+    return "\n".join(lines)
 
 
 def measure_board_report(world, *, repeat: int) -> str:
@@ -487,6 +540,14 @@ def _print_volume(world) -> None:
     print(
         f"Action plans: {Recommendation.objects.count()} recommendations ({world.recommendation_count} in "
         f"{world.slug}), {Action.objects.count()} actions, {ActionUpdate.objects.count()} progress updates."
+    )
+
+    from audits.models import GapAction, ReturnStandard, School, SelfAssessmentCycle, SelfAssessmentReturn
+
+    print(
+        f"Self-assessments: {School.objects.count()} schools, {SelfAssessmentCycle.objects.count()} cycles, "
+        f"{SelfAssessmentReturn.objects.count()} returns, {ReturnStandard.objects.count()} standards answered, "
+        f"{GapAction.objects.count()} gap actions."
     )
 
 

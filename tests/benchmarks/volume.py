@@ -46,6 +46,7 @@ from reviews.models import RapidReview
 from tests.benchmarks.volume_audits import audit_ids, seed_audits
 from tests.benchmarks.volume_plans import plan_recommendation_id, seed_plans
 from tests.benchmarks.volume_reviews import EACH_REVIEWS, LARGE_REVIEWS, seed_reviews
+from tests.benchmarks.volume_self_assessment import seed_self_assessments, self_assessment_ids
 
 BATCH = 2000
 BENCH_PASSWORD = "bench-password-not-secret"
@@ -187,6 +188,12 @@ class BenchWorld:
     # The newest case audit round and a moderated return of it (volume_audits.py).
     audit_round_id: int | None = None
     audit_return_id: int | None = None
+    # The newest s175 cycle, its moderated school return with the most gap actions and that return's standard
+    # with the most, and a draft school return the business manager may answer (volume_self_assessment.py).
+    sa_cycle_id: int | None = None
+    sa_return_id: int | None = None
+    sa_standard_id: int | None = None
+    sa_draft_return_id: int | None = None
 
 
 def _split(total: int, parts: int, big_share: float, minimum: int) -> list[int]:
@@ -235,6 +242,8 @@ def seed_volume(volume: Volume, *, reviews: bool = False, log=print) -> BenchWor
         seed_plans(scale=volume.rapid_reviews_large / LARGE_REVIEWS, log=log)
         # Ten years of case audits, their returns and answers (issue 10).
         seed_audits(scale=volume.rapid_reviews_large / LARGE_REVIEWS, log=log)
+        # Ten years of Section 11 and s175 self-assessments over 535 schools and the agencies (issue 10).
+        seed_self_assessments(scale=volume.rapid_reviews_large / LARGE_REVIEWS, log=log)
     return bench_world()
 
 
@@ -441,4 +450,5 @@ def bench_world() -> BenchWorld:
         recommendation_count=Recommendation.objects.filter(partnership=big).count(),
         audit_round_id=audit_round_id,
         audit_return_id=audit_return_id,
+        **self_assessment_ids(big, bm),
     )

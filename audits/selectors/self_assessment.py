@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from audits.models import (
@@ -108,9 +108,14 @@ def return_answerable_by(*, membership: Membership, assessment_return: SelfAsses
         return False
     if membership.has_role(AGENCY_LEAD) and membership.agency_id == assessment_return.agency_id:
         return True
-    return ReturnUserObjectPermission.objects.filter(
-        content_object=assessment_return, user_id=membership.person_id, permission__codename=CHANGE_RETURN
-    ).exists()
+    if getattr(assessment_return, "grant_read_for", None) == membership.person_id:
+        return assessment_return.granted_to_reader  # read with the return by return_get: no query of its own
+    return _grants(membership).filter(content_object=assessment_return).exists()
+
+
+def _grants(membership: Membership) -> QuerySet[ReturnUserObjectPermission]:
+    """The member's django-guardian grants to answer a return."""
+    return ReturnUserObjectPermission.objects.filter(user_id=membership.person_id, permission__codename=CHANGE_RETURN)
 
 
 def return_visible_to(*, membership: Membership, assessment_return: SelfAssessmentReturn) -> bool:
@@ -120,30 +125,36 @@ def return_visible_to(*, membership: Membership, assessment_return: SelfAssessme
 
 
 def return_get(*, partnership: Partnership, membership: Membership, return_id: int) -> SelfAssessmentReturn:
-    """A return the member may see; another agency's, another partnership's or a missing one is 404 alike."""
+    """A return the member may see; another agency's, another partnership's or a missing one is 404 alike.
+
+    Whether the member was granted the return comes in the same query, so that deciding who may see and
+    answer it (``return_answerable_by``) on the return's pages costs none of its own."""
     found = (
         SelfAssessmentReturn.objects.in_partnership(partnership)
         .select_related("cycle__version__template", "agency", "school", "submitted_by", "moderated_by")
+        .annotate(granted_to_reader=Exists(_grants(membership).filter(content_object=OuterRef("pk"))))
         .filter(pk=return_id)
         .first()
     )
-    if found is None or not return_visible_to(membership=membership, assessment_return=found):
+    if found is None:
+        raise Http404("No such return.")
+    found.grant_read_for = membership.person_id
+    if not return_visible_to(membership=membership, assessment_return=found):
         raise Http404("No such return.")
     return found
 
 
 def returns_for_member(*, partnership: Partnership, membership: Membership) -> QuerySet[SelfAssessmentReturn]:
-    """The returns this member answers: their agency's (as its lead) and any granted to them; newest first."""
-    granted = ReturnUserObjectPermission.objects.filter(
-        user_id=membership.person_id, permission__codename=CHANGE_RETURN, content_object__partnership=partnership
-    ).values("content_object_id")
+    """The returns this member answers: their agency's (as its lead) and any granted to them; newest first,
+    with the cycle, agency and school joined."""
+    granted = _grants(membership).filter(content_object__partnership=partnership).values("content_object_id")
     mine = Q(pk__in=granted)
     if membership.has_role(AGENCY_LEAD):
         mine |= Q(agency_id=membership.agency_id)
     return (
         SelfAssessmentReturn.objects.in_partnership(partnership)
         .filter(mine)
-        .select_related("cycle", "agency")
+        .select_related("cycle", "agency", "school")  # the API gives each school's URN
         .order_by("-cycle__year", "agency__name")
     )
 

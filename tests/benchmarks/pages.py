@@ -149,7 +149,7 @@ PAGES: list[Page] = [
     # Section 11 and s175 self-assessments: ten years of both over 535 schools and the agencies
     # (volume_self_assessment.py), measured on the newest s175 cycle (535 returns, 5,885 standards).
     Page("sa-cycles", "self-assessment cycle list", url("audits:cycle_list")),
-    Page("sa-cycle", "s175 cycle (newest, 535 returns)", sa_url("audits:cycle_detail", "cycle_id")),
+    Page("sa-cycle", "s175 cycle (newest), first page", sa_url("audits:cycle_detail", "cycle_id")),
     Page("sa-matrix", "compliance matrix, first page", sa_url("audits:cycle_matrix", "cycle_id")),
     Page(
         "sa-matrix-filtered",

@@ -418,9 +418,15 @@ def measure_matrix_export(world, *, repeat: int) -> str:
     ]
     times = max(1, min(5, repeat))
     lines = [f"\nCompliance matrix export of the newest s175 cycle (the whole cycle), median and max of {times}:"]
+    queries: list[str] = []  # counted by a wrapper: the download's own request_started resets the debug log
+
+    def count(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
     for label, target in downloads:
-        queries = []  # counted by a wrapper: the download's own request_started resets the debug log
-        with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        queries.clear()
+        with connection.execute_wrapper(count):
             response = client.get(target)
         if response.status_code != 200:
             lines.append(f"  {label}: {_problem(response)}")

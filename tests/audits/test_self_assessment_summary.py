@@ -64,9 +64,7 @@ def _moderated_return(world) -> SelfAssessmentReturn:
         standard=training,
         upload=SimpleUploadedFile("training-compliance-q3.pdf", b"%PDF-1.4"),
     )
-    ret = sa.return_submit(
-        partnership=world.partnership, membership=lead, assessment_return=ret, expected_version=None
-    )
+    ret = sa.return_submit(partnership=world.partnership, membership=lead, assessment_return=ret, expected_version=None)
     ret = moderation.return_moderate(
         partnership=world.partnership,
         actor=world.la_lead.person,
@@ -97,13 +95,16 @@ def test_the_summary_shows_scores_moderation_evidence_actions_and_the_change_sin
 
     assert version.document.kind == DOCUMENT_KIND
     assert version.document.audience == []  # who reads it is the return's own rule (its subject type)
-    assert version.state == DocumentVersion.State.QUEUED and version.number == 1
+    assert version.state == DocumentVersion.State.QUEUED
+    assert version.number == 1
     html = " ".join(version.html.split())
     assert "Level 3 training compliance is 62% across the trust." in html
-    assert "Partly met (1)" in html and "Not met (0)" in html
+    assert "Partly met (1)" in html
+    assert "Not met (0)" in html
     assert "The training matrix was two years old: not met." in html
     assert "training-compliance-q3.pdf" in html
-    assert "Book every DSL on the level 3 refresher" in html and "Head of workforce development" in html
+    assert "Book every DSL on the level 3 refresher" in html
+    assert "Head of workforce development" in html
     assert "Actions agreed at the challenge event" in html
     assert "Report training compliance to the partnership each quarter" in html
     # Against the 2025 self score of 1 everywhere: supervision's self score up, its moderated score new.
@@ -127,7 +128,9 @@ def test_the_summary_shows_scores_moderation_evidence_actions_and_the_change_sin
         expected_version=SelfAssessmentReturn.objects.get(pk=ret.pk).edit_version,
     )
     ret.refresh_from_db()
-    newer = return_summary_pdf_request(partnership=world_a.partnership, membership=world_a.business_manager, assessment_return=ret)
+    newer = return_summary_pdf_request(
+        partnership=world_a.partnership, membership=world_a.business_manager, assessment_return=ret
+    )
     assert newer.number == 2
 
 
@@ -141,7 +144,9 @@ def test_only_those_who_may_read_the_return_may_ask_for_its_summary(world_a, wor
     for reader in (world_a.agency_lead, world_a.scrutineer, world_a.police_lead):
         return_summary_pdf_request(partnership=world_a.partnership, membership=reader, assessment_return=ret)
     with pytest.raises(ValidationError):  # another partnership's return is never made into its documents
-        return_summary_pdf_request(partnership=world_b.partnership, membership=world_b.business_manager, assessment_return=ret)
+        return_summary_pdf_request(
+            partnership=world_b.partnership, membership=world_b.business_manager, assessment_return=ret
+        )
 
 
 def test_a_schools_summary_shows_the_heads_and_governors_signatures(world_a):
@@ -152,7 +157,9 @@ def test_a_schools_summary_shows_the_heads_and_governors_signatures(world_a):
     ret = sa.return_save(
         partnership=world_a.partnership, membership=lead, assessment_return=ret, answers=fill(ret), expected_version=1
     )
-    ret = sa.return_submit(partnership=world_a.partnership, membership=lead, assessment_return=ret, expected_version=None)
+    ret = sa.return_submit(
+        partnership=world_a.partnership, membership=lead, assessment_return=ret, expected_version=None
+    )
     for signer, name in (("head", "Head 0"), ("governor", "Governor 0")):
         ret = sa.return_sign(
             partnership=world_a.partnership,
@@ -163,7 +170,9 @@ def test_a_schools_summary_shows_the_heads_and_governors_signatures(world_a):
             confirmed=True,
             expected_version=None,
         )
-    version = return_summary_pdf_request(partnership=world_a.partnership, membership=world_a.business_manager, assessment_return=ret)
+    version = return_summary_pdf_request(
+        partnership=world_a.partnership, membership=world_a.business_manager, assessment_return=ret
+    )
     html = " ".join(version.html.split())
     assert "URN 200000" in html
     today = timezone.localdate().strftime("%-d %B %Y")
@@ -214,9 +223,7 @@ def test_the_api_asks_for_the_pdf_then_follows_and_downloads_it(world_a, world_b
     assert client.get(status_url).json()["state"] == "queued"
     document_render_version(version_id=body["version_id"])  # the worker's side, run here
     assert client.get(status_url).json()["state"] == "ready"
-    download = client.get(
-        reverse("api:document_download", kwargs={"slug": slug, "version_id": body["version_id"]})
-    )
+    download = client.get(reverse("api:document_download", kwargs={"slug": slug, "version_id": body["version_id"]}))
     assert download.status_code == 200
     assert "Report training compliance to the partnership each quarter" in _pdf_text(
         b"".join(download.streaming_content)
@@ -230,7 +237,9 @@ def test_the_api_asks_for_the_pdf_then_follows_and_downloads_it(world_a, world_b
 
 def test_the_summary_renders_to_a_readable_pdf_with_weasyprint(world_a):
     ret = _moderated_return(world_a)
-    version = return_summary_pdf_request(partnership=world_a.partnership, membership=world_a.business_manager, assessment_return=ret)
+    version = return_summary_pdf_request(
+        partnership=world_a.partnership, membership=world_a.business_manager, assessment_return=ret
+    )
     assert document_render_version(version_id=version.pk) == DocumentVersion.State.READY
     version.refresh_from_db()
     text = _pdf_text(bytes(version.pdf))

@@ -30,6 +30,7 @@ from audits.services.self_assessment_summary import return_summary_pdf_request
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
 from partnership.selectors import history_rows_for_object
+from partnership.selectors.documents import documents_for_subject
 from partnership.services.files import stored_file_response
 from partnership.views.actions import REFUSED, form_action, form_status
 
@@ -165,6 +166,10 @@ def _return_page(
             "can_moderate": membership.has_role(*MODERATORS)
             and assessment_return.state in (assessment_return.State.SUBMITTED, assessment_return.State.MODERATED),
             "history": history_rows_for_object(partnership=partnership, obj=assessment_return),
+            # The summary PDFs made so far (their latest version: its state, and its download once ready).
+            "documents": documents_for_subject(
+                partnership=partnership, subject=assessment_return, membership=membership
+            ),
             "matrix_link": matrix_selectors.matrix_shows_agency(
                 membership=membership, agency_id=assessment_return.agency_id
             ),

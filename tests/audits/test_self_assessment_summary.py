@@ -198,6 +198,20 @@ def test_the_return_page_asks_for_the_pdf_and_the_status_page_follows_it(
         "partnership:document_status", kwargs={"slug": world_a.partnership.slug, "version_id": version.pk}
     )
     assert lead.get(response["Location"]).status_code == 200
+    # The return page follows its latest version, and offers the PDF once the worker has made it; the pin holds.
+    with django_assert_max_num_queries(16):
+        page = lead.get(url).content.decode()
+    assert "version 1, queued" in page
+    assert "download the PDF" not in page
+    document_render_version(version_id=version.pk)
+    page = lead.get(url).content.decode()
+    download = reverse(
+        "partnership:document_download", kwargs={"slug": world_a.partnership.slug, "version_id": version.pk}
+    )
+    assert f'href="{download}"' in page
+    pdf = lead.get(download)
+    assert pdf.status_code == 200
+    assert "Level 3 training compliance is 62% across the trust." in _pdf_text(b"".join(pdf.streaming_content))
     assert client_for(world_a.scrutineer.person).post(url + "summary-pdf/").status_code == 302
     assert lead.get(url + "summary-pdf/").status_code == 405
 

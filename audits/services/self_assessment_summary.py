@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from audits.models import QuestionKind, SelfAssessmentReturn
+from audits.models import QuestionKind, SelfAssessmentReturn, YesPartlyNo
 from audits.selectors.compliance_matrix import MODERATED, SELF, MatrixCell, matrix_rows, previous_cycle_of
 from audits.selectors.self_assessment import StandardView, return_standards, return_visible_to
 from partnership.models import DocumentVersion, Membership, Partnership
@@ -45,13 +45,18 @@ class StandardSummary:
 
 
 def _narrative(view: StandardView) -> list[tuple[str, str]]:
+    """Every answer but the score and the files (shown apart): the evidence narrative, and in a partnership's
+    own template any yes/partly/no or number questions, in the template's order."""
     written = []
     for question in view.questions:
-        if question.kind != QuestionKind.TEXT:
-            continue
         answer = view.standard.answers.get(question.key)
-        if isinstance(answer, str) and answer.strip():
-            written.append((question.text, answer.strip()))
+        if question.kind in (QuestionKind.GRADE, QuestionKind.EVIDENCE) or answer is None:
+            continue
+        if question.kind == QuestionKind.YES_PARTLY_NO:
+            answer = dict(YesPartlyNo.choices).get(answer, answer)
+        answer = str(answer).strip()
+        if answer:
+            written.append((question.text, answer))
     return written
 
 

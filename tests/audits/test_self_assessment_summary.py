@@ -263,3 +263,33 @@ def test_the_summary_renders_to_a_readable_pdf_with_weasyprint(world_a):
     assert "Level 3 training compliance is 62% across the trust." in text
     assert "training-compliance-q3.pdf" in text
     assert "Self score 3: up from 1" in text
+
+
+def test_the_narrative_gives_every_answer_but_the_score_and_the_files_in_the_templates_order():
+    from types import SimpleNamespace
+
+    from audits.selectors.self_assessment import StandardView
+    from audits.services.self_assessment_summary import _narrative
+
+    def question(key, kind, text):
+        return SimpleNamespace(key=key, kind=kind, text=text)
+
+    view = StandardView(
+        standard=SimpleNamespace(answers={"score": 2, "policy": "partly", "referrals": 14, "evidence": " Minutes. "}),
+        section=None,
+        questions=[
+            question("score", "grade", "Self score"),
+            question("policy", "yes_partly_no", "Is the policy current?"),
+            question("referrals", "number", "Referrals this year"),
+            question("file", "evidence", "Upload the minutes"),
+            question("evidence", "text", "Evidence narrative"),
+            question("unanswered", "text", "Anything else?"),
+        ],
+        actions=[],
+        files=[],
+    )
+    assert _narrative(view) == [
+        ("Is the policy current?", "Partly"),
+        ("Referrals this year", "14"),
+        ("Evidence narrative", "Minutes."),
+    ]

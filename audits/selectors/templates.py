@@ -95,17 +95,21 @@ def template_versions_published(
 def version_structure(*, partnership: Partnership, version: TemplateVersion) -> list[TemplateSection]:
     """The version's sections in order, each with ``questions`` (in order, each with its ``scale`` and the
     scale's ``options``) loaded: three queries, however large the template."""
-    options = ScaleOption.objects.in_partnership(partnership).order_by("position", "value")
-    questions = (
-        TemplateQuestion.objects.in_partnership(partnership)
-        .select_related("scale")
-        .prefetch_related(Prefetch("scale__options", queryset=options))
-        .order_by("position", "id")
-    )
     return list(
         TemplateSection.objects.in_partnership(partnership)
         .filter(version=version)
-        .prefetch_related(Prefetch("questions", queryset=questions))
+        .prefetch_related(Prefetch("questions", queryset=section_questions(partnership=partnership)))
+        .order_by("position", "id")
+    )
+
+
+def section_questions(*, partnership: Partnership) -> QuerySet[TemplateQuestion]:
+    """Questions in order, each with its scale and the scale's options (one more query): to prefetch on sections."""
+    options = ScaleOption.objects.in_partnership(partnership).order_by("position", "value")
+    return (
+        TemplateQuestion.objects.in_partnership(partnership)
+        .select_related("scale")
+        .prefetch_related(Prefetch("scale__options", queryset=options))
         .order_by("position", "id")
     )
 

@@ -17,6 +17,6 @@ class AuditsConfig(AppConfig):
         register()
 
         # The self-assessment spreadsheets the worker writes: the compliance matrix, every return of a cycle.
-        from audits import exports
+        from audits import export_declarations
 
-        exports.register()
+        export_declarations.register()

@@ -21,6 +21,10 @@ from audits.selectors import compliance_matrix as matrix_selectors
 from partnership.models import Partnership
 from partnership.selectors.recommendations import spreadsheet_safe
 
+# The kinds of export these are declared as (``audits.export_declarations``), named by pages and the API.
+MATRIX_KIND = "sa.compliance_matrix"
+CYCLE_RETURNS_KIND = "sa.cycle_returns"
+
 Progress = Callable[..., None]
 # Rows read from the database at a time: the worker holds this many returns' standards, never the cycle.
 READ_CHUNK = 500

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audits.exports import CYCLE_RETURNS_KIND, MATRIX_KIND
 from audits.forms.exports import MatrixExportForm
 from audits.forms.self_assessment import (
     CycleForm,
@@ -28,6 +27,7 @@ from audits.forms.self_assessment import (
 from audits.selectors import compliance_matrix as matrix_selectors
 from audits.selectors import self_assessment as selectors
 from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS, MODERATORS
+from audits.selectors.cycle_exports import CYCLE_RETURNS_KIND, MATRIX_KIND
 from audits.selectors.templates import template_version_by_id
 from audits.services import self_assessment as services
 from partnership.access import partnership_view

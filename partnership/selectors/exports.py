@@ -18,6 +18,8 @@ from partnership.exports import export_open_to
 from partnership.models import ExportJob, Membership, Partnership
 from partnership.models.recommendations import StoredFile
 
+# The states of a job, for the API's schema (interfaces take their vocabulary from selectors, not models).
+EXPORT_STATES = ExportJob.State.choices
 # How much of a stored file one query reads: 16 pieces, about a MiB.
 FILE_READ_WINDOW = 16 * STORED_PIECE
 

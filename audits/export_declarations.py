@@ -31,8 +31,8 @@ from partnership.exports import ExportFile, ExportKind, ExportProgress, ExportRe
 from partnership.models import ExportJob, Membership, Partnership
 from partnership.services.files import CSV, XLSX
 
-MATRIX_KIND = "sa.compliance_matrix"
-CYCLE_RETURNS_KIND = "sa.cycle_returns"
+MATRIX_KIND = cycle_exports.MATRIX_KIND
+CYCLE_RETURNS_KIND = cycle_exports.CYCLE_RETURNS_KIND
 MEDIA_TYPES = {"csv": CSV.media_type, "xlsx": XLSX.media_type}
 
 

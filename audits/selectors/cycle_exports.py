@@ -69,7 +69,8 @@ def cycle_return_rows(*, partnership: Partnership, cycle: SelfAssessmentCycle) -
     The evidence narrative is the answers to the standard's free-text questions, joined by blank lines."""
     narrative_keys: dict[int, list[str]] = {}
     for section_id, key in (
-        TemplateQuestion.objects.filter(version_id=cycle.version_id, kind=QuestionKind.TEXT)
+        TemplateQuestion.objects.in_partnership(partnership)
+        .filter(version_id=cycle.version_id, kind=QuestionKind.TEXT)
         .order_by("section_id", "position", "pk")
         .values_list("section_id", "key")
     ):

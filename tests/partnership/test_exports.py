@@ -274,7 +274,8 @@ def test_the_task_settings_route_and_schedule_the_exports():
     assert settings.CELERY_TASK_ROUTES["partnership.tasks.export_build"] == {"queue": "exports"}
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "partnership.tasks.exports_requeue_stalled" in scheduled
-    assert export_build.acks_late and export_build.reject_on_worker_lost
+    assert export_build.acks_late
+    assert export_build.reject_on_worker_lost
     assert export_build.soft_time_limit < export_build.time_limit
 
 
@@ -289,7 +290,8 @@ def test_the_progress_page_while_queued_and_running_refreshes_itself(world_a, cy
     html = queued.content.decode()
     assert queued.status_code == 200
     assert '<meta http-equiv="refresh" content="3">' in html  # inside <noscript>: no JavaScript needed
-    assert 'role="status"' in html and 'aria-live="polite"' in html
+    assert 'role="status"' in html
+    assert 'aria-live="polite"' in html
     assert 'data-state="queued"' in html
     assert "private" in queued["Cache-Control"]
 
@@ -415,7 +417,8 @@ def test_the_api_asks_polls_and_downloads(world_a, cycle, sent, client_for):
     assert download.status_code == 200
     assert download["Content-Type"] == "text/csv"
     text = download.getvalue().decode("utf-8-sig")
-    assert "Alpha Council" in text and "Alpha ICB" not in text
+    assert "Alpha Council" in text
+    assert "Alpha ICB" not in text
 
 
 @pytest.mark.parametrize(
@@ -429,7 +432,8 @@ def test_the_api_asks_polls_and_downloads(world_a, cycle, sent, client_for):
         ({"kind": MATRIX, "parameters": {"cycle": "CYCLE", "format": "csv", "at_most": 5000}}, "parameters"),
     ],
 )
-def test_the_api_answers_bad_requests_with_field_errors(world_a, cycle, sent, client_for, payload, where):
+@pytest.mark.usefixtures("sent")
+def test_the_api_answers_bad_requests_with_field_errors(world_a, cycle, client_for, payload, where):
     if isinstance(payload.get("parameters"), dict) and payload["parameters"].get("cycle") == "CYCLE":
         payload = {**payload, "parameters": {**payload["parameters"], "cycle": cycle.pk}}
     response = client_for(world_a.la_lead.person).post(

@@ -35,6 +35,7 @@ from partnership.services.exports import (
     export_job_has_file,
     export_job_is_stuck,
     export_request,
+    export_retry,
 )
 
 if TYPE_CHECKING:
@@ -158,6 +159,22 @@ class ExportJobView(_ExportAPIView):
     def get(self, request: Request, slug: str, job_id: int) -> Response:
         job = export_job_get(partnership=self.partnership, membership=self.membership, job_id=job_id)
         return _private(Response(_job_data(job, partnership=self.partnership)))
+
+
+@extend_schema(tags=[TAG])
+class ExportRetryView(_ExportAPIView):
+    """Try a failed export again (or one stuck for far longer than it should be): queued afresh, same id."""
+
+    serializer_class = None
+
+    @extend_schema(
+        summary="Try an export again: a failed or stuck one is queued afresh (202); any other is answered as is",
+        request=None,
+        responses=_answers({202: ExportJobSerializer}),
+    )
+    def post(self, request: Request, slug: str, job_id: int) -> Response:
+        job = export_retry(partnership=self.partnership, membership=self.membership, job_id=job_id)
+        return _private(Response(_job_data(job, partnership=self.partnership), status=status.HTTP_202_ACCEPTED))
 
 
 class SpreadsheetRenderer(BaseRenderer):

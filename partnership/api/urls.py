@@ -97,6 +97,9 @@ urlpatterns = [
     path("partnerships/<slug:slug>/exports/", exports.ExportRequestView.as_view(), name="export_request"),
     path("partnerships/<slug:slug>/exports/<int:job_id>/", exports.ExportJobView.as_view(), name="export_job"),
     path(
+        "partnerships/<slug:slug>/exports/<int:job_id>/retry/", exports.ExportRetryView.as_view(), name="export_retry"
+    ),
+    path(
         "partnerships/<slug:slug>/exports/<int:job_id>/download/",
         exports.ExportDownloadView.as_view(),
         name="export_download",

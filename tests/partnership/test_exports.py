@@ -514,3 +514,18 @@ def test_a_real_worker_writes_the_whole_cycle_and_the_download_serves_it(exports
     assert finished.rows_done == finished.rows_total == 4 * 11  # four agencies, eleven standards
     book = load_workbook(io.BytesIO(client.get(page(world, "export_download", finished)).getvalue()))
     assert book.active.max_row == 1 + 44
+
+
+def test_the_api_tries_a_failed_export_again(world_a, world_b, failing_kind, sent, client_for):
+    job = service.export_request(
+        partnership=world_a.partnership, membership=world_a.business_manager, kind=failing_kind, data={}
+    )
+    service.export_build(job_id=job.pk)
+    target = api(world_a, "export_retry", job_id=job.pk)
+
+    assert client_for(world_b.la_lead.person).post(target).status_code == 404
+    assert client_for(world_a.la_lead.person).post(target).status_code == 404  # not theirs, not shared
+    again = client_for(world_a.business_manager.person).post(target)
+
+    assert again.status_code == 202
+    assert (again.json()["state"], again.json()["error"]) == ("queued", "")

@@ -165,7 +165,7 @@ class ExportJobView(_ExportAPIView):
 class ExportRetryView(_ExportAPIView):
     """Try a failed export again (or one stuck for far longer than it should be): queued afresh, same id."""
 
-    serializer_class = None
+    serializer_class = ExportJobSerializer
 
     @extend_schema(
         summary="Try an export again: a failed or stuck one is queued afresh (202); any other is answered as is",
@@ -177,12 +177,10 @@ class ExportRetryView(_ExportAPIView):
         return _private(Response(_job_data(job, partnership=self.partnership), status=status.HTTP_202_ACCEPTED))
 
 
-class SpreadsheetRenderer(BaseRenderer):
+class _SpreadsheetRenderer(BaseRenderer):
     """Lets a client ask for the download with ``Accept`` set to the file's type (no 406); the file is sent as a
     streamed ``HttpResponse`` and errors are still JSON (``ExportDownloadView.finalize_response``)."""
 
-    media_type = "application/octet-stream"
-    format = "file"
     charset = None
     render_style = "binary"
 
@@ -190,12 +188,12 @@ class SpreadsheetRenderer(BaseRenderer):
         return data
 
 
-class _CSVRenderer(SpreadsheetRenderer):
+class _CSVRenderer(_SpreadsheetRenderer):
     media_type = "text/csv"
     format = "csv"
 
 
-class _XLSXRenderer(SpreadsheetRenderer):
+class _XLSXRenderer(_SpreadsheetRenderer):
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     format = "xlsx"
 
@@ -205,7 +203,7 @@ class ExportDownloadView(_ExportAPIView):
     """The file itself, the download recorded in the export's history before it is sent, as on the page."""
 
     serializer_class = None
-    renderer_classes = [JSONRenderer, _CSVRenderer, _XLSXRenderer, SpreadsheetRenderer]
+    renderer_classes = [JSONRenderer, _CSVRenderer, _XLSXRenderer]
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -221,8 +219,11 @@ class ExportDownloadView(_ExportAPIView):
             (key if isinstance(key, tuple) else (key, "application/json")): value
             for key, value in _answers(
                 {
-                    (200, "application/octet-stream"): OpenApiResponse(
-                        OpenApiTypes.BINARY, description="The file as an attachment (text/csv or the XLSX type)."
+                    (200, _CSVRenderer.media_type): OpenApiResponse(
+                        OpenApiTypes.BINARY, description="A CSV export, as an attachment."
+                    ),
+                    (200, _XLSXRenderer.media_type): OpenApiResponse(
+                        OpenApiTypes.BINARY, description="An Excel (XLSX) export, as an attachment."
                     ),
                     409: OpenApiResponse(_DETAIL, description="Not written yet (or it failed): see its status."),
                 }

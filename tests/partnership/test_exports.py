@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import io
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -19,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from config.celery import app as celery_app
 from partnership import exports as registry
 from partnership.models import ExportJob, HistoryEntry
 from partnership.models.recommendations import StoredFile
@@ -27,7 +24,6 @@ from partnership.services import exports as service
 from partnership.tasks import exports_requeue_stalled_task
 from tests.audits.sa_helpers import cycle_make
 from tests.factories import World
-from tests.workers import broker_folders_in, fresh_broker_pools
 
 pytestmark = pytest.mark.django_db
 
@@ -470,20 +466,6 @@ def test_the_api_keeps_partnerships_apart(world_a, world_b, cycle, sent, client_
 
 
 # --- A real worker ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def exports_worker(tmp_path, monkeypatch):
-    """A real worker thread consuming an exports queue of its own, on the configured broker."""
-    queue = f"test-exports-{uuid.uuid4().hex}"
-    monkeypatch.setattr(service, "EXPORTS_QUEUE", queue)
-    with broker_folders_in(tmp_path):
-        fresh_broker_pools()
-        try:
-            with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue]):
-                yield queue
-        finally:
-            fresh_broker_pools()
 
 
 def _wait_until_finished(job_id: int, seconds: float = 60) -> ExportJob:

@@ -3,6 +3,9 @@ workbook is ready (a real worker writes it), the download, and a failure's "Try 
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +48,7 @@ def test_every_return_is_exported_by_the_worker_and_downloaded(page: Page, base_
         status.get_by_test_id("export-download").click()
     download = download_info.value
     assert download.suggested_filename == f"self-assessment-returns-{world.partnership.slug}-section_11-2026.xlsx"
-    book = load_workbook(download.path())
+    book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     assert book.active.max_row == 45
 
 

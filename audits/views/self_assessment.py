@@ -378,9 +378,8 @@ def standard_evidence_download(
 
 # --- The compliance matrix --------------------------------------------------------------------
 
-# A filtered matrix of up to this many rows is written in the request, so the file comes at once; a larger one
-# (a whole s175 cycle of several hundred schools, say, is still under it) goes to the worker with a progress page.
-MATRIX_IMMEDIATE_ROWS = 2000
+# A filtered matrix of up to this many rows comes at once; a larger one goes to the worker with a progress page.
+MATRIX_IMMEDIATE_ROWS = matrix_selectors.MATRIX_IMMEDIATE_ROWS
 MATRIX_EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),

@@ -275,3 +275,16 @@ def test_the_matrix_export_is_for_those_who_read_the_matrix(world_a, world_b, cy
     lead = client_for(world_a.agency_lead.person).post(target, {"format": "csv"})
     assert lead.status_code == 302
     assert ExportJob.objects.get().parameters["agency_id"] == world_a.school.pk
+
+
+def test_the_apis_immediate_matrix_files_send_a_large_matrix_to_the_worker(world_a, cycle, client_for, monkeypatch):
+    from audits.selectors import compliance_matrix as matrix_selectors
+
+    monkeypatch.setattr(matrix_selectors, "MATRIX_IMMEDIATE_ROWS", 3)
+    client = client_for(world_a.la_lead.person)
+    for name in ("cycle_matrix_csv", "cycle_matrix_xlsx"):
+        target = reverse(f"audits_api:{name}", kwargs={"slug": world_a.partnership.slug, "cycle_id": cycle.pk})
+        refused = client.get(target)
+        assert refused.status_code == 409
+        assert "/exports/" in refused.json()["detail"]
+        assert client.get(target + "?search=Council").status_code == 200  # one row: at once, as before

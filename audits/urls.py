@@ -42,6 +42,7 @@ urlpatterns += [
     path(_R, sa_views.return_detail, name="sa_return_detail"),
     path(_R + "sign/", sa_views.return_sign, name="sa_return_sign"),
     path(_R + "send-back/", sa_views.return_send_back, name="sa_return_send_back"),
+    path(_R + "summary-pdf/", sa_views.return_summary_pdf, name="sa_return_summary_pdf"),
     path(_R + "moderate/", moderation_views.return_moderate, name="sa_return_moderate"),
     path(_R + "agreed-actions/", moderation_views.agreed_action_add, name="agreed_action_add"),
     path(_S, sa_views.standard_detail, name="standard_detail"),

@@ -19,11 +19,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from audits.api.round_serializers import DocumentQueuedSerializer
 from audits.selectors import self_assessment as selectors
 from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS, MODERATORS
 from audits.selectors.templates import template_version_by_id
 from audits.services import moderation as moderation_services
 from audits.services import self_assessment as services
+from audits.services.self_assessment_summary import return_summary_pdf_request
 from partnership.api import RequestBodyTooLarge
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.documents import PDFRenderer
@@ -435,6 +437,31 @@ class ReturnSendBackView(_SelfAssessmentAPIView):
             reason=serializer.validated_data["reason"],
         )
         return self.return_answer(done)
+
+
+@extend_schema(tags=["Self-assessments"])
+class ReturnSummaryPdfView(_SelfAssessmentAPIView):
+    """Ask for the return's summary PDF as it is now; the worker renders it. Follow it with the documents API:
+    ``/documents/<version_id>/`` for its state, ``/documents/<version_id>/download/`` for the PDF."""
+
+    serializer_class = DocumentQueuedSerializer
+
+    @extend_schema(
+        summary="Ask for a return's summary PDF (whoever may read the return)",
+        request=None,
+        # No body is read, but a POST's parser still answers an oversized or unsupported one (413, 415).
+        responses=_answers({202: DocumentQueuedSerializer, 400: _FIELD_ERRORS}, takes_body=True),
+    )
+    def post(self, request: Request, slug: str, return_id: int) -> Response:
+        version = self.run(
+            lambda: return_summary_pdf_request(
+                partnership=self.partnership, membership=self.membership, assessment_return=self.return_row()
+            )
+        )
+        return Response(
+            DocumentQueuedSerializer({"version_id": version.pk, "state": version.state}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 # --- One standard -------------------------------------------------------------------------

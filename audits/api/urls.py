@@ -40,6 +40,7 @@ urlpatterns += [
     path(_R + "submit/", sa_api.ReturnSubmitView.as_view(), name="sa_return_submit"),
     path(_R + "sign/", sa_api.ReturnSignView.as_view(), name="sa_return_sign"),
     path(_R + "send-back/", sa_api.ReturnSendBackView.as_view(), name="sa_return_send_back"),
+    path(_R + "summary-pdf/", sa_api.ReturnSummaryPdfView.as_view(), name="sa_return_summary_pdf"),
     path(_R + "moderation/", sa_api.ReturnModerationView.as_view(), name="sa_return_moderation"),
     path(_R + "agreed-actions/", sa_api.AgreedActionListView.as_view(), name="agreed_action_list"),
     path(_S, sa_api.StandardDetailView.as_view(), name="standard_detail"),

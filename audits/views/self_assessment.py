@@ -30,9 +30,11 @@ from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS, M
 from audits.selectors.cycle_exports import CYCLE_RETURNS_KIND, MATRIX_KIND
 from audits.selectors.templates import template_version_by_id
 from audits.services import self_assessment as services
+from audits.services.self_assessment_summary import return_summary_pdf_request
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
 from partnership.selectors import history_rows_for_object
+from partnership.selectors.documents import documents_for_subject
 from partnership.services.exports import export_request
 from partnership.services.files import stored_file_response
 from partnership.views.actions import REFUSED, form_action, form_status
@@ -169,6 +171,10 @@ def _return_page(
             "can_moderate": membership.has_role(*MODERATORS)
             and assessment_return.state in (assessment_return.State.SUBMITTED, assessment_return.State.MODERATED),
             "history": history_rows_for_object(partnership=partnership, obj=assessment_return),
+            # The summary PDFs made so far (their latest version: its state, and its download once ready).
+            "documents": documents_for_subject(
+                partnership=partnership, subject=assessment_return, membership=membership
+            ),
             "matrix_link": matrix_selectors.matrix_shows_agency(
                 membership=membership, agency_id=assessment_return.agency_id
             ),
@@ -273,6 +279,18 @@ def return_send_back(request: HttpRequest, return_id: int) -> HttpResponse:
     ):
         return done
     return _return_page(request, assessment_return, send_back_form=form, status=REFUSED)
+
+
+# Whoever may read the return may ask for its summary PDF (return_get answers 404 to anyone else).
+@partnership_view(roles=ANY_MEMBER)
+@require_POST
+def return_summary_pdf(request: HttpRequest, return_id: int) -> HttpResponse:
+    partnership, membership = request.partnership, request.membership
+    assessment_return = selectors.return_get(partnership=partnership, membership=membership, return_id=return_id)
+    version = return_summary_pdf_request(
+        partnership=partnership, membership=membership, assessment_return=assessment_return
+    )
+    return redirect("partnership:document_status", slug=partnership.slug, version_id=version.pk)
 
 
 # --- One standard: evidence and actions ---------------------------------------------------------

@@ -195,3 +195,99 @@ def test_the_findings_pdf_renders_with_weasyprint(world_a):
     assert "Assessments should consider fathers" in text
     assert "Requires improvement" in text
     assert "3 cases screened, 2 selected" in text
+
+
+@pytest.fixture
+def api_for():
+    from rest_framework.test import APIClient
+
+    from tests.conftest import login
+
+    return lambda person: login(APIClient(), person)
+
+
+def _findings_url(world, audit_round, suffix=""):
+    return (
+        reverse("audits_api:findings", kwargs={"slug": world.partnership.slug, "audit_round_id": audit_round.pk})
+        + suffix
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "praise", "text": "Heard"}, "kind"),
+        ({"text": "Heard"}, "kind"),
+        ({"kind": "strength"}, "text"),
+        ({"kind": "strength", "text": "x" * 1001}, "text"),
+        ({"kind": "strength", "text": "Heard", "theme_id": "first"}, "theme_id"),
+        ({"kind": "strength", "text": "Heard", "theme_id": 0}, "theme_id"),
+        ({"kind": "strength", "text": "Heard", "theme_id": 2**63}, "theme_id"),
+        ({"kind": "strength", "text": "Heard", "theme_id": 987654321}, "theme_id"),
+    ],
+)
+def test_a_bad_finding_is_400_with_the_field_and_nothing_is_kept(world_a, api_for, body, field):
+    audit_round = _submitted_round(world_a)
+    response = api_for(world_a.bm).post(_findings_url(world_a, audit_round), body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert not AuditFinding.objects.filter(round=audit_round).exists()
+
+
+def test_another_partnerships_theme_is_refused_like_a_missing_one(world_a, world_b, api_for):
+    audit_round = _submitted_round(world_a)
+    learning_themes_seed(partnership=world_b.partnership)
+    theirs = LearningTheme.objects.filter(partnership=world_b.partnership).first()
+    body = {"kind": "strength", "text": "Heard", "theme_id": theirs.pk}
+    foreign = api_for(world_a.bm).post(_findings_url(world_a, audit_round), body, format="json")
+    missing = api_for(world_a.bm).post(
+        _findings_url(world_a, audit_round), {**body, "theme_id": 987654321}, format="json"
+    )
+    assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json())
+    assert foreign.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"lead_partner": "health"}, "finding_ids"),
+        ({"finding_ids": [], "lead_partner": "health"}, "finding_ids"),
+        ({"finding_ids": "all", "lead_partner": "health"}, "finding_ids"),
+        ({"finding_ids": [987654321], "lead_partner": "health"}, "finding_ids"),
+        ({"finding_ids": list(range(1, 52)), "lead_partner": "health"}, "finding_ids"),
+        ({"finding_ids": "OWN", "lead_partner": "fire"}, "lead_partner"),
+        ({"finding_ids": "OWN"}, "lead_partner"),
+    ],
+)
+def test_raising_with_bad_input_is_400_with_the_field_and_raises_nothing(world_a, api_for, body, field):
+    audit_round = _submitted_round(world_a)
+    own = audit_finding_add(
+        partnership=world_a.partnership, actor=world_a.bm, audit_round=audit_round, kind="improvement", text="Share"
+    )
+    if body.get("finding_ids") == "OWN":
+        body = {**body, "finding_ids": [own.pk]}
+    response = api_for(world_a.bm).post(_findings_url(world_a, audit_round, "raise/"), body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert not Recommendation.objects.filter(partnership=world_a.partnership).exists()
+
+
+def test_raising_another_partnerships_finding_is_refused_like_a_missing_one(world_a, world_b, api_for):
+    mine, theirs = _submitted_round(world_a), _submitted_round(world_b)
+    foreign = audit_finding_add(
+        partnership=world_b.partnership, actor=world_b.bm, audit_round=theirs, kind="improvement", text="Share"
+    )
+    url = _findings_url(world_a, mine, "raise/")
+    answer = api_for(world_a.bm).post(url, {"finding_ids": [foreign.pk], "lead_partner": "health"}, format="json")
+    missing = api_for(world_a.bm).post(url, {"finding_ids": [987654321], "lead_partner": "health"}, format="json")
+    assert (
+        (answer.status_code, answer.json())
+        == (missing.status_code, missing.json())
+        == (
+            400,
+            {"finding_ids": ["Choose findings of this audit from the list."]},
+        )
+    )
+    assert not Recommendation.objects.exists()
+    foreign.refresh_from_db()
+    assert foreign.recommendation_id is None

@@ -275,6 +275,7 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ],
     ("audits:sa_return_sign", "POST"): [("audits_api:sa_return_sign", "POST")],
     ("audits:sa_return_send_back", "POST"): [("audits_api:sa_return_send_back", "POST")],
+    ("audits:sa_return_summary_pdf", "POST"): [("audits_api:sa_return_summary_pdf", "POST")],
     ("audits:sa_return_moderate", "GET"): [("audits_api:sa_return_detail", "GET")],
     ("audits:sa_return_moderate", "POST"): [("audits_api:sa_return_moderation", "POST")],
     ("audits:agreed_action_add", "POST"): [("audits_api:agreed_action_list", "POST")],

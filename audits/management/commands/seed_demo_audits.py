@@ -1,4 +1,5 @@
-"""``manage.py seed_demo_audits``: a case audit round with returns at every stage in the demo partnerships."""
+"""``manage.py seed_demo_audits``: a case audit round and self-assessment cycles with returns at every stage in
+the demo partnerships."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from audits.demo import DemoPeopleMissingError, demo_audits_seed
 class Command(BaseCommand):
     help = (
         "Add the audit templates, priorities, this year's audit programme and a multi-agency case audit (107 "
-        "screened, 8 selected, returns at every stage, moderation, findings) to the Ashby and Wessex demo "
-        "partnerships. Run seed_demo first. Safe to run again: it adds nothing twice."
+        "screened, 8 selected, returns at every stage, moderation, findings), a register of schools and Section 11 "
+        "and s175 self-assessments (last year's closed, this year's with returns at every stage) to the Ashby and "
+        "Wessex demo partnerships. Run seed_demo first. Safe to run again: it adds nothing twice."
     )
 
     def add_arguments(self, parser) -> None:

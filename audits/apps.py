@@ -15,3 +15,8 @@ class AuditsConfig(AppConfig):
         from audits.recommendation_declarations import register
 
         register()
+
+        # The self-assessment spreadsheets the worker writes: the compliance matrix, every return of a cycle.
+        from audits import export_declarations
+
+        export_declarations.register()

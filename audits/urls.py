@@ -29,6 +29,16 @@ urlpatterns += [
     path("self-assessments/<int:cycle_id>/", sa_views.cycle_detail, name="cycle_detail"),
     path("self-assessments/<int:cycle_id>/matrix/", sa_views.cycle_matrix, name="cycle_matrix"),
     path("self-assessments/<int:cycle_id>/matrix/export/", sa_views.cycle_matrix_export, name="cycle_matrix_export"),
+    path(
+        "self-assessments/<int:cycle_id>/matrix/exports/",
+        sa_views.cycle_matrix_export_request,
+        name="cycle_matrix_export_request",
+    ),
+    path(
+        "self-assessments/<int:cycle_id>/exports/returns/",
+        sa_views.cycle_returns_export_request,
+        name="cycle_returns_export_request",
+    ),
     path(_R, sa_views.return_detail, name="sa_return_detail"),
     path(_R + "sign/", sa_views.return_sign, name="sa_return_sign"),
     path(_R + "send-back/", sa_views.return_send_back, name="sa_return_send_back"),

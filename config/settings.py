@@ -315,7 +315,11 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 # PDFs are held in memory while WeasyPrint renders them: recycle a worker child that grows past 512 MB (KiB here).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(512 * 1024)))
 # Rendering PDFs has a queue of its own, so a burst of documents never delays reminders and sweeps.
-CELERY_TASK_ROUTES = {"partnership.tasks.document_render": {"queue": "documents"}}
+# Exports (spreadsheets written by partnership.services.exports) likewise have their own.
+CELERY_TASK_ROUTES = {
+    "partnership.tasks.document_render": {"queue": "documents"},
+    "partnership.tasks.export_build": {"queue": "exports"},
+}
 # How often beat sends what waits (emails, documents recorded while the broker or mail server was down).
 BACKGROUND_RECOVERY_SECONDS = int(os.environ.get("BACKGROUND_RECOVERY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
@@ -333,6 +337,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stalled-documents": {
         "task": "partnership.tasks.documents_requeue_stalled",
+        "schedule": BACKGROUND_RECOVERY_SECONDS,
+        "options": {"expires": BACKGROUND_RECOVERY_SECONDS},
+    },
+    "requeue-stalled-exports": {
+        "task": "partnership.tasks.exports_requeue_stalled",
         "schedule": BACKGROUND_RECOVERY_SECONDS,
         "options": {"expires": BACKGROUND_RECOVERY_SECONDS},
     },

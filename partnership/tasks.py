@@ -21,6 +21,8 @@ from partnership.services.documents import (
     document_render_version,
     documents_requeue_stalled,
 )
+from partnership.services.exports import BUILD_SOFT_TIME_LIMIT, BUILD_TIME_LIMIT, exports_requeue_stalled
+from partnership.services.exports import export_build as export_build_service
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,31 @@ def documents_requeue_stalled_task() -> int:
     return documents_requeue_stalled()
 
 
+# Exports (spreadsheets) are written on the "exports" queue, with limits of their own, so a whole cycle's
+# workbook never delays a PDF or a reminder. acks_late and reject_on_worker_lost are safe for the same reason
+# as for renders: a build claims its job first, so a second delivery never writes a job twice.
+
+
+@shared_task(
+    name="partnership.tasks.export_build",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=BUILD_SOFT_TIME_LIMIT,
+    time_limit=BUILD_TIME_LIMIT,
+    ignore_result=True,
+)
+def export_build(job_id: int) -> str:
+    """Write one queued export; a job done, or claimed by another build, is left alone (safe to deliver twice)."""
+    return export_build_service(job_id=job_id)
+
+
+@shared_task(name="partnership.tasks.exports_requeue_stalled")
+def exports_requeue_stalled_task() -> int:
+    """Beat's job every minute: send again every export queued while the broker was down, or left running by a
+    worker that died. Each is claimed before it is built, so it is built once."""
+    return exports_requeue_stalled()
+
+
 # Sending an email claims its row first (services.mail), so a redelivered message sends nothing twice:
 # acks_late and reject_on_worker_lost are safe, and a worker lost mid-send does not lose the email.
 # Failures retry with back-off; past max_retries the beat job below keeps trying until RETRY_FOR.
@@ -107,8 +134,12 @@ def emails_send_due() -> dict[str, int]:
 @worker_ready.connect
 def _send_waiting_work_on_start(sender, **kwargs) -> None:
     """A worker that starts (after a crash, or with the broker back) asks at once for what waits,
-    instead of waiting for beat's next minute: documents and emails recorded meanwhile."""
-    for name in ("partnership.tasks.documents_requeue_stalled", "partnership.tasks.emails_send_due"):
+    instead of waiting for beat's next minute: documents, exports and emails recorded meanwhile."""
+    for name in (
+        "partnership.tasks.documents_requeue_stalled",
+        "partnership.tasks.exports_requeue_stalled",
+        "partnership.tasks.emails_send_due",
+    ):
         try:
             sender.app.send_task(name, ignore_result=True)
         except Exception:  # the broker went away again: beat will do it

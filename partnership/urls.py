@@ -4,6 +4,7 @@ from django.urls import path
 
 from partnership.views import action_plans as plan_views
 from partnership.views import documents as document_views
+from partnership.views import exports as export_views
 from partnership.views import home, manage, working_days
 from partnership.views import priorities as priority_views
 from partnership.views import recommendations as recommendation_views
@@ -106,6 +107,10 @@ urlpatterns = [
     # PDFs rendered by the worker: progress, then the download.
     path("documents/<int:version_id>/", document_views.document_status, name="document_status"),
     path("documents/<int:version_id>/download/", document_views.document_download, name="document_download"),
+    # Spreadsheets written by the worker: progress, then the download (or "try again").
+    path("exports/<int:job_id>/", export_views.export_status, name="export_status"),
+    path("exports/<int:job_id>/download/", export_views.export_download_view, name="export_download"),
+    path("exports/<int:job_id>/retry/", export_views.export_retry_view, name="export_retry"),
 ]
 
 # Action plans, their actions' progress and evidence, and the board's progress reports (issue 9, part B).

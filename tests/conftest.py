@@ -11,6 +11,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from config.celery import app as celery_app
 from partnership import models as tenancy
 from partnership.services import documents as document_service
+from partnership.services import exports as export_service
 from partnership.services import mail as mail_service
 from tests.factories import World, totp_device_make
 from tests.workers import broker_folders_in, fresh_broker_pools
@@ -127,6 +128,21 @@ def documents_worker(tmp_path, monkeypatch):
     """
     queue = f"test-documents-{uuid.uuid4().hex}"
     monkeypatch.setattr(document_service, "DOCUMENTS_QUEUE", queue)
+    with broker_folders_in(tmp_path):
+        fresh_broker_pools()
+        try:
+            with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue]):
+                yield queue
+        finally:
+            fresh_broker_pools()
+
+
+@pytest.fixture
+def exports_worker(tmp_path, monkeypatch):
+    """A real worker thread consuming an exports queue of its own, on the configured broker (as
+    ``documents_worker``: the live server of browser tests sends to it too)."""
+    queue = f"test-exports-{uuid.uuid4().hex}"
+    monkeypatch.setattr(export_service, "EXPORTS_QUEUE", queue)
     with broker_folders_in(tmp_path):
         fresh_broker_pools()
         try:

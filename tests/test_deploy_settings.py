@@ -127,7 +127,7 @@ def test_compose_runs_web_worker_beat_postgres_and_redis(compose):
     assert {"web", "worker", "beat", "postgres", "redis", "migrate"} <= set(compose["services"])
     assert "gunicorn" in compose["services"]["web"]["command"]
     assert compose["services"]["worker"]["command"][:3] == ["celery", "--app=config", "worker"]
-    assert "--queues=celery,documents" in compose["services"]["worker"]["command"]
+    assert "--queues=celery,documents,exports" in compose["services"]["worker"]["command"]
     assert any(arg.startswith("--max-tasks-per-child=") for arg in compose["services"]["worker"]["command"])
     assert compose["services"]["beat"]["command"][:3] == ["celery", "--app=config", "beat"]
     assert compose["services"]["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]

@@ -1,6 +1,7 @@
 """API of a self-assessment cycle's compliance matrix: its rows (paginated, filtered as the page is) and the
-whole filtered matrix as CSV or XLSX. Leadership and oversight read every row; an agency lead their own
-agency's row only; anyone else is refused (403)."""
+whole filtered matrix as CSV or XLSX, written in the request up to ``MATRIX_IMMEDIATE_ROWS`` rows (a larger one
+is asked for as an export, written by the worker: ``partnership.api.exports``). Leadership and oversight read
+every row; an agency lead their own agency's row only; anyone else is refused (403)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +21,7 @@ from audits.selectors import self_assessment as selectors
 from audits.selectors.access import ANY_MEMBER
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.documents import PDFRenderer
-from partnership.api.views import _FIELD_ERRORS, _answers
+from partnership.api.views import _DETAIL, _FIELD_ERRORS, _answers
 
 if TYPE_CHECKING:
     from partnership.models import Partnership
@@ -148,6 +150,21 @@ class MatrixView(_MatrixAPIView):
         return self.get_paginated_response(MatrixRowSerializer(rows, many=True).data)
 
 
+class MatrixTooLargeForNow(APIException):
+    status_code = 409
+    default_code = "too_many_rows"
+    default_detail = (
+        f"More than {matrix_selectors.MATRIX_IMMEDIATE_ROWS} rows: ask for the export instead "
+        "(POST /api/v1/partnerships/<slug>/exports/ with kind sa.compliance_matrix); the worker writes it."
+    )
+
+
+_TOO_LARGE_FOR_NOW = OpenApiResponse(
+    _DETAIL,
+    description=f"More than {matrix_selectors.MATRIX_IMMEDIATE_ROWS} rows: ask for an export (POST .../exports/).",
+)
+
+
 class _MatrixExportView(_MatrixAPIView):
     serializer_class = None
     extension = ""
@@ -163,6 +180,11 @@ class _MatrixExportView(_MatrixAPIView):
 
     def export(self, request: Request, cycle_id: int) -> HttpResponse:
         cycle, _standards, filters = self.cycle_and_filters(request, cycle_id)
+        returns = matrix_selectors.matrix_returns(
+            partnership=self.partnership, cycle=cycle, filters=filters, agency_id=self.agency_id
+        )
+        if returns.count() > matrix_selectors.MATRIX_IMMEDIATE_ROWS:
+            raise MatrixTooLargeForNow()
         rows = matrix_selectors.compliance_matrix_export_rows(
             partnership=self.partnership, cycle=cycle, filters=filters, agency_id=self.agency_id
         )
@@ -188,6 +210,7 @@ class MatrixCSVView(_MatrixExportView):
             {
                 (200, CSV_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The CSV, as an attachment."),
                 400: _FIELD_ERRORS,
+                409: _TOO_LARGE_FOR_NOW,
             }
         ),
     )
@@ -207,6 +230,7 @@ class MatrixXLSXView(_MatrixExportView):
             {
                 (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The workbook, as an attachment."),
                 400: _FIELD_ERRORS,
+                409: _TOO_LARGE_FOR_NOW,
             }
         ),
     )

@@ -32,6 +32,9 @@ from partnership.models import Membership, Partnership
 from partnership.selectors.recommendations import spreadsheet_safe
 
 ROWS_PER_PAGE = 50
+# A filtered matrix of up to this many rows is written in the request (the page's and the API's immediate
+# downloads), so the file comes at once; a larger one is the worker's (the "sa.compliance_matrix" export).
+MATRIX_IMMEDIATE_ROWS = 2000
 SELF, MODERATED = "self", "moderated"
 BASES = (SELF, MODERATED)
 UP, DOWN, SAME, NEW = "up", "down", "same", "new"

@@ -3,6 +3,8 @@ one standard (evidence, actions for a gap), and the returns a member answers."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audits.forms.exports import MatrixExportForm
 from audits.forms.self_assessment import (
     CycleForm,
     EvidenceForm,
@@ -24,6 +27,7 @@ from audits.forms.self_assessment import (
 from audits.selectors import compliance_matrix as matrix_selectors
 from audits.selectors import self_assessment as selectors
 from audits.selectors.access import ANY_MEMBER, CYCLE_MANAGERS, CYCLE_READERS, MODERATORS
+from audits.selectors.cycle_exports import CYCLE_RETURNS_KIND, MATRIX_KIND
 from audits.selectors.templates import template_version_by_id
 from audits.services import self_assessment as services
 from audits.services.self_assessment_summary import return_summary_pdf_request
@@ -31,6 +35,7 @@ from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
 from partnership.selectors import history_rows_for_object
 from partnership.selectors.documents import documents_for_subject
+from partnership.services.exports import export_request
 from partnership.services.files import stored_file_response
 from partnership.views.actions import REFUSED, form_action, form_status
 
@@ -391,6 +396,8 @@ def standard_evidence_download(
 
 # --- The compliance matrix --------------------------------------------------------------------
 
+# A filtered matrix of up to this many rows comes at once; a larger one goes to the worker with a progress page.
+MATRIX_IMMEDIATE_ROWS = matrix_selectors.MATRIX_IMMEDIATE_ROWS
 MATRIX_EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
@@ -410,12 +417,15 @@ def _matrix_filter_form(request: HttpRequest, cycle) -> MatrixFilterForm:
 @partnership_view(roles=ANY_MEMBER)
 @require_GET
 def cycle_matrix(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    partnership = request.partnership
     agency_id = matrix_selectors.matrix_agency_scope(membership=request.membership)
-    cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
+    cycle = selectors.cycle_get(partnership=request.partnership, cycle_id=cycle_id)
     form = _matrix_filter_form(request, cycle)
+    return _matrix_page(request, cycle, form, agency_id=agency_id)
+
+
+def _matrix_page(request: HttpRequest, cycle, form: MatrixFilterForm, *, agency_id: int | None) -> HttpResponse:
     matrix = matrix_selectors.compliance_matrix(
-        partnership=partnership,
+        partnership=request.partnership,
         cycle=cycle,
         filters=form.filters() if form.is_bound else matrix_selectors.MatrixFilters(),
         page_number=request.GET.get("page"),
@@ -426,7 +436,14 @@ def cycle_matrix(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return render(
         request,
         "audits/self_assessment/cycle_matrix.html",
-        {"cycle": cycle, "matrix": matrix, "filters": form, "page": matrix.page, "own_row_only": agency_id is not None},
+        {
+            "cycle": cycle,
+            "matrix": matrix,
+            "filters": form,
+            "page": matrix.page,
+            "own_row_only": agency_id is not None,
+            "immediate_rows": MATRIX_IMMEDIATE_ROWS,
+        },
         status=REFUSED if form.is_bound and form.errors else 200,
     )
 
@@ -434,7 +451,8 @@ def cycle_matrix(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @partnership_view(roles=ANY_MEMBER)
 @require_GET
 def cycle_matrix_export(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    """The whole filtered matrix as CSV or XLSX (``format``); cells a spreadsheet would run are quoted."""
+    """The whole filtered matrix as CSV or XLSX (``format``), written in this request when it has at most
+    ``MATRIX_IMMEDIATE_ROWS`` rows; a larger one is the worker's (``cycle_matrix_export_request``)."""
     partnership = request.partnership
     agency_id = matrix_selectors.matrix_agency_scope(membership=request.membership)
     cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
@@ -442,11 +460,17 @@ def cycle_matrix_export(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if kind not in MATRIX_EXPORTS:
         raise Http404("No such export.")
     form = _matrix_filter_form(request, cycle)
+    page_url = reverse("audits:cycle_matrix", kwargs={"slug": partnership.slug, "cycle_id": cycle.pk})
     if form.is_bound and not form.is_valid():
         # The page shows what is wrong beside each filter.
-        page_url = reverse("audits:cycle_matrix", kwargs={"slug": partnership.slug, "cycle_id": cycle.pk})
         return redirect(f"{page_url}?{request.GET.urlencode()}")
     filters = form.filters() if form.is_bound else matrix_selectors.MatrixFilters()
+    returns = matrix_selectors.matrix_returns(
+        partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id
+    )
+    if returns.count() > MATRIX_IMMEDIATE_ROWS:
+        messages.info(request, "This matrix is too large to download at once: use Export, and it is prepared for you.")
+        return redirect(f"{page_url}?{request.GET.urlencode()}")
     rows = matrix_selectors.compliance_matrix_export_rows(
         partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id
     )
@@ -457,3 +481,63 @@ def cycle_matrix_export(request: HttpRequest, cycle_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# The export form names the filters as the API does (``search``); the page's filter form calls it ``q``.
+_EXPORT_TO_PAGE_FILTERS = {
+    "search": "q",
+    "state": "state",
+    "standard": "standard",
+    "at_most": "at_most",
+    "basis": "basis",
+}
+
+
+@partnership_view(roles=ANY_MEMBER)
+@require_POST
+def cycle_matrix_export_request(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Export the matrix as the page filters it (the filters posted with the button, and the format).
+
+    A matrix of at most ``MATRIX_IMMEDIATE_ROWS`` rows is sent at once (a redirect to
+    the immediate download); a larger one is written by the worker, and the member
+    is taken to its progress page. Bad filters show the matrix page with its errors.
+    """
+    partnership = request.partnership
+    agency_id = matrix_selectors.matrix_agency_scope(membership=request.membership)
+    cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
+    data = {**request.POST.dict(), "cycle": cycle.pk}
+    standards = matrix_selectors.matrix_standards(partnership=partnership, cycle=cycle)
+    form = MatrixExportForm(data, standard_keys=[s.key for s in standards])
+    if not form.is_valid():
+        page_form = MatrixFilterForm(
+            {page: data.get(name, "") for name, page in _EXPORT_TO_PAGE_FILTERS.items()},
+            standards=standards,
+            legend=matrix_selectors.matrix_legend(partnership=partnership, cycle=cycle),
+        )
+        page_form.is_valid()
+        if "format" in form.errors:
+            page_form.add_error(None, "Choose CSV or Excel (XLSX) to export.")
+        return _matrix_page(request, cycle, page_form, agency_id=agency_id)
+    filters = form.filters()
+    returns = matrix_selectors.matrix_returns(
+        partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id
+    )
+    if returns.count() <= MATRIX_IMMEDIATE_ROWS:
+        query = {page: data.get(name, "") for name, page in _EXPORT_TO_PAGE_FILTERS.items() if data.get(name)}
+        query["format"] = form.cleaned_data["format"]
+        url = reverse("audits:cycle_matrix_export", kwargs={"slug": partnership.slug, "cycle_id": cycle.pk})
+        return redirect(f"{url}?{urlencode(query)}")
+    job = export_request(partnership=partnership, membership=request.membership, kind=MATRIX_KIND, data=data)
+    return redirect("partnership:export_status", slug=partnership.slug, job_id=job.pk)
+
+
+@partnership_view(roles=CYCLE_READERS)
+@require_POST
+def cycle_returns_export_request(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Every return of the cycle as one workbook, written by the worker: on to its progress page."""
+    partnership = request.partnership
+    cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
+    job = export_request(
+        partnership=partnership, membership=request.membership, kind=CYCLE_RETURNS_KIND, data={"cycle": cycle.pk}
+    )
+    return redirect("partnership:export_status", slug=partnership.slug, job_id=job.pk)

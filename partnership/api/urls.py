@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from partnership.api import action_plans, documents, manage, signoff, tasks, tokens, views
+from partnership.api import action_plans, documents, exports, manage, signoff, tasks, tokens, views
 from partnership.api import priorities as priority_api
 from partnership.api import recommendations as recommendation_api
 
@@ -93,6 +93,16 @@ urlpatterns = [
         "partnerships/<slug:slug>/documents/<int:version_id>/download/",
         documents.DocumentDownloadView.as_view(),
         name="document_download",
+    ),
+    path("partnerships/<slug:slug>/exports/", exports.ExportRequestView.as_view(), name="export_request"),
+    path("partnerships/<slug:slug>/exports/<int:job_id>/", exports.ExportJobView.as_view(), name="export_job"),
+    path(
+        "partnerships/<slug:slug>/exports/<int:job_id>/retry/", exports.ExportRetryView.as_view(), name="export_retry"
+    ),
+    path(
+        "partnerships/<slug:slug>/exports/<int:job_id>/download/",
+        exports.ExportDownloadView.as_view(),
+        name="export_download",
     ),
     # Recommendations, rounds put to the partners, learning themes, dissemination records.
     path(

@@ -660,6 +660,7 @@ class AgencyGroupObjectPermission(GroupObjectPermissionBase):
 from partnership.models.access import AccessGrant, AccessGrantView, ApiToken  # noqa: E402, F401
 from partnership.models.deadlines import Deadline, DeadlineNotice  # noqa: E402, F401
 from partnership.models.documents import Document, DocumentDownload, DocumentVersion  # noqa: E402, F401
+from partnership.models.exports import ExportJob  # noqa: E402, F401
 from partnership.models.mail import OutboundEmail  # noqa: E402, F401
 from partnership.models.priorities import Priority  # noqa: E402, F401
 from partnership.models.recommendations import (  # noqa: E402, F401

@@ -41,7 +41,7 @@ WORKER_COMMAND = [
     "config",
     "worker",
     "-Q",
-    "celery,documents",
+    "celery,documents,exports",
     "--pool",
     "solo",
     "--loglevel",

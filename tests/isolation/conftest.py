@@ -93,6 +93,19 @@ def _document_version(world: World, made: dict[str, Any]) -> int:
     return version.pk
 
 
+def _export_job(world: World, made: dict[str, Any]) -> int:
+    # Asked for by the business manager, whom the kind also shares it with.
+    from partnership.services.exports import export_request
+
+    job = export_request(
+        partnership=world.partnership,
+        membership=world.business_manager,
+        kind="sa.cycle_returns",
+        data={"cycle": _sa_cycle(world, made)},
+    )
+    return job.pk
+
+
 def _meeting_attendee(world: World, made: dict[str, Any]) -> int:
     # Under the rapid review already made for the same URL (its maker runs first: route order).
     from reviews.models import MeetingAttendee, RapidReview
@@ -453,6 +466,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "closure_day_id": _closure_day,
     "sign_off_id": _sign_off,
     "version_id": _document_version,
+    "job_id": _export_job,
     "attendee_id": _meeting_attendee,
     "incident_id": _incident,
     "child_id": _child,

@@ -52,6 +52,9 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("partnership:sign_off_detail", "POST"): [("api:sign_off_approve", "POST"), ("api:sign_off_send_back", "POST")],
     ("partnership:document_status", "GET"): [("api:document_version", "GET")],
     ("partnership:document_download", "GET"): [("api:document_download", "GET")],
+    ("partnership:export_status", "GET"): [("api:export_job", "GET")],
+    ("partnership:export_download", "GET"): [("api:export_download", "GET")],
+    ("partnership:export_retry", "POST"): [("api:export_retry", "POST")],
     # --- Serious incidents, rapid reviews, information requests.
     ("reviews:rapid_review_list", "GET"): [("reviews_api:rapid_review_list", "GET")],
     ("reviews:rapid_review_detail", "GET"): [
@@ -261,6 +264,9 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
         ("audits_api:cycle_matrix_csv", "GET"),
         ("audits_api:cycle_matrix_xlsx", "GET"),
     ],
+    # The pages' export buttons: one kernel operation, told the kind (and, for the matrix, the format and filters).
+    ("audits:cycle_matrix_export_request", "POST"): [("api:export_request", "POST")],
+    ("audits:cycle_returns_export_request", "POST"): [("api:export_request", "POST")],
     ("audits:sa_return_detail", "GET"): [("audits_api:sa_return_detail", "GET")],
     # Save draft, or save and submit: the API saves (PATCH) and submits (POST submit/) apart.
     ("audits:sa_return_detail", "POST"): [

@@ -84,6 +84,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL["plan_ids"],
         **REAL["audit_ids"],
         **REAL.get("case_audit_ids", {}),
+        **REAL.get("export_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -113,6 +114,11 @@ def _real_ids_in_body(body: Any, pick: int) -> Any:
         )
     if "action_ids" in body and pick % 2:
         body["action_ids"] = REAL["plan_action_ids"]
+    # An export: mostly of a real cycle, so the kinds' own checks run, not only "no such cycle".
+    if isinstance(body.get("parameters"), dict) and REAL.get("export_ids"):
+        body["parameters"] = {**body["parameters"], "cycle": REAL["export_ids"]["export_cycle_id"]}
+        if pick % 2:
+            body["kind"] = "sa.cycle_returns"
     return body
 
 
@@ -249,6 +255,22 @@ def _kernel_ids(world: World, *, render: bool) -> dict[str, int]:
     }
 
 
+def _export_ids(world: World) -> dict[str, int]:
+    """A cycle to export and one export of it, written (its download's 200 is fuzzed too)."""
+    from partnership.services.exports import export_build, export_request
+    from tests.audits.sa_helpers import quick_return
+
+    cycle_id = quick_return(world).cycle_id
+    job = export_request(
+        partnership=world.partnership,
+        membership=world.business_manager,
+        kind="sa.cycle_returns",
+        data={"cycle": cycle_id},
+    )
+    export_build(job_id=job.pk)
+    return {"job_id": job.pk, "export_cycle_id": cycle_id}
+
+
 def _recommendation_ids(world: World) -> dict[str, int]:
     """A draft recommendation, a round, a theme and a dissemination record with a file: the fuzzer reaches
     their validation and services, not only their 404s."""
@@ -378,6 +400,7 @@ def world(transactional_db, request) -> World:
         if "/schools" in request.node.name or "/self-assessment" in request.node.name
         else {}
     )
+    REAL.update(export_ids=_export_ids(world) if "/exports" in request.node.name else {})
     if "/audit-" in request.node.name or "priorit" in request.node.name:
         REAL.update(case_audit_ids=_case_audit_ids(world))
     yield world

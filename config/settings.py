@@ -345,6 +345,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": BACKGROUND_RECOVERY_SECONDS,
         "options": {"expires": BACKGROUND_RECOVERY_SECONDS},
     },
+    "delete-old-exports": {
+        "task": "partnership.tasks.exports_expire",
+        "schedule": 60 * 60,
+        "options": {"expires": 60 * 60},
+    },
     "sweep-deadlines": {
         "task": "partnership.tasks.deadlines_sweep",
         "schedule": 5 * 60,

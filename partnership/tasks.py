@@ -21,7 +21,12 @@ from partnership.services.documents import (
     document_render_version,
     documents_requeue_stalled,
 )
-from partnership.services.exports import BUILD_SOFT_TIME_LIMIT, BUILD_TIME_LIMIT, exports_requeue_stalled
+from partnership.services.exports import (
+    BUILD_SOFT_TIME_LIMIT,
+    BUILD_TIME_LIMIT,
+    exports_expire,
+    exports_requeue_stalled,
+)
 from partnership.services.exports import export_build as export_build_service
 
 logger = logging.getLogger(__name__)
@@ -98,6 +103,12 @@ def exports_requeue_stalled_task() -> int:
     """Beat's job every minute: send again every export queued while the broker was down, or left running by a
     worker that died. Each is claimed before it is built, so it is built once."""
     return exports_requeue_stalled()
+
+
+@shared_task(name="partnership.tasks.exports_expire")
+def exports_expire_task() -> int:
+    """Beat's job every hour: delete the files of exports written more than a week ago."""
+    return exports_expire()
 
 
 # Sending an email claims its row first (services.mail), so a redelivered message sends nothing twice:

@@ -151,7 +151,8 @@ class ExportRequestView(_ExportAPIView):
 
 @extend_schema(tags=[TAG])
 class ExportJobView(_ExportAPIView):
-    """An export's status: poll it until ``state`` is done (then download it) or failed."""
+    """An export's status: poll it until ``state`` is done (then download it) or failed. A done export's file
+    is deleted a week after it was written (state expired); retry makes it again from the data as it is then."""
 
     serializer_class = ExportJobSerializer
 
@@ -225,7 +226,9 @@ class ExportDownloadView(_ExportAPIView):
                     (200, _XLSXRenderer.media_type): OpenApiResponse(
                         OpenApiTypes.BINARY, description="An Excel (XLSX) export, as an attachment."
                     ),
-                    409: OpenApiResponse(_DETAIL, description="Not written yet (or it failed): see its status."),
+                    409: OpenApiResponse(
+                        _DETAIL, description="Not written yet, failed, or deleted after a week: see its status."
+                    ),
                 }
             ).items()
         },

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(max_length=60)),
                 ('parameters', models.JSONField(blank=True, default=dict)),
                 ('title', models.CharField(max_length=200)),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('running', 'Being written'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=10)),
+                ('state', models.CharField(choices=[('queued', 'Queued'), ('running', 'Being written'), ('done', 'Ready'), ('failed', 'Failed'), ('expired', 'Deleted')], default='queued', max_length=10)),
                 ('rows_done', models.PositiveIntegerField(default=0)),
                 ('rows_total', models.PositiveIntegerField(blank=True, null=True)),
                 ('error', models.CharField(blank=True, max_length=500)),

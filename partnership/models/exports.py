@@ -24,6 +24,9 @@ class ExportJob(TenantModel):
         RUNNING = "running", "Being written"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+        # Its file deleted once kept for ``EXPORT_KEPT_FOR`` (partnership.services.exports): asked for again, it
+        # is written afresh from the data as it is then.
+        EXPIRED = "expired", "Deleted"
 
     partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")
     # A kind declared to ``partnership.exports`` (e.g. "sa.compliance_matrix"): who may ask, and what writes it.

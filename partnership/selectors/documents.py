@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BinaryField, BooleanField, ExpressionWrapper, F, Func, Model, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from django.http import Http404
 
-from partnership.encryption import STORED_PIECE, decrypt_bytes_pieces
 from partnership.models import MANAGER_ROLES, Document, DocumentDownload, DocumentVersion, Membership, Partnership
+from partnership.selectors.files import encrypted_column_pieces
 from partnership.subjects import subject_documents_readable_by
 
 # Who may read a document's downloads (who took a copy of case material, and when).
@@ -61,46 +61,10 @@ def document_version_with_pdf(*, partnership: Partnership, version_id: int, memb
     return _version(partnership=partnership, version_id=version_id, membership=membership, with_pdf=True)
 
 
-# How much of the stored PDF one query reads: 16 pieces, about a MiB (a 10 MB PDF is ten queries).
-PDF_READ_WINDOW = 16 * STORED_PIECE
-
-
 def document_version_pdf_pieces(*, partnership: Partnership, version_id: int) -> Iterator[bytes]:
-    """The version's PDF, decrypted 64 KiB at a time from slices of its column read about a MiB at a time.
-
-    For a streamed download: the web worker holds a window of the stored bytes and one
-    piece of plaintext, never the file. Each slice is read with the partnership named
-    (the request's database scope may be gone by the time the response is sent).
-    An empty iterator for a version without a PDF.
-    """
-    window = {"start": 0, "data": b""}
-
-    def read_slice(offset: int, length: int) -> bytes:
-        value = (
-            DocumentVersion.objects.in_partnership(partnership)
-            .filter(pk=version_id)
-            .annotate(
-                stored_slice=Func(
-                    F("pdf"), Value(offset + 1), Value(length), function="SUBSTR", output_field=BinaryField()
-                )
-            )
-            .order_by()
-            .values_list("stored_slice", flat=True)
-            .first()
-        )
-        return bytes(value or b"")  # PostgreSQL gives a memoryview
-
-    def read(offset: int, length: int) -> bytes:
-        start, data = window["start"], window["data"]
-        if not (start <= offset and offset + length <= start + len(data)):
-            data = read_slice(offset, max(length, PDF_READ_WINDOW))
-            window["start"], window["data"] = offset, data
-            start = offset
-        return data[offset - start : offset - start + length]
-
-    if not read(0, 1):
-        return iter(())
-    return decrypt_bytes_pieces(read)
+    """The version's PDF, decrypted a piece at a time (``encrypted_column_pieces``); empty without a PDF."""
+    row = DocumentVersion.objects.in_partnership(partnership).filter(pk=version_id)
+    return encrypted_column_pieces(row=row, column="pdf")
 
 
 def documents_for_subject(*, partnership: Partnership, subject: Model, membership: Membership) -> list[Document]:

@@ -65,6 +65,9 @@ BUILD_ATTEMPTS_MAX = 3
 SPOOL_BYTES = 1024 * 1024
 
 BUILDER_KEPT_DYING = "The export could not be made: writing it stopped several times. Tell your administrator."
+# An export is a copy of partnership data outside its pages, each row of it no longer held to the rules of
+# the page it came from: kept long enough to download, then deleted. A week covers a weekend and a holiday.
+EXPORT_KEPT_FOR = timedelta(days=7)
 KIND_GONE = "This kind of export is no longer offered."
 
 
@@ -129,8 +132,8 @@ def export_request(
 
 
 def export_job_is_finished(job: ExportJob) -> bool:
-    """Done or failed: nothing more will happen to it unless someone asks again."""
-    return job.state in (ExportJob.State.DONE, ExportJob.State.FAILED)
+    """Done, failed or deleted: nothing more will happen to it unless someone asks again."""
+    return job.state in (ExportJob.State.DONE, ExportJob.State.FAILED, ExportJob.State.EXPIRED)
 
 
 def export_job_is_stuck(job: ExportJob, *, now: datetime | None = None) -> bool:
@@ -145,14 +148,14 @@ def export_job_is_stuck(job: ExportJob, *, now: datetime | None = None) -> bool:
 
 @transaction.atomic
 def export_retry(*, partnership: Partnership, membership: Membership, job_id: int) -> ExportJob:
-    """Try a failed (or stuck) export again: the same job, queued afresh with its attempts reset.
+    """Try a failed (or stuck) export again, or make a deleted one afresh: the same job, queued anew.
 
     ``Http404`` as ``export_job_get`` (missing, another partnership's, not the member's);
     a job still on its way or done is returned unchanged. Only the requester, or whom
     the kind shares it with, may retry; the history says who did.
     """
     job = export_job_get(partnership=partnership, membership=membership, job_id=job_id)
-    if job.state != ExportJob.State.FAILED and not export_job_is_stuck(job):
+    if job.state not in (ExportJob.State.FAILED, ExportJob.State.EXPIRED) and not export_job_is_stuck(job):
         return job
     before = job.get_state_display()
     updated = (
@@ -357,6 +360,41 @@ def exports_requeue_stalled(*, now: datetime | None = None) -> int:
     if lost_builds:
         logger.warning("Exports %s were left running by a lost worker; sent again", lost_builds)
     return sent
+
+
+def exports_expire(*, now: datetime | None = None) -> int:
+    """Delete the file of every export finished more than ``EXPORT_KEPT_FOR`` ago; returns how many.
+
+    Beat runs it every hour. The job stays (its page says the file was deleted and
+    offers to make it again), with the deletion in its history; the file's rows go.
+    Failed jobs have no file and are left as they are.
+    """
+    now = now or timezone.now()
+    deleted = 0
+    # beat's periodic run over every partnership's jobs
+    old = ExportJob.objects.dangerously_unscoped().filter(
+        state=ExportJob.State.DONE, finished_at__lt=now - EXPORT_KEPT_FOR
+    )
+    for job_id in list(old.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = _job_by_id(job_id).select_for_update().filter(state=ExportJob.State.DONE).first()
+            if job is None:
+                continue  # asked for again meanwhile
+            file_id = job.file_id
+            job.state, job.file = ExportJob.State.EXPIRED, None
+            job.save(update_fields=["state", "file"])
+            if file_id is not None:
+                StoredFile.objects.dangerously_unscoped().filter(pk=file_id).delete()
+            history_record(
+                partnership=job.partnership,
+                actor=None,
+                instance=job,
+                action=HistoryEntry.Action.UPDATED,
+                changes={"state": {"from": ExportJob.State.DONE.label, "to": ExportJob.State.EXPIRED.label}},
+                reason=f"The file was deleted {EXPORT_KEPT_FOR.days} days after it was written",
+            )
+            deleted += 1
+    return deleted
 
 
 def export_download(*, partnership: Partnership, membership: Membership, job_id: int) -> ExportJob:

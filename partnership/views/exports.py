@@ -81,6 +81,6 @@ def export_download_view(request: HttpRequest, job_id: int) -> HttpResponse:
 @partnership_view()
 @require_POST
 def export_retry_view(request: HttpRequest, job_id: int) -> HttpResponse:
-    """Queue a failed (or stuck) export again, then show its progress."""
+    """Queue a failed (or stuck) export again, or a deleted one afresh, then show its progress."""
     job = export_retry(partnership=request.partnership, membership=request.membership, job_id=job_id)
     return redirect("partnership:export_status", slug=request.partnership.slug, job_id=job.pk)

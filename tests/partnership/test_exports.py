@@ -270,9 +270,72 @@ def test_the_task_settings_route_and_schedule_the_exports():
     assert settings.CELERY_TASK_ROUTES["partnership.tasks.export_build"] == {"queue": "exports"}
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "partnership.tasks.exports_requeue_stalled" in scheduled
+    assert "partnership.tasks.exports_expire" in scheduled
     assert export_build.acks_late
     assert export_build.reject_on_worker_lost
     assert export_build.soft_time_limit < export_build.time_limit
+
+
+# --- Kept a week, then deleted -----------------------------------------------------------------------------
+
+
+def test_a_file_is_deleted_a_week_after_it_was_written_and_the_job_says_so(world_a, world_b, sent):
+    jobs = {}
+    for world in (world_a, world_b):
+        jobs[world] = ask(world, cycle_make(world).cycle)
+        service.export_build(job_id=jobs[world].pk)
+    fresh = ask(world_a, cycle_make(world_a, year=2025).cycle)
+    service.export_build(job_id=fresh.pk)
+    written = ExportJob.objects.get(pk=jobs[world_a].pk).finished_at
+    files = {world: ExportJob.objects.get(pk=job.pk).file_id for world, job in jobs.items()}
+    ExportJob.objects.filter(pk__in=[j.pk for j in jobs.values()]).update(
+        finished_at=written - service.EXPORT_KEPT_FOR - timedelta(minutes=1)
+    )
+
+    assert service.exports_expire() == 2
+    assert service.exports_expire() == 0  # nothing more to delete
+
+    for world, job in jobs.items():
+        job.refresh_from_db()
+        assert (job.state, job.file_id) == (ExportJob.State.EXPIRED, None)
+        assert not StoredFile.objects.filter(pk=files[world]).exists()
+        assert history(job).filter(reason__startswith="The file was deleted 7 days").count() == 1
+    fresh.refresh_from_db()
+    assert fresh.state == ExportJob.State.DONE
+    assert StoredFile.objects.filter(pk=fresh.file_id).exists()
+
+
+def test_a_deleted_export_says_so_and_is_made_again_with_todays_data(world_a, cycle, sent, client_for):
+    job = ask(world_a, cycle)
+    service.export_build(job_id=job.pk)
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    service.exports_expire()
+    client = client_for(world_a.la_lead.person)
+
+    html = client.get(page(world_a, "export_status", job)).content.decode()
+    assert "The file was deleted a week after it was written" in html
+    assert "hx-trigger" not in html
+    assert 'http-equiv="refresh"' not in html
+    download = client.get(page(world_a, "export_download", job))
+    assert download.status_code == 302
+    assert download["Location"] == page(world_a, "export_status", job)
+    assert client.get(api(world_a, "export_download", job_id=job.pk)).status_code == 409
+    assert client.get(api(world_a, "export_job", job_id=job.pk)).json()["state"] == "expired"
+
+    client.post(page(world_a, "export_retry", job))
+
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.QUEUED
+    assert service.export_build(job_id=job.pk) == ExportJob.State.DONE
+
+
+def test_the_beat_task_deletes_old_exports(world_a, cycle, sent):
+    from partnership.tasks import exports_expire_task
+
+    job = ask(world_a, cycle)
+    service.export_build(job_id=job.pk)
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    assert exports_expire_task.apply().get() == 1
 
 
 # --- The progress page, the download, try again ---------------------------------------------------------

@@ -49,6 +49,9 @@ from partnership.services.documents import document_pdf_response, document_versi
 from partnership.services.files import ACCEPTED_KINDS, DOCX, MAX_FILE_BYTES, stored_file_response
 from partnership.services.progress_reports import progress_report_create
 
+# Ids within a database integer: a larger one is a 400 on the field, never an overflow in the query.
+_ID = {"min_value": 1, "max_value": 2**63 - 1}
+
 ANY_MEMBER: frozenset[str] = frozenset()  # the access rules decide, in the selectors and services
 _NOT_ALLOWED = OpenApiResponse(_DETAIL, description="You may see this, but your role does not let you change it.")
 
@@ -91,23 +94,23 @@ class ActionSerializer(serializers.Serializer):
 
 class ActionInputSerializer(serializers.Serializer):
     what = serializers.CharField(max_length=4000)
-    lead_agency = serializers.IntegerField(min_value=1, help_text="An agency of this partnership.")
+    lead_agency = serializers.IntegerField(**_ID, help_text="An agency of this partnership.")
     lead_person = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, help_text="A person who is an active member here."
+        **_ID, required=False, allow_null=True, help_text="A person who is an active member here."
     )
     due_on = serializers.DateField()
     measure_of_success = serializers.CharField(max_length=4000)
 
 
 class ActionCreateSerializer(ActionInputSerializer):
-    recommendation_id = serializers.IntegerField(min_value=1, help_text="The recommendation whose plan it joins.")
+    recommendation_id = serializers.IntegerField(**_ID, help_text="The recommendation whose plan it joins.")
 
 
 class ActionChangeSerializer(ActionInputSerializer):
     """Every field optional: what is left out keeps its current value."""
 
     what = serializers.CharField(max_length=4000, required=False)
-    lead_agency = serializers.IntegerField(min_value=1, required=False)
+    lead_agency = serializers.IntegerField(**_ID, required=False)
     due_on = serializers.DateField(required=False)
     measure_of_success = serializers.CharField(max_length=4000, required=False)
     updated_at = serializers.DateTimeField(required=False, help_text="The updated_at you read (or send If-Match).")
@@ -175,7 +178,7 @@ class ActionPlanSerializer(serializers.Serializer):
 
 
 class ReorderSerializer(serializers.Serializer):
-    action_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500)
+    action_ids = serializers.ListField(child=serializers.IntegerField(**_ID), max_length=500)
 
 
 class CompleteSerializer(VersionSerializer):
@@ -400,9 +403,9 @@ _LIST_FILTERS = [
 
 
 class _ListFilters(serializers.Serializer):
-    recommendation_id = serializers.IntegerField(min_value=1, required=False)
+    recommendation_id = serializers.IntegerField(**_ID, required=False)
     rag = serializers.ChoiceField(choices=Rag.choices, required=False)
-    agency_id = serializers.IntegerField(min_value=1, required=False)
+    agency_id = serializers.IntegerField(**_ID, required=False)
     overdue = serializers.BooleanField(required=False, default=False)
 
 

@@ -171,7 +171,8 @@ class ExportRetryView(_ExportAPIView):
     @extend_schema(
         summary="Try an export again: a failed or stuck one is queued afresh (202); any other is answered as is",
         request=None,
-        responses=_answers({202: ExportJobSerializer}),
+        # No body is read, but a POST's parser still answers an oversized or unsupported one (413, 415).
+        responses=_answers({202: ExportJobSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, job_id: int) -> Response:
         job = export_retry(partnership=self.partnership, membership=self.membership, job_id=job_id)

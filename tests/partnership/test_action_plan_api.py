@@ -76,6 +76,24 @@ def test_another_partnerships_ids_in_the_body_are_refused_like_missing_ones(worl
     assert not Action.objects.filter(partnership=world_a.partnership).exists()
 
 
+@pytest.mark.parametrize("parameter", ["agency_id", "recommendation_id"])
+def test_an_id_beyond_any_database_integer_is_a_400_on_the_filter(world_a, bm, parameter):
+    # The API fuzz found agency_id=11517129519175548534784 overflowing SQLite's integer: a 500.
+    response = bm.get(api(world_a, "action_list"), {parameter: 2**70})
+    assert response.status_code == 400
+    assert parameter in response.json()
+
+
+@pytest.mark.parametrize("field", ["recommendation_id", "lead_agency", "lead_person"])
+def test_an_id_beyond_any_database_integer_in_the_body_is_a_400_on_the_field(world_a, bm, field):
+    recommendation = recommendation_make(world_a, actions=0)
+    response = bm.post(
+        api(world_a, "action_list"), new_action(world_a, recommendation, **{field: 2**70}), format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+
+
 def test_reordering_with_another_partnerships_action_is_refused(world_a, world_b, bm):
     recommendation = recommendation_make(world_a, actions=2)
     ours = list(Action.objects.filter(plan__recommendation=recommendation).values_list("pk", flat=True))

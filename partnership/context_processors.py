@@ -46,6 +46,8 @@ NAVIGATION = [
     ("Audits", "audits:round_list", (Role.BUSINESS_MANAGER,)),
     # The case audit returns a practitioner is named for (an agency lead: their agency's).
     ("My audit returns", "audits:my_returns", (Role.PRACTITIONER, Role.AGENCY_LEAD)),
+    # The learning hub (learninghub/urls.py): practitioner-led, so every member follows its cycles.
+    ("Learning hub", "learninghub:cycle_list", ()),
     ("Agencies", "partnership:agency_list", (Role.BUSINESS_MANAGER,)),
     ("Members", "partnership:member_list", (Role.BUSINESS_MANAGER,)),
     ("Working days", "partnership:working_days", ()),

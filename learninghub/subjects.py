@@ -16,7 +16,9 @@ from partnership.subjects import SubjectType, subject_type
 @subject_type(HubCycle)
 class HubCycleSubject(SubjectType[HubCycle]):
     def url(self, subject: HubCycle) -> str:
-        return reverse("learninghub:cycle_detail", kwargs={"slug": subject.partnership.slug, "cycle_id": subject.pk})
+        return reverse(
+            "learninghub:cycle_detail", kwargs={"slug": subject.partnership.slug, "hub_cycle_id": subject.pk}
+        )
 
     def visible_to(self, subject: HubCycle, membership: Membership) -> bool:
         return True  # every member reads the hub's cycles
@@ -26,7 +28,7 @@ class HubCycleSubject(SubjectType[HubCycle]):
 class HubTaskSubject(SubjectType[HubTask]):
     def url(self, subject: HubTask) -> str:
         url = reverse(
-            "learninghub:cycle_detail", kwargs={"slug": subject.partnership.slug, "cycle_id": subject.cycle_id}
+            "learninghub:cycle_detail", kwargs={"slug": subject.partnership.slug, "hub_cycle_id": subject.cycle_id}
         )
         return f"{url}#task-{subject.pk}"
 

@@ -100,8 +100,8 @@ class _CycleAPIView(PartnershipScopedAPIView):
     def scoped_queryset(self, partnership):
         return selectors.hub_cycle_list(partnership=partnership)
 
-    def cycle_answer(self, cycle_id: int, *, code: int = status.HTTP_200_OK) -> Response:
-        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=cycle_id)
+    def cycle_answer(self, hub_cycle_id: int, *, code: int = status.HTTP_200_OK) -> Response:
+        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=hub_cycle_id)
         page = selectors.hub_cycle_page(partnership=self.partnership, cycle=cycle, membership=self.membership)
         data = {
             **HubCycleSerializer(cycle).data,
@@ -139,8 +139,8 @@ class CycleDetailView(_CycleAPIView):
     """One cycle: its phases, where it is and what is late."""
 
     @extend_schema(tags=[TAG], summary="A learning hub cycle", responses=_answers({200: HubCycleDetailSerializer}))
-    def get(self, request: Request, slug: str, cycle_id: int) -> Response:
-        return self.cycle_answer(cycle_id)
+    def get(self, request: Request, slug: str, hub_cycle_id: int) -> Response:
+        return self.cycle_answer(hub_cycle_id)
 
     @extend_schema(
         tags=[TAG],
@@ -150,8 +150,8 @@ class CycleDetailView(_CycleAPIView):
             {200: HubCycleDetailSerializer, 400: _FIELD_ERRORS, 409: _conflict("cycle")}, takes_body=True
         ),
     )
-    def patch(self, request: Request, slug: str, cycle_id: int) -> Response:
-        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=cycle_id)
+    def patch(self, request: Request, slug: str, hub_cycle_id: int) -> Response:
+        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=hub_cycle_id)
         serializer = HubCycleUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -172,8 +172,8 @@ class CycleMoveView(_CycleAPIView):
         request=HubCycleMoveSerializer,
         responses=_answers({200: HubCycleDetailSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
-    def post(self, request: Request, slug: str, cycle_id: int) -> Response:
-        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=cycle_id)
+    def post(self, request: Request, slug: str, hub_cycle_id: int) -> Response:
+        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=hub_cycle_id)
         serializer = HubCycleMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.hub_cycle_move(
@@ -188,9 +188,9 @@ class PhaseDetailView(_CycleAPIView):
     serializer_class = HubPhaseSerializer
 
     @extend_schema(tags=[TAG], summary="A phase", responses=_answers({200: HubPhaseSerializer}))
-    def get(self, request: Request, slug: str, cycle_id: int, phase_id: int) -> Response:
-        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=cycle_id)
-        phase = selectors.hub_phase_get(partnership=self.partnership, cycle=cycle, phase_id=phase_id)
+    def get(self, request: Request, slug: str, hub_cycle_id: int, hub_phase_id: int) -> Response:
+        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=hub_cycle_id)
+        phase = selectors.hub_phase_get(partnership=self.partnership, cycle=cycle, phase_id=hub_phase_id)
         return Response(HubPhaseSerializer(phase).data)
 
     @extend_schema(
@@ -199,9 +199,9 @@ class PhaseDetailView(_CycleAPIView):
         request=HubPhaseMoveSerializer,
         responses=_answers({200: HubPhaseMovedSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
-    def patch(self, request: Request, slug: str, cycle_id: int, phase_id: int) -> Response:
-        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=cycle_id)
-        phase = selectors.hub_phase_get(partnership=self.partnership, cycle=cycle, phase_id=phase_id)
+    def patch(self, request: Request, slug: str, hub_cycle_id: int, hub_phase_id: int) -> Response:
+        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=hub_cycle_id)
+        phase = selectors.hub_phase_get(partnership=self.partnership, cycle=cycle, phase_id=hub_phase_id)
         serializer = HubPhaseMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         shifts = services.hub_phase_move(
@@ -217,8 +217,8 @@ class CycleTaskListView(_CycleAPIView):
     serializer_class = HubTaskSerializer
 
     @extend_schema(tags=[TAG], summary="A cycle's tasks", responses=_answers({200: HubTaskSerializer(many=True)}))
-    def get(self, request: Request, slug: str, cycle_id: int) -> Response:
-        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=cycle_id)
+    def get(self, request: Request, slug: str, hub_cycle_id: int) -> Response:
+        cycle = selectors.hub_cycle_get(partnership=self.partnership, cycle_id=hub_cycle_id)
         return Response(
             HubTaskSerializer(selectors.hub_tasks(partnership=self.partnership, cycle=cycle), many=True).data
         )
@@ -237,8 +237,8 @@ class TaskTickView(_CycleAPIView):
         request=HubTaskTickSerializer,
         responses=_answers({200: HubTaskSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
-    def post(self, request: Request, slug: str, task_id: int) -> Response:
-        task = selectors.hub_task_get(partnership=self.partnership, task_id=task_id)
+    def post(self, request: Request, slug: str, hub_task_id: int) -> Response:
+        task = selectors.hub_task_get(partnership=self.partnership, task_id=hub_task_id)
         serializer = HubTaskTickSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ticked = services.hub_task_tick(

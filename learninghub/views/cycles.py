@@ -28,7 +28,7 @@ def _manages(request: HttpRequest) -> bool:
 
 
 def _to_cycle(request: HttpRequest, pk: int, anchor: str = "") -> HttpResponse:
-    response = redirect("learninghub:cycle_detail", slug=request.partnership.slug, cycle_id=pk)
+    response = redirect("learninghub:cycle_detail", slug=request.partnership.slug, hub_cycle_id=pk)
     if anchor:
         response["Location"] += f"#{anchor}"
     return response
@@ -64,8 +64,8 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 
 @partnership_view()
 @require_GET
-def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=cycle_id)
+def cycle_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
     page = selectors.hub_cycle_page(partnership=request.partnership, cycle=cycle, membership=request.membership)
     context = {
         "page": page,
@@ -79,8 +79,8 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @partnership_view(roles=CYCLE_MANAGE_ROLES)
 @require_http_methods(["GET", "POST"])
-def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=cycle_id)
+def cycle_edit(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
     priorities = selectors.priority_choices(partnership=request.partnership)
     if cycle.priority not in priorities:
         priorities = [cycle.priority, *priorities]  # a retired priority stays the cycle's own
@@ -113,9 +113,9 @@ def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @partnership_view(roles=CYCLE_MANAGE_ROLES)
 @require_http_methods(["GET", "POST"])
-def phase_move(request: HttpRequest, cycle_id: int, phase_id: int) -> HttpResponse:
-    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=cycle_id)
-    phase = selectors.hub_phase_get(partnership=request.partnership, cycle=cycle, phase_id=phase_id)
+def phase_move(request: HttpRequest, hub_cycle_id: int, hub_phase_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
+    phase = selectors.hub_phase_get(partnership=request.partnership, cycle=cycle, phase_id=hub_phase_id)
     if request.method == "POST":
         form = PhaseMoveForm(data=request.POST)
         if form.is_valid():
@@ -145,8 +145,8 @@ def phase_move(request: HttpRequest, cycle_id: int, phase_id: int) -> HttpRespon
 
 @partnership_view()
 @require_POST
-def task_tick(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = selectors.hub_task_get(partnership=request.partnership, task_id=task_id)
+def task_tick(request: HttpRequest, hub_task_id: int) -> HttpResponse:
+    task = selectors.hub_task_get(partnership=request.partnership, task_id=hub_task_id)
     form = TaskTickForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say whether the task is done.")
@@ -169,8 +169,8 @@ def task_tick(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @partnership_view(roles=CYCLE_MANAGE_ROLES)
 @require_POST
-def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=cycle_id)
+def cycle_close(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
     form = CycleMoveForm(request.POST)
     if form.is_valid():
         try:

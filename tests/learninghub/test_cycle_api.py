@@ -38,7 +38,7 @@ def test_business_manager_sets_up_reads_changes_and_closes_a_cycle(world_a):
     assert body["late_task_ids"] == []
     cycle_id = body["id"]
     assert [c["title"] for c in client.get(_url(world_a, "cycle_list")).json()] == ["Priority 1"]
-    detail = _url(world_a, "cycle_detail", cycle_id=cycle_id)
+    detail = _url(world_a, "cycle_detail", hub_cycle_id=cycle_id)
     response = client.patch(
         detail, {"title": "Renamed", "priority_id": priority.pk}, format="json", **if_match(client, detail)
     )
@@ -46,12 +46,12 @@ def test_business_manager_sets_up_reads_changes_and_closes_a_cycle(world_a):
     assert response.json()["title"] == "Renamed"
     stale = {"title": "X", "priority_id": priority.pk, "updated_at": "2020-01-01T00:00:00Z"}
     assert client.patch(detail, stale, format="json").status_code == 409
-    tasks = client.get(_url(world_a, "cycle_tasks", cycle_id=cycle_id)).json()
+    tasks = client.get(_url(world_a, "cycle_tasks", hub_cycle_id=cycle_id)).json()
     assert len(tasks) == HubTask.objects.in_partnership(world_a.partnership).count()
-    response = client.post(_url(world_a, "cycle_move", cycle_id=cycle_id), {"to": "withdrawn"}, format="json")
+    response = client.post(_url(world_a, "cycle_move", hub_cycle_id=cycle_id), {"to": "withdrawn"}, format="json")
     assert response.status_code == 200
     assert response.json()["state"] == "withdrawn"
-    response = client.post(_url(world_a, "cycle_move", cycle_id=cycle_id), {"to": "closed"}, format="json")
+    response = client.post(_url(world_a, "cycle_move", hub_cycle_id=cycle_id), {"to": "closed"}, format="json")
     assert response.status_code == 400
 
 
@@ -77,7 +77,7 @@ def test_moving_a_phase_answers_every_phase_that_moved(world_a):
     cycle = cycle_make(world_a)
     phase = HubPhase.objects.in_partnership(world_a.partnership).get(cycle=cycle, kind=PhaseKind.LEARNING_EVENT)
     client = _api(world_a.bm)
-    url = _url(world_a, "phase_detail", cycle_id=cycle.pk, phase_id=phase.pk)
+    url = _url(world_a, "phase_detail", hub_cycle_id=cycle.pk, hub_phase_id=phase.pk)
     assert client.get(url).json()["kind"] == PhaseKind.LEARNING_EVENT
     response = client.patch(url, {"starts_on": phase.starts_on.isoformat(), "ends_on": "not a date"}, format="json")
     assert response.status_code == 400
@@ -100,7 +100,7 @@ def test_tasks_are_ticked_by_their_owner_or_a_business_manager(world_a):
     task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle, owner_role=Role.PARTNER_LEAD_POLICE)[
         0
     ]
-    url = _url(world_a, "task_tick", task_id=task.pk)
+    url = _url(world_a, "task_tick", hub_task_id=task.pk)
     assert _api(world_a.health_lead.person).post(url, {"done": True}, format="json").status_code == 403
     assert _api(world_a.police_lead.person).post(url, {"done": "perhaps"}, format="json").status_code == 400
     response = _api(world_a.police_lead.person).post(url, {"done": True}, format="json")
@@ -113,11 +113,12 @@ def test_tasks_are_ticked_by_their_owner_or_a_business_manager(world_a):
 def test_members_read_managers_write(world_a):
     cycle = cycle_make(world_a)
     client = _api(world_a.practitioner.person)
-    assert client.get(_url(world_a, "cycle_detail", cycle_id=cycle.pk)).status_code == 200
+    assert client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).status_code == 200
     assert client.post(_url(world_a, "cycle_list"), {}, format="json").status_code == 403
-    assert client.patch(_url(world_a, "cycle_detail", cycle_id=cycle.pk), {}, format="json").status_code == 403
+    assert client.patch(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk), {}, format="json").status_code == 403
     assert (
-        client.post(_url(world_a, "cycle_move", cycle_id=cycle.pk), {"to": "closed"}, format="json").status_code == 403
+        client.post(_url(world_a, "cycle_move", hub_cycle_id=cycle.pk), {"to": "closed"}, format="json").status_code
+        == 403
     )
 
 
@@ -126,13 +127,16 @@ def test_another_partnership_gets_404(world_a, world_b):
     phase = HubPhase.objects.in_partnership(world_a.partnership).filter(cycle=cycle).first()
     task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle).first()
     client = _api(world_b.bm)
-    assert client.get(_url(world_b, "cycle_detail", cycle_id=cycle.pk)).status_code == 404
-    assert client.get(_url(world_b, "cycle_tasks", cycle_id=cycle.pk)).status_code == 404
-    assert client.get(_url(world_b, "phase_detail", cycle_id=cycle.pk, phase_id=phase.pk)).status_code == 404
-    assert client.post(_url(world_b, "task_tick", task_id=task.pk), {"done": True}, format="json").status_code == 404
+    assert client.get(_url(world_b, "cycle_detail", hub_cycle_id=cycle.pk)).status_code == 404
+    assert client.get(_url(world_b, "cycle_tasks", hub_cycle_id=cycle.pk)).status_code == 404
+    assert client.get(_url(world_b, "phase_detail", hub_cycle_id=cycle.pk, hub_phase_id=phase.pk)).status_code == 404
     assert (
-        client.post(_url(world_b, "cycle_move", cycle_id=cycle.pk), {"to": "closed"}, format="json").status_code == 404
+        client.post(_url(world_b, "task_tick", hub_task_id=task.pk), {"done": True}, format="json").status_code == 404
+    )
+    assert (
+        client.post(_url(world_b, "cycle_move", hub_cycle_id=cycle.pk), {"to": "closed"}, format="json").status_code
+        == 404
     )
     assert client.get(_url(world_b, "cycle_list")).json() == []
     # World A's own URL, asked by world B's manager: not a member there.
-    assert client.get(_url(world_a, "cycle_detail", cycle_id=cycle.pk)).status_code == 404
+    assert client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).status_code == 404

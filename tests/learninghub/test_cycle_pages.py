@@ -71,7 +71,7 @@ def test_bad_input_shows_field_errors(world_a, client_for, data, fields):
 
 def test_the_page_shows_where_the_cycle_is_what_is_late_and_what_comes_next(world_a, client_for):
     cycle = _running_cycle(world_a)
-    response = client_for(world_a.practitioner.person).get(_url(world_a, "cycle_detail", cycle_id=cycle.pk))
+    response = client_for(world_a.practitioner.person).get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk))
     page = response.context["page"]
     assert page.current.kind == PhaseKind.AUDITING
     assert page.next_phase.kind == PhaseKind.FEEDBACK
@@ -90,11 +90,11 @@ def test_members_read_only_managers_change(world_a, client_for):
     for membership in (world_a.practitioner, world_a.observer, world_a.police_lead):
         client = client_for(membership.person)
         assert client.get(_url(world_a, "cycle_list")).status_code == 200
-        assert client.get(_url(world_a, "cycle_detail", cycle_id=cycle.pk)).status_code == 200
+        assert client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).status_code == 200
         assert client.get(_url(world_a, "cycle_create")).status_code == 403
-        assert client.get(_url(world_a, "cycle_edit", cycle_id=cycle.pk)).status_code == 403
-        assert client.get(_url(world_a, "phase_move", cycle_id=cycle.pk, phase_id=phase.pk)).status_code == 403
-        assert client.post(_url(world_a, "cycle_close", cycle_id=cycle.pk), {"to": "closed"}).status_code == 403
+        assert client.get(_url(world_a, "cycle_edit", hub_cycle_id=cycle.pk)).status_code == 403
+        assert client.get(_url(world_a, "phase_move", hub_cycle_id=cycle.pk, hub_phase_id=phase.pk)).status_code == 403
+        assert client.post(_url(world_a, "cycle_close", hub_cycle_id=cycle.pk), {"to": "closed"}).status_code == 403
     cycle.refresh_from_db()
     assert cycle.state == HubCycle.State.ACTIVE
 
@@ -105,16 +105,16 @@ def test_another_partnerships_cycle_phase_and_task_are_404(world_a, world_b, cli
     task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle).first()
     client = client_for(world_b.bm)
     for name, kwargs in [
-        ("cycle_detail", {"cycle_id": cycle.pk}),
-        ("cycle_edit", {"cycle_id": cycle.pk}),
-        ("phase_move", {"cycle_id": cycle.pk, "phase_id": phase.pk}),
+        ("cycle_detail", {"hub_cycle_id": cycle.pk}),
+        ("cycle_edit", {"hub_cycle_id": cycle.pk}),
+        ("phase_move", {"hub_cycle_id": cycle.pk, "hub_phase_id": phase.pk}),
     ]:
         assert client.get(_url(world_b, name, **kwargs)).status_code == 404
-    assert client.post(_url(world_b, "task_tick", task_id=task.pk), {"done": "1"}).status_code == 404
-    assert client.post(_url(world_b, "cycle_close", cycle_id=cycle.pk), {"to": "closed"}).status_code == 404
+    assert client.post(_url(world_b, "task_tick", hub_task_id=task.pk), {"done": "1"}).status_code == 404
+    assert client.post(_url(world_b, "cycle_close", hub_cycle_id=cycle.pk), {"to": "closed"}).status_code == 404
     # A phase of one of world A's cycles under another of its cycles' URLs is missing too.
     other = cycle_make(world_a, priority=priority_make(world_a, title="Neglect"))
-    response = client_for(world_a.bm).get(_url(world_a, "phase_move", cycle_id=other.pk, phase_id=phase.pk))
+    response = client_for(world_a.bm).get(_url(world_a, "phase_move", hub_cycle_id=other.pk, hub_phase_id=phase.pk))
     assert response.status_code == 404
     task.refresh_from_db()
     assert task.done_at is None
@@ -123,23 +123,25 @@ def test_another_partnerships_cycle_phase_and_task_are_404(world_a, world_b, cli
 def test_owner_ticks_a_task_and_others_cannot(world_a, client_for):
     cycle = cycle_make(world_a)
     task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle, owner_role=Role.PRACTITIONER)[0]
-    detail = client_for(world_a.observer.person).get(_url(world_a, "cycle_detail", cycle_id=cycle.pk))
+    detail = client_for(world_a.observer.person).get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk))
     assert task.pk not in detail.context["page"].tickable
     assert (
-        client_for(world_a.observer.person).post(_url(world_a, "task_tick", task_id=task.pk), {"done": "1"}).status_code
+        client_for(world_a.observer.person)
+        .post(_url(world_a, "task_tick", hub_task_id=task.pk), {"done": "1"})
+        .status_code
         == 403
     )
     client = client_for(world_a.practitioner.person)
-    assert task.pk in client.get(_url(world_a, "cycle_detail", cycle_id=cycle.pk)).context["page"].tickable
-    response = client.post(_url(world_a, "task_tick", task_id=task.pk), {"done": "1"})
+    assert task.pk in client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).context["page"].tickable
+    response = client.post(_url(world_a, "task_tick", hub_task_id=task.pk), {"done": "1"})
     assert response.status_code == 302
     assert response["Location"].endswith(f"#task-{task.pk}")
     task.refresh_from_db()
     assert task.done_by == world_a.practitioner.person
-    history = client.get(_url(world_a, "cycle_detail", cycle_id=cycle.pk)).context["page"].history
+    history = client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).context["page"].history
     assert history[0].object_id == task.pk
     # Bad input: nothing changes.
-    client.post(_url(world_a, "task_tick", task_id=task.pk), {"done": "maybe"})
+    client.post(_url(world_a, "task_tick", hub_task_id=task.pk), {"done": "maybe"})
     task.refresh_from_db()
     assert task.done_at is not None
 
@@ -148,14 +150,14 @@ def test_moving_a_phase_says_what_else_moved(world_a, client_for):
     cycle = cycle_make(world_a)
     phase = HubPhase.objects.in_partnership(world_a.partnership).get(cycle=cycle, kind=PhaseKind.FINDINGS)
     client = client_for(world_a.bm)
-    page = client.get(_url(world_a, "phase_move", cycle_id=cycle.pk, phase_id=phase.pk))
+    page = client.get(_url(world_a, "phase_move", hub_cycle_id=cycle.pk, hub_phase_id=phase.pk))
     assert [p.kind for p in page.context["later"]] == [
         PhaseKind.BOARD_SIGN_OFF,
         PhaseKind.ACTION_PLAN,
         PhaseKind.LEARNING_EVENT,
         PhaseKind.IMPACT_REVIEW,
     ]
-    url = _url(world_a, "phase_move", cycle_id=cycle.pk, phase_id=phase.pk)
+    url = _url(world_a, "phase_move", hub_cycle_id=cycle.pk, hub_phase_id=phase.pk)
     response = client.post(url, {"starts_on": phase.starts_on.isoformat(), "ends_on": "2027-06-32"})
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"ends_on"}
@@ -172,7 +174,7 @@ def test_moving_a_phase_says_what_else_moved(world_a, client_for):
 def test_edit_and_close(world_a, client_for):
     cycle = cycle_make(world_a)
     client = client_for(world_a.bm)
-    edit = _url(world_a, "cycle_edit", cycle_id=cycle.pk)
+    edit = _url(world_a, "cycle_edit", hub_cycle_id=cycle.pk)
     version = client.get(edit).context["form"].initial["expected_updated_at"]
     response = client.post(edit, {"title": "", "priority_id": str(cycle.priority_id), "expected_updated_at": version})
     assert response.status_code == 400
@@ -187,12 +189,12 @@ def test_edit_and_close(world_a, client_for):
     )
     assert response.status_code == 400
     assert b"saved-version" in response.content
-    response = client.post(_url(world_a, "cycle_close", cycle_id=cycle.pk), {"to": "closed", "reason": "Done"})
+    response = client.post(_url(world_a, "cycle_close", hub_cycle_id=cycle.pk), {"to": "closed", "reason": "Done"})
     assert response.status_code == 302
     cycle.refresh_from_db()
     assert cycle.title == "Renamed"
     assert cycle.state == HubCycle.State.CLOSED
-    content = client.get(_url(world_a, "cycle_detail", cycle_id=cycle.pk)).content.decode()
+    content = client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).content.decode()
     assert 'data-testid="tick"' not in content
     assert 'data-testid="close-form"' not in content
 
@@ -207,7 +209,7 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_checklist(world_a, cli
     cycle = _running_cycle(world_a)
     cycle_make(world_a, priority=priority_make(world_a, title="Neglect"))
     client = client_for(world_a.practitioner.person)
-    detail = _url(world_a, "cycle_detail", cycle_id=cycle.pk)
+    detail = _url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)
     listing = _url(world_a, "cycle_list")
     # Session, person, memberships, the cycle, phases, tasks with owners, history (+ the navigation).
     with django_assert_max_num_queries(8):

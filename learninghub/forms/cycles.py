@@ -7,7 +7,8 @@ from django import forms
 from learninghub.selectors.cycles import CycleState
 from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+# ISO dates: a date input shows nothing for a value in any other format (an initial date drawn by locale).
+_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class CycleForm(AccessibleFormMixin, forms.Form):

@@ -107,7 +107,10 @@ def owner_label(task: HubTask) -> str:
     if task.owner_member_id is not None:
         person = task.owner_member.person
         return person.full_name or person.email
-    return f"{Role(task.owner_role).label}s" if task.owner_role else ""
+    if not task.owner_role:
+        return ""
+    label = Role(task.owner_role).label
+    return f"Any {label[:1].lower()}{label[1:]}"
 
 
 @dataclass
@@ -128,6 +131,7 @@ class CyclePage:
     next_phase: HubPhase | None
     late: list[HubTask]
     coming: list[HubTask]
+    not_started: bool = False
     tickable: set[int] = field(default_factory=set)
     history: list = field(default_factory=list)
 
@@ -163,6 +167,7 @@ def hub_cycle_page(
         next_phase=next_phase,
         late=[t for t in open_tasks if t.due_on < today],
         coming=[t for t in open_tasks if t.due_on >= today][:COMING_COUNT],
+        not_started=bool(phases) and today < phases[0].starts_on,
         tickable={t.pk for t in tasks if hub_task_can_tick(membership=membership, task=t)},
         history=history_rows_merged(partnership=partnership, objects=[cycle, *tasks], limit=50),
     )

@@ -42,7 +42,8 @@ def test_business_manager_sets_up_a_cycle_and_sees_its_checklist(world_a, client
     page = client.get(response["Location"])
     content = page.content.decode()
     assert "Select children&#x27;s cases for auditing with the nominated lead" in content
-    assert "Partner lead (police)s" in content
+    assert "Any partner lead (police)" in content
+    assert "Not started yet" in content
     assert page.context["page"].next_phase.kind == PhaseKind.PREPARATION
     assert "Nothing is late." in content
     listing = client.get(_url(world_a, "cycle_list")).content.decode()
@@ -82,6 +83,10 @@ def test_the_page_shows_where_the_cycle_is_what_is_late_and_what_comes_next(worl
     content = response.content.decode()
     assert 'data-testid="late-tasks"' in content
     assert "Month 2: auditing, until" in content
+    # The move form shows the phase's dates as a date input reads them (ISO), not as the locale draws them.
+    phase = page.current
+    move = client_for(world_a.bm).get(_url(world_a, "phase_move", hub_cycle_id=cycle.pk, hub_phase_id=phase.pk))
+    assert f'value="{phase.starts_on.isoformat()}"' in move.content.decode()
 
 
 def test_members_read_only_managers_change(world_a, client_for):

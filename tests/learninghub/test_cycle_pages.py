@@ -94,7 +94,9 @@ def test_members_read_only_managers_change(world_a, client_for):
     phase = HubPhase.objects.in_partnership(world_a.partnership).get(cycle=cycle, kind=PhaseKind.SCOPING)
     for membership in (world_a.practitioner, world_a.observer, world_a.police_lead):
         client = client_for(membership.person)
-        assert client.get(_url(world_a, "cycle_list")).status_code == 200
+        listing = client.get(_url(world_a, "cycle_list"))
+        assert listing.status_code == 200
+        assert "Learning hub" in [item["label"] for item in listing.context["nav_items"]]
         assert client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).status_code == 200
         assert client.get(_url(world_a, "cycle_create")).status_code == 403
         assert client.get(_url(world_a, "cycle_edit", hub_cycle_id=cycle.pk)).status_code == 403

@@ -413,6 +413,8 @@ SPECTACULAR_SETTINGS = {
         "AuditRoundStateEnum": "audits.models.AuditRound.State",
         "AuditReturnStateEnum": "audits.models.AuditReturn.State",
         "FindingKindEnum": "audits.models.FindingKind",
+        "HubCycleStateEnum": "learninghub.models.HubCycle.State",
+        "HubPhaseKindEnum": "learninghub.models.PhaseKind",
     },
 }
 

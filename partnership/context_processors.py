@@ -46,6 +46,13 @@ NAVIGATION = [
     ("Audits", "audits:round_list", (Role.BUSINESS_MANAGER,)),
     # The case audit returns a practitioner is named for (an agency lead: their agency's).
     ("My audit returns", "audits:my_returns", (Role.PRACTITIONER, Role.AGENCY_LEAD)),
+    # The learning hub (learninghub/urls.py): practitioner-led, so its members follow its cycles from here. The
+    # business managers' navigation is full at 1280 px: they reach it from the audits and priorities pages.
+    (
+        "Learning hub",
+        "learninghub:cycle_list",
+        tuple(role for role in Role if role != Role.BUSINESS_MANAGER),
+    ),
     ("Agencies", "partnership:agency_list", (Role.BUSINESS_MANAGER,)),
     ("Members", "partnership:member_list", (Role.BUSINESS_MANAGER,)),
     ("Working days", "partnership:working_days", ()),

@@ -20,6 +20,7 @@ class PrioritySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
+    success_measures = serializers.CharField(read_only=True, help_text="How the partnership will know it is met.")
     lead_partner = serializers.ChoiceField(
         choices=lead_partner_choices(), read_only=True, help_text="Empty when the three partners lead it together."
     )
@@ -35,6 +36,7 @@ class PrioritySerializer(serializers.Serializer):
 class PriorityCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    success_measures = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     lead_partner = serializers.ChoiceField(choices=lead_partner_choices(), required=False, default="")
     start_year = serializers.IntegerField(**_YEAR)
     end_year = serializers.IntegerField(**_YEAR)

@@ -17,6 +17,13 @@ class PriorityForm(AccessibleFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the partnership wants to change, and how it will know.",
     )
+    success_measures = forms.CharField(
+        label="Success measures (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How the partnership will know the priority is met: one measure a line.",
+    )
     lead_partner = forms.ChoiceField(label="Led by", required=False, choices=lead_partner_choices)
     start_year = forms.IntegerField(
         label="From (year)",
@@ -42,6 +49,7 @@ class PriorityEditForm(VersionedFormMixin, PriorityForm):
         return {
             "title": priority.title,
             "description": priority.description,
+            "success_measures": priority.success_measures,
             "lead_partner": priority.lead_partner,
             "start_year": priority.start_year,
             "end_year": priority.end_year,

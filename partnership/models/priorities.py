@@ -18,6 +18,8 @@ class Priority(TenantModel):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="priorities")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=4000)
+    # How the partnership will know it has worked (the hub's month 1 reviews them): one measure a line.
+    success_measures = models.TextField(blank=True, max_length=4000)
     # The partner who leads the work on it ("" when the three lead it together).
     lead_partner = models.CharField(max_length=20, choices=StatutoryPartner.choices, blank=True, default="")
     start_year = models.PositiveSmallIntegerField()

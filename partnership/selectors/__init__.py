@@ -397,6 +397,34 @@ def history_rows_for_objects(
     return result
 
 
+def history_rows_merged(*, partnership: Partnership, objects: list[Model], limit: int = 200) -> list[HistoryEntry]:
+    """The history of several objects (of one or more models) as one list, newest first, with ``field_changes``.
+
+    For a page that shows a thing and its parts together (a hub cycle and its checklist's ticks): one query,
+    whatever the number of objects. ``show_object`` in ``includes/history.html`` names each row's object.
+    """
+    if not objects:
+        return []
+    by_type: dict[int, list[int]] = {}
+    models_by_type: dict[int, type[Model]] = {}
+    for obj in objects:
+        content_type = ContentType.objects.get_for_model(obj)
+        by_type.setdefault(content_type.pk, []).append(obj.pk)
+        models_by_type[content_type.pk] = type(obj)
+    wanted = Q()
+    for content_type_id, object_ids in by_type.items():
+        wanted |= Q(content_type_id=content_type_id, object_id__in=object_ids)
+    entries = list(
+        HistoryEntry.objects.in_partnership(partnership)
+        .filter(wanted)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    for entry in entries:
+        _with_field_changes([entry], models_by_type.get(entry.content_type_id))
+    return entries
+
+
 def history_rows_for_model(*, partnership: Partnership, model: type[Model], limit: int = 200) -> list[HistoryEntry]:
     """The history of every row of ``model`` in the partnership (including deleted rows), newest first."""
     entries = list(

@@ -24,11 +24,23 @@ YEAR_MIN = 2000
 YEAR_MAX = 2100
 
 
+def _title_error(*, partnership: Partnership, title: str, priority: Priority | None) -> str:
+    if not title:
+        return "Enter the priority."
+    if len(title) > TITLE_MAX_LENGTH:
+        return f"Use at most {TITLE_MAX_LENGTH} characters."
+    clash = Priority.objects.in_partnership(partnership).filter(title__iexact=title)
+    if priority is not None:
+        clash = clash.exclude(pk=priority.pk)
+    return "There is already a priority with this title." if clash.exists() else ""
+
+
 def _clean(
     *,
     partnership: Partnership,
     title: str,
     description: str,
+    success_measures: str,
     lead_partner: str,
     start_year: int | None,
     end_year: int | None,
@@ -36,20 +48,15 @@ def _clean(
 ) -> dict:
     title = " ".join((title or "").split())
     description = (description or "").strip()
+    success_measures = (success_measures or "").strip()
     lead_partner = lead_partner or ""
     errors: dict[str, list[str]] = {}
-    if not title:
-        errors["title"] = ["Enter the priority."]
-    elif len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = [f"Use at most {TITLE_MAX_LENGTH} characters."]
-    else:
-        clash = Priority.objects.in_partnership(partnership).filter(title__iexact=title)
-        if priority is not None:
-            clash = clash.exclude(pk=priority.pk)
-        if clash.exists():
-            errors["title"] = ["There is already a priority with this title."]
-    if len(description) > DESCRIPTION_MAX_LENGTH:
-        errors["description"] = [f"Use at most {DESCRIPTION_MAX_LENGTH} characters."]
+    title_error = _title_error(partnership=partnership, title=title, priority=priority)
+    if title_error:
+        errors["title"] = [title_error]
+    for name, text in (("description", description), ("success_measures", success_measures)):
+        if len(text) > DESCRIPTION_MAX_LENGTH:
+            errors[name] = [f"Use at most {DESCRIPTION_MAX_LENGTH} characters."]
     if lead_partner not in ("", *StatutoryPartner.values):
         errors["lead_partner"] = ["Choose the partner who leads it, or none."]
     for name, year in (("start_year", start_year), ("end_year", end_year)):
@@ -64,6 +71,7 @@ def _clean(
     return {
         "title": title,
         "description": description,
+        "success_measures": success_measures,
         "lead_partner": lead_partner,
         "start_year": start_year,
         "end_year": end_year,
@@ -79,6 +87,7 @@ def priority_create(
     start_year: int | None,
     end_year: int | None,
     description: str = "",
+    success_measures: str = "",
     lead_partner: str = "",
 ) -> Priority:
     """Add a priority at the end of the list."""
@@ -86,6 +95,7 @@ def priority_create(
         partnership=partnership,
         title=title,
         description=description,
+        success_measures=success_measures,
         lead_partner=lead_partner,
         start_year=start_year,
         end_year=end_year,
@@ -108,6 +118,7 @@ def priority_update(
     start_year: int | None,
     end_year: int | None,
     description: str = "",
+    success_measures: str = "",
     lead_partner: str = "",
     is_active: bool | None = None,
     expected_updated_at: datetime | None = None,
@@ -121,6 +132,7 @@ def priority_update(
         partnership=partnership,
         title=title,
         description=description,
+        success_measures=success_measures,
         lead_partner=lead_partner,
         start_year=start_year,
         end_year=end_year,

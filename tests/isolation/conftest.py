@@ -447,7 +447,30 @@ def _sa_evidence(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _hub_cycle(world: World, made: dict[str, Any]) -> int:
+    from tests.learninghub.helpers import cycle_make, priority_make
+
+    return cycle_make(world, priority=priority_make(world, title=f"Sweep priority {next(_serial)}")).pk
+
+
+def _hub_phase(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubPhase
+
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    return HubPhase.objects.in_partnership(world.partnership).filter(cycle_id=cycle_id).order_by("position")[2].pk
+
+
+def _hub_task(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubTask
+
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    return HubTask.objects.in_partnership(world.partnership).filter(cycle_id=cycle_id).first().pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    "hub_cycle_id": _hub_cycle,
+    "hub_phase_id": _hub_phase,
+    "hub_task_id": _hub_task,
     "school_id": _school,
     "cycle_id": _sa_cycle,
     "return_id": _sa_return,

@@ -287,6 +287,20 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ],
     ("audits:gap_action_remove", "POST"): [("audits_api:gap_action_detail", "DELETE")],
     ("audits:standard_evidence_download", "GET"): [("audits_api:standard_evidence_download", "GET")],
+    # --- The learning hub (issue 11): cycles, their phases and checklists.
+    ("learninghub:cycle_list", "GET"): [("learninghub_api:cycle_list", "GET")],
+    ("learninghub:cycle_create", "GET"): [("api:priority_list", "GET")],
+    ("learninghub:cycle_create", "POST"): [("learninghub_api:cycle_list", "POST")],
+    ("learninghub:cycle_detail", "GET"): [
+        ("learninghub_api:cycle_detail", "GET"),
+        ("learninghub_api:cycle_tasks", "GET"),
+    ],
+    ("learninghub:cycle_edit", "GET"): [("learninghub_api:cycle_detail", "GET")],
+    ("learninghub:cycle_edit", "POST"): [("learninghub_api:cycle_detail", "PATCH")],
+    ("learninghub:cycle_close", "POST"): [("learninghub_api:cycle_move", "POST")],
+    ("learninghub:phase_move", "GET"): [("learninghub_api:phase_detail", "GET")],
+    ("learninghub:phase_move", "POST"): [("learninghub_api:phase_detail", "PATCH")],
+    ("learninghub:task_tick", "POST"): [("learninghub_api:task_tick", "POST")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

@@ -85,6 +85,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL["audit_ids"],
         **REAL.get("case_audit_ids", {}),
         **REAL.get("export_ids", {}),
+        **REAL.get("hub_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -373,6 +374,22 @@ def _audit_ids(world: World, *, self_assessment: bool = False) -> dict[str, int]
     return ids
 
 
+def _hub_ids(world: World) -> dict[str, int]:
+    """A learning hub cycle with its phases and tasks: the fuzzer reaches their validation, not only their 404s."""
+    from learninghub.models import HubPhase, HubTask
+    from tests.learninghub.helpers import cycle_make
+
+    cycle = cycle_make(world)
+    return {
+        "hub_cycle_id": cycle.pk,
+        "hub_phase_id": HubPhase.objects.in_partnership(world.partnership)
+        .filter(cycle=cycle)
+        .order_by("position")[2]
+        .pk,
+        "hub_task_id": HubTask.objects.in_partnership(world.partnership).filter(cycle=cycle).first().pk,
+    }
+
+
 @pytest.fixture
 def world(transactional_db, request) -> World:
     world = World("Alpha")
@@ -403,6 +420,7 @@ def world(transactional_db, request) -> World:
     REAL.update(export_ids=_export_ids(world) if "/exports" in request.node.name else {})
     if "/audit-" in request.node.name or "priorit" in request.node.name:
         REAL.update(case_audit_ids=_case_audit_ids(world))
+    REAL.update(hub_ids=_hub_ids(world) if "/learning-hub/" in request.node.name else {})
     yield world
     REAL.clear()
 

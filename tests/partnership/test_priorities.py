@@ -187,3 +187,29 @@ def test_api_lists_creates_and_updates(world_a, world_b):
     assert (
         practitioner.post(url, {"title": "Y", "start_year": 2026, "end_year": 2026}, format="json").status_code == 403
     )
+
+
+def test_success_measures_are_kept_shown_and_served(world_a, client_for):
+    client = client_for(world_a.bm)
+    url = reverse("partnership:priority_list", kwargs={"slug": world_a.partnership.slug})
+    measures = "Fewer repeat missing episodes\nReturn interviews within 72 hours"
+    response = client.post(
+        url, {"title": "Missing children", "start_year": "2026", "end_year": "2027", "success_measures": measures}
+    )
+    assert response.status_code == 302
+    priority = Priority.objects.get(partnership=world_a.partnership)
+    assert priority.success_measures == measures
+    assert "Return interviews within 72 hours" in client.get(url).content.decode()
+    api_url = reverse("api:priority_detail", kwargs={"slug": world_a.partnership.slug, "priority_id": priority.pk})
+    assert _api(world_a.bm).get(api_url).json()["success_measures"] == measures
+    with pytest.raises(ValidationError) as caught:
+        priority_update(
+            partnership=world_a.partnership,
+            actor=world_a.bm,
+            priority=priority,
+            title="Missing children",
+            start_year=2026,
+            end_year=2027,
+            success_measures="x" * 4001,
+        )
+    assert "success_measures" in caught.value.message_dict

@@ -1,0 +1,1 @@
+"""The learning hub's API."""

@@ -1,0 +1,18 @@
+"""API under /api/v1/partnerships/<slug>/learning-hub/: cycles, their phases and checklist tasks."""
+
+from django.urls import path
+
+from learninghub.api import cycles as cycle_api
+
+app_name = "learninghub_api"
+
+_P = "partnerships/<slug:slug>/learning-hub/"
+_C = _P + "cycles/<int:hub_cycle_id>/"
+urlpatterns: list = [
+    path(_P + "cycles/", cycle_api.CycleListView.as_view(), name="cycle_list"),
+    path(_C, cycle_api.CycleDetailView.as_view(), name="cycle_detail"),
+    path(_C + "move/", cycle_api.CycleMoveView.as_view(), name="cycle_move"),
+    path(_C + "phases/<int:hub_phase_id>/", cycle_api.PhaseDetailView.as_view(), name="phase_detail"),
+    path(_C + "tasks/", cycle_api.CycleTaskListView.as_view(), name="cycle_tasks"),
+    path(_P + "tasks/<int:hub_task_id>/tick/", cycle_api.TaskTickView.as_view(), name="task_tick"),
+]

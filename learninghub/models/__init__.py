@@ -1,0 +1,5 @@
+"""The learning hub: a cycle works one partnership priority through its phases, each with its checklist."""
+
+from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
+
+__all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]

@@ -1,0 +1,190 @@
+"""Pages of learning hub cycles: the list, setting one up, its page (where it is, what is late, what comes next,
+its checklist), changing it, moving a phase, ticking a task, closing it.
+
+Every member reads them; the business managers set cycles up, move phases and close them; a task is ticked by
+its owner or a business manager. Each action is a form → one service → a message → a redirect; a refusal is
+drawn again beside its field (400).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from learninghub.forms.cycles import CycleEditForm, CycleForm, CycleMoveForm, PhaseMoveForm, TaskTickForm
+from learninghub.selectors import cycles as selectors
+from learninghub.selectors.cycles import CYCLE_MANAGE_ROLES, CycleState
+from learninghub.services import cycles as services
+from partnership.access import partnership_view
+from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.views.actions import form_status
+
+
+def _manages(request: HttpRequest) -> bool:
+    return request.membership.has_role(*CYCLE_MANAGE_ROLES)
+
+
+def _to_cycle(request: HttpRequest, pk: int, anchor: str = "") -> HttpResponse:
+    response = redirect("learninghub:cycle_detail", slug=request.partnership.slug, hub_cycle_id=pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+@partnership_view()
+@require_GET
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    context = {"cycles": selectors.hub_cycle_list(partnership=request.partnership), "manages": _manages(request)}
+    return render(request, "learninghub/cycles/list.html", context)
+
+
+@partnership_view(roles=CYCLE_MANAGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    priorities = selectors.priority_choices(partnership=request.partnership)
+    if request.method == "POST":
+        form = CycleForm(data=request.POST, priorities=priorities)
+        if form.is_valid():
+            try:
+                cycle = services.hub_cycle_create(
+                    partnership=request.partnership, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Set up “{cycle.title}” with its phases and checklist.")
+                return _to_cycle(request, cycle.pk)
+    else:
+        form = CycleForm(priorities=priorities)
+    return render(request, "learninghub/cycles/create.html", {"form": form}, status=form_status(form))
+
+
+@partnership_view()
+@require_GET
+def cycle_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
+    page = selectors.hub_cycle_page(partnership=request.partnership, cycle=cycle, membership=request.membership)
+    context = {
+        "page": page,
+        "cycle": cycle,
+        "manages": _manages(request),
+        "is_active": cycle.state == CycleState.ACTIVE,
+        "close_form": CycleMoveForm(),
+    }
+    return render(request, "learninghub/cycles/detail.html", context)
+
+
+@partnership_view(roles=CYCLE_MANAGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def cycle_edit(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
+    priorities = selectors.priority_choices(partnership=request.partnership)
+    if cycle.priority not in priorities:
+        priorities = [cycle.priority, *priorities]  # a retired priority stays the cycle's own
+    saved_version = None
+    if request.method == "POST":
+        form = CycleEditForm(data=request.POST, priorities=priorities)
+        if form.is_valid():
+            try:
+                services.hub_cycle_update(
+                    partnership=request.partnership,
+                    actor=request.user,
+                    cycle=cycle,
+                    title=form.cleaned_data["title"],
+                    priority_id=form.cleaned_data["priority_id"],
+                    expected_updated_at=form.cleaned_data["expected_updated_at"],
+                )
+            except ValidationError as exc:
+                saved = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=cycle.pk)
+                if form.add_refusal(exc, saved=saved):
+                    saved_version = saved
+            else:
+                messages.success(request, "Saved the cycle.")
+                return _to_cycle(request, cycle.pk)
+    else:
+        initial = {"title": cycle.title, "priority_id": cycle.priority_id, **versioned_initial(cycle)}
+        form = CycleEditForm(initial=initial, priorities=priorities)
+    context = {"cycle": cycle, "form": form, "saved_version": saved_version}
+    return render(request, "learninghub/cycles/edit.html", context, status=form_status(form))
+
+
+@partnership_view(roles=CYCLE_MANAGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def phase_move(request: HttpRequest, hub_cycle_id: int, hub_phase_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
+    phase = selectors.hub_phase_get(partnership=request.partnership, cycle=cycle, phase_id=hub_phase_id)
+    if request.method == "POST":
+        form = PhaseMoveForm(data=request.POST)
+        if form.is_valid():
+            try:
+                shifts = services.hub_phase_move(
+                    partnership=request.partnership, actor=request.user, cycle=cycle, phase=phase, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if not shifts:
+                    messages.info(request, f"{phase.get_kind_display()} keeps its dates.")
+                else:
+                    moved = "; ".join(
+                        f"{s.label}: {s.phase.starts_on:%-d %b %Y} to {s.phase.ends_on:%-d %b %Y}" for s in shifts
+                    )
+                    messages.success(request, f"Moved {len(shifts)} phase{'s'[: len(shifts) != 1]}. {moved}.")
+                return _to_cycle(request, cycle.pk, anchor=f"phase-{phase.pk}")
+    else:
+        form = PhaseMoveForm(initial={"starts_on": phase.starts_on, "ends_on": phase.ends_on})
+    later = [
+        p for p in selectors.hub_phases(partnership=request.partnership, cycle=cycle) if p.position > phase.position
+    ]
+    context = {"cycle": cycle, "phase": phase, "later": later, "form": form}
+    return render(request, "learninghub/cycles/phase_move.html", context, status=form_status(form))
+
+
+@partnership_view()
+@require_POST
+def task_tick(request: HttpRequest, hub_task_id: int) -> HttpResponse:
+    task = selectors.hub_task_get(partnership=request.partnership, task_id=hub_task_id)
+    form = TaskTickForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether the task is done.")
+        return _to_cycle(request, task.cycle_id, anchor=f"task-{task.pk}")
+    try:
+        services.hub_task_tick(
+            partnership=request.partnership,
+            actor=request.user,
+            membership=request.membership,
+            task=task,
+            done=form.cleaned_data["done"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        word = "done" if form.cleaned_data["done"] else "not done"
+        messages.success(request, f"Marked “{task.text[:80]}” as {word}.")
+    return _to_cycle(request, task.cycle_id, anchor=f"task-{task.pk}")
+
+
+@partnership_view(roles=CYCLE_MANAGE_ROLES)
+@require_POST
+def cycle_close(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
+    form = CycleMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hub_cycle_move(
+                partnership=request.partnership,
+                actor=request.user,
+                cycle=cycle,
+                to=form.cleaned_data["to"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"The cycle is {cycle.get_state_display().lower()}.")
+    else:
+        messages.error(request, "Choose how the cycle ends.")
+    return _to_cycle(request, cycle.pk)

@@ -64,14 +64,16 @@ class HubCycleDetailSerializer(HubCycleSerializer):
 
 class HubCycleCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    priority_id = serializers.IntegerField(min_value=1, help_text="One of the partnership's current priorities.")
+    priority_id = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="One of the partnership's current priorities."
+    )
     starts_on = serializers.DateField(help_text="A working day on the partnership's calendar.")
     has_pre_meet = serializers.BooleanField(required=False, default=True)
 
 
 class HubCycleUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    priority_id = serializers.IntegerField(min_value=1)
+    priority_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     updated_at = serializers.DateTimeField(required=False, help_text="The version you read (or send If-Match).")
 
 

@@ -79,7 +79,7 @@ class RoundForm(AccessibleFormMixin, forms.Form):
     theme_id = forms.TypedChoiceField(label="Learning theme (optional)", required=False, coerce=int, empty_value=None)
     due_on = forms.DateField(
         label="Returns due",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Enter the date the returns are due.", "invalid": "Enter a real date."},
     )
     screening_criteria = forms.CharField(
@@ -141,7 +141,7 @@ class CaseDiscussionForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
     discussion_on = forms.DateField(
         label="Date of the discussion (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a real date."},
     )
     notes = forms.CharField(

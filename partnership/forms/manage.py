@@ -301,7 +301,7 @@ class AccessGrantForm(AccessibleFormMixin, forms.Form):
     collaboration = forms.ChoiceField(label="Shared through", required=False)
     ends_on = forms.DateField(
         label="Sharing ends on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The last day they can see it; a year at most.",
     )
     purpose = forms.CharField(

@@ -362,6 +362,19 @@ def history_rows_for_object(*, partnership: Partnership, obj: Model, limit: int 
     return _with_field_changes(entries, type(obj))
 
 
+def _history_of_objects(*, partnership: Partnership, objects: list[Model]) -> QuerySet[HistoryEntry]:
+    """The history rows of several objects (of one or more models), newest first: one query."""
+    by_type: dict[int, list[int]] = {}
+    for obj in objects:
+        by_type.setdefault(ContentType.objects.get_for_model(obj).pk, []).append(obj.pk)
+    wanted = Q()
+    for content_type_id, object_ids in by_type.items():
+        wanted |= Q(content_type_id=content_type_id, object_id__in=object_ids)
+    return (
+        HistoryEntry.objects.in_partnership(partnership).filter(wanted).select_related("actor").order_by("-at", "-id")
+    )
+
+
 def history_rows_for_objects(
     *, partnership: Partnership, objects: list[Model], limit: int = 200
 ) -> list[list[HistoryEntry]]:
@@ -375,16 +388,8 @@ def history_rows_for_objects(
     if not objects:
         return []
     keys = [(ContentType.objects.get_for_model(obj).pk, obj.pk) for obj in objects]
-    wanted = Q()
-    for content_type_id, object_id in keys:
-        wanted |= Q(content_type_id=content_type_id, object_id=object_id)
     cap = limit * len(objects)
-    rows = list(
-        HistoryEntry.objects.in_partnership(partnership)
-        .filter(wanted)
-        .select_related("actor")
-        .order_by("-at", "-id")[:cap]
-    )
+    rows = list(_history_of_objects(partnership=partnership, objects=objects)[:cap])
     found: dict[tuple[int, int], list[HistoryEntry]] = {key: [] for key in keys}
     for entry in rows:
         found[(entry.content_type_id, entry.object_id)].append(entry)
@@ -405,23 +410,13 @@ def history_rows_merged(*, partnership: Partnership, objects: list[Model], limit
     """
     if not objects:
         return []
-    by_type: dict[int, list[int]] = {}
-    models_by_type: dict[int, type[Model]] = {}
-    for obj in objects:
-        content_type = ContentType.objects.get_for_model(obj)
-        by_type.setdefault(content_type.pk, []).append(obj.pk)
-        models_by_type[content_type.pk] = type(obj)
-    wanted = Q()
-    for content_type_id, object_ids in by_type.items():
-        wanted |= Q(content_type_id=content_type_id, object_id__in=object_ids)
-    entries = list(
-        HistoryEntry.objects.in_partnership(partnership)
-        .filter(wanted)
-        .select_related("actor")
-        .order_by("-at", "-id")[:limit]
-    )
+    models_by_type = {ContentType.objects.get_for_model(obj).pk: type(obj) for obj in objects}
+    entries = list(_history_of_objects(partnership=partnership, objects=objects)[:limit])
+    by_type: dict[int, list[HistoryEntry]] = {}
     for entry in entries:
-        _with_field_changes([entry], models_by_type.get(entry.content_type_id))
+        by_type.setdefault(entry.content_type_id, []).append(entry)
+    for content_type_id, rows in by_type.items():
+        _with_field_changes(rows, models_by_type.get(content_type_id))
     return entries
 
 

@@ -92,6 +92,17 @@ def sa_url(name: str, *kwargs: str, query: str = "", draft: bool = False) -> Cal
     return build
 
 
+def hub_url(name: str) -> Callable[[BenchWorld], str]:
+    """A URL builder for the large partnership's newest learning hub cycle (volume_hub.py)."""
+
+    def build(world: BenchWorld) -> str:
+        if world.hub_cycle_id is None:
+            raise LookupError("no learning hub cycle was seeded")
+        return reverse(name, kwargs={"slug": world.slug, "hub_cycle_id": world.hub_cycle_id})
+
+    return build
+
+
 # The baseline: no database, no template. Every page's time is divided by its median.
 TRIVIAL = Page(TRIVIAL_KEY, "trivial view /health/", url("health", slug=False))
 # The floor: signed in, partnership resolved, base layout, one query of its own (tests/benchmarks/floor.py).
@@ -168,4 +179,12 @@ PAGES: list[Page] = [
     Page("sa-my-returns", "my returns (30 schools' given)", url("audits:sa_my_returns")),
     Page("api-sa-return", "API school return", sa_url("audits_api:sa_return_detail", "return_id")),
     Page("api-sa-my-returns", "API my returns", url("audits_api:sa_my_returns")),
+    # The learning hub: 30 cycles over ten years in the large partnership (volume_hub.py), measured on the newest.
+    Page("hub-cycles", "learning hub cycle list", url("learninghub:cycle_list")),
+    Page("hub-cycle", "learning hub cycle (in month 3)", hub_url("learninghub:cycle_detail")),
+    Page(
+        "api-hub-cycle",
+        "API learning hub cycle",
+        lambda w: reverse("learninghub_api:cycle_detail", kwargs={"slug": w.slug, "hub_cycle_id": w.hub_cycle_id}),
+    ),
 ]

@@ -44,6 +44,7 @@ from partnership.models import (
 from partnership.models.recommendations import Recommendation
 from reviews.models import RapidReview
 from tests.benchmarks.volume_audits import audit_ids, seed_audits
+from tests.benchmarks.volume_hub import hub_ids, seed_hub
 from tests.benchmarks.volume_plans import plan_recommendation_id, seed_plans
 from tests.benchmarks.volume_reviews import EACH_REVIEWS, LARGE_REVIEWS, seed_reviews
 from tests.benchmarks.volume_self_assessment import seed_self_assessments, self_assessment_ids
@@ -194,6 +195,8 @@ class BenchWorld:
     sa_return_id: int | None = None
     sa_standard_id: int | None = None
     sa_draft_return_id: int | None = None
+    # The newest learning hub cycle, in progress (volume_hub.py).
+    hub_cycle_id: int | None = None
 
 
 def _split(total: int, parts: int, big_share: float, minimum: int) -> list[int]:
@@ -244,6 +247,8 @@ def seed_volume(volume: Volume, *, reviews: bool = False, log=print) -> BenchWor
         seed_audits(scale=volume.rapid_reviews_large / LARGE_REVIEWS, log=log)
         # Ten years of Section 11 and s175 self-assessments over 535 schools and the agencies (issue 10).
         seed_self_assessments(scale=volume.rapid_reviews_large / LARGE_REVIEWS, log=log)
+        # Ten years of learning hub cycles, three a year (issue 11).
+        seed_hub(scale=volume.rapid_reviews_large / LARGE_REVIEWS, log=log)
     return bench_world()
 
 
@@ -451,4 +456,5 @@ def bench_world() -> BenchWorld:
         audit_round_id=audit_round_id,
         audit_return_id=audit_return_id,
         **self_assessment_ids(big, bm),
+        **hub_ids(big),
     )

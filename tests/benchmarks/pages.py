@@ -144,8 +144,8 @@ PAGES: list[Page] = [
     Page("api-review", "API rapid review detail", review_url("reviews_api:rapid_review_detail")),
     # Recommendations and action plans: ten years of them in the large partnership (volume_plans.py). The
     # register is part A's page (partnership:recommendation_list): until it is merged the row says it is missing.
-    Page("register", "recommendation register", url("partnership:recommendation_list")),
-    Page("register-overdue", "register, overdue only", url("partnership:recommendation_list", query="overdue=1")),
+    Page("register", "recommendation register", url("partnership:recommendation_register")),
+    Page("register-overdue", "register, overdue only", url("partnership:recommendation_register", query="overdue=1")),
     Page("action-plan", "action plan (largest in progress)", plan_url("partnership:action_plan_detail")),
     Page("api-action-plan", "API action plan", plan_url("api:action_plan")),
     Page("api-actions-overdue", "API actions, overdue", url("api:action_list", query="overdue=true")),

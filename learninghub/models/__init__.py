@@ -3,3 +3,13 @@
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
 
 __all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
+from learninghub.models.plans import (
+    DeliveryPlan,
+    EvidenceSource,
+    PlanIndicator,
+    PlanItem,
+    PlanItemKind,
+    PlanVersion,
+)
+
+__all__ += ["DeliveryPlan", "EvidenceSource", "PlanIndicator", "PlanItem", "PlanItemKind", "PlanVersion"]

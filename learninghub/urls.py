@@ -16,3 +16,22 @@ urlpatterns: list = [
     path(_C + "phases/<int:hub_phase_id>/move/", cycle_views.phase_move, name="phase_move"),
     path("learning-hub/tasks/<int:hub_task_id>/tick/", cycle_views.task_tick, name="task_tick"),
 ]
+
+# The delivery plan of a cycle.
+from learninghub.views import plans as plan_views  # noqa: E402
+
+_PLAN = _C + "plan/"
+urlpatterns += [
+    path(_PLAN, plan_views.plan_detail, name="plan_detail"),
+    path(_PLAN + "start/", plan_views.plan_start, name="plan_start"),
+    path(_PLAN + "figures/new/", plan_views.indicator_edit, name="plan_indicator_add"),
+    path(_PLAN + "figures/<int:indicator_id>/edit/", plan_views.indicator_edit, name="plan_indicator_edit"),
+    path(_PLAN + "figures/<int:indicator_id>/remove/", plan_views.indicator_remove, name="plan_indicator_remove"),
+    path(_PLAN + "upload/", plan_views.plan_upload, name="plan_upload"),
+    path(_PLAN + "items/new/<str:kind>/", plan_views.item_edit, name="plan_item_add"),
+    path(_PLAN + "items/<int:item_id>/edit/", plan_views.item_edit, name="plan_item_edit"),
+    path(_PLAN + "items/<int:item_id>/remove/", plan_views.item_remove, name="plan_item_remove"),
+    path(_PLAN + "versions/new/", plan_views.version_save, name="plan_version_save"),
+    path(_PLAN + "versions/<int:version_id>/", plan_views.version_detail, name="plan_version_detail"),
+    path(_PLAN + "compare/", plan_views.plan_compare, name="plan_compare"),
+]

@@ -32,6 +32,8 @@ from partnership.models import Agency, Partnership
 # Every member reads the plan (as they read the cycle); the business managers, who run the hub, change it.
 PLAN_MANAGE_ROLES = CYCLE_MANAGE_ROLES
 KIND_LABELS = dict(PlanItemKind.choices)
+EVIDENCE = PlanItemKind.EVIDENCE
+SOURCE_CHOICES = EvidenceSource.choices
 SOURCE_LABELS = dict(EvidenceSource.choices)
 # The kinds of record evidence links to, as ``<type>:<id>`` in forms and in a version's content.
 LINK_EARLIER_HUB = "hub_cycle"

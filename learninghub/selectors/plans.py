@@ -76,15 +76,15 @@ def plan_items(*, partnership: Partnership, plan: DeliveryPlan) -> list[PlanItem
     )
 
 
-def plan_indicator_get(*, partnership: Partnership, plan: DeliveryPlan, indicator_id: int) -> PlanIndicator:
-    found = PlanIndicator.objects.in_partnership(partnership).filter(plan=plan, pk=indicator_id).first()
+def plan_indicator_get(*, partnership: Partnership, plan: DeliveryPlan, plan_indicator_id: int) -> PlanIndicator:
+    found = PlanIndicator.objects.in_partnership(partnership).filter(plan=plan, pk=plan_indicator_id).first()
     if found is None:
         raise Http404("No such indicator.")
     return found
 
 
-def plan_item_get(*, partnership: Partnership, plan: DeliveryPlan, item_id: int) -> PlanItem:
-    found = PlanItem.objects.in_partnership(partnership).filter(plan=plan, pk=item_id).first()
+def plan_item_get(*, partnership: Partnership, plan: DeliveryPlan, plan_item_id: int) -> PlanItem:
+    found = PlanItem.objects.in_partnership(partnership).filter(plan=plan, pk=plan_item_id).first()
     if found is None:
         raise Http404("No such item.")
     return found
@@ -101,9 +101,9 @@ def plan_versions(*, partnership: Partnership, plan: DeliveryPlan) -> list[PlanV
     )
 
 
-def plan_version_get(*, partnership: Partnership, plan: DeliveryPlan, version_id: int) -> PlanVersion:
+def plan_version_get(*, partnership: Partnership, plan: DeliveryPlan, plan_version_id: int) -> PlanVersion:
     found = (
-        PlanVersion.objects.in_partnership(partnership).filter(plan=plan, pk=version_id).select_related("saved_by")
+        PlanVersion.objects.in_partnership(partnership).filter(plan=plan, pk=plan_version_id).select_related("saved_by")
     ).first()
     if found is None:
         raise Http404("No such version.")

@@ -90,11 +90,11 @@ def plan_start(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
 
 @partnership_view(roles=PLAN_MANAGE_ROLES)
 @require_http_methods(["GET", "POST"])
-def indicator_edit(request: HttpRequest, hub_cycle_id: int, indicator_id: int | None = None) -> HttpResponse:
+def indicator_edit(request: HttpRequest, hub_cycle_id: int, plan_indicator_id: int | None = None) -> HttpResponse:
     cycle, plan = _cycle_and_plan(request, hub_cycle_id)
     indicator = (
-        selectors.plan_indicator_get(partnership=request.partnership, plan=plan, indicator_id=indicator_id)
-        if indicator_id is not None
+        selectors.plan_indicator_get(partnership=request.partnership, plan=plan, plan_indicator_id=plan_indicator_id)
+        if plan_indicator_id is not None
         else None
     )
     agencies = selectors.agency_choices(partnership=request.partnership)
@@ -133,11 +133,25 @@ def indicator_edit(request: HttpRequest, hub_cycle_id: int, indicator_id: int | 
 
 @partnership_view(roles=PLAN_MANAGE_ROLES)
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, hub_cycle_id: int, kind: str = "", item_id: int | None = None) -> HttpResponse:
+def item_add(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
+    """Add a measure, a reference or evidence: ``?kind=measure|guidance|evidence`` (a measure when not said; the
+    form posts back to the same address)."""
+    return _item_form(request, hub_cycle_id, kind=request.GET.get("kind") or "measure")
+
+
+@partnership_view(roles=PLAN_MANAGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, hub_cycle_id: int, plan_item_id: int) -> HttpResponse:
+    return _item_form(request, hub_cycle_id, plan_item_id=plan_item_id)
+
+
+def _item_form(
+    request: HttpRequest, hub_cycle_id: int, kind: str = "", plan_item_id: int | None = None
+) -> HttpResponse:
     cycle, plan = _cycle_and_plan(request, hub_cycle_id)
     item = (
-        selectors.plan_item_get(partnership=request.partnership, plan=plan, item_id=item_id)
-        if item_id is not None
+        selectors.plan_item_get(partnership=request.partnership, plan=plan, plan_item_id=plan_item_id)
+        if plan_item_id is not None
         else None
     )
     kind = item.kind if item is not None else kind
@@ -191,9 +205,11 @@ def item_edit(request: HttpRequest, hub_cycle_id: int, kind: str = "", item_id: 
 
 @partnership_view(roles=PLAN_MANAGE_ROLES)
 @require_POST
-def indicator_remove(request: HttpRequest, hub_cycle_id: int, indicator_id: int) -> HttpResponse:
+def indicator_remove(request: HttpRequest, hub_cycle_id: int, plan_indicator_id: int) -> HttpResponse:
     cycle, plan = _cycle_and_plan(request, hub_cycle_id)
-    indicator = selectors.plan_indicator_get(partnership=request.partnership, plan=plan, indicator_id=indicator_id)
+    indicator = selectors.plan_indicator_get(
+        partnership=request.partnership, plan=plan, plan_indicator_id=plan_indicator_id
+    )
     return _remove(
         request, cycle, PlanRemoveForm(request.POST), services.plan_indicator_delete, plan=plan, indicator=indicator
     )
@@ -201,9 +217,9 @@ def indicator_remove(request: HttpRequest, hub_cycle_id: int, indicator_id: int)
 
 @partnership_view(roles=PLAN_MANAGE_ROLES)
 @require_POST
-def item_remove(request: HttpRequest, hub_cycle_id: int, item_id: int) -> HttpResponse:
+def item_remove(request: HttpRequest, hub_cycle_id: int, plan_item_id: int) -> HttpResponse:
     cycle, plan = _cycle_and_plan(request, hub_cycle_id)
-    item = selectors.plan_item_get(partnership=request.partnership, plan=plan, item_id=item_id)
+    item = selectors.plan_item_get(partnership=request.partnership, plan=plan, plan_item_id=plan_item_id)
     return _remove(request, cycle, PlanRemoveForm(request.POST), services.plan_item_delete, plan=plan, item=item)
 
 
@@ -280,9 +296,9 @@ def version_save(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
 
 @partnership_view()
 @require_GET
-def version_detail(request: HttpRequest, hub_cycle_id: int, version_id: int) -> HttpResponse:
+def version_detail(request: HttpRequest, hub_cycle_id: int, plan_version_id: int) -> HttpResponse:
     cycle, plan = _cycle_and_plan(request, hub_cycle_id)
-    version = selectors.plan_version_get(partnership=request.partnership, plan=plan, version_id=version_id)
+    version = selectors.plan_version_get(partnership=request.partnership, plan=plan, plan_version_id=plan_version_id)
     context = {
         "cycle": cycle,
         "version": version,
@@ -311,11 +327,13 @@ def plan_compare(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
             raise Http404("No such version.")
         context = {"cycle": cycle, "versions": versions, "comparison": None}
         return render(request, "learninghub/plans/compare.html", context)
-    then = selectors.plan_version_get(partnership=request.partnership, plan=plan, version_id=int(then_key))
+    then = selectors.plan_version_get(partnership=request.partnership, plan=plan, plan_version_id=int(then_key))
     if now_key == "draft":
         now, now_label = selectors.plan_current_content(partnership=request.partnership, plan=plan), "The plan now"
     else:
-        now_version = selectors.plan_version_get(partnership=request.partnership, plan=plan, version_id=int(now_key))
+        now_version = selectors.plan_version_get(
+            partnership=request.partnership, plan=plan, plan_version_id=int(now_key)
+        )
         now, now_label = now_version.content, str(now_version)
     comparison = selectors.plan_compare(then=then.content, now=now)
     context = {

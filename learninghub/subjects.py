@@ -42,7 +42,7 @@ class HubTaskSubject(SubjectType[HubTask]):
 
 def _members_url(subject) -> str:
     return reverse(
-        "learninghub:cycle_detail", kwargs={"slug": subject.partnership.slug, "hub_cycle_id": subject.cycle_id}
+        "learninghub:cycle_members", kwargs={"slug": subject.partnership.slug, "hub_cycle_id": subject.cycle_id}
     )
 
 

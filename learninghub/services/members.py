@@ -422,7 +422,7 @@ def hub_member_letter_request(
 def _invite(*, partnership: Partnership, cycle: HubCycle, nomination: HubNomination, version_id: int) -> None:
     person = nomination.member.person
     letter = reverse("partnership:document_status", kwargs={"slug": partnership.slug, "version_id": version_id})
-    page = reverse("learninghub:cycle_detail", kwargs={"slug": partnership.slug, "hub_cycle_id": cycle.pk})
+    page = reverse("learninghub:cycle_members", kwargs={"slug": partnership.slug, "hub_cycle_id": cycle.pk})
     body = render_to_string(
         "emails/hub_member_invitation.txt",
         {

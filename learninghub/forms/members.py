@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from learninghub.models import HubRole
+from learninghub.selectors.members import HUB_ROLE_CHOICES
 from partnership.forms.base import AccessibleFormMixin
 
 
@@ -14,7 +14,7 @@ class NominationForm(AccessibleFormMixin, forms.Form):
     )
     hub_role = forms.ChoiceField(
         label="Role in the hub",
-        choices=HubRole.choices,
+        choices=HUB_ROLE_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose practitioner or manager."},
     )

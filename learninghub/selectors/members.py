@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.http import Http404
 
-from learninghub.models import HubCycle, HubMembershipRound, HubNomination
+from learninghub.models import HubCycle, HubMembershipRound, HubNomination, HubRole
 from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Agency, Membership, Partnership, Role, SignOff
 from partnership.selectors.signoff import SignOffPanel, sign_off_for_subject, sign_off_panel
 
 NominationState = HubNomination.State
+HUB_ROLE_CHOICES = HubRole.choices
 NOMINATOR_ROLES = frozenset({*MANAGER_ROLES, *PARTNER_LEAD_ROLES, Role.AGENCY_LEAD})
 SHORTLIST_ROLES = MANAGER_ROLES
 ALL_NOMINATIONS_READERS = frozenset({*MANAGER_ROLES, *PARTNER_LEAD_ROLES})

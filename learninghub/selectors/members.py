@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from learninghub.models import HubCycle, HubMembershipRound, HubNomination, HubRole
+from learninghub.report_sections import ReportSection, ReportTable, report_section
 from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Agency, Membership, Partnership, Role, SignOff
 from partnership.selectors.signoff import SignOffPanel, sign_off_for_subject, sign_off_panel
 
@@ -154,4 +155,40 @@ def hub_members_page(*, partnership: Partnership, cycle: HubCycle, membership: M
         sign_off=sign_off,
         panel=sign_off_panel(sign_off=sign_off, membership=membership) if sign_off is not None else None,
         withdrawable={n.pk for n in nominations if hub_can_withdraw(nomination=n, membership=membership)},
+    )
+
+
+@report_section(key="hub_members", order=15)
+def hub_members_report_section(cycle: HubCycle) -> ReportSection | None:
+    """The findings report's "Members of the hub": who was confirmed, for which agency, in which role (one query).
+    Nothing before the membership is signed off."""
+    confirmed = list(
+        HubNomination.objects.in_partnership(cycle.partnership)
+        .filter(cycle=cycle, state=NominationState.CONFIRMED)
+        .select_related("member__person", "agency")
+        .order_by("agency__name", "member__person__full_name", "pk")
+    )
+    if not confirmed:
+        return None
+    practitioners = sum(1 for n in confirmed if n.hub_role == HubRole.PRACTITIONER)
+    agencies = len({n.agency_id for n in confirmed})
+    return ReportSection(
+        key="hub_members",
+        title="Members of the hub",
+        paragraphs=(
+            f"{len(confirmed)} member{'s'[: len(confirmed) != 1]} from {agencies} agenc"
+            f"{'ies' if agencies != 1 else 'y'}, signed off by the partners: {practitioners} practitioner"
+            f"{'s'[: practitioners != 1]} and {len(confirmed) - practitioners} manager"
+            f"{'s'[: len(confirmed) - practitioners != 1]}.",
+        ),
+        tables=(
+            ReportTable(
+                caption="Members of the hub",
+                headers=("Name", "Agency", "Role in the hub"),
+                rows=tuple(
+                    (n.member.person.full_name or n.member.person.email, n.agency.name, n.get_hub_role_display())
+                    for n in confirmed
+                ),
+            ),
+        ),
     )

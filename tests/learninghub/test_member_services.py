@@ -356,3 +356,19 @@ def test_a_closed_cycles_shortlist_cannot_be_signed_off(world_a, cycle):
         sign_off_approve(
             partnership=world_a.partnership, membership=world_a.la_lead, sign_off=sign_off_of(world_a, round_)
         )
+
+
+def test_the_findings_report_lists_the_members_once_signed_off(world_a, cycle):
+    from learninghub.report_sections import report_sections_for
+
+    _shortlisted(world_a, cycle)
+    assert "hub_members" not in [s.key for s in report_sections_for(cycle)]
+    approve_by_all(world_a, submit(world_a, cycle))
+    section = next(s for s in report_sections_for(cycle) if s.key == "hub_members")
+    assert section.paragraphs == (
+        "2 members from 2 agencies, signed off by the partners: 1 practitioner and 1 manager.",
+    )
+    assert section.tables[0].rows == (
+        ("Alpha Scrutineer", "Alpha Council", "Manager"),
+        ("Alpha Practitioner", "Alpha Primary School", "Practitioner"),
+    )

@@ -2,9 +2,6 @@
 
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
 from learninghub.models.members import HubMembershipRound, HubNomination, HubRole
-
-__all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
-__all__ += ["HubMembershipRound", "HubNomination", "HubRole"]
 from learninghub.models.plans import (
     DeliveryPlan,
     EvidenceSource,
@@ -14,4 +11,6 @@ from learninghub.models.plans import (
     PlanVersion,
 )
 
+__all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
+__all__ += ["HubMembershipRound", "HubNomination", "HubRole"]
 __all__ += ["DeliveryPlan", "EvidenceSource", "PlanIndicator", "PlanItem", "PlanItemKind", "PlanVersion"]

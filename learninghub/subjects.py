@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from learninghub.models import HubCycle, HubTask
+from learninghub.models import HubCycle, HubSession, HubSessionAction, HubTask
 from partnership.models import Membership
 from partnership.subjects import SubjectType, subject_type
 
@@ -33,4 +33,28 @@ class HubTaskSubject(SubjectType[HubTask]):
         return f"{url}#task-{subject.pk}"
 
     def visible_to(self, subject: HubTask, membership: Membership) -> bool:
+        return True
+
+
+@subject_type(HubSession)
+class HubSessionSubject(SubjectType[HubSession]):
+    def url(self, subject: HubSession) -> str:
+        return reverse(
+            "learninghub:session_detail", kwargs={"slug": subject.partnership.slug, "hub_session_id": subject.pk}
+        )
+
+    def visible_to(self, subject: HubSession, membership: Membership) -> bool:
+        return True  # every member reads the hub's sessions
+
+
+@subject_type(HubSessionAction)
+class HubSessionActionSubject(SubjectType[HubSessionAction]):
+    def url(self, subject: HubSessionAction) -> str:
+        url = reverse(
+            "learninghub:session_detail",
+            kwargs={"slug": subject.partnership.slug, "hub_session_id": subject.session_id},
+        )
+        return f"{url}#action-{subject.pk}"
+
+    def visible_to(self, subject: HubSessionAction, membership: Membership) -> bool:
         return True

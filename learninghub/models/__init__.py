@@ -1,5 +1,15 @@
 """The learning hub: a cycle works one partnership priority through its phases, each with its checklist."""
 
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
+from learninghub.models.sessions import HubSession, HubSessionAction, HubSessionAttendance, SessionKind
 
-__all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
+__all__ = [
+    "HubCycle",
+    "HubPhase",
+    "HubSession",
+    "HubSessionAction",
+    "HubSessionAttendance",
+    "HubTask",
+    "PhaseKind",
+    "SessionKind",
+]

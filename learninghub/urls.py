@@ -3,10 +3,13 @@
 from django.urls import path
 
 from learninghub.views import cycles as cycle_views
+from learninghub.views import sessions as session_views
 
 app_name = "learninghub"
 
 _C = "learning-hub/<int:hub_cycle_id>/"
+_S = "learning-hub/sessions/<int:hub_session_id>/"
+_SA = "learning-hub/session-actions/<int:hub_session_action_id>/"
 urlpatterns: list = [
     path("learning-hub/", cycle_views.cycle_list, name="cycle_list"),
     path("learning-hub/new/", cycle_views.cycle_create, name="cycle_create"),
@@ -15,4 +18,15 @@ urlpatterns: list = [
     path(_C + "close/", cycle_views.cycle_close, name="cycle_close"),
     path(_C + "phases/<int:hub_phase_id>/move/", cycle_views.phase_move, name="phase_move"),
     path("learning-hub/tasks/<int:hub_task_id>/tick/", cycle_views.task_tick, name="task_tick"),
+    path(_C + "sessions/", session_views.session_list, name="session_list"),
+    path(_C + "sessions/new/", session_views.session_create, name="session_create"),
+    path(_S, session_views.session_detail, name="session_detail"),
+    path(_S + "edit/", session_views.session_edit, name="session_edit"),
+    path(_S + "attendance/", session_views.session_attendance, name="session_attendance"),
+    path(_S + "actions/new/", session_views.action_create, name="session_action_create"),
+    path(_S + "move/", session_views.session_move, name="session_move"),
+    path(_S + "invitation.ics", session_views.session_ics, name="session_ics"),
+    path(_S + "invitation/<int:membership_id>.ics", session_views.session_member_ics, name="session_member_ics"),
+    path(_SA + "tick/", session_views.action_tick, name="session_action_tick"),
+    path(_SA + "delete/", session_views.action_delete, name="session_action_delete"),
 ]

@@ -38,7 +38,10 @@ def hub_session_list(*, partnership: Partnership, cycle: HubCycle) -> QuerySet[H
 
 def hub_session_get(*, partnership: Partnership, session_id: int) -> HubSession:
     session = (
-        HubSession.objects.in_partnership(partnership).filter(pk=session_id).select_related("cycle__priority").first()
+        HubSession.objects.in_partnership(partnership)
+        .filter(pk=session_id)
+        .select_related("cycle__priority", "created_by")
+        .first()
     )
     if session is None:
         raise Http404("No such session.")

@@ -3,11 +3,14 @@
 from django.urls import path
 
 from learninghub.api import cycles as cycle_api
+from learninghub.api import sessions as session_api
 
 app_name = "learninghub_api"
 
 _P = "partnerships/<slug:slug>/learning-hub/"
 _C = _P + "cycles/<int:hub_cycle_id>/"
+_S = _P + "sessions/<int:hub_session_id>/"
+_SA = _P + "session-actions/<int:hub_session_action_id>/"
 urlpatterns: list = [
     path(_P + "cycles/", cycle_api.CycleListView.as_view(), name="cycle_list"),
     path(_C, cycle_api.CycleDetailView.as_view(), name="cycle_detail"),
@@ -15,4 +18,17 @@ urlpatterns: list = [
     path(_C + "phases/<int:hub_phase_id>/", cycle_api.PhaseDetailView.as_view(), name="phase_detail"),
     path(_C + "tasks/", cycle_api.CycleTaskListView.as_view(), name="cycle_tasks"),
     path(_P + "tasks/<int:hub_task_id>/tick/", cycle_api.TaskTickView.as_view(), name="task_tick"),
+    path(_C + "sessions/", session_api.SessionListView.as_view(), name="session_list"),
+    path(_S, session_api.SessionDetailView.as_view(), name="session_detail"),
+    path(_S + "move/", session_api.SessionMoveView.as_view(), name="session_move"),
+    path(_S + "attendance/", session_api.SessionAttendanceView.as_view(), name="session_attendance"),
+    path(_S + "actions/", session_api.SessionActionListView.as_view(), name="session_actions"),
+    path(_S + "invitation.ics", session_api.SessionInvitationView.as_view(), name="session_ics"),
+    path(
+        _S + "invitation/<int:membership_id>.ics",
+        session_api.SessionMemberInvitationView.as_view(),
+        name="session_member_ics",
+    ),
+    path(_SA, session_api.SessionActionDetailView.as_view(), name="session_action_detail"),
+    path(_SA + "tick/", session_api.SessionActionTickView.as_view(), name="session_action_tick"),
 ]

@@ -36,6 +36,10 @@ def hub_session_list(*, partnership: Partnership, cycle: HubCycle) -> QuerySet[H
     )
 
 
+def hub_sessions_all(*, partnership: Partnership) -> QuerySet[HubSession]:
+    return HubSession.objects.in_partnership(partnership)
+
+
 def hub_session_get(*, partnership: Partnership, session_id: int) -> HubSession:
     session = (
         HubSession.objects.in_partnership(partnership)

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from learninghub.models import HubCycle, HubSession, HubSessionAction, HubSessionAttendance, SessionKind
+from learninghub.report_sections import ReportSection, ReportTable, report_section
 from partnership.models import MANAGER_ROLES, Membership, Partnership
 from partnership.selectors import history_rows_merged
 
@@ -38,6 +40,44 @@ def hub_session_list(*, partnership: Partnership, cycle: HubCycle) -> QuerySet[H
 
 def hub_sessions_all(*, partnership: Partnership) -> QuerySet[HubSession]:
     return HubSession.objects.in_partnership(partnership)
+
+
+@report_section(key="sessions", order=15)
+def hub_sessions_report_section(cycle: HubCycle) -> ReportSection | None:
+    """The findings report's record of the hub's meetings: each session held, who came, the actions agreed
+    (one query). Nothing when no session was held."""
+    held = list(
+        hub_session_list(partnership=cycle.partnership, cycle=cycle)
+        .filter(state=HubSession.State.HELD)
+        .annotate(
+            apologies_count=Count("attendance", filter=Q(attendance__status="apologies"), distinct=True),
+            actions_total=Count("actions", distinct=True),
+        )
+    )
+    if not held:
+        return None
+    rows = tuple(
+        (
+            f"{timezone.localtime(s.starts_at):%-d %B %Y}",
+            s.title,
+            str(s.attended_count),
+            str(s.apologies_count),
+            f"{s.actions_total - s.actions_open} of {s.actions_total}",
+        )
+        for s in held
+    )
+    return ReportSection(
+        key="sessions",
+        title="The hub's sessions",
+        paragraphs=(f"The hub met {len(held)} time{'s'[: len(held) != 1]} during the cycle.",),
+        tables=(
+            ReportTable(
+                caption="Sessions held, attendance and actions",
+                headers=("Date", "Session", "Attended", "Apologies", "Actions done"),
+                rows=rows,
+            ),
+        ),
+    )
 
 
 def hub_session_get(*, partnership: Partnership, session_id: int) -> HubSession:

@@ -411,3 +411,26 @@ def test_times_are_kept_as_london_wall_clock_across_the_clocks_change(world_a):
     assert session.starts_at.astimezone(LONDON).hour == 14
     assert session.starts_at.utcoffset() == timedelta(0)  # stored in UTC: 13:00 BST
     assert session.starts_at.hour == 13
+
+
+def test_the_findings_report_lists_the_sessions_held(world_a):
+    from learninghub.report_sections import report_sections_for
+
+    session = session_make(world_a)
+    cycle = session.cycle
+    assert "sessions" not in [s.key for s in report_sections_for(cycle)]  # none held yet
+    hub_session_attendance_set(
+        partnership=world_a.partnership,
+        actor=world_a.bm,
+        session=session,
+        attended_ids=[world_a.practitioner.pk, world_a.police_lead.pk],
+        apologies_ids=[world_a.health_lead.pk],
+    )
+    _action(world_a, session)
+    hub_session_move(
+        partnership=world_a.partnership, actor=world_a.bm, session=session, to=S.HELD, now=ENDS + timedelta(hours=1)
+    )
+    session_make(world_a, cycle=cycle, kind=SessionKind.MONTH_2)  # scheduled, not held: not in the report
+    (section,) = [s for s in report_sections_for(cycle) if s.key == "sessions"]
+    assert section.paragraphs == ("The hub met 1 time during the cycle.",)
+    assert section.tables[0].rows == (("4 February 2027", "Month 1 meeting: scoping", "2", "1", "0 of 1"),)

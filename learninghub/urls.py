@@ -25,8 +25,8 @@ urlpatterns: list = [
     path(_S + "attendance/", session_views.session_attendance, name="session_attendance"),
     path(_S + "actions/new/", session_views.action_create, name="session_action_create"),
     path(_S + "move/", session_views.session_move, name="session_move"),
-    path(_S + "invitation.ics", session_views.session_ics, name="session_ics"),
-    path(_S + "invitation/<int:membership_id>.ics", session_views.session_member_ics, name="session_member_ics"),
+    path(_S + "invitation/", session_views.session_ics, name="session_ics"),
+    path(_S + "invitation/<int:membership_id>/", session_views.session_member_ics, name="session_member_ics"),
     path(_SA + "tick/", session_views.action_tick, name="session_action_tick"),
     path(_SA + "delete/", session_views.action_delete, name="session_action_delete"),
 ]

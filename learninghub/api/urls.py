@@ -23,9 +23,9 @@ urlpatterns: list = [
     path(_S + "move/", session_api.SessionMoveView.as_view(), name="session_move"),
     path(_S + "attendance/", session_api.SessionAttendanceView.as_view(), name="session_attendance"),
     path(_S + "actions/", session_api.SessionActionListView.as_view(), name="session_actions"),
-    path(_S + "invitation.ics", session_api.SessionInvitationView.as_view(), name="session_ics"),
+    path(_S + "invitation/", session_api.SessionInvitationView.as_view(), name="session_ics"),
     path(
-        _S + "invitation/<int:membership_id>.ics",
+        _S + "invitation/<int:membership_id>/",
         session_api.SessionMemberInvitationView.as_view(),
         name="session_member_ics",
     ),

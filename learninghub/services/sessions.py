@@ -35,6 +35,8 @@ URL_MAX = 500
 AGENDA_MAX = 10_000
 NOTES_MAX = 20_000
 ACTION_TEXT_MAX = 500
+# A session is a real meeting: far-off years are typing mistakes (and before 1900 London's zone is not GMT).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 # What a calendar shows: changing one of these is a new revision of the invitation.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "place", "online_url")
 
@@ -68,6 +70,20 @@ def _online_url(value: str | None, *, errors: dict) -> str:
     return value
 
 
+def _check_times(starts_at: datetime | None, ends_at: datetime | None, *, errors: dict) -> None:
+    """Both given, in the years a meeting can be, and the end after the start."""
+    for name, moment, missing in (
+        ("starts_at", starts_at, "Enter when the session starts."),
+        ("ends_at", ends_at, "Enter when the session ends."),
+    ):
+        if moment is None:
+            errors[name] = [missing]
+        elif not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            errors[name] = [f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}."]
+    if not errors.keys() & {"starts_at", "ends_at"} and ends_at <= starts_at:
+        errors["ends_at"] = ["The session must end after it starts."]
+
+
 def _details(
     *,
     cycle: HubCycle,
@@ -90,12 +106,7 @@ def _details(
         title = SessionKind(kind).label
     if len(title) > TITLE_MAX:
         errors["title"] = [f"Use at most {TITLE_MAX} characters."]
-    if starts_at is None:
-        errors["starts_at"] = ["Enter when the session starts."]
-    if ends_at is None:
-        errors["ends_at"] = ["Enter when the session ends."]
-    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        errors["ends_at"] = ["The session must end after it starts."]
+    _check_times(starts_at, ends_at, errors=errors)
     place = _text(place, field="place", limit=PLACE_MAX, errors=errors)
     online_url = _online_url(online_url, errors=errors)
     if not place and not online_url and "place" not in errors and "online_url" not in errors:

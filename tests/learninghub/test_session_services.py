@@ -86,6 +86,7 @@ def test_a_session_is_scheduled_with_its_details_and_history(world_a):
         ({"ends_at": STARTS}, {"ends_at"}),
         ({"ends_at": STARTS - timedelta(hours=1)}, {"ends_at"}),
         ({"starts_at": None, "ends_at": None}, {"starts_at", "ends_at"}),
+        ({"starts_at": STARTS.replace(year=366), "ends_at": ENDS.replace(year=2100)}, {"starts_at", "ends_at"}),
         ({"place": "", "online_url": ""}, {"place"}),
         ({"place": "", "online_url": "javascript:alert(1)"}, {"online_url"}),
         ({"online_url": "ftp://files.example/agenda"}, {"online_url"}),

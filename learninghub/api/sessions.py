@@ -207,6 +207,8 @@ class SessionAttendanceView(_SessionAPIView):
     """Who attended a session and who sent apologies: members of the partnership."""
 
     serializer_class = HubSessionAttendanceSerializer
+    # OPTIONS on a view with PUT makes DRF read the object: through the scoped queryset, by the session's id.
+    lookup_url_kwarg = "hub_session_id"
 
     @extend_schema(
         tags=[TAG], summary="A session's attendance", responses=_answers({200: HubSessionAttendanceSerializer})

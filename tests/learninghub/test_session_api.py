@@ -224,3 +224,14 @@ def test_the_invitations_download_and_read_back(world_a):
     assert response.status_code == 200
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(event["LOCATION"]) == "Council offices, room 2"
+
+
+def test_options_on_attendance_answers_without_reading_another_partnerships_session(world_a, world_b):
+    session = session_make(world_a)
+    response = _api(world_a.bm).options(_url(world_a, "session_attendance", hub_session_id=session.pk))
+    assert response.status_code == 200
+    assert "PUT" in response.json()["actions"]
+    theirs = session_make(world_b)
+    response = _api(world_a.bm).options(_url(world_a, "session_attendance", hub_session_id=theirs.pk))
+    # DRF's metadata leaves out what cannot be read: their session is as missing.
+    assert "PUT" not in response.json().get("actions", {})

@@ -376,7 +376,12 @@ class _InvitationView(_SessionAPIView):
 class SessionInvitationView(_InvitationView):
     """The session's calendar entry (published, no attendee): any member."""
 
-    @extend_schema(tags=[TAG], summary="A session's .ics calendar entry", responses=_json_errors(_answers(_ICS)))
+    @extend_schema(
+        tags=[TAG],
+        summary="A session's .ics calendar entry",
+        operation_id="v1_partnerships_learning_hub_sessions_invitation_retrieve",
+        responses=_json_errors(_answers(_ICS)),
+    )
     def get(self, request: Request, slug: str, hub_session_id: int) -> HttpResponse:
         return self.ics_response(request, hub_session_id)
 
@@ -385,7 +390,10 @@ class SessionMemberInvitationView(_InvitationView):
     """A member's invitation to the session (their ATTENDEE line): their own, or anyone's for business managers."""
 
     @extend_schema(
-        tags=[TAG], summary="A member's .ics invitation to a session", responses=_json_errors(_answers(_ICS))
+        tags=[TAG],
+        summary="A member's .ics invitation to a session",
+        operation_id="v1_partnerships_learning_hub_sessions_member_invitation_retrieve",
+        responses=_json_errors(_answers(_ICS)),
     )
     def get(self, request: Request, slug: str, hub_session_id: int, membership_id: int) -> HttpResponse:
         return self.ics_response(request, hub_session_id, membership_id)

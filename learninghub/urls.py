@@ -3,11 +3,13 @@
 from django.urls import path
 
 from learninghub.views import cycles as cycle_views
+from learninghub.views import members as member_views
 from learninghub.views import sessions as session_views
 
 app_name = "learninghub"
 
 _C = "learning-hub/<int:hub_cycle_id>/"
+_N = _C + "members/<int:hub_nomination_id>/"
 _S = "learning-hub/sessions/<int:hub_session_id>/"
 _SA = "learning-hub/session-actions/<int:hub_session_action_id>/"
 urlpatterns: list = [
@@ -18,6 +20,12 @@ urlpatterns: list = [
     path(_C + "close/", cycle_views.cycle_close, name="cycle_close"),
     path(_C + "phases/<int:hub_phase_id>/move/", cycle_views.phase_move, name="phase_move"),
     path("learning-hub/tasks/<int:hub_task_id>/tick/", cycle_views.task_tick, name="task_tick"),
+    path(_C + "members/", member_views.cycle_members, name="cycle_members"),
+    path(_C + "members/nominate/", member_views.nomination_create, name="nomination_create"),
+    path(_C + "members/submit/", member_views.membership_submit, name="membership_submit"),
+    path(_N + "shortlist/", member_views.nomination_shortlist, name="nomination_shortlist"),
+    path(_N + "decline/", member_views.nomination_decline, name="nomination_decline"),
+    path(_N + "withdraw/", member_views.nomination_withdraw, name="nomination_withdraw"),
     path(_C + "sessions/", session_views.session_list, name="session_list"),
     path(_C + "sessions/new/", session_views.session_create, name="session_create"),
     path(_S, session_views.session_detail, name="session_detail"),

@@ -3,12 +3,14 @@
 from django.urls import path
 
 from learninghub.api import cycles as cycle_api
+from learninghub.api import members as member_api
 from learninghub.api import sessions as session_api
 
 app_name = "learninghub_api"
 
 _P = "partnerships/<slug:slug>/learning-hub/"
 _C = _P + "cycles/<int:hub_cycle_id>/"
+_N = _C + "members/<int:hub_nomination_id>/"
 _S = _P + "sessions/<int:hub_session_id>/"
 _SA = _P + "session-actions/<int:hub_session_action_id>/"
 urlpatterns: list = [
@@ -18,6 +20,11 @@ urlpatterns: list = [
     path(_C + "phases/<int:hub_phase_id>/", cycle_api.PhaseDetailView.as_view(), name="phase_detail"),
     path(_C + "tasks/", cycle_api.CycleTaskListView.as_view(), name="cycle_tasks"),
     path(_P + "tasks/<int:hub_task_id>/tick/", cycle_api.TaskTickView.as_view(), name="task_tick"),
+    path(_C + "members/", member_api.MembersView.as_view(), name="cycle_members"),
+    path(_C + "members/submit/", member_api.MembershipSubmitView.as_view(), name="membership_submit"),
+    path(_N, member_api.NominationDetailView.as_view(), name="nomination_detail"),
+    path(_N + "shortlist/", member_api.NominationShortlistView.as_view(), name="nomination_shortlist"),
+    path(_N + "withdraw/", member_api.NominationWithdrawView.as_view(), name="nomination_withdraw"),
     path(_C + "sessions/", session_api.SessionListView.as_view(), name="session_list"),
     path(_S, session_api.SessionDetailView.as_view(), name="session_detail"),
     path(_S + "move/", session_api.SessionMoveView.as_view(), name="session_move"),

@@ -467,6 +467,15 @@ def _hub_task(world: World, made: dict[str, Any]) -> int:
     return HubTask.objects.in_partnership(world.partnership).filter(cycle_id=cycle_id).first().pk
 
 
+def _hub_nomination(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubCycle
+    from tests.learninghub.member_helpers import nominate
+
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    cycle = HubCycle.objects.in_partnership(world.partnership).get(pk=cycle_id)
+    return nominate(world, cycle, world.practitioner, by=world.business_manager).pk
+
+
 def _hub_session(world: World, made: dict[str, Any]) -> int:
     from learninghub.models import HubCycle
     from tests.learninghub.session_helpers import session_make
@@ -494,6 +503,7 @@ def _hub_session_action(world: World, made: dict[str, Any]) -> int:
 
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "hub_cycle_id": _hub_cycle,
+    "hub_nomination_id": _hub_nomination,
     "hub_session_id": _hub_session,
     "hub_session_action_id": _hub_session_action,
     "hub_phase_id": _hub_phase,

@@ -417,6 +417,8 @@ SPECTACULAR_SETTINGS = {
         "HubPhaseKindEnum": "learninghub.models.PhaseKind",
         "PlanItemKindEnum": "learninghub.models.PlanItemKind",
         "EvidenceSourceEnum": "learninghub.models.EvidenceSource",
+        "HubSessionStateEnum": "learninghub.models.HubSession.State",
+        "HubSessionKindEnum": "learninghub.models.SessionKind",
     },
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from learninghub.models import HubCycle, HubMembershipRound, HubNomination, HubTask
+from learninghub.models import HubCycle, HubMembershipRound, HubNomination, HubSession, HubSessionAction, HubTask
 from learninghub.selectors.members import ALL_NOMINATIONS_READERS, hub_nomination_visible_to
 from partnership.models import Document, Membership, Partnership, Person, SignOff
 from partnership.subjects import SubjectType, subject_type
@@ -84,3 +84,27 @@ class HubMembershipRoundSubject(SubjectType[HubMembershipRound]):
         hub_membership_sign_off_settled(
             partnership=partnership, round=subject, sign_off=sign_off, actor=actor, reason=reason
         )
+
+
+@subject_type(HubSession)
+class HubSessionSubject(SubjectType[HubSession]):
+    def url(self, subject: HubSession) -> str:
+        return reverse(
+            "learninghub:session_detail", kwargs={"slug": subject.partnership.slug, "hub_session_id": subject.pk}
+        )
+
+    def visible_to(self, subject: HubSession, membership: Membership) -> bool:
+        return True  # every member reads the hub's sessions
+
+
+@subject_type(HubSessionAction)
+class HubSessionActionSubject(SubjectType[HubSessionAction]):
+    def url(self, subject: HubSessionAction) -> str:
+        url = reverse(
+            "learninghub:session_detail",
+            kwargs={"slug": subject.partnership.slug, "hub_session_id": subject.session_id},
+        )
+        return f"{url}#action-{subject.pk}"
+
+    def visible_to(self, subject: HubSessionAction, membership: Membership) -> bool:
+        return True

@@ -4,11 +4,14 @@ from django.urls import path
 
 from learninghub.views import cycles as cycle_views
 from learninghub.views import members as member_views
+from learninghub.views import sessions as session_views
 
 app_name = "learninghub"
 
 _C = "learning-hub/<int:hub_cycle_id>/"
 _N = _C + "members/<int:hub_nomination_id>/"
+_S = "learning-hub/sessions/<int:hub_session_id>/"
+_SA = "learning-hub/session-actions/<int:hub_session_action_id>/"
 urlpatterns: list = [
     path("learning-hub/", cycle_views.cycle_list, name="cycle_list"),
     path("learning-hub/new/", cycle_views.cycle_create, name="cycle_create"),
@@ -23,6 +26,17 @@ urlpatterns: list = [
     path(_N + "shortlist/", member_views.nomination_shortlist, name="nomination_shortlist"),
     path(_N + "decline/", member_views.nomination_decline, name="nomination_decline"),
     path(_N + "withdraw/", member_views.nomination_withdraw, name="nomination_withdraw"),
+    path(_C + "sessions/", session_views.session_list, name="session_list"),
+    path(_C + "sessions/new/", session_views.session_create, name="session_create"),
+    path(_S, session_views.session_detail, name="session_detail"),
+    path(_S + "edit/", session_views.session_edit, name="session_edit"),
+    path(_S + "attendance/", session_views.session_attendance, name="session_attendance"),
+    path(_S + "actions/new/", session_views.action_create, name="session_action_create"),
+    path(_S + "move/", session_views.session_move, name="session_move"),
+    path(_S + "invitation/", session_views.session_ics, name="session_ics"),
+    path(_S + "invitation/<int:membership_id>/", session_views.session_member_ics, name="session_member_ics"),
+    path(_SA + "tick/", session_views.action_tick, name="session_action_tick"),
+    path(_SA + "delete/", session_views.action_delete, name="session_action_delete"),
 ]
 
 # The delivery plan of a cycle.

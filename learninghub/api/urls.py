@@ -4,12 +4,15 @@ from django.urls import path
 
 from learninghub.api import cycles as cycle_api
 from learninghub.api import members as member_api
+from learninghub.api import sessions as session_api
 
 app_name = "learninghub_api"
 
 _P = "partnerships/<slug:slug>/learning-hub/"
 _C = _P + "cycles/<int:hub_cycle_id>/"
 _N = _C + "members/<int:hub_nomination_id>/"
+_S = _P + "sessions/<int:hub_session_id>/"
+_SA = _P + "session-actions/<int:hub_session_action_id>/"
 urlpatterns: list = [
     path(_P + "cycles/", cycle_api.CycleListView.as_view(), name="cycle_list"),
     path(_C, cycle_api.CycleDetailView.as_view(), name="cycle_detail"),
@@ -22,6 +25,19 @@ urlpatterns: list = [
     path(_N, member_api.NominationDetailView.as_view(), name="nomination_detail"),
     path(_N + "shortlist/", member_api.NominationShortlistView.as_view(), name="nomination_shortlist"),
     path(_N + "withdraw/", member_api.NominationWithdrawView.as_view(), name="nomination_withdraw"),
+    path(_C + "sessions/", session_api.SessionListView.as_view(), name="session_list"),
+    path(_S, session_api.SessionDetailView.as_view(), name="session_detail"),
+    path(_S + "move/", session_api.SessionMoveView.as_view(), name="session_move"),
+    path(_S + "attendance/", session_api.SessionAttendanceView.as_view(), name="session_attendance"),
+    path(_S + "actions/", session_api.SessionActionListView.as_view(), name="session_actions"),
+    path(_S + "invitation/", session_api.SessionInvitationView.as_view(), name="session_ics"),
+    path(
+        _S + "invitation/<int:membership_id>/",
+        session_api.SessionMemberInvitationView.as_view(),
+        name="session_member_ics",
+    ),
+    path(_SA, session_api.SessionActionDetailView.as_view(), name="session_action_detail"),
+    path(_SA + "tick/", session_api.SessionActionTickView.as_view(), name="session_action_tick"),
 ]
 
 # The delivery plan of a cycle.

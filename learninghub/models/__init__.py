@@ -10,7 +10,9 @@ from learninghub.models.plans import (
     PlanItemKind,
     PlanVersion,
 )
+from learninghub.models.sessions import HubSession, HubSessionAction, HubSessionAttendance, SessionKind
 
 __all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
 __all__ += ["HubMembershipRound", "HubNomination", "HubRole"]
 __all__ += ["DeliveryPlan", "EvidenceSource", "PlanIndicator", "PlanItem", "PlanItemKind", "PlanVersion"]
+__all__ += ["HubSession", "HubSessionAction", "HubSessionAttendance", "SessionKind"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from learninghub.builtin_templates import LEAD_PARTNER, MANAGER, PHASES, PhaseTemplate
 from learninghub.models import HubCycle, HubPhase, HubTask, PhaseKind
 from learninghub.selectors.cycles import hub_task_can_tick
+from learninghub.services.sessions import hub_session_actions_cancel_for_cycle
 from partnership.models import PARTNER_LEAD_ROLES, HistoryEntry, Membership, Partnership, Person, Role
 from partnership.models.priorities import Priority
 from partnership.selectors import working_day_calendar
@@ -400,6 +401,7 @@ def hub_cycle_move(*, partnership: Partnership, actor: Person, cycle: HubCycle, 
     moved = state_move(partnership=partnership, actor=actor, instance=cycle, to=to, reason=reason)
     for task in HubTask.objects.in_partnership(partnership).filter(cycle=moved, done_at__isnull=True):
         deadline_cancel(partnership=partnership, subject=task, kind=TASK_DEADLINE)
+    hub_session_actions_cancel_for_cycle(partnership=partnership, cycle=moved)
     return moved
 
 

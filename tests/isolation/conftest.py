@@ -507,9 +507,36 @@ def _plan_version(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _hub_session(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubCycle
+    from tests.learninghub.session_helpers import session_make
+
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    cycle = HubCycle.objects.in_partnership(world.partnership).get(pk=cycle_id)
+    return session_make(world, cycle=cycle).pk
+
+
+def _hub_session_action(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubSession
+    from learninghub.services.sessions import hub_session_action_add
+
+    session_id = made.get("hub_session_id") or _hub_session(world, made)
+    session = HubSession.objects.in_partnership(world.partnership).get(pk=session_id)
+    return hub_session_action_add(
+        partnership=world.partnership,
+        actor=world.bm,
+        session=session,
+        text="Sweep action",
+        owner_id=world.practitioner.pk,
+        due_on=session.starts_at.date() + timedelta(days=14),
+    ).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "hub_cycle_id": _hub_cycle,
     "hub_nomination_id": _hub_nomination,
+    "hub_session_id": _hub_session,
+    "hub_session_action_id": _hub_session_action,
     "hub_phase_id": _hub_phase,
     "hub_task_id": _hub_task,
     "plan_indicator_id": _plan_indicator,

@@ -338,6 +338,27 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:plan_version_save", "POST"): [("learninghub_api:plan_version_list", "POST")],
     ("learninghub:plan_version_detail", "GET"): [("learninghub_api:plan_version_detail", "GET")],
     ("learninghub:plan_compare", "GET"): [("learninghub_api:plan_compare", "GET")],
+    ("learninghub:session_list", "GET"): [("learninghub_api:session_list", "GET")],
+    ("learninghub:session_create", "GET"): [("learninghub_api:cycle_detail", "GET")],
+    ("learninghub:session_create", "POST"): [("learninghub_api:session_list", "POST")],
+    ("learninghub:session_detail", "GET"): [("learninghub_api:session_detail", "GET")],
+    ("learninghub:session_edit", "GET"): [("learninghub_api:session_detail", "GET")],
+    ("learninghub:session_edit", "POST"): [("learninghub_api:session_detail", "PATCH")],
+    ("learninghub:session_attendance", "GET"): [
+        ("learninghub_api:session_attendance", "GET"),
+        ("api:member_list", "GET"),
+    ],
+    ("learninghub:session_attendance", "POST"): [("learninghub_api:session_attendance", "PUT")],
+    ("learninghub:session_action_create", "GET"): [
+        ("learninghub_api:session_actions", "GET"),
+        ("api:member_list", "GET"),
+    ],
+    ("learninghub:session_action_create", "POST"): [("learninghub_api:session_actions", "POST")],
+    ("learninghub:session_move", "POST"): [("learninghub_api:session_move", "POST")],
+    ("learninghub:session_ics", "GET"): [("learninghub_api:session_ics", "GET")],
+    ("learninghub:session_member_ics", "GET"): [("learninghub_api:session_member_ics", "GET")],
+    ("learninghub:session_action_tick", "POST"): [("learninghub_api:session_action_tick", "POST")],
+    ("learninghub:session_action_delete", "POST"): [("learninghub_api:session_action_detail", "DELETE")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

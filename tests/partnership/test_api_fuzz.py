@@ -404,7 +404,25 @@ def _hub_ids(world: World) -> dict[str, int]:
         .pk,
         "hub_task_id": HubTask.objects.in_partnership(world.partnership).filter(cycle=cycle).first().pk,
         "hub_nomination_id": _hub_nomination_id(world, cycle),
+        **_hub_session_ids(world, cycle),
     }
+
+
+def _hub_session_ids(world: World, cycle) -> dict[str, int]:
+    """A session of the cycle with one action, for the sessions' operations."""
+    from learninghub.services.sessions import hub_session_action_add
+    from tests.learninghub.session_helpers import session_make
+
+    session = session_make(world, cycle=cycle)
+    action = hub_session_action_add(
+        partnership=world.partnership,
+        actor=world.bm,
+        session=session,
+        text="Fuzz action",
+        owner_id=world.practitioner.pk,
+        due_on=session.starts_at.date(),
+    )
+    return {"hub_session_id": session.pk, "hub_session_action_id": action.pk}
 
 
 def _hub_nomination_id(world: World, cycle) -> int:

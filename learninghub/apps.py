@@ -11,6 +11,11 @@ class LearningHubConfig(AppConfig):
         # kernel deadlines).
         from learninghub import subjects  # noqa: F401
 
+        # Drafts the hub agrees become recommendations naming their cycle (kind "hub cycle") as the source.
+        from learninghub.recommendation_declarations import register as register_recommendation_source
+
+        register_recommendation_source()
+
         # Every selector module is imported so that the findings report's section providers
         # (``learninghub.report_sections``) register themselves, whichever part of the hub they come from.
         import importlib

@@ -3,3 +3,6 @@
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
 
 __all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
+from learninghub.models.findings import HubAuditLink, HubDraftRecommendation, HubFinding, HubMeasure
+
+__all__ += ["HubAuditLink", "HubDraftRecommendation", "HubFinding", "HubMeasure"]

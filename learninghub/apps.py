@@ -16,6 +16,11 @@ class LearningHubConfig(AppConfig):
 
         register_recommendation_source()
 
+        # The findings report's DOCX: a kind of export the worker writes.
+        from learninghub.export_declarations import register as register_findings_export
+
+        register_findings_export()
+
         # Every selector module is imported so that the findings report's section providers
         # (``learninghub.report_sections``) register themselves, whichever part of the hub they come from.
         import importlib

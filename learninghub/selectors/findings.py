@@ -29,6 +29,8 @@ FINDINGS_READ_ROLES = OVERSIGHT_ROLES
 FINDINGS_MANAGE_ROLES = MANAGER_ROLES
 DraftState = HubDraftRecommendation.State
 LEAD_PARTNERS = dict(StatutoryPartner.choices)
+# The findings report's DOCX, a kind of export (``learninghub.export_declarations``).
+FINDINGS_REPORT_KIND = "hub.findings_report"
 
 
 @dataclass

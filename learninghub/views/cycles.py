@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from learninghub.forms.cycles import CycleEditForm, CycleForm, CycleMoveForm, PhaseMoveForm, TaskTickForm
 from learninghub.selectors import cycles as selectors
 from learninghub.selectors.cycles import CYCLE_MANAGE_ROLES, CycleState
+from learninghub.selectors.findings import FINDINGS_READ_ROLES
 from learninghub.services import cycles as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
@@ -73,6 +74,7 @@ def cycle_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
         "manages": _manages(request),
         "is_active": cycle.state == CycleState.ACTIVE,
         "close_form": CycleMoveForm(),
+        "reads_findings": request.membership.has_role(*FINDINGS_READ_ROLES),
     }
     return render(request, "learninghub/cycles/detail.html", context)
 

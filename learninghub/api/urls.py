@@ -3,11 +3,13 @@
 from django.urls import path
 
 from learninghub.api import cycles as cycle_api
+from learninghub.api import findings as findings_api
 
 app_name = "learninghub_api"
 
 _P = "partnerships/<slug:slug>/learning-hub/"
 _C = _P + "cycles/<int:hub_cycle_id>/"
+_F = _C + "findings/"
 urlpatterns: list = [
     path(_P + "cycles/", cycle_api.CycleListView.as_view(), name="cycle_list"),
     path(_C, cycle_api.CycleDetailView.as_view(), name="cycle_detail"),
@@ -15,4 +17,20 @@ urlpatterns: list = [
     path(_C + "phases/<int:hub_phase_id>/", cycle_api.PhaseDetailView.as_view(), name="phase_detail"),
     path(_C + "tasks/", cycle_api.CycleTaskListView.as_view(), name="cycle_tasks"),
     path(_P + "tasks/<int:hub_task_id>/tick/", cycle_api.TaskTickView.as_view(), name="task_tick"),
+    path(_F, findings_api.FindingsView.as_view(), name="findings"),
+    path(_F + "audits/", findings_api.AuditCommissionView.as_view(), name="findings_audit_commission"),
+    path(_F + "audits/link/", findings_api.AuditLinkView.as_view(), name="findings_audit_link"),
+    path(_F + "audits/<int:hub_audit_id>/", findings_api.AuditUnlinkView.as_view(), name="findings_audit_unlink"),
+    path(_F + "items/", findings_api.FindingCreateView.as_view(), name="findings_add"),
+    path(_F + "items/<int:hub_finding_id>/", findings_api.FindingDetailView.as_view(), name="findings_remove"),
+    path(_F + "drafts/", findings_api.DraftCreateView.as_view(), name="findings_draft_add"),
+    path(_F + "drafts/<int:hub_draft_id>/move/", findings_api.DraftMoveView.as_view(), name="findings_draft_move"),
+    path(_F + "drafts/agree/", findings_api.DraftsAgreeView.as_view(), name="findings_drafts_agree"),
+    path(_F + "measures/", findings_api.MeasureCreateView.as_view(), name="findings_measure_add"),
+    path(
+        _F + "measures/<int:hub_measure_id>/review/",
+        findings_api.MeasureReviewView.as_view(),
+        name="findings_measure_review",
+    ),
+    path(_F + "report/", findings_api.ReportView.as_view(), name="findings_report"),
 ]

@@ -119,6 +119,11 @@ def hub_findings(*, partnership: Partnership, cycle: HubCycle) -> list[HubFindin
     )
 
 
+def hub_finding_queryset(*, partnership: Partnership) -> QuerySet[HubFinding]:
+    """The partnership's hub findings, every cycle's (the API's scoped rows)."""
+    return HubFinding.objects.in_partnership(partnership).select_related("theme")
+
+
 def hub_findings_by_theme(findings: list[HubFinding]) -> list[ThemeGroup]:
     groups: dict[int, ThemeGroup] = {}
     for finding in findings:

@@ -301,6 +301,19 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:phase_move", "GET"): [("learninghub_api:phase_detail", "GET")],
     ("learninghub:phase_move", "POST"): [("learninghub_api:phase_detail", "PATCH")],
     ("learninghub:task_tick", "POST"): [("learninghub_api:task_tick", "POST")],
+    # The learning hub's findings (issue 11, items 7, 9, 10).
+    ("learninghub:cycle_findings", "GET"): [("learninghub_api:findings", "GET")],
+    ("learninghub:findings_audit_commission", "POST"): [("learninghub_api:findings_audit_commission", "POST")],
+    ("learninghub:findings_audit_link", "POST"): [("learninghub_api:findings_audit_link", "POST")],
+    ("learninghub:findings_audit_unlink", "POST"): [("learninghub_api:findings_audit_unlink", "DELETE")],
+    ("learninghub:findings_add", "POST"): [("learninghub_api:findings_add", "POST")],
+    ("learninghub:findings_remove", "POST"): [("learninghub_api:findings_remove", "DELETE")],
+    ("learninghub:findings_draft_add", "POST"): [("learninghub_api:findings_draft_add", "POST")],
+    ("learninghub:findings_draft_move", "POST"): [("learninghub_api:findings_draft_move", "POST")],
+    ("learninghub:findings_drafts_agree", "POST"): [("learninghub_api:findings_drafts_agree", "POST")],
+    ("learninghub:findings_measure_add", "POST"): [("learninghub_api:findings_measure_add", "POST")],
+    ("learninghub:findings_measure_review", "POST"): [("learninghub_api:findings_measure_review", "POST")],
+    ("learninghub:findings_report", "POST"): [("learninghub_api:findings_report", "POST")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

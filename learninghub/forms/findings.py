@@ -35,6 +35,7 @@ class AuditCommissionForm(AccessibleFormMixin, forms.Form):
     )
 
     def __init__(self, *args, versions=(), themes=(), **kwargs) -> None:
+        kwargs.setdefault("auto_id", "commission_%s")  # several forms on one page: ids of their own
         super().__init__(*args, **kwargs)
         self.fields["template_version_id"].choices = _choices(
             versions, lambda v: f"{v.template.name} (version {v.number})", "Choose a template"
@@ -46,6 +47,7 @@ class AuditLinkForm(AccessibleFormMixin, forms.Form):
     audit_round_id = forms.TypedChoiceField(label="Case audit", coerce=int, error_messages=_ID)
 
     def __init__(self, *args, rounds=(), **kwargs) -> None:
+        kwargs.setdefault("auto_id", "link_%s")  # several forms on one page: ids of their own
         super().__init__(*args, **kwargs)
         self.fields["audit_round_id"].choices = _choices(rounds, lambda r: r.title, "Choose a case audit")
 
@@ -60,6 +62,7 @@ class FindingForm(AccessibleFormMixin, forms.Form):
     )
 
     def __init__(self, *args, themes=(), **kwargs) -> None:
+        kwargs.setdefault("auto_id", "finding_%s")  # several forms on one page: ids of their own
         super().__init__(*args, **kwargs)
         self.fields["theme_id"].choices = _choices(themes, lambda t: t.name, "Choose a theme")
 
@@ -82,6 +85,7 @@ class DraftForm(AccessibleFormMixin, forms.Form):
     theme_id = forms.TypedChoiceField(label="Learning theme (optional)", coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, themes=(), **kwargs) -> None:
+        kwargs.setdefault("auto_id", "draft_%s")  # several forms on one page: ids of their own
         super().__init__(*args, **kwargs)
         self.fields["theme_id"].choices = _choices(themes, lambda t: t.name, "No theme")
 
@@ -96,6 +100,7 @@ class DraftsAgreeForm(AccessibleFormMixin, forms.Form):
     title = forms.CharField(label="Title of the round of sign-off (optional)", required=False, max_length=200)
 
     def __init__(self, *args, drafts=(), **kwargs) -> None:
+        kwargs.setdefault("auto_id", "agree_%s")  # several forms on one page: ids of their own
         super().__init__(*args, **kwargs)
         self.fields["draft_ids"].choices = _choices(drafts, lambda d: d.text[:200])
 
@@ -116,6 +121,10 @@ class MeasureForm(AccessibleFormMixin, forms.Form):
     )
     unit = forms.CharField(label="Unit (optional)", required=False, max_length=40, help_text="For example: %, a month.")
     higher_is_better = forms.BooleanField(label="A higher value is better", required=False, initial=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "measure_%s")  # several forms on one page: ids of their own
+        super().__init__(*args, **kwargs)
 
 
 class MeasureReviewForm(AccessibleFormMixin, forms.Form):

@@ -9,8 +9,6 @@ class LearningHubConfig(AppConfig):
     def ready(self) -> None:
         # Declares the hub's subjects to the kernel: cycles and their checklist tasks (the tasks' due dates are
         # kernel deadlines).
-        from learninghub import subjects  # noqa: F401
-
         # Drafts the hub agrees become recommendations naming their cycle (kind "hub cycle") as the source.
         from learninghub.recommendation_declarations import register as register_recommendation_source
 
@@ -27,6 +25,7 @@ class LearningHubConfig(AppConfig):
         import pkgutil
 
         import learninghub.selectors
+        from learninghub import subjects  # noqa: F401
 
         for module in pkgutil.iter_modules(learninghub.selectors.__path__):
             importlib.import_module(f"learninghub.selectors.{module.name}")

@@ -4,11 +4,13 @@ from django.urls import path
 
 from learninghub.views import cycles as cycle_views
 from learninghub.views import findings as findings_views
+from learninghub.views import members as member_views
 
 app_name = "learninghub"
 
 _C = "learning-hub/<int:hub_cycle_id>/"
 _F = _C + "findings/"
+_N = _C + "members/<int:hub_nomination_id>/"
 urlpatterns: list = [
     path("learning-hub/", cycle_views.cycle_list, name="cycle_list"),
     path("learning-hub/new/", cycle_views.cycle_create, name="cycle_create"),
@@ -29,4 +31,10 @@ urlpatterns: list = [
     path(_F + "measures/add/", findings_views.measure_add, name="findings_measure_add"),
     path(_F + "measures/<int:hub_measure_id>/review/", findings_views.measure_review, name="findings_measure_review"),
     path(_F + "report/", findings_views.findings_report, name="findings_report"),
+    path(_C + "members/", member_views.cycle_members, name="cycle_members"),
+    path(_C + "members/nominate/", member_views.nomination_create, name="nomination_create"),
+    path(_C + "members/submit/", member_views.membership_submit, name="membership_submit"),
+    path(_N + "shortlist/", member_views.nomination_shortlist, name="nomination_shortlist"),
+    path(_N + "decline/", member_views.nomination_decline, name="nomination_decline"),
+    path(_N + "withdraw/", member_views.nomination_withdraw, name="nomination_withdraw"),
 ]

@@ -4,12 +4,14 @@ from django.urls import path
 
 from learninghub.api import cycles as cycle_api
 from learninghub.api import findings as findings_api
+from learninghub.api import members as member_api
 
 app_name = "learninghub_api"
 
 _P = "partnerships/<slug:slug>/learning-hub/"
 _C = _P + "cycles/<int:hub_cycle_id>/"
 _F = _C + "findings/"
+_N = _C + "members/<int:hub_nomination_id>/"
 urlpatterns: list = [
     path(_P + "cycles/", cycle_api.CycleListView.as_view(), name="cycle_list"),
     path(_C, cycle_api.CycleDetailView.as_view(), name="cycle_detail"),
@@ -33,4 +35,9 @@ urlpatterns: list = [
         name="findings_measure_review",
     ),
     path(_F + "report/", findings_api.ReportView.as_view(), name="findings_report"),
+    path(_C + "members/", member_api.MembersView.as_view(), name="cycle_members"),
+    path(_C + "members/submit/", member_api.MembershipSubmitView.as_view(), name="membership_submit"),
+    path(_N, member_api.NominationDetailView.as_view(), name="nomination_detail"),
+    path(_N + "shortlist/", member_api.NominationShortlistView.as_view(), name="nomination_shortlist"),
+    path(_N + "withdraw/", member_api.NominationWithdrawView.as_view(), name="nomination_withdraw"),
 ]

@@ -1,8 +1,9 @@
 """The learning hub: a cycle works one partnership priority through its phases, each with its checklist."""
 
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
+from learninghub.models.findings import HubAuditLink, HubDraftRecommendation, HubFinding, HubMeasure
+from learninghub.models.members import HubMembershipRound, HubNomination, HubRole
 
 __all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
-from learninghub.models.findings import HubAuditLink, HubDraftRecommendation, HubFinding, HubMeasure
-
 __all__ += ["HubAuditLink", "HubDraftRecommendation", "HubFinding", "HubMeasure"]
+__all__ += ["HubMembershipRound", "HubNomination", "HubRole"]

@@ -510,8 +510,18 @@ def _hub_measure(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _hub_nomination(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubCycle
+    from tests.learninghub.member_helpers import nominate
+
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    cycle = HubCycle.objects.in_partnership(world.partnership).get(pk=cycle_id)
+    return nominate(world, cycle, world.practitioner, by=world.business_manager).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "hub_cycle_id": _hub_cycle,
+    "hub_nomination_id": _hub_nomination,
     "hub_phase_id": _hub_phase,
     "hub_task_id": _hub_task,
     "hub_audit_id": _hub_audit,
@@ -558,6 +568,12 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "audit_return_id": _audit_return,
     "evidence_file_id": _audit_evidence_file,
     "audit_finding_id": _audit_finding,
+}
+
+# URL kwargs that name a fixed thing, not an object: the same value in every partnership, so the slug alone decides
+# whose data answers. The sweep fills them in and checks the route across partnerships by its slug.
+NAME_KWARGS: dict[str, str] = {
+    "panel": "timeliness",  # a scrutiny dashboard panel
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

@@ -87,6 +87,11 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("reviews:request_send_back", "POST"): [("reviews_api:request_send_back", "POST")],
     ("reviews:request_withdraw", "POST"): [("reviews_api:request_withdraw", "POST")],
     ("reviews:timeliness", "GET"): [("reviews_api:timeliness", "GET")],
+    # --- Scrutiny: the dashboard's figures (its charts and CSVs draw the same), the overdue actions behind them.
+    ("scrutiny:dashboard", "GET"): [("scrutiny_api:dashboard", "GET")],
+    ("scrutiny:panel_chart", "GET"): [("scrutiny_api:dashboard", "GET")],
+    ("scrutiny:panel_csv", "GET"): [("scrutiny_api:dashboard", "GET")],
+    ("scrutiny:overdue_actions", "GET"): [("api:action_list", "GET")],
     ("reviews:rapid_review_meeting", "GET"): [("reviews_api:rapid_review_meeting", "GET")],
     ("reviews:rapid_review_meeting_date", "POST"): [("reviews_api:rapid_review_meeting", "PUT")],
     ("reviews:rapid_review_attendee_add", "POST"): [("reviews_api:rapid_review_attendee_list", "POST")],
@@ -314,6 +319,15 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:findings_measure_add", "POST"): [("learninghub_api:findings_measure_add", "POST")],
     ("learninghub:findings_measure_review", "POST"): [("learninghub_api:findings_measure_review", "POST")],
     ("learninghub:findings_report", "POST"): [("learninghub_api:findings_report", "POST")],
+    # --- Learning hub membership (issue 11 item 4): nominations, shortlist, sign-off.
+    ("learninghub:cycle_members", "GET"): [("learninghub_api:cycle_members", "GET")],
+    ("learninghub:nomination_create", "GET"): [("learninghub_api:cycle_members", "GET"), ("api:member_list", "GET")],
+    ("learninghub:nomination_create", "POST"): [("learninghub_api:cycle_members", "POST")],
+    ("learninghub:nomination_shortlist", "POST"): [("learninghub_api:nomination_shortlist", "POST")],
+    ("learninghub:nomination_decline", "GET"): [("learninghub_api:nomination_detail", "GET")],
+    ("learninghub:nomination_decline", "POST"): [("learninghub_api:nomination_shortlist", "POST")],
+    ("learninghub:nomination_withdraw", "POST"): [("learninghub_api:nomination_withdraw", "POST")],
+    ("learninghub:membership_submit", "POST"): [("learninghub_api:membership_submit", "POST")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

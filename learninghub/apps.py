@@ -9,6 +9,16 @@ class LearningHubConfig(AppConfig):
     def ready(self) -> None:
         # Declares the hub's subjects to the kernel: cycles and their checklist tasks (the tasks' due dates are
         # kernel deadlines).
+        # Drafts the hub agrees become recommendations naming their cycle (kind "hub cycle") as the source.
+        from learninghub.recommendation_declarations import register as register_recommendation_source
+
+        register_recommendation_source()
+
+        # The findings report's DOCX: a kind of export the worker writes.
+        from learninghub.export_declarations import register as register_findings_export
+
+        register_findings_export()
+
         # Every selector module is imported so that the findings report's section providers
         # (``learninghub.report_sections``) register themselves, whichever part of the hub they come from.
         import importlib

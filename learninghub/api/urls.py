@@ -3,6 +3,7 @@
 from django.urls import path
 
 from learninghub.api import cycles as cycle_api
+from learninghub.api import findings as findings_api
 from learninghub.api import members as member_api
 from learninghub.api import sessions as session_api
 
@@ -10,6 +11,7 @@ app_name = "learninghub_api"
 
 _P = "partnerships/<slug:slug>/learning-hub/"
 _C = _P + "cycles/<int:hub_cycle_id>/"
+_F = _C + "findings/"
 _N = _C + "members/<int:hub_nomination_id>/"
 _S = _P + "sessions/<int:hub_session_id>/"
 _SA = _P + "session-actions/<int:hub_session_action_id>/"
@@ -20,6 +22,22 @@ urlpatterns: list = [
     path(_C + "phases/<int:hub_phase_id>/", cycle_api.PhaseDetailView.as_view(), name="phase_detail"),
     path(_C + "tasks/", cycle_api.CycleTaskListView.as_view(), name="cycle_tasks"),
     path(_P + "tasks/<int:hub_task_id>/tick/", cycle_api.TaskTickView.as_view(), name="task_tick"),
+    path(_F, findings_api.FindingsView.as_view(), name="findings"),
+    path(_F + "audits/", findings_api.AuditCommissionView.as_view(), name="findings_audit_commission"),
+    path(_F + "audits/link/", findings_api.AuditLinkView.as_view(), name="findings_audit_link"),
+    path(_F + "audits/<int:hub_audit_id>/", findings_api.AuditUnlinkView.as_view(), name="findings_audit_unlink"),
+    path(_F + "items/", findings_api.FindingCreateView.as_view(), name="findings_add"),
+    path(_F + "items/<int:hub_finding_id>/", findings_api.FindingDetailView.as_view(), name="findings_remove"),
+    path(_F + "drafts/", findings_api.DraftCreateView.as_view(), name="findings_draft_add"),
+    path(_F + "drafts/<int:hub_draft_id>/move/", findings_api.DraftMoveView.as_view(), name="findings_draft_move"),
+    path(_F + "drafts/agree/", findings_api.DraftsAgreeView.as_view(), name="findings_drafts_agree"),
+    path(_F + "measures/", findings_api.MeasureCreateView.as_view(), name="findings_measure_add"),
+    path(
+        _F + "measures/<int:hub_measure_id>/review/",
+        findings_api.MeasureReviewView.as_view(),
+        name="findings_measure_review",
+    ),
+    path(_F + "report/", findings_api.ReportView.as_view(), name="findings_report"),
     path(_C + "members/", member_api.MembersView.as_view(), name="cycle_members"),
     path(_C + "members/submit/", member_api.MembershipSubmitView.as_view(), name="membership_submit"),
     path(_N, member_api.NominationDetailView.as_view(), name="nomination_detail"),

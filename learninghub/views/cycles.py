@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from learninghub.forms.cycles import CycleEditForm, CycleForm, CycleMoveForm, PhaseMoveForm, TaskTickForm
 from learninghub.selectors import cycles as selectors
 from learninghub.selectors.cycles import CYCLE_MANAGE_ROLES, CycleState
+from learninghub.selectors.findings import FINDINGS_READ_ROLES
 from learninghub.selectors.sessions import hub_session_list
 from learninghub.services import cycles as services
 from partnership.access import partnership_view
@@ -75,6 +76,7 @@ def cycle_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
         "is_active": cycle.state == CycleState.ACTIVE,
         "close_form": CycleMoveForm(),
         "sessions": list(hub_session_list(partnership=request.partnership, cycle=cycle)),
+        "reads_findings": request.membership.has_role(*FINDINGS_READ_ROLES),
     }
     return render(request, "learninghub/cycles/detail.html", context)
 

@@ -471,6 +471,49 @@ def _hub_task(world: World, made: dict[str, Any]) -> int:
     return HubTask.objects.in_partnership(world.partnership).filter(cycle_id=cycle_id).first().pk
 
 
+def _hub_finding_cycle(world: World, made: dict[str, Any]) -> int:
+    cycle_id = made.get("hub_cycle_id")
+    if cycle_id is None:
+        cycle_id = made["hub_cycle_id"] = _hub_cycle(world, made)
+    return cycle_id
+
+
+def _hub_audit(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubAuditLink
+    from tests.audits.helpers import round_make
+
+    return HubAuditLink.objects.create(
+        partnership=world.partnership,
+        cycle_id=_hub_finding_cycle(world, made),
+        audit_round=round_make(world, cases=0, open_it=False),
+    ).pk
+
+
+def _hub_finding(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubFinding
+    from tests.learninghub.findings_helpers import themes
+
+    return HubFinding.objects.create(
+        partnership=world.partnership, cycle_id=_hub_finding_cycle(world, made), theme=themes(world)[0], text="Sweep"
+    ).pk
+
+
+def _hub_draft(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubDraftRecommendation
+
+    return HubDraftRecommendation.objects.create(
+        partnership=world.partnership, cycle_id=_hub_finding_cycle(world, made), text="Sweep", lead_partner="police"
+    ).pk
+
+
+def _hub_measure(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubMeasure
+
+    return HubMeasure.objects.create(
+        partnership=world.partnership, cycle_id=_hub_finding_cycle(world, made), name="Sweep", value_at_start=1
+    ).pk
+
+
 def _hub_nomination(world: World, made: dict[str, Any]) -> int:
     from learninghub.models import HubCycle
     from tests.learninghub.member_helpers import nominate
@@ -539,6 +582,10 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "hub_session_action_id": _hub_session_action,
     "hub_phase_id": _hub_phase,
     "hub_task_id": _hub_task,
+    "hub_audit_id": _hub_audit,
+    "hub_finding_id": _hub_finding,
+    "hub_draft_id": _hub_draft,
+    "hub_measure_id": _hub_measure,
     "plan_indicator_id": _plan_indicator,
     "plan_item_id": _plan_item,
     "plan_version_id": _plan_version,

@@ -90,6 +90,15 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
     return {name: real.get(name, value) for name, value in parameters.items()}
 
 
+def _real_hub_ids_in_body(body: dict, pick: int) -> None:
+    """The learning hub's findings: a real theme and a real draft, mostly."""
+    hub_ids = REAL.get("hub_ids") or {}
+    if "theme_id" in body and "hub_theme_id" in hub_ids and pick % 2:
+        body["theme_id"] = hub_ids["hub_theme_id"]
+    if "draft_ids" in body and "hub_draft_id" in hub_ids and pick % 2:
+        body["draft_ids"] = [hub_ids["hub_draft_id"]]
+
+
 def _real_ids_in_body(body: Any, pick: int) -> Any:
     """An agency, a person (a contributor, an assignee) and a sign-off round of this partnership, mostly."""
     if pick == REAL_WEIGHT or not REAL or not isinstance(body, dict):
@@ -115,6 +124,7 @@ def _real_ids_in_body(body: Any, pick: int) -> Any:
         )
     if "action_ids" in body and pick % 2:
         body["action_ids"] = REAL["plan_action_ids"]
+    _real_hub_ids_in_body(body, pick)
     # An export: mostly of a real cycle, so the kinds' own checks run, not only "no such cycle".
     if isinstance(body.get("parameters"), dict) and REAL.get("export_ids"):
         body["parameters"] = {**body["parameters"], "cycle": REAL["export_ids"]["export_cycle_id"]}
@@ -377,6 +387,30 @@ def _audit_ids(world: World, *, self_assessment: bool = False) -> dict[str, int]
     return ids
 
 
+def _hub_findings_ids(world: World, cycle) -> dict[str, int]:
+    """A cycle's commissioned audit, finding, draft and measure, and a theme for bodies that name one."""
+    from learninghub.models import HubAuditLink, HubDraftRecommendation, HubFinding, HubMeasure
+    from tests.audits.helpers import round_make
+    from tests.learninghub.findings_helpers import themes
+
+    theme = themes(world)[0]
+    return {
+        "hub_audit_id": HubAuditLink.objects.create(
+            partnership=world.partnership, cycle=cycle, audit_round=round_make(world, cases=0, open_it=False)
+        ).pk,
+        "hub_finding_id": HubFinding.objects.create(
+            partnership=world.partnership, cycle=cycle, theme=theme, text="Fuzz finding"
+        ).pk,
+        "hub_draft_id": HubDraftRecommendation.objects.create(
+            partnership=world.partnership, cycle=cycle, text="Fuzz draft", lead_partner="police"
+        ).pk,
+        "hub_measure_id": HubMeasure.objects.create(
+            partnership=world.partnership, cycle=cycle, name="Fuzz measure", value_at_start=1
+        ).pk,
+        "hub_theme_id": theme.pk,
+    }
+
+
 def _hub_plan_ids(world: World, cycle) -> dict[str, int]:
     """The cycle's delivery plan with a figure, a measure and a saved version: the plan's operations reach their
     validation, not only their 404s."""
@@ -391,11 +425,13 @@ def _hub_plan_ids(world: World, cycle) -> dict[str, int]:
 
 def _hub_ids(world: World) -> dict[str, int]:
     """A learning hub cycle with its phases and tasks: the fuzzer reaches their validation, not only their 404s."""
-    from learninghub.models import HubPhase, HubTask
-    from tests.learninghub.helpers import cycle_make
+    from learninghub.models import HubPhase, HubTask, PhaseKind
+    from tests.learninghub.findings_helpers import cycle_in
 
-    cycle = cycle_make(world)
+    # In month 4, so the findings' operations (audits from month 2, agreeing from month 4) reach their work.
+    cycle = cycle_in(world, PhaseKind.FINDINGS)
     return {
+        **_hub_findings_ids(world, cycle),
         **_hub_plan_ids(world, cycle),
         "hub_cycle_id": cycle.pk,
         "hub_phase_id": HubPhase.objects.in_partnership(world.partnership)

@@ -1,0 +1,329 @@
+"""Reads of a cycle's findings: its commissioned case audits (grades and findings, through the audits' own
+selectors), what the hub found by learning theme, its draft recommendations and its success measures; and the
+findings report's sections for them (``learninghub.report_sections``).
+
+The findings page reads a fixed number of queries for the cycle's own rows, plus the audits' selectors' few per
+commissioned round (a cycle commissions one or two).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from audits.models import AuditRound
+from audits.selectors.findings import Distribution, ThemeFindings, findings_by_theme, grade_distributions
+from learninghub.models import HubAuditLink, HubCycle, HubDraftRecommendation, HubFinding, HubMeasure, HubPhase
+from learninghub.models.cycles import PhaseKind
+from learninghub.report_sections import ReportSection, ReportTable, report_section
+from partnership.models import MANAGER_ROLES, OVERSIGHT_ROLES, Partnership, StatutoryPartner
+from partnership.models.recommendations import LearningTheme
+
+# The business managers, who run the hub, write the findings; leadership and the scrutineer read them (they
+# hold the audits' grades, which the audits show to the same roles).
+FINDINGS_READ_ROLES = OVERSIGHT_ROLES
+FINDINGS_MANAGE_ROLES = MANAGER_ROLES
+DraftState = HubDraftRecommendation.State
+LEAD_PARTNERS = dict(StatutoryPartner.choices)
+# The findings report's DOCX, a kind of export (``learninghub.export_declarations``).
+FINDINGS_REPORT_KIND = "hub.findings_report"
+
+
+@dataclass
+class AuditResult:
+    link: HubAuditLink
+    audit_round: AuditRound
+    distributions: list[Distribution]
+    themes: list[ThemeFindings]
+
+
+@dataclass
+class ThemeGroup:
+    theme: LearningTheme
+    findings: list[HubFinding]
+
+
+@dataclass
+class FindingsPage:
+    cycle: HubCycle
+    audits: list[AuditResult]
+    themes: list[ThemeGroup]
+    drafts: list[HubDraftRecommendation]
+    measures: list[HubMeasure]
+    phases: dict[str, HubPhase] = field(default_factory=dict)
+    today: date | None = None
+
+    def _from(self, kind: str) -> bool:
+        phase = self.phases.get(kind)
+        return phase is not None and self.today is not None and self.today >= phase.starts_on
+
+    @property
+    def audits_open(self) -> bool:
+        """Month 2 has begun: the hub commissions audits."""
+        return self._from(PhaseKind.AUDITING)
+
+    @property
+    def agreeing_open(self) -> bool:
+        """Month 4 has begun: the hub agrees its recommendations."""
+        return self._from(PhaseKind.FINDINGS)
+
+    @property
+    def review_open(self) -> bool:
+        """The impact review has begun: the values after are recorded, the values at the start no more."""
+        return self._from(PhaseKind.IMPACT_REVIEW)
+
+    @property
+    def open_drafts(self) -> list[HubDraftRecommendation]:
+        return [d for d in self.drafts if d.state == DraftState.DRAFT]
+
+
+def hub_audit_links(*, partnership: Partnership, cycle: HubCycle) -> list[HubAuditLink]:
+    return list(
+        HubAuditLink.objects.in_partnership(partnership)
+        .filter(cycle=cycle)
+        .select_related("audit_round__theme", "audit_round__template_version__template")
+        .order_by("created_at", "id")
+    )
+
+
+def hub_audit_link_get(*, partnership: Partnership, cycle: HubCycle, link_id: int) -> HubAuditLink:
+    link = HubAuditLink.objects.in_partnership(partnership).filter(cycle=cycle, pk=link_id).first()
+    if link is None:
+        raise Http404("No such audit of this cycle.")
+    return link
+
+
+def hub_audit_results(*, partnership: Partnership, cycle: HubCycle) -> list[AuditResult]:
+    """Each commissioned round with its grade distributions and findings by theme (the audits' selectors)."""
+    return [
+        AuditResult(
+            link=link,
+            audit_round=link.audit_round,
+            distributions=grade_distributions(partnership=partnership, audit_round=link.audit_round),
+            themes=findings_by_theme(partnership=partnership, audit_round=link.audit_round),
+        )
+        for link in hub_audit_links(partnership=partnership, cycle=cycle)
+    ]
+
+
+def hub_findings(*, partnership: Partnership, cycle: HubCycle) -> list[HubFinding]:
+    return list(
+        HubFinding.objects.in_partnership(partnership)
+        .filter(cycle=cycle)
+        .select_related("theme")
+        .order_by("theme__name", "created_at", "id")
+    )
+
+
+def hub_finding_queryset(*, partnership: Partnership) -> QuerySet[HubFinding]:
+    """The partnership's hub findings, every cycle's (the API's scoped rows)."""
+    return HubFinding.objects.in_partnership(partnership).select_related("theme")
+
+
+def hub_findings_by_theme(findings: list[HubFinding]) -> list[ThemeGroup]:
+    groups: dict[int, ThemeGroup] = {}
+    for finding in findings:
+        groups.setdefault(finding.theme_id, ThemeGroup(theme=finding.theme, findings=[])).findings.append(finding)
+    return sorted(groups.values(), key=lambda g: g.theme.name.lower())
+
+
+def hub_finding_get(*, partnership: Partnership, cycle: HubCycle, finding_id: int) -> HubFinding:
+    finding = HubFinding.objects.in_partnership(partnership).filter(cycle=cycle, pk=finding_id).first()
+    if finding is None:
+        raise Http404("No such finding.")
+    return finding
+
+
+def hub_drafts(*, partnership: Partnership, cycle: HubCycle) -> list[HubDraftRecommendation]:
+    return list(
+        HubDraftRecommendation.objects.in_partnership(partnership)
+        .filter(cycle=cycle)
+        .select_related("theme", "recommendation")
+        .order_by("created_at", "id")
+    )
+
+
+def hub_draft_get(*, partnership: Partnership, cycle: HubCycle, draft_id: int) -> HubDraftRecommendation:
+    draft = (
+        HubDraftRecommendation.objects.in_partnership(partnership)
+        .filter(cycle=cycle, pk=draft_id)
+        .select_related("theme", "recommendation")
+        .first()
+    )
+    if draft is None:
+        raise Http404("No such draft recommendation.")
+    return draft
+
+
+def hub_measures(*, partnership: Partnership, cycle: HubCycle) -> list[HubMeasure]:
+    return list(HubMeasure.objects.in_partnership(partnership).filter(cycle=cycle).order_by("created_at", "id"))
+
+
+def hub_measure_get(*, partnership: Partnership, cycle: HubCycle, measure_id: int) -> HubMeasure:
+    measure = HubMeasure.objects.in_partnership(partnership).filter(cycle=cycle, pk=measure_id).first()
+    if measure is None:
+        raise Http404("No such success measure.")
+    return measure
+
+
+def hub_findings_page(*, partnership: Partnership, cycle: HubCycle, today: date | None = None) -> FindingsPage:
+    """Everything the findings page shows: five queries for the cycle's rows, plus the audits' per round."""
+    findings = hub_findings(partnership=partnership, cycle=cycle)
+    return FindingsPage(
+        cycle=cycle,
+        audits=hub_audit_results(partnership=partnership, cycle=cycle),
+        themes=hub_findings_by_theme(findings),
+        drafts=hub_drafts(partnership=partnership, cycle=cycle),
+        measures=hub_measures(partnership=partnership, cycle=cycle),
+        phases={p.kind: p for p in HubPhase.objects.in_partnership(partnership).filter(cycle=cycle)},
+        today=today or timezone.localdate(),
+    )
+
+
+def audit_round_link_choices(*, partnership: Partnership, cycle: HubCycle) -> QuerySet[AuditRound]:
+    """The partnership's case audit rounds not yet linked to the cycle, newest due first."""
+    linked = HubAuditLink.objects.in_partnership(partnership).filter(cycle=cycle).values("audit_round_id")
+    return AuditRound.objects.in_partnership(partnership).exclude(pk__in=linked).order_by("-due_on", "-id")
+
+
+def theme_choices(*, partnership: Partnership) -> list[LearningTheme]:
+    return list(LearningTheme.objects.in_partnership(partnership).filter(is_active=True).order_by("name"))
+
+
+def success_measure_suggestions(*, cycle: HubCycle, measures: list[HubMeasure]) -> list[str]:
+    """The priority's success measures (one a line) the cycle has no value for yet."""
+    have = {m.name.lower() for m in measures}
+    lines = [" ".join(line.split()) for line in (cycle.priority.success_measures or "").splitlines()]
+    return [line for line in lines if line and line.lower() not in have]
+
+
+# --- The findings report's sections -----------------------------------------------------------------------
+
+
+def _number(value) -> str:
+    if value is None:
+        return "Not recorded"
+    text = f"{value:,.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def _measure_row(measure: HubMeasure) -> tuple[str, ...]:
+    unit = f" {measure.unit}" if measure.unit else ""
+    change = measure.change
+    if change is None:
+        verdict = "Not reviewed yet"
+    else:
+        improved = measure.improved
+        verdict = "No change" if improved is None else ("Better" if improved else "Worse")
+        verdict = f"{'+' if change > 0 else ''}{_number(change)}{unit} ({verdict.lower()})"
+    return (
+        measure.name,
+        f"{_number(measure.value_at_start)}{unit}",
+        f"{_number(measure.value_at_review)}{unit}" if measure.value_at_review is not None else "Not recorded",
+        verdict,
+    )
+
+
+@report_section(key="priority", order=10)
+def priority_section(cycle: HubCycle) -> ReportSection:
+    partnership = cycle.partnership
+    priority = cycle.priority
+    paragraphs = [f"{priority.title} ({priority.period})."]
+    if priority.description:
+        paragraphs.append(priority.description)
+    lead = LEAD_PARTNERS.get(priority.lead_partner, "")
+    paragraphs.append(f"Led by {lead.lower()}." if lead else "Led by the three partners together.")
+    measures = hub_measures(partnership=partnership, cycle=cycle)
+    tables = ()
+    if measures:
+        tables = (
+            ReportTable(
+                caption="Success measures at the start of the cycle and at the impact review",
+                headers=("Measure", "At the start", "At the impact review", "Change"),
+                rows=tuple(_measure_row(m) for m in measures),
+            ),
+        )
+    elif priority.success_measures.strip():
+        paragraphs.append("Success measures: " + "; ".join(success_measure_suggestions(cycle=cycle, measures=[])))
+    return ReportSection(key="priority", title="The priority", paragraphs=tuple(paragraphs), tables=tables)
+
+
+@report_section(key="audit_results", order=30)
+def audit_results_section(cycle: HubCycle) -> ReportSection | None:
+    results = hub_audit_results(partnership=cycle.partnership, cycle=cycle)
+    if not results:
+        return None
+    paragraphs: list[str] = []
+    tables: list[ReportTable] = []
+    for result in results:
+        paragraphs.append(f"Case audit “{result.audit_round.title}” ({result.audit_round.get_state_display()}).")
+        for group in result.themes:
+            for finding in group.strengths:
+                paragraphs.append(f"{group.theme}, strength: {finding.text}")
+            for finding in group.improvements:
+                paragraphs.append(f"{group.theme}, area to improve: {finding.text}")
+        graded = [d for d in result.distributions if d.total]
+        if graded:
+            labels = tuple(label for label, _count, _meets in graded[0].overall)
+            tables.append(
+                ReportTable(
+                    caption=f"Grades given in “{result.audit_round.title}”",
+                    headers=("Question", *labels, "Returns"),
+                    rows=tuple(
+                        (str(d.question.text), *(str(count) for _l, count, _m in d.overall), str(d.total))
+                        for d in graded
+                    ),
+                )
+            )
+    return ReportSection(key="audit_results", title="Audit results", paragraphs=tuple(paragraphs), tables=tuple(tables))
+
+
+@report_section(key="findings_by_theme", order=50)
+def findings_by_theme_section(cycle: HubCycle) -> ReportSection | None:
+    groups = hub_findings_by_theme(hub_findings(partnership=cycle.partnership, cycle=cycle))
+    if not groups:
+        return None
+    return ReportSection(
+        key="findings_by_theme",
+        title="Findings by learning theme",
+        tables=(
+            ReportTable(
+                caption="What the hub found",
+                headers=("Learning theme", "Finding"),
+                rows=tuple((g.theme.name, f.text) for g in groups for f in g.findings),
+            ),
+        ),
+    )
+
+
+@report_section(key="draft_recommendations", order=60)
+def draft_recommendations_section(cycle: HubCycle) -> ReportSection | None:
+    drafts = [d for d in hub_drafts(partnership=cycle.partnership, cycle=cycle) if d.state != DraftState.DROPPED]
+    if not drafts:
+        return None
+    rows = tuple(
+        (
+            d.text,
+            LEAD_PARTNERS[d.lead_partner],
+            d.theme.name if d.theme_id else "",
+            f"Agreed: {d.recommendation.reference}, {d.recommendation.get_state_display().lower()}"
+            if d.recommendation_id
+            else d.get_state_display(),
+        )
+        for d in drafts
+    )
+    return ReportSection(
+        key="draft_recommendations",
+        title="Recommendations",
+        tables=(
+            ReportTable(
+                caption="Recommendations drafted by the hub",
+                headers=("Recommendation", "Lead partner", "Learning theme", "Where it is"),
+                rows=rows,
+            ),
+        ),
+    )

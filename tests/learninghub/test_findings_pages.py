@@ -1,0 +1,356 @@
+"""The findings page of a cycle: roles, tenancy, each form's happy path and field errors, cross-tenant ids
+refused, a query count that does not grow with the cycle's findings; the report as PDF and DOCX, read back."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document as WordDocument
+
+from audits.models import AuditReturn, AuditRound
+from audits.services.findings import audit_finding_add
+from audits.services.returns import audit_return_save
+from audits.services.rounds import audit_round_create
+from learninghub.models import HubAuditLink, HubDraftRecommendation, HubFinding, HubMeasure, PhaseKind
+from learninghub.services import findings as services
+from partnership.models import DocumentVersion, ExportJob, StatutoryPartner
+from partnership.models.recommendations import Recommendation
+from partnership.services import exports as export_service
+from partnership.services.documents import document_render_version
+from tests.audits.helpers import GOOD_ANSWERS, published_case_audit, round_make
+from tests.learninghub.findings_helpers import cycle_in, themes
+from tests.partnership.test_documents import _pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(world, name, **kwargs):
+    return reverse(f"learninghub:{name}", kwargs={"slug": world.partnership.slug, **kwargs})
+
+
+def _submitted_round(world):
+    audit_round = round_make(world)
+    for audit_return in AuditReturn.objects.filter(case__round=audit_round):
+        audit_return_save(
+            partnership=world.partnership,
+            membership=world.practitioner,
+            audit_return=audit_return,
+            answers=GOOD_ANSWERS,
+            version=1,
+            submit=True,
+        )
+    return audit_round
+
+
+def _filled(world, *, rounds=1, findings=2, drafts=2, measures=2):
+    """A cycle in month 4 with commissioned audits (graded and with findings) and the hub's own records."""
+    cycle = cycle_in(world, PhaseKind.FINDINGS)
+    theme_rows = themes(world)
+    first = _submitted_round(world)
+    audit_finding_add(
+        partnership=world.partnership,
+        actor=world.bm,
+        audit_round=first,
+        kind="improvement",
+        text="Fathers left out of assessments",
+        theme_id=theme_rows[0].pk,
+    )
+    linked = [first]
+    for n in range(1, rounds):
+        linked.append(
+            audit_round_create(
+                partnership=world.partnership,
+                actor=world.bm,
+                title=f"Second audit {n}",
+                template_version_id=first.template_version_id,
+                due_on=timezone.localdate() + timedelta(days=10),
+            )
+        )
+    for audit_round in linked:
+        services.hub_audit_round_link(
+            partnership=world.partnership, actor=world.bm, cycle=cycle, audit_round_id=audit_round.pk
+        )
+    for n in range(findings):
+        services.hub_finding_add(
+            partnership=world.partnership,
+            actor=world.bm,
+            cycle=cycle,
+            theme_id=theme_rows[n % 3].pk,
+            text=f"Return interviews late in {n + 1} of 4 cases",
+        )
+    for n in range(drafts):
+        services.hub_draft_add(
+            partnership=world.partnership,
+            actor=world.bm,
+            cycle=cycle,
+            text=f"Return interviews within 72 hours ({n})",
+            lead_partner=StatutoryPartner.POLICE,
+            theme_id=theme_rows[0].pk,
+        )
+    for n in range(measures):
+        HubMeasure.objects.create(
+            partnership=world.partnership, cycle=cycle, name=f"Measure {n}", value_at_start=10 + n, value_at_review=8
+        )
+    return cycle
+
+
+# --- Roles and tenancy ------------------------------------------------------------------------------------
+
+
+def test_roles_read_and_write_as_the_rules_say(world_a, client_for):
+    cycle = _filled(world_a)
+    url = _url(world_a, "cycle_findings", hub_cycle_id=cycle.pk)
+    manager = client_for(world_a.bm).get(url)
+    assert manager.status_code == 200
+    content = manager.content.decode()
+    assert "Fathers left out of assessments" in content
+    assert "Return interviews late in 1 of 4 cases" in content
+    assert 'data-testid="finding-form"' in content
+    for reader in (world_a.scrutineer, world_a.police_lead):
+        response = client_for(reader.person).get(url)
+        assert response.status_code == 200
+        assert b'data-testid="finding-form"' not in response.content
+        assert b'data-testid="report-form"' in response.content
+    for outsider in (world_a.practitioner, world_a.lay_member, world_a.agency_lead):
+        assert client_for(outsider.person).get(url).status_code == 403
+    post = client_for(world_a.scrutineer.person).post(
+        _url(world_a, "findings_add", hub_cycle_id=cycle.pk), {"theme_id": "1", "text": "x"}
+    )
+    assert post.status_code == 403
+
+
+def test_another_partnerships_cycle_and_rows_are_missing(world_a, world_b, client_for):
+    cycle = _filled(world_a)
+    finding = HubFinding.objects.filter(cycle=cycle).first()
+    draft = HubDraftRecommendation.objects.filter(cycle=cycle).first()
+    measure = HubMeasure.objects.filter(cycle=cycle).first()
+    link = HubAuditLink.objects.filter(cycle=cycle).first()
+    other = client_for(world_b.bm)
+    slug = world_b.partnership.slug
+
+    def url(name, **kwargs):
+        return reverse(f"learninghub:{name}", kwargs={"slug": slug, **kwargs})
+
+    assert other.get(url("cycle_findings", hub_cycle_id=cycle.pk)).status_code == 404
+    for name, kwargs in (
+        ("findings_add", {}),
+        ("findings_remove", {"hub_finding_id": finding.pk}),
+        ("findings_draft_move", {"hub_draft_id": draft.pk}),
+        ("findings_measure_review", {"hub_measure_id": measure.pk}),
+        ("findings_audit_unlink", {"hub_audit_id": link.pk}),
+        ("findings_report", {}),
+    ):
+        assert other.post(url(name, hub_cycle_id=cycle.pk, **kwargs), {}).status_code == 404, name
+    # Rows of another cycle of the same partnership are missing under this one too.
+    mine = cycle_in(world_b, PhaseKind.FINDINGS)
+    assert other.post(url("findings_remove", hub_cycle_id=mine.pk, hub_finding_id=finding.pk)).status_code == 404
+
+
+# --- Forms ------------------------------------------------------------------------------------------------
+
+
+def test_commission_and_link_audits_with_field_errors_and_cross_tenant_ids(world_a, world_b, client_for):
+    cycle = cycle_in(world_a, PhaseKind.AUDITING)
+    version = published_case_audit(world_a)
+    client = client_for(world_a.bm)
+    page = client.get(_url(world_a, "cycle_findings", hub_cycle_id=cycle.pk)).content.decode()
+    assert 'data-testid="commission-form"' in page
+    bad = client.post(_url(world_a, "findings_audit_commission", hub_cycle_id=cycle.pk), {"title": ""})
+    assert bad.status_code == 400
+    assert {"title", "template_version_id", "due_on"} <= set(bad.context["commission_form"].errors)
+    assert b"error-summary" in bad.content
+    ok = client.post(
+        _url(world_a, "findings_audit_commission", hub_cycle_id=cycle.pk),
+        {
+            "title": "Missing children audit",
+            "template_version_id": str(version.pk),
+            "due_on": (timezone.localdate() + timedelta(days=14)).isoformat(),
+        },
+    )
+    assert ok.status_code == 302
+    assert HubAuditLink.objects.get(cycle=cycle).audit_round.title == "Missing children audit"
+    theirs = round_make(world_b, open_it=False)
+    refused = client.post(_url(world_a, "findings_audit_link", hub_cycle_id=cycle.pk), {"audit_round_id": theirs.pk})
+    assert refused.status_code == 400
+    assert "audit_round_id" in refused.context["link_form"].errors
+    existing = audit_round_create(
+        partnership=world_a.partnership,
+        actor=world_a.bm,
+        title="Existing audit",
+        template_version_id=version.pk,
+        due_on=timezone.localdate() + timedelta(days=5),
+    )
+    linked = client.post(_url(world_a, "findings_audit_link", hub_cycle_id=cycle.pk), {"audit_round_id": existing.pk})
+    assert linked.status_code == 302
+    assert HubAuditLink.objects.filter(cycle=cycle).count() == 2
+
+
+def test_before_month_2_the_page_says_when_audits_start(world_a, client_for):
+    cycle = cycle_in(world_a, PhaseKind.SCOPING)
+    content = client_for(world_a.bm).get(_url(world_a, "cycle_findings", hub_cycle_id=cycle.pk)).content.decode()
+    assert 'data-testid="audits-not-yet"' in content
+    assert 'data-testid="commission-form"' not in content
+
+
+def test_findings_drafts_agreement_and_measures_through_the_page(world_a, world_b, client_for):
+    cycle = cycle_in(world_a, PhaseKind.FINDINGS)
+    theme = themes(world_a)[0]
+    foreign_theme = themes(world_b)[0]
+    client = client_for(world_a.bm)
+    add = _url(world_a, "findings_add", hub_cycle_id=cycle.pk)
+    refused = client.post(add, {"theme_id": foreign_theme.pk, "text": ""})
+    assert refused.status_code == 400
+    assert set(refused.context["finding_form"].errors) == {"theme_id", "text"}
+    assert client.post(add, {"theme_id": theme.pk, "text": "Return interviews late"}).status_code == 302
+    finding = HubFinding.objects.get(cycle=cycle)
+    assert (
+        client.post(_url(world_a, "findings_remove", hub_cycle_id=cycle.pk, hub_finding_id=finding.pk)).status_code
+        == 302
+    )
+    assert not HubFinding.objects.filter(cycle=cycle).exists()
+
+    draft_url = _url(world_a, "findings_draft_add", hub_cycle_id=cycle.pk)
+    bad = client.post(draft_url, {"text": "", "lead_partner": "army"})
+    assert bad.status_code == 400
+    assert set(bad.context["draft_form"].errors) == {"text", "lead_partner"}
+    for text in ("Return interviews within 72 hours", "Dropped idea"):
+        assert client.post(draft_url, {"text": text, "lead_partner": "police", "theme_id": theme.pk}).status_code == 302
+    keep, drop = HubDraftRecommendation.objects.filter(cycle=cycle).order_by("pk")
+    move = _url(world_a, "findings_draft_move", hub_cycle_id=cycle.pk, hub_draft_id=drop.pk)
+    assert client.post(move, {"to": "dropped"}).status_code == 302
+    drop.refresh_from_db()
+    assert drop.state == HubDraftRecommendation.State.DROPPED
+    agree = _url(world_a, "findings_drafts_agree", hub_cycle_id=cycle.pk)
+    assert client.post(agree, {"draft_ids": [drop.pk]}).status_code == 400  # dropped: not offered
+    assert client.post(agree, {}).status_code == 400
+    assert client.post(agree, {"draft_ids": [keep.pk]}).status_code == 302
+    keep.refresh_from_db()
+    assert keep.recommendation.state == Recommendation.State.PROPOSED
+    content = client.get(_url(world_a, "cycle_findings", hub_cycle_id=cycle.pk)).content.decode()
+    assert keep.recommendation.reference in content
+
+    measure_url = _url(world_a, "findings_measure_add", hub_cycle_id=cycle.pk)
+    bad = client.post(measure_url, {"name": "", "value_at_start": "many"})
+    assert bad.status_code == 400
+    assert set(bad.context["measure_form"].errors) == {"name", "value_at_start"}
+    ok = client.post(measure_url, {"name": "Repeat missing episodes", "value_at_start": "42", "unit": "a month"})
+    assert ok.status_code == 302
+    measure = HubMeasure.objects.get(cycle=cycle)
+    # The impact review has not begun: its value is refused, beside the field.
+    review = _url(world_a, "findings_measure_review", hub_cycle_id=cycle.pk, hub_measure_id=measure.pk)
+    early = client.post(review, {f"review-{measure.pk}-value_at_review": "30"})
+    assert early.status_code == 400
+    assert "impact review" in str(early.context["review_form"].non_field_errors())
+
+
+def test_the_impact_review_compares_before_and_after_on_the_page(world_a, client_for):
+    cycle = cycle_in(world_a, PhaseKind.IMPACT_REVIEW)
+    measure = HubMeasure.objects.create(
+        partnership=world_a.partnership,
+        cycle=cycle,
+        name="Repeat missing episodes",
+        value_at_start=42,
+        higher_is_better=False,
+    )
+    client = client_for(world_a.bm)
+    review = _url(world_a, "findings_measure_review", hub_cycle_id=cycle.pk, hub_measure_id=measure.pk)
+    bad = client.post(review, {f"review-{measure.pk}-value_at_review": ""})
+    assert bad.status_code == 400
+    assert client.post(review, {f"review-{measure.pk}-value_at_review": "30"}).status_code == 302
+    content = client.get(_url(world_a, "cycle_findings", hub_cycle_id=cycle.pk)).content.decode()
+    assert "-12" in content
+    assert "Better" in content
+
+
+def test_the_findings_page_reads_a_fixed_number_of_queries(world_a, client_for, django_assert_max_num_queries):
+    small = _filled(world_a, rounds=1, findings=1, drafts=1, measures=1)
+    client = client_for(world_a.bm)
+    client.get(_url(world_a, "cycle_findings", hub_cycle_id=small.pk))
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        assert client.get(_url(world_a, "cycle_findings", hub_cycle_id=small.pk)).status_code == 200
+    for n in range(20):
+        services.hub_finding_add(
+            partnership=world_a.partnership,
+            actor=world_a.bm,
+            cycle=small,
+            theme_id=themes(world_a)[n % 5].pk,
+            text=f"More {n}",
+        )
+        services.hub_draft_add(
+            partnership=world_a.partnership,
+            actor=world_a.bm,
+            cycle=small,
+            text=f"Draft {n}",
+            lead_partner=StatutoryPartner.HEALTH,
+        )
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        assert client.get(_url(world_a, "cycle_findings", hub_cycle_id=small.pk)).status_code == 200
+
+
+# Session, person, second factor, membership; the cycle; findings, audit links, drafts, measures, phases; the
+# managers' form choices (themes, template versions, rounds to link): 13, plus the audits' own selectors per
+# commissioned round (template sections, questions, scale options, answers, findings): 5.
+PAGE_QUERIES_BASE = 13
+PAGE_QUERIES_PER_ROUND = 5
+PAGE_QUERIES = PAGE_QUERIES_BASE + PAGE_QUERIES_PER_ROUND
+
+
+# --- The report -------------------------------------------------------------------------------------------
+
+
+def test_the_report_as_pdf_and_docx_read_back(world_a, client_for):
+    cycle = _filled(world_a)
+    client = client_for(world_a.scrutineer.person)
+    url = _url(world_a, "findings_report", hub_cycle_id=cycle.pk)
+    pdf = client.post(url, {"format": "pdf"})
+    assert pdf.status_code == 302
+    version = DocumentVersion.objects.get(partnership=world_a.partnership)
+    assert pdf["Location"].endswith(f"/documents/{version.pk}/") or str(version.pk) in pdf["Location"]
+    document_render_version(version_id=version.pk)  # the worker's side, run here
+    version.refresh_from_db()
+    assert version.state == DocumentVersion.State.READY
+    text = _pdf_text(bytes(version.pdf))
+    for expected in (
+        "The priority",
+        "Missing children and exploitation",
+        "Audit results",
+        "Fathers left out of assessments",
+        "Findings by learning theme",
+        "Return interviews late in 2 of 4 cases",
+        "Recommendations",
+        "Return interviews within 72 hours (1)",
+        "Measure 1",
+    ):
+        assert expected in text, expected
+
+    docx = client.post(url, {"format": "docx"})
+    assert docx.status_code == 302
+    job = ExportJob.objects.get(partnership=world_a.partnership)
+    export_service.export_build(job_id=job.pk)
+    job.refresh_from_db()
+    word = WordDocument(io.BytesIO(bytes(job.file.data)))
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:4] == ["The priority", "Audit results", "Findings by learning theme", "Recommendations"]
+    cells = {c.text for t in word.tables for r in t.rows for c in r.cells}
+    assert "Return interviews late in 2 of 4 cases" in cells
+    assert "Return interviews within 72 hours (0)" in cells
+    assert job.file.name.endswith(".docx")
+    assert client_for(world_a.practitioner.person).post(url, {"format": "pdf"}).status_code == 403
+
+
+def test_report_kind_refuses_another_partnerships_cycle(world_a, world_b):
+    from django.core.exceptions import ValidationError
+
+    from learninghub.export_declarations import KIND
+
+    theirs = cycle_in(world_b, PhaseKind.FINDINGS)
+    with pytest.raises(ValidationError) as caught:
+        export_service.export_request(
+            partnership=world_a.partnership, membership=world_a.business_manager, kind=KIND, data={"cycle": theirs.pk}
+        )
+    assert "cycle" in caught.value.message_dict
+    assert not AuditRound.objects.filter(partnership=world_a.partnership).exists()

@@ -11,6 +11,14 @@ class LearningHubConfig(AppConfig):
         # kernel deadlines).
         from learninghub import subjects  # noqa: F401
 
+        # A cycle's summary, for the kernel's grants: an observer of another partnership is shown these and the
+        # cycle's phases and checklist (learninghub.selectors.observers), never the people behind them.
+        from learninghub.models import HubCycle
+        from learninghub.selectors.observers import OBSERVED_CYCLE_FIELDS
+        from partnership.sharing import shareable_register
+
+        shareable_register(model=HubCycle, label="Learning hub cycle", fields=OBSERVED_CYCLE_FIELDS)
+
         # Every selector module is imported so that the findings report's section providers
         # (``learninghub.report_sections``) register themselves, whichever part of the hub they come from.
         import importlib

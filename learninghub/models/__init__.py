@@ -1,5 +1,7 @@
 """The learning hub: a cycle works one partnership priority through its phases, each with its checklist."""
 
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
+from learninghub.models.observers import HubObserver
 
 __all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
+__all__ += ["HubObserver"]

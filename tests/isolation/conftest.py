@@ -536,6 +536,14 @@ NOT_TENANT_SCOPED: dict[str, str] = {
         "One grant, found only among those in force for the signed-in person (else 404): its owner chose to show "
         "these fields to this person (tests/partnership/test_access_grants.py)."
     ),
+    "learninghub_observing:list": (
+        "Hub cycles the signed-in person observes: grants in force whose grantee is that person, checked in the "
+        "same query (tests/isolation/test_hub_observers.py)."
+    ),
+    "learninghub_observing:cycle": (
+        "One observed cycle, found only among the grants in force for the signed-in person (else 404), read "
+        "only: the host invited this person to it (tests/isolation/test_hub_observers.py)."
+    ),
     "api:partnership_list": "Lists only the caller's own partnerships.",
     "api_schema": "The OpenAPI description of the API: no data.",
     "api_docs": "The API documentation page: no data.",

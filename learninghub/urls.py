@@ -15,4 +15,6 @@ urlpatterns: list = [
     path(_C + "close/", cycle_views.cycle_close, name="cycle_close"),
     path(_C + "phases/<int:hub_phase_id>/move/", cycle_views.phase_move, name="phase_move"),
     path("learning-hub/tasks/<int:hub_task_id>/tick/", cycle_views.task_tick, name="task_tick"),
+    path(_C + "observers/new/", cycle_views.observer_invite, name="observer_invite"),
+    path(_C + "observers/<int:hub_observer_id>/revoke/", cycle_views.observer_revoke, name="observer_revoke"),
 ]

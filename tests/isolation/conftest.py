@@ -467,7 +467,32 @@ def _hub_task(world: World, made: dict[str, Any]) -> int:
     return HubTask.objects.in_partnership(world.partnership).filter(cycle_id=cycle_id).first().pk
 
 
+def _hub_observer(world: World, made: dict[str, Any]) -> int:
+    # A person of a neighbouring partnership (made once per world, in a collaboration with it) observing the
+    # cycle already made for the same URL.
+    from learninghub.models import HubCycle
+    from tests.learninghub.observer_helpers import forum_make, observer_invite
+
+    neighbour = getattr(world, "_hub_neighbour", None)
+    if neighbour is None:
+        neighbour = World(f"Neighbour{next(_serial)}")
+        forum = forum_make(
+            world.partnership,
+            neighbour.partnership,
+            name=f"Forum {neighbour.partnership.slug}",
+            slug=neighbour.partnership.slug,
+        )
+        world._hub_neighbour = (neighbour, forum)
+    neighbour, forum = world._hub_neighbour
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    cycle = HubCycle.objects.in_partnership(world.partnership).get(pk=cycle_id)
+    person = Person.objects.create(email=f"sweep-observer-{next(_serial)}@example.org", full_name="Sweep Observer")
+    Membership.objects.create(partnership=neighbour.partnership, person=person, agency=neighbour.school)
+    return observer_invite(world, cycle, person, forum).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    "hub_observer_id": _hub_observer,
     "hub_cycle_id": _hub_cycle,
     "hub_phase_id": _hub_phase,
     "hub_task_id": _hub_task,

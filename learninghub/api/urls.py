@@ -3,6 +3,7 @@
 from django.urls import path
 
 from learninghub.api import cycles as cycle_api
+from learninghub.api import observers as observer_api
 
 app_name = "learninghub_api"
 
@@ -15,4 +16,10 @@ urlpatterns: list = [
     path(_C + "phases/<int:hub_phase_id>/", cycle_api.PhaseDetailView.as_view(), name="phase_detail"),
     path(_C + "tasks/", cycle_api.CycleTaskListView.as_view(), name="cycle_tasks"),
     path(_P + "tasks/<int:hub_task_id>/tick/", cycle_api.TaskTickView.as_view(), name="task_tick"),
+    path(_C + "observers/", observer_api.CycleObserverListView.as_view(), name="cycle_observers"),
+    path(
+        _C + "observers/<int:hub_observer_id>/revoke/",
+        observer_api.ObserverRevokeView.as_view(),
+        name="observer_revoke",
+    ),
 ]

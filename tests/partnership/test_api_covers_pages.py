@@ -301,6 +301,10 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:phase_move", "GET"): [("learninghub_api:phase_detail", "GET")],
     ("learninghub:phase_move", "POST"): [("learninghub_api:phase_detail", "PATCH")],
     ("learninghub:task_tick", "POST"): [("learninghub_api:task_tick", "POST")],
+    # Observers of a cycle from another partnership (issue 11 item 5).
+    ("learninghub:observer_invite", "GET"): [("learninghub_api:cycle_observers", "GET")],
+    ("learninghub:observer_invite", "POST"): [("learninghub_api:cycle_observers", "POST")],
+    ("learninghub:observer_revoke", "POST"): [("learninghub_api:observer_revoke", "POST")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

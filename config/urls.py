@@ -14,10 +14,12 @@ urlpatterns = [
     path("p/<slug:slug>/", include("learninghub.urls")),
     # Hub cycles a person observes in other partnerships: opened by a grant in force, not by a membership.
     path("account/observing/", include("learninghub.urls_account")),
+    path("p/<slug:slug>/", include("scrutiny.urls")),
     # Before the kernel's API: its URLconf ends in a catch-all JSON 404.
     path("api/v1/", include("reviews.api.urls")),
     path("api/v1/", include("audits.api.urls")),
     path("api/v1/", include("learninghub.api.urls")),
+    path("api/v1/", include("scrutiny.api.urls")),
     path("api/v1/", include("partnership.api.urls")),
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),

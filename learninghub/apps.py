@@ -9,7 +9,16 @@ class LearningHubConfig(AppConfig):
     def ready(self) -> None:
         # Declares the hub's subjects to the kernel: cycles and their checklist tasks (the tasks' due dates are
         # kernel deadlines).
+        # Every selector module is imported so that the findings report's section providers
+        # (``learninghub.report_sections``) register themselves, whichever part of the hub they come from.
+        import importlib
+        import pkgutil
+
+        import learninghub.selectors
         from learninghub import subjects  # noqa: F401
+
+        for module in pkgutil.iter_modules(learninghub.selectors.__path__):
+            importlib.import_module(f"learninghub.selectors.{module.name}")
 
         # A cycle's summary, for the kernel's grants: an observer of another partnership is shown these and the
         # cycle's phases and checklist (learninghub.selectors.observers), never the people behind them.
@@ -18,13 +27,3 @@ class LearningHubConfig(AppConfig):
         from partnership.sharing import shareable_register
 
         shareable_register(model=HubCycle, label="Learning hub cycle", fields=OBSERVED_CYCLE_FIELDS)
-
-        # Every selector module is imported so that the findings report's section providers
-        # (``learninghub.report_sections``) register themselves, whichever part of the hub they come from.
-        import importlib
-        import pkgutil
-
-        import learninghub.selectors
-
-        for module in pkgutil.iter_modules(learninghub.selectors.__path__):
-            importlib.import_module(f"learninghub.selectors.{module.name}")

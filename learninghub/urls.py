@@ -3,10 +3,12 @@
 from django.urls import path
 
 from learninghub.views import cycles as cycle_views
+from learninghub.views import members as member_views
 
 app_name = "learninghub"
 
 _C = "learning-hub/<int:hub_cycle_id>/"
+_N = _C + "members/<int:hub_nomination_id>/"
 urlpatterns: list = [
     path("learning-hub/", cycle_views.cycle_list, name="cycle_list"),
     path("learning-hub/new/", cycle_views.cycle_create, name="cycle_create"),
@@ -17,4 +19,10 @@ urlpatterns: list = [
     path("learning-hub/tasks/<int:hub_task_id>/tick/", cycle_views.task_tick, name="task_tick"),
     path(_C + "observers/new/", cycle_views.observer_invite, name="observer_invite"),
     path(_C + "observers/<int:hub_observer_id>/revoke/", cycle_views.observer_revoke, name="observer_revoke"),
+    path(_C + "members/", member_views.cycle_members, name="cycle_members"),
+    path(_C + "members/nominate/", member_views.nomination_create, name="nomination_create"),
+    path(_C + "members/submit/", member_views.membership_submit, name="membership_submit"),
+    path(_N + "shortlist/", member_views.nomination_shortlist, name="nomination_shortlist"),
+    path(_N + "decline/", member_views.nomination_decline, name="nomination_decline"),
+    path(_N + "withdraw/", member_views.nomination_withdraw, name="nomination_withdraw"),
 ]

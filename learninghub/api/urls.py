@@ -3,12 +3,14 @@
 from django.urls import path
 
 from learninghub.api import cycles as cycle_api
+from learninghub.api import members as member_api
 from learninghub.api import observers as observer_api
 
 app_name = "learninghub_api"
 
 _P = "partnerships/<slug:slug>/learning-hub/"
 _C = _P + "cycles/<int:hub_cycle_id>/"
+_N = _C + "members/<int:hub_nomination_id>/"
 urlpatterns: list = [
     path(_P + "cycles/", cycle_api.CycleListView.as_view(), name="cycle_list"),
     path(_C, cycle_api.CycleDetailView.as_view(), name="cycle_detail"),
@@ -22,4 +24,9 @@ urlpatterns: list = [
         observer_api.ObserverRevokeView.as_view(),
         name="observer_revoke",
     ),
+    path(_C + "members/", member_api.MembersView.as_view(), name="cycle_members"),
+    path(_C + "members/submit/", member_api.MembershipSubmitView.as_view(), name="membership_submit"),
+    path(_N, member_api.NominationDetailView.as_view(), name="nomination_detail"),
+    path(_N + "shortlist/", member_api.NominationShortlistView.as_view(), name="nomination_shortlist"),
+    path(_N + "withdraw/", member_api.NominationWithdrawView.as_view(), name="nomination_withdraw"),
 ]

@@ -1,7 +1,9 @@
 """The learning hub: a cycle works one partnership priority through its phases, each with its checklist."""
 
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
+from learninghub.models.members import HubMembershipRound, HubNomination, HubRole
 from learninghub.models.observers import HubObserver
 
 __all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
+__all__ += ["HubMembershipRound", "HubNomination", "HubRole"]
 __all__ += ["HubObserver"]

@@ -491,9 +491,19 @@ def _hub_observer(world: World, made: dict[str, Any]) -> int:
     return observer_invite(world, cycle, person, forum).pk
 
 
+def _hub_nomination(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubCycle
+    from tests.learninghub.member_helpers import nominate
+
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    cycle = HubCycle.objects.in_partnership(world.partnership).get(pk=cycle_id)
+    return nominate(world, cycle, world.practitioner, by=world.business_manager).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "hub_observer_id": _hub_observer,
     "hub_cycle_id": _hub_cycle,
+    "hub_nomination_id": _hub_nomination,
     "hub_phase_id": _hub_phase,
     "hub_task_id": _hub_task,
     "school_id": _school,

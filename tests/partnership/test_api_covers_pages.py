@@ -310,6 +310,15 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:observer_invite", "GET"): [("learninghub_api:cycle_observers", "GET")],
     ("learninghub:observer_invite", "POST"): [("learninghub_api:cycle_observers", "POST")],
     ("learninghub:observer_revoke", "POST"): [("learninghub_api:observer_revoke", "POST")],
+    # --- Learning hub membership (issue 11 item 4): nominations, shortlist, sign-off.
+    ("learninghub:cycle_members", "GET"): [("learninghub_api:cycle_members", "GET")],
+    ("learninghub:nomination_create", "GET"): [("learninghub_api:cycle_members", "GET"), ("api:member_list", "GET")],
+    ("learninghub:nomination_create", "POST"): [("learninghub_api:cycle_members", "POST")],
+    ("learninghub:nomination_shortlist", "POST"): [("learninghub_api:nomination_shortlist", "POST")],
+    ("learninghub:nomination_decline", "GET"): [("learninghub_api:nomination_detail", "GET")],
+    ("learninghub:nomination_decline", "POST"): [("learninghub_api:nomination_shortlist", "POST")],
+    ("learninghub:nomination_withdraw", "POST"): [("learninghub_api:nomination_withdraw", "POST")],
+    ("learninghub:membership_submit", "POST"): [("learninghub_api:membership_submit", "POST")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

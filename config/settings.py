@@ -415,6 +415,8 @@ SPECTACULAR_SETTINGS = {
         "FindingKindEnum": "audits.models.FindingKind",
         "HubCycleStateEnum": "learninghub.models.HubCycle.State",
         "HubPhaseKindEnum": "learninghub.models.PhaseKind",
+        "PlanItemKindEnum": "learninghub.models.PlanItemKind",
+        "EvidenceSourceEnum": "learninghub.models.EvidenceSource",
     },
 }
 

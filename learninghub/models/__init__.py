@@ -3,7 +3,16 @@
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
 from learninghub.models.members import HubMembershipRound, HubNomination, HubRole
 from learninghub.models.observers import HubObserver
+from learninghub.models.plans import (
+    DeliveryPlan,
+    EvidenceSource,
+    PlanIndicator,
+    PlanItem,
+    PlanItemKind,
+    PlanVersion,
+)
 
 __all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
 __all__ += ["HubMembershipRound", "HubNomination", "HubRole"]
+__all__ += ["DeliveryPlan", "EvidenceSource", "PlanIndicator", "PlanItem", "PlanItemKind", "PlanVersion"]
 __all__ += ["HubObserver"]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("p/<slug:slug>/", include("reviews.urls")),
     path("p/<slug:slug>/", include("audits.urls")),
     path("p/<slug:slug>/", include("learninghub.urls")),
+    # Hub cycles a person observes in other partnerships: opened by a grant in force, not by a membership.
+    path("account/observing/", include("learninghub.urls_account")),
     path("p/<slug:slug>/", include("scrutiny.urls")),
     # Before the kernel's API: its URLconf ends in a catch-all JSON 404.
     path("api/v1/", include("reviews.api.urls")),

@@ -29,3 +29,11 @@ class LearningHubConfig(AppConfig):
 
         for module in pkgutil.iter_modules(learninghub.selectors.__path__):
             importlib.import_module(f"learninghub.selectors.{module.name}")
+
+        # A cycle's summary, for the kernel's grants: an observer of another partnership is shown these and the
+        # cycle's phases and checklist (learninghub.selectors.observers), never the people behind them.
+        from learninghub.models import HubCycle
+        from learninghub.selectors.observers import OBSERVED_CYCLE_FIELDS
+        from partnership.sharing import shareable_register
+
+        shareable_register(model=HubCycle, label="Learning hub cycle", fields=OBSERVED_CYCLE_FIELDS)

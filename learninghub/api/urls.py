@@ -5,6 +5,7 @@ from django.urls import path
 from learninghub.api import cycles as cycle_api
 from learninghub.api import findings as findings_api
 from learninghub.api import members as member_api
+from learninghub.api import observers as observer_api
 from learninghub.api import sessions as session_api
 
 app_name = "learninghub_api"
@@ -38,6 +39,12 @@ urlpatterns: list = [
         name="findings_measure_review",
     ),
     path(_F + "report/", findings_api.ReportView.as_view(), name="findings_report"),
+    path(_C + "observers/", observer_api.CycleObserverListView.as_view(), name="cycle_observers"),
+    path(
+        _C + "observers/<int:hub_observer_id>/revoke/",
+        observer_api.ObserverRevokeView.as_view(),
+        name="observer_revoke",
+    ),
     path(_C + "members/", member_api.MembersView.as_view(), name="cycle_members"),
     path(_C + "members/submit/", member_api.MembershipSubmitView.as_view(), name="membership_submit"),
     path(_N, member_api.NominationDetailView.as_view(), name="nomination_detail"),

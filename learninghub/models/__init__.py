@@ -3,6 +3,7 @@
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
 from learninghub.models.findings import HubAuditLink, HubDraftRecommendation, HubFinding, HubMeasure
 from learninghub.models.members import HubMembershipRound, HubNomination, HubRole
+from learninghub.models.observers import HubObserver
 from learninghub.models.plans import (
     DeliveryPlan,
     EvidenceSource,
@@ -18,3 +19,4 @@ __all__ += ["HubAuditLink", "HubDraftRecommendation", "HubFinding", "HubMeasure"
 __all__ += ["HubMembershipRound", "HubNomination", "HubRole"]
 __all__ += ["DeliveryPlan", "EvidenceSource", "PlanIndicator", "PlanItem", "PlanItemKind", "PlanVersion"]
 __all__ += ["HubSession", "HubSessionAction", "HubSessionAttendance", "SessionKind"]
+__all__ += ["HubObserver"]

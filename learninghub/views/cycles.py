@@ -8,21 +8,30 @@ drawn again beside its field (400).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learninghub.forms.cycles import CycleEditForm, CycleForm, CycleMoveForm, PhaseMoveForm, TaskTickForm
+from learninghub.forms.observers import ObserverInviteForm, ObserverRevokeForm
 from learninghub.selectors import cycles as selectors
+from learninghub.selectors import observers as observer_selectors
 from learninghub.selectors.cycles import CYCLE_MANAGE_ROLES, CycleState
 from learninghub.selectors.findings import FINDINGS_READ_ROLES
 from learninghub.selectors.sessions import hub_session_list
 from learninghub.services import cycles as services
+from learninghub.services import observers as observer_services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.views.actions import form_status
+
+# How long an observer is invited for unless the business manager says otherwise: a cycle's four hub months.
+OBSERVER_DEFAULT_PERIOD = timedelta(days=120)
 
 
 def _manages(request: HttpRequest) -> bool:
@@ -78,6 +87,8 @@ def cycle_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
         "sessions": list(hub_session_list(partnership=request.partnership, cycle=cycle)),
         "reads_findings": request.membership.has_role(*FINDINGS_READ_ROLES),
     }
+    if context["manages"]:
+        context["observers"] = observer_selectors.hub_observers(partnership=request.partnership, cycle=cycle)
     return render(request, "learninghub/cycles/detail.html", context)
 
 
@@ -192,3 +203,50 @@ def cycle_close(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     else:
         messages.error(request, "Choose how the cycle ends.")
     return _to_cycle(request, cycle.pk)
+
+
+# --- Observers (learninghub.services.observers): people of another partnership watching one cycle ---------
+
+
+@partnership_view(roles=CYCLE_MANAGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def observer_invite(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
+    collaborations = observer_selectors.observer_collaboration_choices(partnership=request.partnership)
+    if request.method == "POST":
+        form = ObserverInviteForm(data=request.POST, collaborations=collaborations)
+        if form.is_valid():
+            try:
+                observer = observer_services.hub_observer_invite(
+                    partnership=request.partnership, actor=request.user, cycle=cycle, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                grantee = observer.grant.grantee
+                messages.success(request, f"{grantee.full_name or grantee.email} can now observe this cycle.")
+                return _to_cycle(request, cycle.pk, anchor="observers-heading")
+    else:
+        form = ObserverInviteForm(
+            collaborations=collaborations, initial={"ends_on": timezone.localdate() + OBSERVER_DEFAULT_PERIOD}
+        )
+    context = {"cycle": cycle, "form": form, "has_collaborations": bool(collaborations)}
+    return render(request, "learninghub/cycles/observer_invite.html", context, status=form_status(form))
+
+
+@partnership_view(roles=CYCLE_MANAGE_ROLES)
+@require_POST
+def observer_revoke(request: HttpRequest, hub_cycle_id: int, hub_observer_id: int) -> HttpResponse:
+    cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
+    observer = observer_selectors.hub_observer_get(
+        partnership=request.partnership, cycle=cycle, observer_id=hub_observer_id
+    )
+    form = ObserverRevokeForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if observer_services.hub_observer_revoke(
+        partnership=request.partnership, actor=request.user, observer=observer, reason=reason
+    ):
+        messages.success(request, f"{observer.grant.grantee} can no longer observe this cycle.")
+    else:
+        messages.info(request, "That observer's access had already been revoked.")
+    return _to_cycle(request, cycle.pk, anchor="observers-heading")

@@ -514,6 +514,30 @@ def _hub_measure(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _hub_observer(world: World, made: dict[str, Any]) -> int:
+    # A person of a neighbouring partnership (made once per world, in a collaboration with it) observing the
+    # cycle already made for the same URL.
+    from learninghub.models import HubCycle
+    from tests.learninghub.observer_helpers import forum_make, observer_invite
+
+    neighbour = getattr(world, "_hub_neighbour", None)
+    if neighbour is None:
+        neighbour = World(f"Neighbour{next(_serial)}")
+        forum = forum_make(
+            world.partnership,
+            neighbour.partnership,
+            name=f"Forum {neighbour.partnership.slug}",
+            slug=neighbour.partnership.slug,
+        )
+        world._hub_neighbour = (neighbour, forum)
+    neighbour, forum = world._hub_neighbour
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    cycle = HubCycle.objects.in_partnership(world.partnership).get(pk=cycle_id)
+    person = Person.objects.create(email=f"sweep-observer-{next(_serial)}@example.org", full_name="Sweep Observer")
+    Membership.objects.create(partnership=neighbour.partnership, person=person, agency=neighbour.school)
+    return observer_invite(world, cycle, person, forum).pk
+
+
 def _hub_nomination(world: World, made: dict[str, Any]) -> int:
     from learninghub.models import HubCycle
     from tests.learninghub.member_helpers import nominate
@@ -576,6 +600,7 @@ def _hub_session_action(world: World, made: dict[str, Any]) -> int:
 
 
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    "hub_observer_id": _hub_observer,
     "hub_cycle_id": _hub_cycle,
     "hub_nomination_id": _hub_nomination,
     "hub_session_id": _hub_session,
@@ -659,6 +684,14 @@ NOT_TENANT_SCOPED: dict[str, str] = {
     "account:shared_item": (
         "One grant, found only among those in force for the signed-in person (else 404): its owner chose to show "
         "these fields to this person (tests/partnership/test_access_grants.py)."
+    ),
+    "learninghub_observing:list": (
+        "Hub cycles the signed-in person observes: grants in force whose grantee is that person, checked in the "
+        "same query (tests/isolation/test_hub_observers.py)."
+    ),
+    "learninghub_observing:cycle": (
+        "One observed cycle, found only among the grants in force for the signed-in person (else 404), read "
+        "only: the host invited this person to it (tests/isolation/test_hub_observers.py)."
     ),
     "api:partnership_list": "Lists only the caller's own partnerships.",
     "api_schema": "The OpenAPI description of the API: no data.",

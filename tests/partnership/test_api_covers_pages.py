@@ -319,6 +319,10 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:findings_measure_add", "POST"): [("learninghub_api:findings_measure_add", "POST")],
     ("learninghub:findings_measure_review", "POST"): [("learninghub_api:findings_measure_review", "POST")],
     ("learninghub:findings_report", "POST"): [("learninghub_api:findings_report", "POST")],
+    # Observers of a cycle from another partnership (issue 11 item 5).
+    ("learninghub:observer_invite", "GET"): [("learninghub_api:cycle_observers", "GET")],
+    ("learninghub:observer_invite", "POST"): [("learninghub_api:cycle_observers", "POST")],
+    ("learninghub:observer_revoke", "POST"): [("learninghub_api:observer_revoke", "POST")],
     # --- Learning hub membership (issue 11 item 4): nominations, shortlist, sign-off.
     ("learninghub:cycle_members", "GET"): [("learninghub_api:cycle_members", "GET")],
     ("learninghub:nomination_create", "GET"): [("learninghub_api:cycle_members", "GET"), ("api:member_list", "GET")],

@@ -461,6 +461,17 @@ def _hub_session_ids(world: World, cycle) -> dict[str, int]:
     return {"hub_session_id": session.pk, "hub_session_action_id": action.pk}
 
 
+def _hub_observer_ids(world: World, hub_ids: dict[str, int]) -> dict[str, int]:
+    """An observer of the hub cycle, a person of a neighbouring partnership in a collaboration with the world."""
+    from learninghub.models import HubCycle
+    from tests.learninghub.observer_helpers import forum_make, observer_invite
+
+    neighbour = World("Neighbour")
+    forum = forum_make(world.partnership, neighbour.partnership)
+    cycle = HubCycle.objects.in_partnership(world.partnership).get(pk=hub_ids["hub_cycle_id"])
+    return {"hub_observer_id": observer_invite(world, cycle, neighbour.practitioner.person, forum).pk}
+
+
 def _hub_nomination_id(world: World, cycle) -> int:
     from tests.learninghub.member_helpers import nominate
 
@@ -498,6 +509,8 @@ def world(transactional_db, request) -> World:
     if "/audit-" in request.node.name or "priorit" in request.node.name:
         REAL.update(case_audit_ids=_case_audit_ids(world))
     REAL.update(hub_ids=_hub_ids(world) if "/learning-hub/" in request.node.name else {})
+    if "/observers" in request.node.name:
+        REAL["hub_ids"] |= _hub_observer_ids(world, REAL["hub_ids"])
     yield world
     REAL.clear()
 

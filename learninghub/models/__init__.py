@@ -3,3 +3,24 @@
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
 
 __all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
+from learninghub.models.feedback import (
+    ChildFeedback,
+    EvaluationFigure,
+    FeedbackSurvey,
+    PractitionerFeedbackSession,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    YouSaidWeDid,
+)
+
+__all__ += [
+    "ChildFeedback",
+    "EvaluationFigure",
+    "FeedbackSurvey",
+    "PractitionerFeedbackSession",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "YouSaidWeDid",
+]

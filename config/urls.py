@@ -12,6 +12,8 @@ urlpatterns = [
     path("p/<slug:slug>/", include("reviews.urls")),
     path("p/<slug:slug>/", include("audits.urls")),
     path("p/<slug:slug>/", include("learninghub.urls")),
+    # The learning hub survey's public link: no account, no partnership in the URL (learninghub/urls_public.py).
+    path("", include("learninghub.urls_public")),
     # Before the kernel's API: its URLconf ends in a catch-all JSON 404.
     path("api/v1/", include("reviews.api.urls")),
     path("api/v1/", include("audits.api.urls")),

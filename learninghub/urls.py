@@ -3,6 +3,7 @@
 from django.urls import path
 
 from learninghub.views import cycles as cycle_views
+from learninghub.views import feedback as feedback_views
 
 app_name = "learninghub"
 
@@ -15,4 +16,30 @@ urlpatterns: list = [
     path(_C + "close/", cycle_views.cycle_close, name="cycle_close"),
     path(_C + "phases/<int:hub_phase_id>/move/", cycle_views.phase_move, name="phase_move"),
     path("learning-hub/tasks/<int:hub_task_id>/tick/", cycle_views.task_tick, name="task_tick"),
+]
+
+# Month 3: feedback (learninghub/views/feedback.py).
+
+_F = _C + "feedback/"
+urlpatterns += [
+    path(_F, feedback_views.feedback, name="feedback"),
+    path(_F + "sessions/new/", feedback_views.session_edit, name="feedback_session_create"),
+    path(_F + "sessions/<int:session_id>/edit/", feedback_views.session_edit, name="feedback_session_edit"),
+    path(_F + "children/new/", feedback_views.child_edit, name="child_feedback_create"),
+    path(_F + "children/<int:record_id>/edit/", feedback_views.child_edit, name="child_feedback_edit"),
+    path(_F + "figures/new/", feedback_views.figure_create, name="evaluation_figure_create"),
+    path(_F + "you-said-we-did/new/", feedback_views.entry_edit, name="you_said_we_did_create"),
+    path(_F + "you-said-we-did/<int:entry_id>/edit/", feedback_views.entry_edit, name="you_said_we_did_edit"),
+    path(_F + "you-said-we-did/<int:entry_id>/move/", feedback_views.entry_move, name="you_said_we_did_move"),
+    path(_F + "<str:kind>/<int:record_id>/delete/", feedback_views.record_delete, name="feedback_record_delete"),
+    path(_F + "surveys/new/", feedback_views.survey_create, name="survey_create"),
+    path(_F + "surveys/<int:survey_id>/", feedback_views.survey_builder, name="survey_builder"),
+    path(_F + "surveys/<int:survey_id>/move/", feedback_views.survey_move, name="survey_move"),
+    path(_F + "surveys/<int:survey_id>/results/", feedback_views.survey_results, name="survey_results"),
+    path(
+        _F + "surveys/<int:survey_id>/questions/<int:question_id>/remove/",
+        feedback_views.question_remove,
+        name="survey_question_remove",
+    ),
+    path("learning-hub/you-said-we-did/", feedback_views.you_said_we_did_list, name="you_said_we_did_list"),
 ]

@@ -94,6 +94,14 @@ class ChildFeedbackForm(_ThemesForm):
         error_messages={"required": "Say how consent was obtained."},
     )
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("consent_recorded"):
+            self.add_error(
+                "consent_recorded", "Confirm that consent was obtained: feedback without consent is not kept."
+            )
+        return data
+
 
 class SurveyForm(AccessibleFormMixin, forms.Form):
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter the survey's title."})

@@ -192,6 +192,14 @@ class EvaluationFigure(_Dated, TenantModel):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def shown(self) -> str:
+        """The figure as read aloud: "4.2 out of 5" (no trailing zeros)."""
+        text = f"{self.value.normalize():f}"
+        if self.out_of is not None:
+            text += f" out of {self.out_of.normalize():f}"
+        return text
+
 
 class YouSaidWeDid(_Dated, TenantModel):
     """What practitioners said and what the partnership did about it, published back to them."""

@@ -49,6 +49,16 @@ def _themes(partnership: Partnership) -> Prefetch:
     return Prefetch("themes", queryset=LearningTheme.objects.in_partnership(partnership).order_by("name"))
 
 
+def feedback_theme_choices(*, partnership: Partnership, current=()) -> list[LearningTheme]:
+    """The themes a record may carry: the current ones, and any retired one it already carries (it may keep it)."""
+    current_ids = {t.pk for t in current}
+    return [
+        t
+        for t in LearningTheme.objects.in_partnership(partnership).order_by("name")
+        if t.is_active or t.pk in current_ids
+    ]
+
+
 def feedback_sessions(*, partnership: Partnership, cycle: HubCycle) -> QuerySet[PractitionerFeedbackSession]:
     return (
         PractitionerFeedbackSession.objects.in_partnership(partnership)
@@ -260,13 +270,6 @@ def _theme_names(records) -> str:
     return ", ".join(t.name for t in records.themes.all()) or "None recorded"
 
 
-def _figure_text(figure: EvaluationFigure) -> str:
-    text = f"{figure.value.normalize():f}"
-    if figure.out_of is not None:
-        text += f" out of {figure.out_of.normalize():f}"
-    return text
-
-
 @report_section(key="feedback", order=40)
 def feedback_report_section(cycle: HubCycle) -> ReportSection | None:
     """Month 3's feedback for the findings report: practitioners' sessions, children's, young people's and
@@ -337,9 +340,7 @@ def feedback_report_section(cycle: HubCycle) -> ReportSection | None:
             ReportTable(
                 caption="Evaluation figures",
                 headers=("Figure", "Value", "Respondents"),
-                rows=tuple(
-                    (f.label, _figure_text(f), "" if f.respondents is None else str(f.respondents)) for f in figures
-                ),
+                rows=tuple((f.label, f.shown, "" if f.respondents is None else str(f.respondents)) for f in figures),
             )
         )
     if entries:

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from learninghub.models import (
     ChildFeedback,
@@ -146,27 +147,29 @@ def _get(model, partnership: Partnership, cycle: HubCycle, pk: int, what: str):
     return row
 
 
-def feedback_session_get(*, partnership: Partnership, cycle: HubCycle, session_id: int) -> PractitionerFeedbackSession:
-    return _get(PractitionerFeedbackSession, partnership, cycle, session_id, "feedback session")
+def feedback_session_get(
+    *, partnership: Partnership, cycle: HubCycle, feedback_session_id: int
+) -> PractitionerFeedbackSession:
+    return _get(PractitionerFeedbackSession, partnership, cycle, feedback_session_id, "feedback session")
 
 
-def child_feedback_get(*, partnership: Partnership, cycle: HubCycle, record_id: int) -> ChildFeedback:
-    return _get(ChildFeedback, partnership, cycle, record_id, "feedback record")
+def child_feedback_get(*, partnership: Partnership, cycle: HubCycle, child_feedback_id: int) -> ChildFeedback:
+    return _get(ChildFeedback, partnership, cycle, child_feedback_id, "feedback record")
 
 
-def feedback_survey_get(*, partnership: Partnership, cycle: HubCycle, survey_id: int) -> FeedbackSurvey:
-    return _get(FeedbackSurvey, partnership, cycle, survey_id, "survey")
+def feedback_survey_get(*, partnership: Partnership, cycle: HubCycle, feedback_survey_id: int) -> FeedbackSurvey:
+    return _get(FeedbackSurvey, partnership, cycle, feedback_survey_id, "survey")
 
 
-def evaluation_figure_get(*, partnership: Partnership, cycle: HubCycle, figure_id: int) -> EvaluationFigure:
-    return _get(EvaluationFigure, partnership, cycle, figure_id, "evaluation figure")
+def evaluation_figure_get(*, partnership: Partnership, cycle: HubCycle, evaluation_figure_id: int) -> EvaluationFigure:
+    return _get(EvaluationFigure, partnership, cycle, evaluation_figure_id, "evaluation figure")
 
 
 def you_said_we_did_get(
-    *, partnership: Partnership, cycle: HubCycle, entry_id: int, membership: Membership
+    *, partnership: Partnership, cycle: HubCycle, you_said_we_did_id: int, membership: Membership
 ) -> YouSaidWeDid:
     """An entry; a draft is as missing to anyone but a business manager."""
-    entry = _get(YouSaidWeDid, partnership, cycle, entry_id, "entry")
+    entry = _get(YouSaidWeDid, partnership, cycle, you_said_we_did_id, "entry")
     if entry.state != EntryState.PUBLISHED and not membership.has_role(*FEEDBACK_MANAGE_ROLES):
         raise Http404("No such entry.")
     return entry
@@ -176,11 +179,16 @@ def survey_questions(*, partnership: Partnership, survey: FeedbackSurvey) -> lis
     return list(SurveyQuestion.objects.in_partnership(partnership).filter(survey=survey).order_by("position", "id"))
 
 
-def survey_question_get(*, partnership: Partnership, survey: FeedbackSurvey, question_id: int) -> SurveyQuestion:
-    question = SurveyQuestion.objects.in_partnership(partnership).filter(survey=survey, pk=question_id).first()
+def survey_question_get(*, partnership: Partnership, survey: FeedbackSurvey, survey_question_id: int) -> SurveyQuestion:
+    question = SurveyQuestion.objects.in_partnership(partnership).filter(survey=survey, pk=survey_question_id).first()
     if question is None:
         raise Http404("No such question.")
     return question
+
+
+def survey_public_path(survey: FeedbackSurvey) -> str:
+    """The path of the survey's public link (``/s/<token>/``)."""
+    return reverse("learninghub_public:survey_answer", kwargs={"token": survey.token})
 
 
 def survey_by_token(*, token: str) -> FeedbackSurvey:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -88,11 +88,13 @@ def feedback(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
 
 @partnership_view(roles=FEEDBACK_MANAGE_ROLES)
 @require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, hub_cycle_id: int, session_id: int | None = None) -> HttpResponse:
+def session_edit(request: HttpRequest, hub_cycle_id: int, feedback_session_id: int | None = None) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
     session = (
-        selectors.feedback_session_get(partnership=request.partnership, cycle=cycle, session_id=session_id)
-        if session_id
+        selectors.feedback_session_get(
+            partnership=request.partnership, cycle=cycle, feedback_session_id=feedback_session_id
+        )
+        if feedback_session_id
         else None
     )
     current = list(session.themes.all()) if session else []
@@ -138,11 +140,11 @@ CHILD_NOTICE = (
 
 @partnership_view(roles=FEEDBACK_MANAGE_ROLES)
 @require_http_methods(["GET", "POST"])
-def child_edit(request: HttpRequest, hub_cycle_id: int, record_id: int | None = None) -> HttpResponse:
+def child_edit(request: HttpRequest, hub_cycle_id: int, child_feedback_id: int | None = None) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
     record = (
-        selectors.child_feedback_get(partnership=request.partnership, cycle=cycle, record_id=record_id)
-        if record_id
+        selectors.child_feedback_get(partnership=request.partnership, cycle=cycle, child_feedback_id=child_feedback_id)
+        if child_feedback_id
         else None
     )
     current = list(record.themes.all()) if record else []
@@ -208,13 +210,16 @@ def figure_create(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
 
 @partnership_view(roles=FEEDBACK_MANAGE_ROLES)
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, hub_cycle_id: int, entry_id: int | None = None) -> HttpResponse:
+def entry_edit(request: HttpRequest, hub_cycle_id: int, you_said_we_did_id: int | None = None) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
     entry = (
         selectors.you_said_we_did_get(
-            partnership=request.partnership, cycle=cycle, entry_id=entry_id, membership=request.membership
+            partnership=request.partnership,
+            cycle=cycle,
+            you_said_we_did_id=you_said_we_did_id,
+            membership=request.membership,
         )
-        if entry_id
+        if you_said_we_did_id
         else None
     )
     if request.method == "POST":
@@ -240,10 +245,13 @@ def entry_edit(request: HttpRequest, hub_cycle_id: int, entry_id: int | None = N
 
 @partnership_view(roles=FEEDBACK_MANAGE_ROLES)
 @require_POST
-def entry_move(request: HttpRequest, hub_cycle_id: int, entry_id: int) -> HttpResponse:
+def entry_move(request: HttpRequest, hub_cycle_id: int, you_said_we_did_id: int) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
     entry = selectors.you_said_we_did_get(
-        partnership=request.partnership, cycle=cycle, entry_id=entry_id, membership=request.membership
+        partnership=request.partnership,
+        cycle=cycle,
+        you_said_we_did_id=you_said_we_did_id,
+        membership=request.membership,
     )
     form = EntryMoveForm(request.POST)
     if not form.is_valid():
@@ -260,29 +268,28 @@ def entry_move(request: HttpRequest, hub_cycle_id: int, entry_id: int) -> HttpRe
     return _to_feedback(request, cycle.pk, f"entry-{entry.pk}")
 
 
-_DELETABLE = {
-    "sessions": selectors.feedback_session_get,
-    "children": selectors.child_feedback_get,
-    "figures": selectors.evaluation_figure_get,
-}
-
-
 @partnership_view(roles=FEEDBACK_MANAGE_ROLES)
 @require_POST
-def record_delete(request: HttpRequest, hub_cycle_id: int, kind: str, record_id: int) -> HttpResponse:
+def record_delete(request: HttpRequest, hub_cycle_id: int, kind: str, **ids: int) -> HttpResponse:
+    """Remove a session, children's feedback, an evaluation figure or an entry recorded in error."""
     cycle = _cycle(request, hub_cycle_id)
-    if kind == "entries":
-        record = selectors.you_said_we_did_get(
-            partnership=request.partnership, cycle=cycle, entry_id=record_id, membership=request.membership
+    p = request.partnership
+    if kind == "sessions":
+        record = selectors.feedback_session_get(
+            partnership=p, cycle=cycle, feedback_session_id=ids["feedback_session_id"]
         )
-    elif kind in _DELETABLE:
-        getter = _DELETABLE[kind]
-        arg = {"sessions": "session_id", "children": "record_id", "figures": "figure_id"}[kind]
-        record = getter(partnership=request.partnership, cycle=cycle, **{arg: record_id})
+    elif kind == "children":
+        record = selectors.child_feedback_get(partnership=p, cycle=cycle, child_feedback_id=ids["child_feedback_id"])
+    elif kind == "figures":
+        record = selectors.evaluation_figure_get(
+            partnership=p, cycle=cycle, evaluation_figure_id=ids["evaluation_figure_id"]
+        )
     else:
-        raise Http404("No such kind of record.")
+        record = selectors.you_said_we_did_get(
+            partnership=p, cycle=cycle, you_said_we_did_id=ids["you_said_we_did_id"], membership=request.membership
+        )
     try:
-        services.feedback_record_delete(partnership=request.partnership, actor=request.user, instance=record)
+        services.feedback_record_delete(partnership=p, actor=request.user, instance=record)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -295,7 +302,10 @@ def record_delete(request: HttpRequest, hub_cycle_id: int, kind: str, record_id:
 
 def _to_survey(request: HttpRequest, survey) -> HttpResponse:
     return redirect(
-        "learninghub:survey_builder", slug=request.partnership.slug, hub_cycle_id=survey.cycle_id, survey_id=survey.pk
+        "learninghub:survey_builder",
+        slug=request.partnership.slug,
+        hub_cycle_id=survey.cycle_id,
+        feedback_survey_id=survey.pk,
     )
 
 
@@ -320,11 +330,13 @@ def survey_create(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
 
 @partnership_view(roles=FEEDBACK_MANAGE_ROLES)
 @require_http_methods(["GET", "POST"])
-def survey_builder(request: HttpRequest, hub_cycle_id: int, survey_id: int) -> HttpResponse:
+def survey_builder(request: HttpRequest, hub_cycle_id: int, feedback_survey_id: int) -> HttpResponse:
     """The survey's details (changed here), its questions (added and removed while a draft), opening and closing,
     and its public link."""
     cycle = _cycle(request, hub_cycle_id)
-    survey = selectors.feedback_survey_get(partnership=request.partnership, cycle=cycle, survey_id=survey_id)
+    survey = selectors.feedback_survey_get(
+        partnership=request.partnership, cycle=cycle, feedback_survey_id=feedback_survey_id
+    )
     details = SurveyForm(
         initial={"title": survey.title, "introduction": survey.introduction, "sent_count": survey.sent_count},
         prefix="details",
@@ -370,10 +382,16 @@ def survey_builder(request: HttpRequest, hub_cycle_id: int, survey_id: int) -> H
 
 @partnership_view(roles=FEEDBACK_MANAGE_ROLES)
 @require_POST
-def question_remove(request: HttpRequest, hub_cycle_id: int, survey_id: int, question_id: int) -> HttpResponse:
+def question_remove(
+    request: HttpRequest, hub_cycle_id: int, feedback_survey_id: int, survey_question_id: int
+) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
-    survey = selectors.feedback_survey_get(partnership=request.partnership, cycle=cycle, survey_id=survey_id)
-    question = selectors.survey_question_get(partnership=request.partnership, survey=survey, question_id=question_id)
+    survey = selectors.feedback_survey_get(
+        partnership=request.partnership, cycle=cycle, feedback_survey_id=feedback_survey_id
+    )
+    question = selectors.survey_question_get(
+        partnership=request.partnership, survey=survey, survey_question_id=survey_question_id
+    )
     try:
         services.survey_question_remove(
             partnership=request.partnership, actor=request.user, survey=survey, question=question
@@ -387,9 +405,11 @@ def question_remove(request: HttpRequest, hub_cycle_id: int, survey_id: int, que
 
 @partnership_view(roles=FEEDBACK_MANAGE_ROLES)
 @require_POST
-def survey_move(request: HttpRequest, hub_cycle_id: int, survey_id: int) -> HttpResponse:
+def survey_move(request: HttpRequest, hub_cycle_id: int, feedback_survey_id: int) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
-    survey = selectors.feedback_survey_get(partnership=request.partnership, cycle=cycle, survey_id=survey_id)
+    survey = selectors.feedback_survey_get(
+        partnership=request.partnership, cycle=cycle, feedback_survey_id=feedback_survey_id
+    )
     form = SurveyMoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose whether to open or close the survey.")
@@ -407,9 +427,11 @@ def survey_move(request: HttpRequest, hub_cycle_id: int, survey_id: int) -> Http
 
 @partnership_view()
 @require_GET
-def survey_results(request: HttpRequest, hub_cycle_id: int, survey_id: int) -> HttpResponse:
+def survey_results(request: HttpRequest, hub_cycle_id: int, feedback_survey_id: int) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
-    survey = selectors.feedback_survey_get(partnership=request.partnership, cycle=cycle, survey_id=survey_id)
+    survey = selectors.feedback_survey_get(
+        partnership=request.partnership, cycle=cycle, feedback_survey_id=feedback_survey_id
+    )
     results = selectors.survey_results(partnership=request.partnership, survey=survey)
     context = {"cycle": cycle, "survey": survey, "results": results, "manages": _manages(request)}
     return render(request, "learninghub/survey/results.html", context)

@@ -86,13 +86,13 @@ def test_the_business_manager_records_feedback_and_every_member_reads_it(world_a
         )
     assert "Record a session" in client.get(_url(world_a, "feedback", hub_cycle_id=cycle.pk)).content.decode()
     edit = client.post(
-        _url(world_a, "feedback_session_edit", hub_cycle_id=cycle.pk, session_id=session.pk),
+        _url(world_a, "feedback_session_edit", hub_cycle_id=cycle.pk, feedback_session_id=session.pk),
         _session_data(attended="31"),
     )
     assert edit.status_code == 302
     session.refresh_from_db()
     assert session.attended == 31
-    remove = _url(world_a, "feedback_record_delete", hub_cycle_id=cycle.pk, kind="sessions", record_id=session.pk)
+    remove = _url(world_a, "feedback_session_delete", hub_cycle_id=cycle.pk, feedback_session_id=session.pk)
     assert client_for(world_a.practitioner.person).post(remove).status_code == 403
     assert client.post(remove).status_code == 302
     assert not PractitionerFeedbackSession.objects.in_partnership(world_a.partnership).exists()
@@ -135,12 +135,12 @@ def test_the_survey_builder_opens_and_closes_and_results_show_the_response_rate(
         {"title": "Practitioner survey", "introduction": "", "sent_count": "395"},
     )
     survey = FeedbackSurvey.objects.in_partnership(world_a.partnership).get()
-    builder = _url(world_a, "survey_builder", hub_cycle_id=cycle.pk, survey_id=survey.pk)
+    builder = _url(world_a, "survey_builder", hub_cycle_id=cycle.pk, feedback_survey_id=survey.pk)
     assert created["Location"] == builder
     bad = client.post(builder, {"question-text": "", "question-kind": "essay"})
     assert bad.status_code == 400
     assert set(bad.context["question_form"].errors) == {"text", "kind"}
-    move = _url(world_a, "survey_move", hub_cycle_id=cycle.pk, survey_id=survey.pk)
+    move = _url(world_a, "survey_move", hub_cycle_id=cycle.pk, feedback_survey_id=survey.pk)
     client.post(move, {"to": "open"})  # refused: no question yet
     survey.refresh_from_db()
     assert survey.state == "draft"
@@ -159,7 +159,7 @@ def test_the_survey_builder_opens_and_closes_and_results_show_the_response_rate(
     for answer in ("yes", "yes", "no"):
         services.survey_response_submit(survey=survey, answers={str(survey.questions.get().pk): answer})
     results = client_for(world_a.practitioner.person).get(
-        _url(world_a, "survey_results", hub_cycle_id=cycle.pk, survey_id=survey.pk)
+        _url(world_a, "survey_results", hub_cycle_id=cycle.pk, feedback_survey_id=survey.pk)
     )
     assert results.status_code == 200
     assert b'data-testid="response-rate">0.8%' in results.content
@@ -189,7 +189,7 @@ def test_you_said_we_did_reaches_members_once_published(world_a, client_for):
         b"Return interviews come too late"
         not in practitioner.get(_url(world_a, "feedback", hub_cycle_id=cycle.pk)).content
     )
-    move = _url(world_a, "you_said_we_did_move", hub_cycle_id=cycle.pk, entry_id=entry.pk)
+    move = _url(world_a, "you_said_we_did_move", hub_cycle_id=cycle.pk, you_said_we_did_id=entry.pk)
     assert practitioner.post(move, {"to": "published"}).status_code == 403
     assert client.post(move, {"to": "published"}).status_code == 302
     for role in READERS:
@@ -213,25 +213,27 @@ def test_another_partnerships_feedback_is_404(world_a, world_b, client_for):
     for name, kwargs in [
         ("feedback", c),
         ("feedback_session_create", c),
-        ("feedback_session_edit", {**c, "session_id": session.pk}),
-        ("child_feedback_edit", {**c, "record_id": child.pk}),
-        ("survey_builder", {**c, "survey_id": survey.pk}),
-        ("survey_results", {**c, "survey_id": survey.pk}),
-        ("you_said_we_did_edit", {**c, "entry_id": entry.pk}),
+        ("feedback_session_edit", {**c, "feedback_session_id": session.pk}),
+        ("child_feedback_edit", {**c, "child_feedback_id": child.pk}),
+        ("survey_builder", {**c, "feedback_survey_id": survey.pk}),
+        ("survey_results", {**c, "feedback_survey_id": survey.pk}),
+        ("you_said_we_did_edit", {**c, "you_said_we_did_id": entry.pk}),
     ]:
         assert client.get(_url(world_b, name, **kwargs)).status_code == 404, name
     for name, kwargs, data in [
-        ("survey_move", {**c, "survey_id": survey.pk}, {"to": "open"}),
-        ("survey_question_remove", {**c, "survey_id": survey.pk, "question_id": question.pk}, {}),
-        ("you_said_we_did_move", {**c, "entry_id": entry.pk}, {"to": "published"}),
-        ("feedback_record_delete", {**c, "kind": "children", "record_id": child.pk}, {}),
+        ("survey_move", {**c, "feedback_survey_id": survey.pk}, {"to": "open"}),
+        ("survey_question_remove", {**c, "feedback_survey_id": survey.pk, "survey_question_id": question.pk}, {}),
+        ("you_said_we_did_move", {**c, "you_said_we_did_id": entry.pk}, {"to": "published"}),
+        ("child_feedback_delete", {**c, "child_feedback_id": child.pk}, {}),
         ("child_feedback_create", c, _child_data()),
     ]:
         assert client.post(_url(world_b, name, **kwargs), data).status_code == 404, name
     # World A's own records under another of its cycles' URLs are missing too.
     other = cycle_of(world_b)
     assert (
-        client.get(_url(world_b, "feedback_session_edit", hub_cycle_id=other.pk, session_id=session.pk)).status_code
+        client.get(
+            _url(world_b, "feedback_session_edit", hub_cycle_id=other.pk, feedback_session_id=session.pk)
+        ).status_code
         == 404
     )
     # Another partnership's theme in a form is refused on its field.
@@ -271,8 +273,8 @@ def test_query_counts_are_pinned_and_do_not_grow(world_a, client_for, django_ass
     add()
     client = client_for(world_a.bm)
     page = _url(world_a, "feedback", hub_cycle_id=cycle.pk)
-    results = _url(world_a, "survey_results", hub_cycle_id=cycle.pk, survey_id=survey.pk)
-    builder = _url(world_a, "survey_builder", hub_cycle_id=cycle.pk, survey_id=survey.pk)
+    results = _url(world_a, "survey_results", hub_cycle_id=cycle.pk, feedback_survey_id=survey.pk)
+    builder = _url(world_a, "survey_builder", hub_cycle_id=cycle.pk, feedback_survey_id=survey.pk)
     listing = _url(world_a, "you_said_we_did_list")
     with django_assert_max_num_queries(14):
         client.get(page)

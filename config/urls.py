@@ -12,12 +12,14 @@ urlpatterns = [
     path("p/<slug:slug>/", include("reviews.urls")),
     path("p/<slug:slug>/", include("audits.urls")),
     path("p/<slug:slug>/", include("learninghub.urls")),
+    path("p/<slug:slug>/", include("scrutiny.urls")),
     # The learning hub survey's public link: no account, no partnership in the URL (learninghub/urls_public.py).
     path("", include("learninghub.urls_public")),
     # Before the kernel's API: its URLconf ends in a catch-all JSON 404.
     path("api/v1/", include("reviews.api.urls")),
     path("api/v1/", include("audits.api.urls")),
     path("api/v1/", include("learninghub.api.urls")),
+    path("api/v1/", include("scrutiny.api.urls")),
     path("api/v1/", include("partnership.api.urls")),
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),

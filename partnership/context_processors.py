@@ -26,6 +26,13 @@ NAVIGATION = [
     ),
     # Rapid review timeliness per quarter: what independent scrutiny asks about.
     ("Timeliness", "reviews:timeliness", (Role.BUSINESS_MANAGER, Role.SCRUTINEER)),
+    # The scrutiny dashboard (scrutiny/urls.py). The business managers' bar is full at 1280 px: they reach it from
+    # the timeliness page.
+    (
+        "Scrutiny",
+        "scrutiny:dashboard",
+        (Role.PARTNER_LEAD_LOCAL_AUTHORITY, Role.PARTNER_LEAD_HEALTH, Role.PARTNER_LEAD_POLICE, Role.SCRUTINEER),
+    ),
     # Every member: contributors and lead authors see theirs; the list shows each member only what they may see.
     ("Learning reviews", "reviews:learning_review_list", ()),
     # The register of what the partnership resolved: its readers (recommendation_access).

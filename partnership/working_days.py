@@ -133,6 +133,11 @@ class WorkingDayCalendar:
                 count += 1
         return count
 
+    def working_days_from(self, start: date) -> WorkingDaysFrom:
+        """``working_days_between(start, end)`` for ends asked one at a time (a list being built), each day of the
+        calendar looked at once however many ask: see ``WorkingDaysFrom``."""
+        return WorkingDaysFrom(self, start)
+
     def working_days_between_many(self, start: date, ends: Iterable[date]) -> list[int]:
         """``working_days_between(start, end)`` for each of ``ends``, in order, walking the calendar once.
 
@@ -177,3 +182,34 @@ class WorkingDayCalendar:
                 reasons.append((current, WEEKEND_REASON))
             current += timedelta(days=1)
         return reasons
+
+
+class WorkingDaysFrom:
+    """``working_days_between(start, end)`` as a function of ``end``, answered from running counts.
+
+    "My tasks" asks it of every task's due date, one at a time as each source builds its tasks: hundreds for a
+    business manager of a large partnership, many long overdue. One walk per date cost 100,000 calendar look-ups
+    per page (over a second on the home page at national volume); here each day between ``start`` and the
+    farthest date asked is looked at once, forwards and backwards, and every answer is a list look-up.
+    """
+
+    def __init__(self, calendar: WorkingDayCalendar, start: date) -> None:
+        _check_supported(start)
+        self._calendar = calendar
+        self._start = start
+        # ahead[i]: working days after start up to and including start + i days.
+        self._ahead = [0]
+        # behind[i]: working days after start - i days up to and including start.
+        self._behind = [0]
+
+    def __call__(self, end: date) -> int:
+        offset = (end - self._start).days
+        if offset >= 0:
+            while len(self._ahead) <= offset:
+                day = self._start + timedelta(days=len(self._ahead))
+                self._ahead.append(self._ahead[-1] + (1 if self._calendar.is_working_day(day) else 0))
+            return self._ahead[offset]
+        while len(self._behind) <= -offset:
+            day = self._start - timedelta(days=len(self._behind) - 1)
+            self._behind.append(self._behind[-1] + (1 if self._calendar.is_working_day(day) else 0))
+        return -self._behind[-offset]

@@ -16,13 +16,6 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from learninghub.models import (
-    ChildFeedback,
-    EvaluationFigure,
-    FeedbackSurvey,
-    PractitionerFeedbackSession,
-    YouSaidWeDid,
-)
 from learninghub.selectors import cycles as cycle_selectors
 from learninghub.selectors import feedback as selectors
 from learninghub.selectors.feedback import FEEDBACK_MANAGE_ROLES, EntryState, QuestionKind, SurveyState
@@ -187,7 +180,7 @@ class _FeedbackAPIView(PartnershipScopedAPIView):
     pagination_class = None
 
     def scoped_queryset(self, partnership):
-        return PractitionerFeedbackSession.objects.in_partnership(partnership)
+        raise NotImplementedError("Each feedback endpoint reads through its own selector.")
 
     def cycle(self, hub_cycle_id: int):
         return cycle_selectors.hub_cycle_get(partnership=self.partnership, cycle_id=hub_cycle_id)
@@ -204,7 +197,6 @@ class _FeedbackAPIView(PartnershipScopedAPIView):
 class SessionListView(_FeedbackAPIView):
     """A cycle's practitioner feedback sessions."""
 
-    model = PractitionerFeedbackSession
     serializer_class = FeedbackSessionSerializer
 
     @extend_schema(
@@ -232,7 +224,6 @@ class SessionListView(_FeedbackAPIView):
 
 
 class SessionDetailView(_FeedbackAPIView):
-    model = PractitionerFeedbackSession
     serializer_class = FeedbackSessionSerializer
 
     def session(self, hub_cycle_id: int, feedback_session_id: int):
@@ -276,7 +267,6 @@ class SessionDetailView(_FeedbackAPIView):
 class ChildFeedbackListView(_FeedbackAPIView):
     """Feedback from children, young people and families: counts, themes and consent, never identities."""
 
-    model = ChildFeedback
     serializer_class = ChildFeedbackSerializer
 
     @extend_schema(
@@ -302,7 +292,6 @@ class ChildFeedbackListView(_FeedbackAPIView):
 
 
 class ChildFeedbackDetailView(_FeedbackAPIView):
-    model = ChildFeedback
     serializer_class = ChildFeedbackSerializer
 
     def record(self, hub_cycle_id: int, child_feedback_id: int):
@@ -342,7 +331,6 @@ class ChildFeedbackDetailView(_FeedbackAPIView):
 
 
 class FigureListView(_FeedbackAPIView):
-    model = EvaluationFigure
     serializer_class = EvaluationFigureSerializer
 
     @extend_schema(
@@ -368,7 +356,6 @@ class FigureListView(_FeedbackAPIView):
 
 
 class FigureDetailView(_FeedbackAPIView):
-    model = EvaluationFigure
     serializer_class = EvaluationFigureSerializer
 
     def figure(self, hub_cycle_id: int, evaluation_figure_id: int):
@@ -394,7 +381,6 @@ class FigureDetailView(_FeedbackAPIView):
 
 
 class _SurveyAPIView(_FeedbackAPIView):
-    model = FeedbackSurvey
     serializer_class = SurveyDetailSerializer
 
     def survey(self, hub_cycle_id: int, feedback_survey_id: int):
@@ -544,7 +530,6 @@ class SurveyResultsView(_SurveyAPIView):
 class EntryListView(_FeedbackAPIView):
     """A cycle's "you said, we did": published entries for every member, drafts too for business managers."""
 
-    model = YouSaidWeDid
     serializer_class = YouSaidWeDidSerializer
 
     @extend_schema(
@@ -572,7 +557,6 @@ class EntryListView(_FeedbackAPIView):
 
 
 class EntryDetailView(_FeedbackAPIView):
-    model = YouSaidWeDid
     serializer_class = YouSaidWeDidSerializer
 
     def entry(self, hub_cycle_id: int, you_said_we_did_id: int):
@@ -621,7 +605,6 @@ class EntryMoveView(EntryDetailView):
 class PublishedEntryListView(_FeedbackAPIView):
     """Every published "you said, we did" entry of the partnership, newest first (paginated)."""
 
-    model = YouSaidWeDid
     serializer_class = YouSaidWeDidSerializer
     pagination_class = LimitOffsetPagination
 

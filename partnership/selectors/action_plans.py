@@ -219,6 +219,24 @@ def actions_visible(
     return actions.order_by("due_on", "plan_id", "position", "id")
 
 
+def overdue_actions_by_agency(
+    *, partnership: Partnership, membership: Membership, today: date
+) -> list[tuple[int, str, int]]:
+    """(agency id, agency name, open actions past their due date) for every lead agency with one, most first.
+
+    The actions counted are ``actions_visible(..., overdue_on=today)``'s, so each count is exactly the list its
+    figure links to. One grouped query.
+    """
+    rows = (
+        _actions(partnership)
+        .filter(action_visible_q(membership), completed_at__isnull=True, due_on__lt=today)
+        .order_by()
+        .values_list("lead_agency_id", "lead_agency__name")
+        .annotate(n=Count("id"))
+    )
+    return sorted(((agency_id, name, n) for agency_id, name, n in rows), key=lambda row: (-row[2], row[1]))
+
+
 def action_updates(*, partnership: Partnership, action: Action) -> list[ActionUpdate]:
     """The action's progress, newest first, each with its ``evidence`` (files, contents not loaded). Two queries."""
     updates = list(

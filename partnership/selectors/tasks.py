@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -43,7 +44,7 @@ from partnership.models import (
 )
 from partnership.selectors.deadlines import deadline_subjects_load, deadlines_open_for_person, working_day_calendars
 from partnership.subjects import deadline_url, subject_url
-from partnership.working_days import WorkingDayCalendar
+from partnership.working_days import WorkingDayCalendar, WorkingDaysFrom
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,13 @@ class TaskQuery:
     def partner_lead_for(self) -> list[str]:
         return [PARTNER_LEAD_ROLES[r] for r in sorted(self.roles) if r in PARTNER_LEAD_ROLES]
 
+    @cached_property
+    def _working_days_from_today(self) -> WorkingDaysFrom:
+        # One running count per request, shared by every source and task (a frozen dataclass still has a __dict__).
+        return self.calendar.working_days_from(self.today)
+
     def working_days_left(self, due_on: date | None) -> int | None:
-        return None if due_on is None else self.calendar.working_days_between(self.today, due_on)
+        return None if due_on is None else self._working_days_from_today(due_on)
 
 
 TaskSource = Callable[[TaskQuery], Iterable[Task]]

@@ -187,4 +187,13 @@ PAGES: list[Page] = [
         "API learning hub cycle",
         lambda w: reverse("learninghub_api:cycle_detail", kwargs={"slug": w.slug, "hub_cycle_id": w.hub_cycle_id}),
     ),
+    # Scrutiny: the dashboard over the large partnership's rapid reviews, recommendations and actions.
+    Page("scrutiny", "scrutiny dashboard (newest year)", url("scrutiny:dashboard")),
+    Page("scrutiny-all", "scrutiny dashboard, every year", url("scrutiny:dashboard", query="year=")),
+    Page(
+        "scrutiny-chart",
+        "scrutiny chart, timeliness every year (SVG)",
+        lambda w: reverse("scrutiny:panel_chart", kwargs={"slug": w.slug, "panel": "timeliness"}) + "?year=",
+    ),
+    Page("api-scrutiny", "API scrutiny dashboard", url("scrutiny_api:dashboard")),
 ]

@@ -572,6 +572,12 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "audit_finding_id": _audit_finding,
 }
 
+# URL kwargs that name a fixed thing, not an object: the same value in every partnership, so the slug alone decides
+# whose data answers. The sweep fills them in and checks the route across partnerships by its slug.
+NAME_KWARGS: dict[str, str] = {
+    "panel": "timeliness",  # a scrutiny dashboard panel
+}
+
 NOT_TENANT_SCOPED: dict[str, str] = {
     "health": "Container health check: answers 'ok' without touching the database.",
     "home": "Lists or redirects to the signed-in person's own memberships only.",

@@ -36,7 +36,7 @@ from rest_framework.views import APIView
 
 from tests.conftest import login
 from tests.factories import World
-from tests.isolation.conftest import NOT_TENANT_SCOPED, OBJECT_KWARGS
+from tests.isolation.conftest import NAME_KWARGS, NOT_TENANT_SCOPED, OBJECT_KWARGS
 
 PARTNERSHIP_KWARG = "slug"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -55,7 +55,7 @@ class Route:
 
     @property
     def object_kwargs(self) -> list[str]:
-        return [k for k in self.kwargs if k != PARTNERSHIP_KWARG]
+        return [k for k in self.kwargs if k != PARTNERSHIP_KWARG and k not in NAME_KWARGS]
 
     @property
     def is_api(self) -> bool:
@@ -228,6 +228,7 @@ class Sweep:
     @staticmethod
     def objects(route: Route, world: World) -> dict[str, Any]:
         made: dict[str, Any] = {PARTNERSHIP_KWARG: world.partnership.slug}
+        made.update({kwarg: NAME_KWARGS[kwarg] for kwarg in route.kwargs if kwarg in NAME_KWARGS})
         for kwarg in route.object_kwargs:
             made[kwarg] = OBJECT_KWARGS[kwarg](world, made)
         return made

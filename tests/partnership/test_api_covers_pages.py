@@ -87,6 +87,11 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("reviews:request_send_back", "POST"): [("reviews_api:request_send_back", "POST")],
     ("reviews:request_withdraw", "POST"): [("reviews_api:request_withdraw", "POST")],
     ("reviews:timeliness", "GET"): [("reviews_api:timeliness", "GET")],
+    # --- Scrutiny: the dashboard's figures (its charts and CSVs draw the same), the overdue actions behind them.
+    ("scrutiny:dashboard", "GET"): [("scrutiny_api:dashboard", "GET")],
+    ("scrutiny:panel_chart", "GET"): [("scrutiny_api:dashboard", "GET")],
+    ("scrutiny:panel_csv", "GET"): [("scrutiny_api:dashboard", "GET")],
+    ("scrutiny:overdue_actions", "GET"): [("api:action_list", "GET")],
     ("reviews:rapid_review_meeting", "GET"): [("reviews_api:rapid_review_meeting", "GET")],
     ("reviews:rapid_review_meeting_date", "POST"): [("reviews_api:rapid_review_meeting", "PUT")],
     ("reviews:rapid_review_attendee_add", "POST"): [("reviews_api:rapid_review_attendee_list", "POST")],

@@ -481,3 +481,22 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_max_num_queries
         response = client.get(url(world_a, start="2023-01-03", days="200"))
     assert response.status_code == 200
     assert len(response.context["result"].skipped) > 80
+
+
+@pytest.mark.parametrize("nation", [Nation.ENGLAND, Nation.SCOTLAND])
+def test_working_days_from_agrees_with_a_walk_for_every_date_asked_in_any_order(nation):
+    calendar = WorkingDayCalendar(nation=nation, closure_days={date(2026, 12, 29), date(2025, 4, 22)})
+    today = date(2026, 12, 4)
+    counter = calendar.working_days_from(today)
+    # Far back first, then near, then ahead across Christmas and a closure day, then back again: the running
+    # counts grow in both directions and answer the earlier dates from what they hold.
+    asked = [date(2024, 12, 24), today, date(2026, 12, 3), date(2027, 1, 4), date(2026, 12, 29), date(2025, 4, 22)]
+    asked += [today + timedelta(days=n) for n in range(-400, 60, 7)]
+    for day in asked:
+        assert counter(day) == calendar.working_days_between(today, day), day
+
+
+def test_working_days_from_refuses_dates_the_calendar_does_not_cover():
+    calendar = WorkingDayCalendar(nation=Nation.ENGLAND)
+    with pytest.raises(ValueError, match="only be counted between"):
+        calendar.working_days_from(date(1800, 1, 1))

@@ -1,0 +1,51 @@
+"""In a real browser: the scrutiny dashboard draws its charts (images under their own policy), passes axe, and a
+figure's link leads to the records it counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from partnership.models.recommendations import Recommendation
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_signoff_and_documents import _sign_in_with_code
+from tests.factories import World
+from tests.partnership.action_plan_factories import recommendation_make
+from tests.reviews.test_timeliness import _review
+from tests.scrutiny.test_dashboard import _overdue
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_dashboard_draws_its_charts_and_links_each_figure(page: Page, base_url, axe):
+    world = World("Alpha")
+    _review(world, date(2025, 1, 15), taken=12, reference="SI-A1")
+    _review(world, date(2025, 3, 20), taken=44, reason="Complexity", reference="SI-A3")
+    recommendation = recommendation_make(world, state=Recommendation.State.IN_PROGRESS)
+    _overdue(world, recommendation, days_late=3)
+    slug = world.partnership.slug
+
+    _sign_in_with_code(page, base_url, world.bm)
+    page.goto(base_url + reverse("scrutiny:dashboard", kwargs={"slug": slug}) + "?year=2025")
+    for key in ("timeliness", "recommendations", "overdue_actions"):
+        chart = page.get_by_test_id(f"chart-{key}")
+        expect(chart).to_be_visible()
+        # Drawn, not a broken image: the SVG loaded under its own policy.
+        assert chart.evaluate("img => img.complete && img.naturalWidth > 0"), key
+    assert_accessible(axe, page, label="scrutiny dashboard")
+
+    # The "Late" column of 2025 Q1 (its second figure), reached by keyboard.
+    row = page.get_by_test_id("table-timeliness").get_by_role("row", name="2025 Q1")
+    late = row.get_by_role("cell").nth(1).get_by_role("link")
+    late.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("SI-A3")).to_be_visible()
+    expect(page.get_by_text("SI-A1")).to_have_count(0)
+
+    page.goto(base_url + reverse("scrutiny:dashboard", kwargs={"slug": slug}))
+    page.get_by_test_id("table-overdue_actions").get_by_role("link", name="1").click()
+    expect(page.get_by_test_id("overdue-actions")).to_contain_text("Train designated leads")
+    assert_accessible(axe, page, label="overdue actions")

@@ -9,7 +9,8 @@
 - a browser that has answered carries a signed cookie for this survey's path and is thanked instead of asked
   again (a repeated submission writes nothing);
 - a closed survey refuses answers (410) and says so;
-- the page names no partnership page, sets no session, and keeps its URL out of Referer headers and caches;
+- the page names no partnership page, sets no session, and keeps its URL out of other sites' Referer headers and
+  out of caches;
 - on PostgreSQL the rest of the request sees only the survey's partnership's rows (row-level security).
 """
 
@@ -62,7 +63,8 @@ def _has_answered(request: HttpRequest, survey) -> bool:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer a browser posts the form with "Origin: null", which CSRF refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

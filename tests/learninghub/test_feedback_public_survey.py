@@ -47,7 +47,7 @@ def test_anyone_with_the_link_answers_once_without_an_account(world_a):
     content = page.content.decode()
     assert "How useful was the hub?" in content
     assert "What else should we know? (optional)" in content
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert page["Cache-Control"] == "no-store"
     assert world_a.partnership.name not in content  # the page names no partnership and links to none of its pages
     assert f"/p/{world_a.partnership.slug}/" not in content

@@ -4,10 +4,12 @@ from django.urls import path
 
 from learninghub.views import cycles as cycle_views
 from learninghub.views import feedback as feedback_views
+from learninghub.views import members as member_views
 
 app_name = "learninghub"
 
 _C = "learning-hub/<int:hub_cycle_id>/"
+_N = _C + "members/<int:hub_nomination_id>/"
 urlpatterns: list = [
     path("learning-hub/", cycle_views.cycle_list, name="cycle_list"),
     path("learning-hub/new/", cycle_views.cycle_create, name="cycle_create"),
@@ -16,6 +18,12 @@ urlpatterns: list = [
     path(_C + "close/", cycle_views.cycle_close, name="cycle_close"),
     path(_C + "phases/<int:hub_phase_id>/move/", cycle_views.phase_move, name="phase_move"),
     path("learning-hub/tasks/<int:hub_task_id>/tick/", cycle_views.task_tick, name="task_tick"),
+    path(_C + "members/", member_views.cycle_members, name="cycle_members"),
+    path(_C + "members/nominate/", member_views.nomination_create, name="nomination_create"),
+    path(_C + "members/submit/", member_views.membership_submit, name="membership_submit"),
+    path(_N + "shortlist/", member_views.nomination_shortlist, name="nomination_shortlist"),
+    path(_N + "decline/", member_views.nomination_decline, name="nomination_decline"),
+    path(_N + "withdraw/", member_views.nomination_withdraw, name="nomination_withdraw"),
 ]
 
 # Month 3: feedback (learninghub/views/feedback.py).

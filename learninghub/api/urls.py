@@ -4,11 +4,13 @@ from django.urls import path
 
 from learninghub.api import cycles as cycle_api
 from learninghub.api import feedback as feedback_api
+from learninghub.api import members as member_api
 
 app_name = "learninghub_api"
 
 _P = "partnerships/<slug:slug>/learning-hub/"
 _C = _P + "cycles/<int:hub_cycle_id>/"
+_N = _C + "members/<int:hub_nomination_id>/"
 urlpatterns: list = [
     path(_P + "cycles/", cycle_api.CycleListView.as_view(), name="cycle_list"),
     path(_C, cycle_api.CycleDetailView.as_view(), name="cycle_detail"),
@@ -16,6 +18,11 @@ urlpatterns: list = [
     path(_C + "phases/<int:hub_phase_id>/", cycle_api.PhaseDetailView.as_view(), name="phase_detail"),
     path(_C + "tasks/", cycle_api.CycleTaskListView.as_view(), name="cycle_tasks"),
     path(_P + "tasks/<int:hub_task_id>/tick/", cycle_api.TaskTickView.as_view(), name="task_tick"),
+    path(_C + "members/", member_api.MembersView.as_view(), name="cycle_members"),
+    path(_C + "members/submit/", member_api.MembershipSubmitView.as_view(), name="membership_submit"),
+    path(_N, member_api.NominationDetailView.as_view(), name="nomination_detail"),
+    path(_N + "shortlist/", member_api.NominationShortlistView.as_view(), name="nomination_shortlist"),
+    path(_N + "withdraw/", member_api.NominationWithdrawView.as_view(), name="nomination_withdraw"),
 ]
 
 # Month 3: feedback (learninghub/api/feedback.py).

@@ -1,8 +1,6 @@
 """The learning hub: a cycle works one partnership priority through its phases, each with its checklist."""
 
 from learninghub.models.cycles import HubCycle, HubPhase, HubTask, PhaseKind
-
-__all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
 from learninghub.models.feedback import (
     ChildFeedback,
     EvaluationFigure,
@@ -13,7 +11,10 @@ from learninghub.models.feedback import (
     SurveyResponse,
     YouSaidWeDid,
 )
+from learninghub.models.members import HubMembershipRound, HubNomination, HubRole
 
+__all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
+__all__ += ["HubMembershipRound", "HubNomination", "HubRole"]
 __all__ += [
     "ChildFeedback",
     "EvaluationFigure",

@@ -467,6 +467,15 @@ def _hub_task(world: World, made: dict[str, Any]) -> int:
     return HubTask.objects.in_partnership(world.partnership).filter(cycle_id=cycle_id).first().pk
 
 
+def _hub_nomination(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import HubCycle
+    from tests.learninghub.member_helpers import nominate
+
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    cycle = HubCycle.objects.in_partnership(world.partnership).get(pk=cycle_id)
+    return nominate(world, cycle, world.practitioner, by=world.business_manager).pk
+
+
 def _feedback_cycle(world: World, made: dict[str, Any]):
     from learninghub.models import HubCycle
 
@@ -528,6 +537,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "survey_question_id": _survey_question,
     "you_said_we_did_id": _you_said_we_did,
     "hub_cycle_id": _hub_cycle,
+    "hub_nomination_id": _hub_nomination,
     "hub_phase_id": _hub_phase,
     "hub_task_id": _hub_task,
     "school_id": _school,

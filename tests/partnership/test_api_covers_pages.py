@@ -345,6 +345,15 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:phase_move", "GET"): [("learninghub_api:phase_detail", "GET")],
     ("learninghub:phase_move", "POST"): [("learninghub_api:phase_detail", "PATCH")],
     ("learninghub:task_tick", "POST"): [("learninghub_api:task_tick", "POST")],
+    # --- Learning hub membership (issue 11 item 4): nominations, shortlist, sign-off.
+    ("learninghub:cycle_members", "GET"): [("learninghub_api:cycle_members", "GET")],
+    ("learninghub:nomination_create", "GET"): [("learninghub_api:cycle_members", "GET"), ("api:member_list", "GET")],
+    ("learninghub:nomination_create", "POST"): [("learninghub_api:cycle_members", "POST")],
+    ("learninghub:nomination_shortlist", "POST"): [("learninghub_api:nomination_shortlist", "POST")],
+    ("learninghub:nomination_decline", "GET"): [("learninghub_api:nomination_detail", "GET")],
+    ("learninghub:nomination_decline", "POST"): [("learninghub_api:nomination_shortlist", "POST")],
+    ("learninghub:nomination_withdraw", "POST"): [("learninghub_api:nomination_withdraw", "POST")],
+    ("learninghub:membership_submit", "POST"): [("learninghub_api:membership_submit", "POST")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

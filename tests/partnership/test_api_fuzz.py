@@ -120,6 +120,9 @@ def _real_ids_in_body(body: Any, pick: int) -> Any:
         body["parameters"] = {**body["parameters"], "cycle": REAL["export_ids"]["export_cycle_id"]}
         if pick % 2:
             body["kind"] = "sa.cycle_returns"
+    # A learning hub nomination: mostly a real member of the partnership, so the checks past "no such member" run.
+    if "member_id" in body and "hub_role" in body:
+        body["member_id"] = REAL["membership_ids"][pick % len(REAL["membership_ids"])]
     return body
 
 
@@ -408,7 +411,14 @@ def _hub_ids(world: World) -> dict[str, int]:
         .order_by("position")[2]
         .pk,
         "hub_task_id": HubTask.objects.in_partnership(world.partnership).filter(cycle=cycle).first().pk,
+        "hub_nomination_id": _hub_nomination_id(world, cycle),
     }
+
+
+def _hub_nomination_id(world: World, cycle) -> int:
+    from tests.learninghub.member_helpers import nominate
+
+    return nominate(world, cycle, world.practitioner, by=world.business_manager).pk
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -185,7 +185,9 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_num_queries, dj
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(tasks_url(world_a))
 
-    assert text(response).count('data-testid="task"') == 63
+    assert "Overdue (3)" in text(response)
+    assert "Due (60)" in text(response)
+    assert text(response).count('data-testid="task"') == 53  # the due section a page of 50 at a time
 
 
 # --- The reminder setting -------------------------------------------------------------------
@@ -256,3 +258,27 @@ def test_a_stale_settings_form_does_not_overwrite_the_reminder_days(world_a, cli
     assert "4 working days before the due date" in panel
     world_a.partnership.refresh_from_db()
     assert world_a.partnership.reminder_working_days == 4
+
+
+def test_each_section_pages_on_its_own(world_a, client_for):
+    person = world_a.practitioner.person
+    for n in range(53):
+        task(world_a, f"late.{n}", due_on=date(2026, 11, 2) + timedelta(days=n % 40), assignee=person)
+    task(world_a, "soon", due_on=date(2027, 1, 8), assignee=person)
+    client = client_for(person)
+
+    first = client.get(tasks_url(world_a))
+    assert "Overdue (53)" in text(first)
+    assert section(first, "overdue-tasks").count('data-testid="task"') == 50
+    assert section(first, "due-tasks").count('data-testid="task"') == 1
+    assert "Page 1 of 2" in text(first)
+
+    second = client.get(tasks_url(world_a) + "?overdue_page=2")
+    assert section(second, "overdue-tasks").count('data-testid="task"') == 3
+    assert "Page 2 of 2" in text(second)
+    assert section(second, "due-tasks").count('data-testid="task"') == 1  # the other sections stay on their first
+
+    assert client.get(tasks_url(world_a) + "?overdue_page=x").status_code == 200
+    assert (
+        section(client.get(tasks_url(world_a) + "?overdue_page=99"), "overdue-tasks").count('data-testid="task"') == 3
+    )

@@ -416,6 +416,8 @@ SPECTACULAR_SETTINGS = {
         "HubCycleStateEnum": "learninghub.models.HubCycle.State",
         "FeedbackSurveyStateEnum": "learninghub.models.FeedbackSurvey.State",
         "HubPhaseKindEnum": "learninghub.models.PhaseKind",
+        "PlanItemKindEnum": "learninghub.models.PlanItemKind",
+        "EvidenceSourceEnum": "learninghub.models.EvidenceSource",
     },
 }
 

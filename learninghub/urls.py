@@ -26,6 +26,25 @@ urlpatterns: list = [
     path(_N + "withdraw/", member_views.nomination_withdraw, name="nomination_withdraw"),
 ]
 
+# The delivery plan of a cycle.
+from learninghub.views import plans as plan_views  # noqa: E402
+
+_PLAN = _C + "plan/"
+urlpatterns += [
+    path(_PLAN, plan_views.plan_detail, name="plan_detail"),
+    path(_PLAN + "start/", plan_views.plan_start, name="plan_start"),
+    path(_PLAN + "figures/new/", plan_views.indicator_edit, name="plan_indicator_add"),
+    path(_PLAN + "figures/<int:plan_indicator_id>/edit/", plan_views.indicator_edit, name="plan_indicator_edit"),
+    path(_PLAN + "figures/<int:plan_indicator_id>/remove/", plan_views.indicator_remove, name="plan_indicator_remove"),
+    path(_PLAN + "upload/", plan_views.plan_upload, name="plan_upload"),
+    path(_PLAN + "items/new/", plan_views.item_add, name="plan_item_add"),
+    path(_PLAN + "items/<int:plan_item_id>/edit/", plan_views.item_edit, name="plan_item_edit"),
+    path(_PLAN + "items/<int:plan_item_id>/remove/", plan_views.item_remove, name="plan_item_remove"),
+    path(_PLAN + "versions/new/", plan_views.version_save, name="plan_version_save"),
+    path(_PLAN + "versions/<int:plan_version_id>/", plan_views.version_detail, name="plan_version_detail"),
+    path(_PLAN + "compare/", plan_views.plan_compare, name="plan_compare"),
+]
+
 # Month 3: feedback (learninghub/views/feedback.py).
 
 _F = _C + "feedback/"

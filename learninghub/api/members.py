@@ -101,7 +101,12 @@ class MembersView(_MembersAPIView):
     write_roles = NOMINATOR_ROLES
 
     @extend_schema(
-        tags=[TAG], summary="A cycle's nominations and members", responses=_answers({200: HubMembersSerializer})
+        tags=[TAG],
+        summary="A cycle's nominations and members",
+        # One object (the members and the nominations), so drf-spectacular would call it "retrieve", the name
+        # of a nomination's own GET below.
+        operation_id="v1_partnerships_learning_hub_cycles_members_list",
+        responses=_answers({200: HubMembersSerializer}),
     )
     def get(self, request: Request, slug: str, hub_cycle_id: int) -> Response:
         return self.members_answer(self.cycle(hub_cycle_id))

@@ -25,6 +25,28 @@ urlpatterns: list = [
     path(_N + "withdraw/", member_api.NominationWithdrawView.as_view(), name="nomination_withdraw"),
 ]
 
+# The delivery plan of a cycle.
+from learninghub.api import plans as plan_api  # noqa: E402
+
+_PLAN = _C + "plan/"
+urlpatterns += [
+    path(_PLAN, plan_api.PlanView.as_view(), name="plan"),
+    path(_PLAN + "indicators/", plan_api.PlanIndicatorListView.as_view(), name="plan_indicator_list"),
+    path(
+        _PLAN + "indicators/<int:plan_indicator_id>/",
+        plan_api.PlanIndicatorDetailView.as_view(),
+        name="plan_indicator_detail",
+    ),
+    path(_PLAN + "upload/", plan_api.PlanUploadView.as_view(), name="plan_upload"),
+    path(_PLAN + "items/", plan_api.PlanItemListView.as_view(), name="plan_item_list"),
+    path(_PLAN + "items/<int:plan_item_id>/", plan_api.PlanItemDetailView.as_view(), name="plan_item_detail"),
+    path(_PLAN + "versions/", plan_api.PlanVersionListView.as_view(), name="plan_version_list"),
+    path(
+        _PLAN + "versions/<int:plan_version_id>/", plan_api.PlanVersionDetailView.as_view(), name="plan_version_detail"
+    ),
+    path(_PLAN + "compare/", plan_api.PlanCompareView.as_view(), name="plan_compare"),
+]
+
 # Month 3: feedback (learninghub/api/feedback.py).
 _F = _C + "feedback/"
 _S = _F + "surveys/<int:feedback_survey_id>/"

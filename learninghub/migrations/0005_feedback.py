@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learninghub', '0003_membership'),
+        ('learninghub', '0004_delivery_plans'),
         ('partnership', '0016_priority_success_measures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

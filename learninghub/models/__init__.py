@@ -12,9 +12,18 @@ from learninghub.models.feedback import (
     YouSaidWeDid,
 )
 from learninghub.models.members import HubMembershipRound, HubNomination, HubRole
+from learninghub.models.plans import (
+    DeliveryPlan,
+    EvidenceSource,
+    PlanIndicator,
+    PlanItem,
+    PlanItemKind,
+    PlanVersion,
+)
 
 __all__ = ["HubCycle", "HubPhase", "HubTask", "PhaseKind"]
 __all__ += ["HubMembershipRound", "HubNomination", "HubRole"]
+__all__ += ["DeliveryPlan", "EvidenceSource", "PlanIndicator", "PlanItem", "PlanItemKind", "PlanVersion"]
 __all__ += [
     "ChildFeedback",
     "EvaluationFigure",

@@ -448,9 +448,13 @@ def _sa_evidence(world: World, made: dict[str, Any]) -> int:
 
 
 def _hub_cycle(world: World, made: dict[str, Any]) -> int:
+    from learninghub.services.plans import delivery_plan_start
     from tests.learninghub.helpers import cycle_make, priority_make
 
-    return cycle_make(world, priority=priority_make(world, title=f"Sweep priority {next(_serial)}")).pk
+    cycle = cycle_make(world, priority=priority_make(world, title=f"Sweep priority {next(_serial)}"))
+    # With its delivery plan started, so that the plan's routes answer for the cycle's own partnership.
+    delivery_plan_start(partnership=world.partnership, actor=world.bm, cycle=cycle)
+    return cycle.pk
 
 
 def _hub_phase(world: World, made: dict[str, Any]) -> int:
@@ -474,6 +478,33 @@ def _hub_nomination(world: World, made: dict[str, Any]) -> int:
     cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
     cycle = HubCycle.objects.in_partnership(world.partnership).get(pk=cycle_id)
     return nominate(world, cycle, world.practitioner, by=world.business_manager).pk
+
+
+def _plan_of(world: World, made: dict[str, Any]):
+    from learninghub.models import DeliveryPlan
+
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    return DeliveryPlan.objects.in_partnership(world.partnership).get(cycle_id=cycle_id)
+
+
+def _plan_indicator(world: World, made: dict[str, Any]) -> int:
+    from tests.learninghub.plan_helpers import figure_add
+
+    return figure_add(world, _plan_of(world, made), name=f"Sweep indicator {next(_serial)}").pk
+
+
+def _plan_item(world: World, made: dict[str, Any]) -> int:
+    from tests.learninghub.plan_helpers import measure_add
+
+    return measure_add(world, _plan_of(world, made), title=f"Sweep measure {next(_serial)}").pk
+
+
+def _plan_version(world: World, made: dict[str, Any]) -> int:
+    from learninghub.services.plans import plan_version_save
+
+    return plan_version_save(
+        partnership=world.partnership, actor=world.bm, plan=_plan_of(world, made), label="Sweep"
+    ).pk
 
 
 def _feedback_cycle(world: World, made: dict[str, Any]):
@@ -540,6 +571,9 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "hub_nomination_id": _hub_nomination,
     "hub_phase_id": _hub_phase,
     "hub_task_id": _hub_task,
+    "plan_indicator_id": _plan_indicator,
+    "plan_item_id": _plan_item,
+    "plan_version_id": _plan_version,
     "school_id": _school,
     "cycle_id": _sa_cycle,
     "return_id": _sa_return,

@@ -354,6 +354,29 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:nomination_decline", "POST"): [("learninghub_api:nomination_shortlist", "POST")],
     ("learninghub:nomination_withdraw", "POST"): [("learninghub_api:nomination_withdraw", "POST")],
     ("learninghub:membership_submit", "POST"): [("learninghub_api:membership_submit", "POST")],
+    # --- The learning hub's delivery plans (issue 11 item 6).
+    ("learninghub:plan_detail", "GET"): [("learninghub_api:plan", "GET")],
+    ("learninghub:plan_start", "POST"): [("learninghub_api:plan", "POST")],
+    ("learninghub:plan_indicator_add", "GET"): [("learninghub_api:plan_indicator_list", "GET")],
+    ("learninghub:plan_indicator_add", "POST"): [("learninghub_api:plan_indicator_list", "POST")],
+    ("learninghub:plan_indicator_edit", "GET"): [("learninghub_api:plan_indicator_detail", "GET")],
+    ("learninghub:plan_indicator_edit", "POST"): [("learninghub_api:plan_indicator_detail", "PATCH")],
+    ("learninghub:plan_indicator_remove", "POST"): [("learninghub_api:plan_indicator_detail", "DELETE")],
+    ("learninghub:plan_upload", "GET"): [("learninghub_api:plan", "GET")],
+    ("learninghub:plan_upload", "POST"): [("learninghub_api:plan_upload", "POST")],
+    # The evidence form offers the partnership's earlier cycles (and its audits' records, through their APIs).
+    ("learninghub:plan_item_add", "GET"): [
+        ("learninghub_api:plan_item_list", "GET"),
+        ("learninghub_api:cycle_list", "GET"),
+    ],
+    ("learninghub:plan_item_add", "POST"): [("learninghub_api:plan_item_list", "POST")],
+    ("learninghub:plan_item_edit", "GET"): [("learninghub_api:plan_item_detail", "GET")],
+    ("learninghub:plan_item_edit", "POST"): [("learninghub_api:plan_item_detail", "PATCH")],
+    ("learninghub:plan_item_remove", "POST"): [("learninghub_api:plan_item_detail", "DELETE")],
+    ("learninghub:plan_version_save", "GET"): [("learninghub_api:plan_version_list", "GET")],
+    ("learninghub:plan_version_save", "POST"): [("learninghub_api:plan_version_list", "POST")],
+    ("learninghub:plan_version_detail", "GET"): [("learninghub_api:plan_version_detail", "GET")],
+    ("learninghub:plan_compare", "GET"): [("learninghub_api:plan_compare", "GET")],
 }
 
 # Page routes and methods that truly have no API meaning, each with the reason. Keep it short. (The

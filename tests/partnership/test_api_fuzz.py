@@ -377,6 +377,18 @@ def _audit_ids(world: World, *, self_assessment: bool = False) -> dict[str, int]
     return ids
 
 
+def _hub_plan_ids(world: World, cycle) -> dict[str, int]:
+    """The cycle's delivery plan with a figure, a measure and a saved version: the plan's operations reach their
+    validation, not only their 404s."""
+    from learninghub.services.plans import delivery_plan_start, plan_version_save
+    from tests.learninghub.plan_helpers import figure_add, measure_add
+
+    plan = delivery_plan_start(partnership=world.partnership, actor=world.bm, cycle=cycle)
+    ids = {"plan_indicator_id": figure_add(world, plan).pk, "plan_item_id": measure_add(world, plan).pk}
+    ids["plan_version_id"] = plan_version_save(partnership=world.partnership, actor=world.bm, plan=plan, label="M1").pk
+    return ids
+
+
 def _feedback_ids(world: World, cycle) -> dict[str, int]:
     """A cycle's feedback records, one of each, and a draft survey with a question."""
     from learninghub.services import feedback as services
@@ -404,6 +416,7 @@ def _hub_ids(world: World) -> dict[str, int]:
 
     cycle = cycle_make(world)
     return {
+        **_hub_plan_ids(world, cycle),
         **_feedback_ids(world, cycle),
         "hub_cycle_id": cycle.pk,
         "hub_phase_id": HubPhase.objects.in_partnership(world.partnership)

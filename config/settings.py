@@ -414,6 +414,7 @@ SPECTACULAR_SETTINGS = {
         "AuditReturnStateEnum": "audits.models.AuditReturn.State",
         "FindingKindEnum": "audits.models.FindingKind",
         "HubCycleStateEnum": "learninghub.models.HubCycle.State",
+        "FeedbackSurveyStateEnum": "learninghub.models.FeedbackSurvey.State",
         "HubPhaseKindEnum": "learninghub.models.PhaseKind",
         "PlanItemKindEnum": "learninghub.models.PlanItemKind",
         "EvidenceSourceEnum": "learninghub.models.EvidenceSource",

@@ -15,6 +15,8 @@ urlpatterns = [
     # Hub cycles a person observes in other partnerships: opened by a grant in force, not by a membership.
     path("account/observing/", include("learninghub.urls_account")),
     path("p/<slug:slug>/", include("scrutiny.urls")),
+    # The learning hub survey's public link: no account, no partnership in the URL (learninghub/urls_public.py).
+    path("", include("learninghub.urls_public")),
     # Before the kernel's API: its URLconf ends in a catch-all JSON 404.
     path("api/v1/", include("reviews.api.urls")),
     path("api/v1/", include("audits.api.urls")),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from learninghub.views import cycles as cycle_views
+from learninghub.views import feedback as feedback_views
 from learninghub.views import findings as findings_views
 from learninghub.views import members as member_views
 from learninghub.views import sessions as session_views
@@ -72,4 +73,53 @@ urlpatterns += [
     path(_PLAN + "versions/new/", plan_views.version_save, name="plan_version_save"),
     path(_PLAN + "versions/<int:plan_version_id>/", plan_views.version_detail, name="plan_version_detail"),
     path(_PLAN + "compare/", plan_views.plan_compare, name="plan_compare"),
+]
+
+# Month 3: feedback (learninghub/views/feedback.py).
+
+_F = _C + "feedback/"
+urlpatterns += [
+    path(_F, feedback_views.feedback, name="feedback"),
+    path(_F + "sessions/new/", feedback_views.session_edit, name="feedback_session_create"),
+    path(_F + "sessions/<int:feedback_session_id>/edit/", feedback_views.session_edit, name="feedback_session_edit"),
+    path(_F + "children/new/", feedback_views.child_edit, name="child_feedback_create"),
+    path(_F + "children/<int:child_feedback_id>/edit/", feedback_views.child_edit, name="child_feedback_edit"),
+    path(_F + "figures/new/", feedback_views.figure_create, name="evaluation_figure_create"),
+    path(_F + "you-said-we-did/new/", feedback_views.entry_edit, name="you_said_we_did_create"),
+    path(_F + "you-said-we-did/<int:you_said_we_did_id>/edit/", feedback_views.entry_edit, name="you_said_we_did_edit"),
+    path(_F + "you-said-we-did/<int:you_said_we_did_id>/move/", feedback_views.entry_move, name="you_said_we_did_move"),
+    path(
+        _F + "sessions/<int:feedback_session_id>/delete/",
+        feedback_views.record_delete,
+        {"kind": "sessions"},
+        name="feedback_session_delete",
+    ),
+    path(
+        _F + "children/<int:child_feedback_id>/delete/",
+        feedback_views.record_delete,
+        {"kind": "children"},
+        name="child_feedback_delete",
+    ),
+    path(
+        _F + "figures/<int:evaluation_figure_id>/delete/",
+        feedback_views.record_delete,
+        {"kind": "figures"},
+        name="evaluation_figure_delete",
+    ),
+    path(
+        _F + "you-said-we-did/<int:you_said_we_did_id>/delete/",
+        feedback_views.record_delete,
+        {"kind": "entries"},
+        name="you_said_we_did_delete",
+    ),
+    path(_F + "surveys/new/", feedback_views.survey_create, name="survey_create"),
+    path(_F + "surveys/<int:feedback_survey_id>/", feedback_views.survey_builder, name="survey_builder"),
+    path(_F + "surveys/<int:feedback_survey_id>/move/", feedback_views.survey_move, name="survey_move"),
+    path(_F + "surveys/<int:feedback_survey_id>/results/", feedback_views.survey_results, name="survey_results"),
+    path(
+        _F + "surveys/<int:feedback_survey_id>/questions/<int:survey_question_id>/remove/",
+        feedback_views.question_remove,
+        name="survey_question_remove",
+    ),
+    path("learning-hub/you-said-we-did/", feedback_views.you_said_we_did_list, name="you_said_we_did_list"),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from learninghub.api import cycles as cycle_api
+from learninghub.api import feedback as feedback_api
 from learninghub.api import findings as findings_api
 from learninghub.api import members as member_api
 from learninghub.api import observers as observer_api
@@ -85,4 +86,50 @@ urlpatterns += [
         _PLAN + "versions/<int:plan_version_id>/", plan_api.PlanVersionDetailView.as_view(), name="plan_version_detail"
     ),
     path(_PLAN + "compare/", plan_api.PlanCompareView.as_view(), name="plan_compare"),
+]
+
+# Month 3: feedback (learninghub/api/feedback.py).
+_F = _C + "feedback/"
+_S = _F + "surveys/<int:feedback_survey_id>/"
+urlpatterns += [
+    path(_F + "sessions/", feedback_api.SessionListView.as_view(), name="feedback_session_list"),
+    path(
+        _F + "sessions/<int:feedback_session_id>/",
+        feedback_api.SessionDetailView.as_view(),
+        name="feedback_session_detail",
+    ),
+    path(_F + "children/", feedback_api.ChildFeedbackListView.as_view(), name="child_feedback_list"),
+    path(
+        _F + "children/<int:child_feedback_id>/",
+        feedback_api.ChildFeedbackDetailView.as_view(),
+        name="child_feedback_detail",
+    ),
+    path(_F + "figures/", feedback_api.FigureListView.as_view(), name="evaluation_figure_list"),
+    path(
+        _F + "figures/<int:evaluation_figure_id>/",
+        feedback_api.FigureDetailView.as_view(),
+        name="evaluation_figure_detail",
+    ),
+    path(_F + "surveys/", feedback_api.SurveyListView.as_view(), name="survey_list"),
+    path(_S, feedback_api.SurveyDetailView.as_view(), name="survey_detail"),
+    path(_S + "questions/", feedback_api.SurveyQuestionListView.as_view(), name="survey_question_list"),
+    path(
+        _S + "questions/<int:survey_question_id>/",
+        feedback_api.SurveyQuestionDetailView.as_view(),
+        name="survey_question_detail",
+    ),
+    path(_S + "move/", feedback_api.SurveyMoveView.as_view(), name="survey_move"),
+    path(_S + "results/", feedback_api.SurveyResultsView.as_view(), name="survey_results"),
+    path(_F + "you-said-we-did/", feedback_api.EntryListView.as_view(), name="you_said_we_did_list"),
+    path(
+        _F + "you-said-we-did/<int:you_said_we_did_id>/",
+        feedback_api.EntryDetailView.as_view(),
+        name="you_said_we_did_detail",
+    ),
+    path(
+        _F + "you-said-we-did/<int:you_said_we_did_id>/move/",
+        feedback_api.EntryMoveView.as_view(),
+        name="you_said_we_did_move",
+    ),
+    path(_P + "you-said-we-did/", feedback_api.PublishedEntryListView.as_view(), name="you_said_we_did_published"),
 ]

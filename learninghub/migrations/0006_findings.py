@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('audits', '0004_merge_case_audits_self_assessment'),
-        ('learninghub', '0004_delivery_plans'),
+        ('learninghub', '0005_feedback'),
         ('partnership', '0016_priority_success_measures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -599,8 +599,67 @@ def _hub_session_action(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _feedback_cycle(world: World, made: dict[str, Any]):
+    from learninghub.models import HubCycle
+
+    cycle_id = made.get("hub_cycle_id") or _hub_cycle(world, made)
+    made["hub_cycle_id"] = cycle_id
+    return HubCycle.objects.in_partnership(world.partnership).get(pk=cycle_id)
+
+
+def _feedback_session(world: World, made: dict[str, Any]) -> int:
+    from tests.learninghub.feedback_helpers import session_make
+
+    return session_make(world, cycle=_feedback_cycle(world, made)).pk
+
+
+def _child_feedback(world: World, made: dict[str, Any]) -> int:
+    from tests.learninghub.feedback_helpers import child_make
+
+    return child_make(world, cycle=_feedback_cycle(world, made)).pk
+
+
+def _evaluation_figure(world: World, made: dict[str, Any]) -> int:
+    from learninghub.services.feedback import evaluation_figure_create
+
+    cycle = _feedback_cycle(world, made)
+    return evaluation_figure_create(
+        partnership=world.partnership, actor=world.bm, cycle=cycle, label="Sweep score", value="4"
+    ).pk
+
+
+def _feedback_survey(world: World, made: dict[str, Any]) -> int:
+    from tests.learninghub.feedback_helpers import survey_make
+
+    return survey_make(world, cycle=_feedback_cycle(world, made)).pk
+
+
+def _survey_question(world: World, made: dict[str, Any]) -> int:
+    from learninghub.models import FeedbackSurvey
+    from tests.learninghub.feedback_helpers import question_make
+
+    survey_id = made.get("feedback_survey_id") or _feedback_survey(world, made)
+    survey = FeedbackSurvey.objects.in_partnership(world.partnership).get(pk=survey_id)
+    return question_make(world, survey).pk
+
+
+def _you_said_we_did(world: World, made: dict[str, Any]) -> int:
+    from learninghub.services.feedback import you_said_we_did_create
+
+    cycle = _feedback_cycle(world, made)
+    return you_said_we_did_create(
+        partnership=world.partnership, actor=world.bm, cycle=cycle, you_said="Sweep", we_did="Swept"
+    ).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "hub_observer_id": _hub_observer,
+    "feedback_session_id": _feedback_session,
+    "child_feedback_id": _child_feedback,
+    "evaluation_figure_id": _evaluation_figure,
+    "feedback_survey_id": _feedback_survey,
+    "survey_question_id": _survey_question,
+    "you_said_we_did_id": _you_said_we_did,
     "hub_cycle_id": _hub_cycle,
     "hub_nomination_id": _hub_nomination,
     "hub_session_id": _hub_session,
@@ -695,6 +754,10 @@ NOT_TENANT_SCOPED: dict[str, str] = {
     ),
     "api:partnership_list": "Lists only the caller's own partnerships.",
     "api_schema": "The OpenAPI description of the API: no data.",
+    "learninghub_public:survey_answer": (
+        "A learning hub survey's public link: found by its unguessable token alone, it shows that one open survey "
+        "and takes answers, nothing else (tests/learninghub/test_feedback_public_survey.py)."
+    ),
     "api_docs": "The API documentation page: no data.",
     r"api/v1/^(?:[\s\S]*/)?$": "The API's JSON 404 for unknown paths.",
 }

@@ -423,6 +423,26 @@ def _hub_plan_ids(world: World, cycle) -> dict[str, int]:
     return ids
 
 
+def _feedback_ids(world: World, cycle) -> dict[str, int]:
+    """A cycle's feedback records, one of each, and a draft survey with a question."""
+    from learninghub.services import feedback as services
+    from tests.learninghub.feedback_helpers import child_make, question_make, session_make, survey_make
+
+    survey = survey_make(world, cycle=cycle)
+    return {
+        "feedback_session_id": session_make(world, cycle=cycle).pk,
+        "child_feedback_id": child_make(world, cycle=cycle).pk,
+        "evaluation_figure_id": services.evaluation_figure_create(
+            partnership=world.partnership, actor=world.bm, cycle=cycle, label="Fuzz score", value="4"
+        ).pk,
+        "feedback_survey_id": survey.pk,
+        "survey_question_id": question_make(world, survey).pk,
+        "you_said_we_did_id": services.you_said_we_did_create(
+            partnership=world.partnership, actor=world.bm, cycle=cycle, you_said="Fuzz", we_did="Fuzzed"
+        ).pk,
+    }
+
+
 def _hub_ids(world: World) -> dict[str, int]:
     """A learning hub cycle with its phases and tasks: the fuzzer reaches their validation, not only their 404s."""
     from learninghub.models import HubPhase, HubTask, PhaseKind
@@ -433,6 +453,7 @@ def _hub_ids(world: World) -> dict[str, int]:
     return {
         **_hub_findings_ids(world, cycle),
         **_hub_plan_ids(world, cycle),
+        **_feedback_ids(world, cycle),
         "hub_cycle_id": cycle.pk,
         "hub_phase_id": HubPhase.objects.in_partnership(world.partnership)
         .filter(cycle=cycle)

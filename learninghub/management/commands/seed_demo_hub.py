@@ -27,3 +27,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         made = ", ".join(f"{n} {what}" for what, n in sorted(result.created.items())) or "nothing new"
         self.stdout.write(self.style.SUCCESS(f"Demo learning hub ready ({made})."))
+        for login in result.observers:
+            self.stdout.write(
+                f"Observer of “{login.observes}” ({login.host}), from {login.partnership}:\n"
+                f"    {login.full_name}  {login.email}  password {login.password}  sign in at {login.sign_in_url}"
+            )

@@ -98,6 +98,20 @@ def test_seeding_twice_changes_nothing(capsys):
         assert OBSERVED[1] in out
 
 
+def test_a_demo_seeded_before_the_hub_parts_existed_gains_them(monkeypatch):
+    demo_seed()
+    monkeypatch.setattr("learninghub.demo._cycle_parts", lambda **kwargs: None)
+    monkeypatch.setattr("learninghub.demo._observer", lambda today, result: None)
+    demo_hub_seed()
+    assert HubCycle.objects.count() == 10
+    assert not HubSession.objects.exists()
+    monkeypatch.undo()
+    result = demo_hub_seed()
+    assert "learning hub cycles" not in result.created
+    assert result.created["hub sessions"] >= 10
+    assert HubObserver.objects.count() == 1
+
+
 def _cycles():
     for slug, specs in DEMO_HUB_CYCLES.items():
         for spec in specs:

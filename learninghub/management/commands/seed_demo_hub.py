@@ -11,8 +11,10 @@ from learninghub.demo import DemoPeopleMissingError, demo_hub_seed
 class Command(BaseCommand):
     help = (
         "Add ten learning hub cycles to the Ashby and Wessex demo partnerships, one in each phase from preparation "
-        "to the impact review, their past checklists ticked (one task left late). Run seed_demo first. Safe to run "
-        "again: it adds nothing twice."
+        "to the impact review, their past checklists ticked (one task left late), each with what its phase implies "
+        "(members, sessions and actions, a delivery plan and its versions, feedback and a survey, findings and draft "
+        "recommendations), and one Wessex observer of an Ashby cycle, whose login is printed. Run seed_demo first. "
+        "Safe to run again: it adds nothing twice."
     )
 
     def add_arguments(self, parser) -> None:

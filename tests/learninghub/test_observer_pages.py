@@ -166,8 +166,8 @@ def test_query_counts_are_pinned(world_a, world_b, forum, cycle, client_for, dja
     observer_invite(world_a, cycle, world_b.observer.person, forum)
     bm = client_for(world_a.bm)
     observer_client = client_for(world_b.practitioner.person)
-    # The cycle page's 8, and the observers with their looks, and which are in force.
-    with django_assert_max_num_queries(10):
+    # The cycle page's 9 (its sessions included), and the observers with their looks, and which are in force.
+    with django_assert_max_num_queries(11):
         assert bm.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).status_code == 200
     # Session, person, second factor device, whether roles need it, the grant with its cycle and host, phases,
     # tasks, the look recorded, the header's memberships.

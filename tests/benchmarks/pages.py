@@ -103,6 +103,30 @@ def hub_url(name: str) -> Callable[[BenchWorld], str]:
     return build
 
 
+def hub_survey_url(name: str) -> Callable[[BenchWorld], str]:
+    """A URL builder for the newest learning hub cycle's survey of 200 responses (volume_hub.py)."""
+
+    def build(world: BenchWorld) -> str:
+        if world.hub_survey_id is None:
+            raise LookupError("no learning hub survey was seeded")
+        kwargs = {"slug": world.slug, "hub_cycle_id": world.hub_cycle_id, "feedback_survey_id": world.hub_survey_id}
+        return reverse(name, kwargs=kwargs)
+
+    return build
+
+
+def hub_compare_url(name: str) -> Callable[[BenchWorld], str]:
+    """A URL builder for the newest cycle's delivery plan, its first and last saved versions compared."""
+
+    def build(world: BenchWorld) -> str:
+        if world.hub_plan_first_version_id is None:
+            raise LookupError("no learning hub plan version was seeded")
+        path = reverse(name, kwargs={"slug": world.slug, "hub_cycle_id": world.hub_cycle_id})
+        return f"{path}?then={world.hub_plan_first_version_id}&now={world.hub_plan_last_version_id}"
+
+    return build
+
+
 # The baseline: no database, no template. Every page's time is divided by its median.
 TRIVIAL = Page(TRIVIAL_KEY, "trivial view /health/", url("health", slug=False))
 # The floor: signed in, partnership resolved, base layout, one query of its own (tests/benchmarks/floor.py).
@@ -186,6 +210,25 @@ PAGES: list[Page] = [
         "api-hub-cycle",
         "API learning hub cycle",
         lambda w: reverse("learninghub_api:cycle_detail", kwargs={"slug": w.slug, "hub_cycle_id": w.hub_cycle_id}),
+    ),
+    # The newest cycle's month-by-month work at a national volume (volume_hub.py: a plan of 12 figures over 8
+    # periods and 3 versions, 10 sessions of 20, 25 nominations, a survey of 200 responses, 30 findings, 10 drafts).
+    Page("hub-plan", "hub delivery plan (96 figures)", hub_url("learninghub:plan_detail")),
+    Page("hub-plan-compare", "hub delivery plan, first and last versions", hub_compare_url("learninghub:plan_compare")),
+    Page("hub-findings", "hub findings (30, 10 drafts, 2 audits)", hub_url("learninghub:cycle_findings")),
+    Page("hub-sessions", "hub sessions (10 of 20 members)", hub_url("learninghub:session_list")),
+    Page("hub-members", "hub members (25 nominations)", hub_url("learninghub:cycle_members")),
+    Page("hub-feedback", "hub feedback", hub_url("learninghub:feedback")),
+    Page("hub-survey-results", "hub survey results (200 responses)", hub_survey_url("learninghub:survey_results")),
+    Page("api-hub-plan", "API hub delivery plan", hub_url("learninghub_api:plan")),
+    Page("api-hub-plan-compare", "API hub plan compare", hub_compare_url("learninghub_api:plan_compare")),
+    Page("api-hub-findings", "API hub findings", hub_url("learninghub_api:findings")),
+    Page("api-hub-sessions", "API hub sessions", hub_url("learninghub_api:session_list")),
+    Page("api-hub-members", "API hub members", hub_url("learninghub_api:cycle_members")),
+    Page(
+        "api-hub-survey-results",
+        "API hub survey results",
+        hub_survey_url("learninghub_api:survey_results"),
     ),
     # Scrutiny: the dashboard over the large partnership's rapid reviews, recommendations and actions.
     Page("scrutiny", "scrutiny dashboard (newest year)", url("scrutiny:dashboard")),

@@ -27,7 +27,8 @@ BENCH_DIR = BASE_DIR / ".run" / "bench"
 WARM_UP = 3
 BOARD_REPORT_KEY = "board-report"
 MATRIX_EXPORT_KEY = "matrix-export"
-NOT_PAGES = (BOARD_REPORT_KEY, MATRIX_EXPORT_KEY)
+HUB_FINDINGS_REPORT_KEY = "hub-findings-report"
+NOT_PAGES = (BOARD_REPORT_KEY, MATRIX_EXPORT_KEY, HUB_FINDINGS_REPORT_KEY)
 
 
 # --- The database: chosen and prepared before Django reads its settings ----------------------
@@ -395,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
         print(measure_board_report(world, repeat=args.repeat))
     if not args.pages or MATRIX_EXPORT_KEY in args.pages:
         print(measure_matrix_export(world, repeat=args.repeat))
+    if not args.pages or HUB_FINDINGS_REPORT_KEY in args.pages:
+        print(measure_hub_findings_report(world, repeat=args.repeat))
     return 0
 
 
@@ -510,6 +513,63 @@ def measure_board_report(world, *, repeat: int) -> str:
         f"  DOCX build: {med(docx_ms):.1f} ms ({docx_bytes / 1024:.0f} KiB)\n"
         f"  HTML for the PDF: {med(html_ms):.1f} ms\n"
         f"  web request's share (figures + HTML + DOCX): {med(selector_ms) + med(html_ms) + med(docx_ms):.1f} ms\n"
+        f"  PDF render in the worker (WeasyPrint, median of {len(pdf_ms)}): {med(pdf_ms):.0f} ms "
+        f"({pdf_bytes / 1024:.0f} KiB)"
+    )
+
+
+def measure_hub_findings_report(world, *, repeat: int) -> str:
+    """The newest learning hub cycle's findings report (month 4) at this volume: the sections (every registered
+    provider's selectors), the HTML the worker renders, the PDF render, and the DOCX the web request builds."""
+    import io
+
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    from learninghub.models import HubCycle
+    from learninghub.report_sections import report_sections_for
+    from learninghub.services.findings_report import DOCUMENT_TEMPLATE, hub_findings_docx_write
+    from partnership.services.documents import pdf_from_html
+
+    if world.hub_cycle_id is None:
+        return "\nFindings report: no learning hub cycle was seeded."
+    cycle = HubCycle.objects.select_related("partnership").get(pk=world.hub_cycle_id)
+    with CaptureQueriesContext(connection) as queries:
+        sections = report_sections_for(cycle)
+    with CaptureQueriesContext(connection) as docx_queries:
+        hub_findings_docx_write(cycle=cycle, out=io.BytesIO())
+    sections_ms, html_ms, docx_ms = [], [], []
+    html, docx_bytes = "", 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        sections = report_sections_for(cycle)
+        sections_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        html = render_to_string(
+            DOCUMENT_TEMPLATE,
+            {"cycle": cycle, "sections": sections, "partnership_name": cycle.partnership.name},
+        )
+        html_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        out = io.BytesIO()
+        hub_findings_docx_write(cycle=cycle, out=out)
+        docx_ms.append((time.perf_counter() - started) * 1000)
+        docx_bytes = out.tell()
+    pdf_ms, pdf_bytes = [], 0
+    for _ in range(min(3, repeat)):
+        started = time.perf_counter()
+        pdf_bytes = len(pdf_from_html(html=html))
+        pdf_ms.append((time.perf_counter() - started) * 1000)
+    med = statistics.median
+    rows = sum(len(t.rows) for s in sections for t in s.tables)
+    return (
+        f"\nLearning hub findings report of {world.slug}'s newest cycle ({len(sections)} sections, {rows} table rows), "
+        f"median of {repeat}:\n"
+        f"  sections (selectors): {med(sections_ms):.1f} ms, {len(queries.captured_queries)} queries\n"
+        f"  HTML for the PDF: {med(html_ms):.1f} ms\n"
+        f"  DOCX build (web request, sections included): {med(docx_ms):.1f} ms, "
+        f"{len(docx_queries.captured_queries)} queries ({docx_bytes / 1024:.0f} KiB)\n"
         f"  PDF render in the worker (WeasyPrint, median of {len(pdf_ms)}): {med(pdf_ms):.0f} ms "
         f"({pdf_bytes / 1024:.0f} KiB)"
     )

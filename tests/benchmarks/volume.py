@@ -197,6 +197,9 @@ class BenchWorld:
     sa_draft_return_id: int | None = None
     # The newest learning hub cycle, in progress (volume_hub.py).
     hub_cycle_id: int | None = None
+    hub_survey_id: int | None = None
+    hub_plan_first_version_id: int | None = None
+    hub_plan_last_version_id: int | None = None
 
 
 def _split(total: int, parts: int, big_share: float, minimum: int) -> list[int]:

@@ -36,6 +36,7 @@ from learninghub.selectors.members import (
     hub_can_withdraw,
     hub_nominates_only_own_agency,
 )
+from learninghub.selectors.plans import KIND_LABELS, delivery_plan_page
 from partnership.models import PARTNER_LEAD_ROLES, Agency, Membership, MembershipRole, Partnership, Person, SignOff
 from partnership.services.documents import document_render_request
 from partnership.services.history import tenant_create
@@ -384,14 +385,16 @@ def hub_membership_sign_off_settled(
 
 
 def hub_member_letter_context(*, partnership: Partnership, cycle: HubCycle, nomination: HubNomination) -> dict:
-    """What the letter and information pack say: the cycle, its priority, its phases and their dates, the member's
-    place in the hub and the hub's confirmed members."""
+    """What the letter and information pack say: the cycle, its priority, its phases and their dates, the delivery
+    plan as it stands (its figures by period, measures, guidance and evidence), the member's place in the hub and
+    the hub's confirmed members."""
     members = list(
         HubNomination.objects.in_partnership(partnership)
         .filter(cycle=cycle, state=State.CONFIRMED)
         .select_related("member__person", "agency")
         .order_by("member__person__full_name", "pk")
     )
+    plan_page = delivery_plan_page(partnership=partnership, cycle=cycle)
     return {
         "cycle": cycle,
         "priority": cycle.priority,
@@ -399,6 +402,9 @@ def hub_member_letter_context(*, partnership: Partnership, cycle: HubCycle, nomi
         "nomination": nomination,
         "person": nomination.member.person,
         "members": members,
+        # Seed 000: members read the delivery plan's data before the first hub meeting. ``None`` before it is started.
+        "plan": plan_page if plan_page.plan is not None else None,
+        "plan_kind_labels": KIND_LABELS,
     }
 
 

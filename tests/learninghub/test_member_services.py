@@ -312,6 +312,35 @@ def test_signed_off_members_are_confirmed_and_invited_with_their_letter(
     assert "28 January 2027" in text
     assert "Terms of reference" in text
     assert "Alpha Scrutineer" in text  # the hub's members
+    assert "preparing the delivery plan" in text  # none started yet
+
+
+def test_the_letter_carries_the_delivery_plan_as_it_stands(world_a, cycle, django_capture_on_commit_callbacks):
+    from tests.learninghub.plan_helpers import figure_add, measure_add, plan_make
+
+    _cycle, plan = plan_make(world_a, cycle=cycle)
+    figure_add(world_a, plan, period="2025-26 Q1", value="40")
+    figure_add(world_a, plan, period="2025-26 Q2", value="35")
+    measure_add(world_a, plan, title="Half the repeat missing episodes by March")
+    one, _two, _declined = _shortlisted(world_a, cycle)
+    round_ = submit(world_a, cycle)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_off = sign_off_of(world_a, round_)
+        for lead in ("la_lead", "health_lead", "police_lead"):
+            sign_off = sign_off_approve(
+                partnership=world_a.partnership, membership=getattr(world_a, lead), sign_off=sign_off
+            )
+    version = DocumentVersion.objects.get(document__subject_id=one.pk, document__kind=LETTER_KIND)
+    assert document_render_version(version_id=version.pk) == DocumentVersion.State.READY
+    pdf = b"".join(document_version_pdf_pieces(partnership=world_a.partnership, version_id=version.pk))
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf)).pages)
+    assert "The delivery plan" in text
+    assert "Repeat missing episodes (episodes)" in text
+    assert "2025-26 Q1 2025-26 Q2" in text  # the periods as columns
+    assert "40 35" in text
+    assert "Success and impact measure" in text
+    assert "Half the repeat missing episodes by March" in text
+    assert "preparing the delivery plan" not in text
 
 
 def test_sent_back_returns_the_shortlist_and_resubmitting_is_the_next_round(world_a, cycle):

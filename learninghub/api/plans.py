@@ -241,7 +241,9 @@ class PlanView(_PlanAPIView):
         tags=[TAG],
         summary="Start a cycle's delivery plan (business managers; the plan itself when already started)",
         request=None,
-        responses=_answers({200: DeliveryPlanSerializer, 201: DeliveryPlanSerializer, 400: _FIELD_ERRORS}),
+        responses=_answers(
+            {200: DeliveryPlanSerializer, 201: DeliveryPlanSerializer, 400: _FIELD_ERRORS}, takes_body=True
+        ),
     )
     def post(self, request: Request, slug: str, hub_cycle_id: int) -> Response:
         cycle = self.cycle(hub_cycle_id)

@@ -141,26 +141,16 @@ class WorkingDayCalendar:
     def working_days_between_many(self, start: date, ends: Iterable[date]) -> list[int]:
         """``working_days_between(start, end)`` for each of ``ends``, in order, walking the calendar once.
 
-        A list of deadlines (the "my tasks" page) asks this of many due dates at
-        once: one pass over the days from the earliest to the latest date gives a
-        running count of working days, and each answer is a difference of two
-        counts, instead of one walk per due date.
+        A list of deadlines asks this of many due dates at once: each day from ``start`` to the farthest date is
+        looked at once (``WorkingDaysFrom``), and each answer is a look-up, instead of one walk per due date.
         """
         ends = list(ends)
         if not ends:
             return []
-        first = min(start, *ends)
-        last = max(start, *ends)
-        _check_supported(first)
-        _check_supported(last)
-        # running[i]: working days after ``first`` up to and including first + i days.
-        running = [0]
-        current = first
-        while current < last:
-            current += timedelta(days=1)
-            running.append(running[-1] + (1 if self.is_working_day(current) else 0))
-        origin = running[(start - first).days]
-        return [running[(end - first).days] - origin for end in ends]
+        _check_supported(min(ends))
+        _check_supported(max(ends))
+        days_from_start = self.working_days_from(start)
+        return [days_from_start(end) for end in ends]
 
     def non_working_days(self, start: date, end: date) -> list[tuple[date, str]]:
         """Each day in [start, end] that is not a working day, with why.

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from
 # the test body are still synchronous and safe here (and only here).
@@ -50,8 +51,23 @@ def axe() -> Axe:
 
 
 def assert_accessible(axe: Axe, page, *, label: str) -> None:
-    """No serious or critical axe violations on the page as it stands."""
-    results = axe.run(page)
+    """No serious or critical axe violations on the page as it stands.
+
+    A click on a link returns once the navigation is committed, not loaded: axe run
+    at that moment can meet a document that is being replaced ("Cannot read
+    properties of null (reading 'documentElement')", or a destroyed execution
+    context). So wait for the page to load, and run again if it was replaced
+    under axe's feet.
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = axe.run(page)
+            break
+        except PlaywrightError as error:
+            replaced = "documentElement" in str(error) or "Execution context was destroyed" in str(error)
+            if not replaced or attempt == 2:
+                raise
     bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
     details = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in bad

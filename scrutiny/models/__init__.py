@@ -1,0 +1,1 @@
+"""Scrutiny's own records, one module per concern, re-exported here."""

@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from audits.models import AuditAnswer, AuditFinding, AuditReturn, AuditRound, FindingKind, QuestionKind
-from audits.selectors.templates import version_structure
+from audits.models import (
+    AuditAnswer,
+    AuditFinding,
+    AuditReturn,
+    AuditRound,
+    FindingKind,
+    QuestionKind,
+    TemplateSection,
+)
+from audits.selectors.templates import section_questions
 from partnership.models import Partnership, StatutoryPartner
 
 IN_STATES = (AuditReturn.State.SUBMITTED, AuditReturn.State.MODERATED)
@@ -28,29 +36,58 @@ class Distribution:
 def grade_distributions(*, partnership: Partnership, audit_round: AuditRound) -> list[Distribution]:
     """Per graded question of the round's template: how many submitted returns gave each grade, overall and
     per agency, counting the moderated grade where there is one. Four queries."""
-    sections = version_structure(partnership=partnership, version=audit_round.template_version)
+    return grade_distributions_of_rounds(partnership=partnership, rounds=[audit_round])[audit_round.pk]
+
+
+def grade_distributions_of_rounds(
+    *, partnership: Partnership, rounds: list[AuditRound]
+) -> dict[int, list[Distribution]]:
+    """``grade_distributions`` of several rounds at once, by round id: four queries however many rounds (the
+    learning hub's findings page shows every round the cycle commissioned)."""
+    if not rounds:
+        return {}
+    versions = {r.template_version_id for r in rounds}
+    sections_of: dict[int, list] = defaultdict(list)
+    for section in (
+        TemplateSection.objects.in_partnership(partnership)
+        .filter(version_id__in=versions)
+        .prefetch_related(Prefetch("questions", queryset=section_questions(partnership=partnership)))
+        .order_by("position", "id")
+    ):
+        sections_of[section.version_id].append(section)
     answers = (
         AuditAnswer.objects.in_partnership(partnership)
-        .filter(audit_return__case__round=audit_round, audit_return__state__in=IN_STATES)
+        .filter(audit_return__case__round__in=rounds, audit_return__state__in=IN_STATES)
         # Tuples, not model instances: a round's answers run into the thousands (the learning hub's findings
         # page reads two rounds' worth), and building an instance for each was half the page's time.
-        .values_list("question_id", "option_id", "moderated_option_id", "audit_return__agency__name")
+        .values_list(
+            "audit_return__case__round_id",
+            "question_id",
+            "option_id",
+            "moderated_option_id",
+            "audit_return__agency__name",
+        )
     )
-    counts: dict[int, Counter] = defaultdict(Counter)
-    per_agency: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for question_id, option_id, moderated_option_id, agency_name in answers:
+    # round id -> question id -> option id -> count (overall, and per agency name)
+    counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    per_agency: dict[tuple[int, int], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for round_id, question_id, option_id, moderated_option_id, agency_name in answers:
         final = moderated_option_id or option_id
         if final is None:
             continue
-        counts[question_id][final] += 1
-        per_agency[question_id][agency_name][final] += 1
+        counts[round_id, question_id][final] += 1
+        per_agency[round_id, question_id][agency_name][final] += 1
+    return {r.pk: _distributions(sections_of[r.template_version_id], counts, per_agency, round_id=r.pk) for r in rounds}
+
+
+def _distributions(sections, counts, per_agency, *, round_id: int) -> list[Distribution]:
     result = []
     for section in sections:
         for q in section.questions.all():
             if q.kind != QuestionKind.GRADE:
                 continue
             options = list(q.scale.options.all())
-            c = counts.get(q.pk, Counter())
+            c = counts.get((round_id, q.pk), Counter())
             result.append(
                 Distribution(
                     question=q,
@@ -58,7 +95,7 @@ def grade_distributions(*, partnership: Partnership, audit_round: AuditRound) ->
                     total=sum(c.values()),
                     by_agency=[
                         (name, [agency_counts[o.pk] for o in options])
-                        for name, agency_counts in sorted(per_agency.get(q.pk, {}).items())
+                        for name, agency_counts in sorted(per_agency.get((round_id, q.pk), {}).items())
                     ],
                 )
             )
@@ -74,18 +111,30 @@ class ThemeFindings:
 
 def findings_by_theme(*, partnership: Partnership, audit_round: AuditRound) -> list[ThemeFindings]:
     """The round's findings grouped by learning theme (those without one last), strengths then areas. One query."""
+    return findings_by_theme_of_rounds(partnership=partnership, rounds=[audit_round])[audit_round.pk]
+
+
+def findings_by_theme_of_rounds(
+    *, partnership: Partnership, rounds: list[AuditRound]
+) -> dict[int, list[ThemeFindings]]:
+    """``findings_by_theme`` of several rounds at once, by round id: one query however many rounds."""
+    if not rounds:
+        return {}
     findings = (
         AuditFinding.objects.in_partnership(partnership)
-        .filter(round=audit_round)
+        .filter(round__in=rounds)
         .select_related("theme", "recommendation")
         .order_by("theme__name", "id")
     )
-    groups: dict[str, ThemeFindings] = {}
+    groups: dict[int, dict[str, ThemeFindings]] = {r.pk: {} for r in rounds}
     for f in findings:
         name = f.theme.name if f.theme_id else "No theme"
-        group = groups.setdefault(name, ThemeFindings(theme=name, strengths=[], improvements=[]))
+        group = groups[f.round_id].setdefault(name, ThemeFindings(theme=name, strengths=[], improvements=[]))
         (group.strengths if f.kind == FindingKind.STRENGTH else group.improvements).append(f)
-    return sorted(groups.values(), key=lambda g: (g.theme == "No theme", g.theme))
+    return {
+        round_id: sorted(by_name.values(), key=lambda g: (g.theme == "No theme", g.theme))
+        for round_id, by_name in groups.items()
+    }
 
 
 def audit_finding_get(*, partnership: Partnership, audit_round: AuditRound, pk: int) -> AuditFinding:

@@ -16,7 +16,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from audits.models import AuditRound
-from audits.selectors.findings import Distribution, ThemeFindings, findings_by_theme, grade_distributions
+from audits.selectors.findings import (
+    Distribution,
+    ThemeFindings,
+    findings_by_theme_of_rounds,
+    grade_distributions_of_rounds,
+)
 from learninghub.models import HubAuditLink, HubCycle, HubDraftRecommendation, HubFinding, HubMeasure, HubPhase
 from learninghub.models.cycles import PhaseKind
 from learninghub.report_sections import ReportSection, ReportTable, report_section
@@ -98,15 +103,20 @@ def hub_audit_link_get(*, partnership: Partnership, cycle: HubCycle, link_id: in
 
 
 def hub_audit_results(*, partnership: Partnership, cycle: HubCycle) -> list[AuditResult]:
-    """Each commissioned round with its grade distributions and findings by theme (the audits' selectors)."""
+    """Each commissioned round with its grade distributions and findings by theme (the audits' selectors, which
+    read every round at once: six queries however many rounds the cycle commissioned)."""
+    links = hub_audit_links(partnership=partnership, cycle=cycle)
+    rounds = [link.audit_round for link in links]
+    distributions = grade_distributions_of_rounds(partnership=partnership, rounds=rounds)
+    themes = findings_by_theme_of_rounds(partnership=partnership, rounds=rounds)
     return [
         AuditResult(
             link=link,
             audit_round=link.audit_round,
-            distributions=grade_distributions(partnership=partnership, audit_round=link.audit_round),
-            themes=findings_by_theme(partnership=partnership, audit_round=link.audit_round),
+            distributions=distributions[link.audit_round_id],
+            themes=themes[link.audit_round_id],
         )
-        for link in hub_audit_links(partnership=partnership, cycle=cycle)
+        for link in links
     ]
 
 
@@ -171,7 +181,7 @@ def hub_measure_get(*, partnership: Partnership, cycle: HubCycle, measure_id: in
 
 
 def hub_findings_page(*, partnership: Partnership, cycle: HubCycle, today: date | None = None) -> FindingsPage:
-    """Everything the findings page shows: five queries for the cycle's rows, plus the audits' per round."""
+    """Everything the findings page shows: five queries for the cycle's rows, and the audits' five for every round."""
     findings = hub_findings(partnership=partnership, cycle=cycle)
     return FindingsPage(
         cycle=cycle,

@@ -289,14 +289,29 @@ def test_the_findings_page_reads_a_fixed_number_of_queries(world_a, client_for, 
         )
     with django_assert_max_num_queries(PAGE_QUERIES):
         assert client.get(_url(world_a, "cycle_findings", hub_cycle_id=small.pk)).status_code == 200
+    # More rounds commissioned: the audits' selectors read them all at once.
+    first = HubAuditLink.objects.filter(cycle=small).select_related("audit_round").first().audit_round
+    for n in range(3):
+        more = audit_round_create(
+            partnership=world_a.partnership,
+            actor=world_a.bm,
+            title=f"Another audit {n}",
+            template_version_id=first.template_version_id,
+            due_on=timezone.localdate() + timedelta(days=10),
+        )
+        services.hub_audit_round_link(
+            partnership=world_a.partnership, actor=world_a.bm, cycle=small, audit_round_id=more.pk
+        )
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        page = client.get(_url(world_a, "cycle_findings", hub_cycle_id=small.pk))
+    assert page.status_code == 200
+    assert "Another audit 2" in page.content.decode()
 
 
 # Session, person, second factor, membership; the cycle; findings, audit links, drafts, measures, phases; the
-# managers' form choices (themes, template versions, rounds to link): 13, plus the audits' own selectors per
-# commissioned round (template sections, questions, scale options, answers, findings): 5.
-PAGE_QUERIES_BASE = 13
-PAGE_QUERIES_PER_ROUND = 5
-PAGE_QUERIES = PAGE_QUERIES_BASE + PAGE_QUERIES_PER_ROUND
+# managers' form choices (themes, template versions, rounds to link): 13, plus the audits' own selectors for every
+# commissioned round at once (template sections, questions, scale options, answers, findings): 5.
+PAGE_QUERIES = 13 + 5
 
 
 # --- The report -------------------------------------------------------------------------------------------

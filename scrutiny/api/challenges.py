@@ -191,12 +191,13 @@ class ChallengeDetailView(_ChallengeAPIView):
         ),
     )
     def patch(self, request: Request, slug: str, challenge_id: int) -> Response:
+        common = self.common(challenge_id)  # another partnership's challenge: 404 before the body is read
         serializer = ChallengeUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected = expected_version(request, data)
         data.pop("updated_at", None)
-        services.challenge_update(**self.common(challenge_id), expected_updated_at=expected, **data)
+        services.challenge_update(**common, expected_updated_at=expected, **data)
         return self.answer(challenge_id)
 
 
@@ -204,12 +205,13 @@ class _MoveView(_ChallengeAPIView):
     request_serializer: type[serializers.Serializer]
 
     def move(self, request: Request, challenge_id: int, service) -> Response:
+        common = self.common(challenge_id)  # another partnership's challenge: 404 before the body is read
         serializer = self.request_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected = expected_version(request, data)
         data.pop("updated_at", None)
-        service(**self.common(challenge_id), expected_updated_at=expected, **data)
+        service(**common, expected_updated_at=expected, **data)
         return self.answer(challenge_id)
 
 
@@ -288,7 +290,8 @@ class ChallengeRecommendationsView(_ChallengeAPIView):
         responses=_answers({201: ChallengeRecommendationSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, challenge_id: int) -> Response:
+        common = self.common(challenge_id)  # another partnership's challenge: 404 before the body is read
         serializer = ChallengeRecommendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        recommendation = services.challenge_recommend(**self.common(challenge_id), **serializer.validated_data)
+        recommendation = services.challenge_recommend(**common, **serializer.validated_data)
         return Response(ChallengeRecommendationSerializer(recommendation).data, status=status.HTTP_201_CREATED)

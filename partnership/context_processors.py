@@ -33,7 +33,7 @@ NAVIGATION = [
         "scrutiny:dashboard",
         (Role.PARTNER_LEAD_LOCAL_AUTHORITY, Role.PARTNER_LEAD_HEALTH, Role.PARTNER_LEAD_POLICE, Role.SCRUTINEER),
     ),
-    # The challenge log (scrutiny/challenge_views.py): the scrutineer raises challenges; the partners' leads and agency
+    # The challenge log (scrutiny/views/challenges.py): the scrutineer raises challenges; the partners' leads and agency
     # leads answer those addressed to them.
     (
         "Challenges",

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from scrutiny import challenge_views, views
+from scrutiny import views
+from scrutiny.views import challenges as challenge_views
 
 app_name = "scrutiny"
 

@@ -9,6 +9,8 @@ names the version it was based on (``updated_at`` or ``If-Match``): 409 when sta
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
@@ -18,17 +20,21 @@ from rest_framework.response import Response
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
-from partnership.models import StatutoryPartner
-from scrutiny.models import Challenge
-from scrutiny.models.challenges import (
+from scrutiny.selectors import challenges as selectors
+from scrutiny.selectors.challenges import (
+    CHALLENGE_PAGE_ROLES,
+    CHALLENGE_SCRUTINEER_ROLES,
+    LEAD_PARTNER_CHOICES,
     REASON_MAX_LENGTH,
     SUBJECT_LABEL_MAX_LENGTH,
     SUBJECT_PATH_MAX_LENGTH,
     TEXT_MAX_LENGTH,
+    State,
 )
-from scrutiny.selectors import challenges as selectors
-from scrutiny.selectors.challenges import CHALLENGE_PAGE_ROLES, CHALLENGE_SCRUTINEER_ROLES
 from scrutiny.services import challenges as services
+
+if TYPE_CHECKING:
+    from scrutiny.models import Challenge
 
 TAG = "Scrutiny"
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
@@ -38,7 +44,7 @@ _VERSION = {"required": False, "help_text": "The version you read (or send If-Ma
 class ChallengeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     reference = serializers.CharField(read_only=True)
-    state = serializers.ChoiceField(choices=Challenge.State.choices, read_only=True)
+    state = serializers.ChoiceField(choices=State.choices, read_only=True)
     agency_id = serializers.IntegerField(read_only=True, help_text="The partner or agency asked.")
     agency = serializers.CharField(source="agency.name", read_only=True)
     subject_path = serializers.CharField(read_only=True, help_text="The page of the record or figure challenged.")
@@ -59,7 +65,7 @@ class ChallengeSerializer(serializers.Serializer):
 
 
 class ChallengeListQuerySerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=Challenge.State.choices, required=False, help_text="Only this state.")
+    state = serializers.ChoiceField(choices=State.choices, required=False, help_text="Only this state.")
 
 
 class ChallengeCreateSerializer(serializers.Serializer):
@@ -105,7 +111,7 @@ class ChallengeCloseSerializer(serializers.Serializer):
 
 class ChallengeRecommendSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=4000)
-    lead_partner = serializers.ChoiceField(choices=StatutoryPartner.choices)
+    lead_partner = serializers.ChoiceField(choices=LEAD_PARTNER_CHOICES)
     rationale = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
@@ -119,7 +125,6 @@ class _ChallengeAPIView(PartnershipScopedAPIView):
     read_roles = CHALLENGE_PAGE_ROLES
     write_roles = CHALLENGE_SCRUTINEER_ROLES
     serializer_class = ChallengeSerializer
-    model = Challenge
 
     def scoped_queryset(self, partnership):
         return selectors.challenges_visible(partnership=partnership, membership=self.membership)

@@ -17,12 +17,29 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from partnership.models import OVERSIGHT_ROLES, PARTNER_LEAD_ROLES, Agency, Membership, Partnership, Person, Role
+from partnership.models import (
+    OVERSIGHT_ROLES,
+    PARTNER_LEAD_ROLES,
+    Agency,
+    Membership,
+    Partnership,
+    Person,
+    Role,
+    StatutoryPartner,
+)
 from partnership.selectors.recommendations import recommendations_for_sources
 from scrutiny.models import Challenge
+from scrutiny.models.challenges import (  # noqa: F401 (the forms' and the API's vocabulary)
+    REASON_MAX_LENGTH,
+    SUBJECT_LABEL_MAX_LENGTH,
+    SUBJECT_PATH_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+)
 from scrutiny.report_sections import ReportScope, ReportSection, ReportTable, report_section
 
 State = Challenge.State
+# The partners a recommendation made from a challenge can be led by, with their names.
+LEAD_PARTNER_CHOICES = StatutoryPartner.choices
 # Who reads the whole log; an agency lead reads their own agency's challenges too.
 CHALLENGE_READER_ROLES = OVERSIGHT_ROLES
 CHALLENGE_PAGE_ROLES = frozenset({*OVERSIGHT_ROLES, Role.AGENCY_LEAD})

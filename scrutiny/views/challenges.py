@@ -23,7 +23,7 @@ from partnership.selectors import history_rows_for_object
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services.states import move_is_allowed
 from partnership.views.actions import form_status
-from scrutiny import challenge_forms as forms
+from scrutiny.forms import challenges as forms
 from scrutiny.selectors import challenges as selectors
 from scrutiny.selectors.challenges import CHALLENGE_PAGE_ROLES, CHALLENGE_SCRUTINEER_ROLES, State
 from scrutiny.services import challenges as services

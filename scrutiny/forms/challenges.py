@@ -6,14 +6,16 @@ from __future__ import annotations
 from django import forms
 
 from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin
-from partnership.models import StatutoryPartner
-from scrutiny.models import Challenge
-from scrutiny.models.challenges import (
+from scrutiny.selectors.challenges import (
+    LEAD_PARTNER_CHOICES,
     REASON_MAX_LENGTH,
     SUBJECT_LABEL_MAX_LENGTH,
     SUBJECT_PATH_MAX_LENGTH,
     TEXT_MAX_LENGTH,
+    State,
 )
+
+_PARTNER_NAMES = dict(LEAD_PARTNER_CHOICES)
 
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 _DUE = {"required": "Enter when the answer is due.", "invalid": "Enter a real date."}
@@ -58,7 +60,7 @@ class ChallengeRaiseForm(ChallengeDetailsForm):
             *(
                 (
                     a.pk,
-                    f"{a.name} (statutory partner: {StatutoryPartner(a.statutory_partner).label.lower()})"
+                    f"{a.name} (statutory partner: {_PARTNER_NAMES[a.statutory_partner].lower()})"
                     if a.statutory_partner
                     else a.name,
                 )
@@ -118,7 +120,7 @@ class ChallengeRecommendForm(AccessibleFormMixin, forms.Form):
     )
     lead_partner = forms.ChoiceField(
         label="Lead partner",
-        choices=[("", "Choose a partner"), *StatutoryPartner.choices],
+        choices=[("", "Choose a partner"), *LEAD_PARTNER_CHOICES],
         error_messages={"required": "Choose the partner who leads it: the local authority, health or the police."},
     )
     rationale = forms.CharField(
@@ -127,7 +129,7 @@ class ChallengeRecommendForm(AccessibleFormMixin, forms.Form):
 
 
 class ChallengeFilterForm(forms.Form):
-    state = forms.ChoiceField(label="State", required=False, choices=[("", "Every state"), *Challenge.State.choices])
+    state = forms.ChoiceField(label="State", required=False, choices=[("", "Every state"), *State.choices])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

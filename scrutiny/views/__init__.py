@@ -47,7 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, dashboard = _dashboard(request)
     query = f"?year={dashboard.year}" if dashboard.year else "?year="
     context = {"form": form, "dashboard": dashboard, "query": query}
-    # The scrutineer raises a challenge about a panel's figures from the panel itself (scrutiny/challenge_views.py).
+    # The scrutineer raises a challenge about a panel's figures from the panel itself (scrutiny/views/challenges.py).
     context["raises_challenges"] = request.membership.has_role(*CHALLENGE_SCRUTINEER_ROLES)
     return render(request, "scrutiny/dashboard.html", context)
 

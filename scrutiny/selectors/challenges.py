@@ -51,7 +51,6 @@ CHALLENGE_RESPONDER_ROLES = frozenset({Role.AGENCY_LEAD, *PARTNER_LEAD_ROLES})
 RESPONSE_DEADLINE = "challenge_response"
 # The default time to answer, in working days of the partnership's calendar (as a rapid review's 15).
 RESPONSE_WORKING_DAYS = 15
-OPEN_STATES = (State.OPEN,)
 MOVABLE_TO_RECOMMENDATION = (State.ACCEPTED, State.ESCALATED)
 _LEAD_ROLE_OF_PARTNER = {partner: role for role, partner in PARTNER_LEAD_ROLES.items()}
 
@@ -171,20 +170,6 @@ def challenge_recommendations(*, partnership: Partnership, challenge: Challenge)
 
 def challenge_is_overdue(challenge: Challenge, *, today: date) -> bool:
     return challenge.state == State.OPEN and challenge.due_on < today
-
-
-def challenge_state_counts(*, partnership: Partnership, membership: Membership) -> dict[str, int]:
-    """How many challenges the member may read are in each state (one query), for the list's filter."""
-    from django.db.models import Count
-
-    counts = dict(
-        challenges_visible(partnership=partnership, membership=membership)
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
-    )
-    return {state: counts.get(state, 0) for state in State.values}
 
 
 # --- The reports' section ---------------------------------------------------------------------------------

@@ -33,6 +33,19 @@ NAVIGATION = [
         "scrutiny:dashboard",
         (Role.PARTNER_LEAD_LOCAL_AUTHORITY, Role.PARTNER_LEAD_HEALTH, Role.PARTNER_LEAD_POLICE, Role.SCRUTINEER),
     ),
+    # The challenge log (scrutiny/views/challenges.py): the scrutineer raises challenges; the partners' leads and agency
+    # leads answer those addressed to them.
+    (
+        "Challenges",
+        "scrutiny:challenge_list",
+        (
+            Role.PARTNER_LEAD_LOCAL_AUTHORITY,
+            Role.PARTNER_LEAD_HEALTH,
+            Role.PARTNER_LEAD_POLICE,
+            Role.SCRUTINEER,
+            Role.AGENCY_LEAD,
+        ),
+    ),
     # Every member: contributors and lead authors see theirs; the list shows each member only what they may see.
     ("Learning reviews", "reviews:learning_review_list", ()),
     # The register of what the partnership resolved: its readers (recommendation_access).

@@ -7,6 +7,12 @@ class ScrutinyConfig(AppConfig):
     verbose_name = "Scrutiny"
 
     def ready(self) -> None:
+        # Challenges are subjects (their answer's deadline, history) and a source of recommendations.
+        from scrutiny import subjects  # noqa: F401
+        from scrutiny.recommendation_declarations import register as register_recommendation_source
+
+        register_recommendation_source()
+
         # Every selector module is imported so that the reports' section providers (``scrutiny.report_sections``)
         # register themselves, whichever part of scrutiny they come from.
         import importlib

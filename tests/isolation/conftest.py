@@ -652,6 +652,12 @@ def _you_said_we_did(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _challenge(world: World, made: dict[str, Any]) -> int:
+    from tests.scrutiny.challenge_helpers import challenge_make
+
+    return challenge_make(world).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "hub_observer_id": _hub_observer,
     "feedback_session_id": _feedback_session,
@@ -713,6 +719,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "audit_return_id": _audit_return,
     "evidence_file_id": _audit_evidence_file,
     "audit_finding_id": _audit_finding,
+    "challenge_id": _challenge,
 }
 
 # URL kwargs that name a fixed thing, not an object: the same value in every partnership, so the slug alone decides

@@ -86,6 +86,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL.get("case_audit_ids", {}),
         **REAL.get("export_ids", {}),
         **REAL.get("hub_ids", {}),
+        **REAL.get("challenge_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -97,6 +98,14 @@ def _real_hub_ids_in_body(body: dict, pick: int) -> None:
         body["theme_id"] = hub_ids["hub_theme_id"]
     if "draft_ids" in body and "hub_draft_id" in hub_ids and pick % 2:
         body["draft_ids"] = [hub_ids["hub_draft_id"]]
+
+
+def _real_challenge_in_body(body: dict, pick: int) -> None:
+    """A scrutiny challenge: mostly about a real page of this partnership, to a real agency, so the service's own
+    rules run past "no such page"."""
+    if "subject_path" in body and pick % 2:
+        body["subject_path"] = f"/p/{REAL['slug']}/scrutiny/"
+        body["agency_id"] = REAL["agency_ids"][pick % len(REAL["agency_ids"])]
 
 
 def _real_ids_in_body(body: Any, pick: int) -> Any:
@@ -125,6 +134,7 @@ def _real_ids_in_body(body: Any, pick: int) -> Any:
     if "action_ids" in body and pick % 2:
         body["action_ids"] = REAL["plan_action_ids"]
     _real_hub_ids_in_body(body, pick)
+    _real_challenge_in_body(body, pick)
     # An export: mostly of a real cycle, so the kinds' own checks run, not only "no such cycle".
     if isinstance(body.get("parameters"), dict) and REAL.get("export_ids"):
         body["parameters"] = {**body["parameters"], "cycle": REAL["export_ids"]["export_cycle_id"]}
@@ -482,6 +492,18 @@ def _hub_session_ids(world: World, cycle) -> dict[str, int]:
     return {"hub_session_id": session.pk, "hub_session_action_id": action.pk}
 
 
+def _challenge_ids(world: World, operation: str) -> dict[str, int]:
+    """A challenge in the state the operation acts on: open to answer, answered to weigh, accepted to close."""
+    from tests.scrutiny.challenge_helpers import State, challenge_moved
+
+    state = State.OPEN
+    if "/accept" in operation or "/escalate" in operation:
+        state = State.RESPONDED
+    elif "/close" in operation or "/recommendations" in operation:
+        state = State.ACCEPTED
+    return {"challenge_id": challenge_moved(world, state).pk}
+
+
 def _hub_observer_ids(world: World, hub_ids: dict[str, int]) -> dict[str, int]:
     """An observer of the hub cycle, a person of a neighbouring partnership in a collaboration with the world."""
     from learninghub.models import HubCycle
@@ -532,12 +554,18 @@ def world(transactional_db, request) -> World:
     REAL.update(hub_ids=_hub_ids(world) if "/learning-hub/" in request.node.name else {})
     if "/observers" in request.node.name:
         REAL["hub_ids"] |= _hub_observer_ids(world, REAL["hub_ids"])
+    REAL.update(
+        challenge_ids=_challenge_ids(world, request.node.name) if "/scrutiny/challenges" in request.node.name else {}
+    )
     yield world
     REAL.clear()
 
 
 @pytest.fixture
-def token_of_business_manager(world) -> str:
+def token_of_business_manager(world, request) -> str:
+    if "/scrutiny/challenges" in request.node.name:
+        # The challenge log is written by the scrutineer alone: its bodies are fuzzed as the scrutineer.
+        return api_token_key(world.scrutineer.person)
     return api_token_key(world.bm)
 
 

@@ -14,6 +14,7 @@ from partnership.selectors.pagination import OneQueryPaginator
 from partnership.selectors.recommendations import register_csv
 from scrutiny.charts import CHART_CONTENT_SECURITY_POLICY, bar_chart_svg
 from scrutiny.forms import AgencyFilterForm, DashboardFilterForm
+from scrutiny.selectors.challenges import CHALLENGE_SCRUTINEER_ROLES
 from scrutiny.selectors.dashboard import PANEL_KEYS, SCRUTINY_READER_ROLES, dashboard_years, scrutiny_dashboard
 
 READERS = sorted(SCRUTINY_READER_ROLES)
@@ -45,7 +46,10 @@ def _dashboard(request: HttpRequest, *, only: str | None = None):
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, dashboard = _dashboard(request)
     query = f"?year={dashboard.year}" if dashboard.year else "?year="
-    return render(request, "scrutiny/dashboard.html", {"form": form, "dashboard": dashboard, "query": query})
+    context = {"form": form, "dashboard": dashboard, "query": query}
+    # The scrutineer raises a challenge about a panel's figures from the panel itself (scrutiny/views/challenges.py).
+    context["raises_challenges"] = request.membership.has_role(*CHALLENGE_SCRUTINEER_ROLES)
+    return render(request, "scrutiny/dashboard.html", context)
 
 
 def _panel_key(panel: str) -> str:

@@ -16,3 +16,8 @@ class ScrutinyConfig(AppConfig):
 
         for module in pkgutil.iter_modules(scrutiny.selectors.__path__):
             importlib.import_module(f"scrutiny.selectors.{module.name}")
+
+        # The scrutiny plan's activities are a source of recommendations (partnership.recommendation_sources).
+        from scrutiny import recommendation_declarations
+
+        recommendation_declarations.register()

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from scrutiny import disagreement_views, plan_views, views
+from scrutiny import views
+from scrutiny.views import disagreements as disagreement_views
+from scrutiny.views import plan as plan_views
 
 app_name = "scrutiny"
 

@@ -17,7 +17,12 @@ from django.http import Http404
 from partnership.models import OVERSIGHT_ROLES, Agency, Partnership, Role
 from partnership.selectors import working_day_calendar
 from scrutiny.models import DisagreementEscalation, DisagreementStage, ProfessionalDisagreement
+from scrutiny.models.disagreements import STAGE_ORDER, SUMMARY_HELP
 from scrutiny.report_sections import ReportScope, ReportSection, ReportTable, report_section
+
+# The vocabulary the pages and the API speak, so that they need not reach into the models.
+DisagreementState = ProfessionalDisagreement.State
+__all__ = ["STAGE_ORDER", "SUMMARY_HELP", "DisagreementStage", "DisagreementState"]
 
 # Leadership, the scrutineer and the agency leads read them; the business managers and agency leads record and
 # escalate them, and the scrutineer acts at the last stage (scrutiny.services.disagreements says who on which).

@@ -13,13 +13,27 @@ from datetime import date
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from partnership.models import OVERSIGHT_ROLES, LearningTheme, Partnership, Role
+from partnership.models import OVERSIGHT_ROLES, LearningTheme, Partnership, Role, StatutoryPartner
 from partnership.models.recommendations import Recommendation
 from partnership.selectors.recommendations import recommendations_for_sources
-from scrutiny.models import EvidenceLink, PlanActivity, ScrutinyPlan
+from scrutiny.models import ActivityKind, EvidenceKind, EvidenceLink, PlanActivity, ScrutinyPlan
 from scrutiny.models.plan import QUARTER_LABELS, reporting_year_label, reporting_year_of
 from scrutiny.report_sections import ReportScope, ReportSection, ReportTable, report_section
 from scrutiny.selectors.evidence import evidence_url
+
+# The vocabulary the pages and the API speak, so that they need not reach into the models.
+PlanState = ScrutinyPlan.State
+ActivityState = PlanActivity.State
+LEAD_PARTNERS = StatutoryPartner
+__all__ = [
+    "LEAD_PARTNERS",
+    "QUARTER_LABELS",
+    "ActivityKind",
+    "ActivityState",
+    "EvidenceKind",
+    "PlanState",
+    "reporting_year_label",
+]
 
 PLAN_READ_ROLES = OVERSIGHT_ROLES
 # The scrutineer's own plan: the one thing besides their challenges and report narrative they write.

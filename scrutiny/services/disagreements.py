@@ -75,7 +75,10 @@ def disagreement_record(
 ) -> ProfessionalDisagreement:
     """Record a disagreement at the practitioner stage. Field errors: the agencies (of this partnership, not the
     same), ``raised_on`` (not in the future), ``subject_summary`` (required; nothing identifying a child). An agency
-    lead records only those their agency is a party to (``PermissionDenied``)."""
+    lead records only those their agency is a party to, and no one else but a business manager records one
+    (``PermissionDenied``)."""
+    if not membership.has_role(Role.BUSINESS_MANAGER, Role.AGENCY_LEAD):
+        raise PermissionDenied("The business managers and agency leads record disagreements.")
     errors: dict[str, list[str]] = {}
     agencies = {
         a.pk: a

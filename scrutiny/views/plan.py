@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.views.actions import form_status
-from scrutiny.models import PlanActivity
-from scrutiny.plan_forms import (
+from scrutiny.forms.plan import (
     ActivityEditForm,
     ActivityForm,
     ActivityMoveForm,
@@ -28,7 +27,7 @@ from scrutiny.plan_forms import (
     RecommendationForm,
 )
 from scrutiny.selectors import plan as selectors
-from scrutiny.selectors.plan import PLAN_READ_ROLES, PLAN_WRITE_ROLES
+from scrutiny.selectors.plan import PLAN_READ_ROLES, PLAN_WRITE_ROLES, ActivityState
 from scrutiny.services import plan as services
 
 READERS = sorted(PLAN_READ_ROLES)
@@ -127,18 +126,18 @@ def activity_add(request: HttpRequest, scrutiny_plan_id: int) -> HttpResponse:
     return _render_plan(request, plan, activity_form=form)
 
 
-def _activity(request: HttpRequest, plan_activity_id: int) -> PlanActivity:
+def _activity(request: HttpRequest, plan_activity_id: int):
     return selectors.plan_activity_get(partnership=request.partnership, activity_id=plan_activity_id)
 
 
-def _to_activity(request: HttpRequest, activity: PlanActivity, anchor: str = "") -> HttpResponse:
+def _to_activity(request: HttpRequest, activity, anchor: str = "") -> HttpResponse:
     response = redirect("scrutiny:plan_activity", slug=request.partnership.slug, plan_activity_id=activity.pk)
     if anchor:
         response["Location"] += f"#{anchor}"
     return response
 
 
-def _edit_initial(activity: PlanActivity) -> dict:
+def _edit_initial(activity) -> dict:
     return {
         "title": activity.title,
         "quarter": activity.quarter,
@@ -150,9 +149,9 @@ def _edit_initial(activity: PlanActivity) -> dict:
     }
 
 
-def _render_activity(request: HttpRequest, activity: PlanActivity, **bound) -> HttpResponse:
+def _render_activity(request: HttpRequest, activity, **bound) -> HttpResponse:
     page = selectors.plan_activity_page(partnership=request.partnership, activity=activity)
-    writes = _writes(request) and activity.state != PlanActivity.State.DROPPED
+    writes = _writes(request) and activity.state != ActivityState.DROPPED
     context = {"page": page, "activity": activity, "writes": writes, "saved_version": bound.get("saved_version")}
     if writes:
         themes = selectors.theme_choices(partnership=request.partnership)

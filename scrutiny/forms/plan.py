@@ -5,10 +5,15 @@ from __future__ import annotations
 from django import forms
 
 from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin
-from partnership.models import StatutoryPartner
-from scrutiny.models import ActivityKind, DisagreementStage, EvidenceKind, PlanActivity
-from scrutiny.models.disagreements import SUMMARY_HELP
-from scrutiny.models.plan import QUARTER_LABELS, reporting_year_label
+from scrutiny.selectors.disagreements import SUMMARY_HELP, DisagreementStage
+from scrutiny.selectors.plan import (
+    LEAD_PARTNERS,
+    QUARTER_LABELS,
+    ActivityKind,
+    ActivityState,
+    EvidenceKind,
+    reporting_year_label,
+)
 
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
@@ -69,9 +74,9 @@ class ActivityMoveForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
         label="Move the activity",
         widget=forms.RadioSelect,
         choices=[
-            (PlanActivity.State.IN_PROGRESS, "Started"),
-            (PlanActivity.State.DONE, "Done"),
-            (PlanActivity.State.DROPPED, "Dropped"),
+            (ActivityState.IN_PROGRESS, "Started"),
+            (ActivityState.DONE, "Done"),
+            (ActivityState.DROPPED, "Dropped"),
         ],
         error_messages={"required": "Choose what happens to the activity."},
     )
@@ -105,7 +110,7 @@ class RecommendationForm(AccessibleFormMixin, forms.Form):
     )
     lead_partner = forms.ChoiceField(
         label="Lead partner",
-        choices=[("", "Choose a partner"), *StatutoryPartner.choices],
+        choices=[("", "Choose a partner"), *LEAD_PARTNERS.choices],
         error_messages={"required": "Choose the partner who leads it."},
     )
 

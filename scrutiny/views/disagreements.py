@@ -18,14 +18,14 @@ from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.views.actions import form_status
-from scrutiny.models import DisagreementStage
-from scrutiny.models.disagreements import STAGE_ORDER
-from scrutiny.plan_forms import DisagreementFilterForm, DisagreementForm, EscalateForm, ResolveForm
+from scrutiny.forms.plan import DisagreementFilterForm, DisagreementForm, EscalateForm, ResolveForm
 from scrutiny.selectors import disagreements as selectors
 from scrutiny.selectors.disagreements import (
     DISAGREEMENT_ACT_ROLES,
     DISAGREEMENT_READ_ROLES,
     DISAGREEMENT_RECORD_ROLES,
+    STAGE_ORDER,
+    DisagreementStage,
 )
 from scrutiny.services import disagreements as services
 

@@ -8,7 +8,7 @@ and resolved by them, or by the scrutineer once it reaches their stage (``scruti
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -120,6 +120,9 @@ def disagreement_detail(request: HttpRequest, disagreement_id: int) -> HttpRespo
 
 
 def _attempt(request: HttpRequest, disagreement, form, call, *, success: str, key: str) -> HttpResponse:
+    # Who may act is known before the form is read: at the scrutineer's stage nobody else may (403, not a 400).
+    if not services.disagreement_may_act(membership=request.membership, disagreement=disagreement):
+        raise PermissionDenied("You do not act on this disagreement at the stage it has reached.")
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:

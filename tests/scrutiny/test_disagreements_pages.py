@@ -34,7 +34,8 @@ def test_recording_shows_errors_beside_the_fields(world_a, client_for):
     assert refused.status_code == 400
     content = refused.content.decode()
     assert "There is a problem" in content
-    assert "a disagreement is between two agencies" in content and "must not identify the child" in content
+    assert "a disagreement is between two agencies" in content
+    assert "must not identify the child" in content
     response = client.post(
         _url("disagreement_create", world_a),
         {
@@ -58,7 +59,8 @@ def test_escalated_to_the_scrutineer_and_resolved_by_them(world_a, client_for):
         _url("disagreement_escalate", world_a, disagreement_id=d.pk),
         {"to_stage": "scrutineer", "escalated_on": today, "note": "", "expected_updated_at": version},
     )
-    assert refused.status_code == 400 and b"Say why it is escalated." in refused.content
+    assert refused.status_code == 400
+    assert b"Say why it is escalated." in refused.content
     response = bm.post(
         _url("disagreement_escalate", world_a, disagreement_id=d.pk),
         {
@@ -123,11 +125,13 @@ def test_the_list_filters_and_pages(world_a, client_for, django_assert_max_num_q
     # Session, person, second factor, membership; one query for the page of rows and the count.
     with django_assert_max_num_queries(6):
         page = client.get(_url("disagreement_list", world_a))
-    assert page.context["page"].paginator.count == 30 and len(page.context["page"].object_list) == 25
+    assert page.context["page"].paginator.count == 30
+    assert len(page.context["page"].object_list) == 25
     managers = client.get(_url("disagreement_list", world_a), {"stage": "manager", "state": "open"})
     assert managers.context["page"].paginator.count == 15
     junk = client.get(_url("disagreement_list", world_a), {"stage": "nowhere", "page": "x"})
-    assert junk.status_code == 200 and junk.context["page"].paginator.count == 30
+    assert junk.status_code == 200
+    assert junk.context["page"].paginator.count == 30
 
 
 def test_the_dashboard_counts_them_by_stage(world_a, client_for):
@@ -138,7 +142,8 @@ def test_the_dashboard_counts_them_by_stage(world_a, client_for):
     assert 'data-testid="panel-disagreements"' in panel
     assert "?stage=practitioner&amp;state=open" in panel
     figures = page.context["dashboard"].disagreements
-    assert figures.open == 1 and [s.open for s in figures.stages] == [1, 0, 0, 0]
+    assert figures.open == 1
+    assert [s.open for s in figures.stages] == [1, 0, 0, 0]
 
 
 def test_detail_query_count(world_a, client_for, django_assert_max_num_queries):

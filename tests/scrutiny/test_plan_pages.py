@@ -23,16 +23,18 @@ def _url(name: str, world, **kwargs) -> str:
 def test_the_scrutineer_starts_a_plan_and_adds_an_activity(world_a, client_for):
     client = client_for(world_a.scrutineer.person)
     page = client.get(_url("plan_list", world_a))
-    assert page.status_code == 200 and b'data-testid="plan-start"' in page.content
+    assert page.status_code == 200
+    assert b'data-testid="plan-start"' in page.content
     response = client.post(_url("plan_start", world_a), {"year": "2026"})
     plan = ScrutinyPlan.objects.in_partnership(world_a.partnership).get()
-    assert response.status_code == 302 and response["Location"] == _url(
-        "plan_detail", world_a, scrutiny_plan_id=plan.pk
-    )
+    assert response.status_code == 302
+    assert response["Location"] == _url("plan_detail", world_a, scrutiny_plan_id=plan.pk)
     refused = client.post(_url("plan_activity_add", world_a, scrutiny_plan_id=plan.pk), {"title": "", "quarter": "9"})
     assert refused.status_code == 400
     content = refused.content.decode()
-    assert "There is a problem" in content and "Enter a title." in content and 'aria-invalid="true"' in content
+    assert "There is a problem" in content
+    assert "Enter a title." in content
+    assert 'aria-invalid="true"' in content
     response = client.post(
         _url("plan_activity_add", world_a, scrutiny_plan_id=plan.pk),
         {"title": "Thresholds and referrals deep dive", "quarter": "2", "kind": "deep_dive", "theme_id": ""},
@@ -46,7 +48,8 @@ def test_leadership_reads_without_forms_and_others_are_refused(world_a, client_f
     activity = activity_make(world_a)
     bm = client_for(world_a.bm)
     page = bm.get(_url("plan_activity", world_a, plan_activity_id=activity.pk))
-    assert page.status_code == 200 and b"Deep dive: missing children" in page.content
+    assert page.status_code == 200
+    assert b"Deep dive: missing children" in page.content
     assert b'data-testid="activity-edit"' not in page.content
     assert bm.post(_url("plan_start", world_a), {"year": "2027"}).status_code == 403
     assert bm.post(_url("plan_activity", world_a, plan_activity_id=activity.pk), {"title": "x"}).status_code == 403
@@ -84,13 +87,15 @@ def test_findings_evidence_and_a_stale_edit(world_a, world_b, client_for):
         _url("plan_activity", world_a, plan_activity_id=activity.pk),
         {**edit, "findings": "Something else.", "expected_updated_at": version},
     )
-    assert stale.status_code == 400 and b'data-testid="saved-version"' in stale.content
+    assert stale.status_code == 400
+    assert b'data-testid="saved-version"' in stale.content
     assert b"Return interviews late in 6 of 10 cases." in stale.content
     refused = client.post(
         _url("plan_evidence_add", world_a, plan_activity_id=activity.pk),
         {"kind": "rapid_review", "record_id": str(foreign.pk)},
     )
-    assert refused.status_code == 400 and b"No record of that kind in this partnership" in refused.content
+    assert refused.status_code == 400
+    assert b"No record of that kind in this partnership" in refused.content
     client.post(
         _url("plan_evidence_add", world_a, plan_activity_id=activity.pk),
         {"kind": "rapid_review", "record_id": str(review.pk), "note": "Sent on day 21"},

@@ -30,78 +30,49 @@ class EvidenceRecord:
     url: str
 
 
-def _rapid_review(p: Partnership, pk: int) -> EvidenceRecord:
-    review = rapid_review_get(partnership=p, rapid_review_id=pk)
-    return EvidenceRecord(
-        str(review), reverse("reviews:rapid_review_detail", kwargs={"slug": p.slug, "rapid_review_id": pk})
-    )
+# Each kind: its page (URL name and the id's keyword) and how to read and name the record through its app's selector.
+_PAGES: dict[str, tuple[str, str]] = {
+    EvidenceKind.RAPID_REVIEW: ("reviews:rapid_review_detail", "rapid_review_id"),
+    EvidenceKind.LEARNING_REVIEW: ("reviews:learning_review_detail", "learning_review_id"),
+    EvidenceKind.AUDIT_ROUND: ("audits:round_detail", "audit_round_id"),
+    EvidenceKind.HUB_CYCLE: ("learninghub:cycle_detail", "hub_cycle_id"),
+    EvidenceKind.RECOMMENDATION: ("partnership:recommendation_detail", "recommendation_id"),
+}
 
 
-def _learning_review(p: Partnership, pk: int) -> EvidenceRecord:
+def _learning_review_name(p: Partnership, pk: int) -> str:
     review = learning_review_get(partnership=p, learning_review_id=pk)
-    return EvidenceRecord(
-        f"{review.reference}: {review.title}",
-        reverse("reviews:learning_review_detail", kwargs={"slug": p.slug, "learning_review_id": pk}),
-    )
+    return f"{review.reference}: {review.title}"
 
 
-def _audit_round(p: Partnership, pk: int) -> EvidenceRecord:
-    audit_round = audit_round_get(partnership=p, pk=pk)
-    return EvidenceRecord(
-        f"Case audit: {audit_round.title}",
-        reverse("audits:round_detail", kwargs={"slug": p.slug, "audit_round_id": pk}),
-    )
-
-
-def _hub_cycle(p: Partnership, pk: int) -> EvidenceRecord:
-    cycle = hub_cycle_get(partnership=p, cycle_id=pk)
-    return EvidenceRecord(
-        f"Learning hub: {cycle.title}",
-        reverse("learninghub:cycle_detail", kwargs={"slug": p.slug, "hub_cycle_id": pk}),
-    )
-
-
-def _recommendation(p: Partnership, pk: int) -> EvidenceRecord:
-    recommendation = recommendation_get(partnership=p, recommendation_id=pk)
-    return EvidenceRecord(
-        str(recommendation),
-        reverse("partnership:recommendation_detail", kwargs={"slug": p.slug, "recommendation_id": pk}),
-    )
-
-
-_RESOLVERS: dict[str, Callable[[Partnership, int], EvidenceRecord]] = {
-    EvidenceKind.RAPID_REVIEW: _rapid_review,
-    EvidenceKind.LEARNING_REVIEW: _learning_review,
-    EvidenceKind.AUDIT_ROUND: _audit_round,
-    EvidenceKind.HUB_CYCLE: _hub_cycle,
-    EvidenceKind.RECOMMENDATION: _recommendation,
+_NAMES: dict[str, Callable[[Partnership, int], str]] = {
+    # The incident's reference, never the child.
+    EvidenceKind.RAPID_REVIEW: lambda p, pk: str(rapid_review_get(partnership=p, rapid_review_id=pk)),
+    EvidenceKind.LEARNING_REVIEW: _learning_review_name,
+    EvidenceKind.AUDIT_ROUND: lambda p, pk: f"Case audit: {audit_round_get(partnership=p, pk=pk).title}",
+    EvidenceKind.HUB_CYCLE: lambda p, pk: f"Learning hub: {hub_cycle_get(partnership=p, cycle_id=pk).title}",
+    EvidenceKind.RECOMMENDATION: lambda p, pk: str(recommendation_get(partnership=p, recommendation_id=pk)),
 }
 
 
 def evidence_resolve(*, partnership: Partnership, kind: str, record_id) -> EvidenceRecord | None:
     """The record's name and page, or None: an unknown kind, a bad id, a missing or another partnership's record."""
-    resolver = _RESOLVERS.get(kind)
+    name = _NAMES.get(kind)
     try:
         record_id = int(record_id)
     except (TypeError, ValueError):
         return None
-    if resolver is None or not 0 < record_id <= MAX_ID:
+    if name is None or not 0 < record_id <= MAX_ID:
         return None
     try:
-        return resolver(partnership, record_id)
+        description = name(partnership, record_id)
     except Http404:
         return None
+    return EvidenceRecord(description, evidence_url(partnership=partnership, kind=kind, record_id=record_id))
 
 
 def evidence_url(*, partnership: Partnership, kind: str, record_id: int) -> str:
     """The page of a linked record, built from its kind and id without reading it (a list of links in no queries).
     A record deleted since answers its own page's 404."""
-    names = {
-        EvidenceKind.RAPID_REVIEW: ("reviews:rapid_review_detail", "rapid_review_id"),
-        EvidenceKind.LEARNING_REVIEW: ("reviews:learning_review_detail", "learning_review_id"),
-        EvidenceKind.AUDIT_ROUND: ("audits:round_detail", "audit_round_id"),
-        EvidenceKind.HUB_CYCLE: ("learninghub:cycle_detail", "hub_cycle_id"),
-        EvidenceKind.RECOMMENDATION: ("partnership:recommendation_detail", "recommendation_id"),
-    }
-    name, kwarg = names[kind]
+    name, kwarg = _PAGES[kind]
     return reverse(name, kwargs={"slug": partnership.slug, kwarg: record_id})

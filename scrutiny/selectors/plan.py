@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from partnership.models import OVERSIGHT_ROLES, LearningTheme, Partnership, Role, StatutoryPartner
@@ -202,13 +202,3 @@ def _quarter_end(year: int, quarter: int) -> date:
     month = start.month + 3
     following = date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
     return date.fromordinal(following.toordinal() - 1)
-
-
-def activities_with_evidence(*, partnership: Partnership, plan: ScrutinyPlan) -> QuerySet[PlanActivity]:
-    """A plan's activities with their evidence loaded (the API's list: two queries)."""
-    return (
-        PlanActivity.objects.in_partnership(partnership)
-        .filter(plan=plan)
-        .select_related("theme")
-        .prefetch_related(Prefetch("evidence", queryset=EvidenceLink.objects.in_partnership(partnership)))
-    )

@@ -13,7 +13,7 @@ from partnership.selectors.recommendations import recommendation_get
 from scrutiny.models import ActivityKind, EvidenceKind, PlanActivity, ScrutinyPlan
 from scrutiny.models.plan import reporting_year_label, reporting_year_of
 from scrutiny.report_sections import ReportScope, report_section_keys
-from scrutiny.selectors.plan import plan_report_section, scrutiny_plan_page
+from scrutiny.selectors.plan import plan_activity_page, plan_report_section, scrutiny_plan_page
 from scrutiny.services import plan as services
 from tests.reviews.test_timeliness import _review
 from tests.scrutiny.plan_helpers import activity_make, plan_make, theme_make
@@ -225,3 +225,20 @@ def test_the_report_section_lists_the_activities_in_the_period(world_a, world_b)
         partnership=world_a.partnership, start=date(2025, 4, 1), end=date(2025, 6, 30), kind="quarterly"
     )
     assert plan_report_section(empty) is None
+
+
+def test_each_kind_of_evidence_names_its_record_and_page(world_a):
+    from tests.partnership.action_plan_factories import recommendation_make
+
+    recommendation = recommendation_make(world_a)
+    activity = activity_make(world_a)
+    link = services.evidence_link_add(
+        partnership=world_a.partnership,
+        actor=None,
+        activity=activity,
+        kind=EvidenceKind.RECOMMENDATION,
+        record_id=recommendation.pk,
+    )
+    assert link.description.startswith(f"{recommendation.reference}: ")
+    page = plan_activity_page(partnership=world_a.partnership, activity=activity)
+    assert page.evidence[0].url == f"/p/alpha-scp/recommendations/{recommendation.pk}/"

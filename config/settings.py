@@ -420,6 +420,13 @@ SPECTACULAR_SETTINGS = {
         "EvidenceSourceEnum": "learninghub.models.EvidenceSource",
         "HubSessionStateEnum": "learninghub.models.HubSession.State",
         "HubSessionKindEnum": "learninghub.models.SessionKind",
+        "ScrutinyPlanStateEnum": "scrutiny.models.ScrutinyPlan.State",
+        "ScrutinyActivityStateEnum": "scrutiny.models.PlanActivity.State",
+        "ScrutinyActivityMoveEnum": "scrutiny.api.plan.ACTIVITY_MOVES",
+        "ScrutinyActivityKindEnum": "scrutiny.models.ActivityKind",
+        "ScrutinyEvidenceKindEnum": "scrutiny.models.EvidenceKind",
+        "DisagreementStageEnum": "scrutiny.models.DisagreementStage",
+        "DisagreementStateEnum": "scrutiny.models.ProfessionalDisagreement.State",
     },
 }
 

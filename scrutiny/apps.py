@@ -7,7 +7,8 @@ class ScrutinyConfig(AppConfig):
     verbose_name = "Scrutiny"
 
     def ready(self) -> None:
-        # Challenges are subjects (their answer's deadline, history) and a source of recommendations.
+        # Challenges are subjects (their answer's deadline, history); challenges and the scrutiny plan's activities are
+        # sources of recommendations (partnership.recommendation_sources).
         from scrutiny import subjects  # noqa: F401
         from scrutiny.recommendation_declarations import register as register_recommendation_source
 

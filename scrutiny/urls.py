@@ -4,6 +4,8 @@ from django.urls import path
 
 from scrutiny import views
 from scrutiny.views import challenges as challenge_views
+from scrutiny.views import disagreements as disagreement_views
+from scrutiny.views import plan as plan_views
 
 app_name = "scrutiny"
 
@@ -31,4 +33,32 @@ urlpatterns: list = [
     ),
     path("scrutiny/<slug:panel>.svg", views.panel_chart, name="panel_chart"),
     path("scrutiny/<slug:panel>.csv", views.panel_csv, name="panel_csv"),
+]
+
+# The scrutineer's annual plan (issue 17, item 6).
+_PLAN = "scrutiny/plan/<int:scrutiny_plan_id>/"
+_ACTIVITY = "scrutiny/plan/activities/<int:plan_activity_id>/"
+urlpatterns += [
+    path("scrutiny/plan/", plan_views.plan_list, name="plan_list"),
+    path("scrutiny/plan/start/", plan_views.plan_start, name="plan_start"),
+    path(_PLAN, plan_views.plan_detail, name="plan_detail"),
+    path(f"{_PLAN}move/", plan_views.plan_move, name="plan_move"),
+    path(f"{_PLAN}activities/", plan_views.activity_add, name="plan_activity_add"),
+    path(_ACTIVITY, plan_views.activity_detail, name="plan_activity"),
+    path(f"{_ACTIVITY}move/", plan_views.activity_move, name="plan_activity_move"),
+    path(f"{_ACTIVITY}evidence/", plan_views.evidence_add, name="plan_evidence_add"),
+    path(
+        f"{_ACTIVITY}evidence/<int:evidence_link_id>/remove/", plan_views.evidence_remove, name="plan_evidence_remove"
+    ),
+    path(f"{_ACTIVITY}recommendations/", plan_views.recommendation_raise, name="plan_recommendation_raise"),
+]
+
+# Professional disagreements between agencies (issue 17, item 7).
+_DISAGREEMENT = "scrutiny/disagreements/<int:disagreement_id>/"
+urlpatterns += [
+    path("scrutiny/disagreements/", disagreement_views.disagreement_list, name="disagreement_list"),
+    path("scrutiny/disagreements/new/", disagreement_views.disagreement_create, name="disagreement_create"),
+    path(_DISAGREEMENT, disagreement_views.disagreement_detail, name="disagreement_detail"),
+    path(f"{_DISAGREEMENT}escalate/", disagreement_views.disagreement_escalate, name="disagreement_escalate"),
+    path(f"{_DISAGREEMENT}resolve/", disagreement_views.disagreement_resolve, name="disagreement_resolve"),
 ]

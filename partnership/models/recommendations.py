@@ -96,6 +96,7 @@ class RecommendationSource(models.TextChoices):
     AUDIT_ROUND = "audit_round", "Audit"
     HUB_CYCLE = "hub_cycle", "Learning hub cycle"
     SCRUTINY_CHALLENGE = "scrutiny_challenge", "Scrutiny challenge"
+    SCRUTINY_ACTIVITY = "scrutiny_activity", "Scrutiny plan activity"
     OTHER = "other", "Other"
 
 

@@ -4,6 +4,8 @@ from django.urls import path
 
 from scrutiny.api import challenges as challenges_api
 from scrutiny.api import dashboard as dashboard_api
+from scrutiny.api import disagreements as disagreements_api
+from scrutiny.api import plan as plan_api
 
 app_name = "scrutiny_api"
 
@@ -43,5 +45,43 @@ urlpatterns: list = [
         "partnerships/<slug:slug>/scrutiny/challenges/<int:challenge_id>/recommendations/",
         challenges_api.ChallengeRecommendationsView.as_view(),
         name="challenge_recommendations",
+    ),
+]
+
+# The scrutineer's annual plan (issue 17, item 6).
+_S = "partnerships/<slug:slug>/scrutiny/"
+_PLAN = _S + "plans/<int:scrutiny_plan_id>/"
+_ACTIVITY = _S + "activities/<int:plan_activity_id>/"
+urlpatterns += [
+    path(_S + "plans/", plan_api.PlanListView.as_view(), name="plan_list"),
+    path(_PLAN, plan_api.PlanDetailView.as_view(), name="plan_detail"),
+    path(_PLAN + "move/", plan_api.PlanMoveView.as_view(), name="plan_move"),
+    path(_PLAN + "activities/", plan_api.ActivityListView.as_view(), name="plan_activity_list"),
+    path(_ACTIVITY, plan_api.ActivityDetailView.as_view(), name="plan_activity"),
+    path(_ACTIVITY + "move/", plan_api.ActivityMoveView.as_view(), name="plan_activity_move"),
+    path(_ACTIVITY + "evidence/", plan_api.EvidenceListView.as_view(), name="plan_evidence_list"),
+    path(
+        _ACTIVITY + "evidence/<int:evidence_link_id>/",
+        plan_api.EvidenceDetailView.as_view(),
+        name="plan_evidence_detail",
+    ),
+    path(_ACTIVITY + "recommendations/", plan_api.RecommendationRaiseView.as_view(), name="plan_recommendation_raise"),
+]
+
+# Professional disagreements between agencies (issue 17, item 7).
+_D = _S + "disagreements/"
+urlpatterns += [
+    path(_D, disagreements_api.DisagreementListView.as_view(), name="disagreement_list"),
+    path(_D + "figures/", disagreements_api.DisagreementFiguresView.as_view(), name="disagreement_figures"),
+    path(_D + "<int:disagreement_id>/", disagreements_api.DisagreementDetailView.as_view(), name="disagreement_detail"),
+    path(
+        _D + "<int:disagreement_id>/escalate/",
+        disagreements_api.DisagreementEscalateView.as_view(),
+        name="disagreement_escalate",
+    ),
+    path(
+        _D + "<int:disagreement_id>/resolve/",
+        disagreements_api.DisagreementResolveView.as_view(),
+        name="disagreement_resolve",
     ),
 ]

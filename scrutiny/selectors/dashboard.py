@@ -29,6 +29,7 @@ from partnership.selectors.action_plans import overdue_actions_by_agency
 from partnership.selectors.recommendations import register_state_counts
 from reviews.selectors.timeliness import rapid_review_timeliness, rapid_review_timeliness_years
 from scrutiny.charts import BarChart, Series
+from scrutiny.selectors.disagreements import DisagreementFigures, disagreement_figures
 
 # Who reads the dashboard: the business managers, the three statutory partners' leads and the independent scrutineer.
 SCRUTINY_READER_ROLES = OVERSIGHT_ROLES
@@ -67,6 +68,8 @@ class Dashboard:
     years: list[int]
     today: date
     panels: tuple[Panel, ...]
+    # Professional disagreements by stage and age (scrutiny.selectors.disagreements); on the whole page only.
+    disagreements: DisagreementFigures | None = None
 
     def panel(self, key: str) -> Panel:
         return next(panel for panel in self.panels if panel.key == key)
@@ -96,7 +99,13 @@ def scrutiny_dashboard(
         "overdue_actions": lambda: _overdue_actions_panel(partnership=partnership, membership=membership, today=today),
     }
     keys = (only,) if only else PANEL_KEYS
-    return Dashboard(year=year, years=years, today=today, panels=tuple(builders[key]() for key in keys))
+    return Dashboard(
+        year=year,
+        years=years,
+        today=today,
+        panels=tuple(builders[key]() for key in keys),
+        disagreements=None if only else disagreement_figures(partnership=partnership, today=today),
+    )
 
 
 def _timeliness_panel(*, partnership: Partnership, today: date, year: int | None) -> Panel:

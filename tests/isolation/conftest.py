@@ -658,7 +658,42 @@ def _challenge(world: World, made: dict[str, Any]) -> int:
     return challenge_make(world).pk
 
 
+def _scrutiny_plan(world: World, made: dict[str, Any]) -> int:
+    from tests.scrutiny.plan_helpers import plan_make
+
+    return plan_make(world).pk
+
+
+def _plan_activity(world: World, made: dict[str, Any]) -> int:
+    from scrutiny.models import ScrutinyPlan
+    from tests.scrutiny.plan_helpers import activity_make
+
+    # Not kept in ``made``: a route naming the activity names no plan.
+    plan_id = _scrutiny_plan(world, made)
+    return activity_make(world, ScrutinyPlan.objects.in_partnership(world.partnership).get(pk=plan_id)).pk
+
+
+def _evidence_link(world: World, made: dict[str, Any]) -> int:
+    from scrutiny.models import EvidenceLink, PlanActivity
+
+    activity_id = made.get("plan_activity_id") or _plan_activity(world, made)
+    activity = PlanActivity.objects.in_partnership(world.partnership).get(pk=activity_id)
+    return EvidenceLink.objects.create(
+        partnership=world.partnership, activity=activity, kind="hub_cycle", record_id=1, description="Sweep"
+    ).pk
+
+
+def _disagreement(world: World, made: dict[str, Any]) -> int:
+    from tests.scrutiny.disagreement_helpers import disagreement_make
+
+    return disagreement_make(world).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    "scrutiny_plan_id": _scrutiny_plan,
+    "plan_activity_id": _plan_activity,
+    "evidence_link_id": _evidence_link,
+    "disagreement_id": _disagreement,
     "hub_observer_id": _hub_observer,
     "feedback_session_id": _feedback_session,
     "child_feedback_id": _child_feedback,

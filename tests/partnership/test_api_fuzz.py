@@ -87,6 +87,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL.get("export_ids", {}),
         **REAL.get("hub_ids", {}),
         **REAL.get("challenge_ids", {}),
+        **REAL.get("scrutiny_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -521,6 +522,26 @@ def _hub_nomination_id(world: World, cycle) -> int:
     return nominate(world, cycle, world.practitioner, by=world.business_manager).pk
 
 
+def _scrutiny_ids(world: World) -> dict[str, int]:
+    """A scrutiny plan with an activity and a record seen, and a disagreement: their operations reach their
+    validation, not only their 404s (the business manager fuzzing reads the plan and writes the disagreements)."""
+    from scrutiny.models import EvidenceLink
+    from tests.scrutiny.disagreement_helpers import disagreement_make
+    from tests.scrutiny.plan_helpers import activity_make, plan_make
+
+    plan = plan_make(world)
+    activity = activity_make(world, plan)
+    link = EvidenceLink.objects.create(
+        partnership=world.partnership, activity=activity, kind="hub_cycle", record_id=1, description="Fuzz"
+    )
+    return {
+        "scrutiny_plan_id": plan.pk,
+        "plan_activity_id": activity.pk,
+        "evidence_link_id": link.pk,
+        "disagreement_id": disagreement_make(world).pk,
+    }
+
+
 @pytest.fixture
 def world(transactional_db, request) -> World:
     world = World("Alpha")
@@ -557,6 +578,7 @@ def world(transactional_db, request) -> World:
     REAL.update(
         challenge_ids=_challenge_ids(world, request.node.name) if "/scrutiny/challenges" in request.node.name else {}
     )
+    REAL.update(scrutiny_ids=_scrutiny_ids(world) if "/scrutiny/" in request.node.name else {})
     yield world
     REAL.clear()
 

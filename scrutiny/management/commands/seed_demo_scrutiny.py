@@ -1,4 +1,4 @@
-"""``manage.py seed_demo_scrutiny``: scrutiny challenges at every stage in the demo partnerships."""
+"""``manage.py seed_demo_scrutiny``: scrutiny's demo data in the demo partnerships."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from scrutiny.demo import DemoPeopleMissingError, demo_scrutiny_seed
 
 class Command(BaseCommand):
     help = (
-        "Add five scrutiny challenges to each of the Ashby and Wessex demo partnerships: open, overdue, answered, "
-        "escalated to the board (with a recommendation drafted from it) and closed. Run seed_demo first. Safe to "
-        "run again: it adds nothing twice."
+        "Add scrutiny's demo data to the Ashby and Wessex demo partnerships: five challenges (open, overdue, "
+        "answered, escalated to the board with a recommendation drafted from it, closed), the scrutineer's plans "
+        "for last year and this year with findings, evidence and a recommendation, and professional disagreements "
+        "at every stage. "
+        "Run seed_demo and the other apps' demo seeding first. Safe to run again: it adds nothing twice."
     )
 
     def add_arguments(self, parser) -> None:

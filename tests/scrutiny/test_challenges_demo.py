@@ -20,7 +20,7 @@ State = Challenge.State
 
 def test_the_demo_has_a_challenge_at_every_stage_made_once():
     demo_seed()
-    assert demo_scrutiny_seed().created == {"challenges": 10}
+    assert demo_scrutiny_seed().created["challenges"] == 10
     for slug in DEMO_PARTNERSHIPS:
         partnership = Partnership.objects.get(slug=slug)
         challenges = list(Challenge.objects.in_partnership(partnership))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from partnership.models import OVERSIGHT_ROLES, LearningTheme, Partnership, Role, StatutoryPartner
 from partnership.models.recommendations import Recommendation
@@ -19,6 +20,7 @@ from partnership.selectors.recommendations import recommendations_for_sources
 from scrutiny.models import ActivityKind, EvidenceKind, EvidenceLink, PlanActivity, ScrutinyPlan
 from scrutiny.models.plan import QUARTER_LABELS, reporting_year_label, reporting_year_of
 from scrutiny.report_sections import ReportScope, ReportSection, ReportTable, report_section
+from scrutiny.selectors.challenges import challenge_queryset
 from scrutiny.selectors.evidence import evidence_url
 
 # The vocabulary the pages and the API speak, so that they need not reach into the models.
@@ -124,10 +126,14 @@ class ActivityPage:
 
 
 def activity_challenges(*, partnership: Partnership, activity: PlanActivity) -> list:
-    """The challenges the activity raised. Challenges are their own part of scrutiny (issue 17, the ``challenges``
-    work): when it lands, it links a challenge to the activity it came from and this returns them, through its
-    selector. Until then an activity has none."""
-    return []
+    """The challenges the activity raised: those raised about the activity's page (its "raise a challenge" link
+    carries the page as the challenge's subject), oldest first. One query."""
+    path = reverse("scrutiny:plan_activity", kwargs={"slug": partnership.slug, "plan_activity_id": activity.pk})
+    return list(
+        challenge_queryset(partnership=partnership)
+        .filter(Q(subject_path=path) | Q(subject_path__startswith=f"{path}?") | Q(subject_path__startswith=f"{path}#"))
+        .order_by("raised_on", "id")
+    )
 
 
 def plan_activity_page(*, partnership: Partnership, activity: PlanActivity) -> ActivityPage:

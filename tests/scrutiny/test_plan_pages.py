@@ -124,7 +124,43 @@ def test_page_query_counts(world_a, client_for, django_assert_max_num_queries):
         assert client.get(_url("plan_detail", world_a, scrutiny_plan_id=plan.pk)).status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get(_url("plan_list", world_a)).status_code == 200
-    # The activity, its evidence, its recommendations, the themes.
-    with django_assert_max_num_queries(8):
+    # The activity, its evidence, its recommendations, its challenges, the themes.
+    with django_assert_max_num_queries(9):
         response = client.get(_url("plan_activity", world_a, plan_activity_id=activity.pk))
         assert response.status_code == 200
+
+
+def test_challenges_raised_from_an_activity_are_listed_on_it(world_a, world_b, client_for):
+    from scrutiny.services import challenges as challenge_services
+
+    plan = plan_make(world_a)
+    activity = activity_make(world_a, plan)
+    other = activity_make(world_a, plan, quarter=2)
+    client = client_for(world_a.scrutineer.person)
+    page = _url("plan_activity", world_a, plan_activity_id=activity.pk)
+    link = client.get(page).content.decode()
+    assert 'data-testid="activity-challenge"' in link
+    raise_form = client.get(_url("challenge_raise", world_a) + f"?about={page}&label=Deep+dive")
+    assert page in raise_form.content.decode()
+
+    def raise_about(path: str, question: str):
+        return challenge_services.challenge_raise(
+            partnership=world_a.partnership,
+            actor=world_a.scrutineer.person,
+            membership=world_a.scrutineer,
+            agency_id=world_a.school.pk,
+            subject_path=path,
+            subject_label="Deep dive",
+            question=question,
+        )
+
+    mine = raise_about(page, "What changed after the deep dive?")
+    raise_about(_url("plan_activity", world_a, plan_activity_id=other.pk), "About another activity")
+    content = client.get(page).content.decode()
+    assert mine.reference in content
+    assert content.count("/scrutiny/challenges/") >= 1
+    assert "About another activity" not in content
+    # Partner leads read the list but are not offered the link.
+    lead_view = client_for(world_a.police_lead.person).get(page).content.decode()
+    assert mine.reference in lead_view
+    assert 'data-testid="activity-challenge"' not in lead_view

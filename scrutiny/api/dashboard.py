@@ -4,6 +4,7 @@ another partnership's dashboard is a 404."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -13,9 +14,11 @@ from rest_framework.response import Response
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.views import _FIELD_ERRORS, _answers
 from scrutiny.selectors.dashboard import (
+    RECORD_PANELS,
     SCRUTINY_READER_ROLES,
     dashboard_agencies,
     dashboard_years,
+    figure_records,
     scrutiny_dashboard,
 )
 from scrutiny.selectors.period import PERIOD_KINDS, PeriodError, period_resolve
@@ -154,3 +157,81 @@ class DashboardView(PartnershipScopedAPIView):
             ],
         }
         return Response(DashboardSerializer(data).data)
+
+
+class FigureQuerySerializer(DashboardQuerySerializer):
+    row = serializers.CharField(
+        max_length=40, help_text="The figure's row, as its link names it (2025-1, 2025, desktop)."
+    )
+    column = serializers.CharField(max_length=40, help_text="The figure's column, as its link names it (late, lcspr).")
+
+
+class FigureRecordSerializer(serializers.Serializer):
+    """One record behind a figure: a rapid review (by its incident's reference) or a learning review. No child."""
+
+    kind = serializers.ChoiceField(choices=["rapid_review", "learning_review"])
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    on = serializers.DateField(help_text="Rapid reviews: the Panel notified. Learning reviews: the day opened.")
+    stage = serializers.CharField()
+    detail = serializers.CharField(
+        help_text="Rapid reviews: the referring agency and decision. Learning reviews: the methodology."
+    )
+
+
+def _record_row(kind: str, record) -> dict:
+    if kind == "rapid_review":
+        decision = getattr(record, "decision", None)
+        return {
+            "kind": kind,
+            "id": record.pk,
+            "reference": record.incident.reference,
+            "on": record.incident.panel_notified_on,
+            "stage": record.get_state_display(),
+            "detail": f"{record.incident.referring_agency.name}; "
+            + (decision.get_outcome_display() if decision else "not yet decided"),
+        }
+    return {
+        "kind": kind,
+        "id": record.pk,
+        "reference": record.reference,
+        "on": timezone.localtime(record.created_at).date(),
+        "stage": record.get_state_display(),
+        "detail": record.get_methodology_display(),
+    }
+
+
+@extend_schema(tags=[TAG])
+class FigureRecordsView(PartnershipScopedAPIView):
+    """The records one dashboard figure counts (a figure's ``url`` on the page), through the filter its count used."""
+
+    serializer_class = FigureRecordSerializer
+    read_roles = SCRUTINY_READER_ROLES
+
+    @extend_schema(
+        summary="The records behind one scrutiny dashboard figure",
+        parameters=[FigureQuerySerializer],
+        responses=_answers({200: FigureRecordSerializer(many=True), 400: _FIELD_ERRORS}),
+    )
+    def get(self, request: Request, slug: str, panel: str) -> Response:
+        if panel not in RECORD_PANELS:
+            raise Http404("No such figure.")
+        agencies = {pk for pk, _name in dashboard_agencies(partnership=self.partnership)}
+        query = FigureQuerySerializer(data=request.query_params, agencies=agencies)
+        query.is_valid(raise_exception=True)
+        try:
+            figure = figure_records(
+                partnership=self.partnership,
+                today=timezone.localdate(),
+                panel=panel,
+                row=query.validated_data["row"],
+                column=query.validated_data["column"],
+                period=query.validated_data["resolved"],
+                agency_id=query.validated_data.get("agency"),
+            )
+        except ValueError as error:
+            raise serializers.ValidationError({"row": [str(error)], "column": [str(error)]}) from error
+        page = self.paginate_queryset(figure.records)
+        return self.get_paginated_response(
+            FigureRecordSerializer([_record_row(figure.kind, r) for r in page], many=True).data
+        )

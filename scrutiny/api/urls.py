@@ -8,4 +8,9 @@ app_name = "scrutiny_api"
 
 urlpatterns: list = [
     path("partnerships/<slug:slug>/scrutiny/dashboard/", dashboard_api.DashboardView.as_view(), name="dashboard"),
+    path(
+        "partnerships/<slug:slug>/scrutiny/dashboard/<slug:panel>/records/",
+        dashboard_api.FigureRecordsView.as_view(),
+        name="figure_records",
+    ),
 ]

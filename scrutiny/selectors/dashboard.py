@@ -56,7 +56,8 @@ from reviews.selectors.timeliness import (
     rapid_review_timeliness_years,
     timeliness_filter,
 )
-from scrutiny.charts import BarChart, Series
+from scrutiny.charts import BarChart, Series, bar_chart_svg
+from scrutiny.report_sections import ReportChart, ReportScope, ReportSection, ReportTable, report_section
 from scrutiny.selectors.period import EVERY_YEAR, Period
 
 # Who reads the dashboard: the business managers, the three statutory partners' leads and the independent scrutineer.
@@ -126,7 +127,7 @@ def dashboard_agencies(*, partnership: Partnership) -> list[tuple[int, str]]:
 def scrutiny_dashboard(
     *,
     partnership: Partnership,
-    membership: Membership,
+    membership: Membership | None,
     today: date,
     year: int | None = None,
     years: list[int],
@@ -135,7 +136,8 @@ def scrutiny_dashboard(
     only: str | None = None,
 ) -> Dashboard:
     """The dashboard's panels for ``period`` (or the calendar ``year``; every year when neither) and ``agency_id``;
-    ``only`` computes just that panel (a chart or a CSV asks for one). ``ValueError`` for an unknown panel."""
+    ``only`` computes just that panel (a chart or a CSV asks for one). ``ValueError`` for an unknown panel.
+    ``membership=None``: no reader's restrictions (the scrutiny reports, read by the oversight roles)."""
     if only is not None and only not in PANEL_KEYS:
         raise ValueError(f"No panel called {only!r}.")
     if period is None:
@@ -166,7 +168,7 @@ def scrutiny_dashboard(
 @dataclass(frozen=True)
 class _Scope:
     partnership: Partnership
-    membership: Membership
+    membership: Membership | None
     today: date
     period: Period
     agency_id: int | None
@@ -487,3 +489,72 @@ def _figure_name(column: str) -> str:
         "late": "late (sent after day 15, or open past day 15)",
         "in_progress": "open and not yet due",
     }[column]
+
+
+# --- The scrutiny reports' sections (``scrutiny.report_sections``) ---------------------------------------------
+
+# The report's dashboard section: the period's review panels (the recommendations have their own section).
+REPORT_PANELS = ("notification", "timeliness", "decisions", "learning_reviews")
+
+
+def _report_period(scope: ReportScope) -> Period:
+    return Period(kind="custom", start=scope.start, end=scope.end)
+
+
+def _report_chart(panel: Panel) -> ReportChart:
+    return ReportChart(title=panel.chart.title, description=panel.chart.description, svg=bar_chart_svg(panel.chart))
+
+
+def _report_table(panel: Panel) -> ReportTable:
+    return ReportTable(
+        caption=panel.chart.title,
+        headers=panel.column_headings,
+        rows=tuple((label, *(str(f.value) for f in figures)) for label, figures in panel.rows),
+    )
+
+
+def _report_panels(scope: ReportScope, keys: tuple[str, ...], *, today: date) -> list[Panel]:
+    panels = []
+    for key in keys:
+        dashboard = scrutiny_dashboard(
+            partnership=scope.partnership,
+            membership=None,
+            today=today,
+            years=[],
+            period=_report_period(scope),
+            only=key,
+        )
+        panels.append(dashboard.panels[0])
+    return panels
+
+
+@report_section(key="dashboard", order=20)
+def dashboard_report_section(scope: ReportScope) -> ReportSection | None:
+    """The period's review figures, each chart (the pages' SVG) with its table; ``None`` when the period has none."""
+    panels = [panel for panel in _report_panels(scope, REPORT_PANELS, today=scope.end) if panel.rows]
+    if not panels:
+        return None
+    return ReportSection(
+        key="dashboard",
+        title="The dashboard's figures",
+        paragraphs=tuple(panel.explanation for panel in panels),
+        charts=tuple(_report_chart(panel) for panel in panels),
+        tables=tuple(_report_table(panel) for panel in panels),
+    )
+
+
+@report_section(key="recommendations", order=30)
+def recommendations_report_section(scope: ReportScope) -> ReportSection | None:
+    """The register by state and the actions overdue at the period's end (every action: the report's readers see
+    them all); ``None`` when the partnership has no recommendation."""
+    panels = _report_panels(scope, ("recommendations", "overdue_actions"), today=scope.end)
+    register, overdue = panels
+    if not any(figures[0].value for _label, figures in register.rows):
+        return None
+    return ReportSection(
+        key="recommendations",
+        title="Recommendations and action progress",
+        paragraphs=(register.explanation, overdue.explanation if overdue.rows else "No action was overdue."),
+        charts=tuple(_report_chart(panel) for panel in panels if panel.rows),
+        tables=tuple(_report_table(panel) for panel in panels if panel.rows),
+    )

@@ -92,6 +92,7 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("scrutiny:panel_chart", "GET"): [("scrutiny_api:dashboard", "GET")],
     ("scrutiny:panel_csv", "GET"): [("scrutiny_api:dashboard", "GET")],
     ("scrutiny:overdue_actions", "GET"): [("api:action_list", "GET")],
+    ("scrutiny:panel_records", "GET"): [("scrutiny_api:figure_records", "GET")],
     ("reviews:rapid_review_meeting", "GET"): [("reviews_api:rapid_review_meeting", "GET")],
     ("reviews:rapid_review_meeting_date", "POST"): [("reviews_api:rapid_review_meeting", "PUT")],
     ("reviews:rapid_review_attendee_add", "POST"): [("reviews_api:rapid_review_attendee_list", "POST")],

@@ -341,3 +341,40 @@ def test_the_query_count_does_not_grow_with_the_records(world_a, client_for, dja
     with django_assert_max_num_queries(14), CaptureQueriesContext(connection) as six:
         assert client.get(url).status_code == 200
     assert len(six) == len(one)
+
+
+def test_the_api_lists_the_records_behind_a_figure(world_a, world_b, reviews):
+    url = reverse("scrutiny_api:figure_records", kwargs={"slug": world_a.partnership.slug, "panel": "decisions"})
+    client = login(APIClient(), world_a.scrutineer.person)
+    data = client.get(url, {"period": "year", "year": 2025, "row": "2025", "column": "undecided"}).json()
+    assert [(r["kind"], r["reference"], r["stage"]) for r in data["results"]] == [
+        ("rapid_review", "SI-A3", RapidReview.State.GATHERING.label)
+    ]
+    assert client.get(url, {"row": "2025", "column": "nope"}).status_code == 400
+    assert client.get(url, {"column": "lcspr"}).status_code == 400
+    assert login(APIClient(), world_b.bm).get(url, {"row": "2025", "column": "lcspr"}).status_code == 404
+    other = reverse("scrutiny_api:figure_records", kwargs={"slug": world_a.partnership.slug, "panel": "nope"})
+    assert client.get(other, {"row": "2025", "column": "lcspr"}).status_code == 404
+
+
+# --- The reports' sections -------------------------------------------------------------------------------------
+
+
+def test_the_report_sections_use_the_dashboards_charts(world_a, reviews):
+    from scrutiny.report_sections import ReportScope, report_section_keys, report_sections_for
+
+    assert {"dashboard", "recommendations"} <= set(report_section_keys())
+    scope = ReportScope(
+        partnership=world_a.partnership, start=date(2025, 4, 1), end=date(2025, 6, 30), kind="quarterly"
+    )
+    sections = {section.key: section for section in report_sections_for(scope)}
+    dashboard = sections["dashboard"]
+    timeliness = next(t for t in dashboard.tables if t.caption.startswith("Rapid review timeliness"))
+    # Q2 2025 by hand: A2 late, A3 open past day 15 on 30 June (late), A4 on time.
+    assert timeliness.rows == (("2025 Q2", "1", "2", "0"),)
+    assert all(chart.svg.startswith("<svg") and "<script" not in chart.svg for chart in dashboard.charts)
+    assert "recommendations" not in sections  # world_a has no recommendation: the section is left out
+    empty = ReportScope(
+        partnership=world_a.partnership, start=date(2022, 1, 1), end=date(2022, 3, 31), kind="quarterly"
+    )
+    assert "dashboard" not in {section.key for section in report_sections_for(empty)}

@@ -378,3 +378,25 @@ def test_the_report_sections_use_the_dashboards_charts(world_a, reviews):
         partnership=world_a.partnership, start=date(2022, 1, 1), end=date(2022, 3, 31), kind="quarterly"
     )
     assert "dashboard" not in {section.key for section in report_sections_for(empty)}
+
+
+def test_the_demo_history_fills_ten_years_of_every_review_panel(world_a):
+    from reviews.demo.history import demo_review_history_seed
+
+    agencies = [world_a.council, world_a.school, world_a.police]
+    made = demo_review_history_seed(
+        partnership=world_a.partnership, business_manager=world_a.bm, agencies=agencies, today=TODAY
+    )
+    assert 40 <= made <= 120
+    again = demo_review_history_seed(
+        partnership=world_a.partnership, business_manager=world_a.bm, agencies=agencies, today=TODAY
+    )
+    assert again == 0
+    dashboard = _dashboard(world_a)
+    assert [label for label, _ in dashboard.panel("decisions").rows] == [str(y) for y in range(2016, 2026)]
+    assert len(dashboard.panel("timeliness").rows) == 40  # every quarter of ten years
+    totals = [sum(v) for v in zip(*(values for _l, values in _values(dashboard, "decisions")), strict=True)]
+    assert all(totals[:3])  # LCSPRs, other learning reviews and no further review each happen
+    assert dashboard.panel("learning_reviews").rows
+    late_notifications = sum(values[1] for _l, values in _values(dashboard, "notification"))
+    assert 0 < late_notifications < made

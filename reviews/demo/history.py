@@ -49,6 +49,11 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, 10))
 
 
+def _weekday(day: date) -> date:
+    """The day, or the Monday after it at a weekend (at most two days on: the quarter stays the same)."""
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
 def demo_review_history_seed(
     *, partnership: Partnership, business_manager: Person, agencies: list[Agency], today: date, seed: int = 17
 ) -> int:
@@ -66,13 +71,11 @@ def demo_review_history_seed(
         on_time_share = 0.45 + 0.45 * (year - first_year) / (HISTORY_YEARS - 1)
         # One to three notifications a quarter (about eight a year), so every quarter of the decade has figures.
         days = [
-            date(year, 3 * quarter - 2, 1) + timedelta(days=rng.randint(0, 85))
+            _weekday(date(year, 3 * quarter - 2, 1) + timedelta(days=rng.randint(0, 85)))
             for quarter in range(1, 5)
             for _ in range(rng.randint(1, 3))
         ]
         for number, notified in enumerate(sorted(days), start=1):
-            while notified.weekday() >= 5:
-                notified += timedelta(days=1)
             _review_write(
                 partnership=partnership,
                 business_manager=business_manager,

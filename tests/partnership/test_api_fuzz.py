@@ -86,6 +86,8 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL.get("case_audit_ids", {}),
         **REAL.get("export_ids", {}),
         **REAL.get("hub_ids", {}),
+        # The scrutiny dashboard's panels that list a figure's records.
+        "panel": ("notification", "timeliness", "decisions", "learning_reviews")[pick % 4],
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 

@@ -124,9 +124,9 @@ def panel_records(request: HttpRequest, panel: str) -> HttpResponse:
     if panel not in RECORD_PANELS:
         raise Http404("No such figure.")
     form, period, agency_id, _years = _filters(request)
-    if form.errors:
-        raise Http404("No such figure.")
     try:
+        if form.errors:
+            raise ValueError("The link's period or agency is not one the dashboard offers.")
         figure = figure_records(
             partnership=request.partnership,
             today=timezone.localdate(),
@@ -137,7 +137,8 @@ def panel_records(request: HttpRequest, panel: str) -> HttpResponse:
             agency_id=agency_id,
         )
     except ValueError as error:
-        raise Http404("No such figure.") from error
+        # A link that names no figure (edited by hand, or out of date): bad input, said plainly, not a 500.
+        return render(request, "scrutiny/figure_records.html", {"problem": str(error)}, status=400)
     page = OneQueryPaginator(figure.records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     back = request.GET.copy()
     for name in ("row", "column", "page"):

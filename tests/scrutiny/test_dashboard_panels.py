@@ -225,17 +225,19 @@ def test_a_list_never_shows_a_child_or_another_partnerships_review(world_a, worl
     assert "SI-A1" in body
     assert "SI-B1" not in body
     assert "Jordan Testchild" not in body
-    # Another partnership's agency narrows to nothing (it refers none of world_a's reviews); not a 500.
-    assert client.get(url + f"?period=all&agency={world_b.school.pk}&row=2025&column=lcspr").status_code == 404
+    # Another partnership's agency is not one world_a's dashboard offers: refused as bad input, not a 500.
+    assert client.get(url + f"?period=all&agency={world_b.school.pk}&row=2025&column=lcspr").status_code == 400
 
 
 @pytest.mark.parametrize(
     "query",
     ["row=2025&column=nope", "row=20x5&column=lcspr", "row=&column=", "period=custom&start=2025-02-01&end=2025-01-01"],
 )
-def test_a_figure_that_does_not_exist_is_not_found(world_a, client_for, query):
+def test_a_figure_that_does_not_exist_is_bad_input_said_plainly(world_a, client_for, query):
     url = reverse("scrutiny:panel_records", kwargs={"slug": world_a.partnership.slug, "panel": "decisions"})
-    assert client_for(world_a.scrutineer.person).get(f"{url}?{query}").status_code == 404
+    response = client_for(world_a.scrutineer.person).get(f"{url}?{query}")
+    assert response.status_code == 400
+    assert 'data-testid="figure-problem"' in response.content.decode()
 
 
 def test_panels_without_a_records_list_have_none(world_a, client_for):

@@ -17,14 +17,16 @@ something for it, the agency chosen:
 - ``learning_reviews``: learning reviews opened in the period by methodology and today's stage;
 - ``recommendations``: the register by state, as of today (``partnership.selectors.recommendations``);
 - ``overdue_actions``: open actions past their due date by lead agency, as of today, counting only the actions the
-  reader may see (``partnership.selectors.action_plans``); the agency chosen only.
+  reader may see (``partnership.selectors.action_plans``); the agency chosen only;
+- ``themes``: learning themes tagged in the period, with how many records, kinds of source and years
+  (``partnership.selectors.recommendations.theme_recurrence``).
 
 Review figures link to ``scrutiny:panel_records`` (``figure_records``), which lists the records through the same
 filter the count used; the register and the overdue actions link to their own lists.
 
 A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, three or four
 for both timeliness panels, one for decisions, one for learning reviews, one for the register's states, one for the
-overdue actions.
+overdue actions, one for the themes.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from django.urls import reverse
 from partnership.models import OVERSIGHT_ROLES, Membership, Partnership
 from partnership.selectors import agency_choices
 from partnership.selectors.action_plans import overdue_actions_by_agency
-from partnership.selectors.recommendations import register_state_counts
+from partnership.selectors.recommendations import register_state_counts, theme_recurrence
 from reviews.models import LearningReview, Methodology
 from reviews.selectors.figures import (
     DECISION_COLUMNS,
@@ -63,7 +65,15 @@ from scrutiny.selectors.period import EVERY_YEAR, Period
 # Who reads the dashboard: the business managers, the three statutory partners' leads and the independent scrutineer.
 SCRUTINY_READER_ROLES = OVERSIGHT_ROLES
 
-PANEL_KEYS = ("notification", "timeliness", "decisions", "learning_reviews", "recommendations", "overdue_actions")
+PANEL_KEYS = (
+    "notification",
+    "timeliness",
+    "decisions",
+    "learning_reviews",
+    "recommendations",
+    "overdue_actions",
+    "themes",
+)
 # The panels whose figures list their records on ``scrutiny:panel_records``.
 RECORD_PANELS = ("notification", "timeliness", "decisions", "learning_reviews")
 
@@ -158,6 +168,7 @@ def scrutiny_dashboard(
         "learning_reviews": lambda: _learning_reviews_panel(scope),
         "recommendations": lambda: _recommendations_panel(partnership=partnership),
         "overdue_actions": lambda: _overdue_actions_panel(scope),
+        "themes": lambda: _themes_panel(scope),
     }
     keys = (only,) if only else PANEL_KEYS
     return Dashboard(
@@ -414,6 +425,41 @@ def _overdue_actions_panel(scope: _Scope) -> Panel:
     )
 
 
+def _themes_panel(scope: _Scope) -> Panel:
+    rows = []
+    for theme_id, name, records, kinds, years in theme_recurrence(
+        partnership=scope.partnership, start=scope.period.start, end=scope.period.end
+    ):
+        # The theme's page lists every record tagged with it: exactly the count when the period is every year.
+        url = (
+            reverse("partnership:theme_detail", kwargs={"slug": scope.partnership.slug, "theme_id": theme_id})
+            if scope.period.kind == "all"
+            else ""
+        )
+        rows.append((name, (Figure(value=records, url=url), Figure(value=kinds, url=""), Figure(value=years, url=""))))
+    rows = tuple(rows)
+    period = f"tagged {scope.period.label}"
+    return Panel(
+        key="themes",
+        chart=_chart(
+            title=f"Learning themes recurring across sources, {period}",
+            kind="Grouped horizontal bars, one group per learning theme: the records tagged with it, the kinds of "
+            "source they are (rapid reviews, learning reviews, audits, hub findings) and the years they span.",
+            empty=f"No learning theme was {period}.",
+            rows=rows,
+            columns=("Records tagged", "Kinds of source", "Years seen"),
+            horizontal=True,
+        ),
+        row_heading="Learning theme",
+        rows=rows,
+        explanation=(
+            "A theme that recurs across several kinds of source and over several years is learning the partnership "
+            "has not yet embedded. Counted from the records tagged with each theme in the period; the theme's page "
+            "lists them all (its link shows with every year chosen). The agency filter does not apply."
+        ),
+    )
+
+
 # --- The records behind a figure ------------------------------------------------------------------------------
 
 
@@ -557,4 +603,19 @@ def recommendations_report_section(scope: ReportScope) -> ReportSection | None:
         paragraphs=(register.explanation, overdue.explanation if overdue.rows else "No action was overdue."),
         charts=tuple(_report_chart(panel) for panel in panels if panel.rows),
         tables=tuple(_report_table(panel) for panel in panels if panel.rows),
+    )
+
+
+@report_section(key="themes", order=40)
+def themes_report_section(scope: ReportScope) -> ReportSection | None:
+    """The learning themes tagged in the period, how widely and how long they recur; ``None`` when none was."""
+    (panel,) = _report_panels(scope, ("themes",), today=scope.end)
+    if not panel.rows:
+        return None
+    return ReportSection(
+        key="themes",
+        title="Learning themes",
+        paragraphs=(panel.explanation,),
+        charts=(_report_chart(panel),),
+        tables=(_report_table(panel),),
     )

@@ -340,7 +340,7 @@ def test_the_query_count_does_not_grow_with_the_records(world_a, client_for, dja
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     _more_of_everything(world_a, 5)
-    with django_assert_max_num_queries(14), CaptureQueriesContext(connection) as six:
+    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as six:
         assert client.get(url).status_code == 200
     assert len(six) == len(one)
 
@@ -402,3 +402,49 @@ def test_the_demo_history_fills_ten_years_of_every_review_panel(world_a):
     assert dashboard.panel("learning_reviews").rows
     late_notifications = sum(values[1] for _l, values in _values(dashboard, "notification"))
     assert 0 < late_notifications < made
+
+
+def _tag(world, theme, record, on: date):
+    from django.contrib.contenttypes.models import ContentType
+
+    from partnership.models.recommendations import ThemeTag
+
+    ThemeTag.objects.create(
+        partnership=world.partnership,
+        theme=theme,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        at=timezone.make_aware(datetime(on.year, on.month, on.day, 12)),
+    )
+
+
+def test_themes_recurring_across_sources_and_years(world_a, world_b, reviews):
+    from partnership.models.recommendations import LearningTheme
+
+    neglect = LearningTheme.objects.create(partnership=world_a.partnership, name="Neglect")
+    voice = LearningTheme.objects.create(partnership=world_a.partnership, name="Voice of the child")
+    learning_review = LearningReview.objects.filter(partnership=world_a.partnership).first()
+    _tag(world_a, neglect, reviews["A1"], date(2025, 3, 31))
+    _tag(world_a, neglect, reviews["A5"], date(2024, 12, 31))
+    _tag(world_a, neglect, learning_review, date(2025, 6, 1))
+    _tag(world_a, voice, reviews["A4"], date(2025, 6, 12))
+    other = LearningTheme.objects.create(partnership=world_b.partnership, name="Neglect")
+    _tag(world_b, other, RapidReview.objects.filter(partnership=world_b.partnership).first(), date(2025, 1, 1))
+
+    # Records tagged, kinds of source, years seen.
+    assert _values(_dashboard(world_a), "themes") == [("Neglect", [3, 2, 2]), ("Voice of the child", [1, 1, 1])]
+    assert _values(_dashboard(world_a, period=YEAR_2025), "themes") == [
+        ("Neglect", [2, 2, 1]),
+        ("Voice of the child", [1, 1, 1]),
+    ]
+    every = _dashboard(world_a).panel("themes").rows[0][1][0]
+    assert every.url == reverse(
+        "partnership:theme_detail", kwargs={"slug": world_a.partnership.slug, "theme_id": neglect.pk}
+    )
+    assert _dashboard(world_a, period=YEAR_2025).panel("themes").rows[0][1][0].url == ""
+
+    from scrutiny.report_sections import ReportScope, report_sections_for
+
+    scope = ReportScope(partnership=world_a.partnership, start=date(2025, 1, 1), end=date(2025, 12, 31), kind="annual")
+    themes = next(s for s in report_sections_for(scope) if s.key == "themes")
+    assert themes.tables[0].rows == (("Neglect", "2", "2", "1"), ("Voice of the child", "1", "1", "1"))

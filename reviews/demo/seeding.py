@@ -129,17 +129,6 @@ def _seed() -> DemoReviewsSeedResult:
                     learning_review=learning_review.reference if learning_review else "",
                 )
             )
-        from reviews.demo.history import demo_review_history_seed
-
-        # Ten years of closed reviews behind the live ones: the scrutiny dashboard's history.
-        history = demo_review_history_seed(
-            partnership=partnership,
-            business_manager=cast.bm,
-            agencies=list(Agency.objects.in_partnership(partnership).filter(is_active=True).order_by("name")[:5]),
-            today=today,
-        )
-        if history:
-            result.count("past rapid reviews", history)
         from reviews.demo.recommendations import demo_recommendations_seed
 
         made = demo_recommendations_seed(partnership=partnership, area=definition.area)

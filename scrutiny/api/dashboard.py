@@ -169,17 +169,30 @@ class FigureQuerySerializer(DashboardQuerySerializer):
 class FigureRecordSerializer(serializers.Serializer):
     """One record behind a figure: a rapid review (by its incident's reference) or a learning review. No child."""
 
-    kind = serializers.ChoiceField(choices=["rapid_review", "learning_review"])
+    kind = serializers.ChoiceField(choices=["rapid_review", "learning_review", "audit_return"])
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    on = serializers.DateField(help_text="Rapid reviews: the Panel notified. Learning reviews: the day opened.")
+    on = serializers.DateField(
+        help_text="Rapid reviews: the Panel notified. Learning reviews: the day opened. Audit returns: the round due."
+    )
     stage = serializers.CharField()
     detail = serializers.CharField(
-        help_text="Rapid reviews: the referring agency and decision. Learning reviews: the methodology."
+        help_text="Rapid reviews: the referring agency and decision. Learning reviews: the methodology. "
+        "Audit returns: the agency."
     )
 
 
 def _record_row(kind: str, record) -> dict:
+    if kind == "audit_return":
+        # The round's title, never the case's reference (a case number can point to a child).
+        return {
+            "kind": kind,
+            "id": record.pk,
+            "reference": record.case.round.title,
+            "on": record.case.round.due_on,
+            "stage": record.get_state_display(),
+            "detail": record.agency.name,
+        }
     if kind == "rapid_review":
         decision = getattr(record, "decision", None)
         return {

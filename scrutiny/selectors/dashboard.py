@@ -18,6 +18,8 @@ something for it, the agency chosen:
 - ``recommendations``: the register by state, as of today (``partnership.selectors.recommendations``);
 - ``overdue_actions``: open actions past their due date by lead agency, as of today, counting only the actions the
   reader may see (``partnership.selectors.action_plans``); the agency chosen only;
+- ``audit_grades``: agencies' case audit returns by year of their round, every grade meeting the scale's standard or
+  one below it, the moderated grade counting (``audits.selectors.findings``); by the return's agency;
 - ``themes``: learning themes tagged in the period, with how many records, kinds of source and years
   (``partnership.selectors.recommendations.theme_recurrence``).
 
@@ -26,7 +28,7 @@ filter the count used; the register and the overdue actions link to their own li
 
 A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, three or four
 for both timeliness panels, one for decisions, one for learning reviews, one for the register's states, one for the
-overdue actions, one for the themes.
+overdue actions, one for the audit grades, one for the themes.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from functools import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from audits.selectors.findings import GRADE_OUTCOMES, grade_outcomes_by_year, graded_returns_for_figure
 from partnership.models import OVERSIGHT_ROLES, Membership, Partnership
 from partnership.selectors import agency_choices
 from partnership.selectors.action_plans import overdue_actions_by_agency
@@ -72,10 +75,11 @@ PANEL_KEYS = (
     "learning_reviews",
     "recommendations",
     "overdue_actions",
+    "audit_grades",
     "themes",
 )
 # The panels whose figures list their records on ``scrutiny:panel_records``.
-RECORD_PANELS = ("notification", "timeliness", "decisions", "learning_reviews")
+RECORD_PANELS = ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades")
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,7 @@ def scrutiny_dashboard(
         "learning_reviews": lambda: _learning_reviews_panel(scope),
         "recommendations": lambda: _recommendations_panel(partnership=partnership),
         "overdue_actions": lambda: _overdue_actions_panel(scope),
+        "audit_grades": lambda: _audit_grades_panel(scope),
         "themes": lambda: _themes_panel(scope),
     }
     keys = (only,) if only else PANEL_KEYS
@@ -425,6 +430,42 @@ def _overdue_actions_panel(scope: _Scope) -> Panel:
     )
 
 
+def _audit_grades_panel(scope: _Scope) -> Panel:
+    counts = grade_outcomes_by_year(
+        partnership=scope.partnership, start=scope.period.start, end=scope.period.end, agency_id=scope.agency_id
+    )
+    rows = tuple(
+        (
+            str(year),
+            tuple(
+                Figure(value=by[key], url=scope.records_url("audit_grades", row=year, column=key) if by[key] else "")
+                for key, _label in GRADE_OUTCOMES
+            ),
+        )
+        for year, by in counts.items()
+    )
+    period = f"due {scope.period.label}"
+    return Panel(
+        key="audit_grades",
+        chart=_chart(
+            title=f"Case audit grades by year, rounds {period}",
+            kind="Stacked bars, one per year of the audit rounds: agencies' returns whose grades all meet the "
+            "standard, and those with a grade below it.",
+            empty=f"No case audit return was submitted for a round {period}.",
+            rows=rows,
+            columns=tuple(label for _key, label in GRADE_OUTCOMES),
+            stacked=True,
+        ),
+        row_heading="Year",
+        rows=rows,
+        explanation=(
+            "Each agency's submitted or moderated return of a multi-agency case audit, by the year its round was "
+            "due: whether every grade it holds (the moderated grade where the moderator changed it) meets the "
+            "scale's standard. The agency filter narrows to that agency's returns."
+        ),
+    )
+
+
 def _themes_panel(scope: _Scope) -> Panel:
     rows = []
     for theme_id, name, records, kinds, years in theme_recurrence(
@@ -524,6 +565,14 @@ def figure_records(
         records = learning_reviews_for_figure(**scope, methodology=row, state=column)
         title = f"{Methodology(row).label}, {LearningReview.State(column).label.lower()}, opened {period.label}"
         return FigureRecords(kind="learning_review", title=title, records=records)
+    if panel == "audit_grades":
+        if not (row.isdigit() and len(row) == 4):
+            raise ValueError("A year is written 2025.")
+        records = graded_returns_for_figure(**scope, agency_id=agency_id, year=int(row), outcome=column)
+        label = dict(GRADE_OUTCOMES)[column]
+        return FigureRecords(
+            kind="audit_return", title=f"Case audit returns of {row}: {label.lower()}", records=records
+        )
     raise ValueError(f"No list for the panel {panel!r}.")
 
 

@@ -30,6 +30,7 @@ def test_the_figures_are_the_pages(world_a, figures):  # noqa: F811
         "learning_reviews",
         "recommendations",
         "overdue_actions",
+        "audit_grades",
         "themes",
     ]
     timeliness, recommendations, overdue = panels["timeliness"], panels["recommendations"], panels["overdue_actions"]

@@ -340,7 +340,7 @@ def test_the_query_count_does_not_grow_with_the_records(world_a, client_for, dja
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     _more_of_everything(world_a, 5)
-    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as six:
+    with django_assert_max_num_queries(16), CaptureQueriesContext(connection) as six:
         assert client.get(url).status_code == 200
     assert len(six) == len(one)
 
@@ -448,3 +448,48 @@ def test_themes_recurring_across_sources_and_years(world_a, world_b, reviews):
     scope = ReportScope(partnership=world_a.partnership, start=date(2025, 1, 1), end=date(2025, 12, 31), kind="annual")
     themes = next(s for s in report_sections_for(scope) if s.key == "themes")
     assert themes.tables[0].rows == (("Neglect", "2", "2", "1"), ("Voice of the child", "1", "1", "1"))
+
+
+def test_audit_grades_by_year_count_the_moderated_grade(world_a, world_b, client_for):
+    from audits.models import AuditReturn
+    from audits.services.returns import audit_return_moderate, audit_return_save
+    from tests.audits.helpers import GOOD_ANSWERS, round_make
+
+    def submitted(world, answers_of):
+        audit_round = round_make(world)
+        returns = list(AuditReturn.objects.filter(case__round=audit_round).order_by("case__position"))
+        for n, audit_return in enumerate(returns):
+            audit_return_save(
+                partnership=world.partnership,
+                membership=world.practitioner,
+                audit_return=audit_return,
+                answers=answers_of(n),
+                version=1,
+                submit=True,
+            )
+        return audit_round, returns
+
+    # GOOD_ANSWERS grades the assessment 3, "Requires improvement": below the standard. All 2s meet it.
+    audit_round, returns = submitted(
+        world_a, lambda n: {**GOOD_ANSWERS, "assessment-grade": "2"} if n == 0 else GOOD_ANSWERS
+    )
+    submitted(world_b, lambda n: GOOD_ANSWERS)
+    year = audit_round.due_on.year
+    assert _values(_dashboard(world_a), "audit_grades") == [(str(year), [1, 1])]
+    assert _dashboard(world_a, agency=world_a.council).panel("audit_grades").rows == ()
+
+    below = _dashboard(world_a).panel("audit_grades").rows[0][1][1]
+    body = _listed(client_for(world_a.scrutineer.person), below.url)
+    assert body.count("<tr>") - 1 == below.value == 1
+    assert "CA-2026" not in body  # a case's reference is never listed
+
+    returns[1].refresh_from_db()
+    audit_return_moderate(
+        partnership=world_a.partnership,
+        actor=world_a.bm,
+        audit_return=returns[1],
+        grades={"assessment-grade": "2"},
+        rationales={"assessment-grade": "The delay was agreed with the family"},
+        version=returns[1].version,
+    )
+    assert _values(_dashboard(world_a), "audit_grades") == [(str(year), [2, 0])]

@@ -182,3 +182,32 @@ def _review_write(
         created_by=business_manager,
         created_at=_at(opened),
     )
+
+
+def demo_review_history_seed_all(*, today: date) -> list[tuple[str, int]]:
+    """The history in every demo partnership of ``reviews.demo`` (its business manager records, its first five
+    agencies refer): (partnership name, reviews made). ``DemoDataMissingError`` before ``seed_demo``."""
+    from partnership.models import Membership, Role
+    from reviews.demo.cases import DemoDataMissingError
+    from reviews.demo.wessex import DEMO_REVIEWS
+
+    made = []
+    for definition in DEMO_REVIEWS:
+        partnership = Partnership.objects.filter(slug=definition.slug).first()
+        manager = (
+            Membership.objects.filter(partnership=partnership, is_active=True, roles__role=Role.BUSINESS_MANAGER)
+            .select_related("person")
+            .first()
+            if partnership
+            else None
+        )
+        if manager is None:
+            raise DemoDataMissingError(
+                f"There is no partnership {definition.slug} with a business manager: run seed_demo."
+            )
+        agencies = list(Agency.objects.in_partnership(partnership).filter(is_active=True).order_by("name")[:5])
+        count = demo_review_history_seed(
+            partnership=partnership, business_manager=manager.person, agencies=agencies, today=today
+        )
+        made.append((partnership.name, count))
+    return made

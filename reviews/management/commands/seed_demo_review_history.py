@@ -7,9 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from partnership.models import Agency, Membership, Partnership, Role
-from reviews.demo import DEMO_REVIEWS
-from reviews.demo.history import demo_review_history_seed
+from reviews.demo import DemoDataMissingError
+from reviews.demo.history import demo_review_history_seed_all
 
 
 class Command(BaseCommand):
@@ -28,20 +27,9 @@ class Command(BaseCommand):
     def handle(self, *args, allow_production: bool = False, **options) -> None:
         if getattr(settings, "PRODUCTION", False) and not allow_production:
             raise CommandError("This is a production site: run with --allow-production only on a demonstration site.")
-        today = timezone.localdate()
-        for definition in DEMO_REVIEWS:
-            partnership = Partnership.objects.filter(slug=definition.slug).first()
-            manager = (
-                Membership.objects.filter(partnership=partnership, is_active=True, roles__role=Role.BUSINESS_MANAGER)
-                .select_related("person")
-                .first()
-                if partnership
-                else None
-            )
-            if manager is None:
-                raise CommandError(f"There is no partnership {definition.slug} with a business manager: run seed_demo.")
-            agencies = list(Agency.objects.in_partnership(partnership).filter(is_active=True).order_by("name")[:5])
-            made = demo_review_history_seed(
-                partnership=partnership, business_manager=manager.person, agencies=agencies, today=today
-            )
-            self.stdout.write(self.style.SUCCESS(f"{partnership.name}: {made or 'no'} past rapid reviews added."))
+        try:
+            made = demo_review_history_seed_all(today=timezone.localdate())
+        except DemoDataMissingError as exc:
+            raise CommandError(str(exc)) from exc
+        for name, count in made:
+            self.stdout.write(self.style.SUCCESS(f"{name}: {count or 'no'} past rapid reviews added."))

@@ -31,6 +31,7 @@ urlpatterns: list = [
         challenge_views.challenge_recommend,
         name="challenge_recommend",
     ),
+    path("scrutiny/<slug:panel>/records/", views.panel_records, name="panel_records"),
     path("scrutiny/<slug:panel>.svg", views.panel_chart, name="panel_chart"),
     path("scrutiny/<slug:panel>.csv", views.panel_csv, name="panel_csv"),
 ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from audits.models import (
@@ -169,3 +171,59 @@ def practitioners_words(
 
 FINDING_KIND_CHOICES = FindingKind.choices
 LEAD_PARTNER_CHOICES = [("", "Choose a partner"), *StatutoryPartner.choices]
+
+
+# --- Across rounds, for the scrutiny dashboard ------------------------------------------------------------------
+
+# A return's grades, the moderated one where there is one: some grade below the scale's standard, or none.
+GRADE_OUTCOMES = (("meets", "Every grade meets the standard"), ("below", "A grade below the standard"))
+
+
+def _below_standard(return_ref) -> Exists:
+    below = Q(moderated_option__isnull=False, moderated_option__meets_standard=False) | Q(
+        moderated_option__isnull=True, option__isnull=False, option__meets_standard=False
+    )
+    return Exists(AuditAnswer.objects.filter(audit_return=return_ref).filter(below))
+
+
+def _graded_returns(
+    *, partnership: Partnership, start: date | None, end: date | None, agency_id: int | None
+) -> QuerySet[AuditReturn]:
+    # The returns submitted or moderated in rounds due in the period (the round's due day dates its grades).
+    returns = AuditReturn.objects.in_partnership(partnership).filter(state__in=IN_STATES)
+    if start is not None:
+        returns = returns.filter(case__round__due_on__gte=start)
+    if end is not None:
+        returns = returns.filter(case__round__due_on__lte=end)
+    if agency_id is not None:
+        returns = returns.filter(agency_id=agency_id)
+    return returns.annotate(below=_below_standard(OuterRef("pk")), year=ExtractYear("case__round__due_on"))
+
+
+def grade_outcomes_by_year(
+    *, partnership: Partnership, start: date | None, end: date | None, agency_id: int | None
+) -> dict[int, dict[str, int]]:
+    """Per year of the rounds' due day (oldest first), the case audit returns whose grades all meet the standard and
+    those with one below it: the trend of audit grades across rounds and templates. One query."""
+    rows = (
+        _graded_returns(partnership=partnership, start=start, end=end, agency_id=agency_id)
+        .order_by()
+        .values("year")
+        .annotate(meets=Count("pk", filter=Q(below=False)), below_count=Count("pk", filter=Q(below=True)))
+        .order_by("year")
+    )
+    return {row["year"]: {"meets": row["meets"], "below": row["below_count"]} for row in rows}
+
+
+def graded_returns_for_figure(
+    *, partnership: Partnership, start: date | None, end: date | None, agency_id: int | None, year: int, outcome: str
+) -> QuerySet[AuditReturn]:
+    """The returns behind one figure of ``grade_outcomes_by_year``; ``ValueError`` for an unknown outcome."""
+    if outcome not in dict(GRADE_OUTCOMES):
+        raise ValueError(f"No grade outcome called {outcome!r}.")
+    return (
+        _graded_returns(partnership=partnership, start=start, end=end, agency_id=agency_id)
+        .filter(year=year, below=outcome == "below")
+        .select_related("agency", "case__round")
+        .order_by("-case__round__due_on", "agency__name", "pk")
+    )

@@ -220,16 +220,18 @@ def actions_visible(
 
 
 def overdue_actions_by_agency(
-    *, partnership: Partnership, membership: Membership, today: date
+    *, partnership: Partnership, membership: Membership | None, today: date
 ) -> list[tuple[int, str, int]]:
     """(agency id, agency name, open actions past their due date) for every lead agency with one, most first.
 
     The actions counted are ``actions_visible(..., overdue_on=today)``'s, so each count is exactly the list its
-    figure links to. One grouped query.
+    figure links to. ``membership=None`` counts every action of the partnership: a scrutiny report, read by the
+    oversight roles who see them all. One grouped query.
     """
+    visible = action_visible_q(membership) if membership is not None else Q()
     rows = (
         _actions(partnership)
-        .filter(action_visible_q(membership), completed_at__isnull=True, due_on__lt=today)
+        .filter(visible, completed_at__isnull=True, due_on__lt=today)
         .order_by()
         .values_list("lead_agency_id", "lead_agency__name")
         .annotate(n=Count("id"))

@@ -17,6 +17,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
@@ -414,6 +415,28 @@ def themes_list(*, partnership: Partnership, include_retired: bool = True) -> Qu
     if not include_retired:
         qs = qs.filter(is_active=True)
     return qs
+
+
+def theme_recurrence(
+    *, partnership: Partnership, start: date | None, end: date | None
+) -> list[tuple[int, str, int, int, int]]:
+    """How each learning theme recurs: (theme id, name, records tagged, kinds of source, years seen), for the tags
+    made from ``start`` to ``end`` (either open-ended), most records first. One grouped query, whatever the volume."""
+    tags = ThemeTag.objects.in_partnership(partnership)
+    if start is not None:
+        tags = tags.filter(at__date__gte=start)
+    if end is not None:
+        tags = tags.filter(at__date__lte=end)
+    rows = (
+        tags.order_by()
+        .values_list("theme_id", "theme__name")
+        .annotate(
+            records=Count("pk"),
+            kinds=Count("content_type", distinct=True),
+            years=Count(ExtractYear("at"), distinct=True),
+        )
+    )
+    return sorted(rows, key=lambda row: (-row[2], -row[3], row[1]))
 
 
 def theme_get(*, partnership: Partnership, theme_id: int) -> LearningTheme:

@@ -57,6 +57,7 @@ def timeliness_filter(kind: str, *, today: date) -> Q:
         "open_past_due": past_due,
         "in_progress": _OPEN & Q(panel_submission_due_on__gte=today),
         "notified_late": Q(incident__notification_working_days__gt=PANEL_NOTIFICATION_WORKING_DAYS),
+        "notified_on_time": Q(incident__notification_working_days__lte=PANEL_NOTIFICATION_WORKING_DAYS),
     }
     if kind not in filters:
         raise ValueError(f"No timeliness figure called {kind!r}.")
@@ -72,6 +73,7 @@ TIMELINESS_FILTERS = {
     "open_past_due": "still open past day 15",
     "in_progress": "open and not yet due",
     "notified_late": "notified to the Panel late",
+    "notified_on_time": "notified to the Panel within 5 working days",
 }
 
 
@@ -157,10 +159,31 @@ def rapid_review_timeliness_years(*, partnership: Partnership) -> list[int]:
     return sorted(set(years), reverse=True)
 
 
+def in_period(
+    queryset: QuerySet, *, start: date | None = None, end: date | None = None, agency_id: int | None = None
+) -> QuerySet:
+    """Reviews notified to the Panel from ``start`` to ``end`` (inclusive, either open-ended), referred by
+    ``agency_id`` when given: the scrutiny dashboard's period and agency filters, for its counts and its lists."""
+    if start is not None:
+        queryset = queryset.filter(incident__panel_notified_on__gte=start)
+    if end is not None:
+        queryset = queryset.filter(incident__panel_notified_on__lte=end)
+    if agency_id is not None:
+        queryset = queryset.filter(incident__referring_agency_id=agency_id)
+    return queryset
+
+
 def rapid_review_timeliness(
-    *, partnership: Partnership, today: date, year: int | None = None
+    *,
+    partnership: Partnership,
+    today: date,
+    year: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    agency_id: int | None = None,
 ) -> list[QuarterTimeliness]:
-    """The figures per quarter of notification, oldest first; ``year`` narrows to one calendar year.
+    """The figures per quarter of notification, oldest first; ``year`` narrows to one calendar year, ``start`` and
+    ``end`` to the reviews notified in those days, ``agency_id`` to those one agency referred.
 
     Quarters with no review notified are left out. A fixed number of queries
     (three, four when a review is open past due), however many reviews.
@@ -168,6 +191,7 @@ def rapid_review_timeliness(
     reviews = _with_incidents(partnership)
     if year is not None:
         reviews = reviews.filter(incident__panel_notified_on__year=year)
+    reviews = in_period(reviews, start=start, end=end, agency_id=agency_id)
     reviews = reviews.annotate(
         year=ExtractYear("incident__panel_notified_on"), quarter=ExtractQuarter("incident__panel_notified_on")
     )

@@ -4,6 +4,7 @@ another partnership's dashboard is a 404."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -12,18 +13,62 @@ from rest_framework.response import Response
 
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.views import _FIELD_ERRORS, _answers
-from scrutiny.selectors.dashboard import SCRUTINY_READER_ROLES, dashboard_years, scrutiny_dashboard
+from scrutiny.selectors.dashboard import (
+    RECORD_PANELS,
+    SCRUTINY_READER_ROLES,
+    dashboard_agencies,
+    dashboard_years,
+    figure_records,
+    scrutiny_dashboard,
+)
+from scrutiny.selectors.period import PERIOD_KINDS, PeriodError, period_resolve
 
 TAG = "Scrutiny"
 
 
 class DashboardQuerySerializer(serializers.Serializer):
+    period = serializers.ChoiceField(
+        choices=[kind for kind, _label in PERIOD_KINDS],
+        required=False,
+        help_text="Every year (``all``), a ``year``, a ``quarter`` of a year, or ``custom`` dates. Without it, "
+        "``year`` alone means that year and nothing means every year.",
+    )
     year = serializers.IntegerField(
         required=False,
         min_value=1900,
         max_value=9999,
-        help_text="The year of Panel notification the timeliness figures count; every year when left out.",
+        help_text="The calendar year of the period (``period=year`` or ``quarter``).",
     )
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4, help_text="1 is January to March.")
+    start = serializers.DateField(required=False, help_text="The first day of a custom period.")
+    end = serializers.DateField(required=False, help_text="The last day of a custom period (at most ten years on).")
+    agency = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="One of the partnership's agencies."
+    )
+
+    def __init__(self, *args, agencies: frozenset[int] | set[int] = frozenset(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = agencies
+
+    def validate_agency(self, value: int) -> int:
+        # Another partnership's agency is refused as a missing one is.
+        if value not in self.agencies:
+            raise serializers.ValidationError("No such agency in this partnership.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        kind = attrs.get("period") or ("year" if "year" in attrs else "all")
+        try:
+            attrs["resolved"] = period_resolve(
+                kind=kind,
+                year=attrs.get("year"),
+                quarter=attrs.get("quarter"),
+                start=attrs.get("start"),
+                end=attrs.get("end"),
+            )
+        except PeriodError as error:
+            raise serializers.ValidationError({field: [message] for field, message in error.errors.items()}) from error
+        return attrs
 
 
 class FigureSerializer(serializers.Serializer):
@@ -45,8 +90,19 @@ class PanelSerializer(serializers.Serializer):
     rows = PanelRowSerializer(many=True)
 
 
+class PeriodSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    label = serializers.CharField(
+        help_text="How the titles name the period: 'in 2025', 'in 2025 Q1', 'from ... to ...'."
+    )
+
+
 class DashboardSerializer(serializers.Serializer):
-    year = serializers.IntegerField(allow_null=True)
+    year = serializers.IntegerField(allow_null=True, help_text="The year, when the period is one calendar year.")
+    period = PeriodSerializer()
+    agency = serializers.IntegerField(allow_null=True)
     years = serializers.ListField(child=serializers.IntegerField(), help_text="Years with a rapid review notified.")
     as_of = serializers.DateField()
     panels = PanelSerializer(many=True)
@@ -54,7 +110,8 @@ class DashboardSerializer(serializers.Serializer):
 
 @extend_schema(tags=[TAG])
 class DashboardView(PartnershipScopedAPIView):
-    """The scrutiny dashboard's panels: rapid review timeliness, recommendations by state, overdue actions."""
+    """The scrutiny dashboard's panels: notification and rapid review timeliness, rapid review decisions, learning
+    reviews, recommendations by state, overdue actions; for a period and an agency."""
 
     serializer_class = DashboardSerializer
     read_roles = SCRUTINY_READER_ROLES
@@ -66,17 +123,22 @@ class DashboardView(PartnershipScopedAPIView):
         responses=_answers({200: DashboardSerializer, 400: _FIELD_ERRORS}),
     )
     def get(self, request: Request, slug: str) -> Response:
-        query = DashboardQuerySerializer(data=request.query_params)
+        agencies = {pk for pk, _name in dashboard_agencies(partnership=self.partnership)}
+        query = DashboardQuerySerializer(data=request.query_params, agencies=agencies)
         query.is_valid(raise_exception=True)
         dashboard = scrutiny_dashboard(
             partnership=self.partnership,
             membership=self.membership,
             today=timezone.localdate(),
-            year=query.validated_data.get("year"),
             years=dashboard_years(partnership=self.partnership),
+            period=query.validated_data["resolved"],
+            agency_id=query.validated_data.get("agency"),
         )
+        period = dashboard.period
         data = {
             "year": dashboard.year,
+            "period": {"kind": period.kind, "start": period.start, "end": period.end, "label": period.label},
+            "agency": dashboard.agency_id,
             "years": dashboard.years,
             "as_of": dashboard.today,
             "panels": [
@@ -95,3 +157,94 @@ class DashboardView(PartnershipScopedAPIView):
             ],
         }
         return Response(DashboardSerializer(data).data)
+
+
+class FigureQuerySerializer(DashboardQuerySerializer):
+    row = serializers.CharField(
+        max_length=40, help_text="The figure's row, as its link names it (2025-1, 2025, desktop)."
+    )
+    column = serializers.CharField(max_length=40, help_text="The figure's column, as its link names it (late, lcspr).")
+
+
+class FigureRecordSerializer(serializers.Serializer):
+    """One record behind a figure: a rapid review (by its incident's reference) or a learning review. No child."""
+
+    kind = serializers.ChoiceField(choices=["rapid_review", "learning_review", "audit_return"])
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    on = serializers.DateField(
+        help_text="Rapid reviews: the Panel notified. Learning reviews: the day opened. Audit returns: the round due."
+    )
+    stage = serializers.CharField()
+    detail = serializers.CharField(
+        help_text="Rapid reviews: the referring agency and decision. Learning reviews: the methodology. "
+        "Audit returns: the agency."
+    )
+
+
+def _record_row(kind: str, record) -> dict:
+    if kind == "audit_return":
+        # The round's title, never the case's reference (a case number can point to a child).
+        return {
+            "kind": kind,
+            "id": record.pk,
+            "reference": record.case.round.title,
+            "on": record.case.round.due_on,
+            "stage": record.get_state_display(),
+            "detail": record.agency.name,
+        }
+    if kind == "rapid_review":
+        decision = getattr(record, "decision", None)
+        return {
+            "kind": kind,
+            "id": record.pk,
+            "reference": record.incident.reference,
+            "on": record.incident.panel_notified_on,
+            "stage": record.get_state_display(),
+            "detail": f"{record.incident.referring_agency.name}; "
+            + (decision.get_outcome_display() if decision else "not yet decided"),
+        }
+    return {
+        "kind": kind,
+        "id": record.pk,
+        "reference": record.reference,
+        "on": timezone.localtime(record.created_at).date(),
+        "stage": record.get_state_display(),
+        "detail": record.get_methodology_display(),
+    }
+
+
+@extend_schema(tags=[TAG])
+class FigureRecordsView(PartnershipScopedAPIView):
+    """The records one dashboard figure counts (a figure's ``url`` on the page), through the filter its count used."""
+
+    serializer_class = FigureRecordSerializer
+    read_roles = SCRUTINY_READER_ROLES
+
+    @extend_schema(
+        summary="The records behind one scrutiny dashboard figure",
+        parameters=[FigureQuerySerializer],
+        responses=_answers({200: FigureRecordSerializer(many=True), 400: _FIELD_ERRORS}),
+    )
+    def get(self, request: Request, slug: str, panel: str) -> Response:
+        if panel not in RECORD_PANELS:
+            raise Http404("No such figure.")
+        agencies = {pk for pk, _name in dashboard_agencies(partnership=self.partnership)}
+        query = FigureQuerySerializer(data=request.query_params, agencies=agencies)
+        query.is_valid(raise_exception=True)
+        try:
+            figure = figure_records(
+                partnership=self.partnership,
+                today=timezone.localdate(),
+                panel=panel,
+                row=query.validated_data["row"],
+                column=query.validated_data["column"],
+                period=query.validated_data["resolved"],
+                agency_id=query.validated_data.get("agency"),
+            )
+        except ValueError as error:
+            raise serializers.ValidationError({"row": [str(error)], "column": [str(error)]}) from error
+        page = self.paginate_queryset(figure.records)
+        return self.get_paginated_response(
+            FigureRecordSerializer([_record_row(figure.kind, r) for r in page], many=True).data
+        )

@@ -12,6 +12,11 @@ app_name = "scrutiny_api"
 urlpatterns: list = [
     path("partnerships/<slug:slug>/scrutiny/dashboard/", dashboard_api.DashboardView.as_view(), name="dashboard"),
     path(
+        "partnerships/<slug:slug>/scrutiny/dashboard/<slug:panel>/records/",
+        dashboard_api.FigureRecordsView.as_view(),
+        name="figure_records",
+    ),
+    path(
         "partnerships/<slug:slug>/scrutiny/challenges/",
         challenges_api.ChallengeListView.as_view(),
         name="challenge_list",

@@ -5,36 +5,82 @@ plans, scrutiny"), answered once and shown three ways from the same object: a ch
 table beside it, and a CSV. Every figure carries the link to the records it counts, built from the filter the
 owning app's list already understands, so a count and its list cannot disagree.
 
-Panels:
+Panels, each for the period chosen (every year, a year, a quarter or custom dates) and, where an agency means
+something for it, the agency chosen:
 
+- ``notification``: rapid reviews by quarter of their Panel notification, the Panel notified within 5 working days
+  of the local authority becoming aware or later; by referring agency;
 - ``timeliness``: rapid reviews by quarter of their Panel notification, sent within 15 working days, late (sent
-  after day 15 or open past it) and open not yet due (``reviews.selectors.timeliness``), for one year;
+  after day 15 or open past it) and open not yet due (``reviews.selectors.timeliness``); by referring agency;
+- ``decisions``: rapid reviews by year of notification, by the meeting's decision (LCSPR, another learning review,
+  no further review, not yet decided) (``reviews.selectors.figures``); by referring agency;
+- ``learning_reviews``: learning reviews opened in the period by methodology and today's stage;
 - ``recommendations``: the register by state, as of today (``partnership.selectors.recommendations``);
 - ``overdue_actions``: open actions past their due date by lead agency, as of today, counting only the actions the
-  reader may see (``partnership.selectors.action_plans``).
+  reader may see (``partnership.selectors.action_plans``); the agency chosen only;
+- ``audit_grades``: agencies' case audit returns by year of their round, every grade meeting the scale's standard or
+  one below it, the moderated grade counting (``audits.selectors.findings``); by the return's agency;
+- ``themes``: learning themes tagged in the period, with how many records, kinds of source and years
+  (``partnership.selectors.recommendations.theme_recurrence``).
 
-A fixed number of queries whatever the partnership's size: one for the years, three or four for timeliness, one
-for the register's states, one for the overdue actions.
+Review figures link to ``scrutiny:panel_records`` (``figure_records``), which lists the records through the same
+filter the count used; the register and the overdue actions link to their own lists.
+
+A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, three or four
+for both timeliness panels, one for decisions, one for learning reviews, one for the register's states, one for the
+overdue actions, one for the audit grades, one for the themes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
+from audits.selectors.findings import GRADE_OUTCOMES, grade_outcomes_by_year, graded_returns_for_figure
 from partnership.models import OVERSIGHT_ROLES, Membership, Partnership
+from partnership.selectors import agency_choices
 from partnership.selectors.action_plans import overdue_actions_by_agency
-from partnership.selectors.recommendations import register_state_counts
-from reviews.selectors.timeliness import rapid_review_timeliness, rapid_review_timeliness_years
-from scrutiny.charts import BarChart, Series
+from partnership.selectors.recommendations import register_state_counts, theme_recurrence
+from reviews.models import LearningReview, Methodology
+from reviews.selectors.figures import (
+    DECISION_COLUMNS,
+    decision_filter,
+    learning_review_counts,
+    learning_review_filter,
+    learning_reviews_for_figure,
+    rapid_review_decision_counts,
+    rapid_reviews_for_figure,
+)
+from reviews.selectors.timeliness import (
+    rapid_review_timeliness,
+    rapid_review_timeliness_years,
+    timeliness_filter,
+)
+from scrutiny.charts import BarChart, Series, bar_chart_svg
+from scrutiny.report_sections import ReportChart, ReportScope, ReportSection, ReportTable, report_section
 from scrutiny.selectors.disagreements import DisagreementFigures, disagreement_figures
+from scrutiny.selectors.period import EVERY_YEAR, Period
 
 # Who reads the dashboard: the business managers, the three statutory partners' leads and the independent scrutineer.
 SCRUTINY_READER_ROLES = OVERSIGHT_ROLES
 
-PANEL_KEYS = ("timeliness", "recommendations", "overdue_actions")
+PANEL_KEYS = (
+    "notification",
+    "timeliness",
+    "decisions",
+    "learning_reviews",
+    "recommendations",
+    "overdue_actions",
+    "audit_grades",
+    "themes",
+)
+# The panels whose figures list their records on ``scrutiny:panel_records``.
+RECORD_PANELS = ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades")
 
 
 @dataclass(frozen=True)
@@ -64,12 +110,22 @@ class Panel:
 
 @dataclass(frozen=True)
 class Dashboard:
-    year: int | None
+    period: Period
+    agency_id: int | None
     years: list[int]
     today: date
     panels: tuple[Panel, ...]
     # Professional disagreements by stage and age (scrutiny.selectors.disagreements); on the whole page only.
     disagreements: DisagreementFigures | None = None
+
+    @property
+    def year(self) -> int | None:
+        return self.period.year if self.period.kind == "year" else None
+
+    @property
+    def query(self) -> str:
+        """The filters as a query string, for the links to this dashboard's charts, CSVs and lists."""
+        return "?" + self.period.query() + (f"&agency={self.agency_id}" if self.agency_id else "")
 
     def panel(self, key: str) -> Panel:
         return next(panel for panel in self.panels if panel.key == key)
@@ -80,27 +136,52 @@ def dashboard_years(*, partnership: Partnership) -> list[int]:
     return rapid_review_timeliness_years(partnership=partnership)
 
 
+def dashboard_agencies(*, partnership: Partnership) -> list[tuple[int, str]]:
+    """The agencies the agency filter offers (id, name): the partnership's active ones, by name."""
+    return list(agency_choices(partnership=partnership).values_list("pk", "name"))
+
+
 def scrutiny_dashboard(
     *,
     partnership: Partnership,
-    membership: Membership,
+    membership: Membership | None,
     today: date,
-    year: int | None,
+    year: int | None = None,
     years: list[int],
+    period: Period | None = None,
+    agency_id: int | None = None,
     only: str | None = None,
 ) -> Dashboard:
-    """The dashboard's panels for ``year`` (``None``: every year); ``only`` computes just that panel (a chart or a
-    CSV asks for one). ``ValueError`` for an unknown panel."""
+    """The dashboard's panels for ``period`` (or the calendar ``year``; every year when neither) and ``agency_id``;
+    ``only`` computes just that panel (a chart or a CSV asks for one). ``ValueError`` for an unknown panel.
+    ``membership=None``: no reader's restrictions (the scrutiny reports, read by the oversight roles)."""
     if only is not None and only not in PANEL_KEYS:
         raise ValueError(f"No panel called {only!r}.")
-    builders = {
-        "timeliness": lambda: _timeliness_panel(partnership=partnership, today=today, year=year),
+    if period is None:
+        period = Period(kind="year", start=date(year, 1, 1), end=date(year, 12, 31), year=year) if year else EVERY_YEAR
+    scope = _Scope(partnership=partnership, membership=membership, today=today, period=period, agency_id=agency_id)
+
+    @cache
+    def quarters():
+        # Both timeliness panels read the same per-quarter figures: one set of queries for the two.
+        return rapid_review_timeliness(
+            partnership=partnership, today=today, start=period.start, end=period.end, agency_id=agency_id
+        )
+
+    builders: dict[str, Callable[[], Panel]] = {
+        "notification": lambda: _notification_panel(scope, quarters()),
+        "timeliness": lambda: _timeliness_panel(scope, quarters()),
+        "decisions": lambda: _decisions_panel(scope),
+        "learning_reviews": lambda: _learning_reviews_panel(scope),
         "recommendations": lambda: _recommendations_panel(partnership=partnership),
-        "overdue_actions": lambda: _overdue_actions_panel(partnership=partnership, membership=membership, today=today),
+        "overdue_actions": lambda: _overdue_actions_panel(scope),
+        "audit_grades": lambda: _audit_grades_panel(scope),
+        "themes": lambda: _themes_panel(scope),
     }
     keys = (only,) if only else PANEL_KEYS
     return Dashboard(
-        year=year,
+        period=period,
+        agency_id=agency_id,
         years=years,
         today=today,
         panels=tuple(builders[key]() for key in keys),
@@ -108,49 +189,192 @@ def scrutiny_dashboard(
     )
 
 
-def _timeliness_panel(*, partnership: Partnership, today: date, year: int | None) -> Panel:
-    quarters = rapid_review_timeliness(partnership=partnership, today=today, year=year)
-    list_url = reverse("reviews:rapid_review_list", kwargs={"slug": partnership.slug})
-    columns = (("Within 15 working days", "on_time"), ("Late", "late"), ("Open, not yet due", "in_progress"))
+@dataclass(frozen=True)
+class _Scope:
+    partnership: Partnership
+    membership: Membership | None
+    today: date
+    period: Period
+    agency_id: int | None
+
+    def records_url(self, panel: str, *, row: object, column: str) -> str:
+        url = reverse("scrutiny:panel_records", kwargs={"slug": self.partnership.slug, "panel": panel})
+        agency = f"&agency={self.agency_id}" if self.agency_id else ""
+        return f"{url}?{self.period.query()}{agency}&row={row}&column={column}"
+
+
+def _describe_rows(rows, columns: tuple[str, ...]) -> str:
+    return "; ".join(
+        f"{label}: " + ", ".join(f"{f.value} {name.lower()}" for name, f in zip(columns, figures, strict=True))
+        for label, figures in rows
+    )
+
+
+def _chart(*, title: str, kind: str, empty: str, rows, columns: tuple[str, ...], **options) -> BarChart:
+    return BarChart(
+        title=title,
+        description=f"{kind} {_describe_rows(rows, columns)}" if rows else empty,
+        labels=tuple(label for label, _ in rows),
+        series=tuple(
+            Series(name=name, values=tuple(figures[i].value for _, figures in rows)) for i, name in enumerate(columns)
+        ),
+        **options,
+    )
+
+
+def _quarter_rows(scope: _Scope, quarters, *, panel: str, columns: tuple[tuple[str, str], ...]):
     rows = []
     for quarter in quarters:
         figures = []
         for _name, kind in columns:
             value = getattr(quarter, kind)
-            figures.append(
-                Figure(value=value, url=f"{list_url}?quarter={quarter.key}&timeliness={kind}" if value else "")
-            )
+            url = scope.records_url(panel, row=quarter.key, column=kind) if value else ""
+            figures.append(Figure(value=value, url=url))
         rows.append((f"{quarter.year} Q{quarter.quarter}", tuple(figures)))
-    period = f"notified in {year}" if year else "notified in any year"
-    chart = BarChart(
-        title=f"Rapid review timeliness, reviews {period}",
-        description=(
-            "Stacked bars, one per quarter of the Panel notification: rapid reviews sent within 15 working days, "
-            "late, and open but not yet due. "
-            + "; ".join(
-                f"{label}: "
-                + ", ".join(f"{f.value} {name.lower()}" for (name, _), f in zip(columns, figures, strict=True))
-                for label, figures in rows
-            )
-            if rows
-            else f"No rapid review was {period}."
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class _NotificationQuarter:
+    """A quarter's notification figures, named as ``timeliness_filter`` names them."""
+
+    year: int
+    quarter: int
+    key: str
+    notified_on_time: int
+    notified_late: int
+
+
+def _notification_panel(scope: _Scope, quarters) -> Panel:
+    columns = (("Within 5 working days", "notified_on_time"), ("Late", "notified_late"))
+    notification = [
+        _NotificationQuarter(
+            year=q.year,
+            quarter=q.quarter,
+            key=q.key,
+            notified_on_time=q.notified - q.notified_late,
+            notified_late=q.notified_late,
+        )
+        for q in quarters
+    ]
+    rows = _quarter_rows(scope, notification, panel="notification", columns=columns)
+    period = f"notified {scope.period.label}"
+    return Panel(
+        key="notification",
+        chart=_chart(
+            title=f"Panel notification timeliness, incidents {period}",
+            kind="Stacked bars, one per quarter of the Panel notification: incidents notified within 5 working days "
+            "of the local authority becoming aware, and late.",
+            empty=f"No incident was {period}.",
+            rows=rows,
+            columns=tuple(name for name, _ in columns),
+            stacked=True,
         ),
-        labels=tuple(label for label, _ in rows),
-        series=tuple(
-            Series(name=name, values=tuple(figures[i].value for _, figures in rows))
-            for i, (name, _) in enumerate(columns)
+        row_heading="Quarter",
+        rows=rows,
+        explanation=(
+            "The local authority notifies the national Panel within 5 working days of becoming aware of a serious "
+            "incident; day 1 is the next working day. Quarters of the notification date; quarters with no "
+            "notification are left out."
         ),
-        stacked=True,
     )
+
+
+def _timeliness_panel(scope: _Scope, quarters) -> Panel:
+    columns = (("Within 15 working days", "on_time"), ("Late", "late"), ("Open, not yet due", "in_progress"))
+    rows = _quarter_rows(scope, quarters, panel="timeliness", columns=columns)
+    period = f"notified {scope.period.label}"
     return Panel(
         key="timeliness",
-        chart=chart,
+        chart=_chart(
+            title=f"Rapid review timeliness, reviews {period}",
+            kind="Stacked bars, one per quarter of the Panel notification: rapid reviews sent within 15 working "
+            "days, late, and open but not yet due.",
+            empty=f"No rapid review was {period}.",
+            rows=rows,
+            columns=tuple(name for name, _ in columns),
+            stacked=True,
+        ),
         row_heading="Quarter",
-        rows=tuple(rows),
+        rows=rows,
         explanation=(
             "Rapid reviews are due with the national Panel within 15 working days of the notification. A review sent "
             "after day 15, or still open with day 15 passed, is late. Quarters of the notification date; quarters "
             "with no notification are left out."
+        ),
+    )
+
+
+def _decisions_panel(scope: _Scope) -> Panel:
+    counts = rapid_review_decision_counts(
+        partnership=scope.partnership, start=scope.period.start, end=scope.period.end, agency_id=scope.agency_id
+    )
+    rows = tuple(
+        (
+            str(year),
+            tuple(
+                Figure(value=by[key], url=scope.records_url("decisions", row=year, column=key) if by[key] else "")
+                for key, _label in DECISION_COLUMNS
+            ),
+        )
+        for year, by in counts.items()
+    )
+    period = f"notified {scope.period.label}"
+    return Panel(
+        key="decisions",
+        chart=_chart(
+            title=f"Rapid review decisions by year, reviews {period}",
+            kind="Stacked bars, one per year of the Panel notification: the rapid review meeting's decisions.",
+            empty=f"No rapid review was {period}.",
+            rows=rows,
+            columns=tuple(label for _key, label in DECISION_COLUMNS),
+            stacked=True,
+        ),
+        row_heading="Year",
+        rows=rows,
+        explanation=(
+            "What each rapid review's meeting decided: a local child safeguarding practice review, another learning "
+            "review, or no further review; reviews not yet decided are counted too. Years of the notification date."
+        ),
+    )
+
+
+def _learning_reviews_panel(scope: _Scope) -> Panel:
+    counts = learning_review_counts(partnership=scope.partnership, start=scope.period.start, end=scope.period.end)
+    states = LearningReview.State.choices
+    rows = tuple(
+        (
+            label,
+            tuple(
+                Figure(
+                    value=counts[methodology].get(state, 0),
+                    url=scope.records_url("learning_reviews", row=methodology, column=state)
+                    if counts[methodology].get(state, 0)
+                    else "",
+                )
+                for state, _state_label in states
+            ),
+        )
+        for methodology, label in Methodology.choices
+        if methodology in counts
+    )
+    period = f"opened {scope.period.label}"
+    return Panel(
+        key="learning_reviews",
+        chart=_chart(
+            title=f"Learning reviews by methodology and stage, reviews {period}",
+            kind="Stacked horizontal bars, one per methodology: the reviews in each stage today.",
+            empty=f"No learning review was {period}.",
+            rows=rows,
+            columns=tuple(label for _state, label in states),
+            stacked=True,
+            horizontal=True,
+        ),
+        row_heading="Methodology",
+        rows=rows,
+        explanation=(
+            "Learning reviews opened in the period, by their methodology and the stage they are at today. "
+            "Methodologies with none are left out; the agency filter does not apply (a review involves many agencies)."
         ),
     )
 
@@ -174,17 +398,21 @@ def _recommendations_panel(*, partnership: Partnership) -> Panel:
         chart=chart,
         row_heading="State",
         rows=rows,
-        explanation="Every recommendation in the register, whatever its source, by its state today.",
+        explanation=(
+            "Every recommendation in the register, whatever its source, by its state today (the period and agency "
+            "filters do not apply)."
+        ),
     )
 
 
-def _overdue_actions_panel(*, partnership: Partnership, membership: Membership, today: date) -> Panel:
-    list_url = reverse("scrutiny:overdue_actions", kwargs={"slug": partnership.slug})
+def _overdue_actions_panel(scope: _Scope) -> Panel:
+    list_url = reverse("scrutiny:overdue_actions", kwargs={"slug": scope.partnership.slug})
     rows = tuple(
         (name, (Figure(value=count, url=f"{list_url}?agency={agency_id}"),))
         for agency_id, name, count in overdue_actions_by_agency(
-            partnership=partnership, membership=membership, today=today
+            partnership=scope.partnership, membership=scope.membership, today=scope.today
         )
+        if scope.agency_id is None or agency_id == scope.agency_id
     )
     chart = BarChart(
         title="Overdue actions by lead agency, today",
@@ -205,6 +433,246 @@ def _overdue_actions_panel(*, partnership: Partnership, membership: Membership, 
         rows=rows,
         explanation=(
             "Actions of agreed action plans that are not complete and whose due date has passed, by the agency "
-            "leading them. Agencies with none overdue are left out."
+            "leading them. Agencies with none overdue are left out; the period filter does not apply."
         ),
+    )
+
+
+def _audit_grades_panel(scope: _Scope) -> Panel:
+    counts = grade_outcomes_by_year(
+        partnership=scope.partnership, start=scope.period.start, end=scope.period.end, agency_id=scope.agency_id
+    )
+    rows = tuple(
+        (
+            str(year),
+            tuple(
+                Figure(value=by[key], url=scope.records_url("audit_grades", row=year, column=key) if by[key] else "")
+                for key, _label in GRADE_OUTCOMES
+            ),
+        )
+        for year, by in counts.items()
+    )
+    period = f"due {scope.period.label}"
+    return Panel(
+        key="audit_grades",
+        chart=_chart(
+            title=f"Case audit grades by year, rounds {period}",
+            kind="Stacked bars, one per year of the audit rounds: agencies' returns whose grades all meet the "
+            "standard, and those with a grade below it.",
+            empty=f"No case audit return was submitted for a round {period}.",
+            rows=rows,
+            columns=tuple(label for _key, label in GRADE_OUTCOMES),
+            stacked=True,
+        ),
+        row_heading="Year",
+        rows=rows,
+        explanation=(
+            "Each agency's submitted or moderated return of a multi-agency case audit, by the year its round was "
+            "due: whether every grade it holds (the moderated grade where the moderator changed it) meets the "
+            "scale's standard. The agency filter narrows to that agency's returns."
+        ),
+    )
+
+
+def _themes_panel(scope: _Scope) -> Panel:
+    rows = []
+    for theme_id, name, records, kinds, years in theme_recurrence(
+        partnership=scope.partnership, start=scope.period.start, end=scope.period.end
+    ):
+        # The theme's page lists every record tagged with it: exactly the count when the period is every year.
+        url = (
+            reverse("partnership:theme_detail", kwargs={"slug": scope.partnership.slug, "theme_id": theme_id})
+            if scope.period.kind == "all"
+            else ""
+        )
+        rows.append((name, (Figure(value=records, url=url), Figure(value=kinds, url=""), Figure(value=years, url=""))))
+    rows = tuple(rows)
+    period = f"tagged {scope.period.label}"
+    return Panel(
+        key="themes",
+        chart=_chart(
+            title=f"Learning themes recurring across sources, {period}",
+            kind="Grouped horizontal bars, one group per learning theme: the records tagged with it, the kinds of "
+            "source they are (rapid reviews, learning reviews, audits, hub findings) and the years they span.",
+            empty=f"No learning theme was {period}.",
+            rows=rows,
+            columns=("Records tagged", "Kinds of source", "Years seen"),
+            horizontal=True,
+        ),
+        row_heading="Learning theme",
+        rows=rows,
+        explanation=(
+            "A theme that recurs across several kinds of source and over several years is learning the partnership "
+            "has not yet embedded. Counted from the records tagged with each theme in the period; the theme's page "
+            "lists them all (its link shows with every year chosen). The agency filter does not apply."
+        ),
+    )
+
+
+# --- The records behind a figure ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureRecords:
+    """The records one figure counts: what they are (``kind``: "rapid_review" or "learning_review"), how the list
+    names them, and the rows."""
+
+    kind: str
+    title: str
+    records: QuerySet
+
+
+def _quarter_key(row: str) -> tuple[int, int]:
+    year, _, quarter = row.partition("-")
+    if not (year.isdigit() and len(year) == 4 and quarter in ("1", "2", "3", "4")):
+        raise ValueError("A quarter is written 2025-1.")
+    return int(year), int(quarter)
+
+
+def figure_records(
+    *,
+    partnership: Partnership,
+    today: date,
+    panel: str,
+    row: str,
+    column: str,
+    period: Period,
+    agency_id: int | None,
+) -> FigureRecords:
+    """The records behind one figure of ``panel`` (row and column as its link names them), through the filter its
+    count used. ``ValueError`` for a panel, row or column that names no figure."""
+    scope = {"partnership": partnership, "start": period.start, "end": period.end}
+    if panel in {"notification", "timeliness"}:
+        allowed = (
+            ("notified_on_time", "notified_late") if panel == "notification" else ("on_time", "late", "in_progress")
+        )
+        if column not in allowed:
+            raise ValueError(f"No figure called {column!r}.")
+        year, quarter = _quarter_key(row)
+        records = rapid_reviews_for_figure(
+            **scope, agency_id=agency_id, condition=timeliness_filter(column, today=today), quarter=(year, quarter)
+        )
+        noun = "Incidents" if panel == "notification" else "Rapid reviews"
+        return FigureRecords(
+            kind="rapid_review",
+            title=f"{noun} notified in {year} Q{quarter}: {_figure_name(column)}",
+            records=records,
+        )
+    if panel == "decisions":
+        if not (row.isdigit() and len(row) == 4):
+            raise ValueError("A year is written 2025.")
+        labels = dict(DECISION_COLUMNS)
+        records = rapid_reviews_for_figure(
+            **scope, agency_id=agency_id, condition=decision_filter(column), year=int(row)
+        )
+        return FigureRecords(
+            kind="rapid_review", title=f"Rapid reviews notified in {row}: {labels[column].lower()}", records=records
+        )
+    if panel == "learning_reviews":
+        learning_review_filter(methodology=row, state=column)  # ValueError for an unknown one
+        records = learning_reviews_for_figure(**scope, methodology=row, state=column)
+        title = f"{Methodology(row).label}, {LearningReview.State(column).label.lower()}, opened {period.label}"
+        return FigureRecords(kind="learning_review", title=title, records=records)
+    if panel == "audit_grades":
+        if not (row.isdigit() and len(row) == 4):
+            raise ValueError("A year is written 2025.")
+        records = graded_returns_for_figure(**scope, agency_id=agency_id, year=int(row), outcome=column)
+        label = dict(GRADE_OUTCOMES)[column]
+        return FigureRecords(
+            kind="audit_return", title=f"Case audit returns of {row}: {label.lower()}", records=records
+        )
+    raise ValueError(f"No list for the panel {panel!r}.")
+
+
+def _figure_name(column: str) -> str:
+    return {
+        "notified_on_time": "the Panel notified within 5 working days",
+        "notified_late": "the Panel notified late",
+        "on_time": "sent within 15 working days",
+        "late": "late (sent after day 15, or open past day 15)",
+        "in_progress": "open and not yet due",
+    }[column]
+
+
+# --- The scrutiny reports' sections (``scrutiny.report_sections``) ---------------------------------------------
+
+# The report's dashboard section: the period's review panels (the recommendations have their own section).
+REPORT_PANELS = ("notification", "timeliness", "decisions", "learning_reviews")
+
+
+def _report_period(scope: ReportScope) -> Period:
+    return Period(kind="custom", start=scope.start, end=scope.end)
+
+
+def _report_chart(panel: Panel) -> ReportChart:
+    return ReportChart(title=panel.chart.title, description=panel.chart.description, svg=bar_chart_svg(panel.chart))
+
+
+def _report_table(panel: Panel) -> ReportTable:
+    return ReportTable(
+        caption=panel.chart.title,
+        headers=panel.column_headings,
+        rows=tuple((label, *(str(f.value) for f in figures)) for label, figures in panel.rows),
+    )
+
+
+def _report_panels(scope: ReportScope, keys: tuple[str, ...], *, today: date) -> list[Panel]:
+    panels = []
+    for key in keys:
+        dashboard = scrutiny_dashboard(
+            partnership=scope.partnership,
+            membership=None,
+            today=today,
+            years=[],
+            period=_report_period(scope),
+            only=key,
+        )
+        panels.append(dashboard.panels[0])
+    return panels
+
+
+@report_section(key="dashboard", order=20)
+def dashboard_report_section(scope: ReportScope) -> ReportSection | None:
+    """The period's review figures, each chart (the pages' SVG) with its table; ``None`` when the period has none."""
+    panels = [panel for panel in _report_panels(scope, REPORT_PANELS, today=scope.end) if panel.rows]
+    if not panels:
+        return None
+    return ReportSection(
+        key="dashboard",
+        title="The dashboard's figures",
+        paragraphs=tuple(panel.explanation for panel in panels),
+        charts=tuple(_report_chart(panel) for panel in panels),
+        tables=tuple(_report_table(panel) for panel in panels),
+    )
+
+
+@report_section(key="recommendations", order=30)
+def recommendations_report_section(scope: ReportScope) -> ReportSection | None:
+    """The register by state and the actions overdue at the period's end (every action: the report's readers see
+    them all); ``None`` when the partnership has no recommendation."""
+    panels = _report_panels(scope, ("recommendations", "overdue_actions"), today=scope.end)
+    register, overdue = panels
+    if not any(figures[0].value for _label, figures in register.rows):
+        return None
+    return ReportSection(
+        key="recommendations",
+        title="Recommendations and action progress",
+        paragraphs=(register.explanation, overdue.explanation if overdue.rows else "No action was overdue."),
+        charts=tuple(_report_chart(panel) for panel in panels if panel.rows),
+        tables=tuple(_report_table(panel) for panel in panels if panel.rows),
+    )
+
+
+@report_section(key="themes", order=40)
+def themes_report_section(scope: ReportScope) -> ReportSection | None:
+    """The learning themes tagged in the period, how widely and how long they recur; ``None`` when none was."""
+    (panel,) = _report_panels(scope, ("themes",), today=scope.end)
+    if not panel.rows:
+        return None
+    return ReportSection(
+        key="themes",
+        title="Learning themes",
+        paragraphs=(panel.explanation,),
+        charts=(_report_chart(panel),),
+        tables=(_report_table(panel),),
     )

@@ -15,27 +15,49 @@ from partnership.selectors.recommendations import register_csv
 from scrutiny.charts import CHART_CONTENT_SECURITY_POLICY, bar_chart_svg
 from scrutiny.forms import AgencyFilterForm, DashboardFilterForm
 from scrutiny.selectors.challenges import CHALLENGE_SCRUTINEER_ROLES
-from scrutiny.selectors.dashboard import PANEL_KEYS, SCRUTINY_READER_ROLES, dashboard_years, scrutiny_dashboard
+from scrutiny.selectors.dashboard import (
+    PANEL_KEYS,
+    RECORD_PANELS,
+    SCRUTINY_READER_ROLES,
+    dashboard_agencies,
+    dashboard_years,
+    figure_records,
+    scrutiny_dashboard,
+)
+from scrutiny.selectors.period import EVERY_YEAR, Period
 
 READERS = sorted(SCRUTINY_READER_ROLES)
 ACTIONS_PER_PAGE = 25
+RECORDS_PER_PAGE = 25
+FILTER_FIELDS = ("period", "year", "quarter", "start", "end", "agency")
+
+
+def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, Period | None, int | None, list[int]]:
+    """The filter form and the period and agency it chose (``None``: the newest year with a notification)."""
+    years = dashboard_years(partnership=request.partnership)
+    agencies = dashboard_agencies(partnership=request.partnership)
+    if any(name in request.GET for name in FILTER_FIELDS):
+        form = DashboardFilterForm(request.GET, years=years, agencies=agencies)
+        period, agency_id = form.chosen()
+        return form, period, agency_id, years
+    # The newest year with a notification, as the timeliness page: every year grows with the history.
+    year = years[0] if years else None
+    form = DashboardFilterForm(
+        initial={"period": "year" if year else "all", "year": year}, years=years, agencies=agencies
+    )
+    return form, None, None, years
 
 
 def _dashboard(request: HttpRequest, *, only: str | None = None):
-    years = dashboard_years(partnership=request.partnership)
-    if "year" in request.GET:
-        form = DashboardFilterForm(request.GET, years=years)
-        year = form.chosen_year()
-    else:
-        # The newest year with a notification, as the timeliness page: every year grows with the history.
-        year = years[0] if years else None
-        form = DashboardFilterForm(initial={"year": year}, years=years)
+    form, period, agency_id, years = _filters(request)
     dashboard = scrutiny_dashboard(
         partnership=request.partnership,
         membership=request.membership,
         today=timezone.localdate(),
-        year=year,
+        year=years[0] if period is None and years else None,
         years=years,
+        period=period,
+        agency_id=agency_id,
         only=only,
     )
     return form, dashboard
@@ -45,8 +67,7 @@ def _dashboard(request: HttpRequest, *, only: str | None = None):
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, dashboard = _dashboard(request)
-    query = f"?year={dashboard.year}" if dashboard.year else "?year="
-    context = {"form": form, "dashboard": dashboard, "query": query}
+    context = {"form": form, "dashboard": dashboard, "query": dashboard.query}
     # The scrutineer raises a challenge about a panel's figures from the panel itself (scrutiny/views/challenges.py).
     context["raises_challenges"] = request.membership.has_role(*CHALLENGE_SCRUTINEER_ROLES)
     return render(request, "scrutiny/dashboard.html", context)
@@ -75,7 +96,7 @@ def panel_csv(request: HttpRequest, panel: str) -> HttpResponse:
     """One panel's figures as CSV: the table beside its chart."""
     _form, dashboard = _dashboard(request, only=_panel_key(panel))
     response = HttpResponse(register_csv(dashboard.panels[0].csv_rows()), content_type="text/csv; charset=utf-8")
-    period = f"-{dashboard.year}" if dashboard.year and panel == "timeliness" else ""
+    period = f"-{dashboard.period.slug}" if dashboard.period.kind != "all" else ""
     name = f"scrutiny-{panel.replace('_', '-')}-{request.partnership.slug}{period}-{dashboard.today:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
@@ -98,3 +119,32 @@ def overdue_actions(request: HttpRequest) -> HttpResponse:
         "scrutiny/overdue_actions.html",
         {"page": page, "agency_id": agency_id, "agency_name": agency_name, "today": today},
     )
+
+
+@partnership_view(roles=READERS)
+@require_GET
+def panel_records(request: HttpRequest, panel: str) -> HttpResponse:
+    """The records one figure counts (a bar, a cell): the same filters, through the filter its count used."""
+    if panel not in RECORD_PANELS:
+        raise Http404("No such figure.")
+    form, period, agency_id, _years = _filters(request)
+    try:
+        if form.errors:
+            raise ValueError("The link's period or agency is not one the dashboard offers.")
+        figure = figure_records(
+            partnership=request.partnership,
+            today=timezone.localdate(),
+            panel=panel,
+            row=request.GET.get("row", ""),
+            column=request.GET.get("column", ""),
+            period=period or EVERY_YEAR,
+            agency_id=agency_id,
+        )
+    except ValueError as error:
+        # A link that names no figure (edited by hand, or out of date): bad input, said plainly, not a 500.
+        return render(request, "scrutiny/figure_records.html", {"problem": str(error)}, status=400)
+    page = OneQueryPaginator(figure.records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    back = request.GET.copy()
+    for name in ("row", "column", "page"):
+        back.pop(name, None)
+    return render(request, "scrutiny/figure_records.html", {"figure": figure, "page": page, "back": back.urlencode()})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
@@ -239,4 +240,22 @@ PAGES: list[Page] = [
         lambda w: reverse("scrutiny:panel_chart", kwargs={"slug": w.slug, "panel": "timeliness"}) + "?year=",
     ),
     Page("api-scrutiny", "API scrutiny dashboard", url("scrutiny_api:dashboard")),
+    # The whole history (ten years) in every panel, one agency's, and a figure's records.
+    Page("scrutiny-dashboard", "scrutiny dashboard, ten years", url("scrutiny:dashboard", query="period=all")),
+    Page(
+        "scrutiny-agency",
+        "scrutiny dashboard, ten years, one agency",
+        lambda w: reverse("scrutiny:dashboard", kwargs={"slug": w.slug}) + f"?period=all&agency={w.scrutiny_agency_id}",
+    ),
+    Page(
+        "scrutiny-records",
+        "scrutiny figure's records: LCSPRs decided, every year",
+        lambda w: (
+            reverse("scrutiny:panel_records", kwargs={"slug": w.slug, "panel": "decisions"})
+            + f"?period=all&row={date.today().year - 1}&column=lcspr"
+        ),
+    ),
+    Page(
+        "api-scrutiny-dashboard", "API scrutiny dashboard, ten years", url("scrutiny_api:dashboard", query="period=all")
+    ),
 ]

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -198,6 +199,8 @@ class BenchWorld:
     # The newest learning hub cycle, in progress (volume_hub.py).
     hub_cycle_id: int | None = None
     hub_survey_id: int | None = None
+    # The agency that referred the most of the large partnership's reviews (the scrutiny dashboard's agency filter).
+    scrutiny_agency_id: int | None = None
     hub_plan_first_version_id: int | None = None
     hub_plan_last_version_id: int | None = None
 
@@ -460,4 +463,11 @@ def bench_world() -> BenchWorld:
         audit_return_id=audit_return_id,
         **self_assessment_ids(big, bm),
         **hub_ids(big),
+        scrutiny_agency_id=(
+            reviews.order_by()
+            .values_list("incident__referring_agency_id", flat=True)
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        ),
     )

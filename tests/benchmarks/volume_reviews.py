@@ -1,7 +1,7 @@
 """Serious incidents, rapid reviews and learning reviews for the page benchmarks, written with bulk_create.
 
 Called by ``volume.seed_volume`` once partnerships, agencies and members exist.
-At scale 1: 600 rapid reviews in the large partnership (five years of
+At scale 1: 600 rapid reviews in the large partnership (ten years of
 notifications) and 30 in each of the others (three years), about 5,100 in all,
 each with its incident (one to four children, their identities encrypted),
 about five agencies involved, about four information requests with their
@@ -76,7 +76,8 @@ from reviews.selectors.rapid_review import (
 from reviews.services.incidents import PSEUDONYMS
 
 BATCH = 2000
-LARGE_REVIEWS, LARGE_YEARS = 600, 5
+# Ten years in the large partnership: the scrutiny dashboard shows a partnership's whole history (issue 17).
+LARGE_REVIEWS, LARGE_YEARS = 600, 10
 EACH_REVIEWS, EACH_YEARS = 30, 3
 
 _State = RapidReview.State

@@ -30,7 +30,7 @@ def test_the_dashboard_draws_its_charts_and_links_each_figure(page: Page, base_u
 
     _sign_in_with_code(page, base_url, world.bm)
     page.goto(base_url + reverse("scrutiny:dashboard", kwargs={"slug": slug}) + "?year=2025")
-    for key in ("timeliness", "recommendations", "overdue_actions"):
+    for key in ("notification", "timeliness", "decisions", "recommendations", "overdue_actions"):
         chart = page.get_by_test_id(f"chart-{key}")
         expect(chart).to_be_visible()
         # Drawn, not a broken image: the SVG loaded under its own policy.
@@ -49,3 +49,38 @@ def test_the_dashboard_draws_its_charts_and_links_each_figure(page: Page, base_u
     page.get_by_test_id("table-overdue_actions").get_by_role("link", name="1").click()
     expect(page.get_by_test_id("overdue-actions")).to_contain_text("Train designated leads")
     assert_accessible(axe, page, label="overdue actions")
+
+
+def test_filtering_by_quarter_and_agency_and_following_a_figure(page: Page, base_url, axe):
+    world = World("Alpha")
+    _review(world, date(2025, 3, 31), taken=44, reference="SI-Q1")  # the council refers (the factory's default)
+    _review(world, date(2025, 4, 1), taken=51, reference="SI-Q2")
+    slug = world.partnership.slug
+
+    _sign_in_with_code(page, base_url, world.bm)
+    page.goto(base_url + reverse("scrutiny:dashboard", kwargs={"slug": slug}))
+    page.get_by_label("Period", exact=True).select_option("quarter")
+    page.get_by_label("Year", exact=True).select_option("2025")
+    page.get_by_label("Quarter", exact=True).select_option("2")
+    page.get_by_label("Agency", exact=True).select_option(label=world.council.name)
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("panel-timeliness").get_by_role("heading")).to_have_text(
+        "Rapid review timeliness, reviews notified in 2025 Q2"
+    )
+    assert_accessible(axe, page, label="scrutiny dashboard, filtered")
+
+    # The "Late" figure of 2025 Q2: the records behind it, and only those.
+    page.get_by_test_id("table-timeliness").get_by_role("row", name="2025 Q2").get_by_role("link").click()
+    expect(page.get_by_test_id("figure-records")).to_contain_text("SI-Q2")
+    expect(page.get_by_test_id("figure-records")).not_to_contain_text("SI-Q1")
+    assert_accessible(axe, page, label="a figure's records")
+
+    # Bad dates: the message beside the field and in the summary, the page still whole.
+    page.goto(base_url + reverse("scrutiny:dashboard", kwargs={"slug": slug}))
+    page.get_by_label("Period", exact=True).select_option("custom")
+    page.get_by_label("From", exact=True).fill("2025-02-01")
+    page.get_by_label("To", exact=True).fill("2025-01-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.locator("#id_end-error")).to_contain_text("The last day must be the same as or after the first day.")
+    assert_accessible(axe, page, label="scrutiny dashboard, refused dates")

@@ -125,6 +125,7 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("scrutiny:disagreement_detail", "GET"): [("scrutiny_api:disagreement_detail", "GET")],
     ("scrutiny:disagreement_escalate", "POST"): [("scrutiny_api:disagreement_escalate", "POST")],
     ("scrutiny:disagreement_resolve", "POST"): [("scrutiny_api:disagreement_resolve", "POST")],
+    ("scrutiny:panel_records", "GET"): [("scrutiny_api:figure_records", "GET")],
     ("reviews:rapid_review_meeting", "GET"): [("reviews_api:rapid_review_meeting", "GET")],
     ("reviews:rapid_review_meeting_date", "POST"): [("reviews_api:rapid_review_meeting", "PUT")],
     ("reviews:rapid_review_attendee_add", "POST"): [("reviews_api:rapid_review_attendee_list", "POST")],

@@ -88,6 +88,8 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL.get("hub_ids", {}),
         **REAL.get("challenge_ids", {}),
         **REAL.get("scrutiny_ids", {}),
+        # The scrutiny dashboard's panels that list a figure's records.
+        "panel": ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades")[pick % 5],
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 

@@ -22,14 +22,26 @@ def test_the_figures_are_the_pages(world_a, figures):  # noqa: F811
     data = response.json()
     assert data["year"] == 2025
     assert data["years"] == [2026, 2025]
-    timeliness, recommendations, overdue = data["panels"]
-    assert [p["key"] for p in data["panels"]] == ["timeliness", "recommendations", "overdue_actions"]
+    panels = {p["key"]: p for p in data["panels"]}
+    assert list(panels) == [
+        "notification",
+        "timeliness",
+        "decisions",
+        "learning_reviews",
+        "recommendations",
+        "overdue_actions",
+        "audit_grades",
+        "themes",
+    ]
+    timeliness, recommendations, overdue = panels["timeliness"], panels["recommendations"], panels["overdue_actions"]
     assert timeliness["columns"] == ["Quarter", "Within 15 working days", "Late", "Open, not yet due"]
     assert [(row["label"], [f["value"] for f in row["figures"]]) for row in timeliness["rows"]] == [
         ("2025 Q1", [2, 1, 0]),
         ("2025 Q2", [0, 1, 0]),
     ]
-    assert timeliness["rows"][0]["figures"][1]["url"].endswith("?quarter=2025-1&timeliness=late")
+    assert timeliness["rows"][0]["figures"][1]["url"].endswith(
+        "/scrutiny/timeliness/records/?period=year&year=2025&row=2025-1&column=late"
+    )
     assert [(row["label"], row["figures"][0]["value"]) for row in overdue["rows"]] == [
         (world_a.school.name, 2),
         (world_a.council.name, 1),
@@ -40,7 +52,7 @@ def test_the_figures_are_the_pages(world_a, figures):  # noqa: F811
 def test_without_a_year_every_year_counts(world_a, figures):  # noqa: F811
     data = login(APIClient(), world_a.bm).get(api_url(world_a)).json()
     assert data["year"] is None
-    assert [row["label"] for row in data["panels"][0]["rows"]] == ["2025 Q1", "2025 Q2", "2026 Q1"]
+    assert [row["label"] for row in data["panels"][1]["rows"]] == ["2025 Q1", "2025 Q2", "2026 Q1"]
 
 
 @pytest.mark.parametrize("year", ["x", "99999", "1"])

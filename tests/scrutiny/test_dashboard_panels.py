@@ -1,0 +1,495 @@
+"""The scrutiny dashboard's period and agency filters and its review panels, against figures counted by hand:
+quarter boundaries (31 March and 1 April), working days (Easter 2025 makes eight calendar days four working days),
+empty periods, one agency, and another partnership's reviews never counted or listed. Then the lists behind the
+figures, bad filters (field errors on the page, 400s on the API) and a query count that does not grow."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from reviews.models import DecisionOutcome, LearningReview, Methodology, RapidReview, RapidReviewDecision
+from scrutiny.selectors.dashboard import scrutiny_dashboard
+from scrutiny.selectors.period import EVERY_YEAR, PeriodError, period_resolve
+from tests.conftest import login
+from tests.reviews.factories import rapid_review_make
+from tests.reviews.learning_review_factories import learning_review_make
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 2)
+
+
+def _review(world, *, aware: date, notified: date, taken: int | None, agency, outcome: str = "", reference: str):
+    review = rapid_review_make(
+        world,
+        reference=reference,
+        incident_on=aware - timedelta(days=1),
+        la_aware_on=aware,
+        panel_notified_on=notified,
+        referring_agency=agency,
+    )
+    if taken is not None:
+        RapidReview.objects.filter(pk=review.pk).update(
+            state=RapidReview.State.SENT_TO_PANEL,
+            sent_to_panel_on=notified + timedelta(days=taken * 2),
+            working_days_taken=taken,
+        )
+    if outcome:
+        RapidReviewDecision.objects.create(
+            partnership=world.partnership,
+            rapid_review=review,
+            outcome=outcome,
+            methodology=Methodology.PRACTITIONER if outcome == DecisionOutcome.LEARNING_REVIEW else "",
+            reason_improvements_needed="-",
+            reason_recurrent_themes="-",
+            reason_agencies_working_together="-",
+            reason_panel_view="-",
+        )
+    return review
+
+
+def _learning_review(world, *, methodology: str, state: str, opened: date) -> LearningReview:
+    review = learning_review_make(world, methodology=methodology)
+    opened_at = timezone.make_aware(datetime(opened.year, opened.month, opened.day, 12))
+    LearningReview.objects.filter(pk=review.pk).update(state=state, created_at=opened_at)
+    return review
+
+
+@pytest.fixture
+def reviews(world_a, world_b):
+    """By hand (notification working days from the local authority becoming aware; day 1 the next working day):
+
+    - A1: aware Fri 28 Mar 2025, notified Mon 31 Mar (Q1's last day): 1 day, on time; sent on day 15: on time; LCSPR.
+    - A2: aware Fri 28 Mar, notified Fri 4 Apr (Q2): 5 days, on time; sent on day 16: late; no further review.
+    - A3: aware Thu 17 Apr, notified Fri 25 Apr: Good Friday and Easter Monday leave 4 days, on time; still open
+      long past day 15: late; not yet decided. Referred by the school.
+    - A4: aware Mon 2 Jun, notified Tue 10 Jun: 6 days, late; sent on day 10; another learning review. The school.
+    - A5: aware and notified Tue 31 Dec 2024 (Q4): 0 days; sent on day 10; not yet decided.
+    - B1 (another partnership): notified 31 Mar 2025, late, LCSPR: never counted for world_a.
+    """
+    council, school = world_a.council, world_a.school
+    made = {
+        "A1": _review(world_a, aware=date(2025, 3, 28), notified=date(2025, 3, 31), taken=15, agency=council,
+                      outcome=DecisionOutcome.LCSPR, reference="SI-A1"),
+        "A2": _review(world_a, aware=date(2025, 3, 28), notified=date(2025, 4, 4), taken=16, agency=council,
+                      outcome=DecisionOutcome.NO_FURTHER_REVIEW, reference="SI-A2"),
+        "A3": _review(world_a, aware=date(2025, 4, 17), notified=date(2025, 4, 25), taken=None, agency=school,
+                      reference="SI-A3"),
+        "A4": _review(world_a, aware=date(2025, 6, 2), notified=date(2025, 6, 10), taken=10, agency=school,
+                      outcome=DecisionOutcome.LEARNING_REVIEW, reference="SI-A4"),
+        "A5": _review(world_a, aware=date(2024, 12, 31), notified=date(2024, 12, 31), taken=10, agency=council,
+                      reference="SI-A5"),
+    }  # fmt: skip
+    _review(world_b, aware=date(2025, 3, 20), notified=date(2025, 3, 31), taken=40, agency=world_b.council,
+            outcome=DecisionOutcome.LCSPR, reference="SI-B1")  # fmt: skip
+    _learning_review(world_a, methodology=Methodology.DESKTOP, state=LearningReview.State.PLANNING,
+                     opened=date(2025, 2, 1))  # fmt: skip
+    _learning_review(world_a, methodology=Methodology.PRACTITIONER, state=LearningReview.State.FINAL,
+                     opened=date(2025, 5, 1))  # fmt: skip
+    _learning_review(world_a, methodology=Methodology.DESKTOP, state=LearningReview.State.DRAFTING,
+                     opened=date(2023, 7, 1))  # fmt: skip
+    _learning_review(world_b, methodology=Methodology.DESKTOP, state=LearningReview.State.PLANNING,
+                     opened=date(2025, 2, 1))  # fmt: skip
+    return made
+
+
+def _dashboard(world, *, period=EVERY_YEAR, agency=None, membership=None):
+    return scrutiny_dashboard(
+        partnership=world.partnership,
+        membership=membership or world.business_manager,
+        today=TODAY,
+        years=[],
+        period=period,
+        agency_id=agency.pk if agency else None,
+    )
+
+
+def _values(dashboard, key):
+    return [(label, [f.value for f in figures]) for label, figures in dashboard.panel(key).rows]
+
+
+YEAR_2025 = period_resolve(kind="year", year=2025)
+
+
+def test_notification_working_days_are_counted_as_by_hand(world_a, reviews):
+    days = {key: r.incident.notification_working_days for key, r in reviews.items()}
+    assert days == {"A1": 1, "A2": 5, "A3": 4, "A4": 6, "A5": 0}
+
+
+def test_a_year_by_quarter_with_its_boundaries(world_a, reviews):
+    dashboard = _dashboard(world_a, period=YEAR_2025)
+    assert _values(dashboard, "notification") == [("2025 Q1", [1, 0]), ("2025 Q2", [2, 1])]
+    assert _values(dashboard, "timeliness") == [("2025 Q1", [1, 0, 0]), ("2025 Q2", [1, 2, 0])]
+    # LCSPR, another learning review, no further review, not yet decided.
+    assert _values(dashboard, "decisions") == [("2025", [1, 1, 1, 1])]
+    assert _values(dashboard, "learning_reviews") == [
+        (Methodology.DESKTOP.label, [1, 0, 0, 0]),
+        (Methodology.PRACTITIONER.label, [0, 0, 0, 1]),
+    ]
+
+
+def test_a_quarter_and_custom_dates(world_a, reviews):
+    q1 = _dashboard(world_a, period=period_resolve(kind="quarter", year=2025, quarter=1))
+    assert _values(q1, "notification") == [("2025 Q1", [1, 0])]
+    assert _values(q1, "decisions") == [("2025", [1, 0, 0, 0])]
+    custom = _dashboard(world_a, period=period_resolve(kind="custom", start=date(2024, 12, 31), end=date(2025, 3, 31)))
+    assert _values(custom, "timeliness") == [("2024 Q4", [1, 0, 0]), ("2025 Q1", [1, 0, 0])]
+    assert _values(custom, "decisions") == [("2024", [0, 0, 0, 1]), ("2025", [1, 0, 0, 0])]
+    assert custom.panel("timeliness").chart.title == (
+        "Rapid review timeliness, reviews notified from 31 December 2024 to 31 March 2025"
+    )
+
+
+def test_an_empty_period_has_empty_panels(world_a, reviews):
+    empty = _dashboard(world_a, period=period_resolve(kind="quarter", year=2024, quarter=2))
+    for key in ("notification", "timeliness", "decisions", "learning_reviews"):
+        assert empty.panel(key).rows == (), key
+    assert empty.panel("decisions").chart.description == "No rapid review was notified in 2024 Q2."
+
+
+def test_one_agency(world_a, reviews):
+    school = _dashboard(world_a, period=YEAR_2025, agency=world_a.school)
+    assert _values(school, "notification") == [("2025 Q2", [1, 1])]
+    assert _values(school, "timeliness") == [("2025 Q2", [1, 1, 0])]
+    assert _values(school, "decisions") == [("2025", [0, 1, 0, 1])]
+
+
+def test_every_year_counts_every_review_but_never_another_partnerships(world_a, reviews):
+    every = _dashboard(world_a)
+    assert sum(sum(values) for _label, values in _values(every, "decisions")) == 5
+    assert _values(every, "notification")[1] == ("2025 Q1", [1, 0])  # B1, late on 31 March, is world_b's
+
+
+def test_period_input_is_refused_field_by_field():
+    refusals = [
+        ({"kind": "custom"}, {"start", "end"}),
+        ({"kind": "custom", "start": date(2025, 2, 1), "end": date(2025, 1, 31)}, {"end"}),
+        ({"kind": "custom", "start": date(2015, 1, 1), "end": date(2025, 1, 1)}, {"end"}),
+        ({"kind": "quarter", "year": 2025}, {"quarter"}),
+        ({"kind": "year"}, {"year"}),
+        ({"kind": "decade"}, {"period"}),
+    ]
+    for values, fields in refusals:
+        with pytest.raises(PeriodError) as refused:
+            period_resolve(**values)
+        assert set(refused.value.errors) == fields, values
+    # The longest custom period allowed: ten years less a day.
+    assert period_resolve(kind="custom", start=date(2015, 1, 2), end=date(2025, 1, 1)).kind == "custom"
+
+
+# --- The lists behind the figures --------------------------------------------------------------------------------
+
+
+def _listed(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_each_review_figure_lists_exactly_its_records(world_a, reviews, client_for, monkeypatch):
+    monkeypatch.setattr("scrutiny.views.timezone.localdate", lambda: TODAY)
+    client = client_for(world_a.scrutineer.person)
+    dashboard = _dashboard(world_a, period=YEAR_2025, agency=world_a.school)
+    late_q2 = dashboard.panel("timeliness").rows[0][1][1]
+    body = _listed(client, late_q2.url)
+    assert "SI-A3" in body
+    assert "SI-A2" not in body  # late too, but the council referred it
+    assert body.count("<tr>") - 1 == late_q2.value == 1
+
+    undecided = dashboard.panel("decisions").rows[0][1][3]
+    body = _listed(client, undecided.url)
+    assert "SI-A3" in body
+    assert "SI-A4" not in body
+
+    on_time_q2 = _dashboard(world_a, period=YEAR_2025).panel("notification").rows[1][1][0]
+    body = _listed(client, on_time_q2.url)
+    assert ("SI-A2" in body, "SI-A3" in body, "SI-A4" in body) == (True, True, False)
+
+    desktop = _dashboard(world_a, period=YEAR_2025).panel("learning_reviews").rows[0][1][0]
+    assert _listed(client, desktop.url).count("<tr>") - 1 == desktop.value == 1
+
+
+def test_a_list_never_shows_a_child_or_another_partnerships_review(world_a, world_b, reviews, client_for):
+    client = client_for(world_a.scrutineer.person)
+    url = reverse("scrutiny:panel_records", kwargs={"slug": world_a.partnership.slug, "panel": "decisions"})
+    body = _listed(client, url + "?period=all&row=2025&column=lcspr")
+    assert "SI-A1" in body
+    assert "SI-B1" not in body
+    assert "Jordan Testchild" not in body
+    # Another partnership's agency is not one world_a's dashboard offers: refused as bad input, not a 500.
+    assert client.get(url + f"?period=all&agency={world_b.school.pk}&row=2025&column=lcspr").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["row=2025&column=nope", "row=20x5&column=lcspr", "row=&column=", "period=custom&start=2025-02-01&end=2025-01-01"],
+)
+def test_a_figure_that_does_not_exist_is_bad_input_said_plainly(world_a, client_for, query):
+    url = reverse("scrutiny:panel_records", kwargs={"slug": world_a.partnership.slug, "panel": "decisions"})
+    response = client_for(world_a.scrutineer.person).get(f"{url}?{query}")
+    assert response.status_code == 400
+    assert 'data-testid="figure-problem"' in response.content.decode()
+
+
+def test_panels_without_a_records_list_have_none(world_a, client_for):
+    url = reverse("scrutiny:panel_records", kwargs={"slug": world_a.partnership.slug, "panel": "recommendations"})
+    assert client_for(world_a.scrutineer.person).get(url).status_code == 404
+
+
+# --- The page's filter, CSV and the API -----------------------------------------------------------------------
+
+
+def test_the_page_filters_by_quarter_and_agency(world_a, reviews, client_for):
+    url = reverse("scrutiny:dashboard", kwargs={"slug": world_a.partnership.slug})
+    body = _listed(
+        client_for(world_a.scrutineer.person), f"{url}?period=quarter&year=2025&quarter=2&agency={world_a.school.pk}"
+    )
+    assert "Rapid review timeliness, reviews notified in 2025 Q2" in body
+    assert f"?period=quarter&amp;year=2025&amp;quarter=2&amp;agency={world_a.school.pk}" in body
+
+
+def test_bad_dates_show_next_to_their_field_with_a_summary(world_a, reviews, client_for):
+    url = reverse("scrutiny:dashboard", kwargs={"slug": world_a.partnership.slug})
+    body = _listed(client_for(world_a.scrutineer.person), f"{url}?period=custom&start=2025-02-01&end=2025-01-01")
+    assert "There is a problem" in body
+    assert 'id="id_end-error"' in body
+    assert "The last day must be the same as or after the first day." in body
+    assert "notified in any year" in body  # refused input falls back to every year, and says so
+
+
+def test_the_csv_follows_the_filters(world_a, reviews, client_for):
+    url = reverse("scrutiny:panel_csv", kwargs={"slug": world_a.partnership.slug, "panel": "decisions"})
+    response = client_for(world_a.scrutineer.person).get(f"{url}?period=year&year=2025&agency={world_a.school.pk}")
+    assert response["Content-Disposition"].startswith('attachment; filename="scrutiny-decisions-alpha-scp-2025-')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["Year", *(label for _key, label in [*DecisionOutcome.choices, ("", "Not yet decided")])],
+        ["2025", "0", "1", "0", "1"],
+    ]
+
+
+def _api(world, **query):
+    url = reverse("scrutiny_api:dashboard", kwargs={"slug": world.partnership.slug})
+    return login(APIClient(), world.bm).get(url, query)
+
+
+def test_the_api_filters_as_the_page(world_a, reviews):
+    data = _api(world_a, period="custom", start="2024-12-31", end="2025-03-31", agency=world_a.council.pk).json()
+    assert data["period"] == {
+        "kind": "custom",
+        "start": "2024-12-31",
+        "end": "2025-03-31",
+        "label": "from 31 December 2024 to 31 March 2025",
+    }
+    assert data["agency"] == world_a.council.pk
+    decisions = next(p for p in data["panels"] if p["key"] == "decisions")
+    assert [(r["label"], [f["value"] for f in r["figures"]]) for r in decisions["rows"]] == [
+        ("2024", [0, 0, 0, 1]),
+        ("2025", [1, 0, 0, 0]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [
+        ({"period": "custom"}, {"start", "end"}),
+        ({"period": "custom", "start": "2025-02-01", "end": "2025-01-31"}, {"end"}),
+        ({"period": "custom", "start": "2010-01-01", "end": "2025-01-01"}, {"end"}),
+        ({"period": "custom", "start": "not a date", "end": "2025-01-01"}, {"start"}),
+        ({"period": "quarter", "year": 2025}, {"quarter"}),
+        ({"period": "quarter", "year": 2025, "quarter": 5}, {"quarter"}),
+        ({"period": "decade"}, {"period"}),
+    ],
+)
+def test_bad_filters_are_400s_on_their_fields(world_a, query, fields):
+    response = _api(world_a, **query)
+    assert response.status_code == 400
+    assert set(response.json()) == fields
+
+
+def test_another_partnerships_agency_is_a_400(world_a, world_b):
+    response = _api(world_a, agency=world_b.school.pk)
+    assert response.status_code == 400
+    assert list(response.json()) == ["agency"]
+
+
+# --- Queries ---------------------------------------------------------------------------------------------------
+
+
+def _more_of_everything(world, n: int) -> None:
+    for i in range(n):
+        day = date(2023, 1 + i, 10)
+        _review(world, aware=day, notified=day, taken=None if i % 2 == 0 else 20, agency=world.school,
+                outcome=DecisionOutcome.LCSPR if i % 3 == 0 else "", reference=f"SI-V{n}-{i}")  # fmt: skip
+        _learning_review(world, methodology=Methodology.THEMATIC, state=LearningReview.State.DRAFTING, opened=day)
+
+
+def test_the_query_count_does_not_grow_with_the_records(world_a, client_for, django_assert_max_num_queries):
+    client = client_for(world_a.scrutineer.person)
+    url = reverse("scrutiny:dashboard", kwargs={"slug": world_a.partnership.slug}) + "?period=all"
+    _more_of_everything(world_a, 1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    _more_of_everything(world_a, 5)
+    with django_assert_max_num_queries(16), CaptureQueriesContext(connection) as six:
+        assert client.get(url).status_code == 200
+    assert len(six) == len(one)
+
+
+def test_the_api_lists_the_records_behind_a_figure(world_a, world_b, reviews):
+    url = reverse("scrutiny_api:figure_records", kwargs={"slug": world_a.partnership.slug, "panel": "decisions"})
+    client = login(APIClient(), world_a.scrutineer.person)
+    data = client.get(url, {"period": "year", "year": 2025, "row": "2025", "column": "undecided"}).json()
+    assert [(r["kind"], r["reference"], r["stage"]) for r in data["results"]] == [
+        ("rapid_review", "SI-A3", RapidReview.State.GATHERING.label)
+    ]
+    assert client.get(url, {"row": "2025", "column": "nope"}).status_code == 400
+    assert client.get(url, {"column": "lcspr"}).status_code == 400
+    assert login(APIClient(), world_b.bm).get(url, {"row": "2025", "column": "lcspr"}).status_code == 404
+    other = reverse("scrutiny_api:figure_records", kwargs={"slug": world_a.partnership.slug, "panel": "nope"})
+    assert client.get(other, {"row": "2025", "column": "lcspr"}).status_code == 404
+
+
+# --- The reports' sections -------------------------------------------------------------------------------------
+
+
+def test_the_report_sections_use_the_dashboards_charts(world_a, reviews):
+    from scrutiny.report_sections import ReportScope, report_section_keys, report_sections_for
+
+    assert {"dashboard", "recommendations"} <= set(report_section_keys())
+    scope = ReportScope(
+        partnership=world_a.partnership, start=date(2025, 4, 1), end=date(2025, 6, 30), kind="quarterly"
+    )
+    sections = {section.key: section for section in report_sections_for(scope)}
+    dashboard = sections["dashboard"]
+    timeliness = next(t for t in dashboard.tables if t.caption.startswith("Rapid review timeliness"))
+    # Q2 2025 by hand: A2 late, A3 open past day 15 on 30 June (late), A4 on time.
+    assert timeliness.rows == (("2025 Q2", "1", "2", "0"),)
+    assert all(chart.svg.startswith("<svg") and "<script" not in chart.svg for chart in dashboard.charts)
+    assert "recommendations" not in sections  # world_a has no recommendation: the section is left out
+    empty = ReportScope(
+        partnership=world_a.partnership, start=date(2022, 1, 1), end=date(2022, 3, 31), kind="quarterly"
+    )
+    assert "dashboard" not in {section.key for section in report_sections_for(empty)}
+
+
+def test_the_demo_history_fills_ten_years_of_every_review_panel(world_a):
+    from reviews.demo.history import demo_review_history_seed
+
+    agencies = [world_a.council, world_a.school, world_a.police]
+    made = demo_review_history_seed(
+        partnership=world_a.partnership, business_manager=world_a.bm, agencies=agencies, today=TODAY
+    )
+    assert 40 <= made <= 120
+    again = demo_review_history_seed(
+        partnership=world_a.partnership, business_manager=world_a.bm, agencies=agencies, today=TODAY
+    )
+    assert again == 0
+    dashboard = _dashboard(world_a)
+    assert [label for label, _ in dashboard.panel("decisions").rows] == [str(y) for y in range(2016, 2026)]
+    assert len(dashboard.panel("timeliness").rows) == 40  # every quarter of ten years
+    totals = [sum(v) for v in zip(*(values for _l, values in _values(dashboard, "decisions")), strict=True)]
+    assert all(totals[:3])  # LCSPRs, other learning reviews and no further review each happen
+    assert dashboard.panel("learning_reviews").rows
+    late_notifications = sum(values[1] for _l, values in _values(dashboard, "notification"))
+    assert 0 < late_notifications < made
+
+
+def _tag(world, theme, record, on: date):
+    from django.contrib.contenttypes.models import ContentType
+
+    from partnership.models.recommendations import ThemeTag
+
+    ThemeTag.objects.create(
+        partnership=world.partnership,
+        theme=theme,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        at=timezone.make_aware(datetime(on.year, on.month, on.day, 12)),
+    )
+
+
+def test_themes_recurring_across_sources_and_years(world_a, world_b, reviews):
+    from partnership.models.recommendations import LearningTheme
+
+    neglect = LearningTheme.objects.create(partnership=world_a.partnership, name="Neglect")
+    voice = LearningTheme.objects.create(partnership=world_a.partnership, name="Voice of the child")
+    learning_review = LearningReview.objects.filter(partnership=world_a.partnership).first()
+    _tag(world_a, neglect, reviews["A1"], date(2025, 3, 31))
+    _tag(world_a, neglect, reviews["A5"], date(2024, 12, 31))
+    _tag(world_a, neglect, learning_review, date(2025, 6, 1))
+    _tag(world_a, voice, reviews["A4"], date(2025, 6, 12))
+    other = LearningTheme.objects.create(partnership=world_b.partnership, name="Neglect")
+    _tag(world_b, other, RapidReview.objects.filter(partnership=world_b.partnership).first(), date(2025, 1, 1))
+
+    # Records tagged, kinds of source, years seen.
+    assert _values(_dashboard(world_a), "themes") == [("Neglect", [3, 2, 2]), ("Voice of the child", [1, 1, 1])]
+    assert _values(_dashboard(world_a, period=YEAR_2025), "themes") == [
+        ("Neglect", [2, 2, 1]),
+        ("Voice of the child", [1, 1, 1]),
+    ]
+    every = _dashboard(world_a).panel("themes").rows[0][1][0]
+    assert every.url == reverse(
+        "partnership:theme_detail", kwargs={"slug": world_a.partnership.slug, "theme_id": neglect.pk}
+    )
+    assert _dashboard(world_a, period=YEAR_2025).panel("themes").rows[0][1][0].url == ""
+
+    from scrutiny.report_sections import ReportScope, report_sections_for
+
+    scope = ReportScope(partnership=world_a.partnership, start=date(2025, 1, 1), end=date(2025, 12, 31), kind="annual")
+    themes = next(s for s in report_sections_for(scope) if s.key == "themes")
+    assert themes.tables[0].rows == (("Neglect", "2", "2", "1"), ("Voice of the child", "1", "1", "1"))
+
+
+def test_audit_grades_by_year_count_the_moderated_grade(world_a, world_b, client_for):
+    from audits.models import AuditReturn
+    from audits.services.returns import audit_return_moderate, audit_return_save
+    from tests.audits.helpers import GOOD_ANSWERS, round_make
+
+    def submitted(world, answers_of):
+        audit_round = round_make(world)
+        returns = list(AuditReturn.objects.filter(case__round=audit_round).order_by("case__position"))
+        for n, audit_return in enumerate(returns):
+            audit_return_save(
+                partnership=world.partnership,
+                membership=world.practitioner,
+                audit_return=audit_return,
+                answers=answers_of(n),
+                version=1,
+                submit=True,
+            )
+        return audit_round, returns
+
+    # GOOD_ANSWERS grades the assessment 3, "Requires improvement": below the standard. All 2s meet it.
+    audit_round, returns = submitted(
+        world_a, lambda n: {**GOOD_ANSWERS, "assessment-grade": "2"} if n == 0 else GOOD_ANSWERS
+    )
+    submitted(world_b, lambda n: GOOD_ANSWERS)
+    year = audit_round.due_on.year
+    assert _values(_dashboard(world_a), "audit_grades") == [(str(year), [1, 1])]
+    assert _dashboard(world_a, agency=world_a.council).panel("audit_grades").rows == ()
+
+    below = _dashboard(world_a).panel("audit_grades").rows[0][1][1]
+    body = _listed(client_for(world_a.scrutineer.person), below.url)
+    assert body.count("<tr>") - 1 == below.value == 1
+    assert "CA-2026" not in body  # a case's reference is never listed
+
+    returns[1].refresh_from_db()
+    audit_return_moderate(
+        partnership=world_a.partnership,
+        actor=world_a.bm,
+        audit_return=returns[1],
+        grades={"assessment-grade": "2"},
+        rationales={"assessment-grade": "The delay was agreed with the family"},
+        version=returns[1].version,
+    )
+    assert _values(_dashboard(world_a), "audit_grades") == [(str(year), [2, 0])]

@@ -72,8 +72,14 @@ class DashboardQuerySerializer(serializers.Serializer):
 
 
 class FigureSerializer(serializers.Serializer):
-    value = serializers.IntegerField()
+    value = serializers.IntegerField(
+        allow_null=True,
+        help_text="A count; in a compliance heat map, the score that counts (moderated, else self), null unscored.",
+    )
     url = serializers.CharField(help_text="The page listing exactly the records counted; empty for a zero.")
+    text = serializers.CharField(
+        help_text="A compliance heat map cell's scores in words ('Self 2, moderated 1'); empty elsewhere."
+    )
 
 
 class PanelRowSerializer(serializers.Serializer):
@@ -111,7 +117,8 @@ class DashboardSerializer(serializers.Serializer):
 @extend_schema(tags=[TAG])
 class DashboardView(PartnershipScopedAPIView):
     """The scrutiny dashboard's panels: notification and rapid review timeliness, rapid review decisions, learning
-    reviews, recommendations by state, overdue actions; for a period and an agency."""
+    reviews, recommendations by state, overdue actions, audit grades, themes and the Section 11 and s175 compliance
+    heat maps; for a period and an agency."""
 
     serializer_class = DashboardSerializer
     read_roles = SCRUTINY_READER_ROLES
@@ -149,7 +156,7 @@ class DashboardView(PartnershipScopedAPIView):
                     "explanation": panel.explanation,
                     "columns": list(panel.column_headings),
                     "rows": [
-                        {"label": label, "figures": [{"value": f.value, "url": f.url} for f in figures]}
+                        {"label": label, "figures": [{"value": f.value, "url": f.url, "text": f.text} for f in figures]}
                         for label, figures in panel.rows
                     ],
                 }

@@ -21,14 +21,18 @@ something for it, the agency chosen:
 - ``audit_grades``: agencies' case audit returns by year of their round, every grade meeting the scale's standard or
   one below it, the moderated grade counting (``audits.selectors.findings``); by the return's agency;
 - ``themes``: learning themes tagged in the period, with how many records, kinds of source and years
-  (``partnership.selectors.recommendations.theme_recurrence``).
+  (``partnership.selectors.recommendations.theme_recurrence``);
+- ``section_11`` and ``section_175``: heat maps of the latest Section 11 (agencies) and s175 (schools)
+  self-assessment cycle opened in the period, each agency or school against each standard, its self score and the
+  moderated score (``audits.selectors.compliance_heatmap``; one query for both); the agency chosen only. A table,
+  never a colour alone: every cell says its scores in words.
 
 Review figures link to ``scrutiny:panel_records`` (``figure_records``), which lists the records through the same
 filter the count used; the register and the overdue actions link to their own lists.
 
 A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, three or four
 for both timeliness panels, one for decisions, one for learning reviews, one for the register's states, one for the
-overdue actions, one for the audit grades, one for the themes.
+overdue actions, one for the audit grades, one for the themes, one for both compliance heat maps.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from functools import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from audits.selectors.compliance_heatmap import SECTION_11, SECTION_175, HeatmapScore, compliance_heatmap_scores
 from audits.selectors.findings import GRADE_OUTCOMES, grade_outcomes_by_year, graded_returns_for_figure
 from partnership.models import OVERSIGHT_ROLES, Membership, Partnership
 from partnership.selectors import agency_choices
@@ -78,16 +83,28 @@ PANEL_KEYS = (
     "overdue_actions",
     "audit_grades",
     "themes",
+    "section_11",
+    "section_175",
 )
+# The compliance heat maps: a table of scores per agency and standard, shown without a bar chart.
+HEATMAP_PANELS = {"section_11": SECTION_11, "section_175": SECTION_175}
 # The panels whose figures list their records on ``scrutiny:panel_records``.
 RECORD_PANELS = ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades")
 
 
 @dataclass(frozen=True)
 class Figure:
-    value: int
+    # A count; in a heat map, the score that counts (the moderated one where there is one), None when unscored.
+    value: int | None
     # The list of exactly the records counted; empty when there is nothing to list (a zero).
     url: str
+    # A heat map cell's scores in words ("Self 2, moderated 1"): the cell is never read from its colour alone.
+    text: str = ""
+
+    @property
+    def heat_class(self) -> str:
+        """The heat map cell's style: one per score of the 0 to 3 scales, a neutral one for any other."""
+        return f"heat-{self.value}" if self.value in (0, 1, 2, 3) else "heat-none"
 
 
 @dataclass(frozen=True)
@@ -99,13 +116,18 @@ class Panel:
     rows: tuple[tuple[str, tuple[Figure, ...]], ...]
     # How to read the figures: what is counted, as of when.
     explanation: str
+    # A heat map (``HEATMAP_PANELS``): shown as its table only; its cells carry ``text``.
+    heatmap: bool = False
 
     @property
     def column_headings(self) -> tuple[str, ...]:
         return (self.row_heading, *(series.name for series in self.chart.series))
 
     def csv_rows(self) -> list[list[object]]:
-        return [list(self.column_headings), *([label, *(f.value for f in figures)] for label, figures in self.rows)]
+        return [
+            list(self.column_headings),
+            *([label, *((f.text if self.heatmap else f.value) for f in figures)] for label, figures in self.rows),
+        ]
 
 
 @dataclass(frozen=True)
@@ -168,6 +190,13 @@ def scrutiny_dashboard(
             partnership=partnership, today=today, start=period.start, end=period.end, agency_id=agency_id
         )
 
+    @cache
+    def heatmap_scores():
+        # Both heat maps come from the same query.
+        return compliance_heatmap_scores(
+            partnership=partnership, start=period.start, end=period.end, agency_id=agency_id
+        )
+
     builders: dict[str, Callable[[], Panel]] = {
         "notification": lambda: _notification_panel(scope, quarters()),
         "timeliness": lambda: _timeliness_panel(scope, quarters()),
@@ -177,6 +206,8 @@ def scrutiny_dashboard(
         "overdue_actions": lambda: _overdue_actions_panel(scope),
         "audit_grades": lambda: _audit_grades_panel(scope),
         "themes": lambda: _themes_panel(scope),
+        "section_11": lambda: _heatmap_panel(scope, "section_11", heatmap_scores()),
+        "section_175": lambda: _heatmap_panel(scope, "section_175", heatmap_scores()),
     }
     keys = (only,) if only else PANEL_KEYS
     return Dashboard(
@@ -509,6 +540,79 @@ def _themes_panel(scope: _Scope) -> Panel:
     )
 
 
+_HEATMAP_WORDS = {
+    "section_11": ("Section 11 compliance", "agency", "Agency", "No Section 11 self-assessment cycle was"),
+    "section_175": ("s175 compliance", "school", "School", "No s175 self-assessment cycle was"),
+}
+
+
+def _score_text(self_score: int | None, moderated_score: int | None) -> str:
+    own = "no self score" if self_score is None else f"self {self_score}"
+    moderated = "not moderated" if moderated_score is None else f"moderated {moderated_score}"
+    return f"{own}, {moderated}".capitalize()
+
+
+def _heatmap_panel(scope: _Scope, key: str, scores: list[HeatmapScore]) -> Panel:
+    title_words, noun, heading, none = _HEATMAP_WORDS[key]
+    mine = [score for score in scores if score.kind == HEATMAP_PANELS[key]]
+    standards: dict[str, str] = {}
+    for score in sorted(mine, key=lambda s: (s.standard_position, s.standard_key)):
+        standards.setdefault(score.standard_key, score.standard_title)
+    cells: dict[int, dict[str, HeatmapScore]] = {}
+    names: dict[int, str] = {}
+    for score in mine:  # by agency name, then return
+        cells.setdefault(score.return_id, {})[score.standard_key] = score
+        names[score.return_id] = score.agency_name
+    rows = []
+    for return_id, by_standard in cells.items():
+        url = reverse("audits:sa_return_detail", kwargs={"slug": scope.partnership.slug, "return_id": return_id})
+        figures = []
+        for standard in standards:
+            score = by_standard.get(standard)
+            self_score, moderated = (score.self_score, score.moderated_score) if score else (None, None)
+            figures.append(
+                Figure(
+                    value=moderated if moderated is not None else self_score,
+                    url=url,
+                    text=_score_text(self_score, moderated),
+                )
+            )
+        rows.append((names[return_id], tuple(figures)))
+    rows = tuple(rows)
+    cycle = f", {mine[0].cycle_title}" if mine else ""
+    period = f"opened {scope.period.label}"
+    columns = tuple(standards.values())
+    chart = BarChart(
+        title=f"{title_words} by {noun} and standard{cycle}",
+        description=(
+            f"A table, one row per {noun} and one column per standard: "
+            + "; ".join(
+                f"{label}: " + ", ".join(f"{name} {f.text.lower()}" for name, f in zip(columns, figures, strict=True))
+                for label, figures in rows
+            )
+            if rows
+            else f"{none} {period}."
+        ),
+        labels=tuple(label for label, _ in rows),
+        series=tuple(
+            Series(name=name, values=tuple(figures[i].value for _, figures in rows)) for i, name in enumerate(columns)
+        ),
+    )
+    return Panel(
+        key=key,
+        chart=chart,
+        row_heading=heading,
+        rows=rows,
+        explanation=(
+            f"The latest cycle {period}: each {noun}'s self score for each standard and the score the partnership "
+            "moderated after challenge (0 not met to 3 fully met on the Section 11 scale). The shade follows the "
+            f"moderated score where there is one, else the self score; each cell links to the {noun}'s return. "
+            "The agency filter narrows to that agency's row."
+        ),
+        heatmap=True,
+    )
+
+
 # --- The records behind a figure ------------------------------------------------------------------------------
 
 
@@ -597,7 +701,7 @@ def _figure_name(column: str) -> str:
 # --- The scrutiny reports' sections (``scrutiny.report_sections``) ---------------------------------------------
 
 # The report's dashboard section: the period's review panels (the recommendations have their own section).
-REPORT_PANELS = ("notification", "timeliness", "decisions", "learning_reviews")
+REPORT_PANELS = ("notification", "timeliness", "decisions", "learning_reviews", "section_11", "section_175")
 
 
 def _report_period(scope: ReportScope) -> Period:
@@ -612,7 +716,9 @@ def _report_table(panel: Panel) -> ReportTable:
     return ReportTable(
         caption=panel.chart.title,
         headers=panel.column_headings,
-        rows=tuple((label, *(str(f.value) for f in figures)) for label, figures in panel.rows),
+        rows=tuple(
+            (label, *((f.text if panel.heatmap else str(f.value)) for f in figures)) for label, figures in panel.rows
+        ),
     )
 
 
@@ -641,7 +747,8 @@ def dashboard_report_section(scope: ReportScope) -> ReportSection | None:
         key="dashboard",
         title="The dashboard's figures",
         paragraphs=tuple(panel.explanation for panel in panels),
-        charts=tuple(_report_chart(panel) for panel in panels),
+        # A heat map is its table: no bar chart.
+        charts=tuple(_report_chart(panel) for panel in panels if not panel.heatmap),
         tables=tuple(_report_table(panel) for panel in panels),
     )
 

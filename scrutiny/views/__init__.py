@@ -16,6 +16,7 @@ from scrutiny.charts import CHART_CONTENT_SECURITY_POLICY, bar_chart_svg
 from scrutiny.forms import AgencyFilterForm, DashboardFilterForm
 from scrutiny.selectors.challenges import CHALLENGE_SCRUTINEER_ROLES
 from scrutiny.selectors.dashboard import (
+    HEATMAP_PANELS,
     PANEL_KEYS,
     RECORD_PANELS,
     SCRUTINY_READER_ROLES,
@@ -82,7 +83,10 @@ def _panel_key(panel: str) -> str:
 @partnership_view(roles=READERS)
 @require_GET
 def panel_chart(request: HttpRequest, panel: str) -> HttpResponse:
-    """One panel's chart as an SVG image (its own strict policy: a style sheet, no script)."""
+    """One panel's chart as an SVG image (its own strict policy: a style sheet, no script). A heat map is a table,
+    with no chart."""
+    if panel in HEATMAP_PANELS:
+        raise Http404("This panel is a table, with no chart.")
     _form, dashboard = _dashboard(request, only=_panel_key(panel))
     response = HttpResponse(bar_chart_svg(dashboard.panels[0].chart), content_type="image/svg+xml; charset=utf-8")
     response["Content-Security-Policy"] = CHART_CONTENT_SECURITY_POLICY

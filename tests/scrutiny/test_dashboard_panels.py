@@ -340,7 +340,7 @@ def test_the_query_count_does_not_grow_with_the_records(world_a, client_for, dja
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     _more_of_everything(world_a, 5)
-    with django_assert_max_num_queries(18), CaptureQueriesContext(connection) as six:
+    with django_assert_max_num_queries(19), CaptureQueriesContext(connection) as six:
         assert client.get(url).status_code == 200
     assert len(six) == len(one)
 
@@ -493,3 +493,122 @@ def test_audit_grades_by_year_count_the_moderated_grade(world_a, world_b, client
         version=returns[1].version,
     )
     assert _values(_dashboard(world_a), "audit_grades") == [(str(year), [2, 0])]
+
+
+# --- Section 11 and s175 compliance heat maps ----------------------------------------------------------------
+
+
+@pytest.fixture
+def compliance(world_a, world_b):
+    """By hand: world_a's Section 11 cycle for 2024 opened on 31 March 2025 (Q1's last day) and its 2025 cycle on
+    1 April 2025 (Q2's first day); in 2025's, the council's accountability standard is self 2, moderated 1, and the
+    ICB's self 0; everything else unscored. An s175 cycle of world_a's two schools opened 1 April 2025, the first
+    school's leadership and governance self 3. World_b's Section 11 cycle opened the same day, all scored 3: never
+    counted."""
+    from audits.models import ReturnStandard, SelfAssessmentCycle
+    from tests.audits.sa_helpers import cycle_make, published_version, schools_make
+
+    def opened(cycle, on):
+        SelfAssessmentCycle.objects.filter(pk=cycle.pk).update(opens_on=on, due_on=on + timedelta(days=30))
+
+    version = published_version(world_a, "section-11")
+    older = cycle_make(world_a, year=2024, version=version).cycle
+    newer = cycle_make(world_a, year=2025, version=version).cycle
+    opened(older, date(2025, 3, 31))
+    opened(newer, date(2025, 4, 1))
+    other = cycle_make(world_b, year=2025).cycle
+    opened(other, date(2025, 4, 1))
+    ReturnStandard.objects.filter(partnership=world_a.partnership).update(self_score=None, moderated_score=None)
+    ReturnStandard.objects.filter(partnership=world_b.partnership).update(self_score=3, moderated_score=3)
+    scores = ReturnStandard.objects.filter(assessment_return__cycle=newer, section_key="accountability")
+    scores.filter(assessment_return__agency=world_a.council).update(self_score=2, moderated_score=1)
+    scores.filter(assessment_return__agency=world_a.icb).update(self_score=0)
+    ReturnStandard.objects.filter(assessment_return__cycle=older, section_key="accountability").update(self_score=1)
+    schools_make(world_a, 2)
+    schools = cycle_make(world_a, "section-175", year=2025).cycle
+    opened(schools, date(2025, 4, 1))
+    ReturnStandard.objects.filter(partnership=world_a.partnership, assessment_return__cycle=schools).update(
+        self_score=None, moderated_score=None
+    )
+    first = (
+        ReturnStandard.objects.filter(assessment_return__cycle=schools, section_key="leadership-governance")
+        .order_by("assessment_return__agency__name")
+        .first()
+    )
+    ReturnStandard.objects.filter(pk=first.pk).update(self_score=3)
+    return {"older": older, "newer": newer, "schools": schools, "first_school": first.assessment_return}
+
+
+def _cells(dashboard, key, column_key="accountability"):
+    panel = dashboard.panel(key)
+    from audits.models import TemplateSection
+
+    title = TemplateSection.objects.filter(key=column_key).values_list("title", flat=True).first()
+    assert title in panel.column_headings, (title, panel.column_headings, panel.rows[:1])
+    at = panel.column_headings.index(title) - 1
+    return {label: figures[at].text for label, figures in panel.rows}
+
+
+def test_compliance_heat_maps_show_the_latest_cycle_in_the_period(world_a, compliance):
+    every = _dashboard(world_a)
+    section_11 = _cells(every, "section_11")
+    assert section_11[world_a.council.name] == "Self 2, moderated 1"
+    assert section_11[world_a.icb.name] == "Self 0, not moderated"
+    assert section_11[world_a.police.name] == "No self score, not moderated"
+    assert len(section_11) == 4  # world_a's four agencies; none of world_b's
+    assert compliance["newer"].title in every.panel("section_11").chart.title
+    council = next(figures for label, figures in every.panel("section_11").rows if label == world_a.council.name)
+    assert council[0].value == 1  # the moderated score counts
+    assert council[0].heat_class == "heat-1"
+    council_return = compliance["newer"].returns.get(agency=world_a.council)
+    assert {f.url for f in council} == {
+        reverse("audits:sa_return_detail", kwargs={"slug": world_a.partnership.slug, "return_id": council_return.pk})
+    }
+    # Quarter boundaries: Q1 2025 holds only the older cycle (opened 31 March), Q2 the newer (1 April).
+    q1 = _dashboard(world_a, period=period_resolve(kind="quarter", year=2025, quarter=1))
+    assert set(_cells(q1, "section_11").values()) >= {"Self 1, not moderated"}
+    assert compliance["older"].title in q1.panel("section_11").chart.title
+    assert q1.panel("section_175").rows == ()
+    q2 = _dashboard(world_a, period=period_resolve(kind="quarter", year=2025, quarter=2))
+    assert _cells(q2, "section_11") == section_11
+    # An empty period says so; one agency narrows to its row.
+    empty = _dashboard(world_a, period=period_resolve(kind="year", year=2026))
+    assert empty.panel("section_11").rows == ()
+    assert empty.panel("section_11").chart.description == "No Section 11 self-assessment cycle was opened in 2026."
+    assert list(_cells(_dashboard(world_a, agency=world_a.council), "section_11")) == [world_a.council.name]
+    schools = _cells(every, "section_175", "leadership-governance")
+    assert sorted(schools.values()) == ["No self score, not moderated", "Self 3, not moderated"]
+
+
+def test_compliance_heat_maps_on_the_page_csv_api_and_report(world_a, compliance, client_for):
+    client = client_for(world_a.scrutineer.person)
+    slug = world_a.partnership.slug
+    body = _listed(client, reverse("scrutiny:dashboard", kwargs={"slug": slug}) + "?period=year&year=2025")
+    assert 'data-testid="table-section_11"' in body
+    assert 'data-testid="table-section_175"' in body
+    assert '<td class="heat-1"><a href="' in body
+    assert "Self 2, moderated 1" in body
+    return_url = reverse("audits:sa_return_detail", kwargs={"slug": slug, "return_id": compliance["first_school"].pk})
+    assert f'href="{return_url}"' in body
+    chart = reverse("scrutiny:panel_chart", kwargs={"slug": slug, "panel": "section_11"})
+    assert client.get(chart + "?period=all").status_code == 404  # a heat map is its table
+    csv_url = reverse("scrutiny:panel_csv", kwargs={"slug": slug, "panel": "section_11"})
+    rows = list(csv.reader(io.StringIO(client.get(csv_url + "?period=all").content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Agency"
+    assert len(rows) == 5
+    assert "Self 2, moderated 1" in next(r for r in rows if r[0] == world_a.council.name)
+
+    data = _api(world_a, period="year", year=2025).json()
+    panel = next(p for p in data["panels"] if p["key"] == "section_11")
+    council = next(r for r in panel["rows"] if r["label"] == world_a.council.name)
+    assert {"value": 1, "text": "Self 2, moderated 1"}.items() <= next(
+        f for f in council["figures"] if f["text"] == "Self 2, moderated 1"
+    ).items()
+
+    from scrutiny.report_sections import ReportScope, report_sections_for
+
+    scope = ReportScope(partnership=world_a.partnership, start=date(2025, 1, 1), end=date(2025, 12, 31), kind="annual")
+    section = next(s for s in report_sections_for(scope) if s.key == "dashboard")
+    captions = [table.caption for table in section.tables]
+    assert any(c.startswith("Section 11 compliance") for c in captions)
+    assert not any(chart.title.startswith("Section 11 compliance") for chart in section.charts)

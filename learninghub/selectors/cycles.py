@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -171,3 +171,53 @@ def hub_cycle_page(
         tickable={t.pk for t in tasks if hub_task_can_tick(membership=membership, task=t)},
         history=history_rows_merged(partnership=partnership, objects=[cycle, *tasks], limit=50),
     )
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    """One cycle's progress for the scrutiny dashboard: its phase today and its checklist done out of total."""
+
+    cycle_id: int
+    title: str
+    state: str
+    starts_on: date
+    phase: str  # the current phase's kind; empty between phases, before the first or after the last
+    tasks_done: int
+    tasks_total: int
+
+
+def hub_cycle_progress(
+    *, partnership: Partnership, today: date, start: date | None = None, end: date | None = None
+) -> list[CycleProgress]:
+    """The cycles running at some time between ``start`` and ``end`` (any when ``None``): started by ``end`` and
+    with a phase ending on or after ``start``; oldest start first. One query: the phases are subqueries, the tasks
+    counted in the same pass."""
+    phases = HubPhase.objects.in_partnership(partnership).filter(cycle=OuterRef("pk"))
+    cycles = HubCycle.objects.in_partnership(partnership)
+    if end is not None:
+        cycles = cycles.filter(starts_on__lte=end)
+    if start is not None:
+        cycles = cycles.filter(Exists(phases.filter(ends_on__gte=start)))
+    rows = (
+        cycles.annotate(
+            phase_now=Subquery(
+                phases.filter(starts_on__lte=today, ends_on__gte=today).order_by("position").values("kind")[:1]
+            ),
+            done=Count("tasks", filter=Q(tasks__done_at__isnull=False)),
+            total=Count("tasks"),
+        )
+        .order_by("starts_on", "pk")
+        .values_list("pk", "title", "state", "starts_on", "phase_now", "done", "total")
+    )
+    return [
+        CycleProgress(
+            cycle_id=pk,
+            title=title,
+            state=state,
+            starts_on=starts_on,
+            phase=phase or "",
+            tasks_done=done,
+            tasks_total=total,
+        )
+        for pk, title, state, starts_on, phase, done, total in rows
+    ]

@@ -25,14 +25,17 @@ something for it, the agency chosen:
 - ``section_11`` and ``section_175``: heat maps of the latest Section 11 (agencies) and s175 (schools)
   self-assessment cycle opened in the period, each agency or school against each standard, its self score and the
   moderated score (``audits.selectors.compliance_heatmap``; one query for both); the agency chosen only. A table,
-  never a colour alone: every cell says its scores in words.
+  never a colour alone: every cell says its scores in words;
+- ``hub_cycles``: the learning hub's cycles running in the period, each with its phase today and its checklist
+  done and still to do (``learninghub.selectors.cycles.hub_cycle_progress``); the agency filter does not apply.
 
 Review figures link to ``scrutiny:panel_records`` (``figure_records``), which lists the records through the same
 filter the count used; the register and the overdue actions link to their own lists.
 
 A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, three or four
 for both timeliness panels, one for decisions, one for learning reviews, one for the register's states, one for the
-overdue actions, one for the audit grades, one for the themes, one for both compliance heat maps.
+overdue actions, one for the audit grades, one for the themes, one for both compliance heat maps, one for the hub
+cycles.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from django.urls import reverse
 
 from audits.selectors.compliance_heatmap import SECTION_11, SECTION_175, HeatmapScore, compliance_heatmap_scores
 from audits.selectors.findings import GRADE_OUTCOMES, grade_outcomes_by_year, graded_returns_for_figure
+from learninghub.selectors.cycles import PHASE_LABELS, hub_cycle_progress
 from partnership.models import OVERSIGHT_ROLES, Membership, Partnership
 from partnership.selectors import agency_choices
 from partnership.selectors.action_plans import overdue_actions_by_agency
@@ -85,6 +89,7 @@ PANEL_KEYS = (
     "themes",
     "section_11",
     "section_175",
+    "hub_cycles",
 )
 # The compliance heat maps: a table of scores per agency and standard, shown without a bar chart.
 HEATMAP_PANELS = {"section_11": SECTION_11, "section_175": SECTION_175}
@@ -208,6 +213,7 @@ def scrutiny_dashboard(
         "themes": lambda: _themes_panel(scope),
         "section_11": lambda: _heatmap_panel(scope, "section_11", heatmap_scores()),
         "section_175": lambda: _heatmap_panel(scope, "section_175", heatmap_scores()),
+        "hub_cycles": lambda: _hub_cycles_panel(scope),
     }
     keys = (only,) if only else PANEL_KEYS
     return Dashboard(
@@ -613,6 +619,50 @@ def _heatmap_panel(scope: _Scope, key: str, scores: list[HeatmapScore]) -> Panel
     )
 
 
+def _hub_cycles_panel(scope: _Scope) -> Panel:
+    rows = []
+    for cycle in hub_cycle_progress(
+        partnership=scope.partnership, today=scope.today, start=scope.period.start, end=scope.period.end
+    ):
+        url = reverse(
+            "learninghub:cycle_detail", kwargs={"slug": scope.partnership.slug, "hub_cycle_id": cycle.cycle_id}
+        )
+        if cycle.state != "active":
+            where = cycle.state.capitalize()
+        elif cycle.phase:
+            where = PHASE_LABELS[cycle.phase]
+        else:
+            where = "Between phases" if cycle.starts_on <= scope.today else "Not started"
+        done, to_do = cycle.tasks_done, cycle.tasks_total - cycle.tasks_done
+        rows.append(
+            (
+                f"{cycle.title} ({where.lower()}, {done} of {cycle.tasks_total} tasks done)",
+                (Figure(value=done, url=url if done else ""), Figure(value=to_do, url=url if to_do else "")),
+            )
+        )
+    rows = tuple(rows)
+    period = f"running {scope.period.label}"
+    return Panel(
+        key="hub_cycles",
+        chart=_chart(
+            title=f"Learning hub cycles and their checklists, cycles {period}",
+            kind="Stacked horizontal bars, one per learning hub cycle: its checklist's tasks done and still to do.",
+            empty=f"No learning hub cycle was {period}.",
+            rows=rows,
+            columns=("Tasks done", "Tasks to do"),
+            stacked=True,
+            horizontal=True,
+        ),
+        row_heading="Cycle (phase today, progress)",
+        rows=rows,
+        explanation=(
+            "Each learning hub cycle running at some time in the period (started by its end, with a phase ending "
+            "in it or later), oldest first: the phase it is in today and how much of its checklist is done. Each "
+            "figure links to the cycle's page. The agency filter does not apply."
+        ),
+    )
+
+
 # --- The records behind a figure ------------------------------------------------------------------------------
 
 
@@ -701,7 +751,15 @@ def _figure_name(column: str) -> str:
 # --- The scrutiny reports' sections (``scrutiny.report_sections``) ---------------------------------------------
 
 # The report's dashboard section: the period's review panels (the recommendations have their own section).
-REPORT_PANELS = ("notification", "timeliness", "decisions", "learning_reviews", "section_11", "section_175")
+REPORT_PANELS = (
+    "notification",
+    "timeliness",
+    "decisions",
+    "learning_reviews",
+    "section_11",
+    "section_175",
+    "hub_cycles",
+)
 
 
 def _report_period(scope: ReportScope) -> Period:

@@ -34,6 +34,7 @@ def test_the_figures_are_the_pages(world_a, figures):  # noqa: F811
         "themes",
         "section_11",
         "section_175",
+        "hub_cycles",
     ]
     timeliness, recommendations, overdue = panels["timeliness"], panels["recommendations"], panels["overdue_actions"]
     assert timeliness["columns"] == ["Quarter", "Within 15 working days", "Late", "Open, not yet due"]

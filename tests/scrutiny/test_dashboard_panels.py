@@ -340,7 +340,7 @@ def test_the_query_count_does_not_grow_with_the_records(world_a, client_for, dja
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     _more_of_everything(world_a, 5)
-    with django_assert_max_num_queries(19), CaptureQueriesContext(connection) as six:
+    with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as six:
         assert client.get(url).status_code == 200
     assert len(six) == len(one)
 
@@ -612,3 +612,46 @@ def test_compliance_heat_maps_on_the_page_csv_api_and_report(world_a, compliance
     captions = [table.caption for table in section.tables]
     assert any(c.startswith("Section 11 compliance") for c in captions)
     assert not any(chart.title.startswith("Section 11 compliance") for chart in section.charts)
+
+
+# --- Learning hub cycles --------------------------------------------------------------------------------------
+
+
+def test_hub_cycles_with_their_phase_today_and_checklist(world_a, world_b, client_for):
+    """By hand, today 2 March 2026: cycle A started Mon 5 January 2026, so today falls in its scoping month; three of
+    its 34 tasks are done. Cycle B started Mon 8 January 2024 and is closed. World_b's cycle is never counted."""
+    from learninghub.models import HubCycle, HubPhase, HubTask
+    from tests.learninghub.helpers import cycle_make, priority_make
+
+    a = cycle_make(world_a, starts_on=date(2026, 1, 5), title="Missing children")
+    b = cycle_make(world_a, starts_on=date(2024, 1, 8), title="Neglect", priority=priority_make(world_a, title="N"))
+    cycle_make(world_b, starts_on=date(2026, 1, 5), title="Other partnership's cycle")
+    HubCycle.objects.filter(pk=b.pk).update(state=HubCycle.State.CLOSED)
+    done = HubTask.objects.filter(cycle=a).order_by("position")[:3].values_list("pk", flat=True)
+    HubTask.objects.filter(pk__in=list(done)).update(done_at=timezone.now())
+    url_a = reverse("learninghub:cycle_detail", kwargs={"slug": world_a.partnership.slug, "hub_cycle_id": a.pk})
+
+    every = _dashboard(world_a).panel("hub_cycles")
+    assert [(label, [f.value for f in figures]) for label, figures in every.rows] == [
+        ("Neglect (closed, 0 of 34 tasks done)", [0, 34]),
+        ("Missing children (month 1: scoping, 3 of 34 tasks done)", [3, 31]),
+    ]
+    assert [f.url for f in every.rows[1][1]] == [url_a, url_a]
+
+    # Boundaries: a cycle counts from its start to the end of its last phase.
+    b_ends = HubPhase.objects.filter(cycle=b).order_by("-ends_on").values_list("ends_on", flat=True).first()
+    on = period_resolve(kind="custom", start=b_ends, end=date(2026, 1, 4))
+    after = period_resolve(kind="custom", start=b_ends + timedelta(days=1), end=date(2026, 1, 5))
+    assert [label for label, _ in _dashboard(world_a, period=on).panel("hub_cycles").rows] == [every.rows[0][0]]
+    assert [label for label, _ in _dashboard(world_a, period=after).panel("hub_cycles").rows] == [every.rows[1][0]]
+    empty = _dashboard(world_a, period=period_resolve(kind="year", year=2020)).panel("hub_cycles")
+    assert empty.rows == ()
+    assert empty.chart.description == "No learning hub cycle was running in 2020."
+
+    body = _listed(
+        client_for(world_a.scrutineer.person),
+        reverse("scrutiny:dashboard", kwargs={"slug": world_a.partnership.slug}) + "?period=all",
+    )
+    assert 'data-testid="chart-hub_cycles"' in body
+    assert f'href="{url_a}"' in body
+    assert "Other partnership" not in body

@@ -27,7 +27,10 @@ something for it, the agency chosen:
   moderated score (``audits.selectors.compliance_heatmap``; one query for both); the agency chosen only. A table,
   never a colour alone: every cell says its scores in words;
 - ``hub_cycles``: the learning hub's cycles running in the period, each with its phase today and its checklist
-  done and still to do (``learninghub.selectors.cycles.hub_cycle_progress``); the agency filter does not apply.
+  done and still to do (``learninghub.selectors.cycles.hub_cycle_progress``); the agency filter does not apply;
+- ``open_reviews``: rapid reviews and learning reviews not yet closed, by stage, by the working days left to their
+  statutory deadline (overdue, 0 to 5, 6 to 10, 11 or more), as of today (``reviews.selectors.open_reviews``); the
+  period and agency filters do not apply.
 
 Review figures link to ``scrutiny:panel_records`` (``figure_records``), which lists the records through the same
 filter the count used; the register and the overdue actions link to their own lists.
@@ -35,7 +38,7 @@ filter the count used; the register and the overdue actions link to their own li
 A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, three or four
 for both timeliness panels, one for decisions, one for learning reviews, one for the register's states, one for the
 overdue actions, one for the audit grades, one for the themes, one for both compliance heat maps, one for the hub
-cycles.
+cycles, two for the open reviews (the working-day calendar and the counts).
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from audits.selectors.compliance_heatmap import SECTION_11, SECTION_175, Heatmap
 from audits.selectors.findings import GRADE_OUTCOMES, grade_outcomes_by_year, graded_returns_for_figure
 from learninghub.selectors.cycles import PHASE_LABELS, hub_cycle_progress
 from partnership.models import OVERSIGHT_ROLES, Membership, Partnership
-from partnership.selectors import agency_choices
+from partnership.selectors import agency_choices, working_day_calendar
 from partnership.selectors.action_plans import overdue_actions_by_agency
 from partnership.selectors.recommendations import register_state_counts, theme_recurrence
 from reviews.models import LearningReview, Methodology
@@ -64,6 +67,13 @@ from reviews.selectors.figures import (
     learning_reviews_for_figure,
     rapid_review_decision_counts,
     rapid_reviews_for_figure,
+)
+from reviews.selectors.open_reviews import (
+    BUCKET_LABELS,
+    OPEN_STAGES,
+    deadline_buckets,
+    open_review_deadline_counts,
+    open_reviews_for_figure,
 )
 from reviews.selectors.timeliness import (
     rapid_review_timeliness,
@@ -90,11 +100,12 @@ PANEL_KEYS = (
     "section_11",
     "section_175",
     "hub_cycles",
+    "open_reviews",
 )
 # The compliance heat maps: a table of scores per agency and standard, shown without a bar chart.
 HEATMAP_PANELS = {"section_11": SECTION_11, "section_175": SECTION_175}
 # The panels whose figures list their records on ``scrutiny:panel_records``.
-RECORD_PANELS = ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades")
+RECORD_PANELS = ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades", "open_reviews")
 
 
 @dataclass(frozen=True)
@@ -214,6 +225,7 @@ def scrutiny_dashboard(
         "section_11": lambda: _heatmap_panel(scope, "section_11", heatmap_scores()),
         "section_175": lambda: _heatmap_panel(scope, "section_175", heatmap_scores()),
         "hub_cycles": lambda: _hub_cycles_panel(scope),
+        "open_reviews": lambda: _open_reviews_panel(scope),
     }
     keys = (only,) if only else PANEL_KEYS
     return Dashboard(
@@ -663,6 +675,48 @@ def _hub_cycles_panel(scope: _Scope) -> Panel:
     )
 
 
+def _open_reviews_panel(scope: _Scope) -> Panel:
+    # The working-day calendar is read once here, for the bucket's dates; the counts are one query.
+    buckets = deadline_buckets(calendar=working_day_calendar(partnership=scope.partnership), today=scope.today)
+    counts = open_review_deadline_counts(partnership=scope.partnership, buckets=buckets)
+    url = reverse("scrutiny:panel_records", kwargs={"slug": scope.partnership.slug, "panel": "open_reviews"})
+    rows = tuple(
+        (
+            f"{'Rapid review' if kind == 'rapid_review' else 'Learning review'}: {label[:1].lower()}{label[1:]}",
+            tuple(
+                Figure(
+                    value=counts[(kind, state)][bucket],
+                    url=f"{url}?row={kind}.{state}&column={bucket}" if counts[(kind, state)][bucket] else "",
+                )
+                for bucket, _label in BUCKET_LABELS
+            ),
+        )
+        for kind, state, label in OPEN_STAGES
+        if (kind, state) in counts
+    )
+    return Panel(
+        key="open_reviews",
+        chart=_chart(
+            title="Open reviews by stage and working days left to their deadline, today",
+            kind="Stacked horizontal bars, one per stage of an open rapid review or learning review: the reviews "
+            "overdue, and with 0 to 5, 6 to 10, and 11 or more working days left to their statutory deadline.",
+            empty="No rapid review or learning review is open.",
+            rows=rows,
+            columns=tuple(label for _bucket, label in BUCKET_LABELS),
+            stacked=True,
+            horizontal=True,
+        ),
+        row_heading="Stage",
+        rows=rows,
+        explanation=(
+            "Rapid reviews not yet sent to the national Panel (due 15 working days from the notification) and "
+            "learning reviews not yet final (due on their report date), by their stage today and the working days "
+            "left to that deadline on the partnership's calendar. Stages with none open are left out; the period "
+            "and agency filters do not apply."
+        ),
+    )
+
+
 # --- The records behind a figure ------------------------------------------------------------------------------
 
 
@@ -734,6 +788,19 @@ def figure_records(
         label = dict(GRADE_OUTCOMES)[column]
         return FigureRecords(
             kind="audit_return", title=f"Case audit returns of {row}: {label.lower()}", records=records
+        )
+    if panel == "open_reviews":
+        kind, _, state = row.partition(".")
+        buckets = deadline_buckets(calendar=working_day_calendar(partnership=partnership), today=today)
+        records = open_reviews_for_figure(
+            partnership=partnership, buckets=buckets, kind=kind, state=state, bucket=column
+        )
+        stage = next(label for k, s, label in OPEN_STAGES if (k, s) == (kind, state))
+        noun = "Rapid reviews" if kind == "rapid_review" else "Learning reviews"
+        return FigureRecords(
+            kind=kind,
+            title=f"{noun} open, {stage.lower()}: {dict(BUCKET_LABELS)[column].lower()}",
+            records=records,
         )
     raise ValueError(f"No list for the panel {panel!r}.")
 

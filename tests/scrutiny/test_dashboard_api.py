@@ -35,6 +35,7 @@ def test_the_figures_are_the_pages(world_a, figures):  # noqa: F811
         "section_11",
         "section_175",
         "hub_cycles",
+        "open_reviews",
     ]
     timeliness, recommendations, overdue = panels["timeliness"], panels["recommendations"], panels["overdue_actions"]
     assert timeliness["columns"] == ["Quarter", "Within 15 working days", "Late", "Open, not yet due"]

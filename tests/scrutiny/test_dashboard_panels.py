@@ -340,7 +340,7 @@ def test_the_query_count_does_not_grow_with_the_records(world_a, client_for, dja
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     _more_of_everything(world_a, 5)
-    with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as six:
+    with django_assert_max_num_queries(22), CaptureQueriesContext(connection) as six:
         assert client.get(url).status_code == 200
     assert len(six) == len(one)
 
@@ -655,3 +655,63 @@ def test_hub_cycles_with_their_phase_today_and_checklist(world_a, world_b, clien
     assert 'data-testid="chart-hub_cycles"' in body
     assert f'href="{url_a}"' in body
     assert "Other partnership" not in body
+
+
+# --- Open reviews by stage and working days left -----------------------------------------------------------------
+
+
+def test_open_reviews_by_stage_and_working_days_left(world_a, world_b, client_for, monkeypatch):
+    """By hand, today Monday 2 March 2026 (no bank holiday in March): the 6th working day on is Tuesday 10 March and
+    the 11th Tuesday 17 March. Rapid reviews gathering information due Fri 27 Feb (overdue), Mon 2 Mar (0 days left)
+    and Mon 9 Mar (5); one awaiting sign-off due Tue 10 Mar (6); one sent to the Panel (closed, not counted).
+    Learning reviews drafting due Mon 16 Mar (10) and Tue 17 Mar (11); one final (closed). World_b's open review due
+    today is never counted."""
+
+    def rapid(world, due, state=RapidReview.State.GATHERING, n=[0]):  # noqa: B006
+        n[0] += 1
+        review = rapid_review_make(world, reference=f"SI-O{n[0]}")
+        RapidReview.objects.filter(pk=review.pk).update(state=state, panel_submission_due_on=due)
+        return review
+
+    def learning(due, state=LearningReview.State.DRAFTING):
+        review = learning_review_make(world_a, methodology=Methodology.PRACTITIONER)
+        LearningReview.objects.filter(pk=review.pk).update(
+            state=state, information_due_on=date(2026, 1, 1), report_due_on=due
+        )
+        return review
+
+    overdue = rapid(world_a, date(2026, 2, 27))
+    rapid(world_a, date(2026, 3, 2))
+    rapid(world_a, date(2026, 3, 9))
+    rapid(world_a, date(2026, 3, 10), state=RapidReview.State.AWAITING_SIGN_OFF)
+    rapid(world_a, date(2026, 2, 1), state=RapidReview.State.SENT_TO_PANEL)
+    learning(date(2026, 3, 16))
+    learning(date(2026, 3, 17))
+    learning(date(2026, 2, 1), state=LearningReview.State.FINAL)
+    rapid(world_b, date(2026, 3, 2))
+
+    panel = _dashboard(world_a, period=YEAR_2025, agency=world_a.council).panel("open_reviews")
+    assert panel.column_headings[1:] == (
+        "Overdue",
+        "0 to 5 working days left",
+        "6 to 10 working days left",
+        "11 or more working days left",
+    )
+    assert [(label, [f.value for f in figures]) for label, figures in panel.rows] == [
+        ("Rapid review: gathering information", [1, 2, 0, 0]),
+        ("Rapid review: decision awaiting partner sign-off", [0, 0, 1, 0]),
+        ("Learning review: drafting the outcomes form", [0, 0, 1, 1]),
+    ]
+    monkeypatch.setattr("scrutiny.views.timezone.localdate", lambda: TODAY)
+    client = client_for(world_a.scrutineer.person)
+    body = _listed(client, panel.rows[0][1][0].url)
+    assert overdue.incident.reference in body
+    assert body.count("<tr>") - 1 == 1
+    body = _listed(client, panel.rows[0][1][1].url)
+    assert body.count("<tr>") - 1 == 2
+    assert "SI-O9" not in body  # world_b's
+    bad = reverse("scrutiny:panel_records", kwargs={"slug": world_a.partnership.slug, "panel": "open_reviews"})
+    assert client.get(bad + "?row=rapid_review.sent_to_panel&column=overdue").status_code == 400
+    assert client.get(bad + "?row=rapid_review.gathering&column=soon").status_code == 400
+
+    assert _values(_dashboard(world_b), "open_reviews") == [("Rapid review: gathering information", [0, 1, 0, 0])]

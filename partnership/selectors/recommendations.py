@@ -8,6 +8,7 @@ query on the ``recommendation_register`` index).
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 from collections import defaultdict
@@ -521,3 +522,42 @@ def theme_records_page(
         grouped[label].append(TaggedRecord(kind_label=label, record=record, tagged_at=tag.at))
     groups = sorted(grouped.items(), key=lambda item: item[0])
     return ThemePage(page=page, groups=groups, hidden=hidden)
+
+
+# The states of a recommendation agreed (signed off) and not yet completed, and how long ago it was agreed.
+AGREED_OPEN_STATES = (State.SIGNED_OFF, State.ACTION_PLANNING, State.IN_PROGRESS)
+AGE_BUCKETS = (
+    ("under_3", "Under 3 months"),
+    ("3_to_6", "3 to 6 months"),
+    ("6_to_12", "6 to 12 months"),
+    ("over_12", "Over 12 months"),
+)
+
+
+def _months_before(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    # The same day of the month, or the month's last day when it is shorter (31 May less 3 months: 28 or 29 Feb).
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def recommendation_age_counts(*, partnership: Partnership, today: date) -> dict[str, dict[str, int]]:
+    """{state: {age bucket: count}} for the recommendations signed off and not yet completed, by the months since
+    they were signed off (agreed): under 3 (agreed after the day 3 months ago), 3 to 6, 6 to 12, over 12 (agreed
+    on or before the day 12 months ago). One grouped query."""
+    three, six, twelve = (_months_before(today, n) for n in (3, 6, 12))
+    agreed = "signed_off_at__date"
+    buckets = {
+        "under_3": Q(**{f"{agreed}__gt": three}),
+        "3_to_6": Q(**{f"{agreed}__gt": six, f"{agreed}__lte": three}),
+        "6_to_12": Q(**{f"{agreed}__gt": twelve, f"{agreed}__lte": six}),
+        "over_12": Q(**{f"{agreed}__lte": twelve}),
+    }
+    rows = (
+        Recommendation.objects.in_partnership(partnership)
+        .filter(state__in=AGREED_OPEN_STATES, signed_off_at__isnull=False)
+        .order_by()
+        .values("state")
+        .annotate(**{key: Count("id", filter=condition) for key, condition in buckets.items()})
+    )
+    return {row["state"]: {key: row[key] for key, _label in AGE_BUCKETS} for row in rows}

@@ -30,7 +30,9 @@ something for it, the agency chosen:
   done and still to do (``learninghub.selectors.cycles.hub_cycle_progress``); the agency filter does not apply;
 - ``open_reviews``: rapid reviews and learning reviews not yet closed, by stage, by the working days left to their
   statutory deadline (overdue, 0 to 5, 6 to 10, 11 or more), as of today (``reviews.selectors.open_reviews``); the
-  period and agency filters do not apply.
+  period and agency filters do not apply;
+- ``recommendation_age``: recommendations agreed (signed off) and not yet completed, by state and months since they
+  were agreed, as of today (``partnership.selectors.recommendations.recommendation_age_counts``).
 
 Review figures link to ``scrutiny:panel_records`` (``figure_records``), which lists the records through the same
 filter the count used; the register and the overdue actions link to their own lists.
@@ -38,7 +40,7 @@ filter the count used; the register and the overdue actions link to their own li
 A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, three or four
 for both timeliness panels, one for decisions, one for learning reviews, one for the register's states, one for the
 overdue actions, one for the audit grades, one for the themes, one for both compliance heat maps, one for the hub
-cycles, two for the open reviews (the working-day calendar and the counts).
+cycles, two for the open reviews (the working-day calendar and the counts), one for the recommendations' ages.
 """
 
 from __future__ import annotations
@@ -57,7 +59,13 @@ from learninghub.selectors.cycles import PHASE_LABELS, hub_cycle_progress
 from partnership.models import OVERSIGHT_ROLES, Membership, Partnership
 from partnership.selectors import agency_choices, working_day_calendar
 from partnership.selectors.action_plans import overdue_actions_by_agency
-from partnership.selectors.recommendations import register_state_counts, theme_recurrence
+from partnership.selectors.recommendations import (
+    AGE_BUCKETS,
+    AGREED_OPEN_STATES,
+    recommendation_age_counts,
+    register_state_counts,
+    theme_recurrence,
+)
 from reviews.models import LearningReview, Methodology
 from reviews.selectors.figures import (
     DECISION_COLUMNS,
@@ -94,6 +102,7 @@ PANEL_KEYS = (
     "decisions",
     "learning_reviews",
     "recommendations",
+    "recommendation_age",
     "overdue_actions",
     "audit_grades",
     "themes",
@@ -219,6 +228,7 @@ def scrutiny_dashboard(
         "decisions": lambda: _decisions_panel(scope),
         "learning_reviews": lambda: _learning_reviews_panel(scope),
         "recommendations": lambda: _recommendations_panel(partnership=partnership),
+        "recommendation_age": lambda: _recommendation_age_panel(scope),
         "overdue_actions": lambda: _overdue_actions_panel(scope),
         "audit_grades": lambda: _audit_grades_panel(scope),
         "themes": lambda: _themes_panel(scope),
@@ -450,6 +460,38 @@ def _recommendations_panel(*, partnership: Partnership) -> Panel:
         explanation=(
             "Every recommendation in the register, whatever its source, by its state today (the period and agency "
             "filters do not apply)."
+        ),
+    )
+
+
+def _recommendation_age_panel(scope: _Scope) -> Panel:
+    counts = recommendation_age_counts(partnership=scope.partnership, today=scope.today)
+    rows = tuple(
+        (
+            state.label,
+            tuple(Figure(value=counts[state][bucket], url="") for bucket, _label in AGE_BUCKETS),
+        )
+        for state in AGREED_OPEN_STATES
+        if state in counts
+    )
+    return Panel(
+        key="recommendation_age",
+        chart=_chart(
+            title="Agreed recommendations not yet completed, by months since agreed, today",
+            kind="Stacked horizontal bars, one per state: the recommendations agreed under 3 months ago, 3 to 6, "
+            "6 to 12 and over 12 months ago.",
+            empty="No agreed recommendation is waiting to be completed.",
+            rows=rows,
+            columns=tuple(label for _bucket, label in AGE_BUCKETS),
+            stacked=True,
+            horizontal=True,
+        ),
+        row_heading="State",
+        rows=rows,
+        explanation=(
+            "Recommendations the partners signed off (agreed) that are not yet completed, by their state today and "
+            "how many months ago they were agreed: a recommendation still in action planning a year on has stalled. "
+            "The register lists them by state; the period and agency filters do not apply."
         ),
     )
 

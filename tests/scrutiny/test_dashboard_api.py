@@ -29,6 +29,7 @@ def test_the_figures_are_the_pages(world_a, figures):  # noqa: F811
         "decisions",
         "learning_reviews",
         "recommendations",
+        "recommendation_age",
         "overdue_actions",
         "audit_grades",
         "themes",

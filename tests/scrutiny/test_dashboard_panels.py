@@ -340,7 +340,7 @@ def test_the_query_count_does_not_grow_with_the_records(world_a, client_for, dja
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     _more_of_everything(world_a, 5)
-    with django_assert_max_num_queries(22), CaptureQueriesContext(connection) as six:
+    with django_assert_max_num_queries(23), CaptureQueriesContext(connection) as six:
         assert client.get(url).status_code == 200
     assert len(six) == len(one)
 
@@ -715,3 +715,36 @@ def test_open_reviews_by_stage_and_working_days_left(world_a, world_b, client_fo
     assert client.get(bad + "?row=rapid_review.gathering&column=soon").status_code == 400
 
     assert _values(_dashboard(world_b), "open_reviews") == [("Rapid review: gathering information", [0, 1, 0, 0])]
+
+
+# --- Recommendations by months since agreed ---------------------------------------------------------------------
+
+
+def test_agreed_recommendations_by_months_since_agreed(world_a, world_b):
+    """By hand, today 2 March 2026: 3 months ago is 2 December 2025, 12 months ago 2 March 2025. In progress, agreed
+    3 December 2025 (under 3 months) and 2 December 2025 (3 to 6, the boundary); in action planning, agreed 3 March
+    2025 (6 to 12) and 2 March 2025 (over 12). A completed one, a draft and world_b's are not counted."""
+    from partnership.models.recommendations import Recommendation
+    from tests.partnership.action_plan_factories import recommendation_make
+
+    def agreed(world, state, on):
+        recommendation = recommendation_make(world, state=state)
+        at = timezone.make_aware(datetime(on.year, on.month, on.day, 12))
+        Recommendation.objects.filter(pk=recommendation.pk).update(signed_off_at=at)
+
+    state = Recommendation.State
+    agreed(world_a, state.IN_PROGRESS, date(2025, 12, 3))
+    agreed(world_a, state.IN_PROGRESS, date(2025, 12, 2))
+    agreed(world_a, state.ACTION_PLANNING, date(2025, 3, 3))
+    agreed(world_a, state.ACTION_PLANNING, date(2025, 3, 2))
+    agreed(world_a, state.COMPLETED, date(2024, 1, 1))
+    recommendation_make(world_a, state=state.DRAFT)
+    agreed(world_b, state.IN_PROGRESS, date(2026, 3, 1))
+
+    panel = _dashboard(world_a, period=YEAR_2025).panel("recommendation_age")
+    assert panel.column_headings == ("State", "Under 3 months", "3 to 6 months", "6 to 12 months", "Over 12 months")
+    assert _values(_dashboard(world_a), "recommendation_age") == [
+        ("Action planning", [0, 0, 1, 1]),
+        ("In progress", [1, 1, 0, 0]),
+    ]
+    assert _values(_dashboard(world_b), "recommendation_age") == [("In progress", [1, 0, 0, 0])]

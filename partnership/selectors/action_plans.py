@@ -17,7 +17,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.models import Deadline, Membership, Partnership
+from partnership.models import Deadline, Membership, Partnership, StatutoryPartner
 from partnership.models.recommendations import Action, ActionPlan, ActionUpdate, Rag, Recommendation, StoredFile
 from partnership.selectors.deadlines import working_day_calendars
 from partnership.selectors.recommendation_access import (
@@ -237,6 +237,25 @@ def overdue_actions_by_agency(
         .annotate(n=Count("id"))
     )
     return sorted(((agency_id, name, n) for agency_id, name, n in rows), key=lambda row: (-row[2], row[1]))
+
+
+def overdue_actions_by_partner(
+    *, partnership: Partnership, membership: Membership | None, today: date, agency_id: int | None = None
+) -> list[tuple[str, int]]:
+    """(statutory partner, open actions past their due date) for every partner leading a recommendation with one,
+    in the partners' order: the actions ``overdue_actions_by_agency`` counts (the same visibility), grouped by the
+    partner who leads their recommendation; only those led by ``agency_id`` when given. One grouped query."""
+    visible = action_visible_q(membership) if membership is not None else Q()
+    rows = (
+        Action.objects.in_partnership(partnership)
+        .filter(visible, completed_at__isnull=True, due_on__lt=today)
+        .filter(**({"lead_agency_id": agency_id} if agency_id is not None else {}))
+        .order_by()
+        .values_list("plan__recommendation__lead_partner")
+        .annotate(n=Count("id"))
+    )
+    counts = dict(rows)
+    return [(partner, counts[partner]) for partner in StatutoryPartner.values if counts.get(partner)]
 
 
 def action_updates(*, partnership: Partnership, action: Action) -> list[ActionUpdate]:

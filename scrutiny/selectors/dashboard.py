@@ -32,7 +32,9 @@ something for it, the agency chosen:
   statutory deadline (overdue, 0 to 5, 6 to 10, 11 or more), as of today (``reviews.selectors.open_reviews``); the
   period and agency filters do not apply;
 - ``recommendation_age``: recommendations agreed (signed off) and not yet completed, by state and months since they
-  were agreed, as of today (``partnership.selectors.recommendations.recommendation_age_counts``).
+  were agreed, as of today (``partnership.selectors.recommendations.recommendation_age_counts``);
+- ``overdue_by_partner``: the overdue actions again, by the statutory partner leading their recommendation
+  (``partnership.selectors.action_plans.overdue_actions_by_partner``); the agency chosen only.
 
 Review figures link to ``scrutiny:panel_records`` (``figure_records``), which lists the records through the same
 filter the count used; the register and the overdue actions link to their own lists.
@@ -40,7 +42,8 @@ filter the count used; the register and the overdue actions link to their own li
 A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, three or four
 for both timeliness panels, one for decisions, one for learning reviews, one for the register's states, one for the
 overdue actions, one for the audit grades, one for the themes, one for both compliance heat maps, one for the hub
-cycles, two for the open reviews (the working-day calendar and the counts), one for the recommendations' ages.
+cycles, two for the open reviews (the working-day calendar and the counts), one for the recommendations' ages, one for
+the overdue actions by partner.
 """
 
 from __future__ import annotations
@@ -56,9 +59,9 @@ from django.urls import reverse
 from audits.selectors.compliance_heatmap import SECTION_11, SECTION_175, HeatmapScore, compliance_heatmap_scores
 from audits.selectors.findings import GRADE_OUTCOMES, grade_outcomes_by_year, graded_returns_for_figure
 from learninghub.selectors.cycles import PHASE_LABELS, hub_cycle_progress
-from partnership.models import OVERSIGHT_ROLES, Membership, Partnership
+from partnership.models import OVERSIGHT_ROLES, Membership, Partnership, StatutoryPartner
 from partnership.selectors import agency_choices, working_day_calendar
-from partnership.selectors.action_plans import overdue_actions_by_agency
+from partnership.selectors.action_plans import overdue_actions_by_agency, overdue_actions_by_partner
 from partnership.selectors.recommendations import (
     AGE_BUCKETS,
     AGREED_OPEN_STATES,
@@ -104,6 +107,7 @@ PANEL_KEYS = (
     "recommendations",
     "recommendation_age",
     "overdue_actions",
+    "overdue_by_partner",
     "audit_grades",
     "themes",
     "section_11",
@@ -230,6 +234,7 @@ def scrutiny_dashboard(
         "recommendations": lambda: _recommendations_panel(partnership=partnership),
         "recommendation_age": lambda: _recommendation_age_panel(scope),
         "overdue_actions": lambda: _overdue_actions_panel(scope),
+        "overdue_by_partner": lambda: _overdue_by_partner_panel(scope),
         "audit_grades": lambda: _audit_grades_panel(scope),
         "themes": lambda: _themes_panel(scope),
         "section_11": lambda: _heatmap_panel(scope, "section_11", heatmap_scores()),
@@ -525,6 +530,40 @@ def _overdue_actions_panel(scope: _Scope) -> Panel:
         explanation=(
             "Actions of agreed action plans that are not complete and whose due date has passed, by the agency "
             "leading them. Agencies with none overdue are left out; the period filter does not apply."
+        ),
+    )
+
+
+def _overdue_by_partner_panel(scope: _Scope) -> Panel:
+    labels = dict(StatutoryPartner.choices)
+    rows = tuple(
+        (labels[partner], (Figure(value=count, url=""),))
+        for partner, count in overdue_actions_by_partner(
+            partnership=scope.partnership, membership=scope.membership, today=scope.today, agency_id=scope.agency_id
+        )
+    )
+    chart = BarChart(
+        title="Overdue actions by statutory partner, today",
+        description=(
+            "Horizontal bars, one per statutory partner leading a recommendation with an overdue action: "
+            + "; ".join(f"{label}: {figures[0].value}" for label, figures in rows)
+            if rows
+            else "No action is overdue."
+        ),
+        labels=tuple(label for label, _ in rows),
+        series=(Series(name="Overdue actions", values=tuple(figures[0].value for _, figures in rows)),),
+        horizontal=True,
+    )
+    return Panel(
+        key="overdue_by_partner",
+        chart=chart,
+        row_heading="Statutory partner",
+        rows=rows,
+        explanation=(
+            "The overdue actions of the panel by lead agency, counted instead by the statutory partner (local "
+            "authority, health or police) who leads the recommendation each belongs to: who answers for the delay "
+            "at the partnership's executive. The list by lead agency shows the actions; the period filter does not "
+            "apply, the agency filter narrows to the actions that agency leads."
         ),
     )
 

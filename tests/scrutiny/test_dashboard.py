@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.models import StatutoryPartner
 from partnership.models.recommendations import Action, Recommendation
 from scrutiny.selectors.dashboard import scrutiny_dashboard
 from tests.partnership.action_plan_factories import action_make, recommendation_make
@@ -245,11 +246,40 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(world_a, figures, client_f
     client = client_for(world_a.scrutineer.person)
     # Session, person, second factor, membership; the years, agencies, each panel's one query (both compliance heat
     # maps share one) and the professional disagreements' figures (one).
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         assert client.get(dashboard_url(world_a, year="")).status_code == 200
     recommendation_make(world_a, state=Recommendation.State.IN_PROGRESS)
     _review(world_a, date(2024, 5, 5), taken=30)
     # Session, person, second factor, membership; the years, agencies, each panel's one query (both compliance heat
     # maps share one) and the professional disagreements' figures (one).
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         assert client.get(dashboard_url(world_a, year="")).status_code == 200
+
+
+def test_overdue_actions_by_statutory_partner(world_a, world_b, figures):
+    """The three overdue actions of the fixture belong to a recommendation the local authority leads; one more,
+    the council's, to one the police lead. World_b's overdue action is never counted; a police lead sees only the
+    action of the recommendation the police lead, as the panel by agency counts it."""
+    police_led = recommendation_make(
+        world_a, state=Recommendation.State.IN_PROGRESS, lead_partner=StatutoryPartner.POLICE
+    )
+    _overdue(world_a, police_led, days_late=2, agency=world_a.council)
+
+    def partners(membership, agency=None):
+        dashboard = scrutiny_dashboard(
+            partnership=world_a.partnership,
+            membership=membership,
+            today=timezone.localdate(),
+            year=None,
+            years=[],
+            agency_id=agency.pk if agency else None,
+        )
+        return _values(_panel(dashboard, "overdue_by_partner"))
+
+    assert partners(world_a.business_manager) == [("Local authority", [3]), ("Police", [1])]
+    assert partners(world_a.business_manager, agency=world_a.council) == [("Local authority", [1]), ("Police", [1])]
+    assert partners(world_a.police_lead) == [("Police", [1])]
+    police = scrutiny_dashboard(
+        partnership=world_a.partnership, membership=world_a.police_lead, today=timezone.localdate(), year=None, years=[]
+    )
+    assert _values(_panel(police, "overdue_actions")) == [(world_a.council.name, [1])]

@@ -31,6 +31,7 @@ def test_the_figures_are_the_pages(world_a, figures):  # noqa: F811
         "recommendations",
         "recommendation_age",
         "overdue_actions",
+        "overdue_by_partner",
         "audit_grades",
         "themes",
         "section_11",

@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from audits.models import ReturnStandard, SelfAssessmentCycle
 from partnership.models.recommendations import Recommendation
+from tests.audits.sa_helpers import cycle_make
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_signoff_and_documents import _sign_in_with_code
 from tests.factories import World
@@ -26,10 +28,19 @@ def test_the_dashboard_draws_its_charts_and_links_each_figure(page: Page, base_u
     _review(world, date(2025, 3, 20), taken=44, reason="Complexity", reference="SI-A3")
     recommendation = recommendation_make(world, state=Recommendation.State.IN_PROGRESS)
     _overdue(world, recommendation, days_late=3)
+    # A Section 11 cycle opened in 2025, one standard moderated: the heat map is checked by axe with the charts.
+    cycle = cycle_make(world, year=2025).cycle
+    SelfAssessmentCycle.objects.filter(pk=cycle.pk).update(opens_on=date(2025, 4, 1), due_on=date(2025, 5, 1))
+    ReturnStandard.objects.filter(assessment_return__cycle=cycle, assessment_return__agency=world.council).filter(
+        section_key="accountability"
+    ).update(self_score=2, moderated_score=1)
     slug = world.partnership.slug
 
     _sign_in_with_code(page, base_url, world.bm)
     page.goto(base_url + reverse("scrutiny:dashboard", kwargs={"slug": slug}) + "?year=2025")
+    heatmap = page.get_by_test_id("table-section_11")
+    expect(heatmap).to_contain_text("Self 2, moderated 1")
+    expect(heatmap.get_by_role("link", name=f"Self 2, moderated 1 ({world.council.name})")).to_be_visible()
     for key in ("notification", "timeliness", "decisions", "recommendations", "overdue_actions"):
         chart = page.get_by_test_id(f"chart-{key}")
         expect(chart).to_be_visible()

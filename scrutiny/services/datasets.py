@@ -174,7 +174,8 @@ def _entry_check(membership: Membership, agency: Agency | None) -> None:
         )
 
 
-def _agency(*, partnership: Partnership, agency_id: int | None) -> Agency | None:
+def agency_get(*, partnership: Partnership, agency_id: int | None) -> Agency | None:
+    """The partnership's agency of that id (None for None); another partnership's is a field error, as a missing one."""
     if agency_id is None:
         return None
     agency = Agency.objects.in_partnership(partnership).filter(pk=agency_id).first()
@@ -303,7 +304,7 @@ def value_create(
         errors["indicator_id"] = ["Choose one of the partnership's indicators."]
     agency = None
     try:
-        agency = _agency(partnership=partnership, agency_id=agency_id)
+        agency = agency_get(partnership=partnership, agency_id=agency_id)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     number = _number(value, field="value", errors=errors, required=True)
@@ -346,7 +347,7 @@ def value_update(
     locked = IndicatorValue.objects.in_partnership(partnership).select_for_update().filter(pk=figure.pk).first()
     if locked is None:
         raise ValidationError("No such figure in this partnership.")
-    _entry_check(membership, _agency(partnership=partnership, agency_id=locked.agency_id))
+    _entry_check(membership, agency_get(partnership=partnership, agency_id=locked.agency_id))
     _version_check(instance=locked, expected_updated_at=expected_updated_at, what="this figure")
     errors: dict[str, list[str]] = {}
     number = _number(value, field="value", errors=errors, required=True)
@@ -373,7 +374,7 @@ def value_delete(
     locked = IndicatorValue.objects.in_partnership(partnership).select_for_update().filter(pk=figure.pk).first()
     if locked is None:
         raise ValidationError("No such figure in this partnership.")
-    _entry_check(membership, _agency(partnership=partnership, agency_id=locked.agency_id))
+    _entry_check(membership, agency_get(partnership=partnership, agency_id=locked.agency_id))
     _version_check(instance=locked, expected_updated_at=expected_updated_at, what="this figure")
     tenant_delete(partnership=partnership, actor=actor, instance=locked)
 

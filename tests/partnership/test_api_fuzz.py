@@ -86,6 +86,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL.get("case_audit_ids", {}),
         **REAL.get("export_ids", {}),
         **REAL.get("hub_ids", {}),
+        **REAL.get("dataset_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -97,6 +98,16 @@ def _real_hub_ids_in_body(body: dict, pick: int) -> None:
         body["theme_id"] = hub_ids["hub_theme_id"]
     if "draft_ids" in body and "hub_draft_id" in hub_ids and pick % 2:
         body["draft_ids"] = [hub_ids["hub_draft_id"]]
+
+
+def _real_dataset_ids_in_body(body: dict, pick: int) -> None:
+    """Scrutiny's data sets: a real indicator and agency, mostly, so the services' own rules run."""
+    if not REAL.get("dataset_ids") or not pick % 2:
+        return
+    if "indicator_id" in body:
+        body["indicator_id"] = REAL["dataset_ids"]["indicator_id"]
+    if "agency_id" in body:
+        body["agency_id"] = REAL["agency_ids"][pick % len(REAL["agency_ids"])]
 
 
 def _real_ids_in_body(body: Any, pick: int) -> Any:
@@ -125,6 +136,7 @@ def _real_ids_in_body(body: Any, pick: int) -> Any:
     if "action_ids" in body and pick % 2:
         body["action_ids"] = REAL["plan_action_ids"]
     _real_hub_ids_in_body(body, pick)
+    _real_dataset_ids_in_body(body, pick)
     # An export: mostly of a real cycle, so the kinds' own checks run, not only "no such cycle".
     if isinstance(body.get("parameters"), dict) and REAL.get("export_ids"):
         body["parameters"] = {**body["parameters"], "cycle": REAL["export_ids"]["export_cycle_id"]}
@@ -499,6 +511,19 @@ def _hub_nomination_id(world: World, cycle) -> int:
     return nominate(world, cycle, world.practitioner, by=world.business_manager).pk
 
 
+def _dataset_ids(world: World) -> dict[str, int]:
+    """Scrutiny's data sets: an indicator with a figure, and an analysis, so their operations reach their checks."""
+    from scrutiny.models import IndicatorValue
+    from tests.isolation.conftest import _dataset_analysis, _dataset_value
+
+    value_id = _dataset_value(world, {})
+    return {
+        "value_id": value_id,
+        "indicator_id": IndicatorValue.objects.get(pk=value_id).indicator_id,
+        "analysis_id": _dataset_analysis(world, {}),
+    }
+
+
 @pytest.fixture
 def world(transactional_db, request) -> World:
     world = World("Alpha")
@@ -532,6 +557,7 @@ def world(transactional_db, request) -> World:
     REAL.update(hub_ids=_hub_ids(world) if "/learning-hub/" in request.node.name else {})
     if "/observers" in request.node.name:
         REAL["hub_ids"] |= _hub_observer_ids(world, REAL["hub_ids"])
+    REAL.update(dataset_ids=_dataset_ids(world) if "/data-sets/" in request.node.name else {})
     yield world
     REAL.clear()
 

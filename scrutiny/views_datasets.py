@@ -231,6 +231,7 @@ def quarter_detail(request: HttpRequest, quarter: str) -> HttpResponse:
         "previous": quarter_slug(quarter_step(when, -1)),
         "next": quarter_slug(quarter_step(when, 1)),
         "parts": _grouped(data.rows),
+        "enters_any": any(column["enters"] for column in columns),
     }
     return render(request, "scrutiny/datasets/quarter.html", context)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -47,19 +47,26 @@ def _version(what: str):
     )
 
 
-class QuarterField(serializers.CharField):
+@extend_schema_field({"type": "string", "maxLength": 20, "example": "2025-26 Q1"})
+class QuarterField(serializers.Field):
     """A quarter: its first day or any day in it (``2025-04-01``), or ``2025-26 Q1``; answered as its first day."""
 
+    default_error_messages = {
+        "invalid": "Write a quarter as 2025-26 Q1, or a day in it such as 2025-04-01.",
+    }
+
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("max_length", 20)
         kwargs.setdefault("help_text", "A quarter: 2025-26 Q1, or a day in it such as 2025-04-01.")
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        quarter = quarter_parse(super().to_internal_value(data))
+        quarter = quarter_parse(data) if isinstance(data, str) and len(data) <= 20 else None
         if quarter is None:
-            raise serializers.ValidationError("Write a quarter as 2025-26 Q1, or a day in it such as 2025-04-01.")
+            self.fail("invalid")
         return quarter
+
+    def to_representation(self, value):
+        return value.isoformat()
 
 
 # --- Indicators ---------------------------------------------------------------------------------------------

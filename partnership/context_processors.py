@@ -33,6 +33,9 @@ NAVIGATION = [
         "scrutiny:dashboard",
         (Role.PARTNER_LEAD_LOCAL_AUTHORITY, Role.PARTNER_LEAD_HEALTH, Role.PARTNER_LEAD_POLICE, Role.SCRUTINEER),
     ),
+    # Scrutiny's quarterly data sets, for the agency leads who provide the figures (the scrutiny readers reach them
+    # from the dashboard).
+    ("Data sets", "scrutiny:datasets", (Role.AGENCY_LEAD,)),
     # Every member: contributors and lead authors see theirs; the list shows each member only what they may see.
     ("Learning reviews", "reviews:learning_review_list", ()),
     # The register of what the partnership resolved: its readers (recommendation_access).

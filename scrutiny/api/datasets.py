@@ -166,7 +166,7 @@ class IndicatorDetailView(_DataSetAPIView):
             {200: IndicatorSerializer, 400: _FIELD_ERRORS, 409: _conflict("indicator")}, takes_body=True
         ),
     )
-    def put(self, request: Request, slug: str, indicator_id: int) -> Response:
+    def patch(self, request: Request, slug: str, indicator_id: int) -> Response:
         indicator = selectors.indicator_get(partnership=self.partnership, indicator_id=indicator_id)
         data = self.valid(IndicatorUpdateSerializer, request.data)
         expected = expected_version(request, data)

@@ -101,7 +101,7 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
         ("scrutiny_api:dataset_indicator_trend", "GET"),
     ],
     ("scrutiny:dataset_indicator_edit", "GET"): [("scrutiny_api:dataset_indicator", "GET")],
-    ("scrutiny:dataset_indicator_edit", "POST"): [("scrutiny_api:dataset_indicator", "PUT")],
+    ("scrutiny:dataset_indicator_edit", "POST"): [("scrutiny_api:dataset_indicator", "PATCH")],
     ("scrutiny:dataset_indicator_chart", "GET"): [("scrutiny_api:dataset_indicator_trend", "GET")],
     ("scrutiny:dataset_indicator_csv", "GET"): [("scrutiny_api:dataset_indicator_trend", "GET")],
     ("scrutiny:dataset_quarter", "GET"): [

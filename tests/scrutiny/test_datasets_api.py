@@ -98,11 +98,11 @@ def test_the_business_manager_defines_indicators_and_changes_them_with_a_version
         "amber_threshold": "21",
         "red_threshold": "30",
     }
-    assert client.put(detail, change, format="json").status_code == 428
-    assert client.put(detail, change, format="json", HTTP_IF_MATCH=read["ETag"]).status_code == 200
-    assert client.put(detail, change | {"updated_at": read.json()["updated_at"]}, format="json").status_code == 409
+    assert client.patch(detail, change, format="json").status_code == 428
+    assert client.patch(detail, change, format="json", HTTP_IF_MATCH=read["ETag"]).status_code == 200
+    assert client.patch(detail, change | {"updated_at": read.json()["updated_at"]}, format="json").status_code == 409
     assert as_(world_a.scrutineer).post(api(world_a, "dataset_indicators"), body, format="json").status_code == 403
-    assert as_(world_a.agency_lead).put(detail, change, format="json").status_code == 403
+    assert as_(world_a.agency_lead).patch(detail, change, format="json").status_code == 403
 
 
 def test_figures_are_added_changed_and_removed_by_who_may(world_a, data):

@@ -288,6 +288,22 @@ def _seed_analyses(partnership: Partnership, agencies: dict, quarters: list[date
     return len(new)
 
 
+def demo_scrutiny_seed(*, today: date) -> list[tuple[str, dict[str, int]]]:
+    """Scrutiny's demo data in every demo partnership: (its name, what was added). ``LookupError`` when a demo
+    partnership is missing (seed_demo has not run)."""
+    from partnership.demo import DEMO_PARTNERSHIPS
+
+    results = []
+    for definition in DEMO_PARTNERSHIPS:
+        partnership = Partnership.objects.filter(slug=definition.slug).first()
+        if partnership is None:
+            raise LookupError(f"There is no partnership {definition.slug}: run manage.py seed_demo first.")
+        manager = demo_business_manager(partnership)
+        # Quarterly data sets (seed_datasets).
+        results.append((partnership.name, seed_datasets(partnership, today=today, actor=manager)))
+    return results
+
+
 def demo_business_manager(partnership: Partnership) -> Membership | None:
     return (
         Membership.objects.in_partnership(partnership)

@@ -6,7 +6,7 @@ from django import forms
 
 from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin
 from partnership.services.files import MAX_FILE_BYTES
-from scrutiny.models import Indicator
+from scrutiny.selectors.datasets import DIRECTION_CHOICES, PART_CHOICES
 
 
 class DashboardFilterForm(forms.Form):
@@ -38,7 +38,7 @@ class IndicatorForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
 
     part = forms.ChoiceField(
         label="Part of the data set",
-        choices=Indicator.Part.choices,
+        choices=PART_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose Part A (multi-agency) or Part B (themed)."},
     )
@@ -64,7 +64,7 @@ class IndicatorForm(VersionedFormMixin, AccessibleFormMixin, forms.Form):
     unit = forms.CharField(label="Unit (optional)", max_length=40, required=False, help_text="For example: %, children")
     good_direction = forms.ChoiceField(
         label="Which way is better",
-        choices=Indicator.Direction.choices,
+        choices=DIRECTION_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether a higher or a lower figure is better."},
     )

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import partnership_view
 from partnership.forms.base import VERSION_FIELD, add_service_errors, version_of, versioned_initial
-from partnership.models import Agency
 from partnership.selectors.recommendations import register_csv
 from partnership.views.actions import form_status
 from scrutiny.charts import CHART_CONTENT_SECURITY_POLICY, line_chart_svg
@@ -259,7 +258,7 @@ def quarter_csv(request: HttpRequest, quarter: str) -> HttpResponse:
     return _no_store(response)
 
 
-def _entry_agency(request: HttpRequest, key: str) -> Agency | None:
+def _entry_agency(request: HttpRequest, key: str):
     """The agency a form enters for (``partnership``: none); 404 for another partnership's or no agency, 403 for
     an agency the member does not enter for."""
     if key == PARTNERSHIP_KEY:
@@ -267,9 +266,7 @@ def _entry_agency(request: HttpRequest, key: str) -> Agency | None:
     else:
         if not key.isdigit() or len(key) > 18:
             raise Http404("No such agency.")
-        agency = Agency.objects.in_partnership(request.partnership).filter(pk=int(key)).first()
-        if agency is None:
-            raise Http404("No such agency.")
+        agency = selectors.agency_get(partnership=request.partnership, agency_id=int(key))
     if not selectors.can_enter_for(request.membership, agency):
         raise PermissionDenied("You do not enter this agency's figures.")
     return agency

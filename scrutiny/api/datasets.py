@@ -24,13 +24,14 @@ from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.services.files import MAX_FILE_BYTES
-from scrutiny.models import AgencyAnalysis, Indicator, IndicatorValue
 from scrutiny.quarters import quarter_label, quarter_parse
 from scrutiny.selectors import datasets as selectors
 from scrutiny.selectors.datasets import (
     DATASET_ENTRY_ROLES,
     DATASET_MANAGE_ROLES,
     DATASET_READER_ROLES,
+    DIRECTION_CHOICES,
+    PART_CHOICES,
     TREND_LENGTHS,
     value_flag,
 )
@@ -74,12 +75,12 @@ class QuarterField(serializers.Field):
 
 class IndicatorSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    part = serializers.ChoiceField(choices=Indicator.Part.choices, read_only=True)
+    part = serializers.ChoiceField(choices=PART_CHOICES, read_only=True)
     theme = serializers.CharField(read_only=True, help_text="Part B: the theme; empty in Part A.")
     name = serializers.CharField(read_only=True)
     definition = serializers.CharField(read_only=True)
     unit = serializers.CharField(read_only=True)
-    good_direction = serializers.ChoiceField(choices=Indicator.Direction.choices, read_only=True)
+    good_direction = serializers.ChoiceField(choices=DIRECTION_CHOICES, read_only=True)
     amber_threshold = serializers.DecimalField(read_only=True, allow_null=True, **_NUMBER)
     red_threshold = serializers.DecimalField(read_only=True, allow_null=True, **_NUMBER)
     active = serializers.BooleanField(read_only=True)
@@ -88,12 +89,12 @@ class IndicatorSerializer(serializers.Serializer):
 
 
 class IndicatorInputSerializer(serializers.Serializer):
-    part = serializers.ChoiceField(choices=Indicator.Part.choices)
+    part = serializers.ChoiceField(choices=PART_CHOICES)
     theme = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     name = serializers.CharField(max_length=200)
     definition = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     unit = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    good_direction = serializers.ChoiceField(choices=Indicator.Direction.choices)
+    good_direction = serializers.ChoiceField(choices=DIRECTION_CHOICES)
     amber_threshold = serializers.CharField(
         max_length=40, required=False, allow_blank=True, allow_null=True, default=None, help_text="A number, or null."
     )
@@ -111,7 +112,6 @@ class IndicatorUpdateSerializer(IndicatorInputSerializer):
 class _DataSetAPIView(PartnershipScopedAPIView):
     read_roles = DATASET_READER_ROLES
     write_roles = DATASET_MANAGE_ROLES
-    model = Indicator
 
     def scoped_queryset(self, partnership):
         return selectors.indicator_list(partnership=partnership)
@@ -298,7 +298,6 @@ class VersionOnlySerializer(serializers.Serializer):
 
 class _ValueAPIView(_DataSetAPIView):
     write_roles = DATASET_ENTRY_ROLES
-    model = IndicatorValue
     serializer_class = ValueSerializer
 
     def scoped_queryset(self, partnership):
@@ -464,7 +463,6 @@ class AnalysisUpdateSerializer(serializers.Serializer):
 
 class _AnalysisAPIView(_DataSetAPIView):
     write_roles = DATASET_ENTRY_ROLES
-    model = AgencyAnalysis
     serializer_class = AnalysisSerializer
 
     def scoped_queryset(self, partnership):

@@ -38,6 +38,9 @@ RED, AMBER = "red", "amber"
 FLAG_LABELS = {RED: "Red", AMBER: "Amber", "": ""}
 PARTNERSHIP_WIDE = "Whole partnership"
 TREND_LENGTHS = (4, 8, 20, 40)
+# The vocabulary the forms and the API offer, kept here so that no interface imports the models.
+PART_CHOICES = Indicator.Part.choices
+DIRECTION_CHOICES = Indicator.Direction.choices
 
 
 def value_flag(indicator: Indicator, value: Decimal | None) -> str:
@@ -80,6 +83,14 @@ def entry_agencies(*, partnership: Partnership, membership: Membership) -> list[
     if membership.has_role(Role.AGENCY_LEAD):
         return [a for a in agencies if a.pk == membership.agency_id]
     return []
+
+
+def agency_get(*, partnership: Partnership, agency_id: int) -> Agency:
+    """One of the partnership's agencies; another partnership's is as missing (404)."""
+    agency = Agency.objects.in_partnership(partnership).filter(pk=agency_id).first()
+    if agency is None:
+        raise Http404("No such agency.")
+    return agency
 
 
 def indicator_list(*, partnership: Partnership, active_only: bool = False) -> QuerySet[Indicator]:

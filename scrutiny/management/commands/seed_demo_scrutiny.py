@@ -6,9 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from partnership.demo import DEMO_PARTNERSHIPS
-from partnership.models import Partnership
-from scrutiny.demo import demo_business_manager, seed_datasets
+from scrutiny.demo import demo_scrutiny_seed
 
 
 class Command(BaseCommand):
@@ -24,13 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args, allow_production: bool = False, **options) -> None:
         if getattr(settings, "PRODUCTION", False) and not allow_production:
             raise CommandError("This is a production site: demo data goes only on a site that exists to be shown.")
-        today = timezone.localdate()
-        for definition in DEMO_PARTNERSHIPS:
-            partnership = Partnership.objects.filter(slug=definition.slug).first()
-            if partnership is None:
-                raise CommandError(f"There is no partnership {definition.slug}: run manage.py seed_demo first.")
-            manager = demo_business_manager(partnership)
-            # Quarterly data sets (seed_datasets).
-            added = seed_datasets(partnership, today=today, actor=manager)
+        try:
+            results = demo_scrutiny_seed(today=timezone.localdate())
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        for name, added in results:
             made = ", ".join(f"{n} {what}" for what, n in added.items() if n) or "nothing new"
-            self.stdout.write(self.style.SUCCESS(f"{partnership.name}: scrutiny demo data ready ({made})."))
+            self.stdout.write(self.style.SUCCESS(f"{name}: scrutiny demo data ready ({made})."))

@@ -4,6 +4,7 @@ from django.urls import path
 
 from scrutiny import views
 from scrutiny.views import challenges as challenge_views
+from scrutiny.views import datasets as datasets_views
 from scrutiny.views import disagreements as disagreement_views
 from scrutiny.views import plan as plan_views
 
@@ -12,6 +13,40 @@ app_name = "scrutiny"
 urlpatterns: list = [
     path("scrutiny/", views.dashboard, name="dashboard"),
     path("scrutiny/overdue-actions/", views.overdue_actions, name="overdue_actions"),
+    # Quarterly data sets (datasets_views.py); before the panels' <slug> routes, which would not match them anyway.
+    path("scrutiny/data-sets/", datasets_views.datasets_home, name="datasets"),
+    path("scrutiny/data-sets/upload/", datasets_views.values_upload, name="dataset_upload"),
+    path("scrutiny/data-sets/indicators/new/", datasets_views.indicator_new, name="dataset_indicator_new"),
+    path(
+        "scrutiny/data-sets/indicators/<int:indicator_id>/", datasets_views.indicator_detail, name="dataset_indicator"
+    ),
+    path(
+        "scrutiny/data-sets/indicators/<int:indicator_id>/edit/",
+        datasets_views.indicator_edit,
+        name="dataset_indicator_edit",
+    ),
+    path(
+        "scrutiny/data-sets/indicators/<int:indicator_id>/trend.svg",
+        datasets_views.indicator_chart,
+        name="dataset_indicator_chart",
+    ),
+    path(
+        "scrutiny/data-sets/indicators/<int:indicator_id>/trend.csv",
+        datasets_views.indicator_csv,
+        name="dataset_indicator_csv",
+    ),
+    path("scrutiny/data-sets/quarters/<str:quarter>/", datasets_views.quarter_detail, name="dataset_quarter"),
+    path("scrutiny/data-sets/quarters/<str:quarter>.csv", datasets_views.quarter_csv, name="dataset_quarter_csv"),
+    path(
+        "scrutiny/data-sets/quarters/<str:quarter>/figures/<str:agency>/",
+        datasets_views.values_enter,
+        name="dataset_values_enter",
+    ),
+    path(
+        "scrutiny/data-sets/quarters/<str:quarter>/analyses/<int:agency_id>/",
+        datasets_views.analysis_edit,
+        name="dataset_analysis",
+    ),
     path("scrutiny/challenges/", challenge_views.challenge_list, name="challenge_list"),
     path("scrutiny/challenges/raise/", challenge_views.challenge_raise, name="challenge_raise"),
     path("scrutiny/challenges/<int:challenge_id>/", challenge_views.challenge_detail, name="challenge_detail"),

@@ -689,11 +689,37 @@ def _disagreement(world: World, made: dict[str, Any]) -> int:
     return disagreement_make(world).pk
 
 
+def _dataset_indicator(world: World, made: dict[str, Any]) -> int:
+    from tests.scrutiny.datasets_helpers import indicator_make
+
+    return indicator_make(world, f"Sweep indicator {next(_serial)}").pk
+
+
+def _dataset_value(world: World, made: dict[str, Any]) -> int:
+    from scrutiny.models import Indicator
+    from tests.scrutiny.datasets_helpers import value_make
+
+    indicator = Indicator.objects.get(pk=_dataset_indicator(world, made))
+    return value_make(world, indicator, date(2024, 4, 1), 12, agency=world.school).pk
+
+
+def _dataset_analysis(world: World, made: dict[str, Any]) -> int:
+    from tests.scrutiny.datasets_helpers import analysis_make
+
+    agency = Agency.objects.get(pk=_agency(world, made))
+    return analysis_make(world, agency, date(2024, 4, 1)).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    # Scrutiny's quarterly data sets; ``agency`` is a data set column: an agency's id (or "partnership").
+    "indicator_id": _dataset_indicator,
+    "value_id": _dataset_value,
+    "analysis_id": _dataset_analysis,
     "scrutiny_plan_id": _scrutiny_plan,
     "plan_activity_id": _plan_activity,
     "evidence_link_id": _evidence_link,
     "disagreement_id": _disagreement,
+    "agency": _agency,
     "hub_observer_id": _hub_observer,
     "feedback_session_id": _feedback_session,
     "child_feedback_id": _child_feedback,
@@ -761,6 +787,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
 # whose data answers. The sweep fills them in and checks the route across partnerships by its slug.
 NAME_KWARGS: dict[str, str] = {
     "panel": "timeliness",  # a scrutiny dashboard panel
+    "quarter": "2024-04",  # a quarter of the data sets (its first month)
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

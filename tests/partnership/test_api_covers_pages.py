@@ -126,6 +126,37 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("scrutiny:disagreement_escalate", "POST"): [("scrutiny_api:disagreement_escalate", "POST")],
     ("scrutiny:disagreement_resolve", "POST"): [("scrutiny_api:disagreement_resolve", "POST")],
     ("scrutiny:panel_records", "GET"): [("scrutiny_api:figure_records", "GET")],
+    # Scrutiny's quarterly data sets.
+    ("scrutiny:datasets", "GET"): [("scrutiny_api:dataset_indicators", "GET")],
+    ("scrutiny:dataset_indicator_new", "GET"): [("scrutiny_api:dataset_indicators", "GET")],
+    ("scrutiny:dataset_indicator_new", "POST"): [("scrutiny_api:dataset_indicators", "POST")],
+    ("scrutiny:dataset_indicator", "GET"): [
+        ("scrutiny_api:dataset_indicator", "GET"),
+        ("scrutiny_api:dataset_indicator_trend", "GET"),
+    ],
+    ("scrutiny:dataset_indicator_edit", "GET"): [("scrutiny_api:dataset_indicator", "GET")],
+    ("scrutiny:dataset_indicator_edit", "POST"): [("scrutiny_api:dataset_indicator", "PATCH")],
+    ("scrutiny:dataset_indicator_chart", "GET"): [("scrutiny_api:dataset_indicator_trend", "GET")],
+    ("scrutiny:dataset_indicator_csv", "GET"): [("scrutiny_api:dataset_indicator_trend", "GET")],
+    ("scrutiny:dataset_quarter", "GET"): [
+        ("scrutiny_api:dataset_values", "GET"),
+        ("scrutiny_api:dataset_analyses", "GET"),
+    ],
+    ("scrutiny:dataset_quarter_csv", "GET"): [("scrutiny_api:dataset_values", "GET")],
+    ("scrutiny:dataset_values_enter", "GET"): [("scrutiny_api:dataset_values", "GET")],
+    # The form saves one agency's quarter at once; the API changes each figure (with its own version).
+    ("scrutiny:dataset_values_enter", "POST"): [
+        ("scrutiny_api:dataset_values", "POST"),
+        ("scrutiny_api:dataset_value", "PATCH"),
+        ("scrutiny_api:dataset_value", "DELETE"),
+    ],
+    ("scrutiny:dataset_upload", "GET"): [("scrutiny_api:dataset_values_upload", "POST")],
+    ("scrutiny:dataset_upload", "POST"): [("scrutiny_api:dataset_values_upload", "POST")],
+    ("scrutiny:dataset_analysis", "GET"): [("scrutiny_api:dataset_analyses", "GET")],
+    ("scrutiny:dataset_analysis", "POST"): [
+        ("scrutiny_api:dataset_analyses", "POST"),
+        ("scrutiny_api:dataset_analysis", "PATCH"),
+    ],
     ("reviews:rapid_review_meeting", "GET"): [("reviews_api:rapid_review_meeting", "GET")],
     ("reviews:rapid_review_meeting_date", "POST"): [("reviews_api:rapid_review_meeting", "PUT")],
     ("reviews:rapid_review_attendee_add", "POST"): [("reviews_api:rapid_review_attendee_list", "POST")],

@@ -10,7 +10,8 @@ from scrutiny.demo import DemoPeopleMissingError, demo_scrutiny_seed
 
 class Command(BaseCommand):
     help = (
-        "Add scrutiny's demo data to the Ashby and Wessex demo partnerships: five challenges (open, overdue, "
+        "Add scrutiny's demo data to the Ashby and Wessex demo partnerships: quarterly data sets of eight indicators "
+        "with ten years of figures and the statutory partners' analyses, five challenges (open, overdue, "
         "answered, escalated to the board with a recommendation drafted from it, closed), the scrutineer's plans "
         "for last year and this year with findings, evidence and a recommendation, and professional disagreements "
         "at every stage. "

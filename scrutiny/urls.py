@@ -2,13 +2,32 @@
 
 from django.urls import path
 
-from scrutiny import views
+from scrutiny import views, views_reports
 
 app_name = "scrutiny"
+
+_R = "scrutiny/reports/<int:report_id>/"
+_A = "scrutiny/agency-reports/<int:agency_report_id>/"
 
 urlpatterns: list = [
     path("scrutiny/", views.dashboard, name="dashboard"),
     path("scrutiny/overdue-actions/", views.overdue_actions, name="overdue_actions"),
     path("scrutiny/<slug:panel>.svg", views.panel_chart, name="panel_chart"),
     path("scrutiny/<slug:panel>.csv", views.panel_csv, name="panel_csv"),
+    # The quarterly scrutiny reports and the annual report.
+    path("scrutiny/reports/", views_reports.report_list, name="report_list"),
+    path(_R, views_reports.report_detail, name="report_detail"),
+    path(_R + "narrative/add/", views_reports.narrative_add, name="narrative_add"),
+    path(_R + "narrative/<int:narrative_id>/", views_reports.narrative_edit, name="narrative_edit"),
+    path(_R + "narrative/<int:narrative_id>/remove/", views_reports.narrative_remove, name="narrative_remove"),
+    path(_R + "publish/", views_reports.report_publish, name="report_publish"),
+    path(_R + "draft/", views_reports.report_reopen, name="report_reopen"),
+    path(_R + "render/", views_reports.report_render_view, name="report_render"),
+    path(_R + "versions/", views_reports.report_versions, name="report_versions"),
+    # The annual reports the agencies owe the partnership.
+    path("scrutiny/agency-reports/", views_reports.agency_report_list, name="agency_report_list"),
+    path(_A, views_reports.agency_report_detail, name="agency_report_detail"),
+    path(_A + "receive/", views_reports.agency_report_receive, name="agency_report_receive"),
+    path(_A + "summary/", views_reports.agency_report_summary, name="agency_report_summary"),
+    path(_A + "file/", views_reports.agency_report_file, name="agency_report_file"),
 ]

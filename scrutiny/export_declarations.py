@@ -23,9 +23,9 @@ from scrutiny.services.report_render import DOCX_MEDIA_TYPE, scrutiny_report_doc
 KIND = DOCX_EXPORT_KIND
 
 
-def _report(*, partnership: Partnership, report_id) -> ScrutinyReport:
+def _report(*, partnership: Partnership, scrutiny_report_id) -> ScrutinyReport:
     try:
-        return scrutiny_report_get(partnership=partnership, report_id=report_id)
+        return scrutiny_report_get(partnership=partnership, scrutiny_report_id=scrutiny_report_id)
     except Http404:
         raise ValidationError({"report": ["No such scrutiny report."]}) from None
 
@@ -39,12 +39,12 @@ def scrutiny_report_clean(
 ) -> ExportRequest:
     if not _reads(membership):
         raise PermissionDenied("The scrutiny reports are for the partnership's leadership and oversight.")
-    report = _report(partnership=partnership, report_id=data.get("report"))
-    return ExportRequest(parameters={"report_id": report.pk}, title=f"{report.title} (Word)")
+    report = _report(partnership=partnership, scrutiny_report_id=data.get("report"))
+    return ExportRequest(parameters={"scrutiny_report_id": report.pk}, title=f"{report.title} (Word)")
 
 
 def scrutiny_report_build(*, job: ExportJob, out: IO[bytes], progress: ExportProgress) -> ExportFile:
-    report = _report(partnership=job.partnership, report_id=job.parameters["report_id"])
+    report = _report(partnership=job.partnership, scrutiny_report_id=job.parameters["scrutiny_report_id"])
     scrutiny_report_docx_write(report=report, out=out)
     progress(1, 1)
     return ExportFile(name=f"{slugify(report.title)[:80] or report.pk}.docx", media_type=DOCX_MEDIA_TYPE)

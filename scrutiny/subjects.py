@@ -18,7 +18,9 @@ from scrutiny.selectors.reports import REPORT_READ_ROLES
 @subject_type(ScrutinyReport)
 class ScrutinyReportSubject(SubjectType[ScrutinyReport]):
     def url(self, subject: ScrutinyReport) -> str:
-        return reverse("scrutiny:report_detail", kwargs={"slug": subject.partnership.slug, "report_id": subject.pk})
+        return reverse(
+            "scrutiny:report_detail", kwargs={"slug": subject.partnership.slug, "scrutiny_report_id": subject.pk}
+        )
 
     def visible_to(self, subject: ScrutinyReport, membership: Membership) -> bool:
         return membership.has_role(*REPORT_READ_ROLES)

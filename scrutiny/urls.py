@@ -6,7 +6,7 @@ from scrutiny import views, views_reports
 
 app_name = "scrutiny"
 
-_R = "scrutiny/reports/<int:report_id>/"
+_R = "scrutiny/reports/<int:scrutiny_report_id>/"
 _A = "scrutiny/agency-reports/<int:agency_report_id>/"
 
 urlpatterns: list = [
@@ -18,8 +18,8 @@ urlpatterns: list = [
     path("scrutiny/reports/", views_reports.report_list, name="report_list"),
     path(_R, views_reports.report_detail, name="report_detail"),
     path(_R + "narrative/add/", views_reports.narrative_add, name="narrative_add"),
-    path(_R + "narrative/<int:narrative_id>/", views_reports.narrative_edit, name="narrative_edit"),
-    path(_R + "narrative/<int:narrative_id>/remove/", views_reports.narrative_remove, name="narrative_remove"),
+    path(_R + "narrative/<int:report_narrative_id>/", views_reports.narrative_edit, name="narrative_edit"),
+    path(_R + "narrative/<int:report_narrative_id>/remove/", views_reports.narrative_remove, name="narrative_remove"),
     path(_R + "publish/", views_reports.report_publish, name="report_publish"),
     path(_R + "draft/", views_reports.report_reopen, name="report_reopen"),
     path(_R + "render/", views_reports.report_render_view, name="report_render"),

@@ -59,12 +59,12 @@ def _current_year() -> int:
     return today.year if today.month >= 4 else today.year - 1
 
 
-def _report(request: HttpRequest, report_id: int) -> ScrutinyReport:
-    return selectors.scrutiny_report_get(partnership=request.partnership, report_id=report_id)
+def _report(request: HttpRequest, scrutiny_report_id: int) -> ScrutinyReport:
+    return selectors.scrutiny_report_get(partnership=request.partnership, scrutiny_report_id=scrutiny_report_id)
 
 
 def _to_report(request: HttpRequest, report: ScrutinyReport, anchor: str = "") -> HttpResponse:
-    response = redirect("scrutiny:report_detail", slug=request.partnership.slug, report_id=report.pk)
+    response = redirect("scrutiny:report_detail", slug=request.partnership.slug, scrutiny_report_id=report.pk)
     if anchor:
         response["Location"] += f"#{anchor}"
     return response
@@ -140,16 +140,18 @@ def _detail(request: HttpRequest, report: ScrutinyReport, *, bound: dict | None 
 
 @partnership_view(roles=READERS)
 @require_GET
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _detail(request, _report(request, report_id))
+def report_detail(request: HttpRequest, scrutiny_report_id: int) -> HttpResponse:
+    return _detail(request, _report(request, scrutiny_report_id))
 
 
 @partnership_view(roles=sorted(NARRATIVE_WRITE_ROLES))
 @require_POST
-def narrative_edit(request: HttpRequest, report_id: int, narrative_id: int) -> HttpResponse:
+def narrative_edit(request: HttpRequest, scrutiny_report_id: int, report_narrative_id: int) -> HttpResponse:
     """Save one section of the narrative; a change someone saved since is shown beside the kept input."""
-    report = _report(request, report_id)
-    row = selectors.report_narrative_get(partnership=request.partnership, report=report, narrative_id=narrative_id)
+    report = _report(request, scrutiny_report_id)
+    row = selectors.report_narrative_get(
+        partnership=request.partnership, report=report, report_narrative_id=report_narrative_id
+    )
     further = row.place == ReportNarrative.Place.FURTHER
     form = NarrativeForm(request.POST, further=further, prefix=f"n{row.pk}")
     bound: dict = {row.pk: form}
@@ -164,7 +166,9 @@ def narrative_edit(request: HttpRequest, report_id: int, narrative_id: int) -> H
                 expected_updated_at=form.cleaned_data["expected_updated_at"],
             )
         except ValidationError as exc:
-            saved = selectors.report_narrative_get(partnership=request.partnership, report=report, narrative_id=row.pk)
+            saved = selectors.report_narrative_get(
+                partnership=request.partnership, report=report, report_narrative_id=row.pk
+            )
             if form.add_refusal(exc, saved=saved):
                 bound[("saved", row.pk)] = saved
         else:
@@ -175,8 +179,8 @@ def narrative_edit(request: HttpRequest, report_id: int, narrative_id: int) -> H
 
 @partnership_view(roles=sorted(NARRATIVE_WRITE_ROLES))
 @require_POST
-def narrative_add(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report(request, report_id)
+def narrative_add(request: HttpRequest, scrutiny_report_id: int) -> HttpResponse:
+    report = _report(request, scrutiny_report_id)
     form = NarrativeAddForm(request.POST)
     if form.is_valid():
         try:
@@ -193,9 +197,11 @@ def narrative_add(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @partnership_view(roles=sorted(NARRATIVE_WRITE_ROLES))
 @require_POST
-def narrative_remove(request: HttpRequest, report_id: int, narrative_id: int) -> HttpResponse:
-    report = _report(request, report_id)
-    row = selectors.report_narrative_get(partnership=request.partnership, report=report, narrative_id=narrative_id)
+def narrative_remove(request: HttpRequest, scrutiny_report_id: int, report_narrative_id: int) -> HttpResponse:
+    report = _report(request, scrutiny_report_id)
+    row = selectors.report_narrative_get(
+        partnership=request.partnership, report=report, report_narrative_id=report_narrative_id
+    )
     form = VersionForm(request.POST)
     try:
         if not form.is_valid():
@@ -213,8 +219,8 @@ def narrative_remove(request: HttpRequest, report_id: int, narrative_id: int) ->
     return _to_report(request, report, "narrative")
 
 
-def _move(request: HttpRequest, report_id: int, service, success: str) -> HttpResponse:
-    report = _report(request, report_id)
+def _move(request: HttpRequest, scrutiny_report_id: int, service, success: str) -> HttpResponse:
+    report = _report(request, scrutiny_report_id)
     form = VersionForm(request.POST)
     try:
         if not form.is_valid():
@@ -234,22 +240,22 @@ def _move(request: HttpRequest, report_id: int, service, success: str) -> HttpRe
 
 @partnership_view(roles=sorted(REPORT_MANAGE_ROLES))
 @require_POST
-def report_publish(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _move(request, report_id, services.scrutiny_report_publish, "Published the report.")
+def report_publish(request: HttpRequest, scrutiny_report_id: int) -> HttpResponse:
+    return _move(request, scrutiny_report_id, services.scrutiny_report_publish, "Published the report.")
 
 
 @partnership_view(roles=sorted(REPORT_MANAGE_ROLES))
 @require_POST
-def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _move(request, report_id, services.scrutiny_report_reopen, "Took the report back to draft.")
+def report_reopen(request: HttpRequest, scrutiny_report_id: int) -> HttpResponse:
+    return _move(request, scrutiny_report_id, services.scrutiny_report_reopen, "Took the report back to draft.")
 
 
 @partnership_view(roles=READERS)
 @require_POST
-def report_render_view(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_render_view(request: HttpRequest, scrutiny_report_id: int) -> HttpResponse:
     """Ask the worker for the report: the PDF (the documents engine) or the DOCX (the exports engine), then follow
     its progress on the engine's status page."""
-    report = _report(request, report_id)
+    report = _report(request, scrutiny_report_id)
     form = ReportRenderForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose PDF or Word.")
@@ -271,10 +277,10 @@ def report_render_view(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @partnership_view(roles=READERS)
 @require_GET
-def report_versions(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_versions(request: HttpRequest, scrutiny_report_id: int) -> HttpResponse:
     """Every PDF rendered of the report (each a version, the older ones still downloadable) and the Word files
     asked for that are still kept."""
-    report = _report(request, report_id)
+    report = _report(request, scrutiny_report_id)
     documents = documents_for_subject(partnership=request.partnership, subject=report, membership=request.membership)
     versions = list(
         document_versions(partnership=request.partnership, documents=documents).select_related("requested_by")
@@ -343,7 +349,7 @@ def agency_report_list(request: HttpRequest) -> HttpResponse:
 
 def _agency_report(request: HttpRequest, agency_report_id: int):
     return selectors.agency_annual_report_get(
-        partnership=request.partnership, membership=request.membership, report_id=agency_report_id
+        partnership=request.partnership, membership=request.membership, agency_report_id=agency_report_id
     )
 
 

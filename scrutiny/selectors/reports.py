@@ -62,12 +62,12 @@ def scrutiny_reports_list(*, partnership: Partnership) -> QuerySet[ScrutinyRepor
     return ScrutinyReport.objects.in_partnership(partnership).select_related("created_by")
 
 
-def scrutiny_report_get(*, partnership: Partnership, report_id: object) -> ScrutinyReport:
+def scrutiny_report_get(*, partnership: Partnership, scrutiny_report_id: object) -> ScrutinyReport:
     """The report of ``partnership``; another partnership's answers 404 like a missing one."""
     report = (
         ScrutinyReport.objects.in_partnership(partnership)
         .select_related("partnership")
-        .filter(pk=_pk(report_id))
+        .filter(pk=_pk(scrutiny_report_id))
         .first()
     )
     if report is None:
@@ -82,8 +82,12 @@ def report_narrative(*, partnership: Partnership, report: ScrutinyReport) -> lis
     return sorted(rows, key=lambda n: (place_order.get(n.place, 2), n.position, n.pk))
 
 
-def report_narrative_get(*, partnership: Partnership, report: ScrutinyReport, narrative_id: object) -> ReportNarrative:
-    narrative = ReportNarrative.objects.in_partnership(partnership).filter(report=report, pk=_pk(narrative_id)).first()
+def report_narrative_get(
+    *, partnership: Partnership, report: ScrutinyReport, report_narrative_id: object
+) -> ReportNarrative:
+    narrative = (
+        ReportNarrative.objects.in_partnership(partnership).filter(report=report, pk=_pk(report_narrative_id)).first()
+    )
     if narrative is None:
         raise Http404("No such section of the narrative.")
     return narrative
@@ -136,10 +140,14 @@ def agency_annual_reports_list(
 
 
 def agency_annual_report_get(
-    *, partnership: Partnership, membership: Membership, report_id: object
+    *, partnership: Partnership, membership: Membership, agency_report_id: object
 ) -> AgencyAnnualReport:
     """One agency annual report the member may read; another partnership's or agency's answers 404."""
-    row = _agency_reports_readable(partnership=partnership, membership=membership).filter(pk=_pk(report_id)).first()
+    row = (
+        _agency_reports_readable(partnership=partnership, membership=membership)
+        .filter(pk=_pk(agency_report_id))
+        .first()
+    )
     if row is None:
         raise Http404("No such agency annual report.")
     return row

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -60,9 +59,10 @@ def received(world, row: AgencyAnnualReport, *, summary: str = "") -> AgencyAnnu
     row.refresh_from_db()
     if summary:
         row = services.agency_annual_report_summarise(
-            partnership=world.partnership, actor=world.bm, report=row, summary=summary, expected_updated_at=row.updated_at
+            partnership=world.partnership,
+            actor=world.bm,
+            report=row,
+            summary=summary,
+            expected_updated_at=row.updated_at,
         )
     return row
-
-
-__all__ = ["BytesIO"]

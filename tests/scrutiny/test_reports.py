@@ -76,7 +76,8 @@ def test_empty_narrative_and_a_quarter_leave_their_sections_out(world_a):
     report = annual_report(world_a)
     agency_report(world_a)
     keys = [s.key for s in report_sections_for(report_scope(report))]
-    assert "narrative_introduction" not in keys and "narrative_conclusions" not in keys
+    assert "narrative_introduction" not in keys
+    assert "narrative_conclusions" not in keys
     assert "agency_reports" in keys
     quarter = services.scrutiny_report_create(
         partnership=world_a.partnership, actor=world_a.bm, kind="quarterly", reporting_year=YEAR, quarter=1
@@ -113,7 +114,8 @@ def test_a_published_reports_narrative_is_settled_until_taken_back(world_a):
     services.scrutiny_report_publish(
         partnership=world_a.partnership, actor=world_a.bm, report=report, expected_updated_at=report.updated_at
     )
-    assert report.state == ScrutinyReport.State.PUBLISHED and report.published_at
+    assert report.state == ScrutinyReport.State.PUBLISHED
+    assert report.published_at
     with pytest.raises(ValidationError):
         write(world_a, report, "introduction", "Too late.")
     with pytest.raises(ValidationError):
@@ -141,8 +143,8 @@ def test_further_sections_are_added_in_order_and_removed(world_a):
         narrative=first,
         expected_updated_at=first.updated_at,
     )
+    intro = narrative(report, "introduction")
     with pytest.raises(ValidationError):
-        intro = narrative(report, "introduction")
         services.report_narrative_remove(
             partnership=world_a.partnership,
             actor=world_a.scrutineer.person,
@@ -160,7 +162,8 @@ def test_an_agency_report_is_chased_by_the_deadline_engine(world_a):
     row = agency_report(world_a, due_on=due)
     deadline = Deadline.objects.get(partnership=world_a.partnership, kind=AgencyAnnualReport.DEADLINE_KIND)
     assert deadline.assignee == world_a.agency_lead.person
-    assert deadline.due_on == due and deadline.subject == row
+    assert deadline.due_on == due
+    assert deadline.subject == row
 
     tasks = my_tasks(person=world_a.agency_lead.person, partnership=world_a.partnership, today=due - timedelta(days=3))
     titles = [t.title for t in tasks.tasks]

@@ -420,6 +420,8 @@ SPECTACULAR_SETTINGS = {
         "EvidenceSourceEnum": "learninghub.models.EvidenceSource",
         "HubSessionStateEnum": "learninghub.models.HubSession.State",
         "HubSessionKindEnum": "learninghub.models.SessionKind",
+        "ScrutinyReportKindEnum": "scrutiny.models.ScrutinyReport.Kind",
+        "AgencyAnnualReportKindEnum": "scrutiny.models.AgencyAnnualReport.Kind",
     },
 }
 

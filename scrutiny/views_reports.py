@@ -288,7 +288,7 @@ def report_versions(request: HttpRequest, scrutiny_report_id: int) -> HttpRespon
     exports = selectors.report_docx_exports(partnership=request.partnership, report=report)
     if not request.membership.has_role(*REPORT_MANAGE_ROLES):
         # The export engine lets a member open only the files they asked for (the business managers: all).
-        exports = exports.filter(requested_by=request.user)
+        exports = exports.filter(requested_by_id=request.membership.person_id)
     exports = list(exports[:50])
     return render(
         request, "scrutiny/reports/versions.html", {"report": report, "versions": versions, "exports": exports}

@@ -111,7 +111,7 @@ def report_docx_exports(*, partnership: Partnership, report: ScrutinyReport) -> 
     """The Word files asked for of the report, newest first (the export engine deletes them after a while)."""
     return (
         ExportJob.objects.in_partnership(partnership)
-        .filter(kind=DOCX_EXPORT_KIND, parameters__report_id=report.pk)
+        .filter(kind=DOCX_EXPORT_KIND, parameters__scrutiny_report_id=report.pk)
         .select_related("requested_by")
         .order_by("-requested_at", "-id")
     )

@@ -86,6 +86,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL.get("case_audit_ids", {}),
         **REAL.get("export_ids", {}),
         **REAL.get("hub_ids", {}),
+        **REAL.get("scrutiny_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -493,6 +494,18 @@ def _hub_observer_ids(world: World, hub_ids: dict[str, int]) -> dict[str, int]:
     return {"hub_observer_id": observer_invite(world, cycle, neighbour.practitioner.person, forum).pk}
 
 
+def _scrutiny_report_ids(world: World) -> dict[str, int]:
+    """A draft annual report with its narrative, and an agency's annual report asked for."""
+    from tests.scrutiny.report_helpers import agency_report, annual_report, narrative
+
+    report = annual_report(world)
+    return {
+        "scrutiny_report_id": report.pk,
+        "report_narrative_id": narrative(report, "introduction").pk,
+        "agency_report_id": agency_report(world).pk,
+    }
+
+
 def _hub_nomination_id(world: World, cycle) -> int:
     from tests.learninghub.member_helpers import nominate
 
@@ -532,6 +545,7 @@ def world(transactional_db, request) -> World:
     REAL.update(hub_ids=_hub_ids(world) if "/learning-hub/" in request.node.name else {})
     if "/observers" in request.node.name:
         REAL["hub_ids"] |= _hub_observer_ids(world, REAL["hub_ids"])
+    REAL.update(scrutiny_ids=_scrutiny_report_ids(world) if "/scrutiny/" in request.node.name else {})
     yield world
     REAL.clear()
 

@@ -33,6 +33,9 @@ NAVIGATION = [
         "scrutiny:dashboard",
         (Role.PARTNER_LEAD_LOCAL_AUTHORITY, Role.PARTNER_LEAD_HEALTH, Role.PARTNER_LEAD_POLICE, Role.SCRUTINEER),
     ),
+    # The quarterly scrutiny reports and the annual report (scrutiny/urls.py): the scrutineer writes their narrative
+    # there. The business managers reach it from the scrutiny dashboard, the partner leads from the same.
+    ("Scrutiny reports", "scrutiny:report_list", (Role.SCRUTINEER,)),
     # Every member: contributors and lead authors see theirs; the list shows each member only what they may see.
     ("Learning reviews", "reviews:learning_review_list", ()),
     # The register of what the partnership resolved: its readers (recommendation_access).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -21,12 +22,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.api import RequestBodyTooLarge
+from partnership.api.action_plans import _FILE, _FileAPIView, _json_errors
 from partnership.api.base import PartnershipScopedAPIView, SizeLimitedJSONParser
 from partnership.api.versions import expected_version
 from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.selectors.documents import document_versions, documents_for_subject
 from partnership.services.exports import export_request
-from partnership.services.files import MAX_FILE_BYTES
+from partnership.services.files import MAX_FILE_BYTES, stored_file_response
 from scrutiny.models import AgencyAnnualReport, ReportNarrative, ScrutinyReport
 from scrutiny.models.reports import QUARTER_NAMES
 from scrutiny.selectors import reports as selectors
@@ -562,3 +564,21 @@ class AgencyReportReceiveView(_AgencyReportAPIView):
             received_on=serializer.validated_data.get("received_on") or timezone.localdate(),
         )
         return Response(AgencyAnnualReportSerializer(self.row(row.pk)).data)
+
+
+class AgencyReportFileView(_FileAPIView):
+    """The newest file received for an agency's annual report, as an attachment."""
+
+    read_roles = AGENCY_REPORT_READ_ROLES
+    model = AgencyAnnualReport
+
+    @extend_schema(
+        tags=[TAG], summary="Download an agency's annual report", responses=_json_errors(_answers(dict(_FILE)))
+    )
+    def get(self, request: Request, slug: str, agency_report_id: int) -> HttpResponse:
+        row = selectors.agency_annual_report_get(
+            partnership=self.partnership, membership=self.membership, agency_report_id=agency_report_id
+        )
+        return stored_file_response(
+            selectors.agency_annual_report_file_with_data(partnership=self.partnership, report=row)
+        )

@@ -28,4 +28,5 @@ urlpatterns: list = [
     path(_S + "agency-reports/", reports_api.AgencyReportListView.as_view(), name="agency_report_list"),
     path(_A, reports_api.AgencyReportDetailView.as_view(), name="agency_report_detail"),
     path(_A + "receive/", reports_api.AgencyReportReceiveView.as_view(), name="agency_report_receive"),
+    path(_A + "file/", reports_api.AgencyReportFileView.as_view(), name="agency_report_file"),
 ]

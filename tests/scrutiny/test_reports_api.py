@@ -129,6 +129,7 @@ def test_agency_reports_asked_for_sent_and_summarised(world_a):
     sent = lead.post(receive, {"file": upload(), "received_on": "2026-06-01"}, format="multipart")
     assert sent.status_code == 200
     assert sent.json()["received_on"] == "2026-06-01"
+    assert b"".join(lead.get(_api(world_a, "agency_report_file", agency_report_id=row_id))).startswith(b"%PDF")
     detail = _api(world_a, "agency_report_detail", agency_report_id=row_id)
     assert lead.patch(detail, {"summary": "x"}, format="json").status_code == 403
     bm = _as(world_a.business_manager)

@@ -45,6 +45,8 @@ def test_readers_and_who_starts_a_report(world_a, client_for):
     url = _url(world_a, "report_list")
     for member in (world_a.business_manager, world_a.la_lead, world_a.scrutineer):
         assert client_for(member.person).get(url).status_code == 200
+    nav = client_for(world_a.scrutineer.person).get(url).context["nav_items"]
+    assert "Scrutiny reports" in [item["label"] for item in nav]
     for member in (world_a.practitioner, world_a.agency_lead, world_a.lay_member, world_a.observer):
         assert client_for(member.person).get(url).status_code == 403
     data = {"kind": "annual", "reporting_year": "2025", "quarter": "", "title": ""}

@@ -6,8 +6,7 @@ from django import forms
 
 from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin
 from partnership.services.files import ACCEPT_ATTRIBUTE, ACCEPTED_HINT
-from scrutiny.models import AgencyAnnualReport, ScrutinyReport
-from scrutiny.models.reports import QUARTER_NAMES, reporting_year_label
+from scrutiny.selectors.reports import AGENCY_REPORT_KINDS, QUARTERS, REPORT_KINDS, year_label
 
 
 class DashboardFilterForm(forms.Form):
@@ -37,12 +36,12 @@ _CHOOSE = {"required": "Choose one from the list.", "invalid_choice": "Choose on
 
 
 def _year_choices(current: int) -> list[tuple[int, str]]:
-    return [(y, f"{reporting_year_label(y)} (April {y} to March {y + 1})") for y in range(current + 1, current - 6, -1)]
+    return [(y, f"{year_label(y)} (April {y} to March {y + 1})") for y in range(current + 1, current - 6, -1)]
 
 
 class ReportCreateForm(AccessibleFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        label="Report", choices=ScrutinyReport.Kind.choices, widget=forms.RadioSelect, error_messages=_CHOOSE
+        label="Report", choices=REPORT_KINDS.choices, widget=forms.RadioSelect, error_messages=_CHOOSE
     )
     reporting_year = forms.TypedChoiceField(label="Reporting year", coerce=int, error_messages=_CHOOSE)
     quarter = forms.TypedChoiceField(
@@ -50,7 +49,7 @@ class ReportCreateForm(AccessibleFormMixin, forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        choices=[("", "Not a quarterly report"), *((q, f"Q{q}: {name}") for q, name in QUARTER_NAMES.items())],
+        choices=[("", "Not a quarterly report"), *((q, f"Q{q}: {name}") for q, name in QUARTERS.items())],
         error_messages=_CHOOSE,
     )
     title = forms.CharField(
@@ -108,7 +107,7 @@ class ReportRenderForm(forms.Form):
 
 class AgencyReportRequestForm(AccessibleFormMixin, forms.Form):
     agency = forms.TypedChoiceField(label="Agency", coerce=int, error_messages=_CHOOSE)
-    kind = forms.ChoiceField(label="Report", choices=AgencyAnnualReport.Kind.choices, error_messages=_CHOOSE)
+    kind = forms.ChoiceField(label="Report", choices=AGENCY_REPORT_KINDS.choices, error_messages=_CHOOSE)
     subject = forms.CharField(label="What the report is about (for “Other” only)", required=False, max_length=120)
     reporting_year = forms.TypedChoiceField(label="Reporting year", coerce=int, error_messages=_CHOOSE)
     due_on = forms.DateField(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scrutiny import views, views_reports
+from scrutiny import views
 
 app_name = "scrutiny"
 
@@ -15,19 +15,19 @@ urlpatterns: list = [
     path("scrutiny/<slug:panel>.svg", views.panel_chart, name="panel_chart"),
     path("scrutiny/<slug:panel>.csv", views.panel_csv, name="panel_csv"),
     # The quarterly scrutiny reports and the annual report.
-    path("scrutiny/reports/", views_reports.report_list, name="report_list"),
-    path(_R, views_reports.report_detail, name="report_detail"),
-    path(_R + "narrative/add/", views_reports.narrative_add, name="narrative_add"),
-    path(_R + "narrative/<int:report_narrative_id>/", views_reports.narrative_edit, name="narrative_edit"),
-    path(_R + "narrative/<int:report_narrative_id>/remove/", views_reports.narrative_remove, name="narrative_remove"),
-    path(_R + "publish/", views_reports.report_publish, name="report_publish"),
-    path(_R + "draft/", views_reports.report_reopen, name="report_reopen"),
-    path(_R + "render/", views_reports.report_render_view, name="report_render"),
-    path(_R + "versions/", views_reports.report_versions, name="report_versions"),
+    path("scrutiny/reports/", views.report_list, name="report_list"),
+    path(_R, views.report_detail, name="report_detail"),
+    path(_R + "narrative/add/", views.narrative_add, name="narrative_add"),
+    path(_R + "narrative/<int:report_narrative_id>/", views.narrative_edit, name="narrative_edit"),
+    path(_R + "narrative/<int:report_narrative_id>/remove/", views.narrative_remove, name="narrative_remove"),
+    path(_R + "publish/", views.report_publish, name="report_publish"),
+    path(_R + "draft/", views.report_reopen, name="report_reopen"),
+    path(_R + "render/", views.report_render_view, name="report_render"),
+    path(_R + "versions/", views.report_versions, name="report_versions"),
     # The annual reports the agencies owe the partnership.
-    path("scrutiny/agency-reports/", views_reports.agency_report_list, name="agency_report_list"),
-    path(_A, views_reports.agency_report_detail, name="agency_report_detail"),
-    path(_A + "receive/", views_reports.agency_report_receive, name="agency_report_receive"),
-    path(_A + "summary/", views_reports.agency_report_summary, name="agency_report_summary"),
-    path(_A + "file/", views_reports.agency_report_file, name="agency_report_file"),
+    path("scrutiny/agency-reports/", views.agency_report_list, name="agency_report_list"),
+    path(_A, views.agency_report_detail, name="agency_report_detail"),
+    path(_A + "receive/", views.agency_report_receive, name="agency_report_receive"),
+    path(_A + "summary/", views.agency_report_summary, name="agency_report_summary"),
+    path(_A + "file/", views.agency_report_file, name="agency_report_file"),
 ]

@@ -29,16 +29,21 @@ from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
 from partnership.selectors.documents import document_versions, documents_for_subject
 from partnership.services.exports import export_request
 from partnership.services.files import MAX_FILE_BYTES, stored_file_response
-from scrutiny.models import AgencyAnnualReport, ReportNarrative, ScrutinyReport
-from scrutiny.models.reports import QUARTER_NAMES
 from scrutiny.selectors import reports as selectors
 from scrutiny.selectors.reports import (
+    AGENCY_REPORT_KINDS,
+    AGENCY_REPORT_MODEL,
     AGENCY_REPORT_READ_ROLES,
     DOCX_EXPORT_KIND,
+    NARRATIVE_PLACES,
     NARRATIVE_WRITE_ROLES,
+    QUARTERS,
     REPORT_CREATE_ROLES,
+    REPORT_KINDS,
     REPORT_MANAGE_ROLES,
+    REPORT_MODEL,
     REPORT_READ_ROLES,
+    REPORT_STATES,
 )
 from scrutiny.services import report_render
 from scrutiny.services import reports as services
@@ -53,7 +58,7 @@ _NOT_ALLOWED = OpenApiResponse(description="You may see this, but your role does
 
 class ScrutinyReportNarrativeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    place = serializers.ChoiceField(choices=ReportNarrative.Place.choices, read_only=True)
+    place = serializers.ChoiceField(choices=NARRATIVE_PLACES.choices, read_only=True)
     heading = serializers.CharField(read_only=True, help_text="A further section's heading; empty for the others.")
     body = serializers.CharField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True, help_text="Send it back (or If-Match) to change it.")
@@ -61,11 +66,11 @@ class ScrutinyReportNarrativeSerializer(serializers.Serializer):
 
 class ScrutinyReportSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    kind = serializers.ChoiceField(choices=ScrutinyReport.Kind.choices, read_only=True)
+    kind = serializers.ChoiceField(choices=REPORT_KINDS.choices, read_only=True)
     title = serializers.CharField(read_only=True)
     period_start = serializers.DateField(read_only=True)
     period_end = serializers.DateField(read_only=True)
-    state = serializers.ChoiceField(choices=ScrutinyReport.State.choices, read_only=True)
+    state = serializers.ChoiceField(choices=REPORT_STATES.choices, read_only=True)
     published_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -75,12 +80,12 @@ class ScrutinyReportDetailSerializer(ScrutinyReportSerializer):
 
 
 class ScrutinyReportCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ScrutinyReport.Kind.choices)
+    kind = serializers.ChoiceField(choices=REPORT_KINDS.choices)
     reporting_year = serializers.IntegerField(
         help_text="The reporting year's first year: 2025 is April 2025 to March 2026.", **_YEAR
     )
     quarter = serializers.ChoiceField(
-        choices=sorted(QUARTER_NAMES),
+        choices=sorted(QUARTERS),
         required=False,
         allow_null=True,
         help_text="1 (April to June) to 4 (January to March); quarterly reports only.",
@@ -138,7 +143,7 @@ class AgencyAnnualReportSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     agency_id = serializers.IntegerField(read_only=True)
     agency = serializers.CharField(source="agency.name", read_only=True)
-    kind = serializers.ChoiceField(choices=AgencyAnnualReport.Kind.choices, read_only=True)
+    kind = serializers.ChoiceField(choices=AGENCY_REPORT_KINDS.choices, read_only=True)
     subject = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
     reporting_year = serializers.IntegerField(read_only=True)
@@ -151,7 +156,7 @@ class AgencyAnnualReportSerializer(serializers.Serializer):
 
 class AgencyAnnualReportRequestSerializer(serializers.Serializer):
     agency_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    kind = serializers.ChoiceField(choices=AgencyAnnualReport.Kind.choices)
+    kind = serializers.ChoiceField(choices=AGENCY_REPORT_KINDS.choices)
     subject = serializers.CharField(required=False, allow_blank=True, max_length=120, help_text="For kind other.")
     reporting_year = serializers.IntegerField(**_YEAR)
     due_on = serializers.DateField()
@@ -172,16 +177,16 @@ class AgencyAnnualReportReceiveSerializer(serializers.Serializer):
 class _ReportAPIView(PartnershipScopedAPIView):
     read_roles = REPORT_READ_ROLES
     write_roles = REPORT_MANAGE_ROLES
-    model = ScrutinyReport
+    model = REPORT_MODEL
     serializer_class = ScrutinyReportSerializer
 
     def scoped_queryset(self, partnership):
         return selectors.scrutiny_reports_list(partnership=partnership)
 
-    def report(self, scrutiny_report_id) -> ScrutinyReport:
+    def report(self, scrutiny_report_id) -> object:
         return selectors.scrutiny_report_get(partnership=self.partnership, scrutiny_report_id=scrutiny_report_id)
 
-    def report_answer(self, report: ScrutinyReport, *, code: int = status.HTTP_200_OK) -> Response:
+    def report_answer(self, report, *, code: int = status.HTTP_200_OK) -> Response:
         report = self.report(report.pk)
         data = dict(ScrutinyReportSerializer(report).data)
         data["narrative"] = ScrutinyReportNarrativeSerializer(
@@ -309,7 +314,7 @@ class NarrativeDetailView(_ReportAPIView):
     write_roles = NARRATIVE_WRITE_ROLES
     serializer_class = ScrutinyReportNarrativeSerializer
 
-    def narrative(self, scrutiny_report_id, report_narrative_id) -> ReportNarrative:
+    def narrative(self, scrutiny_report_id, report_narrative_id) -> object:
         return selectors.report_narrative_get(
             partnership=self.partnership,
             report=self.report(scrutiny_report_id),
@@ -444,13 +449,13 @@ class ReportVersionsView(_ReportAPIView):
 class _AgencyReportAPIView(PartnershipScopedAPIView):
     read_roles = AGENCY_REPORT_READ_ROLES
     write_roles = REPORT_MANAGE_ROLES
-    model = AgencyAnnualReport
+    model = AGENCY_REPORT_MODEL
     serializer_class = AgencyAnnualReportSerializer
 
     def scoped_queryset(self, partnership):
         return selectors.agency_annual_reports_list(partnership=partnership, membership=self.membership)
 
-    def row(self, agency_report_id) -> AgencyAnnualReport:
+    def row(self, agency_report_id) -> object:
         return selectors.agency_annual_report_get(
             partnership=self.partnership, membership=self.membership, agency_report_id=agency_report_id
         )
@@ -570,7 +575,7 @@ class AgencyReportFileView(_FileAPIView):
     """The newest file received for an agency's annual report, as an attachment."""
 
     read_roles = AGENCY_REPORT_READ_ROLES
-    model = AgencyAnnualReport
+    model = AGENCY_REPORT_MODEL
 
     @extend_schema(
         tags=[TAG], summary="Download an agency's annual report", responses=_json_errors(_answers(dict(_FILE)))

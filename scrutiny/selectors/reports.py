@@ -26,7 +26,7 @@ from partnership.models.recommendations import StoredFile
 from partnership.selectors.files import stored_files_of
 from scrutiny.charts import BarChart, Series, bar_chart_svg
 from scrutiny.models import AgencyAnnualReport, ReportNarrative, ScrutinyReport
-from scrutiny.models.reports import reporting_year_label
+from scrutiny.models.reports import QUARTER_NAMES, reporting_year_label
 from scrutiny.report_sections import ReportChart, ReportScope, ReportSection, ReportTable, report_section
 
 # Who reads the reports: the business managers, the three statutory partners' leads and the independent scrutineer.
@@ -39,6 +39,16 @@ NARRATIVE_WRITE_ROLES = frozenset({Role.SCRUTINEER})
 REPORT_MANAGE_ROLES = MANAGER_ROLES
 # Who may open the agency annual reports' pages: oversight, and the agency leads (their own agency's only).
 AGENCY_REPORT_READ_ROLES = frozenset({*OVERSIGHT_ROLES, Role.AGENCY_LEAD})
+
+# The models' vocabulary, for the pages' and the API's forms (interfaces reach models only through here).
+REPORT_KINDS = ScrutinyReport.Kind
+REPORT_STATES = ScrutinyReport.State
+NARRATIVE_PLACES = ReportNarrative.Place
+AGENCY_REPORT_KINDS = AgencyAnnualReport.Kind
+QUARTERS = QUARTER_NAMES
+# For the API's schema (which names the model behind each endpoint).
+REPORT_MODEL = ScrutinyReport
+AGENCY_REPORT_MODEL = AgencyAnnualReport
 
 PDF_DOCUMENT_KIND = "scrutiny_report"
 DOCX_EXPORT_KIND = "scrutiny.report"
@@ -99,6 +109,11 @@ def report_for_scope(scope: ReportScope) -> ScrutinyReport | None:
         .filter(kind=scope.kind, period_start=scope.start)
         .first()
     )
+
+
+def year_label(year: int) -> str:
+    """ "2025/26" for the reporting year that starts in April 2025."""
+    return reporting_year_label(year)
 
 
 def report_scope(report: ScrutinyReport) -> ReportScope:

@@ -388,9 +388,11 @@ def _report_narrative(world: World, made: dict[str, Any]) -> int:
 
 
 def _agency_annual_report(world: World, made: dict[str, Any]) -> int:
-    from scrutiny.services.reports import agency_annual_report_request
+    # Received, with its file: the file's download answers for a row of the world's own.
+    from scrutiny.services.reports import agency_annual_report_receive, agency_annual_report_request
+    from tests.scrutiny.report_helpers import upload
 
-    return agency_annual_report_request(
+    row = agency_annual_report_request(
         partnership=world.partnership,
         actor=world.bm,
         agency_id=world.school.pk,
@@ -399,7 +401,11 @@ def _agency_annual_report(world: World, made: dict[str, Any]) -> int:
         reporting_year=2025,
         requested_on=date(2026, 4, 1),
         due_on=date(2026, 6, 30),
-    ).pk
+    )
+    agency_annual_report_receive(
+        partnership=world.partnership, actor=world.bm, report=row, upload=upload(), received_on=date(2026, 6, 1)
+    )
+    return row.pk
 
 
 def _progress_report(world: World, made: dict[str, Any]) -> int:

@@ -296,7 +296,7 @@ def test_pages_run_a_fixed_number_of_queries(world_a, client_for, django_assert_
     report = annual_report(world_a)
     kinds = (AgencyAnnualReport.Kind.MARAC, AgencyAnnualReport.Kind.MAPPA, AgencyAnnualReport.Kind.PRIVATE_FOSTERING)
     for kind, agency in zip(kinds, (world_a.police, world_a.icb, world_a.school), strict=True):
-        received(world_a, agency_report(world_a, kind=kind, agency=agency), summary="Summarised.")
+        row = received(world_a, agency_report(world_a, kind=kind, agency=agency), summary="Summarised.")
     scrutineer = client_for(world_a.scrutineer.person)
     bm = client_for(world_a.business_manager.person)
     pages = [
@@ -304,6 +304,7 @@ def test_pages_run_a_fixed_number_of_queries(world_a, client_for, django_assert_
         (scrutineer, _r(world_a, "report_detail", report), 8),
         (scrutineer, _r(world_a, "report_versions", report), 8),
         (bm, _url(world_a, "agency_report_list"), 9),
+        (bm, _url(world_a, "agency_report_detail", agency_report_id=row.pk), 9),
     ]
     for client, url, limit in pages:
         with django_assert_max_num_queries(limit):

@@ -427,6 +427,8 @@ SPECTACULAR_SETTINGS = {
         "ScrutinyEvidenceKindEnum": "scrutiny.models.EvidenceKind",
         "DisagreementStageEnum": "scrutiny.models.DisagreementStage",
         "DisagreementStateEnum": "scrutiny.models.ProfessionalDisagreement.State",
+        "ScrutinyReportKindEnum": "scrutiny.models.ScrutinyReport.Kind",
+        "AgencyAnnualReportKindEnum": "scrutiny.models.AgencyAnnualReport.Kind",
     },
 }
 

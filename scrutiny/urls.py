@@ -7,8 +7,12 @@ from scrutiny.views import challenges as challenge_views
 from scrutiny.views import datasets as datasets_views
 from scrutiny.views import disagreements as disagreement_views
 from scrutiny.views import plan as plan_views
+from scrutiny.views import reports as report_views
 
 app_name = "scrutiny"
+
+_R = "scrutiny/reports/<int:scrutiny_report_id>/"
+_A = "scrutiny/agency-reports/<int:agency_report_id>/"
 
 urlpatterns: list = [
     path("scrutiny/", views.dashboard, name="dashboard"),
@@ -69,6 +73,22 @@ urlpatterns: list = [
     path("scrutiny/<slug:panel>/records/", views.panel_records, name="panel_records"),
     path("scrutiny/<slug:panel>.svg", views.panel_chart, name="panel_chart"),
     path("scrutiny/<slug:panel>.csv", views.panel_csv, name="panel_csv"),
+    # The quarterly scrutiny reports and the annual report.
+    path("scrutiny/reports/", report_views.report_list, name="report_list"),
+    path(_R, report_views.report_detail, name="report_detail"),
+    path(_R + "narrative/add/", report_views.narrative_add, name="narrative_add"),
+    path(_R + "narrative/<int:report_narrative_id>/", report_views.narrative_edit, name="narrative_edit"),
+    path(_R + "narrative/<int:report_narrative_id>/remove/", report_views.narrative_remove, name="narrative_remove"),
+    path(_R + "publish/", report_views.report_publish, name="report_publish"),
+    path(_R + "draft/", report_views.report_reopen, name="report_reopen"),
+    path(_R + "render/", report_views.report_render_view, name="report_render"),
+    path(_R + "versions/", report_views.report_versions, name="report_versions"),
+    # The annual reports the agencies owe the partnership.
+    path("scrutiny/agency-reports/", report_views.agency_report_list, name="agency_report_list"),
+    path(_A, report_views.agency_report_detail, name="agency_report_detail"),
+    path(_A + "receive/", report_views.agency_report_receive, name="agency_report_receive"),
+    path(_A + "summary/", report_views.agency_report_summary, name="agency_report_summary"),
+    path(_A + "file/", report_views.agency_report_file, name="agency_report_file"),
 ]
 
 # The scrutineer's annual plan (issue 17, item 6).

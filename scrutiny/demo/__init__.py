@@ -22,6 +22,7 @@ from partnership.selectors import working_day_calendar
 from partnership.services.learning_themes import learning_themes_seed
 from reviews.selectors.rapid_review import rapid_review_list
 from scrutiny.demo.datasets import DEMO_INDICATORS, DEMO_QUARTERS, seed_datasets  # noqa: F401 (tests')
+from scrutiny.demo.reports import seed_reports
 from scrutiny.models import ActivityKind, Challenge, ProfessionalDisagreement, ScrutinyPlan
 from scrutiny.models.plan import reporting_year_of
 from scrutiny.selectors.challenges import challenge_responders
@@ -60,6 +61,7 @@ def demo_scrutiny_seed(*, today: date | None = None) -> DemoScrutinyResult:
                 if n:
                     result.count(f"data set {what}", n)
             seed_plan_and_disagreements(partnership=partnership, today=today, result=result)
+            seed_reports(partnership=partnership, today=today, result=result)
     return result
 
 

@@ -91,6 +91,7 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         # The scrutiny dashboard's panels that list a figure's records.
         "panel": ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades")[pick % 5],
         **REAL.get("dataset_ids", {}),
+        **REAL.get("scrutiny_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -529,6 +530,18 @@ def _hub_observer_ids(world: World, hub_ids: dict[str, int]) -> dict[str, int]:
     return {"hub_observer_id": observer_invite(world, cycle, neighbour.practitioner.person, forum).pk}
 
 
+def _scrutiny_report_ids(world: World) -> dict[str, int]:
+    """A draft annual report with its narrative, and an agency's annual report asked for."""
+    from tests.scrutiny.report_helpers import agency_report, annual_report, narrative
+
+    report = annual_report(world)
+    return {
+        "scrutiny_report_id": report.pk,
+        "report_narrative_id": narrative(report, "introduction").pk,
+        "agency_report_id": agency_report(world).pk,
+    }
+
+
 def _hub_nomination_id(world: World, cycle) -> int:
     from tests.learninghub.member_helpers import nominate
 
@@ -606,6 +619,7 @@ def world(transactional_db, request) -> World:
     )
     REAL.update(scrutiny_ids=_scrutiny_ids(world) if "/scrutiny/" in request.node.name else {})
     REAL.update(dataset_ids=_dataset_ids(world) if "/data-sets/" in request.node.name else {})
+    REAL.update(scrutiny_ids=_scrutiny_report_ids(world) if "/scrutiny/" in request.node.name else {})
     yield world
     REAL.clear()
 

@@ -52,6 +52,10 @@ TAG = "Scrutiny reports"
 _YEAR = {"min_value": 2000, "max_value": 2100}
 _NOT_ALLOWED = OpenApiResponse(description="You may see this, but your role does not let you change it.")
 
+# The reporting year's quarters with their months: the schema names them ReportingQuarterEnum (config/settings.py),
+# the same enum as the scrutiny plan's.
+REPORTING_QUARTERS = [(quarter, QUARTERS[quarter]) for quarter in sorted(QUARTERS)]
+
 
 # --- Serializers ------------------------------------------------------------------------------------------------
 
@@ -85,7 +89,7 @@ class ScrutinyReportCreateSerializer(serializers.Serializer):
         help_text="The reporting year's first year: 2025 is April 2025 to March 2026.", **_YEAR
     )
     quarter = serializers.ChoiceField(
-        choices=sorted(QUARTERS),
+        choices=REPORTING_QUARTERS,
         required=False,
         allow_null=True,
         help_text="1 (April to June) to 4 (January to March); quarterly reports only.",

@@ -427,6 +427,11 @@ SPECTACULAR_SETTINGS = {
         "ScrutinyEvidenceKindEnum": "scrutiny.models.EvidenceKind",
         "DisagreementStageEnum": "scrutiny.models.DisagreementStage",
         "DisagreementStateEnum": "scrutiny.models.ProfessionalDisagreement.State",
+        "ScrutinyReportKindEnum": "scrutiny.models.ScrutinyReport.Kind",
+        "AgencyAnnualReportKindEnum": "scrutiny.models.AgencyAnnualReport.Kind",
+        # The reporting year's quarters (1 is April to June), in the scrutiny plan and the quarterly reports alike.
+        "ReportingQuarterEnum": "scrutiny.api.reports.REPORTING_QUARTERS",
+        "ScrutinyPlanQuarterEnum": "scrutiny.api.plan.PLAN_QUARTERS",
     },
 }
 

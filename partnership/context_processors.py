@@ -46,6 +46,12 @@ NAVIGATION = [
             Role.AGENCY_LEAD,
         ),
     ),
+    # Scrutiny's quarterly data sets, for the agency leads who provide the figures (the scrutiny readers reach them
+    # from the dashboard).
+    ("Data sets", "scrutiny:datasets", (Role.AGENCY_LEAD,)),
+    # The quarterly scrutiny reports and the annual report (scrutiny/urls.py): the scrutineer writes their narrative
+    # there. The business managers reach it from the scrutiny dashboard, the partner leads from the same.
+    ("Scrutiny reports", "scrutiny:report_list", (Role.SCRUTINEER,)),
     # Every member: contributors and lead authors see theirs; the list shows each member only what they may see.
     ("Learning reviews", "reviews:learning_review_list", ()),
     # The register of what the partnership resolved: its readers (recommendation_access).

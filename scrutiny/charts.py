@@ -134,3 +134,45 @@ def _local_name(tag: object) -> str:
 def chart_table_rows(chart: BarChart) -> list[tuple[str, Sequence[int | float | None]]]:
     """(label, one value per series) per bar: the accessible table and the CSV beside the chart."""
     return [(label, [series.values[i] for series in chart.series]) for i, label in enumerate(chart.labels)]
+
+
+# Threshold series are drawn dashed, so a line is never told from a threshold by colour alone (WCAG 1.4.1).
+_THRESHOLD_SERIES = {"Amber threshold": "#6f4e00", "Red threshold": "#b00020"}
+
+
+def line_chart_svg(chart: BarChart) -> str:
+    """A trend as a standalone SVG document: one line per series, a gap for a quarter with no figure, and any
+    series named in ``_THRESHOLD_SERIES`` drawn as a dashed line without dots."""
+    drawing = pygal.Line(
+        style=CHART_STYLE,
+        js=[],
+        disable_xml_declaration=True,
+        title=chart.title,
+        width=760,
+        height=400,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=min(len(chart.series), 4) or 1,
+        truncate_label=-1,
+        x_label_rotation=0 if len(chart.labels) <= 8 else 45,
+        show_minor_x_labels=len(chart.labels) <= 12,
+        x_labels_major_every=max(1, len(chart.labels) // 10),
+        show_y_guides=True,
+        allow_interruptions=True,
+        no_data_text="No figures for these quarters",
+    )
+    drawing.x_labels = list(chart.labels)
+    for series in chart.series:
+        if series.name in _THRESHOLD_SERIES:
+            drawing.add(
+                series.name,
+                list(series.values),
+                show_dots=False,
+                stroke_style={"width": 2, "dasharray": "8, 6"},
+                color=_THRESHOLD_SERIES[series.name],
+            )
+        else:
+            drawing.add(series.name, list(series.values))
+    root = drawing.render_tree()
+    _remove_scripts(root)
+    _describe(root, title=chart.title, description=chart.description)
+    return etree.tostring(root, encoding="unicode")

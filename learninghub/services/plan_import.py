@@ -8,14 +8,14 @@ line of the file (the header is line 1), so a person can fix them all in one go.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from openpyxl import load_workbook
+# The generic reading (lines, header, numbers, errors) is the kernel's, shared with scrutiny's data sets; these
+# names stay importable from here for the plan's services.
+from partnership.tabular import ImportRefusedError, header_columns, parse_value, refuse_if_errors, table_lines
+
+__all__ = ["ImportRefusedError", "IndicatorRowIn", "indicator_rows_read", "parse_value"]
 
 MAX_ROWS = 5000
 MAX_ERRORS = 50
@@ -32,16 +32,7 @@ COLUMNS = {
     "value": "value",
     "agency": "agency",
 }
-REQUIRED = ("name", "period_label", "value")
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-class ImportRefusedError(Exception):
-    """The file cannot be imported: ``errors`` says why, line by line."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = errors
+REQUIRED = {"name": "indicator", "period_label": "period", "value": "value"}
 
 
 @dataclass(frozen=True)
@@ -52,83 +43,6 @@ class IndicatorRowIn:
     period_label: str
     value: Decimal
     agency_id: int | None
-
-
-def parse_value(text: str) -> Decimal | None:
-    """A number as people type it: ``12``, ``-3.5``, ``1,234.5``; None when it is not one."""
-    text = text.strip()
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not value.is_finite():
-        return None
-    return value
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
-def _csv_lines(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefusedError(["The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again."]) from exc
-    try:
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""))][: MAX_ROWS + 2]
-    except csv.Error as exc:
-        raise ImportRefusedError([f"The file could not be read as CSV: {exc}."]) from exc
-
-
-def _xlsx_lines(data: bytes) -> list[list[str]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ImportRefusedError(["The file could not be read as an Excel workbook."]) from exc
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            return []
-        lines = []
-        for row in sheet.iter_rows(values_only=True, max_col=20):
-            lines.append([_cell(c) for c in row])
-            if len(lines) > MAX_ROWS + 1:
-                break
-        return lines
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ImportRefusedError(["The file could not be read as an Excel workbook."]) from exc
-    finally:
-        workbook.close()
-
-
-def _columns(header_line: list[str]) -> dict[str, int]:
-    """Which column holds what, from line 1; ``ImportRefusedError`` for unknown, repeated or missing columns."""
-    columns: dict[str, int] = {}
-    errors: list[str] = []
-    for index, title in enumerate(header_line):
-        if not title.strip():
-            continue
-        key = COLUMNS.get(title.strip().lower())
-        if key is None:
-            errors.append(f"line 1: column '{title[:40]}' is not one of indicator, unit, period, value, agency")
-        elif key in columns:
-            errors.append(f"line 1: column '{title[:40]}' appears twice")
-        else:
-            columns[key] = index
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        names = {"name": "indicator", "period_label": "period", "value": "value"}
-        errors.append("line 1: the columns must include " + ", ".join(names[m] for m in missing))
-    if errors:
-        raise ImportRefusedError(errors)
-    return columns
 
 
 def _text_problems(name: str, unit: str, period: str) -> list[str]:
@@ -166,16 +80,13 @@ def indicator_rows_read(*, data: bytes, is_xlsx: bool, agencies: dict[str, int])
     error on its line, like any other. Blank lines are skipped. The same indicator, agency and period twice is
     an error on the second line.
     """
-    lines = _xlsx_lines(data) if is_xlsx else _csv_lines(data)
-    while lines and not any(lines[-1]):
-        lines.pop()
-    if not lines:
-        raise ImportRefusedError(
-            ["The file has no rows: put the column names on line 1 and one figure on each line after."]
-        )
-    columns = _columns(lines[0])
-    if len(lines) - 1 > MAX_ROWS:
-        raise ImportRefusedError([f"The file has more than {MAX_ROWS} rows: split it, and upload each part."])
+    lines = table_lines(
+        data=data,
+        is_xlsx=is_xlsx,
+        max_rows=MAX_ROWS,
+        empty_message="The file has no rows: put the column names on line 1 and one figure on each line after.",
+    )
+    columns = header_columns(lines[0], known=COLUMNS, required=REQUIRED)
 
     rows: list[IndicatorRowIn] = []
     errors: list[str] = []
@@ -198,9 +109,7 @@ def indicator_rows_read(*, data: bytes, is_xlsx: bool, agencies: dict[str, int])
         if not problems:
             seen[key] = number
             rows.append(IndicatorRowIn(number, name, unit, period, value.quantize(Decimal("0.0001")), agency_id))
-    if errors:
-        more = len(errors) - MAX_ERRORS
-        raise ImportRefusedError(errors[:MAX_ERRORS] + ([f"and {more} more"] if more > 0 else []))
+    refuse_if_errors(errors, max_errors=MAX_ERRORS)
     if not rows:
         raise ImportRefusedError(["The file has column names but no figures."])
     return rows

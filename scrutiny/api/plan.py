@@ -40,6 +40,9 @@ ACTIVITY_MOVES = [
 ]
 _VERSION = serializers.DateTimeField(required=False, help_text="The updated_at you read (or send If-Match).")
 
+# The plan's quarters with their labels: the schema names them ScrutinyPlanQuarterEnum (config/settings.py).
+PLAN_QUARTERS = list(QUARTER_LABELS.items())
+
 
 class PlanSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
@@ -94,7 +97,7 @@ class PlanDetailSerializer(PlanSerializer):
 
 
 class ActivityCreateSerializer(serializers.Serializer):
-    quarter = serializers.ChoiceField(choices=list(QUARTER_LABELS.items()))
+    quarter = serializers.ChoiceField(choices=PLAN_QUARTERS)
     kind = serializers.ChoiceField(choices=ActivityKind.choices)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnership', '0017_recommendation_source_scrutiny_activity'),
-        ('scrutiny', '0001_challenges'),
+        ('scrutiny', '0002_datasets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -28,7 +28,8 @@ WARM_UP = 3
 BOARD_REPORT_KEY = "board-report"
 MATRIX_EXPORT_KEY = "matrix-export"
 HUB_FINDINGS_REPORT_KEY = "hub-findings-report"
-NOT_PAGES = (BOARD_REPORT_KEY, MATRIX_EXPORT_KEY, HUB_FINDINGS_REPORT_KEY)
+SCRUTINY_ANNUAL_REPORT_KEY = "scrutiny-annual-report"
+NOT_PAGES = (BOARD_REPORT_KEY, MATRIX_EXPORT_KEY, HUB_FINDINGS_REPORT_KEY, SCRUTINY_ANNUAL_REPORT_KEY)
 
 
 # --- The database: chosen and prepared before Django reads its settings ----------------------
@@ -398,6 +399,10 @@ def main(argv: list[str] | None = None) -> int:
         print(measure_matrix_export(world, repeat=args.repeat))
     if not args.pages or HUB_FINDINGS_REPORT_KEY in args.pages:
         print(measure_hub_findings_report(world, repeat=args.repeat))
+    if not args.pages or SCRUTINY_ANNUAL_REPORT_KEY in args.pages:
+        from tests.benchmarks.scrutiny_report import measure_scrutiny_annual_report
+
+        print(measure_scrutiny_annual_report(world))
     return 0
 
 

@@ -6,6 +6,9 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings as django_settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from
@@ -13,6 +16,21 @@ from playwright.sync_api import Error as PlaywrightError
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+class _SerialLiveServer(WSGIServer):
+    """The live server, one request at a time. On SQLite the test database is in memory and every request thread
+    shares the test's one connection: a page whose charts load side by side (the scrutiny dashboard asks for eight
+    SVGs at once) had two threads in that connection together, and the run hung for good. Served in turn, the
+    browser waits its turn instead; each request closes its connection (Django's non-threaded server does), so
+    nothing is held open."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+if django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = _SerialLiveServer
 
 
 def pytest_collection_modifyitems(items):

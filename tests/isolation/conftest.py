@@ -366,6 +366,48 @@ def _evidence_file(world: World, made: dict[str, Any]) -> int:
     ).pk
 
 
+def _scrutiny_report(world: World, made: dict[str, Any]) -> int:
+    from scrutiny.models import ScrutinyReport
+    from scrutiny.services.reports import report_period, scrutiny_report_create
+
+    # One report of a kind per period: each made here covers a quarter no other report of the world covers.
+    taken = set(ScrutinyReport.objects.filter(partnership=world.partnership).values_list("period_start", flat=True))
+    for year, quarter in itertools.product(range(2000, 2101), (1, 2, 3, 4)):
+        if report_period(kind="quarterly", reporting_year=year, quarter=quarter)[0] not in taken:
+            return scrutiny_report_create(
+                partnership=world.partnership, actor=world.bm, kind="quarterly", reporting_year=year, quarter=quarter
+            ).pk
+    raise RuntimeError("Every quarter from 2000 to 2100 has a sweep report already.")
+
+
+def _report_narrative(world: World, made: dict[str, Any]) -> int:
+    from scrutiny.models import ReportNarrative
+
+    report_id = made.get("scrutiny_report_id") or _scrutiny_report(world, made)
+    return ReportNarrative.objects.get(report_id=report_id, place="introduction").pk
+
+
+def _agency_annual_report(world: World, made: dict[str, Any]) -> int:
+    # Received, with its file: the file's download answers for a row of the world's own.
+    from scrutiny.services.reports import agency_annual_report_receive, agency_annual_report_request
+    from tests.scrutiny.report_helpers import upload
+
+    row = agency_annual_report_request(
+        partnership=world.partnership,
+        actor=world.bm,
+        agency_id=world.school.pk,
+        kind="other",
+        subject=f"Sweep report {next(_serial)}",
+        reporting_year=2025,
+        requested_on=date(2026, 4, 1),
+        due_on=date(2026, 6, 30),
+    )
+    agency_annual_report_receive(
+        partnership=world.partnership, actor=world.bm, report=row, upload=upload(), received_on=date(2026, 6, 1)
+    )
+    return row.pk
+
+
 def _progress_report(world: World, made: dict[str, Any]) -> int:
     from django.utils import timezone
 
@@ -689,11 +731,37 @@ def _disagreement(world: World, made: dict[str, Any]) -> int:
     return disagreement_make(world).pk
 
 
+def _dataset_indicator(world: World, made: dict[str, Any]) -> int:
+    from tests.scrutiny.datasets_helpers import indicator_make
+
+    return indicator_make(world, f"Sweep indicator {next(_serial)}").pk
+
+
+def _dataset_value(world: World, made: dict[str, Any]) -> int:
+    from scrutiny.models import Indicator
+    from tests.scrutiny.datasets_helpers import value_make
+
+    indicator = Indicator.objects.get(pk=_dataset_indicator(world, made))
+    return value_make(world, indicator, date(2024, 4, 1), 12, agency=world.school).pk
+
+
+def _dataset_analysis(world: World, made: dict[str, Any]) -> int:
+    from tests.scrutiny.datasets_helpers import analysis_make
+
+    agency = Agency.objects.get(pk=_agency(world, made))
+    return analysis_make(world, agency, date(2024, 4, 1)).pk
+
+
 OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    # Scrutiny's quarterly data sets; ``agency`` is a data set column: an agency's id (or "partnership").
+    "indicator_id": _dataset_indicator,
+    "value_id": _dataset_value,
+    "analysis_id": _dataset_analysis,
     "scrutiny_plan_id": _scrutiny_plan,
     "plan_activity_id": _plan_activity,
     "evidence_link_id": _evidence_link,
     "disagreement_id": _disagreement,
+    "agency": _agency,
     "hub_observer_id": _hub_observer,
     "feedback_session_id": _feedback_session,
     "child_feedback_id": _child_feedback,
@@ -724,6 +792,9 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "action_id": _action,
     "file_id": _evidence_file,
     "report_id": _progress_report,
+    "scrutiny_report_id": _scrutiny_report,
+    "report_narrative_id": _report_narrative,
+    "agency_report_id": _agency_annual_report,
     "token_id": _api_token,
     "grant_id": _access_grant,
     "agency_id": _agency,
@@ -761,6 +832,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
 # whose data answers. The sweep fills them in and checks the route across partnerships by its slug.
 NAME_KWARGS: dict[str, str] = {
     "panel": "timeliness",  # a scrutiny dashboard panel
+    "quarter": "2024-04",  # a quarter of the data sets (its first month)
 }
 
 NOT_TENANT_SCOPED: dict[str, str] = {

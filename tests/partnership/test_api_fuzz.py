@@ -90,6 +90,8 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         **REAL.get("scrutiny_ids", {}),
         # The scrutiny dashboard's panels that list a figure's records.
         "panel": ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades")[pick % 5],
+        **REAL.get("dataset_ids", {}),
+        **REAL.get("scrutiny_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -108,6 +110,15 @@ def _real_challenge_in_body(body: dict, pick: int) -> None:
     rules run past "no such page"."""
     if "subject_path" in body and pick % 2:
         body["subject_path"] = f"/p/{REAL['slug']}/scrutiny/"
+
+
+def _real_dataset_ids_in_body(body: dict, pick: int) -> None:
+    """Scrutiny's data sets: a real indicator and agency, mostly, so the services' own rules run."""
+    if not REAL.get("dataset_ids") or not pick % 2:
+        return
+    if "indicator_id" in body:
+        body["indicator_id"] = REAL["dataset_ids"]["indicator_id"]
+    if "agency_id" in body:
         body["agency_id"] = REAL["agency_ids"][pick % len(REAL["agency_ids"])]
 
 
@@ -138,6 +149,7 @@ def _real_ids_in_body(body: Any, pick: int) -> Any:
         body["action_ids"] = REAL["plan_action_ids"]
     _real_hub_ids_in_body(body, pick)
     _real_challenge_in_body(body, pick)
+    _real_dataset_ids_in_body(body, pick)
     # An export: mostly of a real cycle, so the kinds' own checks run, not only "no such cycle".
     if isinstance(body.get("parameters"), dict) and REAL.get("export_ids"):
         body["parameters"] = {**body["parameters"], "cycle": REAL["export_ids"]["export_cycle_id"]}
@@ -518,6 +530,18 @@ def _hub_observer_ids(world: World, hub_ids: dict[str, int]) -> dict[str, int]:
     return {"hub_observer_id": observer_invite(world, cycle, neighbour.practitioner.person, forum).pk}
 
 
+def _scrutiny_report_ids(world: World) -> dict[str, int]:
+    """A draft annual report with its narrative, and an agency's annual report asked for."""
+    from tests.scrutiny.report_helpers import agency_report, annual_report, narrative
+
+    report = annual_report(world)
+    return {
+        "scrutiny_report_id": report.pk,
+        "report_narrative_id": narrative(report, "introduction").pk,
+        "agency_report_id": agency_report(world).pk,
+    }
+
+
 def _hub_nomination_id(world: World, cycle) -> int:
     from tests.learninghub.member_helpers import nominate
 
@@ -541,6 +565,19 @@ def _scrutiny_ids(world: World) -> dict[str, int]:
         "plan_activity_id": activity.pk,
         "evidence_link_id": link.pk,
         "disagreement_id": disagreement_make(world).pk,
+    }
+
+
+def _dataset_ids(world: World) -> dict[str, int]:
+    """Scrutiny's data sets: an indicator with a figure, and an analysis, so their operations reach their checks."""
+    from scrutiny.models import IndicatorValue
+    from tests.isolation.conftest import _dataset_analysis, _dataset_value
+
+    value_id = _dataset_value(world, {})
+    return {
+        "value_id": value_id,
+        "indicator_id": IndicatorValue.objects.get(pk=value_id).indicator_id,
+        "analysis_id": _dataset_analysis(world, {}),
     }
 
 
@@ -581,6 +618,8 @@ def world(transactional_db, request) -> World:
         challenge_ids=_challenge_ids(world, request.node.name) if "/scrutiny/challenges" in request.node.name else {}
     )
     REAL.update(scrutiny_ids=_scrutiny_ids(world) if "/scrutiny/" in request.node.name else {})
+    REAL.update(dataset_ids=_dataset_ids(world) if "/data-sets/" in request.node.name else {})
+    REAL.update(scrutiny_ids=_scrutiny_report_ids(world) if "/scrutiny/" in request.node.name else {})
     yield world
     REAL.clear()
 

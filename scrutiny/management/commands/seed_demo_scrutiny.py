@@ -10,10 +10,12 @@ from scrutiny.demo import DemoPeopleMissingError, demo_scrutiny_seed
 
 class Command(BaseCommand):
     help = (
-        "Add scrutiny's demo data to the Ashby and Wessex demo partnerships: five challenges (open, overdue, "
+        "Add scrutiny's demo data to the Ashby and Wessex demo partnerships: quarterly data sets of eight indicators "
+        "with ten years of figures and the statutory partners' analyses, five challenges (open, overdue, "
         "answered, escalated to the board with a recommendation drafted from it, closed), the scrutineer's plans "
-        "for last year and this year with findings, evidence and a recommendation, and professional disagreements "
-        "at every stage. "
+        "for last year and this year with findings, evidence and a recommendation, professional disagreements "
+        "at every stage, last year's annual report (published, with the scrutineer's narrative and the agencies' "
+        "annual reports received, outstanding and overdue) and this year's first quarterly report as a draft. "
         "Run seed_demo and the other apps' demo seeding first. Safe to run again: it adds nothing twice."
     )
 

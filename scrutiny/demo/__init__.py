@@ -1,7 +1,8 @@
 """Demo scrutiny: what an independent scrutineer has been doing in the demo partnerships.
 
-Each part of scrutiny adds its own seeding function here; ``demo_scrutiny_seed`` (``manage.py seed_demo_scrutiny``,
-run by ``bin/run`` after the other apps' demo data) calls them for each demo partnership. Every function adds nothing
+Each part of scrutiny adds its own seeding function here (the quarterly data sets' is in ``scrutiny.demo.datasets``);
+``demo_scrutiny_seed`` (``manage.py seed_demo_scrutiny``, run by ``bin/run`` after the other apps' demo data) calls
+them for each demo partnership. Every function adds nothing
 twice, and writes through scrutiny's services so the history reads as if people had done it.
 """
 
@@ -20,6 +21,8 @@ from partnership.models import Agency, LearningTheme, Membership, Partnership, R
 from partnership.selectors import working_day_calendar
 from partnership.services.learning_themes import learning_themes_seed
 from reviews.selectors.rapid_review import rapid_review_list
+from scrutiny.demo.datasets import DEMO_INDICATORS, DEMO_QUARTERS, seed_datasets  # noqa: F401 (tests')
+from scrutiny.demo.reports import seed_reports
 from scrutiny.models import ActivityKind, Challenge, ProfessionalDisagreement, ScrutinyPlan
 from scrutiny.models.plan import reporting_year_of
 from scrutiny.selectors.challenges import challenge_responders
@@ -52,7 +55,13 @@ def demo_scrutiny_seed(*, today: date | None = None) -> DemoScrutinyResult:
             if partnership is None:
                 raise DemoPeopleMissingError(f"There is no partnership {slug}: run manage.py seed_demo first.")
             seed_challenges(partnership=partnership, today=today, result=result)
+            for what, n in seed_datasets(
+                partnership, today=today, actor=_member(partnership, Role.BUSINESS_MANAGER)
+            ).items():
+                if n:
+                    result.count(f"data set {what}", n)
             seed_plan_and_disagreements(partnership=partnership, today=today, result=result)
+            seed_reports(partnership=partnership, today=today, result=result)
     return result
 
 

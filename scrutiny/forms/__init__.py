@@ -29,13 +29,16 @@ class DashboardFilterForm(AccessibleFormMixin, forms.Form):
         ],
     )
     start = forms.DateField(
-        label="From", required=False, help_text="Custom dates only.", widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        help_text="Custom dates only.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
         label="To",
         required=False,
         help_text="At most ten years after the first day.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     agency = forms.TypedChoiceField(label="Agency", coerce=int, required=False, empty_value=None)
 

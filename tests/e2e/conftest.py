@@ -91,3 +91,16 @@ def assert_accessible(axe: Axe, page, *, label: str) -> None:
         f"- {v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in bad
     )
     assert not bad, f"Accessibility violations on {label}:\n{details}"
+
+
+def expect_image_drawn(image, *, timeout: float = 15_000) -> None:
+    """The <img> has loaded and decoded a picture (not a broken image).
+
+    `to_be_visible` holds as soon as the element has a box, which an image
+    still downloading already has; on SQLite the live server answers one
+    request at a time, so a chart can arrive after the assertion. Wait for it;
+    a broken image (complete, no width) times out and fails.
+    """
+    image.page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=timeout
+    )

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from audits.models import ReturnStandard, SelfAssessmentCycle
 from partnership.models.recommendations import Recommendation
 from tests.audits.sa_helpers import cycle_make
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, expect_image_drawn
 from tests.e2e.test_signoff_and_documents import _sign_in_with_code
 from tests.factories import World
 from tests.partnership.action_plan_factories import recommendation_make
@@ -45,7 +45,7 @@ def test_the_dashboard_draws_its_charts_and_links_each_figure(page: Page, base_u
         chart = page.get_by_test_id(f"chart-{key}")
         expect(chart).to_be_visible()
         # Drawn, not a broken image: the SVG loaded under its own policy.
-        assert chart.evaluate("img => img.complete && img.naturalWidth > 0"), key
+        expect_image_drawn(chart)
     assert_accessible(axe, page, label="scrutiny dashboard")
 
     # The "Late" column of 2025 Q1 (its second figure), reached by keyboard.

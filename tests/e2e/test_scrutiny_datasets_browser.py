@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from scrutiny.demo import seed_datasets
 from scrutiny.models import Indicator
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, expect_image_drawn
 from tests.e2e.test_browser_journeys import sign_in
 from tests.e2e.test_signoff_and_documents import _sign_in_with_code
 from tests.factories import World
@@ -79,7 +79,7 @@ def test_data_sets_are_defined_entered_uploaded_charted_and_analysed(page: Page,
     page.get_by_role("button", name="Show").click()
     chart = page.get_by_test_id("trend-chart")
     expect(chart).to_be_visible()
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect_image_drawn(chart)
     expect(page.get_by_test_id("trend-table").get_by_role("row")).to_have_count(41)
     assert_accessible(axe, page, label="an indicator's trend")
 

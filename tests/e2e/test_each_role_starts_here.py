@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from partnership.selectors.overview import end_of_week
 from partnership.services.deadlines import deadline_set
 from reviews.services.learning_review import learning_review_start_drafting
 from tests.e2e.conftest import assert_accessible
@@ -42,7 +43,8 @@ def test_each_role_starts_on_an_overview_of_what_awaits_them(browser, base_url, 
     world = World("Alpha")
     # A decision awaiting the three partners' sign-off, and a return owed by the practitioner.
     review = ready_review(world)
-    information_request_make(world, rapid_review=review, due_on=timezone.localdate() + timedelta(days=2))
+    # Due on the Sunday ending this week: two days on from a Saturday is next week, and not "due this week".
+    information_request_make(world, rapid_review=review, due_on=end_of_week(timezone.localdate()))
     decision_record(world, review)
     reference = review.incident.reference
 

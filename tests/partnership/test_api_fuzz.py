@@ -14,21 +14,24 @@ the validation and service code. The rest keep the generated values, to fuzz
 the lookups themselves.
 
 Reproducible: Hypothesis is derandomized, so CI sends the same requests each
-run. One test per operation, each with a fresh world (``transaction=True``: the
-schemathesis WSGI transport goes through the whole request stack); the
-requests of one test share its database, so earlier PATCHes may have changed
-what a later request reads: each answer is judged on its own.
+run. One test per operation, each starting from the same untouched world (made
+once, each test rolled back to it: see ``worlds``); the requests of one test
+share its database, so earlier PATCHes may have changed what a later request
+reads: each answer is judged on its own.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -65,6 +68,8 @@ CHECKS = [
 # world_a's real slug and ids, set by the fixture for the test that is running. The hooks below
 # read them when a request is drawn, not when the strategies are built: the ids differ per test.
 REAL: dict[str, Any] = {}
+# The part of REAL made once with the worlds (see ``worlds``).
+BASE: dict[str, Any] = {}
 # Out of every REAL_WEIGHT + 1 requests of the fuzzing phase, REAL_WEIGHT use real values and
 # one keeps the generated ones. Pick 0 is real, and it is where Hypothesis shrinks to, so a
 # failure is reported with real values where it can be.
@@ -91,7 +96,6 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
         # The scrutiny dashboard's panels that list a figure's records.
         "panel": ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades")[pick % 5],
         **REAL.get("dataset_ids", {}),
-        **REAL.get("scrutiny_ids", {}),
     }
     return {name: real.get(name, value) for name, value in parameters.items()}
 
@@ -581,47 +585,76 @@ def _dataset_ids(world: World) -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def worlds(django_db_setup, django_db_blocker) -> Iterator[tuple[World, World]]:
+    """world_a, with the objects every operation may aim at, and a partnership of another (world_b), made once per
+    process and kept in a transaction rolled back at the module's end.
+
+    Each test runs in a savepoint inside it, rolled back after the test (Django's ``setUpTestData``), so every
+    operation starts from the same untouched world, as a fresh one per test gave at a second and a flush a test.
+    Schemathesis calls the WSGI application in this thread, on this connection; the handler's
+    ``close_old_connections`` at the start and end of each request would close it inside the transaction, so it
+    is off for the module, as Django's test client turns it off for each of its requests.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            world, other = World("Alpha"), World("Bravo")
+            BASE.update(
+                slug=world.partnership.slug,
+                agency_ids=[world.council.pk, world.icb.pk, world.police.pk, world.school.pk],
+                membership_ids=[getattr(world, attribute).pk for attribute, *_ in World.PEOPLE],
+                person_ids=[getattr(world, attribute).person_id for attribute, *_ in World.PEOPLE],
+                # The document rendered (a real WeasyPrint run, once), so the download's 200 is fuzzed too.
+                kernel_ids=_kernel_ids(world, render=True),
+                review_ids=_review_ids(world),
+                recommendation_ids=_recommendation_ids(world),
+            )
+            yield world, other
+        finally:
+            BASE.clear()
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(transactional_db, request) -> World:
-    world = World("Alpha")
-    REAL.update(
-        slug=world.partnership.slug,
-        agency_ids=[world.council.pk, world.icb.pk, world.police.pk, world.school.pk],
-        membership_ids=[getattr(world, attribute).pk for attribute, *_ in World.PEOPLE],
-        person_ids=[getattr(world, attribute).person_id for attribute, *_ in World.PEOPLE],
-        kernel_ids=_kernel_ids(world, render="/documents/" in request.node.name),
-        turn=itertools.count(),
-        review_ids=_review_ids(world),
-        recommendation_ids=_recommendation_ids(world),
-    )
-    if (
-        "/actions" in request.node.name
-        or "/action-plan" in request.node.name
-        or "/progress-reports" in request.node.name
-    ):
+def world(worlds, db, request) -> Iterator[World]:
+    """world_a, and in this test's savepoint the objects only some operations aim at (they take a second or two
+    to make, so each is made for its own operations alone)."""
+    world, _other = worlds
+    # Helpers keep what they made on the world (a cycle, say); the savepoint's rollback unmakes it, so forget it too.
+    attributes = dict(vars(world))
+    name = request.node.name
+    REAL.update(BASE, turn=itertools.count())
+    if "/actions" in name or "/action-plan" in name or "/progress-reports" in name:
         plan_ids, action_ids = _plan_ids(world)
-    else:  # a plan, its actions and a report take a second or two: only for their own operations
+    else:
         plan_ids, action_ids = {}, []
     REAL.update(plan_ids=plan_ids, plan_action_ids=action_ids)
     REAL.update(
-        audit_ids=_audit_ids(world, self_assessment="/self-assessment" in request.node.name)
-        if "/schools" in request.node.name or "/self-assessment" in request.node.name
+        audit_ids=_audit_ids(world, self_assessment="/self-assessment" in name)
+        if "/schools" in name or "/self-assessment" in name
         else {}
     )
-    REAL.update(export_ids=_export_ids(world) if "/exports" in request.node.name else {})
-    if "/audit-" in request.node.name or "priorit" in request.node.name:
+    REAL.update(export_ids=_export_ids(world) if "/exports" in name else {})
+    if "/audit-" in name or "priorit" in name:
         REAL.update(case_audit_ids=_case_audit_ids(world))
-    REAL.update(hub_ids=_hub_ids(world) if "/learning-hub/" in request.node.name else {})
-    if "/observers" in request.node.name:
+    REAL.update(hub_ids=_hub_ids(world) if "/learning-hub/" in name else {})
+    if "/observers" in name:
         REAL["hub_ids"] |= _hub_observer_ids(world, REAL["hub_ids"])
-    REAL.update(
-        challenge_ids=_challenge_ids(world, request.node.name) if "/scrutiny/challenges" in request.node.name else {}
-    )
-    REAL.update(scrutiny_ids=_scrutiny_ids(world) if "/scrutiny/" in request.node.name else {})
-    REAL.update(dataset_ids=_dataset_ids(world) if "/data-sets/" in request.node.name else {})
-    REAL.update(scrutiny_ids=_scrutiny_report_ids(world) if "/scrutiny/" in request.node.name else {})
+    REAL.update(challenge_ids=_challenge_ids(world, name) if "/scrutiny/challenges" in name else {})
+    # The scrutiny plan's and disagreements' objects, and the reports': both, for any scrutiny operation.
+    REAL.update(scrutiny_ids={**_scrutiny_ids(world), **_scrutiny_report_ids(world)} if "/scrutiny/" in name else {})
+    REAL.update(dataset_ids=_dataset_ids(world) if "/data-sets/" in name else {})
     yield world
     REAL.clear()
+    vars(world).clear()
+    vars(world).update(attributes)
 
 
 @pytest.fixture
@@ -632,7 +665,7 @@ def token_of_business_manager(world, request) -> str:
     return api_token_key(world.bm)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @schema.parametrize()
 # Twenty bodies an operation: the fuzz was half of the suite's time (1,013 of 2,401 seconds of test time on SQLite,
 # 364 operations), and CI must stay under 40 minutes on two cores. Derandomized, so every run sends the same twenty.
@@ -662,21 +695,22 @@ def _session(person, *, verified: bool) -> dict[str, Any]:
 
 
 CALLERS = {
-    "anonymous": lambda world: {},
-    "practitioner": lambda world: _token(world.practitioner.person),
-    "member_of_another_partnership": lambda world: _token(World("Bravo").bm),
-    "session_without_second_factor": lambda world: _session(world.bm, verified=False),
-    "session_with_second_factor": lambda world: _session(world.bm, verified=True),
+    "anonymous": lambda world, other: {},
+    "practitioner": lambda world, other: _token(world.practitioner.person),
+    "member_of_another_partnership": lambda world, other: _token(other.bm),
+    "session_without_second_factor": lambda world, other: _session(world.bm, verified=False),
+    "session_with_second_factor": lambda world, other: _session(world.bm, verified=True),
 }
 
 
-@pytest.fixture
-def credentials(world: World) -> dict[str, dict[str, Any]]:
-    """Each caller's ``call()`` keyword arguments: made once per test, not per request."""
-    return {caller: make(world) for caller, make in CALLERS.items()}
+@pytest.fixture(scope="module")
+def credentials(worlds) -> dict[str, dict[str, Any]]:
+    """Each caller's ``call()`` keyword arguments: made once, with the worlds, not per test or request."""
+    world, other = worlds
+    return {caller: make(world, other) for caller, make in CALLERS.items()}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @schema.parametrize()
 # One test per operation, every caller in it: a world costs more than the requests these callers make,
 # and they mostly stop at the authentication, access or tenancy check before the body is read. Two
@@ -692,7 +726,7 @@ def credentials(world: World) -> dict[str, dict[str, Any]]:
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
 )
-def test_api_answers_other_callers_as_its_schema_says(case, credentials):
+def test_api_answers_other_callers_as_its_schema_says(case, world, credentials):
     _aim_at_real_objects(case)
     for caller, arguments in credentials.items():
         try:

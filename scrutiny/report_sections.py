@@ -64,10 +64,10 @@ class ReportSection:
 
 SectionProvider = Callable[[ReportScope], "ReportSection | None"]
 
-# Orders in use: 10 the scrutineer's narrative (introduction), 20 the dashboard's figures, 30 recommendations and
-# action progress, 40 learning themes, 50 quarterly data sets, 60 challenges and responses, 70 the scrutiny plan's
-# activities, 80 professional disagreements, 90 the agencies' annual reports, 100 the narrative's conclusions.
-# Leave gaps for sections yet to come.
+# Orders in use: 10 the scrutineer's narrative (introduction), 20 the dashboard's figures, 25 open reviews and their
+# deadlines, 30 recommendations and action progress, 40 learning themes, 50 quarterly data sets, 60 challenges and
+# responses, 70 the scrutiny plan's activities, 80 professional disagreements, 90 the agencies' annual reports, 100
+# the narrative's conclusions. Leave gaps for sections yet to come.
 _providers: list[tuple[int, str, SectionProvider]] = []
 
 

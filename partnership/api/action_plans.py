@@ -31,7 +31,7 @@ from partnership.api.base import PartnershipScopedAPIView, SizeLimitedJSONParser
 from partnership.api.documents import DocumentVersionSerializer, PDFRenderer, _json_errors, _private
 from partnership.api.versions import expected_version, optional_version
 from partnership.api.views import _DETAIL, _FIELD_ERRORS, _answers, _conflict
-from partnership.models import Partnership, Role
+from partnership.models import Partnership, Role, StatutoryPartner
 from partnership.models.recommendations import Action, ActionUpdate, ProgressReport, Rag, Recommendation
 from partnership.selectors.action_plans import (
     action_evidence_get,
@@ -398,6 +398,12 @@ _LIST_FILTERS = [
     OpenApiParameter("recommendation_id", int, description="Only this recommendation's actions."),
     OpenApiParameter("rag", str, enum=Rag.values, description="Only actions at this RAG status."),
     OpenApiParameter("agency_id", int, description="Only actions this agency leads."),
+    OpenApiParameter(
+        "lead_partner",
+        str,
+        enum=StatutoryPartner.values,
+        description="Only actions of recommendations this statutory partner leads.",
+    ),
     OpenApiParameter("overdue", bool, description="Only actions past their due date and not complete."),
 ]
 
@@ -406,6 +412,7 @@ class _ListFilters(serializers.Serializer):
     recommendation_id = serializers.IntegerField(**_ID, required=False)
     rag = serializers.ChoiceField(choices=Rag.choices, required=False)
     agency_id = serializers.IntegerField(**_ID, required=False)
+    lead_partner = serializers.ChoiceField(choices=StatutoryPartner.choices, required=False)
     overdue = serializers.BooleanField(required=False, default=False)
 
 
@@ -425,6 +432,7 @@ class ActionListView(ListModelMixin, _ActionAPIView):
             recommendation_id=data.get("recommendation_id"),
             rag=data.get("rag"),
             agency_id=data.get("agency_id"),
+            lead_partner=data.get("lead_partner"),
             overdue_on=timezone.localdate() if data.get("overdue") else None,
         )
 

@@ -204,9 +204,11 @@ def actions_visible(
     recommendation_id: int | None = None,
     rag: str | None = None,
     agency_id: int | None = None,
+    lead_partner: str | None = None,
     overdue_on: date | None = None,
 ) -> QuerySet[Action]:
-    """The actions the member may see, filtered; their plan's recommendation, agency and lead loaded."""
+    """The actions the member may see, filtered (``lead_partner``: the statutory partner leading the action's
+    recommendation); their plan's recommendation, agency and lead loaded."""
     actions = _actions(partnership).filter(action_visible_q(membership))
     if recommendation_id is not None:
         actions = actions.filter(plan__recommendation_id=recommendation_id)
@@ -214,6 +216,8 @@ def actions_visible(
         actions = actions.filter(rag=rag)
     if agency_id is not None:
         actions = actions.filter(lead_agency_id=agency_id)
+    if lead_partner:
+        actions = actions.filter(plan__recommendation__lead_partner=lead_partner)
     if overdue_on is not None:
         actions = actions.filter(completed_at__isnull=True, due_on__lt=overdue_on)
     return actions.order_by("due_on", "plan_id", "position", "id")
@@ -244,7 +248,8 @@ def overdue_actions_by_partner(
 ) -> list[tuple[str, int]]:
     """(statutory partner, open actions past their due date) for every partner leading a recommendation with one,
     in the partners' order: the actions ``overdue_actions_by_agency`` counts (the same visibility), grouped by the
-    partner who leads their recommendation; only those led by ``agency_id`` when given. One grouped query."""
+    partner who leads their recommendation; only those led by ``agency_id`` when given. Each count is exactly
+    ``actions_visible(..., agency_id=agency_id, lead_partner=partner, overdue_on=today)``. One grouped query."""
     visible = action_visible_q(membership) if membership is not None else Q()
     rows = (
         Action.objects.in_partnership(partnership)

@@ -541,23 +541,46 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def recommendation_age_counts(*, partnership: Partnership, today: date) -> dict[str, dict[str, int]]:
-    """{state: {age bucket: count}} for the recommendations signed off and not yet completed, by the months since
-    they were signed off (agreed): under 3 (agreed after the day 3 months ago), 3 to 6, 6 to 12, over 12 (agreed
-    on or before the day 12 months ago). One grouped query."""
+def _agreed_age_filters(today: date) -> dict[str, Q]:
+    """Each age bucket as a filter on the day a recommendation was signed off (agreed): under 3 months (agreed after
+    the day 3 months ago), 3 to 6, 6 to 12, over 12 (agreed on or before the day 12 months ago). The counts and the
+    lists behind them use these same filters, so a figure and its list cannot disagree."""
     three, six, twelve = (_months_before(today, n) for n in (3, 6, 12))
     agreed = "signed_off_at__date"
-    buckets = {
+    return {
         "under_3": Q(**{f"{agreed}__gt": three}),
         "3_to_6": Q(**{f"{agreed}__gt": six, f"{agreed}__lte": three}),
         "6_to_12": Q(**{f"{agreed}__gt": twelve, f"{agreed}__lte": six}),
         "over_12": Q(**{f"{agreed}__lte": twelve}),
     }
+
+
+def _agreed_open(partnership: Partnership) -> QuerySet[Recommendation]:
+    return Recommendation.objects.in_partnership(partnership).filter(
+        state__in=AGREED_OPEN_STATES, signed_off_at__isnull=False
+    )
+
+
+def recommendation_age_counts(*, partnership: Partnership, today: date) -> dict[str, dict[str, int]]:
+    """{state: {age bucket: count}} for the recommendations signed off and not yet completed, by the months since
+    they were signed off (agreed) (``_agreed_age_filters``). One grouped query."""
     rows = (
-        Recommendation.objects.in_partnership(partnership)
-        .filter(state__in=AGREED_OPEN_STATES, signed_off_at__isnull=False)
+        _agreed_open(partnership)
         .order_by()
         .values("state")
-        .annotate(**{key: Count("id", filter=condition) for key, condition in buckets.items()})
+        .annotate(**{key: Count("id", filter=condition) for key, condition in _agreed_age_filters(today).items()})
     )
     return {row["state"]: {key: row[key] for key, _label in AGE_BUCKETS} for row in rows}
+
+
+def recommendations_for_age_figure(
+    *, partnership: Partnership, today: date, state: str, bucket: str
+) -> QuerySet[Recommendation]:
+    """The recommendations one figure of ``recommendation_age_counts`` counts (one state, one age bucket), the
+    longest agreed first; ``ValueError`` for a state or bucket the counts do not use."""
+    if state not in AGREED_OPEN_STATES:
+        raise ValueError(f"No agreed, open state called {state!r}.")
+    filters = _agreed_age_filters(today)
+    if bucket not in filters:
+        raise ValueError(f"No age called {bucket!r}.")
+    return _agreed_open(partnership).filter(filters[bucket], state=state).order_by("signed_off_at", "pk")

@@ -17,6 +17,7 @@ from scrutiny.selectors.dashboard import (
     RECORD_PANELS,
     SCRUTINY_READER_ROLES,
     dashboard_agencies,
+    dashboard_cycles,
     dashboard_years,
     figure_records,
     scrutiny_dashboard,
@@ -45,16 +46,54 @@ class DashboardQuerySerializer(serializers.Serializer):
     agency = serializers.IntegerField(
         required=False, min_value=1, max_value=2**63 - 1, help_text="One of the partnership's agencies."
     )
+    section_11_cycle = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The Section 11 heat map's cycle (one of the partnership's); without it, the latest opened in the "
+        "period.",
+    )
+    section_175_cycle = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The s175 heat map's cycle (one of the partnership's); without it, the latest opened in the period.",
+    )
 
-    def __init__(self, *args, agencies: frozenset[int] | set[int] = frozenset(), **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        agencies: frozenset[int] | set[int] = frozenset(),
+        cycles: dict[str, list[tuple[int, str]]] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = agencies
+        self.cycles = {key: {pk for pk, _title in offered} for key, offered in (cycles or {}).items()}
 
     def validate_agency(self, value: int) -> int:
         # Another partnership's agency is refused as a missing one is.
         if value not in self.agencies:
             raise serializers.ValidationError("No such agency in this partnership.")
         return value
+
+    def _cycle(self, key: str, value: int) -> int:
+        # Another partnership's cycle, or one of the other kind, is refused as a missing one is.
+        if value not in self.cycles.get(key, set()):
+            raise serializers.ValidationError("No such cycle of this kind in this partnership.")
+        return value
+
+    def validate_section_11_cycle(self, value: int) -> int:
+        return self._cycle("section_11", value)
+
+    def validate_section_175_cycle(self, value: int) -> int:
+        return self._cycle("section_175", value)
+
+    def chosen_cycles(self) -> dict[str, int]:
+        """The cycle chosen for each heat map ({panel key: cycle id})."""
+        return {
+            key: self.validated_data[f"{key}_cycle"] for key in self.cycles if f"{key}_cycle" in self.validated_data
+        }
 
     def validate(self, attrs: dict) -> dict:
         kind = attrs.get("period") or ("year" if "year" in attrs else "all")
@@ -109,9 +148,25 @@ class DashboardSerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True, help_text="The year, when the period is one calendar year.")
     period = PeriodSerializer()
     agency = serializers.IntegerField(allow_null=True)
+    section_11_cycle = serializers.IntegerField(
+        allow_null=True, help_text="The Section 11 cycle chosen; null: the latest opened in the period."
+    )
+    section_175_cycle = serializers.IntegerField(
+        allow_null=True, help_text="The s175 cycle chosen; null: the latest opened in the period."
+    )
     years = serializers.ListField(child=serializers.IntegerField(), help_text="Years with a rapid review notified.")
     as_of = serializers.DateField()
     panels = PanelSerializer(many=True)
+
+
+def _query(serializer_class, partnership, request: Request):
+    """The query checked against the partnership's agencies and cycles: a 400 on the field for any other."""
+    agencies = {pk for pk, _name in dashboard_agencies(partnership=partnership)}
+    query = serializer_class(
+        data=request.query_params, agencies=agencies, cycles=dashboard_cycles(partnership=partnership)
+    )
+    query.is_valid(raise_exception=True)
+    return query
 
 
 @extend_schema(tags=[TAG])
@@ -130,9 +185,7 @@ class DashboardView(PartnershipScopedAPIView):
         responses=_answers({200: DashboardSerializer, 400: _FIELD_ERRORS}),
     )
     def get(self, request: Request, slug: str) -> Response:
-        agencies = {pk for pk, _name in dashboard_agencies(partnership=self.partnership)}
-        query = DashboardQuerySerializer(data=request.query_params, agencies=agencies)
-        query.is_valid(raise_exception=True)
+        query = _query(DashboardQuerySerializer, self.partnership, request)
         dashboard = scrutiny_dashboard(
             partnership=self.partnership,
             membership=self.membership,
@@ -140,12 +193,15 @@ class DashboardView(PartnershipScopedAPIView):
             years=dashboard_years(partnership=self.partnership),
             period=query.validated_data["resolved"],
             agency_id=query.validated_data.get("agency"),
+            cycles=query.chosen_cycles(),
         )
         period = dashboard.period
         data = {
             "year": dashboard.year,
             "period": {"kind": period.kind, "start": period.start, "end": period.end, "label": period.label},
             "agency": dashboard.agency_id,
+            "section_11_cycle": dashboard.cycles.get("section_11"),
+            "section_175_cycle": dashboard.cycles.get("section_175"),
             "years": dashboard.years,
             "as_of": dashboard.today,
             "panels": [
@@ -168,28 +224,41 @@ class DashboardView(PartnershipScopedAPIView):
 
 class FigureQuerySerializer(DashboardQuerySerializer):
     row = serializers.CharField(
-        max_length=40, help_text="The figure's row, as its link names it (2025-1, 2025, desktop)."
+        max_length=40, help_text="The figure's row, as its link names it (2025-1, 2025, desktop, in_progress)."
     )
-    column = serializers.CharField(max_length=40, help_text="The figure's column, as its link names it (late, lcspr).")
+    column = serializers.CharField(
+        max_length=40, help_text="The figure's column, as its link names it (late, lcspr, 3_to_6)."
+    )
 
 
 class FigureRecordSerializer(serializers.Serializer):
-    """One record behind a figure: a rapid review (by its incident's reference) or a learning review. No child."""
+    """One record behind a figure: a rapid review (by its incident's reference), a learning review, an audit return
+    (by its round) or a recommendation. No child."""
 
-    kind = serializers.ChoiceField(choices=["rapid_review", "learning_review", "audit_return"])
+    kind = serializers.ChoiceField(choices=["rapid_review", "learning_review", "audit_return", "recommendation"])
     id = serializers.IntegerField()
     reference = serializers.CharField()
     on = serializers.DateField(
-        help_text="Rapid reviews: the Panel notified. Learning reviews: the day opened. Audit returns: the round due."
+        help_text="Rapid reviews: the Panel notified. Learning reviews: the day opened. Audit returns: the round due. "
+        "Recommendations: the day agreed (signed off)."
     )
     stage = serializers.CharField()
     detail = serializers.CharField(
         help_text="Rapid reviews: the referring agency and decision. Learning reviews: the methodology. "
-        "Audit returns: the agency."
+        "Audit returns: the agency. Recommendations: the lead statutory partner."
     )
 
 
 def _record_row(kind: str, record) -> dict:
+    if kind == "recommendation":
+        return {
+            "kind": kind,
+            "id": record.pk,
+            "reference": record.reference,
+            "on": timezone.localtime(record.signed_off_at).date(),
+            "stage": record.get_state_display(),
+            "detail": record.get_lead_partner_display(),
+        }
     if kind == "audit_return":
         # The round's title, never the case's reference (a case number can point to a child).
         return {
@@ -236,9 +305,7 @@ class FigureRecordsView(PartnershipScopedAPIView):
     def get(self, request: Request, slug: str, panel: str) -> Response:
         if panel not in RECORD_PANELS:
             raise Http404("No such figure.")
-        agencies = {pk for pk, _name in dashboard_agencies(partnership=self.partnership)}
-        query = FigureQuerySerializer(data=request.query_params, agencies=agencies)
-        query.is_valid(raise_exception=True)
+        query = _query(FigureQuerySerializer, self.partnership, request)
         try:
             figure = figure_records(
                 partnership=self.partnership,

@@ -23,9 +23,9 @@ something for it, the agency chosen:
 - ``themes``: learning themes tagged in the period, with how many records, kinds of source and years
   (``partnership.selectors.recommendations.theme_recurrence``);
 - ``section_11`` and ``section_175``: heat maps of the latest Section 11 (agencies) and s175 (schools)
-  self-assessment cycle opened in the period, each agency or school against each standard, its self score and the
-  moderated score (``audits.selectors.compliance_heatmap``; one query for both); the agency chosen only. A table,
-  never a colour alone: every cell says its scores in words;
+  self-assessment cycle opened in the period, or of the cycle chosen for each (whenever it opened), each agency or
+  school against each standard, its self score and the moderated score (``audits.selectors.compliance_heatmap``; one
+  query for both); the agency chosen only. A table, never a colour alone: every cell says its scores in words;
 - ``hub_cycles``: the learning hub's cycles running in the period, each with its phase today and its checklist
   done and still to do (``learninghub.selectors.cycles.hub_cycle_progress``); the agency filter does not apply;
 - ``open_reviews``: rapid reviews and learning reviews not yet closed, by stage, by the working days left to their
@@ -36,10 +36,12 @@ something for it, the agency chosen:
 - ``overdue_by_partner``: the overdue actions again, by the statutory partner leading their recommendation
   (``partnership.selectors.action_plans.overdue_actions_by_partner``); the agency chosen only.
 
-Review figures link to ``scrutiny:panel_records`` (``figure_records``), which lists the records through the same
-filter the count used; the register and the overdue actions link to their own lists.
+Review figures and the recommendations' ages link to ``scrutiny:panel_records`` (``figure_records``), which lists
+the records through the same filter the count used; the register and the overdue actions (by lead agency and by
+statutory partner) link to their own lists.
 
-A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, three or four
+A fixed number of queries whatever the partnership's size: one for the years, one for the agencies, one for the
+cycles the heat maps offer (the page's form; a chart or CSV validates its cycle against them too), three or four
 for both timeliness panels, one for decisions, one for learning reviews, one for the register's states, one for the
 overdue actions, one for the audit grades, one for the themes, one for both compliance heat maps, one for the hub
 cycles, two for the open reviews (the working-day calendar and the counts), one for the recommendations' ages, one for
@@ -49,23 +51,33 @@ the overdue actions by partner.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from audits.selectors.compliance_heatmap import SECTION_11, SECTION_175, HeatmapScore, compliance_heatmap_scores
+from audits.selectors.compliance_heatmap import (
+    SECTION_11,
+    SECTION_175,
+    HeatmapScore,
+    compliance_heatmap_cycles,
+    compliance_heatmap_scores,
+)
 from audits.selectors.findings import GRADE_OUTCOMES, grade_outcomes_by_year, graded_returns_for_figure
 from learninghub.selectors.cycles import PHASE_LABELS, hub_cycle_progress
 from partnership.models import OVERSIGHT_ROLES, Membership, Partnership, StatutoryPartner
+from partnership.models.recommendations import Recommendation
 from partnership.selectors import agency_choices, working_day_calendar
 from partnership.selectors.action_plans import overdue_actions_by_agency, overdue_actions_by_partner
 from partnership.selectors.recommendations import (
     AGE_BUCKETS,
     AGREED_OPEN_STATES,
     recommendation_age_counts,
+    recommendations_for_age_figure,
     register_state_counts,
     theme_recurrence,
 )
@@ -115,10 +127,20 @@ PANEL_KEYS = (
     "hub_cycles",
     "open_reviews",
 )
+# The statutory partners (value, label) who lead recommendations: the overdue actions list's filter.
+STATUTORY_PARTNERS = tuple(StatutoryPartner.choices)
 # The compliance heat maps: a table of scores per agency and standard, shown without a bar chart.
 HEATMAP_PANELS = {"section_11": SECTION_11, "section_175": SECTION_175}
 # The panels whose figures list their records on ``scrutiny:panel_records``.
-RECORD_PANELS = ("notification", "timeliness", "decisions", "learning_reviews", "audit_grades", "open_reviews")
+RECORD_PANELS = (
+    "notification",
+    "timeliness",
+    "decisions",
+    "learning_reviews",
+    "audit_grades",
+    "open_reviews",
+    "recommendation_age",
+)
 
 
 @dataclass(frozen=True)
@@ -168,6 +190,8 @@ class Dashboard:
     panels: tuple[Panel, ...]
     # Professional disagreements by stage and age (scrutiny.selectors.disagreements); on the whole page only.
     disagreements: DisagreementFigures | None = None
+    # The cycle chosen for each heat map ({panel key: cycle id}); a heat map not in it shows the period's latest.
+    cycles: dict[str, int] = field(default_factory=dict)
 
     @property
     def year(self) -> int | None:
@@ -176,7 +200,9 @@ class Dashboard:
     @property
     def query(self) -> str:
         """The filters as a query string, for the links to this dashboard's charts, CSVs and lists."""
-        return "?" + self.period.query() + (f"&agency={self.agency_id}" if self.agency_id else "")
+        agency = f"&agency={self.agency_id}" if self.agency_id else ""
+        cycles = "".join(f"&{key}_cycle={self.cycles[key]}" for key in HEATMAP_PANELS if key in self.cycles)
+        return "?" + self.period.query() + agency + cycles
 
     def panel(self, key: str) -> Panel:
         return next(panel for panel in self.panels if panel.key == key)
@@ -192,6 +218,14 @@ def dashboard_agencies(*, partnership: Partnership) -> list[tuple[int, str]]:
     return list(agency_choices(partnership=partnership).values_list("pk", "name"))
 
 
+def dashboard_cycles(*, partnership: Partnership) -> dict[str, list[tuple[int, str]]]:
+    """The cycles each heat map offers ({panel key: [(id, title)]}), newest year first; one query for both."""
+    offered: dict[str, list[tuple[int, str]]] = {key: [] for key in HEATMAP_PANELS}
+    for cycle in compliance_heatmap_cycles(partnership=partnership):
+        offered[cycle.kind].append((cycle.cycle_id, cycle.title))
+    return offered
+
+
 def scrutiny_dashboard(
     *,
     partnership: Partnership,
@@ -201,16 +235,22 @@ def scrutiny_dashboard(
     years: list[int],
     period: Period | None = None,
     agency_id: int | None = None,
+    cycles: dict[str, int] | None = None,
     only: str | None = None,
 ) -> Dashboard:
     """The dashboard's panels for ``period`` (or the calendar ``year``; every year when neither) and ``agency_id``;
-    ``only`` computes just that panel (a chart or a CSV asks for one). ``ValueError`` for an unknown panel.
-    ``membership=None``: no reader's restrictions (the scrutiny reports, read by the oversight roles)."""
+    ``cycles`` chooses a heat map's cycle ({panel key: cycle id}, checked by the caller against
+    ``dashboard_cycles``); ``only`` computes just that panel (a chart or a CSV asks for one). ``ValueError`` for an
+    unknown panel. ``membership=None``: no reader's restrictions (the scrutiny reports, read by the oversight
+    roles)."""
     if only is not None and only not in PANEL_KEYS:
         raise ValueError(f"No panel called {only!r}.")
     if period is None:
         period = Period(kind="year", start=date(year, 1, 1), end=date(year, 12, 31), year=year) if year else EVERY_YEAR
-    scope = _Scope(partnership=partnership, membership=membership, today=today, period=period, agency_id=agency_id)
+    cycles = {key: cycle_id for key, cycle_id in (cycles or {}).items() if key in HEATMAP_PANELS}
+    scope = _Scope(
+        partnership=partnership, membership=membership, today=today, period=period, agency_id=agency_id, cycles=cycles
+    )
 
     @cache
     def quarters():
@@ -223,7 +263,11 @@ def scrutiny_dashboard(
     def heatmap_scores():
         # Both heat maps come from the same query.
         return compliance_heatmap_scores(
-            partnership=partnership, start=period.start, end=period.end, agency_id=agency_id
+            partnership=partnership,
+            start=period.start,
+            end=period.end,
+            agency_id=agency_id,
+            chosen={HEATMAP_PANELS[key]: cycle_id for key, cycle_id in cycles.items()},
         )
 
     builders: dict[str, Callable[[], Panel]] = {
@@ -250,6 +294,7 @@ def scrutiny_dashboard(
         today=today,
         panels=tuple(builders[key]() for key in keys),
         disagreements=None if only else disagreement_figures(partnership=partnership, today=today),
+        cycles=cycles,
     )
 
 
@@ -260,6 +305,7 @@ class _Scope:
     today: date
     period: Period
     agency_id: int | None
+    cycles: dict[str, int] = field(default_factory=dict)
 
     def records_url(self, panel: str, *, row: object, column: str) -> str:
         url = reverse("scrutiny:panel_records", kwargs={"slug": self.partnership.slug, "panel": panel})
@@ -471,10 +517,18 @@ def _recommendations_panel(*, partnership: Partnership) -> Panel:
 
 def _recommendation_age_panel(scope: _Scope) -> Panel:
     counts = recommendation_age_counts(partnership=scope.partnership, today=scope.today)
+    # The ages are as of today, whatever the period and agency: the list's link carries neither.
+    url = reverse("scrutiny:panel_records", kwargs={"slug": scope.partnership.slug, "panel": "recommendation_age"})
     rows = tuple(
         (
             state.label,
-            tuple(Figure(value=counts[state][bucket], url="") for bucket, _label in AGE_BUCKETS),
+            tuple(
+                Figure(
+                    value=counts[state][bucket],
+                    url=f"{url}?row={state.value}&column={bucket}" if counts[state][bucket] else "",
+                )
+                for bucket, _label in AGE_BUCKETS
+            ),
         )
         for state in AGREED_OPEN_STATES
         if state in counts
@@ -496,7 +550,7 @@ def _recommendation_age_panel(scope: _Scope) -> Panel:
         explanation=(
             "Recommendations the partners signed off (agreed) that are not yet completed, by their state today and "
             "how many months ago they were agreed: a recommendation still in action planning a year on has stalled. "
-            "The register lists them by state; the period and agency filters do not apply."
+            "Each figure links to the recommendations it counts; the period and agency filters do not apply."
         ),
     )
 
@@ -536,8 +590,10 @@ def _overdue_actions_panel(scope: _Scope) -> Panel:
 
 def _overdue_by_partner_panel(scope: _Scope) -> Panel:
     labels = dict(StatutoryPartner.choices)
+    list_url = reverse("scrutiny:overdue_actions", kwargs={"slug": scope.partnership.slug})
+    agency = f"&agency={scope.agency_id}" if scope.agency_id else ""
     rows = tuple(
-        (labels[partner], (Figure(value=count, url=""),))
+        (labels[partner], (Figure(value=count, url=f"{list_url}?partner={partner}{agency}"),))
         for partner, count in overdue_actions_by_partner(
             partnership=scope.partnership, membership=scope.membership, today=scope.today, agency_id=scope.agency_id
         )
@@ -562,8 +618,8 @@ def _overdue_by_partner_panel(scope: _Scope) -> Panel:
         explanation=(
             "The overdue actions of the panel by lead agency, counted instead by the statutory partner (local "
             "authority, health or police) who leads the recommendation each belongs to: who answers for the delay "
-            "at the partnership's executive. The list by lead agency shows the actions; the period filter does not "
-            "apply, the agency filter narrows to the actions that agency leads."
+            "at the partnership's executive. Each figure links to its actions; the period filter does not apply, the "
+            "agency filter narrows to the actions that agency leads."
         ),
     )
 
@@ -680,6 +736,13 @@ def _heatmap_panel(scope: _Scope, key: str, scores: list[HeatmapScore]) -> Panel
     rows = tuple(rows)
     cycle = f", {mine[0].cycle_title}" if mine else ""
     period = f"opened {scope.period.label}"
+    chosen = key in scope.cycles
+    if chosen:
+        which = "The cycle chosen (whenever it opened; the period does not apply)"
+        none = f"The {title_words.removesuffix(' compliance')} cycle chosen has no return to show."
+    else:
+        which = f"The latest cycle {period}"
+        none = f"{none} {period}."
     columns = tuple(standards.values())
     chart = BarChart(
         title=f"{title_words} by {noun} and standard{cycle}",
@@ -690,7 +753,7 @@ def _heatmap_panel(scope: _Scope, key: str, scores: list[HeatmapScore]) -> Panel
                 for label, figures in rows
             )
             if rows
-            else f"{none} {period}."
+            else none
         ),
         labels=tuple(label for label, _ in rows),
         series=tuple(
@@ -703,7 +766,7 @@ def _heatmap_panel(scope: _Scope, key: str, scores: list[HeatmapScore]) -> Panel
         row_heading=heading,
         rows=rows,
         explanation=(
-            f"The latest cycle {period}: each {noun}'s self score for each standard and the score the partnership "
+            f"{which}: each {noun}'s self score for each standard and the score the partnership "
             "moderated after challenge (0 not met to 3 fully met on the Section 11 scale). The shade follows the "
             f"moderated score where there is one, else the self score; each cell links to the {noun}'s return. "
             "The agency filter narrows to that agency's row."
@@ -803,8 +866,8 @@ def _open_reviews_panel(scope: _Scope) -> Panel:
 
 @dataclass(frozen=True)
 class FigureRecords:
-    """The records one figure counts: what they are (``kind``: "rapid_review" or "learning_review"), how the list
-    names them, and the rows."""
+    """The records one figure counts: what they are (``kind``: "rapid_review", "learning_review", "audit_return" or
+    "recommendation"), how the list names them, and the rows."""
 
     kind: str
     title: str
@@ -883,6 +946,15 @@ def figure_records(
             title=f"{noun} open, {stage.lower()}: {dict(BUCKET_LABELS)[column].lower()}",
             records=records,
         )
+    if panel == "recommendation_age":
+        # The ages are as of today; the period and agency do not apply, as on the panel.
+        records = recommendations_for_age_figure(partnership=partnership, today=today, state=row, bucket=column)
+        age = dict(AGE_BUCKETS)[column].lower()
+        return FigureRecords(
+            kind="recommendation",
+            title=f"Agreed recommendations {Recommendation.State(row).label.lower()}, agreed {age} ago",
+            records=records,
+        )
     raise ValueError(f"No list for the panel {panel!r}.")
 
 
@@ -956,6 +1028,29 @@ def dashboard_report_section(scope: ReportScope) -> ReportSection | None:
         # A heat map is its table: no bar chart.
         charts=tuple(_report_chart(panel) for panel in panels if not panel.heatmap),
         tables=tuple(_report_table(panel) for panel in panels),
+    )
+
+
+@report_section(key="open_reviews", order=25)
+def open_reviews_report_section(scope: ReportScope) -> ReportSection | None:
+    """The dashboard's open reviews by stage and working days left, as of the day the report is produced: which
+    reviews are open is known only as it stands now (a review's past stages are not kept as figures), so the
+    section says the date rather than pretend to show the period's end. ``None`` when no review is open."""
+    as_of = timezone.localdate()
+    (panel,) = _report_panels(scope, ("open_reviews",), today=as_of)
+    if not panel.rows:
+        return None
+    title = panel.chart.title.removesuffix(", today") + f", on {date_format(as_of, 'j F Y')}"
+    panel = replace(panel, chart=replace(panel.chart, title=title))
+    return ReportSection(
+        key="open_reviews",
+        title="Open reviews and their statutory deadlines",
+        paragraphs=(
+            f"As the reviews stood on {date_format(as_of, 'j F Y')}, when this report was produced. "
+            + panel.explanation,
+        ),
+        charts=(_report_chart(panel),),
+        tables=(_report_table(panel),),
     )
 
 

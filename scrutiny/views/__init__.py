@@ -13,14 +13,16 @@ from partnership.selectors.action_plans import actions_visible
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.selectors.recommendations import register_csv
 from scrutiny.charts import CHART_CONTENT_SECURITY_POLICY, bar_chart_svg
-from scrutiny.forms import AgencyFilterForm, DashboardFilterForm
+from scrutiny.forms import CYCLE_FIELDS, DashboardFilterForm, OverdueActionsFilterForm
 from scrutiny.selectors.challenges import CHALLENGE_SCRUTINEER_ROLES
 from scrutiny.selectors.dashboard import (
     HEATMAP_PANELS,
     PANEL_KEYS,
     RECORD_PANELS,
     SCRUTINY_READER_ROLES,
+    STATUTORY_PARTNERS,
     dashboard_agencies,
+    dashboard_cycles,
     dashboard_years,
     figure_records,
     scrutiny_dashboard,
@@ -30,21 +32,23 @@ from scrutiny.selectors.period import EVERY_YEAR, Period
 READERS = sorted(SCRUTINY_READER_ROLES)
 ACTIONS_PER_PAGE = 25
 RECORDS_PER_PAGE = 25
-FILTER_FIELDS = ("period", "year", "quarter", "start", "end", "agency")
+FILTER_FIELDS = ("period", "year", "quarter", "start", "end", "agency", *CYCLE_FIELDS.values())
 
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, Period | None, int | None, list[int]]:
-    """The filter form and the period and agency it chose (``None``: the newest year with a notification)."""
+    """The filter form and the period and agency it chose (``None``: the newest year with a notification); the
+    heat maps' cycles are ``form.chosen_cycles()``."""
     years = dashboard_years(partnership=request.partnership)
     agencies = dashboard_agencies(partnership=request.partnership)
+    cycles = dashboard_cycles(partnership=request.partnership)
     if any(name in request.GET for name in FILTER_FIELDS):
-        form = DashboardFilterForm(request.GET, years=years, agencies=agencies)
+        form = DashboardFilterForm(request.GET, years=years, agencies=agencies, cycles=cycles)
         period, agency_id = form.chosen()
         return form, period, agency_id, years
     # The newest year with a notification, as the timeliness page: every year grows with the history.
     year = years[0] if years else None
     form = DashboardFilterForm(
-        initial={"period": "year" if year else "all", "year": year}, years=years, agencies=agencies
+        initial={"period": "year" if year else "all", "year": year}, years=years, agencies=agencies, cycles=cycles
     )
     return form, None, None, years
 
@@ -59,6 +63,7 @@ def _dashboard(request: HttpRequest, *, only: str | None = None):
         years=years,
         period=period,
         agency_id=agency_id,
+        cycles=form.chosen_cycles(),
         only=only,
     )
     return form, dashboard
@@ -110,19 +115,31 @@ def panel_csv(request: HttpRequest, panel: str) -> HttpResponse:
 @partnership_view(roles=READERS)
 @require_GET
 def overdue_actions(request: HttpRequest) -> HttpResponse:
-    """The overdue actions a figure counts: all, or one lead agency's (another partnership's agency lists none)."""
-    agency_id = AgencyFilterForm(request.GET).chosen_agency()
+    """The overdue actions a figure counts: all, one lead agency's (another partnership's agency lists none), those
+    of the recommendations one statutory partner leads, or both."""
+    filters = OverdueActionsFilterForm(request.GET)
     today = timezone.localdate()
+    if not filters.is_valid():
+        # A link edited by hand: listing every action instead would show a list its figure does not count.
+        return render(request, "scrutiny/overdue_actions.html", {"problem": filters.errors, "today": today}, status=400)
+    agency_id, partner = filters.cleaned_data["agency"], filters.cleaned_data["partner"]
     actions = actions_visible(
-        partnership=request.partnership, membership=request.membership, agency_id=agency_id, overdue_on=today
+        partnership=request.partnership,
+        membership=request.membership,
+        agency_id=agency_id,
+        lead_partner=partner or None,
+        overdue_on=today,
     )
     page = OneQueryPaginator(actions, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     agency_name = page.object_list[0].lead_agency.name if agency_id and page.object_list else ""
-    return render(
-        request,
-        "scrutiny/overdue_actions.html",
-        {"page": page, "agency_id": agency_id, "agency_name": agency_name, "today": today},
-    )
+    context = {
+        "page": page,
+        "agency_id": agency_id,
+        "agency_name": agency_name,
+        "partner_name": dict(STATUTORY_PARTNERS).get(partner, ""),
+        "today": today,
+    }
+    return render(request, "scrutiny/overdue_actions.html", context)
 
 
 @partnership_view(roles=READERS)
@@ -134,7 +151,7 @@ def panel_records(request: HttpRequest, panel: str) -> HttpResponse:
     form, period, agency_id, _years = _filters(request)
     try:
         if form.errors:
-            raise ValueError("The link's period or agency is not one the dashboard offers.")
+            raise ValueError("The link's period, agency or cycle is not one the dashboard offers.")
         figure = figure_records(
             partnership=request.partnership,
             today=timezone.localdate(),

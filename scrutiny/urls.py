@@ -39,8 +39,14 @@ urlpatterns: list = [
         datasets_views.indicator_csv,
         name="dataset_indicator_csv",
     ),
+    path(
+        "scrutiny/data-sets/indicators/<int:indicator_id>/trend.xlsx",
+        datasets_views.indicator_xlsx,
+        name="dataset_indicator_xlsx",
+    ),
     path("scrutiny/data-sets/quarters/<str:quarter>/", datasets_views.quarter_detail, name="dataset_quarter"),
     path("scrutiny/data-sets/quarters/<str:quarter>.csv", datasets_views.quarter_csv, name="dataset_quarter_csv"),
+    path("scrutiny/data-sets/quarters/<str:quarter>.xlsx", datasets_views.quarter_xlsx, name="dataset_quarter_xlsx"),
     path(
         "scrutiny/data-sets/quarters/<str:quarter>/figures/<str:agency>/",
         datasets_views.values_enter,

@@ -170,6 +170,7 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("scrutiny:report_reopen", "POST"): [("scrutiny_api:report_draft", "POST")],
     ("scrutiny:report_render", "POST"): [("scrutiny_api:report_render", "POST")],
     ("scrutiny:report_versions", "GET"): [("scrutiny_api:report_versions", "GET")],
+    ("scrutiny:report_version_docx", "GET"): [("scrutiny_api:report_version_docx", "GET")],
     ("scrutiny:agency_report_list", "GET"): [("scrutiny_api:agency_report_list", "GET")],
     ("scrutiny:agency_report_list", "POST"): [("scrutiny_api:agency_report_list", "POST")],
     ("scrutiny:agency_report_detail", "GET"): [("scrutiny_api:agency_report_detail", "GET")],

@@ -43,7 +43,7 @@ from partnership.models import Agency, Membership, Partnership, Person, Role
 from partnership.models.signoff import STATUTORY_APPROVERS, Approver
 
 if TYPE_CHECKING:
-    from partnership.models import Deadline, Document, SignOff
+    from partnership.models import Deadline, Document, DocumentVersion, SignOff
 
 
 @runtime_checkable
@@ -94,6 +94,21 @@ class SubjectType(Generic[S]):
         if not self.visible_to(subject, membership):
             return False
         return not document.audience or bool(set(document.audience) & membership.role_set)
+
+    def render_beside_pdf(self, *, partnership: Partnership, document: Document, version_id: int) -> None:
+        """Make the files the subject keeps beside a version's PDF (a scrutiny report's Word copy), in the worker.
+
+        Called by the render (``document_render_version``) after the PDF is made and before the version is
+        stored READY, so a version is ready only with all its files; raising fails the version like a failed PDF,
+        and asking for it again makes them all afresh. Make them from what was stored with the version when it
+        was asked for, never from the records as they are now, so they show the same data as its PDF. Safe to
+        run twice. By default nothing.
+        """
+
+    def downloads_beside_pdf(self, subject: S, version: DocumentVersion) -> list[tuple[str, str]]:
+        """The files kept beside a READY version's PDF, as (link text, path), offered beside the PDF on the
+        version's status page to whoever may open the document. By default none, and no query."""
+        return []
 
     def breach_recipients(self, subjects: list[S]) -> dict[int, list[tuple[Person, str]]]:
         """Who hears of an overdue deadline of these subjects besides its assignee and the business managers.
@@ -198,6 +213,14 @@ def subject_documents_readable_by(subject: models.Model | None, document: Docume
     if subject.partnership_id != document.partnership_id:
         return False
     return subject_type_for(subject).documents_readable_by(subject, document, membership)
+
+
+def subject_downloads_beside_pdf(subject: models.Model | None, version: DocumentVersion) -> list[tuple[str, str]]:
+    """The files its subject keeps beside a version's PDF (``SubjectType.downloads_beside_pdf``); none for a
+    removed subject."""
+    if subject is None or not is_subject(subject):
+        return []
+    return subject_type_for(subject).downloads_beside_pdf(subject, version)
 
 
 # --- The kernel's own subject ------------------------------------------------------------------------

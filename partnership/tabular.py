@@ -1,10 +1,15 @@
-"""Reading a table of figures from a CSV or Excel upload, every problem reported by its line.
+"""Tables of figures in and out of CSV and Excel: an upload read with every problem reported by its line, and
+a table written as a workbook.
 
 The generic half of the uploads that import figures (a learning hub's delivery plan, scrutiny's quarterly data
 sets): the file's lines as text cells, the header's columns matched to known names, numbers read as people type
-them, and the errors collected and cut short. What each row means is the caller's. Nothing here writes.
+them, and the errors collected and cut short. What each row means is the caller's. Nothing here touches the
+database.
 
 Lines are numbered as the file's (the header is line 1), so a person can find and fix every error in one go.
+
+``xlsx_table`` writes the other way: rows (a header first) as a one-sheet workbook, numbers as numbers, and no
+text a spreadsheet would run as a formula (``spreadsheet_safe``).
 """
 
 from __future__ import annotations
@@ -16,10 +21,16 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 MAX_ERRORS = 50
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a sheet's name may not hold, and its longest (Excel's limits).
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
 
 
 class ImportRefusedError(Exception):
@@ -143,3 +154,44 @@ def refuse_if_errors(errors: list[str], *, max_errors: int = MAX_ERRORS) -> None
     if errors:
         more = len(errors) - max_errors
         raise ImportRefusedError(errors[:max_errors] + ([f"and {more} more"] if more > 0 else []))
+
+
+# --- Writing ------------------------------------------------------------------------------------------------------
+
+
+def spreadsheet_safe(value) -> object:
+    """A cell value a spreadsheet will not run: text starting with = + - @ (or a tab or CR) gets a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def sheet_name(text: str) -> str:
+    """``text`` as a worksheet's name: without the characters Excel refuses there, at most 31 characters."""
+    name = " ".join(_NOT_IN_SHEET_NAMES.sub(" ", text).split())[:SHEET_NAME_MAX].strip().strip("'")
+    return name or "Sheet1"
+
+
+def xlsx_table(*, rows: Sequence[Sequence[object]], sheet_title: str, title: str = "") -> bytes:
+    """``rows`` as a workbook of one sheet named ``sheet_title`` (``sheet_name``): the first row the header, in bold
+    and frozen above the rest. Numbers (``int``, ``float``, ``Decimal``) are written as numbers, None as an empty
+    cell, text as text (``spreadsheet_safe``). ``title`` is the workbook's own title (its properties)."""
+    workbook = Workbook(write_only=True)
+    if title:
+        workbook.properties.title = title[:255]
+    sheet = workbook.create_sheet(sheet_name(sheet_title))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for index, row in enumerate(rows):
+        values = [spreadsheet_safe(v) for v in row]
+        if index == 0:
+            header = []
+            for value in values:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.font = bold
+                header.append(cell)
+            values = header
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

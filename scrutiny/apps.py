@@ -7,15 +7,13 @@ class ScrutinyConfig(AppConfig):
     verbose_name = "Scrutiny"
 
     def ready(self) -> None:
-        # Challenges are subjects (their answer's deadline, history), and so are the reports (a report's PDF
-        # versions, an agency annual report's deadline); challenges and the scrutiny plan's activities are sources
-        # of recommendations (partnership.recommendation_sources); the reports' DOCX is an export.
+        # Challenges are subjects (their answer's deadline, history), and so are the reports (a report's versions,
+        # each a PDF and its Word copy; an agency annual report's deadline); challenges and the scrutiny plan's
+        # activities are sources of recommendations (partnership.recommendation_sources).
         from scrutiny import subjects  # noqa: F401
-        from scrutiny.export_declarations import register as register_report_export
         from scrutiny.recommendation_declarations import register as register_recommendation_source
 
         register_recommendation_source()
-        register_report_export()
 
         # Every selector module is imported so that the reports' section providers (``scrutiny.report_sections``)
         # register themselves, whichever part of scrutiny they come from.

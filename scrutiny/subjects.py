@@ -1,5 +1,6 @@
 """Scrutiny's subjects, declared to the kernel: a challenge carries the deadline of its answer and its history; a
-report carries its PDF versions (documents); an agency's annual report carries the deadline that chases it.
+report carries its versions (documents), each a PDF with a Word copy made by the same render; an agency's annual
+report carries the deadline that chases it.
 
 Loaded by ``ScrutinyConfig.ready``.
 """
@@ -9,11 +10,12 @@ from __future__ import annotations
 from django.urls import reverse
 
 from audits.selectors.rounds import agency_leads_by_agency
-from partnership.models import OVERSIGHT_ROLES, Agency, Membership, Person, Role
+from partnership.models import OVERSIGHT_ROLES, Agency, Document, DocumentVersion, Membership, Partnership, Person, Role
 from partnership.subjects import SubjectType, subject_type
 from scrutiny.models import AgencyAnnualReport, Challenge, ScrutinyReport
 from scrutiny.selectors.challenges import challenge_responders_by_agency, challenge_visible_to
-from scrutiny.selectors.reports import REPORT_READ_ROLES
+from scrutiny.selectors.reports import PDF_DOCUMENT_KIND, REPORT_READ_ROLES, report_version_has_docx
+from scrutiny.services.report_render import report_version_docx_render
 
 
 def challenge_url(challenge: Challenge) -> str:
@@ -55,6 +57,8 @@ class ChallengeSubject(SubjectType[Challenge]):
 
 @subject_type(ScrutinyReport)
 class ScrutinyReportSubject(SubjectType[ScrutinyReport]):
+    """A report's versions keep a Word copy beside each PDF: made by the same render, offered beside it."""
+
     def url(self, subject: ScrutinyReport) -> str:
         return reverse(
             "scrutiny:report_detail", kwargs={"slug": subject.partnership.slug, "scrutiny_report_id": subject.pk}
@@ -62,6 +66,23 @@ class ScrutinyReportSubject(SubjectType[ScrutinyReport]):
 
     def visible_to(self, subject: ScrutinyReport, membership: Membership) -> bool:
         return membership.has_role(*REPORT_READ_ROLES)
+
+    def render_beside_pdf(self, *, partnership: Partnership, document: Document, version_id: int) -> None:
+        if document.kind == PDF_DOCUMENT_KIND:
+            report_version_docx_render(partnership=partnership, version_id=version_id)
+
+    def downloads_beside_pdf(self, subject: ScrutinyReport, version: DocumentVersion) -> list[tuple[str, str]]:
+        if not report_version_has_docx(partnership=subject.partnership, version_id=version.pk):
+            return []
+        url = reverse(
+            "scrutiny:report_version_docx",
+            kwargs={
+                "slug": subject.partnership.slug,
+                "scrutiny_report_id": subject.pk,
+                "report_version_id": version.pk,
+            },
+        )
+        return [("Download the Word copy (DOCX)", url)]
 
 
 @subject_type(AgencyAnnualReport)

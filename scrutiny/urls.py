@@ -39,8 +39,14 @@ urlpatterns: list = [
         datasets_views.indicator_csv,
         name="dataset_indicator_csv",
     ),
+    path(
+        "scrutiny/data-sets/indicators/<int:indicator_id>/trend.xlsx",
+        datasets_views.indicator_xlsx,
+        name="dataset_indicator_xlsx",
+    ),
     path("scrutiny/data-sets/quarters/<str:quarter>/", datasets_views.quarter_detail, name="dataset_quarter"),
     path("scrutiny/data-sets/quarters/<str:quarter>.csv", datasets_views.quarter_csv, name="dataset_quarter_csv"),
+    path("scrutiny/data-sets/quarters/<str:quarter>.xlsx", datasets_views.quarter_xlsx, name="dataset_quarter_xlsx"),
     path(
         "scrutiny/data-sets/quarters/<str:quarter>/figures/<str:agency>/",
         datasets_views.values_enter,
@@ -83,6 +89,11 @@ urlpatterns: list = [
     path(_R + "draft/", report_views.report_reopen, name="report_reopen"),
     path(_R + "render/", report_views.report_render_view, name="report_render"),
     path(_R + "versions/", report_views.report_versions, name="report_versions"),
+    path(
+        _R + "versions/<int:report_version_id>/docx/",
+        report_views.report_version_docx,
+        name="report_version_docx",
+    ),
     # The annual reports the agencies owe the partnership.
     path("scrutiny/agency-reports/", report_views.agency_report_list, name="agency_report_list"),
     path(_A, report_views.agency_report_detail, name="agency_report_detail"),

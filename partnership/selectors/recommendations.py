@@ -43,6 +43,7 @@ from partnership.models.recommendations import (
 )
 from partnership.recommendation_sources import source_for_model, sources_load
 from partnership.selectors.recommendation_access import recommendation_visible_to
+from partnership.tabular import spreadsheet_safe
 
 State = Recommendation.State
 REGISTER_PAGE_SIZE = 25
@@ -162,14 +163,6 @@ EXPORT_HEADERS = (
     "Created",
 )
 EXPORT_MAX_ROWS = 20_000
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> object:
-    """A cell value a spreadsheet will not run: text starting with = + - @ (or a tab or CR) gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def register_export_rows(

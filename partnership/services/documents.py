@@ -395,22 +395,33 @@ def document_version_has_pdf(version: DocumentVersion) -> bool:
     return version.state == DocumentVersion.State.READY and bool(getattr(version, "has_pdf", False))
 
 
-def _checked(pieces: Iterator[bytes], *, version: DocumentVersion) -> Iterator[bytes]:
-    """The pieces as they come, checked at the end against the PDF's recorded digest and size.
+def _checked(pieces: Iterator[bytes], *, sha256: str, size: int | None, what: str) -> Iterator[bytes]:
+    """The pieces as they come, checked at the end against the file's recorded digest and size.
 
     A mismatch (a column altered outside the application) is logged and raised, which cuts the
     download short: with its Content-Length the client sees a failed download, never a wrong file.
     """
-    digest, size = hashlib.sha256(), 0
+    digest, sent = hashlib.sha256(), 0
     for piece in pieces:
         digest.update(piece)
-        size += len(piece)
+        sent += len(piece)
         yield piece
-    if (version.pdf_sha256 and digest.hexdigest() != version.pdf_sha256) or (
-        version.pdf_bytes is not None and size != version.pdf_bytes
-    ):
-        logger.error("Document version %s: the PDF sent does not match its recorded digest", version.pk)
-        raise ValueError("The stored PDF does not match its digest.")
+    if (sha256 and digest.hexdigest() != sha256) or (size is not None and sent != size):
+        logger.error("%s: the file sent does not match its recorded digest", what)
+        raise ValueError("The stored file does not match its digest.")
+
+
+def encrypted_file_response(
+    *, pieces: Iterator[bytes], content_type: str, filename: str, sha256: str, size: int | None, what: str
+) -> StreamingHttpResponse:
+    """A file kept encrypted in a column (``encrypted_column_pieces``) as a streamed attachment, checked against
+    its recorded SHA-256 and size as it goes (``what`` names it in the log when it does not match)."""
+    response = StreamingHttpResponse(_checked(pieces, sha256=sha256, size=size, what=what), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    if size is not None:
+        response["Content-Length"] = str(size)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def document_pdf_response(
@@ -419,16 +430,28 @@ def document_pdf_response(
     """The version's PDF as a streamed attachment: decrypted 64 KiB at a time, read from the database a
     MiB at a time, so a web worker never holds the file (issue 13). Only for a version that
     ``document_version_has_pdf``."""
-    pieces = document_version_pdf_pieces(partnership=partnership, version_id=version.pk)
-    response = StreamingHttpResponse(_checked(pieces, version=version), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    if version.pdf_bytes is not None:
-        response["Content-Length"] = str(version.pdf_bytes)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return encrypted_file_response(
+        pieces=document_version_pdf_pieces(partnership=partnership, version_id=version.pk),
+        content_type="application/pdf",
+        filename=filename,
+        sha256=version.pdf_sha256,
+        size=version.pdf_bytes,
+        what=f"Document version {version.pk}'s PDF",
+    )
 
 
 RENDERER_KEPT_DYING = "The PDF could not be made: rendering stopped several times. Tell your administrator."
+
+
+BESIDE_PDF_FAILED = (
+    "The PDF was made, but not the copy kept beside it. Try again; if it fails again, tell your administrator."
+)
+
+
+def _is_limit(exc: BaseException) -> bool:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    return isinstance(exc, SoftTimeLimitExceeded | MemoryError)
 
 
 def _short_error(exc: BaseException) -> str:
@@ -481,7 +504,26 @@ def document_render_version(*, version_id: int) -> str:
     except Exception as exc:  # anything WeasyPrint or the time limit raises: the person gets a short message
         logger.exception("Document version %s failed to render", version_id)
         return _finish(version_id=version_id, state=DocumentVersion.State.FAILED, error=_short_error(exc))
+    try:
+        _render_beside_pdf(version_id)
+    except Exception as exc:  # the subject's own files: the version is not ready without them
+        logger.exception("Document version %s: the files kept beside its PDF failed to render", version_id)
+        error = _short_error(exc) if _is_limit(exc) else BESIDE_PDF_FAILED
+        return _finish(version_id=version_id, state=DocumentVersion.State.FAILED, error=error)
     return _finish(version_id=version_id, state=DocumentVersion.State.READY, pdf=pdf)
+
+
+def _render_beside_pdf(version_id: int) -> None:
+    """Let the version's subject make the files it keeps beside the PDF (``SubjectType.render_beside_pdf``)."""
+    version = _version_by_id(version_id).select_related("document", "partnership").defer("html", "pdf").get()
+    model = ContentType.objects.get_for_id(version.document.subject_type_id).model_class()
+    try:
+        subject_type = subject_type_for(model) if model is not None else None
+    except LookupError:
+        subject_type = None
+    if subject_type is None:
+        return  # a subject no longer declared keeps nothing beside its PDF
+    subject_type.render_beside_pdf(partnership=version.partnership, document=version.document, version_id=version_id)
 
 
 def documents_requeue_stalled(*, now: datetime | None = None) -> int:

@@ -25,7 +25,7 @@ from partnership.services.documents import (
     document_version_has_pdf,
     document_version_is_stuck,
 )
-from partnership.subjects import subject_url
+from partnership.subjects import subject_downloads_beside_pdf, subject_url
 
 FINISHED = (DocumentVersion.State.READY, DocumentVersion.State.FAILED)
 POLL_SECONDS = 2
@@ -61,6 +61,12 @@ def document_status(request: HttpRequest, version_id: int) -> HttpResponse:
         "status_url": status_url,
         "download_url": reverse("partnership:document_download", kwargs=url_kwargs),
         "poll_seconds": POLL_SECONDS,
+        # What the subject keeps beside a ready version's PDF (a scrutiny report's Word copy), offered with it.
+        "beside_pdf": (
+            subject_downloads_beside_pdf(version.document.subject, version)
+            if version.state == DocumentVersion.State.READY
+            else []
+        ),
     }
     if request.htmx:
         if request.GET.get("seen") == version.state and context["polling"]:

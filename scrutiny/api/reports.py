@@ -3,9 +3,9 @@ versions; and the annual reports agencies owe the partnership.
 
 The same rules as the pages: leadership and the scrutineer read the reports; the business managers or the scrutineer
 start one; the scrutineer alone writes the narrative (versioned: 409 when stale, 428 without a version); the business
-managers publish. Rendering answers 202 with the id to follow: a document version (PDF, the documents API) or an
-export job (DOCX, the exports API). Agency leads read and send their own agency's annual reports. Another
-partnership's rows are 404 like missing ones.
+managers publish. Rendering answers 202 with the document version to follow in the documents API: one version is
+both the PDF and its Word copy (DOCX), each downloaded from its own address once the version is ready. Agency leads
+read and send their own agency's annual reports. Another partnership's rows are 404 like missing ones.
 """
 
 from __future__ import annotations
@@ -22,19 +22,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.api import RequestBodyTooLarge
-from partnership.api.action_plans import _FILE, _FileAPIView, _json_errors
+from partnership.api.action_plans import _DOCX, _FILE, _FileAPIView, _json_errors
 from partnership.api.base import PartnershipScopedAPIView, SizeLimitedJSONParser
+from partnership.api.documents import DocumentNotReady, _private
 from partnership.api.versions import expected_version
-from partnership.api.views import _FIELD_ERRORS, _answers, _conflict
-from partnership.selectors.documents import document_versions, documents_for_subject
-from partnership.services.exports import export_request
+from partnership.api.views import _DETAIL, _FIELD_ERRORS, _answers, _conflict
 from partnership.services.files import MAX_FILE_BYTES, stored_file_response
 from scrutiny.selectors import reports as selectors
 from scrutiny.selectors.reports import (
     AGENCY_REPORT_KINDS,
     AGENCY_REPORT_MODEL,
     AGENCY_REPORT_READ_ROLES,
-    DOCX_EXPORT_KIND,
     NARRATIVE_PLACES,
     NARRATIVE_WRITE_ROLES,
     QUARTERS,
@@ -113,34 +111,22 @@ class ScrutinyReportNarrativeAddSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=20000)
 
 
-class ScrutinyReportRenderRequestSerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=["pdf", "docx"])
-
-
-class ScrutinyReportRenderQueuedSerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=["pdf", "docx"])
-    document_version_id = serializers.IntegerField(allow_null=True, help_text="PDF: follow it in the documents API.")
-    export_job_id = serializers.IntegerField(allow_null=True, help_text="DOCX: follow it in the exports API.")
-
-
-class ScrutinyReportPdfVersionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class ScrutinyReportVersionFilesSerializer(serializers.Serializer):
+    document_version_id = serializers.IntegerField(help_text="Follow it in the documents API: ready means both files.")
     number = serializers.IntegerField()
     state = serializers.CharField()
     requested_at = serializers.DateTimeField()
-    download_url = serializers.CharField(help_text="The PDF, once its state is ready.")
-
-
-class ScrutinyReportDocxExportSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    state = serializers.CharField()
-    requested_at = serializers.DateTimeField()
-    download_url = serializers.CharField(help_text="The Word file, once its state is done (deleted after a while).")
+    status_url = serializers.CharField(help_text="The version's status (the documents API).")
+    pdf_download_url = serializers.CharField(help_text="The PDF, once the state is ready (409 before).")
+    docx_download_url = serializers.CharField(
+        allow_null=True,
+        help_text="The Word copy (DOCX), once the state is ready (409 before); null for a version made before Word "
+        "copies were kept.",
+    )
 
 
 class ScrutinyReportVersionsSerializer(serializers.Serializer):
-    pdf = ScrutinyReportPdfVersionSerializer(many=True)
-    docx = ScrutinyReportDocxExportSerializer(many=True)
+    versions = ScrutinyReportVersionFilesSerializer(many=True, help_text="Newest first.")
 
 
 class AgencyAnnualReportSerializer(serializers.Serializer):
@@ -370,43 +356,51 @@ class NarrativeDetailView(_ReportAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _version_files(slug: str, report, version, *, has_docx: bool) -> dict:
+    def url(name: str, **kwargs) -> str:
+        return reverse(name, kwargs={"slug": slug, **kwargs})
+
+    return {
+        "document_version_id": version.pk,
+        "number": version.number,
+        "state": version.state,
+        "requested_at": version.requested_at,
+        "status_url": url("api:document_version", version_id=version.pk),
+        "pdf_download_url": url("api:document_download", version_id=version.pk),
+        "docx_download_url": (
+            url("scrutiny_api:report_version_docx", scrutiny_report_id=report.pk, report_version_id=version.pk)
+            if has_docx
+            else None
+        ),
+    }
+
+
 class ReportRenderView(_ReportAPIView):
-    """Ask the worker for the report as PDF (documents) or DOCX (exports); follow the id to its download."""
+    """Ask the worker for the report as PDF and DOCX: one version, both files; follow it to its downloads."""
 
     # Whoever reads the reports may ask for one.
     write_roles = REPORT_READ_ROLES
-    serializer_class = ScrutinyReportRenderQueuedSerializer
+    serializer_class = ScrutinyReportVersionFilesSerializer
 
     @extend_schema(
         tags=[TAG],
-        summary="Ask for the report as PDF or DOCX (worker-rendered)",
-        request=ScrutinyReportRenderRequestSerializer,
-        responses=_answers({202: ScrutinyReportRenderQueuedSerializer, 400: _FIELD_ERRORS}, takes_body=True),
+        summary="Ask for the report as PDF and DOCX (worker-rendered, kept as one version)",
+        request=None,
+        responses=_answers({202: ScrutinyReportVersionFilesSerializer}),
     )
     def post(self, request: Request, slug: str, scrutiny_report_id: int) -> Response:
         report = self.report(scrutiny_report_id)
-        serializer = ScrutinyReportRenderRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        file_format = serializer.validated_data["format"]
-        data = {"format": file_format, "document_version_id": None, "export_job_id": None}
-        if file_format == "pdf":
-            version = report_render.scrutiny_report_pdf_request(
-                partnership=self.partnership, actor=request.user, report=report
-            )
-            data["document_version_id"] = version.pk
-        else:
-            job = export_request(
-                partnership=self.partnership,
-                membership=self.membership,
-                kind=DOCX_EXPORT_KIND,
-                data={"report": report.pk},
-            )
-            data["export_job_id"] = job.pk
-        return Response(ScrutinyReportRenderQueuedSerializer(data).data, status=status.HTTP_202_ACCEPTED)
+        version = report_render.scrutiny_report_render_request(
+            partnership=self.partnership, actor=request.user, report=report
+        )
+        has_docx = selectors.report_version_keeps_docx(partnership=self.partnership, version_id=version.pk)
+        data = _version_files(slug, report, version, has_docx=has_docx)
+        return Response(ScrutinyReportVersionFilesSerializer(data).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ReportVersionsView(_ReportAPIView):
-    """Every PDF rendered of the report (older ones still downloadable) and the Word files still kept."""
+    """Every version made of the report, newest first, each its PDF and its Word copy (older ones still
+    downloadable)."""
 
     serializer_class = ScrutinyReportVersionsSerializer
 
@@ -415,36 +409,32 @@ class ReportVersionsView(_ReportAPIView):
     )
     def get(self, request: Request, slug: str, scrutiny_report_id: int) -> Response:
         report = self.report(scrutiny_report_id)
-        documents = documents_for_subject(partnership=self.partnership, subject=report, membership=self.membership)
-        exports = selectors.report_docx_exports(partnership=self.partnership, report=report)
-        if not self.membership.has_role(*REPORT_MANAGE_ROLES):
-            exports = exports.filter(requested_by_id=self.membership.person_id)
+        entries = selectors.report_versions(partnership=self.partnership, report=report, membership=self.membership)
+        versions = [_version_files(slug, report, e.version, has_docx=e.docx is not None) for e in entries]
+        return Response(ScrutinyReportVersionsSerializer({"versions": versions}).data)
 
-        def url(name: str, **kwargs) -> str:
-            return reverse(f"api:{name}", kwargs={"slug": slug, **kwargs})
 
-        data = {
-            "pdf": [
-                {
-                    "id": v.pk,
-                    "number": v.number,
-                    "state": v.state,
-                    "requested_at": v.requested_at,
-                    "download_url": url("document_download", version_id=v.pk),
-                }
-                for v in document_versions(partnership=self.partnership, documents=documents)
-            ],
-            "docx": [
-                {
-                    "id": j.pk,
-                    "state": j.state,
-                    "requested_at": j.requested_at,
-                    "download_url": url("export_download", job_id=j.pk),
-                }
-                for j in exports[:50]
-            ],
-        }
-        return Response(ScrutinyReportVersionsSerializer(data).data)
+class ReportVersionDocxView(_FileAPIView):
+    """A version's Word copy, recorded as a download (who, which version, when) before it is sent, as on the page."""
+
+    read_roles = REPORT_READ_ROLES
+    model = REPORT_MODEL
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Download a report version's Word copy (DOCX)",
+        responses=_json_errors(
+            _answers({**_DOCX, 409: OpenApiResponse(_DETAIL, description="Not made yet: see the version's status.")})
+        ),
+    )
+    def get(self, request: Request, slug: str, scrutiny_report_id: int, report_version_id: int) -> HttpResponse:
+        report = selectors.scrutiny_report_get(partnership=self.partnership, scrutiny_report_id=scrutiny_report_id)
+        row = report_render.report_version_docx_download(
+            partnership=self.partnership, membership=self.membership, report=report, version_id=report_version_id
+        )
+        if row is None:
+            raise DocumentNotReady("The Word copy is not made yet: poll the version's status until its state is ready.")
+        return _private(report_render.report_version_docx_response(partnership=self.partnership, row=row))
 
 
 # --- Agency annual reports --------------------------------------------------------------------------------------

@@ -150,6 +150,11 @@ urlpatterns += [
     ),
     path(_R + "render/", reports_api.ReportRenderView.as_view(), name="report_render"),
     path(_R + "versions/", reports_api.ReportVersionsView.as_view(), name="report_versions"),
+    path(
+        _R + "versions/<int:report_version_id>/docx/",
+        reports_api.ReportVersionDocxView.as_view(),
+        name="report_version_docx",
+    ),
     # The annual reports agencies owe the partnership.
     path(_S + "agency-reports/", reports_api.AgencyReportListView.as_view(), name="agency_report_list"),
     path(_A, reports_api.AgencyReportDetailView.as_view(), name="agency_report_detail"),

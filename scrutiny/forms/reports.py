@@ -78,10 +78,6 @@ class VersionForm(VersionedFormMixin, forms.Form):
     """Only the version the page showed (publish, take back to draft, remove a section)."""
 
 
-class ReportRenderForm(forms.Form):
-    format = forms.ChoiceField(choices=[("pdf", "PDF"), ("docx", "Word")], error_messages=_CHOOSE)
-
-
 class AgencyReportRequestForm(AccessibleFormMixin, forms.Form):
     agency = forms.TypedChoiceField(label="Agency", coerce=int, error_messages=_CHOOSE)
     kind = forms.ChoiceField(label="Report", choices=AGENCY_REPORT_KINDS.choices, error_messages=_CHOOSE)

@@ -10,4 +10,10 @@ from scrutiny.models.plan import EvidenceKind as EvidenceKind
 from scrutiny.models.plan import EvidenceLink as EvidenceLink
 from scrutiny.models.plan import PlanActivity as PlanActivity
 from scrutiny.models.plan import ScrutinyPlan as ScrutinyPlan
-from scrutiny.models.reports import AgencyAnnualReport, ReportNarrative, ScrutinyReport  # noqa: F401
+from scrutiny.models.reports import (  # noqa: F401
+    AgencyAnnualReport,
+    ReportDocxDownload,
+    ReportNarrative,
+    ReportVersionDocx,
+    ScrutinyReport,
+)

@@ -2,9 +2,10 @@
 the annual reports the agencies owe the partnership.
 
 A report is one partnership's, for one period: a quarter of the reporting year (April to March) or the whole
-reporting year. Its figures are not stored: every render gathers the sections live
+reporting year. Its figures are not stored on it: every render gathers the sections live
 (``scrutiny.report_sections.report_sections_for``), and the kernel's documents engine keeps each render as a
-version. What the report keeps is what people write: its title and the scrutineer's narrative.
+version, its PDF with the Word copy made from the same read beside it (``ReportVersionDocx``). What the report
+itself keeps is what people write: its title and the scrutineer's narrative.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from partnership.encryption import EncryptedBinaryField, EncryptedTextField
 from partnership.models import Person, TenantModel
 
 # The quarters of the reporting year.
@@ -73,6 +75,52 @@ class ScrutinyReport(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReportVersionDocx(TenantModel):
+    """The Word (DOCX) copy of one version of a report, kept beside the version's PDF for as long as the version is.
+
+    A version is asked for once for both files (``scrutiny_report_render_request``): the report's sections are read
+    once, and the HTML the PDF is made from and the ``snapshot`` here both come from that one read, so the two files
+    show the same data however the records change before the worker gets to them. The worker writes the DOCX from
+    the snapshot as it renders the PDF (the report subject's ``render_beside_pdf``): the version is ready only once
+    both are made. Both are encrypted at rest; each download of the DOCX is recorded (``ReportDocxDownload``), as
+    each of the PDF is by the kernel.
+    """
+
+    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(ScrutinyReport, on_delete=models.CASCADE, related_name="+")
+    version = models.OneToOneField("partnership.DocumentVersion", on_delete=models.CASCADE, related_name="+")
+    # What the DOCX prints, as read when the version was asked for (JSON: the title, the period, the day, the
+    # sections with their paragraphs, charts' descriptions and tables). Encrypted, like the version's HTML.
+    snapshot = EncryptedTextField()
+    docx = EncryptedBinaryField(null=True, blank=True)
+    # SHA-256 and size of the plaintext DOCX, what the person downloads.
+    docx_sha256 = models.CharField(max_length=64, blank=True)
+    docx_bytes = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Word copy of {self.report}"
+
+
+class ReportDocxDownload(TenantModel):
+    """Someone downloaded a version's Word copy. Written before the file is sent; the business managers read it."""
+
+    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")
+    docx = models.ForeignKey(ReportVersionDocx, on_delete=models.CASCADE, related_name="downloads")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["partnership", "-at"], name="report_docx_download_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.person} downloaded {self.docx}"
 
 
 class ReportNarrative(TenantModel):

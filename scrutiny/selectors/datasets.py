@@ -255,6 +255,14 @@ class Trend:
         )
 
     def csv_rows(self) -> list[list[object]]:
+        """The trend as a table, header first: each figure as the pages write it."""
+        return self._table(figure=lambda cell: cell.text)
+
+    def xlsx_rows(self) -> list[list[object]]:
+        """The same table with each figure a number (None where there is none), for a workbook."""
+        return self._table(figure=lambda cell: cell.value)
+
+    def _table(self, *, figure) -> list[list[object]]:
         header: list[object] = ["Quarter"]
         for name in self.series_names:
             header += [name, f"{name}: flag"]
@@ -262,7 +270,7 @@ class Trend:
         for quarter, cells in self.rows:
             row: list[object] = [quarter_label(quarter)]
             for cell in cells:
-                row += [cell.text, cell.flag_label]
+                row += [figure(cell), cell.flag_label]
             rows.append(row)
         return rows
 
@@ -319,6 +327,14 @@ class QuarterDataSet:
         return sum(1 for *_rest, cells in self.rows for cell in cells if cell.value is not None)
 
     def csv_rows(self) -> list[list[object]]:
+        """The data set as a table, header first: each figure as the pages write it."""
+        return self._table(figure=lambda cell: cell.text)
+
+    def xlsx_rows(self) -> list[list[object]]:
+        """The same table with each figure a number (None where there is none), for a workbook."""
+        return self._table(figure=lambda cell: cell.value)
+
+    def _table(self, *, figure) -> list[list[object]]:
         header: list[object] = ["Part", "Theme", "Indicator", "Unit"]
         for _key, name in self.columns:
             header += [name, f"{name}: flag"]
@@ -326,7 +342,7 @@ class QuarterDataSet:
         for part, theme, indicator, cells in self.rows:
             row: list[object] = [part, theme, indicator.name, indicator.unit]
             for cell in cells:
-                row += [cell.text, cell.flag_label]
+                row += [figure(cell), cell.flag_label]
             rows.append(row)
         return rows
 

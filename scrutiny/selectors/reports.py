@@ -21,11 +21,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from partnership.models import MANAGER_ROLES, OVERSIGHT_ROLES, Agency, ExportJob, Membership, Partnership, Role
+from partnership.models import MANAGER_ROLES, OVERSIGHT_ROLES, Agency, DocumentVersion, Membership, Partnership, Role
 from partnership.models.recommendations import StoredFile
+from partnership.selectors.documents import document_is_open_to, document_versions, documents_for_subject
 from partnership.selectors.files import stored_files_of
 from scrutiny.charts import BarChart, Series, bar_chart_svg
-from scrutiny.models import AgencyAnnualReport, ReportNarrative, ScrutinyReport
+from scrutiny.models import AgencyAnnualReport, ReportDocxDownload, ReportNarrative, ReportVersionDocx, ScrutinyReport
 from scrutiny.models.reports import QUARTER_NAMES, reporting_year_label
 from scrutiny.report_sections import ReportChart, ReportScope, ReportSection, ReportTable, report_section
 
@@ -50,8 +51,8 @@ QUARTERS = QUARTER_NAMES
 REPORT_MODEL = ScrutinyReport
 AGENCY_REPORT_MODEL = AgencyAnnualReport
 
+# The kernel's document of a report: its versions, each a PDF with its Word copy beside it (``ReportVersionDocx``).
 PDF_DOCUMENT_KIND = "scrutiny_report"
-DOCX_EXPORT_KIND = "scrutiny.report"
 
 _ID_MAX = 2**63 - 1
 
@@ -122,13 +123,80 @@ def report_scope(report: ScrutinyReport) -> ReportScope:
     )
 
 
-def report_docx_exports(*, partnership: Partnership, report: ScrutinyReport) -> QuerySet[ExportJob]:
-    """The Word files asked for of the report, newest first (the export engine deletes them after a while)."""
+# --- Versions: the PDF (the kernel's documents) and its Word copy (ours) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportVersionEntry:
+    """A version of the report with its Word copy: ``docx`` None when it was made before Word copies were kept."""
+
+    version: DocumentVersion
+    docx: ReportVersionDocx | None
+
+    @property
+    def docx_ready(self) -> bool:
+        return self.docx is not None and report_version_docx_ready(self.docx)
+
+
+def report_version_docx_ready(row: ReportVersionDocx) -> bool:
+    """Whether the Word copy can be downloaded: its version is ready (made, like its PDF, by the worker)."""
+    return row.version.state == DocumentVersion.State.READY and row.docx_bytes is not None
+
+
+def _docx_rows(partnership: Partnership) -> QuerySet[ReportVersionDocx]:
+    # Never the DOCX or the snapshot, nor the version's HTML or PDF: a list decrypts nothing it does not show.
     return (
-        ExportJob.objects.in_partnership(partnership)
-        .filter(kind=DOCX_EXPORT_KIND, parameters__scrutiny_report_id=report.pk)
-        .select_related("requested_by")
-        .order_by("-requested_at", "-id")
+        ReportVersionDocx.objects.in_partnership(partnership)
+        .select_related("version", "version__document")
+        .defer("docx", "snapshot", "version__html", "version__pdf")
+    )
+
+
+def report_versions(
+    *, partnership: Partnership, report: ScrutinyReport, membership: Membership
+) -> list[ReportVersionEntry]:
+    """The report's versions the member may open, newest first, each with its Word copy (two queries, whatever
+    their number)."""
+    documents = documents_for_subject(partnership=partnership, subject=report, membership=membership)
+    versions = list(document_versions(partnership=partnership, documents=documents).select_related("requested_by"))
+    copies = {row.version_id: row for row in _docx_rows(partnership).filter(version__in=[v.pk for v in versions])}
+    return [ReportVersionEntry(version=v, docx=copies.get(v.pk)) for v in versions]
+
+
+def report_version_keeps_docx(*, partnership: Partnership, version_id: int) -> bool:
+    """Whether the version keeps a Word copy, made or to be made with its PDF (not one made before Word copies were
+    kept)."""
+    return ReportVersionDocx.objects.in_partnership(partnership).filter(version_id=version_id).exists()
+
+
+def report_version_has_docx(*, partnership: Partnership, version_id: int) -> bool:
+    """Whether the version keeps a Word copy that has been made (one query; the bytes are not read)."""
+    return (
+        ReportVersionDocx.objects.in_partnership(partnership)
+        .filter(version_id=version_id, docx_bytes__isnull=False)
+        .exists()
+    )
+
+
+def report_version_docx_get(
+    *, partnership: Partnership, membership: Membership, report: ScrutinyReport, version_id: object
+) -> ReportVersionDocx:
+    """A version's Word copy (without its bytes: a download streams them). ``Http404`` for another partnership's
+    version or another report's, one the member may not open, and one made before Word copies were kept."""
+    row = _docx_rows(partnership).filter(report=report, version_id=_pk(version_id)).first()
+    if row is None or not document_is_open_to(document=row.version.document, membership=membership, subject=report):
+        raise Http404("No such Word copy of the report.")
+    return row
+
+
+def report_docx_downloads(*, partnership: Partnership, report: ScrutinyReport, limit: int) -> list[ReportDocxDownload]:
+    """Who downloaded the report's Word copies, newest first, the ``limit`` most recent (one query)."""
+    return list(
+        ReportDocxDownload.objects.in_partnership(partnership)
+        .filter(docx__report=report)
+        .select_related("person", "docx__version")
+        .only("id", "at", "person__id", "person__full_name", "person__email", "docx__id", "docx__version__number")
+        .order_by("-at", "-id")[:limit]
     )
 
 

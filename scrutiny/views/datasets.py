@@ -1,6 +1,6 @@
 """Pages of the quarterly data sets under /p/<slug>/scrutiny/data-sets/: the indicators by part, one indicator's
-trend (chart, table, CSV), one quarter's data set (agency by indicator, flags, the agencies' analyses), and the
-forms that define indicators, enter figures, upload them and write an agency's analysis.
+trend (chart, table, CSV and Excel), one quarter's data set (agency by indicator, flags, the agencies' analyses; CSV
+and Excel too), and the forms that define indicators, enter figures, upload them and write an agency's analysis.
 
 Every reader of scrutiny reads them, and the agencies' leads, who provide the figures. The business managers
 define the indicators and enter any agency's figures; an agency lead enters their own agency's figures and
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import partnership_view
 from partnership.forms.base import VERSION_FIELD, add_service_errors, version_of, versioned_initial
 from partnership.selectors.recommendations import register_csv
+from partnership.tabular import xlsx_table
 from partnership.views.actions import form_status
 from scrutiny.charts import CHART_CONTENT_SECURITY_POLICY, line_chart_svg
 from scrutiny.forms.datasets import AnalysisForm, IndicatorForm, TrendForm, UploadForm, ValuesForm
@@ -185,16 +186,44 @@ def indicator_chart(request: HttpRequest, indicator_id: int) -> HttpResponse:
     return _no_store(response)
 
 
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(body: bytes, *, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _no_store(response)
+
+
+def _trend_file_name(request: HttpRequest, trend, extension: str) -> str:
+    last = quarter_slug(trend.quarters[-1])
+    return f"data-set-{request.partnership.slug}-indicator-{trend.indicator.pk}-to-{last}.{extension}"
+
+
 @partnership_view(roles=READERS)
 @require_GET
 def indicator_csv(request: HttpRequest, indicator_id: int) -> HttpResponse:
     _form, trend, _query = _trend(request, indicator_id)
-    response = HttpResponse(register_csv(trend.csv_rows()), content_type="text/csv; charset=utf-8")
-    name = (
-        f"data-set-{request.partnership.slug}-indicator-{trend.indicator.pk}-to-{quarter_slug(trend.quarters[-1])}.csv"
+    return _download(
+        register_csv(trend.csv_rows()),
+        content_type="text/csv; charset=utf-8",
+        name=_trend_file_name(request, trend, "csv"),
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return _no_store(response)
+
+
+@partnership_view(roles=READERS)
+@require_GET
+def indicator_xlsx(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """The trend as the CSV has it, as an Excel workbook: the figures as numbers, one sheet named after the
+    indicator."""
+    _form, trend, _query = _trend(request, indicator_id)
+    span = f"{quarter_label(trend.quarters[0])} to {quarter_label(trend.quarters[-1])}"
+    body = xlsx_table(
+        rows=trend.xlsx_rows(),
+        sheet_title=trend.indicator.name,
+        title=f"{trend.indicator.name}, {span} ({request.partnership.name})",
+    )
+    return _download(body, content_type=XLSX_MEDIA_TYPE, name=_trend_file_name(request, trend, "xlsx"))
 
 
 @partnership_view(roles=READERS)
@@ -251,11 +280,28 @@ def _grouped(rows):
 def quarter_csv(request: HttpRequest, quarter: str) -> HttpResponse:
     when = _quarter(quarter)
     data = selectors.quarter_dataset(partnership=request.partnership, quarter=when)
-    response = HttpResponse(register_csv(data.csv_rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="data-set-{request.partnership.slug}-{quarter_slug(when)}.csv"'
+    return _download(
+        register_csv(data.csv_rows()),
+        content_type="text/csv; charset=utf-8",
+        name=f"data-set-{request.partnership.slug}-{quarter_slug(when)}.csv",
     )
-    return _no_store(response)
+
+
+@partnership_view(roles=READERS)
+@require_GET
+def quarter_xlsx(request: HttpRequest, quarter: str) -> HttpResponse:
+    """The quarter's data set as the CSV has it, as an Excel workbook: the figures as numbers, one sheet named
+    after the quarter."""
+    when = _quarter(quarter)
+    data = selectors.quarter_dataset(partnership=request.partnership, quarter=when)
+    body = xlsx_table(
+        rows=data.xlsx_rows(),
+        sheet_title=quarter_label(when),
+        title=f"Quarterly data set, {quarter_label(when)} ({request.partnership.name})",
+    )
+    return _download(
+        body, content_type=XLSX_MEDIA_TYPE, name=f"data-set-{request.partnership.slug}-{quarter_slug(when)}.xlsx"
+    )
 
 
 def _entry_agency(request: HttpRequest, key: str):

@@ -8,12 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
-from partnership.selectors.documents import document_versions, documents_for_subject
-from partnership.services.exports import export_request
 from partnership.services.files import stored_file_response
 from partnership.views.actions import form_status
 from scrutiny.forms.reports import (
@@ -23,13 +22,11 @@ from scrutiny.forms.reports import (
     NarrativeAddForm,
     NarrativeForm,
     ReportCreateForm,
-    ReportRenderForm,
     VersionForm,
 )
 from scrutiny.selectors import reports as selectors
 from scrutiny.selectors.reports import (
     AGENCY_REPORT_READ_ROLES,
-    DOCX_EXPORT_KIND,
     NARRATIVE_PLACES,
     NARRATIVE_WRITE_ROLES,
     REPORT_CREATE_ROLES,
@@ -42,6 +39,13 @@ from scrutiny.services import report_render
 from scrutiny.services import reports as services
 
 REPORT_READERS = sorted(REPORT_READ_ROLES)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # A report carries the partnership's assurance findings: never kept by a browser's or a proxy's cache.
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
 
 
 def _current_year() -> int:
@@ -243,46 +247,47 @@ def report_reopen(request: HttpRequest, scrutiny_report_id: int) -> HttpResponse
 @partnership_view(roles=REPORT_READERS)
 @require_POST
 def report_render_view(request: HttpRequest, scrutiny_report_id: int) -> HttpResponse:
-    """Ask the worker for the report: the PDF (the documents engine) or the DOCX (the exports engine), then follow
-    its progress on the engine's status page."""
+    """Ask the worker for the report as PDF and Word (one version, both files), then follow its progress on the
+    documents engine's status page, which offers both once they are made."""
     report = _report(request, scrutiny_report_id)
-    form = ReportRenderForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose PDF or Word.")
-        return _to_report(request, report)
-    slug = request.partnership.slug
-    if form.cleaned_data["format"] == "pdf":
-        version = report_render.scrutiny_report_pdf_request(
-            partnership=request.partnership, actor=request.user, report=report
-        )
-        return redirect("partnership:document_status", slug=slug, version_id=version.pk)
-    job = export_request(
-        partnership=request.partnership,
-        membership=request.membership,
-        kind=DOCX_EXPORT_KIND,
-        data={"report": report.pk},
+    version = report_render.scrutiny_report_render_request(
+        partnership=request.partnership, actor=request.user, report=report
     )
-    return redirect("partnership:export_status", slug=slug, job_id=job.pk)
+    return redirect("partnership:document_status", slug=request.partnership.slug, version_id=version.pk)
+
+
+# The newest downloads of the Word copies shown to the business managers (the PDFs' are on each version's page).
+DOCX_DOWNLOADS_SHOWN = 20
 
 
 @partnership_view(roles=REPORT_READERS)
 @require_GET
 def report_versions(request: HttpRequest, scrutiny_report_id: int) -> HttpResponse:
-    """Every PDF rendered of the report (each a version, the older ones still downloadable) and the Word files
-    asked for that are still kept."""
+    """Every version made of the report, each its PDF and its Word copy, the older ones still downloadable."""
     report = _report(request, scrutiny_report_id)
-    documents = documents_for_subject(partnership=request.partnership, subject=report, membership=request.membership)
-    versions = list(
-        document_versions(partnership=request.partnership, documents=documents).select_related("requested_by")
-    )
-    exports = selectors.report_docx_exports(partnership=request.partnership, report=report)
-    if not request.membership.has_role(*REPORT_MANAGE_ROLES):
-        # The export engine lets a member open only the files they asked for (the business managers: all).
-        exports = exports.filter(requested_by_id=request.membership.person_id)
-    exports = list(exports[:50])
+    p = request.partnership
+    entries = selectors.report_versions(partnership=p, report=report, membership=request.membership)
+    downloads = None
+    if request.membership.has_role(*REPORT_MANAGE_ROLES):
+        downloads = selectors.report_docx_downloads(partnership=p, report=report, limit=DOCX_DOWNLOADS_SHOWN)
     return render(
-        request, "scrutiny/reports/versions.html", {"report": report, "versions": versions, "exports": exports}
+        request,
+        "scrutiny/reports/versions.html",
+        {"report": report, "entries": entries, "docx_downloads": downloads},
     )
+
+
+@partnership_view(roles=REPORT_READERS)
+@require_GET
+def report_version_docx(request: HttpRequest, scrutiny_report_id: int, report_version_id: int) -> HttpResponse:
+    """A version's Word copy as an attachment, the download recorded first; before it is made, the progress page."""
+    report = _report(request, scrutiny_report_id)
+    row = report_render.report_version_docx_download(
+        partnership=request.partnership, membership=request.membership, report=report, version_id=report_version_id
+    )
+    if row is None:
+        return redirect("partnership:document_status", slug=request.partnership.slug, version_id=report_version_id)
+    return _private(report_render.report_version_docx_response(partnership=request.partnership, row=row))
 
 
 # --- Agency annual reports --------------------------------------------------------------------------------------

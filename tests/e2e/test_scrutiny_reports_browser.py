@@ -1,7 +1,8 @@
 """In a real browser, the annual report: the independent scrutineer starts it from the navigation, writes the
-introduction and a further section, asks for the PDF, follows its progress (the worker's render is run here) and
-downloads it; the PDF read back has the narrative and the agencies' annual reports, and no child's name. The
-versions page and the agencies' annual reports pages are visited too. axe runs on every page."""
+introduction and a further section, asks for the report, follows its progress (the worker's render is run here) and
+downloads both files of the version: the PDF and the Word copy read back have the narrative and the agencies' annual
+reports, and no child's name. The versions page and the agencies' annual reports pages are visited too. axe runs on
+every page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from docx import Document as WordDocument
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
@@ -58,7 +60,7 @@ def test_the_scrutineer_writes_and_downloads_the_annual_report(page: Page, base_
     expect(page.locator(".notification")).to_contain_text("Added")
     assert_accessible(axe, page, label="the report's page after writing")
 
-    page.get_by_role("button", name="Make the report as PDF").click()
+    page.get_by_role("button", name="Make the report (PDF and Word)").click()
     expect(page.get_by_test_id("document-progress")).to_have_attribute("data-state", "queued")
     assert_accessible(axe, page, label="the report's progress (queued)")
     version = DocumentVersion.objects.get(partnership=world.partnership, document__kind="scrutiny_report")
@@ -81,9 +83,20 @@ def test_the_scrutineer_writes_and_downloads_the_annual_report(page: Page, base_
     ):
         assert expected in text, expected
     assert CHILD_NAME not in text
+    with page.expect_download() as download_info:
+        page.get_by_test_id("document-download-beside").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-v1.docx")
+    with open(download.path(), "rb") as docx:
+        word = WordDocument(io.BytesIO(docx.read()))
+    body = "\n".join(p.text for p in word.paragraphs)
+    for expected in ("The scrutineer's view of the year.", "Eleven private fostering arrangements were notified."):
+        assert expected in body, expected
+    assert CHILD_NAME not in body
 
     page.goto(base_url + reverse("scrutiny:report_versions", kwargs={"slug": slug, "scrutiny_report_id": report.pk}))
-    expect(page.get_by_test_id("pdf-versions")).to_contain_text("Version 1")
+    expect(page.get_by_test_id("report-versions")).to_contain_text("Version 1")
+    expect(page.get_by_test_id("docx-download")).to_have_text("Word, version 1")
     assert_accessible(axe, page, label="the report's versions")
     page.goto(base_url + reverse("scrutiny:agency_report_list", kwargs={"slug": slug}))
     assert_accessible(axe, page, label="agencies' annual reports")

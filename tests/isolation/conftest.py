@@ -380,6 +380,16 @@ def _scrutiny_report(world: World, made: dict[str, Any]) -> int:
     raise RuntimeError("Every quarter from 2000 to 2100 has a sweep report already.")
 
 
+def _scrutiny_report_version(world: World, made: dict[str, Any]) -> int:
+    # A version (its PDF and its Word copy) of the report already made for the same URL (route order).
+    from scrutiny.models import ScrutinyReport
+    from scrutiny.services.report_render import scrutiny_report_render_request
+
+    report_id = made.get("scrutiny_report_id") or _scrutiny_report(world, made)
+    report = ScrutinyReport.objects.get(partnership=world.partnership, pk=report_id)
+    return scrutiny_report_render_request(partnership=world.partnership, actor=world.bm, report=report).pk
+
+
 def _report_narrative(world: World, made: dict[str, Any]) -> int:
     from scrutiny.models import ReportNarrative
 
@@ -793,6 +803,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "file_id": _evidence_file,
     "report_id": _progress_report,
     "scrutiny_report_id": _scrutiny_report,
+    "report_version_id": _scrutiny_report_version,
     "report_narrative_id": _report_narrative,
     "agency_report_id": _agency_annual_report,
     "token_id": _api_token,

@@ -138,11 +138,13 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("scrutiny:dataset_indicator_edit", "POST"): [("scrutiny_api:dataset_indicator", "PATCH")],
     ("scrutiny:dataset_indicator_chart", "GET"): [("scrutiny_api:dataset_indicator_trend", "GET")],
     ("scrutiny:dataset_indicator_csv", "GET"): [("scrutiny_api:dataset_indicator_trend", "GET")],
+    ("scrutiny:dataset_indicator_xlsx", "GET"): [("scrutiny_api:dataset_indicator_trend", "GET")],
     ("scrutiny:dataset_quarter", "GET"): [
         ("scrutiny_api:dataset_values", "GET"),
         ("scrutiny_api:dataset_analyses", "GET"),
     ],
     ("scrutiny:dataset_quarter_csv", "GET"): [("scrutiny_api:dataset_values", "GET")],
+    ("scrutiny:dataset_quarter_xlsx", "GET"): [("scrutiny_api:dataset_values", "GET")],
     ("scrutiny:dataset_values_enter", "GET"): [("scrutiny_api:dataset_values", "GET")],
     # The form saves one agency's quarter at once; the API changes each figure (with its own version).
     ("scrutiny:dataset_values_enter", "POST"): [
@@ -168,6 +170,7 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("scrutiny:report_reopen", "POST"): [("scrutiny_api:report_draft", "POST")],
     ("scrutiny:report_render", "POST"): [("scrutiny_api:report_render", "POST")],
     ("scrutiny:report_versions", "GET"): [("scrutiny_api:report_versions", "GET")],
+    ("scrutiny:report_version_docx", "GET"): [("scrutiny_api:report_version_docx", "GET")],
     ("scrutiny:agency_report_list", "GET"): [("scrutiny_api:agency_report_list", "GET")],
     ("scrutiny:agency_report_list", "POST"): [("scrutiny_api:agency_report_list", "POST")],
     ("scrutiny:agency_report_detail", "GET"): [("scrutiny_api:agency_report_detail", "GET")],

@@ -535,13 +535,17 @@ def _hub_observer_ids(world: World, hub_ids: dict[str, int]) -> dict[str, int]:
 
 
 def _scrutiny_report_ids(world: World) -> dict[str, int]:
-    """A draft annual report with its narrative, and an agency's annual report asked for."""
+    """A draft annual report with its narrative and a version asked for, and an agency's annual report asked for."""
+    from scrutiny.services.report_render import scrutiny_report_render_request
     from tests.scrutiny.report_helpers import agency_report, annual_report, narrative
 
     report = annual_report(world)
     return {
         "scrutiny_report_id": report.pk,
         "report_narrative_id": narrative(report, "introduction").pk,
+        "report_version_id": scrutiny_report_render_request(
+            partnership=world.partnership, actor=world.bm, report=report
+        ).pk,
         "agency_report_id": agency_report(world).pk,
     }
 

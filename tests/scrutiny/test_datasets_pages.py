@@ -10,9 +10,18 @@ from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from scrutiny.models import AgencyAnalysis, Indicator, IndicatorValue
-from tests.scrutiny.datasets_helpers import analysis_make, csv_upload, hand_counted, xlsx_upload
+from scrutiny.views.datasets import XLSX_MEDIA_TYPE
+from tests.scrutiny.datasets_helpers import (
+    analysis_make,
+    csv_upload,
+    hand_counted,
+    indicator_make,
+    value_make,
+    xlsx_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +40,25 @@ def data(world_a, world_b):
     return repeat, interviews, other
 
 
+def _sheet(response, *, title: str):
+    """The download's only sheet, checked: an attachment, named ``title``, its header row bold and frozen."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_MEDIA_TYPE
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [title]
+    sheet = workbook[title]
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert workbook.properties.title
+    return sheet
+
+
+def _values(sheet) -> list[list[object]]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
 def test_the_readers_read_every_page_and_others_are_refused(world_a, data, client_for):
     repeat, _interviews, _other = data
     pages = [
@@ -38,8 +66,10 @@ def test_the_readers_read_every_page_and_others_are_refused(world_a, data, clien
         url(world_a, "dataset_indicator", indicator_id=repeat.pk),
         url(world_a, "dataset_indicator_chart", indicator_id=repeat.pk),
         url(world_a, "dataset_indicator_csv", indicator_id=repeat.pk),
+        url(world_a, "dataset_indicator_xlsx", indicator_id=repeat.pk),
         url(world_a, "dataset_quarter", quarter="2024-10"),
         url(world_a, "dataset_quarter_csv", quarter="2024-10"),
+        url(world_a, "dataset_quarter_xlsx", quarter="2024-10"),
     ]
     for membership in (world_a.business_manager, world_a.scrutineer, world_a.health_lead, world_a.agency_lead):
         client = client_for(membership.person)
@@ -56,8 +86,12 @@ def test_another_partnerships_rows_and_bad_quarters_are_missing(world_a, data, c
         url(world_a, "dataset_indicator", indicator_id=other.pk),
         url(world_a, "dataset_indicator_edit", indicator_id=other.pk),
         url(world_a, "dataset_indicator_chart", indicator_id=other.pk),
+        url(world_a, "dataset_indicator_csv", indicator_id=other.pk),
+        url(world_a, "dataset_indicator_xlsx", indicator_id=other.pk),
         url(world_a, "dataset_quarter", quarter="2024-05"),
         url(world_a, "dataset_quarter", quarter="junk"),
+        url(world_a, "dataset_quarter_xlsx", quarter="2024-05"),
+        url(world_a, "dataset_quarter_xlsx", quarter="junk"),
         url(world_a, "dataset_values_enter", quarter="2024-10", agency="999999999"),
         url(world_a, "dataset_values_enter", quarter="2024-10", agency="council"),
     ):
@@ -95,6 +129,18 @@ def test_the_indicator_page_shows_the_hand_computed_trend_and_its_flags(world_a,
         ["2024-25 Q3", "26", "Red", "", ""],
         ["2024-25 Q4", "25", "Amber", "", ""],
     ]
+    # The same table as a workbook, beside the CSV on the page: a header row, the figures as numbers.
+    page = client.get(url(world_a, "dataset_indicator", indicator_id=repeat.pk), {"quarters": 4, "to": "2025-01"})
+    xlsx_url = url(world_a, "dataset_indicator_xlsx", indicator_id=repeat.pk)
+    assert f'href="{xlsx_url}?quarters=4&amp;to=2025-01"' in page.content.decode()
+    sheet = _sheet(client.get(xlsx_url, {"quarters": 4, "to": "2025-01"}), title=repeat.name)
+    assert _values(sheet) == [
+        rows[0],
+        ["2024-25 Q1", 22, "Amber", 10, None],
+        ["2024-25 Q2", None, None, 20, None],
+        ["2024-25 Q3", 26, "Red", None, None],
+        ["2024-25 Q4", 25, "Amber", None, None],
+    ]
     chart = client.get(
         url(world_a, "dataset_indicator_chart", indicator_id=repeat.pk), {"quarters": 4, "to": "2025-01"}
     )
@@ -128,10 +174,36 @@ def test_the_quarter_page_shows_the_grid_flags_and_analyses(world_a, data, clien
     by_name = {row[2]: row for row in rows[1:]}
     assert (by_name[repeat.name][4], by_name[repeat.name][5]) == ("26", "Red")
     assert (by_name[interviews.name][police], by_name[interviews.name][police + 1]) == ("59", "Red")
+    # The same data set as a workbook, its figures numbers, its sheet named after the quarter.
+    page = client.get(url(world_a, "dataset_quarter", quarter="2024-10")).content.decode()
+    assert f'href="{url(world_a, "dataset_quarter_xlsx", quarter="2024-10")}"' in page
+    sheet = _sheet(client.get(url(world_a, "dataset_quarter_xlsx", quarter="2024-10")), title="2024-25 Q3")
+    values = _values(sheet)
+    assert values[0] == header
+    by_name = {row[2]: row for row in values[1:]}
+    assert (by_name[repeat.name][4], by_name[repeat.name][5]) == (26, "Red")
+    assert (by_name[interviews.name][police], by_name[interviews.name][police + 1]) == (59, "Red")
+    assert len(values) == len(rows)
     # Any day of a quarter chooses it.
     response = client.get(url(world_a, "dataset_quarter", quarter="2024-10"), {"quarter": "2025-03-31"})
     assert response.status_code == 302
     assert response["Location"].endswith("/data-sets/quarters/2025-01/")
+
+
+def test_a_workbook_names_its_sheet_as_excel_allows_and_runs_no_formula(world_a, client_for):
+    awkward = indicator_make(world_a, "Referrals: re-referred / within 12 months [CSC]?", unit="=HYPERLINK(1)")
+    value_make(world_a, awkward, date(2024, 10, 1), "12.5")
+    client = client_for(world_a.scrutineer.person)
+    title = "Referrals re-referred within 12"  # the refused characters gone, cut to Excel's 31
+    trend = client.get(
+        url(world_a, "dataset_indicator_xlsx", indicator_id=awkward.pk), {"quarters": 4, "to": "2024-10"}
+    )
+    sheet = _sheet(trend, title=title)
+    assert _values(sheet)[-1] == ["2024-25 Q3", 12.5, None]
+    sheet = _sheet(client.get(url(world_a, "dataset_quarter_xlsx", quarter="2024-10")), title="2024-25 Q3")
+    row = next(r for r in _values(sheet)[1:] if r[2] == awkward.name)
+    assert row[3] == "'=HYPERLINK(1)"  # text, never a formula
+    assert row[4] == 12.5
 
 
 def test_every_page_runs_a_fixed_number_of_queries(world_a, data, client_for, django_assert_max_num_queries):

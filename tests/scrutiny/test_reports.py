@@ -1,20 +1,26 @@
 """The scrutiny reports' records: a report per period, its sections in order, the scrutineer's narrative with
-optimistic concurrency, publishing, and the agencies' annual reports chased by the deadline engine."""
+optimistic concurrency, publishing, a version ready only with both its PDF and its Word copy, and the agencies' annual
+reports chased by the deadline engine."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from docx import Document as WordDocument
 
-from partnership.models import Deadline
+from partnership.models import Deadline, DocumentVersion
 from partnership.selectors.tasks import my_tasks
 from partnership.services.deadlines import deadlines_sweep
-from scrutiny.models import AgencyAnnualReport, ReportNarrative, ScrutinyReport
+from partnership.services.documents import BESIDE_PDF_FAILED, document_render_version
+from scrutiny.models import AgencyAnnualReport, ReportNarrative, ReportVersionDocx, ScrutinyReport
 from scrutiny.report_sections import report_section_keys, report_sections_for
 from scrutiny.selectors.reports import report_scope
+from scrutiny.services import report_render
 from scrutiny.services import reports as services
 from tests.scrutiny.report_helpers import YEAR, agency_report, annual_report, narrative, received, write
 
@@ -220,3 +226,32 @@ def test_summary_waits_for_the_report_and_checks_the_version(world_a):
             expected_updated_at=row.updated_at - timedelta(seconds=1),
         )
     assert caught.value.code == "stale"
+
+
+def test_a_version_is_ready_only_with_its_word_copy_and_asking_again_makes_both(world_a, monkeypatch):
+    report = annual_report(world_a)
+    write(world_a, report, "introduction", "Kept in both files.")
+    version = report_render.scrutiny_report_render_request(
+        partnership=world_a.partnership, actor=world_a.bm, report=report
+    )
+
+    def broken(snapshot, *, out):
+        raise RuntimeError("python-docx failed")
+
+    monkeypatch.setattr(report_render, "_docx_write", broken)
+    assert document_render_version(version_id=version.pk) == DocumentVersion.State.FAILED
+    version.refresh_from_db()
+    assert version.error == BESIDE_PDF_FAILED
+    assert version.pdf is None  # no half of a version: the PDF is not kept without its Word copy
+    monkeypatch.undo()
+
+    again = report_render.scrutiny_report_render_request(
+        partnership=world_a.partnership, actor=world_a.bm, report=report
+    )
+    assert again.pk == version.pk  # the same data: the same version, queued again
+    assert document_render_version(version_id=version.pk) == DocumentVersion.State.READY
+    kept = ReportVersionDocx.objects.get(version=version)
+    docx = bytes(kept.docx)
+    assert kept.docx_sha256 == hashlib.sha256(docx).hexdigest()
+    assert "Kept in both files." in "\n".join(p.text for p in WordDocument(io.BytesIO(docx)).paragraphs)
+    assert ReportVersionDocx.objects.count() == 1

@@ -1,21 +1,24 @@
 """The scrutiny reports' API: the page's rules (the scrutineer writes only the narrative), versions (409 stale, 428
-without one), renders queued as PDF or DOCX, versions listed, agency annual reports asked for and sent, and another
-partnership's rows as 404."""
+without one), a render queued as one version of both files (PDF and DOCX, each downloaded), versions listed, agency
+annual reports asked for and sent, and another partnership's rows as 404."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document as WordDocument
 from rest_framework.test import APIClient
 
-from partnership.models import Deadline, DocumentVersion, ExportJob
+from partnership.models import Deadline, DocumentVersion
 from partnership.services.documents import document_render_version
-from scrutiny.models import AgencyAnnualReport, ScrutinyReport
+from scrutiny.models import AgencyAnnualReport, ReportDocxDownload, ScrutinyReport
+from scrutiny.services.report_render import DOCX_MEDIA_TYPE, scrutiny_report_render_request
 from tests.conftest import login
-from tests.scrutiny.report_helpers import agency_report, annual_report, narrative, upload
+from tests.scrutiny.report_helpers import agency_report, annual_report, narrative, upload, write
 
 pytestmark = pytest.mark.django_db
 
@@ -91,26 +94,38 @@ def test_publish_and_take_back(world_a):
     assert back.json()["state"] == ScrutinyReport.State.DRAFT
 
 
-def test_render_queues_pdf_and_docx_and_versions_list_them(world_a):
+def test_render_queues_one_version_of_both_files_and_versions_list_them(world_a):
     report = annual_report(world_a)
+    write(world_a, report, "introduction", "The year as the scrutineer saw it.")
     client = _as(world_a.la_lead)
     url = _api(world_a, "report_render", scrutiny_report_id=report.pk)
-    assert client.post(url, {"format": "odt"}, format="json").status_code == 400
-    pdf = client.post(url, {"format": "pdf"}, format="json")
-    assert pdf.status_code == 202
-    version = DocumentVersion.objects.get(pk=pdf.json()["document_version_id"])
-    document_render_version(version_id=version.pk)
-    docx = client.post(url, {"format": "docx"}, format="json")
-    job = ExportJob.objects.get(pk=docx.json()["export_job_id"])
-    versions = client.get(_api(world_a, "report_versions", scrutiny_report_id=report.pk)).json()
-    assert [(v["id"], v["number"], v["state"]) for v in versions["pdf"]] == [(version.pk, 1, "ready")]
-    assert [j["id"] for j in versions["docx"]] == [job.pk]
-    assert client.get(versions["pdf"][0]["download_url"]).status_code == 200
-    # Another reader does not see the Word file the partner lead asked for (the export engine would refuse it).
-    assert (
-        _as(world_a.scrutineer).get(_api(world_a, "report_versions", scrutiny_report_id=report.pk)).json()["docx"] == []
+    queued = client.post(url, format="json")
+    assert queued.status_code == 202
+    answer = queued.json()
+    version = DocumentVersion.objects.get(pk=answer["document_version_id"])
+    assert answer["docx_download_url"] == _api(
+        world_a, "report_version_docx", scrutiny_report_id=report.pk, report_version_id=version.pk
     )
-    assert _as(world_a.practitioner).post(url, {"format": "pdf"}, format="json").status_code == 403
+    assert client.get(answer["docx_download_url"]).status_code == 409  # not made yet
+    document_render_version(version_id=version.pk)
+    assert client.post(url, format="json").json()["document_version_id"] == version.pk  # nothing changed
+    versions = client.get(_api(world_a, "report_versions", scrutiny_report_id=report.pk)).json()["versions"]
+    assert [(v["document_version_id"], v["number"], v["state"]) for v in versions] == [(version.pk, 1, "ready")]
+    assert versions[0]["docx_download_url"] == answer["docx_download_url"]
+    pdf = client.get(versions[0]["pdf_download_url"])
+    assert pdf.status_code == 200
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    docx = client.get(versions[0]["docx_download_url"])
+    assert docx.status_code == 200
+    assert docx["Content-Type"] == DOCX_MEDIA_TYPE
+    word = WordDocument(io.BytesIO(b"".join(docx.streaming_content)))
+    assert "The year as the scrutineer saw it." in "\n".join(p.text for p in word.paragraphs)
+    assert ReportDocxDownload.objects.filter(person=world_a.la_lead.person).count() == 1
+    # Every reader of the reports sees the same versions (a version is the partnership's, not the asker's).
+    other = _as(world_a.scrutineer).get(_api(world_a, "report_versions", scrutiny_report_id=report.pk))
+    assert other.json()["versions"] == versions
+    assert _as(world_a.practitioner).post(url, format="json").status_code == 403
+    assert _as(world_a.practitioner).get(answer["docx_download_url"]).status_code == 403
 
 
 def test_agency_reports_asked_for_sent_and_summarised(world_a):
@@ -153,10 +168,18 @@ def test_another_partnerships_rows_are_404(world_a, world_b):
     ):
         assert outsider.get(url).status_code == 404, url
     render = _api(world_b, "report_render", scrutiny_report_id=report.pk)
-    assert outsider.post(render, {"format": "pdf"}, format="json").status_code == 404
+    assert outsider.post(render, format="json").status_code == 404
+    version = scrutiny_report_render_request(partnership=world_a.partnership, actor=world_a.bm, report=report)
+    document_render_version(version_id=version.pk)
+    mine = annual_report(world_b)
+    for url in (
+        _api(world_b, "report_version_docx", scrutiny_report_id=report.pk, report_version_id=version.pk),
+        _api(world_b, "report_version_docx", scrutiny_report_id=mine.pk, report_version_id=version.pk),
+    ):
+        assert outsider.get(url).status_code == 404, url
+    assert not ReportDocxDownload.objects.exists()
     receive = _api(world_b, "agency_report_receive", agency_report_id=theirs.pk)
     assert outsider.post(receive, {"file": upload()}, format="multipart").status_code == 404
     # world_b's own narrative under world_a's report: 404 too.
-    mine = annual_report(world_b)
     cross = _api(world_b, "narrative_detail", scrutiny_report_id=mine.pk, report_narrative_id=row.pk)
     assert _as(world_b.scrutineer).get(cross).status_code == 404

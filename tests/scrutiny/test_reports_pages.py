@@ -1,6 +1,7 @@
 """The scrutiny reports' pages: roles (the scrutineer writes only the narrative), another partnership's rows as
-404, field errors, the narrative's concurrency, the PDF and the DOCX read back (and no child's identity in them),
-versions kept, the agencies' annual reports asked for, uploaded and summarised, and pinned query counts."""
+404, field errors, the narrative's concurrency, a version's PDF and DOCX read back (one read of the data, no child's
+identity in them), versions kept with both files, the agencies' annual reports asked for, uploaded and summarised,
+and pinned query counts."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document as WordDocument
 
-from partnership.models import DocumentVersion, ExportJob, Role
+from partnership.models import DocumentVersion, Role
 from partnership.services import exports as export_service
 from partnership.services.documents import document_render_version
-from scrutiny.models import AgencyAnnualReport, ReportNarrative, ScrutinyReport
+from scrutiny.models import AgencyAnnualReport, ReportDocxDownload, ReportNarrative, ReportVersionDocx, ScrutinyReport
+from scrutiny.services import report_render
+from scrutiny.services.report_render import DOCX_MEDIA_TYPE
 from tests.factories import membership_make
 from tests.partnership.test_documents import _pdf_text
 from tests.reviews.factories import CHILD_NAME, rapid_review_make
@@ -128,7 +133,19 @@ def test_the_business_managers_publish_and_take_back(world_a, client_for):
     assert report.state == ScrutinyReport.State.DRAFT
 
 
-def test_the_report_as_pdf_and_docx_read_back_without_a_childs_identity(world_a, client_for):
+def _docx(response) -> WordDocument:
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX_MEDIA_TYPE
+    assert response["Content-Disposition"].startswith("attachment")
+    return WordDocument(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _pdf(response) -> str:
+    assert response.status_code == 200
+    return _pdf_text(b"".join(response.streaming_content))
+
+
+def test_a_version_keeps_the_pdf_and_the_docx_of_one_read_without_a_childs_identity(world_a, client_for):
     rapid_review_make(world_a)  # a review naming a child: no report section may carry the name
     report = annual_report(world_a)
     write(world_a, report, "introduction", "The partnership's year in review.")
@@ -138,14 +155,29 @@ def test_the_report_as_pdf_and_docx_read_back_without_a_childs_identity(world_a,
     client = client_for(world_a.scrutineer.person)
     url = _r(world_a, "report_render", report)
 
-    response = client.post(url, {"format": "pdf"})
+    response = client.post(url)
     version = DocumentVersion.objects.get(partnership=world_a.partnership)
     assert response.status_code == 302
     assert response["Location"].endswith(f"/documents/{version.pk}/")
+    docx_url = _r(world_a, "report_version_docx", report, report_version_id=version.pk)
+    # Not made yet: the Word copy's address leads to the version's progress, and nothing is recorded.
+    assert client.get(docx_url)["Location"].endswith(f"/documents/{version.pk}/")
+    assert not ReportDocxDownload.objects.exists()
+    # The records change before the worker gets to the version: both files show the data as it was asked for.
+    write(world_a, report, "conclusions", "Written after the version was asked for.")
     document_render_version(version_id=version.pk)  # the worker's side, run here
     version.refresh_from_db()
     assert version.state == DocumentVersion.State.READY
-    text = _pdf_text(bytes(version.pdf))
+    progress = client.get(response["Location"])
+    assert docx_url.encode() in progress.content  # offered beside the PDF on the progress page
+
+    text = _pdf(
+        client.get(
+            reverse(
+                "partnership:document_download", kwargs={"slug": world_a.partnership.slug, "version_id": version.pk}
+            )
+        )
+    )
     for expected in (
         "Contents",
         "Introduction",
@@ -160,14 +192,10 @@ def test_the_report_as_pdf_and_docx_read_back_without_a_childs_identity(world_a,
         assert expected in text, expected
     assert text.index("Introduction") < text.index("Agencies' annual reports") < text.index("Assurance is reasonable")
     assert CHILD_NAME not in text
+    assert "Written after" not in text
     assert b"<svg" in version.html.encode()
 
-    response = client.post(url, {"format": "docx"})
-    job = ExportJob.objects.get(partnership=world_a.partnership)
-    assert response["Location"].endswith(f"/exports/{job.pk}/")
-    export_service.export_build(job_id=job.pk)
-    job.refresh_from_db()
-    word = WordDocument(io.BytesIO(bytes(job.file.data)))
+    word = _docx(client.get(docx_url))
     headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
     assert headings == [
         "Contents",
@@ -178,43 +206,71 @@ def test_the_report_as_pdf_and_docx_read_back_without_a_childs_identity(world_a,
         "Conclusions",
     ]
     body = "\n".join(p.text for p in word.paragraphs)
+    assert "Annual report 2025/26" in body
     assert "Twelve private fostering arrangements were notified." in body
+    assert "Assurance is reasonable." in body
+    assert "Written after" not in body
     assert CHILD_NAME not in body
     cells = {c.text for t in word.tables for r in t.rows for c in r.cells}
     assert "MARAC annual report" in cells
-    assert client_for(world_a.practitioner.person).post(url, {"format": "pdf"}).status_code == 403
+    # The download is recorded, as the PDF's is by the kernel; the business managers read who took a copy.
+    assert list(ReportDocxDownload.objects.values_list("person_id", flat=True)) == [world_a.scrutineer.person.pk]
+    stored = ReportVersionDocx.objects.get(version=version)
+    assert stored.docx_bytes == len(bytes(stored.docx))
+    with connection.cursor() as cursor:  # at rest: ciphertext, never the DOCX (a zip, "PK...")
+        cursor.execute("SELECT docx FROM scrutiny_reportversiondocx WHERE id = %s", [stored.pk])
+        assert not bytes(cursor.fetchone()[0]).startswith(b"PK")
+    assert client_for(world_a.practitioner.person).post(url).status_code == 403
+    assert client_for(world_a.practitioner.person).get(docx_url).status_code == 403
 
 
-def test_each_render_is_a_version_and_older_ones_stay_downloadable(world_a, client_for):
+def test_each_render_is_a_version_and_older_ones_stay_downloadable_past_the_export_sweep(world_a, client_for):
     report = annual_report(world_a)
     write(world_a, report, "introduction", "First draft.")
     client = client_for(world_a.la_lead.person)
-    client.post(_r(world_a, "report_render", report), {"format": "pdf"})
+    client.post(_r(world_a, "report_render", report))
+    client.post(_r(world_a, "report_render", report))  # nothing changed: the same version
     write(world_a, report, "introduction", "Second draft.")
-    client.post(_r(world_a, "report_render", report), {"format": "pdf"})
+    client.post(_r(world_a, "report_render", report))
     versions = list(DocumentVersion.objects.filter(partnership=world_a.partnership).order_by("number"))
     assert [v.number for v in versions] == [1, 2]
+    assert ReportVersionDocx.objects.filter(partnership=world_a.partnership).count() == 2
     for version in versions:
         document_render_version(version_id=version.pk)
+    # The export engine's sweep deletes old exports' files; a version's Word copy is no export and stays.
+    export_service.exports_expire(now=timezone.now() + timedelta(days=365))
     page = client.get(_r(world_a, "report_versions", report))
     assert page.status_code == 200
     for version in versions:
-        download = reverse(
+        pdf = reverse(
             "partnership:document_download", kwargs={"slug": world_a.partnership.slug, "version_id": version.pk}
         )
-        assert download.encode() in page.content
-        assert client.get(download).status_code == 200
-    first = _pdf_text(
-        b"".join(
-            client.get(
-                reverse(
-                    "partnership:document_download",
-                    kwargs={"slug": world_a.partnership.slug, "version_id": versions[0].pk},
-                )
-            ).streaming_content
+        docx = _r(world_a, "report_version_docx", report, report_version_id=version.pk)
+        assert pdf.encode() in page.content
+        assert docx.encode() in page.content
+    first_pdf = _pdf(
+        client.get(
+            reverse(
+                "partnership:document_download",
+                kwargs={"slug": world_a.partnership.slug, "version_id": versions[0].pk},
+            )
         )
     )
-    assert "First draft." in first
+    first_docx = _docx(client.get(_r(world_a, "report_version_docx", report, report_version_id=versions[0].pk)))
+    newest_docx = _docx(client.get(_r(world_a, "report_version_docx", report, report_version_id=versions[1].pk)))
+    assert "First draft." in first_pdf
+    assert "First draft." in "\n".join(p.text for p in first_docx.paragraphs)
+    assert "Second draft." in "\n".join(p.text for p in newest_docx.paragraphs)
+    # The business managers see who downloaded the Word copies; the partner lead does not.
+    assert b"docx-downloads" not in page.content
+    log = client_for(world_a.business_manager.person).get(_r(world_a, "report_versions", report))
+    assert log.content.count(world_a.la_lead.person.full_name.encode()) >= 2
+    assert b"docx-downloads" in log.content
+    # A version made before Word copies were kept: its PDF stays, it has no Word copy to give.
+    ReportVersionDocx.objects.filter(version=versions[0]).delete()
+    page = client.get(_r(world_a, "report_versions", report))
+    assert b"made before Word copies were kept" in page.content
+    assert client.get(_r(world_a, "report_version_docx", report, report_version_id=versions[0].pk)).status_code == 404
 
 
 # --- Agency annual reports -----------------------------------------------------------------------------------------
@@ -288,7 +344,26 @@ def test_another_partnerships_reports_answer_404(world_a, world_b, client_for):
     ):
         assert outsider.get(url).status_code == 404, url
     for url in (_r(world_b, "report_publish", report), _r(world_b, "report_render", report)):
-        assert outsider.post(url, {"format": "pdf"}).status_code == 404, url
+        assert outsider.post(url).status_code == 404, url
+    # A version's Word copy: world_a's under world_b's slug, and under world_b's own report, are both missing ones.
+    version = report_render.scrutiny_report_render_request(
+        partnership=world_a.partnership, actor=world_a.bm, report=report
+    )
+    document_render_version(version_id=version.pk)
+    mine = annual_report(world_b)
+    for url in (
+        _r(world_b, "report_version_docx", report, report_version_id=version.pk),
+        _r(world_b, "report_version_docx", mine, report_version_id=version.pk),
+        _r(world_a, "report_version_docx", report, report_version_id=version.pk),
+    ):
+        assert outsider.get(url).status_code == 404, url
+    assert not ReportDocxDownload.objects.exists()
+    assert (
+        client_for(world_a.business_manager.person)
+        .get(_r(world_a, "report_version_docx", report, report_version_id=version.pk))
+        .status_code
+        == 200
+    )
     edit = _r(world_b, "narrative_edit", report, report_narrative_id=row.pk)
     assert scrutineer_b.post(edit, {f"n{row.pk}-body": "x"}).status_code == 404
     assert outsider.get(_r(world_a, "report_detail", report)).status_code == 404
@@ -301,10 +376,18 @@ def test_pages_run_a_fixed_number_of_queries(world_a, client_for, django_assert_
         row = received(world_a, agency_report(world_a, kind=kind, agency=agency), summary="Summarised.")
     scrutineer = client_for(world_a.scrutineer.person)
     bm = client_for(world_a.business_manager.person)
+    for body in ("First.", "Second.", "Third."):  # versions with their Word copies, each downloaded
+        write(world_a, report, "introduction", body)
+        version = report_render.scrutiny_report_render_request(
+            partnership=world_a.partnership, actor=world_a.bm, report=report
+        )
+        document_render_version(version_id=version.pk)
+        bm.get(_r(world_a, "report_version_docx", report, report_version_id=version.pk))
     pages = [
         (scrutineer, _url(world_a, "report_list"), 8),
         (scrutineer, _r(world_a, "report_detail", report), 8),
-        (scrutineer, _r(world_a, "report_versions", report), 8),
+        (scrutineer, _r(world_a, "report_versions", report), 9),
+        (bm, _r(world_a, "report_versions", report), 10),
         (bm, _url(world_a, "agency_report_list"), 9),
         (bm, _url(world_a, "agency_report_detail", agency_report_id=row.pk), 9),
     ]

@@ -111,11 +111,14 @@ class FindingsRaiseView(_FindingsAPIView):
 
 
 class FindingsPdfView(_FindingsAPIView):
-    """Ask for the findings summary PDF as the findings are now; the worker renders it."""
+    """Ask for the findings summary PDF as the findings are now; the worker renders it. Whoever reads the
+    findings may ask: the PDF carries what they read and changes nothing of the round."""
+
+    write_roles = ROUND_READ_ROLES
 
     @extend_schema(
         tags=[TAG],
-        summary="Ask for the findings summary PDF (business managers)",
+        summary="Ask for the findings summary PDF (whoever reads the findings)",
         request=None,
         # No body is read, but a POST's parser still answers an oversized or unsupported one (413, 415).
         responses=_answers({202: DocumentQueuedSerializer, 400: _FIELD_ERRORS}, takes_body=True),

@@ -1,7 +1,9 @@
 """The findings page of a case audit: grade distributions, strengths and areas by theme, the PDF, raising.
 
-Read by those who read case audits; the business managers record findings,
-ask for the PDF and raise findings as recommendations in one step.
+Read by those who read case audits (the scrutineer included), who may each ask
+for the findings summary PDF: it carries what the page shows (cases by their
+pseudonymised reference) and changes nothing of the round. The business
+managers record findings and raise them as recommendations in one step.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def findings_raise(request: HttpRequest, audit_round_id: int) -> HttpResponse:
     return _render(request, audit_round, raise_form=form)
 
 
-@partnership_view(roles=ROUND_MANAGE_ROLES)
+@partnership_view(roles=ROUND_READ_ROLES)
 @require_POST
 def findings_pdf(request: HttpRequest, audit_round_id: int) -> HttpResponse:
     audit_round = audit_round_get(partnership=request.partnership, pk=audit_round_id)

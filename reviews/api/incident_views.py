@@ -33,7 +33,7 @@ from reviews.api.incident_serializers import (
     child_detail_row,
 )
 from reviews.models import Child, IdentityView, RapidReview, SeriousIncident
-from reviews.selectors.identity_log import identity_log_entries
+from reviews.selectors.identity_log import IDENTITY_LOG_READER_ROLES, identity_log_entries
 from reviews.selectors.incidents import child_get, children_pseudonyms, incident_get, incident_list
 from reviews.selectors.rapid_review import (
     RAPID_REVIEW_READ_ROLES,
@@ -326,17 +326,17 @@ class IdentityLogEntrySerializer(serializers.Serializer):
 @extend_schema(tags=["Serious incidents"])
 class IdentityLogView(ListModelMixin, PartnershipScopedAPIView):
     """Every time children's identities were shown (on a page, through the API, in a PDF), newest first:
-    business managers only. Pseudonyms and references only."""
+    business managers and the scrutineer. Pseudonyms and references only."""
 
     serializer_class = IdentityLogEntrySerializer
     model = IdentityView
-    read_roles = _MANAGERS
+    read_roles = IDENTITY_LOG_READER_ROLES
 
     def scoped_queryset(self, partnership: Partnership):
         return identity_log_entries(partnership=partnership)
 
     @extend_schema(
-        summary="Who saw children's identities (business managers)",
+        summary="Who saw children's identities (business managers, the scrutineer)",
         responses=_answers({200: IdentityLogEntrySerializer(many=True)}),
     )
     def get(self, request: Request, slug: str) -> Response:

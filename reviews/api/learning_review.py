@@ -4,9 +4,10 @@ The same permissions and tenancy as the pages (``LearningReviewAccess``):
 business managers, partner leads and the scrutineer see every review; lead
 authors and contributors see theirs; anyone else, and another partnership,
 gets 404. The draft form and its comments are for the lead author, the
-contributors and the business managers (403 for partner leads and the
-scrutineer until the form is final). Changes carry the ``updated_at`` read:
-a stale one is 409 and nothing is saved.
+contributors and the business managers (403 for partner leads until the form
+is final); the scrutineer reads both at every stage, pseudonymised, as on the
+pages. Changes carry the ``updated_at`` read: a stale one is 409 and nothing
+is saved.
 """
 
 from __future__ import annotations
@@ -174,7 +175,9 @@ class OutcomesFormView(_LearningReviewAPIView):
     model = OutcomesForm
 
     def _data(self, review: LearningReview) -> dict:
-        form = selectors.outcomes_form_get(partnership=self.partnership, learning_review=review)
+        form = selectors.outcomes_form_get(
+            partnership=self.partnership, learning_review=review, pseudonymised=review.access.reads_pseudonymised
+        )
         return outcomes_form_data(form=form, review=review, editable=review.access.can_edit_form)
 
     @extend_schema(
@@ -231,7 +234,9 @@ class CommentListView(_LearningReviewAPIView):
         review = self.review()
         if not review.access.can_see_comments:
             raise PermissionDenied("Only the lead author, the contributors and the business managers read comments.")
-        comments = selectors.comment_list(partnership=self.partnership, learning_review=review)
+        comments = selectors.comment_list(
+            partnership=self.partnership, learning_review=review, pseudonymised=review.access.reads_pseudonymised
+        )
         return Response(CommentSerializer(comments, many=True).data)
 
     @extend_schema(

@@ -387,7 +387,7 @@ class LearningReviewDocumentListView(_LearningReviewAPIView):
 @extend_schema(tags=["Learning reviews"])
 class OutcomesFormPdfView(_LearningReviewAPIView):
     """A PDF of the outcomes form as it is now (a draft is marked as one); the same content is one version.
-    For business managers, partner leads and the scrutineer (others read the form itself)."""
+    For business managers and partner leads (others read the form itself)."""
 
     serializer_class = DocumentVersionSerializer
     model = DocumentVersion
@@ -401,8 +401,7 @@ class OutcomesFormPdfView(_LearningReviewAPIView):
         review = self.review()
         if not review.access.can_open_form_pdf:
             raise PermissionDenied(
-                "The PDF of the full form is for business managers, partner leads and the scrutineer: "
-                "read the form itself."
+                "The PDF of the full form is for business managers and partner leads: read the form itself."
             )
         version = services.outcomes_form_render(
             partnership=self.partnership, actor=request.user, learning_review=review

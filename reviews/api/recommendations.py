@@ -1,8 +1,10 @@
 """API of the reviews' part in recommendations: a final outcomes form's rows proposed in one step; reviews' themes.
 
 The same rules as the pages (``reviews.views.recommendations``): business
-managers only; a row id of another review or partnership is refused like a
-missing one; a second submit makes nothing twice.
+managers change them; the scrutineer reads the rows (pseudonymised, as the
+form) and every reader of a review reads its themes; a row id of another
+review or partnership is refused like a missing one; a second submit makes
+nothing twice.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from partnership.selectors.recommendations import recommendation_register, theme
 from reviews.models import LearningReview, RapidReview
 from reviews.selectors import learning_review as learning_review_selectors
 from reviews.selectors.decision import rapid_review_get_for_decision
+from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
 from reviews.selectors.recommendations import outcomes_rows_with_recommendations
 from reviews.services import recommendations as services
 
@@ -37,7 +40,7 @@ MANAGERS = frozenset({Role.BUSINESS_MANAGER})
 class OutcomesRecommendationsView(PartnershipScopedAPIView):
     """The outcomes form's SMART rows, each with the recommendations made from it; POST makes those not yet made."""
 
-    read_roles = MANAGERS
+    read_roles = MANAGERS | {Role.SCRUTINEER}
     write_roles = MANAGERS
     model = LearningReview
     serializer_class = OutcomesConversionResultSerializer
@@ -53,7 +56,9 @@ class OutcomesRecommendationsView(PartnershipScopedAPIView):
         )
 
     def answer(self, review: LearningReview, round_id: int | None, *, status_code=status.HTTP_200_OK) -> Response:
-        rows = outcomes_rows_with_recommendations(partnership=self.partnership, learning_review=review)
+        rows = outcomes_rows_with_recommendations(
+            partnership=self.partnership, learning_review=review, pseudonymised=review.access.reads_pseudonymised
+        )
         ids = [r.pk for item in rows for r in item.recommendations]
         full = {r.pk: r for r in recommendation_register(partnership=self.partnership).filter(pk__in=ids)}
         sources_load(partnership=self.partnership, recommendations=full.values())
@@ -75,7 +80,7 @@ class OutcomesRecommendationsView(PartnershipScopedAPIView):
 
     @extend_schema(
         tags=["Learning reviews"],
-        summary="The outcomes form's rows and the recommendations made from them (business managers)",
+        summary="The outcomes form's rows and the recommendations made from them (business managers, the scrutineer)",
         responses=_answers({200: OutcomesConversionResultSerializer}),
     )
     def get(self, request: Request, slug: str, learning_review_id: int) -> Response:
@@ -130,9 +135,10 @@ class _ReviewThemesView(PartnershipScopedAPIView):
 
 
 class LearningReviewThemesView(_ReviewThemesView):
-    """A learning review's learning themes, set whole (business managers)."""
+    """A learning review's learning themes, read by whoever sees the review, set whole (business managers)."""
 
     model = LearningReview
+    read_roles = frozenset()  # the review's own visibility decides (404 for those who may not see it)
 
     def review(self) -> LearningReview:
         return learning_review_selectors.learning_review_get(
@@ -169,9 +175,10 @@ class LearningReviewThemesView(_ReviewThemesView):
 
 
 class RapidReviewThemesView(_ReviewThemesView):
-    """A rapid review's learning themes, set whole (business managers)."""
+    """A rapid review's learning themes, read by whoever reads rapid reviews, set whole (business managers)."""
 
     model = RapidReview
+    read_roles = RAPID_REVIEW_READ_ROLES
 
     def review(self) -> RapidReview:
         return rapid_review_get_for_decision(

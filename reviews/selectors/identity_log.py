@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from django.db.models import CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 
-from partnership.models import DocumentDownload, Partnership
+from partnership.models import MANAGER_ROLES, DocumentDownload, Partnership, Role
 from reviews.models import IdentityView, RapidReview
 from reviews.selectors.rapid_review_template import IDENTIFIED_DOCUMENT_KIND
 
 IDENTIFIED_TEMPLATE_DOWNLOADED = "Rapid review template PDF (identified), downloaded"
+
+# Who reads the log: the business managers, and the independent scrutineer, for whom it is the assurance that
+# identities are seen where they are needed (it names no child: pseudonyms and references only).
+IDENTITY_LOG_READER_ROLES = frozenset({*MANAGER_ROLES, Role.SCRUTINEER})
 
 
 def identity_log_entries(*, partnership: Partnership) -> QuerySet[dict]:

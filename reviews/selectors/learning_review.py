@@ -10,16 +10,26 @@ Who sees a learning review (``LearningReviewAccess``):
   partnership's review): they never see it listed either.
 
 The outcomes form while it is a draft (before FINAL) and every comment on it
-are for the review's participants only: the lead author, the contributors and
-the business managers. Partner leads and the scrutineer, who can see that the
-review exists, are refused the draft with 403 (the app's answer for "your role
-does not include this page"); once the form is final, they read it too.
+are for the review's participants: the lead author, the contributors and
+the business managers. Partner leads, who can see that the review exists, are
+refused the draft with 403 (the app's answer for "your role does not include
+this page"); once the form is final, they read it too.
+
+The independent scrutineer reads every record of the partnership that does not
+identify a child, and changes none of them: the form at every stage and its
+comments, pseudonymised (``outcomes_form_pseudonymise``): the children of the
+rapid review the review came from appear by pseudonym, their dates of birth
+and addresses removed, and the sections that describe the family are withheld
+(a redactor cannot know a parent's or a sibling's name), as from the public
+summary. The PDF of the full form is not theirs to ask for or to open: they
+print the print view, which is pseudonymised like the page.
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -68,9 +78,10 @@ REVIEW_WORKER_ROLES = CASE_WORK_ROLES
 # Roles that decide whether a review is published.
 PUBLICATION_ROLES = LEADERSHIP_ROLES
 # Who may open the full outcomes form PDF through the documents pages (Document.audience). Those pages
-# know roles, not a review's participants, so the audience is the roles that see every final form;
-# a lead author or contributor without one of them reads and prints the same template on the print view.
-OUTCOMES_FORM_AUDIENCE = sorted(OVERSIGHT_ROLES)
+# know roles, not a review's participants, so the audience is the roles that see every final form in full;
+# a lead author or contributor without one of them, and the scrutineer (who reads it pseudonymised), read and
+# print the same template on the print view.
+OUTCOMES_FORM_AUDIENCE = sorted(LEADERSHIP_ROLES)
 
 
 # --- The form's sections, in the order of seed 003's appendix ---------------------------------
@@ -86,10 +97,12 @@ class Section:
     word_limited: bool = False
     # Left out of the redacted public summary: it identifies the family or the people involved.
     identifying: bool = False
+    # Withheld from the scrutineer too: it describes the family, whose names a redactor cannot all know.
+    describes_family: bool = False
 
 
 OUTCOMES_SECTIONS: tuple[Section, ...] = (
-    Section("family_details", "Details of family being considered", identifying=True),
+    Section("family_details", "Details of family being considered", identifying=True, describes_family=True),
     Section("lead_author", "Lead author", identifying=True),
     Section(
         "how_undertaken",
@@ -118,6 +131,7 @@ OUTCOMES_SECTIONS: tuple[Section, ...] = (
         "Background and summary of agency's involvement",
         "Details of the circumstances of the family and anything not captured in the synopsis.",
         identifying=True,
+        describes_family=True,
     ),
     Section(
         "strengths",
@@ -134,6 +148,7 @@ OUTCOMES_SECTIONS: tuple[Section, ...] = (
         "Any specific actions identified in relation to the family",
         "Usually not necessary; if required, keep it brief and make clear who is accountable.",
         identifying=True,
+        describes_family=True,
     ),
     Section(
         "broader_learning",
@@ -157,6 +172,7 @@ OUTCOMES_SECTIONS: tuple[Section, ...] = (
         "Decisions around how the family have been involved or informed of this review",
         "How this was considered throughout the review, including any risks around publication or family involvement.",
         identifying=True,
+        describes_family=True,
     ),
 )
 SECTIONS_BY_NAME = {s.name: s for s in OUTCOMES_SECTIONS}
@@ -203,16 +219,32 @@ class LearningReviewAccess:
         return self.oversees or self.is_lead_author or self.is_contributor
 
     @property
+    def reads_pseudonymised(self) -> bool:
+        """The independent scrutineer (with no part in the review and no role that sees identities): reads the
+        form and its comments at every stage, pseudonymised, and changes nothing (see the module docstring)."""
+        return self.oversees and not self.is_participant and not self.roles & LEADERSHIP_ROLES
+
+    @property
     def is_final(self) -> bool:
         return self.state == LearningReview.State.FINAL
 
     @property
     def can_see_form(self) -> bool:
-        return self.is_participant or (self.is_final and self.can_see)
+        return self.is_participant or self.reads_pseudonymised or (self.is_final and self.can_see)
+
+    @property
+    def reads_form_in_full(self) -> bool:
+        """Reads the form as written, with whatever it says of the family: everyone who reads it but the scrutineer."""
+        return self.can_see_form and not self.reads_pseudonymised
 
     @property
     def can_see_comments(self) -> bool:
-        return self.is_participant
+        return self.is_participant or self.reads_pseudonymised
+
+    @property
+    def can_read_requests(self) -> bool:
+        """The agencies asked for information, on the requests page (who, when due, in what state; not the returns)."""
+        return self.can_request_information or self.reads_pseudonymised
 
     @property
     def can_manage(self) -> bool:
@@ -239,7 +271,7 @@ class LearningReviewAccess:
     @property
     def can_open_form_pdf(self) -> bool:
         """The full form's PDF opens on the documents pages for the roles in its audience only."""
-        return self.can_see_form and bool(self.roles & set(OUTCOMES_FORM_AUDIENCE))
+        return self.reads_form_in_full and bool(self.roles & set(OUTCOMES_FORM_AUDIENCE))
 
     @property
     def can_export_public_summary(self) -> bool:
@@ -451,8 +483,13 @@ def business_manager_emails(*, partnership: Partnership) -> list[str]:
 # --- The outcomes form -------------------------------------------------------------------------------
 
 
-def outcomes_form_get(*, partnership: Partnership, learning_review: LearningReview) -> OutcomesForm:
-    """The review's form with its recommendation rows (one query each); made when the review opens."""
+def outcomes_form_get(
+    *, partnership: Partnership, learning_review: LearningReview, pseudonymised: bool = False
+) -> OutcomesForm:
+    """The review's form with its recommendation rows (one query each); made when the review opens.
+
+    ``pseudonymised``: as the scrutineer reads it (``outcomes_form_pseudonymise``; one more query).
+    """
     form = (
         OutcomesForm.objects.in_partnership(partnership)
         .filter(learning_review=learning_review)
@@ -467,6 +504,10 @@ def outcomes_form_get(*, partnership: Partnership, learning_review: LearningRevi
     )
     if form is None:
         raise Http404("No such outcomes form.")
+    if pseudonymised:
+        outcomes_form_pseudonymise(
+            form=form, redactor=children_redactor(partnership=partnership, learning_review=learning_review)
+        )
     return form
 
 
@@ -477,17 +518,14 @@ class SectionComments:
     comments: list[OutcomeComment]
 
 
-def comments_by_section(*, partnership: Partnership, learning_review: LearningReview) -> list[SectionComments]:
+def comments_by_section(
+    *, partnership: Partnership, learning_review: LearningReview, pseudonymised: bool = False
+) -> list[SectionComments]:
     """The comments on the review's form grouped by section in the form's order (whole form first).
 
-    Sections without comments are left out. One query.
+    Sections without comments are left out. One query (two ``pseudonymised``, as for ``comment_list``).
     """
-    comments = (
-        OutcomeComment.objects.in_partnership(partnership)
-        .filter(form__learning_review=learning_review)
-        .select_related("author")
-        .order_by("created_at", "id")
-    )
+    comments = comment_list(partnership=partnership, learning_review=learning_review, pseudonymised=pseudonymised)
     groups: OrderedDict[str, SectionComments] = OrderedDict(
         (name, SectionComments(name, heading, [])) for name, heading in COMMENT_SECTIONS
     )
@@ -496,13 +534,65 @@ def comments_by_section(*, partnership: Partnership, learning_review: LearningRe
     return [g for g in groups.values() if g.comments]
 
 
-def comment_list(*, partnership: Partnership, learning_review: LearningReview) -> QuerySet[OutcomeComment]:
-    return (
+def comment_list(
+    *, partnership: Partnership, learning_review: LearningReview, pseudonymised: bool = False
+) -> list[OutcomeComment]:
+    """The comments on the review's form, oldest first. ``pseudonymised``: as the scrutineer reads them
+    (``comments_pseudonymise``; one more query)."""
+    comments = list(
         OutcomeComment.objects.in_partnership(partnership)
         .filter(form__learning_review=learning_review)
         .select_related("author")
         .order_by("created_at", "id")
     )
+    if pseudonymised and comments:
+        comments_pseudonymise(
+            comments=comments, redactor=children_redactor(partnership=partnership, learning_review=learning_review)
+        )
+    return comments
+
+
+# --- What the scrutineer reads: the form and its comments, pseudonymised ----------------------------------------
+
+WITHHELD_SECTION = "[Withheld from the scrutineer: this section describes the family.]"
+WITHHELD_COMMENT = "[Withheld from the scrutineer: a comment on a section that describes the family.]"
+_FAMILY_SECTIONS = frozenset(s.name for s in OUTCOMES_SECTIONS if s.describes_family)
+
+
+def children_redactor(*, partnership: Partnership, learning_review: LearningReview) -> Redactor:
+    """Scrubs text of the children of the rapid review the review came from (each to their pseudonym, their
+    dates of birth and addresses removed) and of contact details; members' names are left (one query)."""
+    return Redactor(children=child_identities_for_redaction(partnership=partnership, learning_review=learning_review))
+
+
+def outcomes_form_pseudonymise(*, form: OutcomesForm, redactor: Redactor) -> OutcomesForm:
+    """The form as the scrutineer reads it, changed in memory and never saved (only reading views load it so).
+
+    Each text scrubbed by ``redactor``; a section that describes the family, when written, is withheld whole
+    (empty ones stay empty: that they are empty identifies nobody). The recommendation rows are scrubbed too:
+    they are the prefetched rows, the same objects every later ``form.recommendations.all()`` gives.
+    """
+    for name in FORM_TEXT_FIELDS:
+        text = getattr(form, name) or ""
+        setattr(form, name, WITHHELD_SECTION if name in _FAMILY_SECTIONS and text.strip() else redactor.scrub(text))
+    outcome_rows_pseudonymise(rows=form.recommendations.all(), redactor=redactor)
+    return form
+
+
+def outcome_rows_pseudonymise(*, rows: Iterable[OutcomeRecommendation], redactor: Redactor) -> None:
+    """The form's SMART rows as the scrutineer reads them, changed in memory and never saved."""
+    for row in rows:
+        row.action = redactor.scrub(row.action)
+        row.person_responsible = redactor.scrub(row.person_responsible)
+        row.timeframe = redactor.scrub(row.timeframe)
+
+
+def comments_pseudonymise(*, comments: list[OutcomeComment], redactor: Redactor) -> list[OutcomeComment]:
+    """Comments as the scrutineer reads them, changed in memory and never saved: each body scrubbed, or
+    withheld when it comments on a section that describes the family."""
+    for comment in comments:
+        comment.body = WITHHELD_COMMENT if comment.section in _FAMILY_SECTIONS else redactor.scrub(comment.body)
+    return comments
 
 
 # --- Documents ------------------------------------------------------------------------------------
@@ -543,15 +633,22 @@ def outcomes_form_suggestions(*, partnership: Partnership, learning_review: Lear
 
 
 def outcomes_document_context(
-    *, partnership: Partnership, learning_review: LearningReview, form: OutcomesForm | None = None
+    *,
+    partnership: Partnership,
+    learning_review: LearningReview,
+    form: OutcomesForm | None = None,
+    pseudonymised: bool = False,
 ) -> dict:
     """What the outcomes form template needs (the print view and the PDF draw the same context).
 
     ``entries`` has every heading of seed 003's appendix in order, with its
     text. Deterministic for the same saved content, so rendering twice hashes
-    the same and the documents service keeps one version.
+    the same and the documents service keeps one version. ``pseudonymised``
+    (when no ``form`` is given): as the scrutineer reads it.
     """
-    form = form or outcomes_form_get(partnership=partnership, learning_review=learning_review)
+    form = form or outcomes_form_get(
+        partnership=partnership, learning_review=learning_review, pseudonymised=pseudonymised
+    )
     known = outcomes_form_suggestions(partnership=partnership, learning_review=learning_review, form=form)
     entries = []
     for section in OUTCOMES_SECTIONS:

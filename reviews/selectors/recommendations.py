@@ -8,6 +8,7 @@ from partnership.models import Partnership
 from partnership.models.recommendations import Recommendation
 from partnership.selectors.recommendations import disseminations_of, recommendations_for_sources, themes_with_tagged
 from reviews.models import LearningReview, OutcomeRecommendation, RapidReview, RapidReviewDecision
+from reviews.selectors.learning_review import children_redactor, outcome_rows_pseudonymise
 
 
 @dataclass
@@ -21,14 +22,21 @@ class OutcomesRow:
 
 
 def outcomes_rows_with_recommendations(
-    *, partnership: Partnership, learning_review: LearningReview
+    *, partnership: Partnership, learning_review: LearningReview, pseudonymised: bool = False
 ) -> list[OutcomesRow]:
-    """The outcomes form's SMART rows, each with the recommendations made from it (two queries)."""
+    """The outcomes form's SMART rows, each with the recommendations made from it (two queries).
+
+    ``pseudonymised``: the rows as the scrutineer reads them, like the form (one more query).
+    """
     rows = list(
         OutcomeRecommendation.objects.in_partnership(partnership)
         .filter(form__learning_review=learning_review)
         .order_by("position", "id")
     )
+    if pseudonymised and rows:
+        outcome_rows_pseudonymise(
+            rows=rows, redactor=children_redactor(partnership=partnership, learning_review=learning_review)
+        )
     made = recommendations_for_sources(
         partnership=partnership, model=OutcomeRecommendation, source_ids=[r.pk for r in rows]
     )

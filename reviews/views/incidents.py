@@ -36,7 +36,7 @@ from reviews.models import (
     RapidReview,
     SeriousIncident,
 )
-from reviews.selectors.identity_log import identity_log_entries
+from reviews.selectors.identity_log import IDENTITY_LOG_READER_ROLES, identity_log_entries
 from reviews.selectors.incidents import IDENTITY_ROLES, child_get, incident_get
 from reviews.services.incidents import (
     PSEUDONYMS,
@@ -310,7 +310,7 @@ def _render_child_form(
     return _never_stored(response)
 
 
-@partnership_view(roles=MANAGERS)
+@partnership_view(roles=sorted(IDENTITY_LOG_READER_ROLES))
 @require_GET
 def identity_log(request: HttpRequest) -> HttpResponse:
     entries = identity_log_entries(partnership=request.partnership)

@@ -19,6 +19,7 @@ from partnership.selectors import history_rows_for_objects, working_day_calendar
 from partnership.selectors.overview import end_of_week
 from reviews.models import RapidReview
 from reviews.selectors.decision import decision_overview, rapid_review_get_for_decision
+from reviews.selectors.identity_log import IDENTITY_LOG_READER_ROLES
 from reviews.selectors.incidents import identity_viewer_allowed, incident_parties
 from reviews.selectors.rapid_review import (
     RAPID_REVIEW_READ_ROLES,
@@ -90,6 +91,7 @@ def rapid_review_list(request: HttpRequest) -> HttpResponse:
             "overdue_only": overdue_only,
             "showing": showing,
             "can_record": request.membership.has_role(Role.BUSINESS_MANAGER),
+            "may_read_identity_log": request.membership.has_role(*IDENTITY_LOG_READER_ROLES),
         },
     )
 

@@ -2,7 +2,9 @@
 
 The return page is the assignee's to write (drafts save as they type, through
 ``request_autosave``), and business managers' and partner leads' to read. Any
-other member gets a 404 for it, exactly like a missing request.
+other member gets a 404 for it, exactly like a missing request. The tracker
+(who was asked, what state each return is in) is for everyone who reads rapid
+reviews, the scrutineer included.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from partnership.selectors import agency_choices, history_rows_for_object, worki
 from partnership.views.actions import form_action
 from reviews.forms.requests import RequestCreateForm, ReturnForm, SendBackForm, WithdrawForm
 from reviews.models import InformationRequest, RapidReview
-from reviews.selectors.rapid_review import rapid_review_get
+from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES, rapid_review_get
 from reviews.selectors.requests import (
     RETURN_READER_ROLES,
     information_request_for_viewer,
@@ -48,9 +50,11 @@ CONFLICT = 409
 # --- The tracker and asking agencies ---------------------------------------------------------
 
 
-@partnership_view(roles=sorted(RETURN_READER_ROLES))
+@partnership_view(roles=sorted(RAPID_REVIEW_READ_ROLES))
 @require_GET
 def request_tracker(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
+    """Every agency asked, and how its return stands: whoever reads rapid reviews (the scrutineer too, who is
+    not linked to the returns themselves: those are case records, for the return readers)."""
     partnership = request.partnership
     review = rapid_review_get(partnership=partnership, rapid_review_id=rapid_review_id)
     requests = list(information_request_list(partnership=partnership, rapid_review=review))
@@ -62,7 +66,7 @@ def request_tracker(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
             "review": review,
             "tracker": tracker_rows(requests=requests, calendar=calendar, today=timezone.localdate()),
             "is_manager": request.membership.has_role(Role.BUSINESS_MANAGER),
-            "may_read_returns": True,  # only return readers reach this page
+            "may_read_returns": request.membership.has_role(*RETURN_READER_ROLES),
         },
     )
 

@@ -261,7 +261,10 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("partnership:dissemination_delete", "POST"): [("api:dissemination_detail", "DELETE")],
     ("reviews:learning_review_recommendations", "GET"): [("reviews_api:learning_review_recommendations", "GET")],
     ("reviews:learning_review_recommendations", "POST"): [("reviews_api:learning_review_recommendations", "POST")],
+    # A GET of the tagging address goes to the review's page, where its themes are read.
+    ("reviews:learning_review_themes", "GET"): [("reviews_api:learning_review_themes", "GET")],
     ("reviews:learning_review_themes", "POST"): [("reviews_api:learning_review_themes", "PUT")],
+    ("reviews:rapid_review_themes", "GET"): [("reviews_api:rapid_review_themes", "GET")],
     ("reviews:rapid_review_themes", "POST"): [("reviews_api:rapid_review_themes", "PUT")],
     # --- Action plans, actions and their progress, the board's progress reports.
     ("partnership:action_plan_detail", "GET"): [("api:action_plan", "GET")],

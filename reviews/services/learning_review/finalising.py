@@ -171,7 +171,8 @@ def outcomes_form_render(
 ) -> DocumentVersion:
     """Queue a PDF of the outcomes form as it is now (a draft is marked as one). The same content is one version."""
     access = _access(partnership=partnership, actor=actor, learning_review=learning_review)
-    _require(access.can_see_form, "Only the review's participants can read the draft outcomes form.")
+    # The PDF is the form as written: not for the scrutineer, who reads it pseudonymised on the print view.
+    _require(access.reads_form_in_full, "Only the review's participants can read the draft outcomes form.")
     return _render_outcomes_form(partnership=partnership, actor=actor, review=learning_review)
 
 

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.access import partnership_view
-from partnership.selectors import agency_list, membership_list
+from partnership.selectors import agency_list, membership_list, working_day_calendar
 from partnership.views.actions import form_action
 from reviews.forms.learning_review import (
     ContributorAddForm,
@@ -18,7 +19,7 @@ from reviews.forms.learning_review import (
 from reviews.forms.requests import RequestCreateForm
 from reviews.models import InformationRequest, LearningReview
 from reviews.selectors import learning_review as selectors
-from reviews.selectors.requests import information_request_list
+from reviews.selectors.requests import information_request_list, tracker_rows
 from reviews.services import learning_review as services
 from reviews.services.requests import information_requests_create
 from reviews.views.learning_review.common import REFUSED, _allow, _refused_move, _review, _to_detail
@@ -126,7 +127,24 @@ def _request_form(request: HttpRequest, review: LearningReview, data=None) -> Re
 def learning_review_requests(request: HttpRequest, learning_review_id: int) -> HttpResponse:
     partnership = request.partnership
     review = _review(request, learning_review_id)
-    _allow(review.access.can_request_information, "The business manager co-ordinates the information requests.")
+    access = review.access
+    _allow(access.can_read_requests, "The business manager co-ordinates the information requests.")
+    if not access.can_request_information:
+        # The scrutineer: which agencies were asked, and how their returns stand; nothing to send, no returns to open.
+        _allow(request.method == "GET", "The business manager co-ordinates the information requests.")
+        return render(
+            request,
+            "reviews/learning_review/requests.html",
+            {
+                "review": review,
+                "form": None,
+                "tracker": tracker_rows(
+                    requests=list(selectors.request_list(partnership=partnership, learning_review=review)),
+                    calendar=working_day_calendar(partnership=partnership),
+                    today=timezone.localdate(),
+                ),
+            },
+        )
     form = _request_form(request, review, request.POST if request.method == "POST" else None)
     if done := form_action(
         request,

@@ -37,11 +37,18 @@ def _learning_context(request: HttpRequest, review: LearningReview) -> dict:
         "learning_can_manage": is_manager,
         "learning_themes_form": None,
         "learning_convert_url": "",
+        "learning_rows_url": "",
         "learning_dissemination_query": f"record_key=learning_review&record_id={review.pk}",
         "learning_themes_url": reverse(
             "reviews:learning_review_themes", kwargs={"slug": partnership.slug, "learning_review_id": review.pk}
         ),
     }
+    if review.access.reads_pseudonymised and review.state == LearningReview.State.FINAL:
+        # The scrutineer reads the form's rows and what was made of them on the page that proposes them.
+        context["learning_rows_url"] = reverse(
+            "reviews:learning_review_recommendations",
+            kwargs={"slug": partnership.slug, "learning_review_id": review.pk},
+        )
     if is_manager:
         context["learning_themes_form"] = ThemesForm(
             themes=learning.all_themes, tagged_ids={t.pk for t in learning.themes}, versioned=False

@@ -31,7 +31,9 @@ def learning_review_print(request: HttpRequest, learning_review_id: int) -> Http
     _allow(
         review.access.can_see_form, "Only the lead author, the contributors and the business managers read the draft."
     )
-    context = selectors.outcomes_document_context(partnership=partnership, learning_review=review)
+    context = selectors.outcomes_document_context(
+        partnership=partnership, learning_review=review, pseudonymised=review.access.reads_pseudonymised
+    )
     return render(
         request,
         selectors.OUTCOMES_FORM_TEMPLATE,
@@ -39,6 +41,7 @@ def learning_review_print(request: HttpRequest, learning_review_id: int) -> Http
             **context,
             "document_title": selectors.outcomes_document_title(review),
             "screen_back_url": _screen_back_url(review),
+            "pseudonymised": review.access.reads_pseudonymised,
         },
     )
 
@@ -50,7 +53,7 @@ def learning_review_pdf(request: HttpRequest, learning_review_id: int) -> HttpRe
     review = _review(request, learning_review_id)
     _allow(
         review.access.can_open_form_pdf,
-        "The PDF of the full form is for business managers, partner leads and the scrutineer: use the print view.",
+        "The PDF of the full form is for business managers and partner leads: use the print view.",
     )
     version = services.outcomes_form_render(partnership=partnership, actor=request.user, learning_review=review)
     return redirect("partnership:document_status", slug=partnership.slug, version_id=version.pk)

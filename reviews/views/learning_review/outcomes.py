@@ -31,7 +31,9 @@ def learning_review_outcomes_form(request: HttpRequest, learning_review_id: int)
     review = _review(request, learning_review_id)
     access = review.access
     _allow(access.can_see_form, "Only the lead author, the contributors and the business managers read the draft.")
-    saved = selectors.outcomes_form_get(partnership=partnership, learning_review=review)
+    saved = selectors.outcomes_form_get(
+        partnership=partnership, learning_review=review, pseudonymised=access.reads_pseudonymised
+    )
     if request.method != "POST" or not access.can_edit_form:
         if request.method == "POST":
             _allow(access.is_business_manager or access.is_lead_author, "Only the lead author writes the form.")
@@ -162,7 +164,8 @@ def learning_review_comments(request: HttpRequest, learning_review_id: int) -> H
             else:
                 messages.success(request, "Your comment has been added. Thank you.")
             return redirect(request.path)
-    saved = selectors.outcomes_form_get(partnership=partnership, learning_review=review)
+    pseudonymised = access.reads_pseudonymised
+    saved = selectors.outcomes_form_get(partnership=partnership, learning_review=review, pseudonymised=pseudonymised)
     return render(
         request,
         "reviews/learning_review/comments.html",
@@ -170,7 +173,9 @@ def learning_review_comments(request: HttpRequest, learning_review_id: int) -> H
             "review": review,
             "access": access,
             "form": form,
-            "groups": selectors.comments_by_section(partnership=partnership, learning_review=review),
+            "groups": selectors.comments_by_section(
+                partnership=partnership, learning_review=review, pseudonymised=pseudonymised
+            ),
             "context": selectors.outcomes_document_context(partnership=partnership, learning_review=review, form=saved),
             "today": timezone.localdate(),
         },

@@ -15,7 +15,8 @@ from django.utils import timezone
 from partnership.models import StatutoryPartner
 from partnership.models.recommendations import Action, Recommendation
 from scrutiny.charts import Series
-from scrutiny.selectors.dashboard import scrutiny_dashboard
+from scrutiny.report_sections import ReportScope
+from scrutiny.selectors.dashboard import dashboard_report_section, scrutiny_dashboard
 from tests.partnership.action_plan_factories import action_make, recommendation_make
 from tests.reviews.test_timeliness import _review
 
@@ -226,6 +227,16 @@ def test_each_bar_links_to_the_records_behind_it(world_a, world_b, figures, clie
         f"{world_a.school.name}, Overdue actions: 2": f"{overdue}?agency={world_a.school.pk}",
         f"{world_a.council.name}, Overdue actions: 1": f"{overdue}?agency={world_a.council.pk}",
     }
+
+
+def test_a_reports_chart_draws_the_same_bars_without_links(world_a, figures):
+    # A PDF is read away from the site: a path into the partnership's pages would lead nowhere.
+    scope = ReportScope(partnership=world_a.partnership, start=date(2025, 1, 1), end=date(2025, 12, 31), kind="annual")
+    (timeliness,) = (c for c in dashboard_report_section(scope).charts if c.title.startswith("Rapid review timeliness"))
+    root = ElementTree.fromstring(timeliness.svg)  # noqa: S314 (our own chart, not untrusted input)
+    assert not list(root.iter(f"{SVG}a"))
+    assert root.get("role") == "img"
+    assert "2025 Q1: 2 within 15 working days, 1 late" in root[1].text
 
 
 def test_a_chart_links_only_to_this_sites_pages():

@@ -5,23 +5,30 @@ dashboard's stacked bar chart of eight quarters in 11.8 ms against 129 ms (media
 against 590 ms the first time, imports included), 23 KB against 36 KB, and one ``<style>`` sheet where matplotlib
 writes a ``style`` attribute on 50 elements, which a strict policy refuses if the SVG is ever put inline.
 
-A chart is served as its own ``image/svg+xml`` response and shown with ``<img>``: a browser never runs script in an
-image, and the page's strict policy (no inline style, no inline script) stays as it is. The chart's response carries
-its own policy, which allows only the chart's own style sheet; pygal's configuration ``<script>`` (for tooltips in a
-live page) is removed all the same, so the file is inert wherever it is opened. Every chart starts with ``<title>``
-and ``<desc>`` for screen readers, and the page gives the same figures as a table beside it.
+A chart is served as its own ``image/svg+xml`` response, so the page's strict policy (no inline style, no inline
+script) stays as it is. The chart's response carries its own policy, which allows only the chart's own style sheet;
+pygal's configuration ``<script>`` (for tooltips in a live page) is removed all the same, so the file is inert
+wherever it is opened. Every chart starts with ``<title>`` and ``<desc>`` for screen readers, and the page gives the
+same figures as a table beside it.
+
+A bar can link to the records it counts (``Series.links``): the dashboard embeds such a chart with ``<object>``, as
+an ``<img>`` never follows a link. The document is then framed, so its policy (``LINKED_CHART_CONTENT_SECURITY_POLICY``)
+lets only this site frame it and lets it do one thing beyond drawing: navigate the page, on a click, to a link. The
+links are same-site paths only, checked when the chart is made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pygal
 from pygal.etree import etree
 from pygal.style import Style
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 # The site's palette (static/css/app.css): each colour has at least 3:1 contrast on white (WCAG 2.2 1.4.11,
 # non-text contrast), and bars stack in this order.
@@ -47,12 +54,45 @@ CHART_STYLE = Style(
 
 # The chart's own response policy: its style sheet and nothing else (no script, no fetch, no frame).
 CHART_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+# A chart whose bars link (shown in an ``<object>``): framed by this site's pages only, and its sandbox lifted for
+# one thing, a click on a bar navigating the page to the bar's records. Still no script, fetch or form.
+LINKED_CHART_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; "
+    "sandbox allow-top-navigation-by-user-activation"
+)
+
+
+# A linked chart's own rules: a bar's printed figure lets a click through to the bar (it lies over it, outside the
+# link), and the bar focused by keyboard is outlined (WCAG 2.4.7); ``!important`` outranks pygal's rules, which
+# name the chart's id.
+LINKED_CHART_CSS = (
+    ".text-overlay { pointer-events: none; } "
+    "a:focus-visible rect { stroke: #0b0c0c !important; stroke-width: 4px !important; }"
+)
+_PYGAL_CSS = ("file://style.css", "file://graph.css")  # pygal's own sheets, its default
 
 
 @dataclass(frozen=True)
 class Series:
     name: str
     values: tuple[int | float | None, ...]
+    # The records behind each value, parallel to ``values``: a same-site path, or "" for a value with no list (a
+    # zero). Empty: no value links.
+    links: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.links and len(self.links) != len(self.values):
+            raise ValueError(f"{self.name!r}: {len(self.links)} links for {len(self.values)} values.")
+        for link in self.links:
+            if link and not _is_site_path(link):
+                raise ValueError(f"{self.name!r}: a chart links only to this site's pages, not {link!r}.")
+
+
+def _is_site_path(link: str) -> bool:
+    """A path on this site ("/p/..."): no scheme, no host, and not "//host" or "/\\host", which a browser reads as
+    another site."""
+    parts = urlsplit(link)
+    return not parts.scheme and not parts.netloc and link.startswith("/") and link[1:2] not in ("/", "\\")
 
 
 @dataclass(frozen=True)
@@ -70,18 +110,25 @@ class BarChart:
     def is_empty(self) -> bool:
         return not self.labels or all(not any(series.values) for series in self.series)
 
+    @property
+    def has_links(self) -> bool:
+        return any(any(series.links) for series in self.series)
 
-def bar_chart_svg(chart: BarChart) -> str:
-    """The chart as a standalone SVG document (text), with ``<title>`` and ``<desc>`` first and no script."""
+
+def bar_chart_svg(chart: BarChart, *, linked: bool = True) -> str:
+    """The chart as a standalone SVG document (text), with ``<title>`` and ``<desc>`` first and no script; with
+    ``linked``, each bar that has a link is wrapped in ``<a target="_top">`` named by its label, series and value."""
     kind = {
         (False, False): pygal.Bar,
         (True, False): pygal.StackedBar,
         (False, True): pygal.HorizontalBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(chart.stacked, chart.horizontal)]
+    linked = linked and chart.has_links
     drawing = kind(
         style=CHART_STYLE,
         js=[],
+        css=[*_PYGAL_CSS, f"inline:{LINKED_CHART_CSS}"] if linked else list(_PYGAL_CSS),
         disable_xml_declaration=True,
         title=chart.title,
         width=760,
@@ -99,23 +146,45 @@ def bar_chart_svg(chart: BarChart) -> str:
     )
     drawing.x_labels = list(chart.labels)
     for series in chart.series:
-        drawing.add(series.name, list(series.values))
+        drawing.add(series.name, _bar_values(chart, series) if linked else list(series.values))
     root = drawing.render_tree()
-    _remove_scripts(root)
-    _describe(root, title=chart.title, description=chart.description)
+    _remove_scripts_and_tidy_links(root)
+    _describe(root, title=chart.title, description=chart.description, linked=linked)
     # pygal's tree is lxml's when lxml is installed (python-docx brings it), the standard library's otherwise.
     return etree.tostring(root, encoding="unicode")
 
 
-def _remove_scripts(root) -> None:
+def _bar_values(chart: BarChart, series: Series) -> list[object]:
+    """pygal's values, a linked one as ``{"value", "xlink"}``: the link replaces the page the chart is framed in
+    (``_top``), and its name says which bar it is ("2025 Q1, Late: 1"), as the table's row and column do."""
+    values: list[object] = []
+    for i, (value, link) in enumerate(zip(series.values, series.links or ("",) * len(series.values), strict=True)):
+        if not link:
+            values.append(value)
+            continue
+        name = f"{chart.labels[i]}, {series.name}: {value}"
+        values.append({"value": value, "xlink": {"href": link, "target": "_top", "aria-label": name}})
+    return values
+
+
+def _remove_scripts_and_tidy_links(root) -> None:
+    """pygal's script; and for a link, the ``<desc>`` pygal writes with its address (read out, it is noise: the
+    link's name says where it goes), and its ``xlink:href`` written as SVG 2's ``href``, which every browser follows
+    and which accessibility tools (and Playwright's roles) read as a link."""
     for parent in list(root.iter()):
         for child in list(parent):
-            if _local_name(child.tag) == "script":
+            if _local_name(child.tag) == "script" or (
+                _local_name(child.tag) == "desc" and child.get("class") == "xlink"
+            ):
                 parent.remove(child)
+        if _local_name(parent.tag) == "a" and _XLINK_HREF in parent.attrib:
+            parent.set("href", parent.attrib.pop(_XLINK_HREF))
 
 
-def _describe(root, *, title: str, description: str) -> None:
-    """``role="img"`` with the title and description first, so a screen reader announces what the chart shows."""
+def _describe(root, *, title: str, description: str, linked: bool = False) -> None:
+    """The title and description first, so a screen reader announces what the chart shows. ``role="img"`` unless
+    the bars link: an image's content is hidden from a screen reader, links and all, so a linked chart keeps its
+    own role (a graphics document) and its links can be reached."""
     chart_id = root.get("id", "chart")
     title_element = root.makeelement(f"{{{SVG_NAMESPACE}}}title", {"id": f"{chart_id}-title"})
     title_element.text = title
@@ -123,7 +192,8 @@ def _describe(root, *, title: str, description: str) -> None:
     desc_element.text = description
     root.insert(0, desc_element)
     root.insert(0, title_element)
-    root.set("role", "img")
+    if not linked:
+        root.set("role", "img")
     root.set("aria-labelledby", f"{chart_id}-title {chart_id}-desc")
 
 
@@ -173,6 +243,6 @@ def line_chart_svg(chart: BarChart) -> str:
         else:
             drawing.add(series.name, list(series.values))
     root = drawing.render_tree()
-    _remove_scripts(root)
+    _remove_scripts_and_tidy_links(root)
     _describe(root, title=chart.title, description=chart.description)
     return etree.tostring(root, encoding="unicode")

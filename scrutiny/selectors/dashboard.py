@@ -325,8 +325,14 @@ def _chart(*, title: str, kind: str, empty: str, rows, columns: tuple[str, ...],
         title=title,
         description=f"{kind} {_describe_rows(rows, columns)}" if rows else empty,
         labels=tuple(label for label, _ in rows),
+        # Each bar links to the records behind it, as its figure in the table does.
         series=tuple(
-            Series(name=name, values=tuple(figures[i].value for _, figures in rows)) for i, name in enumerate(columns)
+            Series(
+                name=name,
+                values=tuple(figures[i].value for _, figures in rows),
+                links=tuple(figures[i].url for _, figures in rows),
+            )
+            for i, name in enumerate(columns)
         ),
         **options,
     )
@@ -500,7 +506,13 @@ def _recommendations_panel(*, partnership: Partnership) -> Panel:
         description="Horizontal bars, one per state of the recommendations register: "
         + "; ".join(f"{label}: {figures[0].value}" for label, figures in rows),
         labels=tuple(label for label, _ in rows),
-        series=(Series(name="Recommendations", values=tuple(figures[0].value for _, figures in rows)),),
+        series=(
+            Series(
+                name="Recommendations",
+                values=tuple(figures[0].value for _, figures in rows),
+                links=tuple(figures[0].url for _, figures in rows),
+            ),
+        ),
         horizontal=True,
     )
     return Panel(
@@ -573,7 +585,13 @@ def _overdue_actions_panel(scope: _Scope) -> Panel:
             else "No action is overdue."
         ),
         labels=tuple(label for label, _ in rows),
-        series=(Series(name="Overdue actions", values=tuple(figures[0].value for _, figures in rows)),),
+        series=(
+            Series(
+                name="Overdue actions",
+                values=tuple(figures[0].value for _, figures in rows),
+                links=tuple(figures[0].url for _, figures in rows),
+            ),
+        ),
         horizontal=True,
     )
     return Panel(
@@ -987,7 +1005,13 @@ def _report_period(scope: ReportScope) -> Period:
 
 
 def _report_chart(panel: Panel) -> ReportChart:
-    return ReportChart(title=panel.chart.title, description=panel.chart.description, svg=bar_chart_svg(panel.chart))
+    # Without the bars' links: a PDF is read away from the site (the annual report is published), where a path into
+    # the partnership's pages leads nowhere; the table beside the chart gives the figures.
+    return ReportChart(
+        title=panel.chart.title,
+        description=panel.chart.description,
+        svg=bar_chart_svg(panel.chart, linked=False),
+    )
 
 
 def _report_table(panel: Panel) -> ReportTable:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
 from partnership.selectors.action_plans import actions_visible
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.selectors.recommendations import register_csv
-from scrutiny.charts import CHART_CONTENT_SECURITY_POLICY, bar_chart_svg
+from scrutiny.charts import LINKED_CHART_CONTENT_SECURITY_POLICY, bar_chart_svg
 from scrutiny.forms import CYCLE_FIELDS, DashboardFilterForm, OverdueActionsFilterForm
 from scrutiny.selectors.challenges import CHALLENGE_SCRUTINEER_ROLES
 from scrutiny.selectors.dashboard import (
@@ -85,16 +86,18 @@ def _panel_key(panel: str) -> str:
     return panel
 
 
+@xframe_options_sameorigin
 @partnership_view(roles=READERS)
 @require_GET
 def panel_chart(request: HttpRequest, panel: str) -> HttpResponse:
-    """One panel's chart as an SVG image (its own strict policy: a style sheet, no script). A heat map is a table,
-    with no chart."""
+    """One panel's chart as an SVG document whose bars link to their records, for the dashboard's ``<object>``:
+    framed by this site only, its own strict policy (a style sheet, no script; a click may navigate the page). A
+    heat map is a table, with no chart."""
     if panel in HEATMAP_PANELS:
         raise Http404("This panel is a table, with no chart.")
     _form, dashboard = _dashboard(request, only=_panel_key(panel))
     response = HttpResponse(bar_chart_svg(dashboard.panels[0].chart), content_type="image/svg+xml; charset=utf-8")
-    response["Content-Security-Policy"] = CHART_CONTENT_SECURITY_POLICY
+    response["Content-Security-Policy"] = LINKED_CHART_CONTENT_SECURITY_POLICY
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -104,3 +104,20 @@ def expect_image_drawn(image, *, timeout: float = 15_000) -> None:
     image.page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=timeout
     )
+
+
+def chart_document(chart, *, timeout: float = 15_000):
+    """The frame of a chart shown with ``<object>``, once its SVG has loaded (a chart's bars are links, which an
+    ``<img>`` would never follow).
+
+    Playwright's ``content_frame`` and ``frame_locator`` know only ``<iframe>``, so the object's document is found
+    among the page's frames by its address (``object.data``, absolute); it may load before or after this call. A
+    chart refused (its policy, a framing header) never shows its ``<svg>`` and times out.
+    """
+    page = chart.page
+    url = chart.evaluate("object => object.data")
+    frame = page.frame(url=url) or page.wait_for_event(
+        "framenavigated", predicate=lambda navigated: navigated.url == url, timeout=timeout
+    )
+    frame.locator(":root > title").first.wait_for(state="attached", timeout=timeout)
+    return frame

@@ -1,8 +1,9 @@
-"""In a real browser: the scrutiny dashboard draws its charts (images under their own policy), passes axe, and a
-figure's link leads to the records it counts."""
+"""In a real browser: the scrutiny dashboard draws its charts (SVG documents under their own policy), passes axe, and
+a figure's link, in the table or a bar of the chart, leads to the records it counts."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import Page, expect
 from audits.models import ReturnStandard, SelfAssessmentCycle
 from partnership.models.recommendations import Recommendation
 from tests.audits.sa_helpers import cycle_make
-from tests.e2e.conftest import assert_accessible, expect_image_drawn
+from tests.e2e.conftest import assert_accessible, chart_document
 from tests.e2e.test_signoff_and_documents import _sign_in_with_code
 from tests.factories import World
 from tests.partnership.action_plan_factories import recommendation_make
@@ -44,9 +45,19 @@ def test_the_dashboard_draws_its_charts_and_links_each_figure(page: Page, base_u
     for key in ("notification", "timeliness", "decisions", "recommendations", "overdue_actions"):
         chart = page.get_by_test_id(f"chart-{key}")
         expect(chart).to_be_visible()
-        # Drawn, not a broken image: the SVG loaded under its own policy.
-        expect_image_drawn(chart)
+        # Drawn: the SVG loaded in its <object> under its own policy (the page's allows this site's objects).
+        chart_document(chart)
     assert_accessible(axe, page, label="scrutiny dashboard")
+
+    # A bar of the chart is a link: the "Late" bar of 2025 Q1 leads the page (not the chart's frame) to its records.
+    timeliness = chart_document(page.get_by_test_id("chart-timeliness"))
+    timeliness.get_by_role("link", name="2025 Q1, Late: 1").click()
+    expect(page.get_by_test_id("figure-records")).to_contain_text("SI-A3")
+    expect(page.get_by_test_id("figure-records")).not_to_contain_text("SI-A1")
+    expect(page).to_have_url(
+        re.compile(r"/scrutiny/timeliness/records/\?period=year&year=2025&row=2025-1&column=late$")
+    )
+    page.go_back()
 
     # The "Late" column of 2025 Q1 (its second figure), reached by keyboard.
     row = page.get_by_test_id("table-timeliness").get_by_role("row", name="2025 Q1")

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from partnership.models import StatutoryPartner
 from partnership.models.recommendations import Action, Recommendation
-from scrutiny.selectors.dashboard import scrutiny_dashboard
+from scrutiny.charts import Series
+from scrutiny.report_sections import ReportScope
+from scrutiny.selectors.dashboard import dashboard_report_section, scrutiny_dashboard
 from tests.partnership.action_plan_factories import action_make, recommendation_make
 from tests.reviews.test_timeliness import _review
 
@@ -138,6 +140,10 @@ def test_each_figure_links_to_exactly_the_records_it_counts(world_a, figures, cl
     assert figures.reference in register
 
 
+def _directives(policy: str) -> dict[str, str]:
+    return {d.strip().split(" ", 1)[0]: d.strip().partition(" ")[2] for d in policy.split(";") if d.strip()}
+
+
 def test_the_page_shows_chart_table_and_csv_link(world_a, figures, client_for):
     response = client_for(world_a.scrutineer.person).get(dashboard_url(world_a, year=2025))
     body = response.content.decode()
@@ -147,6 +153,18 @@ def test_the_page_shows_chart_table_and_csv_link(world_a, figures, client_for):
         assert f'data-testid="table-{key}"' in body
         csv_url = reverse("scrutiny:panel_csv", kwargs={"slug": _slug(world_a), "panel": key})
         assert csv_url + "?period=year&amp;year=2025" in body
+    # The charts are <object>s (an <img> never follows a bar's link), named for a screen reader, the table beside.
+    chart_url = reverse("scrutiny:panel_chart", kwargs={"slug": _slug(world_a), "panel": "timeliness"})
+    assert f'<object class="chart" type="image/svg+xml" data="{chart_url}?period=year&amp;year=2025"' in body
+    assert 'aria-label="Rapid review timeliness, reviews notified in 2025: chart, each bar a link' in body
+    assert '<img class="chart"' not in body
+    # The page's policy lets it embed this site's objects, and nothing else changed: no inline script or style.
+    policy = _directives(response["Content-Security-Policy"])
+    assert policy["object-src"] == "'self'"
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
 
 
 def test_the_chart_is_inert_svg_with_a_title_and_description(world_a, figures, client_for):
@@ -154,10 +172,19 @@ def test_the_chart_is_inert_svg_with_a_title_and_description(world_a, figures, c
     response = client_for(world_a.scrutineer.person).get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("image/svg+xml")
-    assert "script-src" not in response["Content-Security-Policy"]
+    # Its own policy: no script, framed by this site's pages only, and a sandbox lifted for one thing, a click on a
+    # bar taking the page to its records.
+    policy = _directives(response["Content-Security-Policy"])
     assert response["Content-Security-Policy"].startswith("default-src 'none'")
+    assert "script-src" not in policy
+    assert policy["style-src"] == "'unsafe-inline'"
+    assert policy["frame-ancestors"] == "'self'"
+    assert policy["sandbox"] == "allow-top-navigation-by-user-activation"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
     root = ElementTree.fromstring(response.content)  # noqa: S314 (our own response, not untrusted input)
-    assert root.get("role") == "img"
+    # Not role="img": an image's content, its links too, would be hidden from a screen reader.
+    assert root.get("role") is None
+    assert root.get("aria-labelledby", "").endswith("-title " + root.get("id") + "-desc")
     assert root[0].tag == f"{SVG}title"
     assert root[0].text == "Rapid review timeliness, reviews notified in 2025"
     assert root[1].tag == f"{SVG}desc"
@@ -165,6 +192,61 @@ def test_the_chart_is_inert_svg_with_a_title_and_description(world_a, figures, c
     assert not list(root.iter(f"{SVG}script"))
     texts = {t.text for t in root.iter(f"{SVG}text")}
     assert {"2025 Q1", "2025 Q2"} <= texts
+
+
+def test_each_bar_links_to_the_records_behind_it(world_a, world_b, figures, client_for):
+    client = client_for(world_a.scrutineer.person)
+    url = reverse("scrutiny:panel_chart", kwargs={"slug": _slug(world_a), "panel": "timeliness"}) + "?year=2025"
+    root = ElementTree.fromstring(client.get(url).content)  # noqa: S314 (our own response, not untrusted input)
+    links = {a.get("aria-label"): a for a in root.iter(f"{SVG}a")}
+    # One link per bar with a figure (zeros draw no bar and list nothing), named as the table names the figure.
+    assert set(links) == {"2025 Q1, Within 15 working days: 2", "2025 Q1, Late: 1", "2025 Q2, Late: 1"}
+    dashboard = scrutiny_dashboard(
+        partnership=world_a.partnership, membership=world_a.scrutineer, today=timezone.localdate(), year=2025, years=[]
+    )
+    table = _panel(dashboard, "timeliness").rows
+    late_q1 = links["2025 Q1, Late: 1"]
+    assert late_q1.get("href") == table[0][1][1].url
+    for link in links.values():
+        href = link.get("href")
+        # A path of this partnership's pages, never another site's (no scheme, no host) nor another partnership's.
+        assert href.startswith(f"/p/{_slug(world_a)}/scrutiny/"), href
+        assert world_b.partnership.slug not in href
+        assert link.get("target") == "_top"
+        assert link.find(f"{SVG}rect") is not None, "the bar itself is the link"
+    listed = client.get(late_q1.get("href")).content.decode()
+    assert "SI-A3" in listed
+    assert "SI-A1" not in listed
+
+    # A panel built by hand links too: the overdue actions of each lead agency.
+    url = reverse("scrutiny:panel_chart", kwargs={"slug": _slug(world_a), "panel": "overdue_actions"})
+    root = ElementTree.fromstring(client.get(url).content)  # noqa: S314 (our own response, not untrusted input)
+    hrefs = {a.get("aria-label"): a.get("href") for a in root.iter(f"{SVG}a")}
+    overdue = reverse("scrutiny:overdue_actions", kwargs={"slug": _slug(world_a)})
+    assert hrefs == {
+        f"{world_a.school.name}, Overdue actions: 2": f"{overdue}?agency={world_a.school.pk}",
+        f"{world_a.council.name}, Overdue actions: 1": f"{overdue}?agency={world_a.council.pk}",
+    }
+
+
+def test_a_reports_chart_draws_the_same_bars_without_links(world_a, figures):
+    # A PDF is read away from the site: a path into the partnership's pages would lead nowhere.
+    scope = ReportScope(partnership=world_a.partnership, start=date(2025, 1, 1), end=date(2025, 12, 31), kind="annual")
+    (timeliness,) = (c for c in dashboard_report_section(scope).charts if c.title.startswith("Rapid review timeliness"))
+    root = ElementTree.fromstring(timeliness.svg)  # noqa: S314 (our own chart, not untrusted input)
+    assert not list(root.iter(f"{SVG}a"))
+    assert root.get("role") == "img"
+    assert "2025 Q1: 2 within 15 working days, 1 late" in root[1].text
+
+
+def test_a_chart_links_only_to_this_sites_pages():
+    elsewhere = ("https://elsewhere.example/p/", "//elsewhere.example/p/", "/\\elsewhere.example", "javascript:x")
+    for link in (*elsewhere, "p/x"):
+        with pytest.raises(ValueError, match="this site's pages"):
+            Series(name="Late", values=(1,), links=(link,))
+    with pytest.raises(ValueError, match="2 links for 1 values"):
+        Series(name="Late", values=(1,), links=("/p/a/", "/p/b/"))
+    assert Series(name="Late", values=(1, 0), links=("/p/a/scrutiny/records?row=2025-1", "")).links[1] == ""
 
 
 def test_the_csv_holds_the_tables_figures(world_a, figures, client_for):

@@ -386,7 +386,8 @@ class ReportRenderView(_ReportAPIView):
         tags=[TAG],
         summary="Ask for the report as PDF and DOCX (worker-rendered, kept as one version)",
         request=None,
-        responses=_answers({202: ScrutinyReportVersionFilesSerializer}),
+        # No body is read, but a POST's parser still answers an oversized or unsupported one (400, 413, 415).
+        responses=_answers({202: ScrutinyReportVersionFilesSerializer, 400: _FIELD_ERRORS}, takes_body=True),
     )
     def post(self, request: Request, slug: str, scrutiny_report_id: int) -> Response:
         report = self.report(scrutiny_report_id)

@@ -82,13 +82,14 @@ def test_from_a_bar_to_a_challenge_answered_and_the_annual_report(page: Page, ba
     expect(page.get_by_test_id("challenge-response")).to_contain_text("cover is now named")
     _sign_out(page)
 
-    # The scrutineer's annual report for the year: made as PDF (the worker's render run here), downloaded, read.
+    # The scrutineer's annual report for the year: made (the worker's render run here), downloaded, read.
     _sign_in_with_code(page, base_url, world.scrutineer.person)
     page.goto(base_url + reverse("scrutiny:report_list", kwargs={"slug": slug}))
     page.get_by_label("Annual report").check()
     page.get_by_role("button", name="Start the report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Annual report {year_label(year_start.year)}")
-    page.get_by_role("button", name="Make the report as PDF").click()
+    page.get_by_role("button", name="Make the report (PDF and Word)").click()
+    expect(page.get_by_test_id("document-progress")).to_have_attribute("data-state", "queued")
     version = DocumentVersion.objects.get(partnership=world.partnership, document__kind="scrutiny_report")
     document_render_version(version_id=version.pk)
     expect(page.get_by_test_id("document-progress")).to_have_attribute("data-state", "ready", timeout=10_000)

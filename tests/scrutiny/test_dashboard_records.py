@@ -425,17 +425,21 @@ def test_the_report_shows_open_reviews_as_they_stood_when_produced(world_a, worl
 def test_the_open_reviews_section_reaches_the_word_document(world_a, monkeypatch):
     from docx import Document as WordDocument
 
+    from scrutiny.models import ReportVersionDocx
+    from scrutiny.services import report_render
     from scrutiny.services import reports as report_services
-    from scrutiny.services.report_render import scrutiny_report_docx_write
 
     monkeypatch.setattr(dashboard_module, "timezone", SimpleNamespace(localdate=lambda: TODAY))
     _open_rapid_review(world_a, date(2026, 2, 27), "SI-R1")
     report = report_services.scrutiny_report_create(
         partnership=world_a.partnership, actor=world_a.bm, kind="quarterly", reporting_year=2025, quarter=3
     )
-    out = io.BytesIO()
-    scrutiny_report_docx_write(report=report, out=out)
-    document = WordDocument(io.BytesIO(out.getvalue()))
+    version = report_render.scrutiny_report_render_request(
+        partnership=world_a.partnership, actor=world_a.bm, report=report
+    )
+    # The worker's side of the Word copy (the PDF's is the documents kernel's).
+    report_render.report_version_docx_render(partnership=world_a.partnership, version_id=version.pk)
+    document = WordDocument(io.BytesIO(bytes(ReportVersionDocx.objects.get(version=version).docx)))
     assert "Open reviews and their statutory deadlines" in [p.text for p in document.paragraphs]
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert "Rapid review: gathering information" in cells

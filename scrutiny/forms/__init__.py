@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from partnership.forms.base import AccessibleFormMixin
+from partnership.forms.base import AccessibleFormMixin, QuickSelect
 from scrutiny.selectors.dashboard import STATUTORY_PARTNERS
 from scrutiny.selectors.period import EVERY_YEAR, PERIOD_KINDS, Period, PeriodError, period_resolve
 
@@ -19,6 +19,7 @@ def _cycle_field(label: str, kind_words: str) -> forms.TypedChoiceField:
         required=False,
         empty_value=None,
         help_text="The latest cycle opened in the period, unless you choose one.",
+        widget=QuickSelect,
         # Another partnership's cycle, the other kind's or a word: not one offered, said in the form's words.
         error_messages={"invalid_choice": f"Choose one of the partnership's {kind_words} cycles from the list."},
     )
@@ -30,13 +31,15 @@ class DashboardFilterForm(AccessibleFormMixin, forms.Form):
 
     ``?year=2025`` alone (the first slice's links) still means that year, and ``?year=`` every year."""
 
-    period = forms.ChoiceField(label="Period", choices=PERIOD_KINDS, required=False)
-    year = forms.TypedChoiceField(label="Year", coerce=int, required=False, empty_value=None)
+    # The selects are QuickSelects: their options are written in Python, not one template include each.
+    period = forms.ChoiceField(label="Period", choices=PERIOD_KINDS, required=False, widget=QuickSelect)
+    year = forms.TypedChoiceField(label="Year", coerce=int, required=False, empty_value=None, widget=QuickSelect)
     quarter = forms.TypedChoiceField(
         label="Quarter",
         coerce=int,
         required=False,
         empty_value=None,
+        widget=QuickSelect,
         choices=[
             ("", "Choose"),
             (1, "Q1 (January to March)"),
@@ -57,7 +60,7 @@ class DashboardFilterForm(AccessibleFormMixin, forms.Form):
         help_text="At most ten years after the first day.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    agency = forms.TypedChoiceField(label="Agency", coerce=int, required=False, empty_value=None)
+    agency = forms.TypedChoiceField(label="Agency", coerce=int, required=False, empty_value=None, widget=QuickSelect)
     section_11_cycle = _cycle_field("Section 11 cycle", "Section 11")
     section_175_cycle = _cycle_field("s175 cycle (schools)", "s175")
 

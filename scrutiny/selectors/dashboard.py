@@ -306,11 +306,16 @@ class _Scope:
     period: Period
     agency_id: int | None
     cycles: dict[str, int] = field(default_factory=dict)
+    # Each panel's records address and the period's query, worked out once: every figure of a panel links there.
+    _records_bases: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def records_url(self, panel: str, *, row: object, column: str) -> str:
-        url = reverse("scrutiny:panel_records", kwargs={"slug": self.partnership.slug, "panel": panel})
-        agency = f"&agency={self.agency_id}" if self.agency_id else ""
-        return f"{url}?{self.period.query()}{agency}&row={row}&column={column}"
+        base = self._records_bases.get(panel)
+        if base is None:
+            url = reverse("scrutiny:panel_records", kwargs={"slug": self.partnership.slug, "panel": panel})
+            agency = f"&agency={self.agency_id}" if self.agency_id else ""
+            base = self._records_bases[panel] = f"{url}?{self.period.query()}{agency}"
+        return f"{base}&row={row}&column={column}"
 
 
 def _describe_rows(rows, columns: tuple[str, ...]) -> str:

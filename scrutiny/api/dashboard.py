@@ -133,6 +133,14 @@ class PanelSerializer(serializers.Serializer):
     explanation = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField(), help_text="The row heading, then each figure's.")
     rows = PanelRowSerializer(many=True)
+    rows_total = serializers.IntegerField(
+        allow_null=True,
+        help_text="A compliance heat map shows its 25 weakest rows (most standards scored below 2, then the lowest "
+        "total): how many rows it has in all; null when every row is shown. The panel's CSV has them all.",
+    )
+    matrix_url = serializers.CharField(
+        help_text="A compliance heat map's cycle: the page of its compliance matrix, every row; empty elsewhere."
+    )
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -215,6 +223,8 @@ class DashboardView(PartnershipScopedAPIView):
                         {"label": label, "figures": [{"value": f.value, "url": f.url, "text": f.text} for f in figures]}
                         for label, figures in panel.rows
                     ],
+                    "rows_total": panel.rows_total,
+                    "matrix_url": panel.matrix_url,
                 }
                 for panel in dashboard.panels
             ],

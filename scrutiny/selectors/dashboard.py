@@ -131,6 +131,8 @@ PANEL_KEYS = (
 STATUTORY_PARTNERS = tuple(StatutoryPartner.choices)
 # The compliance heat maps: a table of scores per agency and standard, shown without a bar chart.
 HEATMAP_PANELS = {"section_11": SECTION_11, "section_175": SECTION_175}
+# The rows a heat map shows on the dashboard, the weakest first; its CSV and the cycle's compliance matrix have all.
+HEATMAP_DASHBOARD_ROWS = 25
 # The panels whose figures list their records on ``scrutiny:panel_records``.
 RECORD_PANELS = (
     "notification",
@@ -169,6 +171,10 @@ class Panel:
     explanation: str
     # A heat map (``HEATMAP_PANELS``): shown as its table only; its cells carry ``text``.
     heatmap: bool = False
+    # A heat map on the dashboard shows only its weakest rows: how many rows it has in all (None: every row is
+    # shown), and the cycle's compliance matrix, which lists them all.
+    rows_total: int | None = None
+    matrix_url: str = ""
 
     @property
     def column_headings(self) -> tuple[str, ...]:
@@ -261,13 +267,15 @@ def scrutiny_dashboard(
 
     @cache
     def heatmap_scores():
-        # Both heat maps come from the same query.
+        # Both heat maps come from the same query. The dashboard shows each one's weakest rows (a partnership has
+        # hundreds of schools); a panel asked for alone (its CSV, a report) has them all.
         return compliance_heatmap_scores(
             partnership=partnership,
             start=period.start,
             end=period.end,
             agency_id=agency_id,
             chosen={HEATMAP_PANELS[key]: cycle_id for key, cycle_id in cycles.items()},
+            weakest=None if only else HEATMAP_DASHBOARD_ROWS,
         )
 
     builders: dict[str, Callable[[], Panel]] = {
@@ -724,6 +732,9 @@ _HEATMAP_WORDS = {
 }
 
 
+_PLURALS = {"agency": "agencies", "school": "schools"}
+
+
 def _score_text(self_score: int | None, moderated_score: int | None) -> str:
     own = "no self score" if self_score is None else f"self {self_score}"
     moderated = "not moderated" if moderated_score is None else f"moderated {moderated_score}"
@@ -738,7 +749,7 @@ def _heatmap_panel(scope: _Scope, key: str, scores: list[HeatmapScore]) -> Panel
         standards.setdefault(score.standard_key, score.standard_title)
     cells: dict[int, dict[str, HeatmapScore]] = {}
     names: dict[int, str] = {}
-    for score in mine:  # by agency name, then return
+    for score in mine:  # in the selector's order: by agency name, or the weakest first
         cells.setdefault(score.return_id, {})[score.standard_key] = score
         names[score.return_id] = score.agency_name
     rows = []
@@ -758,6 +769,14 @@ def _heatmap_panel(scope: _Scope, key: str, scores: list[HeatmapScore]) -> Panel
         rows.append((names[return_id], tuple(figures)))
     rows = tuple(rows)
     cycle = f", {mine[0].cycle_title}" if mine else ""
+    total = mine[0].returns_in_cycle if mine else 0
+    # Fewer rows than the cycle has: the dashboard's weakest rows (``compliance_heatmap_scores``'s ``weakest``).
+    partial = len(rows) < total
+    matrix_url = (
+        reverse("audits:cycle_matrix", kwargs={"slug": scope.partnership.slug, "cycle_id": mine[0].cycle_id})
+        if mine
+        else ""
+    )
     period = f"opened {scope.period.label}"
     chosen = key in scope.cycles
     if chosen:
@@ -793,8 +812,17 @@ def _heatmap_panel(scope: _Scope, key: str, scores: list[HeatmapScore]) -> Panel
             "moderated after challenge (0 not met to 3 fully met on the Section 11 scale). The shade follows the "
             f"moderated score where there is one, else the self score; each cell links to the {noun}'s return. "
             "The agency filter narrows to that agency's row."
+            + (
+                f" Shown: the {len(rows)} of {total} {_PLURALS[noun]} with the most standards scored below 2 "
+                f"(partly met or not met), then the lowest total score; every {noun}'s row is in the cycle's "
+                "compliance matrix and in the CSV."
+                if partial
+                else ""
+            )
         ),
         heatmap=True,
+        rows_total=total if partial else None,
+        matrix_url=matrix_url,
     )
 
 

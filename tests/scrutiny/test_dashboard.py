@@ -327,13 +327,15 @@ def test_a_partner_lead_counts_only_the_actions_they_may_see(world_a, figures):
 def test_the_dashboard_runs_a_fixed_number_of_queries(world_a, figures, client_for, django_assert_max_num_queries):
     client = client_for(world_a.scrutineer.person)
     # Session, person, second factor, membership; the years, agencies, the cycles the heat maps offer, each panel's
-    # one query (both compliance heat maps share one) and the professional disagreements' figures (one).
+    # one query (both compliance heat maps share two: their weakest returns, then those returns' scores) and the
+    # professional disagreements' figures (one).
     with django_assert_max_num_queries(24):
         assert client.get(dashboard_url(world_a, year="")).status_code == 200
     recommendation_make(world_a, state=Recommendation.State.IN_PROGRESS)
     _review(world_a, date(2024, 5, 5), taken=30)
     # Session, person, second factor, membership; the years, agencies, the cycles the heat maps offer, each panel's
-    # one query (both compliance heat maps share one) and the professional disagreements' figures (one).
+    # one query (both compliance heat maps share two: their weakest returns, then those returns' scores) and the
+    # professional disagreements' figures (one).
     with django_assert_max_num_queries(24):
         assert client.get(dashboard_url(world_a, year="")).status_code == 200
 

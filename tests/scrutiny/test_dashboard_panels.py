@@ -615,6 +615,46 @@ def test_compliance_heat_maps_on_the_page_csv_api_and_report(world_a, compliance
     assert not any(chart.title.startswith("Section 11 compliance") for chart in section.charts)
 
 
+def test_the_dashboard_shows_a_heat_maps_weakest_rows_and_points_to_them_all(
+    world_a, compliance, client_for, monkeypatch
+):
+    """By hand, 2025's Section 11 cycle: the ICB scored 0 and the council moderated to 1 on one standard each (one
+    standard below 2 apiece; totals 0 and 1), the other two agencies nothing scored (none below 2, total 0). With
+    room for two rows the dashboard shows the ICB, then the council; the CSV, the report and the cycle's matrix
+    have all four."""
+    monkeypatch.setattr("scrutiny.selectors.dashboard.HEATMAP_DASHBOARD_ROWS", 2)
+    panel = _dashboard(world_a).panel("section_11")
+    assert [label for label, _ in panel.rows] == [world_a.icb.name, world_a.council.name]
+    assert panel.rows_total == 4
+    matrix = reverse(
+        "audits:cycle_matrix", kwargs={"slug": world_a.partnership.slug, "cycle_id": compliance["newer"].pk}
+    )
+    assert panel.matrix_url == matrix
+    assert "Shown: the 2 of 4 agencys" not in panel.explanation
+    assert "Shown: the 2 of 4 agencies with the most standards scored below 2" in panel.explanation
+    # Two schools, room for two: every row shown, nothing said of the others.
+    assert _dashboard(world_a).panel("section_175").rows_total is None
+    # One agency: its row, of one.
+    assert _dashboard(world_a, agency=world_a.police).panel("section_11").rows_total is None
+
+    client = client_for(world_a.scrutineer.person)
+    slug = world_a.partnership.slug
+    body = _listed(client, reverse("scrutiny:dashboard", kwargs={"slug": slug}) + "?period=all")
+    assert f'<a href="{matrix}">All 4 rows in the cycle\'s compliance matrix' in body
+    assert "the 2 weakest of 4</caption>" in body
+    assert client.get(matrix).status_code == 200  # the scrutineer reads the matrix the link names
+    csv_url = reverse("scrutiny:panel_csv", kwargs={"slug": slug, "panel": "section_11"})
+    rows = list(csv.reader(io.StringIO(client.get(csv_url + "?period=all").content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 4
+
+    data = _api(world_a, period="all").json()
+    api_panel = next(p for p in data["panels"] if p["key"] == "section_11")
+    assert [r["label"] for r in api_panel["rows"]] == [world_a.icb.name, world_a.council.name]
+    assert (api_panel["rows_total"], api_panel["matrix_url"]) == (4, matrix)
+    other = next(p for p in data["panels"] if p["key"] == "decisions")
+    assert (other["rows_total"], other["matrix_url"]) == (None, "")
+
+
 # --- Learning hub cycles --------------------------------------------------------------------------------------
 
 

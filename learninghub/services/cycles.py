@@ -2,7 +2,9 @@
 
 A cycle's phases follow seed 000's model (``learninghub.builtin_templates``), each lasting a number of working
 days on the partnership's calendar (its nation's bank holidays and its closure days). Each phase's checklist
-becomes tasks due on the phase's last day, each chased by the kernel's deadline engine (kind ``hub_task``).
+becomes tasks due on the phase's last day, each chased by the kernel's deadline engine (kind ``hub_task``),
+whose assignee is the task's owner: the member named, or everyone holding the role named (``assignee_role``), so
+the task is on their "my tasks".
 Moving a phase moves every later phase, and their tasks' due dates and deadlines, by the same number of working
 days, and says so. Every change leaves a history row.
 """
@@ -25,6 +27,7 @@ from partnership.models import PARTNER_LEAD_ROLES, HistoryEntry, Membership, Par
 from partnership.models.priorities import Priority
 from partnership.selectors import working_day_calendar
 from partnership.services.deadlines import (
+    DeadlineItem,
     deadline_cancel,
     deadline_meet,
     deadline_reopen,
@@ -209,7 +212,11 @@ def hub_cycle_create(
             partnership=partnership,
             kind=TASK_DEADLINE,
             due_on=phase.ends_on,
-            items=[(task, _deadline_title(cycle, task), None) for task in tasks if task.phase_id == phase.pk],
+            items=[
+                DeadlineItem(task, _deadline_title(cycle, task), assignee_role=task.owner_role)
+                for task in tasks
+                if task.phase_id == phase.pk
+            ],
         )
     return cycle
 
@@ -324,7 +331,9 @@ def hub_phase_move(
         return []
 
     tasks = list(
-        HubTask.objects.in_partnership(partnership).filter(phase_id__in=new_dates).select_related("owner_member")
+        HubTask.objects.in_partnership(partnership)
+        .filter(phase_id__in=new_dates)
+        .select_related("owner_member__person")
     )
     for shift in shifts:
         phase_row = shift.phase
@@ -355,6 +364,7 @@ def hub_phase_move(
             title=_deadline_title(locked, task),
             due_on=task.due_on,
             assignee=task.owner_member.person if task.owner_member_id else None,
+            assignee_role=task.owner_role,
         )
     if index == 0 and locked.starts_on != starts_on:
         tenant_update(partnership=partnership, actor=actor, instance=locked, data={"starts_on": starts_on})

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from learninghub.builtin_templates import LEAD_PARTNER, MANAGER, PHASES, PhaseTemplate
 from learninghub.models import HubCycle, HubPhase, HubTask, PhaseKind
-from learninghub.selectors.cycles import hub_task_can_tick
+from learninghub.selectors.cycles import hub_task_can_tick, owner_label
 from learninghub.services.sessions import hub_session_actions_cancel_for_cycle
 from partnership.models import PARTNER_LEAD_ROLES, HistoryEntry, Membership, Partnership, Person, Role
 from partnership.models.priorities import Priority
@@ -405,6 +405,56 @@ def hub_task_tick(
 
 
 @transaction.atomic
+def hub_task_assign(*, partnership: Partnership, actor: Person, task: HubTask, owner_member_id: int | None) -> HubTask:
+    """Give a checklist task to one named active member of the partnership (instead of its role, or of another
+    member), only while the cycle is in progress. The task's deadline follows: assigned to that person, so it
+    is on their "my tasks" and no longer on the role's holders'; they may tick it. Records the change (from
+    and to whom). A member of another partnership, a former member or a missing id is refused alike
+    (``ValidationError`` on ``owner_member_id``)."""
+    locked = (
+        HubTask.objects.in_partnership(partnership)
+        .select_for_update(of=("self",))
+        .filter(pk=task.pk)
+        .select_related("cycle", "owner_member__person")
+        .first()
+    )
+    if locked is None:
+        raise ValidationError("No such task in this partnership.")
+    _active(locked.cycle)
+    member = (
+        Membership.objects.in_partnership(partnership)
+        .filter(pk=owner_member_id, is_active=True, person__is_active=True)
+        .select_related("person")
+        .first()
+        if owner_member_id is not None
+        else None
+    )
+    if member is None:
+        raise ValidationError({"owner_member_id": ["Choose an active member of this partnership."]})
+    if locked.owner_member_id == member.pk:
+        return locked
+    before = owner_label(locked)
+    locked.owner_member, locked.owner_role = member, ""
+    locked.save(update_fields=["owner_member", "owner_role", "updated_at"])
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=locked,
+        action=HistoryEntry.Action.UPDATED,
+        changes={"owner": {"from": before, "to": owner_label(locked)}},
+    )
+    deadline_set(
+        partnership=partnership,
+        subject=locked,
+        kind=TASK_DEADLINE,
+        title=_deadline_title(locked.cycle, locked),
+        due_on=locked.due_on,
+        assignee=member.person,
+    )
+    return locked
+
+
+@transaction.atomic
 def hub_cycle_move(*, partnership: Partnership, actor: Person, cycle: HubCycle, to: str, reason: str = "") -> HubCycle:
     """Close or withdraw a cycle (the kernel's state helper checks the move and records it). Its open tasks'
     deadlines are cancelled: nobody is reminded of work that will not be done."""
@@ -424,5 +474,6 @@ __all__ = [
     "hub_cycle_update",
     "hub_phase_move",
     "hub_schedule",
+    "hub_task_assign",
     "hub_task_tick",
 ]

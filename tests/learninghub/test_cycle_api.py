@@ -127,6 +127,28 @@ def test_members_read_managers_write(world_a):
     assert task.owner_member is None
 
 
+@pytest.mark.parametrize("to", ["active", "in_progress", "reopened", "", None])
+def test_a_cycle_moves_only_to_closed_or_withdrawn(world_a, to):
+    cycle = cycle_make(world_a)
+    response = _api(world_a.bm).post(_url(world_a, "cycle_move", hub_cycle_id=cycle.pk), {"to": to}, format="json")
+    assert response.status_code == 400
+    assert "to" in response.json()
+    cycle.refresh_from_db()
+    assert cycle.state == HubCycle.State.ACTIVE
+
+
+@pytest.mark.parametrize("ended", ["closed", "withdrawn"])
+def test_an_ended_cycle_moves_nowhere_over_the_api(world_a, ended):
+    cycle = cycle_make(world_a)
+    client = _api(world_a.bm)
+    url = _url(world_a, "cycle_move", hub_cycle_id=cycle.pk)
+    assert client.post(url, {"to": ended}, format="json").status_code == 200
+    for to in ("closed", "withdrawn", "active"):
+        assert client.post(url, {"to": to}, format="json").status_code == 400
+    cycle.refresh_from_db()
+    assert cycle.state == ended
+
+
 def test_a_business_manager_gives_a_task_to_a_named_member(world_a):
     cycle = cycle_make(world_a)
     task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle, owner_role=Role.PRACTITIONER)[0]

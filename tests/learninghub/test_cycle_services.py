@@ -316,6 +316,34 @@ def test_withdrawing_is_allowed_from_in_progress(world_a):
     assert cycle.state == HubCycle.State.WITHDRAWN
 
 
+# --- State moves: every allowed and refused one -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("to", [HubCycle.State.CLOSED, HubCycle.State.WITHDRAWN])
+def test_an_ended_cycle_moves_nowhere_not_even_back_to_in_progress_or_to_where_it_is(world_a, to):
+    cycle = cycle_make(world_a)
+    hub_cycle_move(partnership=world_a.partnership, actor=world_a.bm, cycle=cycle, to=to)
+    moves = HistoryEntry.objects.in_partnership(world_a.partnership).filter(
+        content_type=ContentType.objects.get_for_model(HubCycle), object_id=str(cycle.pk)
+    )
+    recorded = moves.count()
+    for refused in HubCycle.State:
+        with pytest.raises(ValidationError):
+            hub_cycle_move(partnership=world_a.partnership, actor=world_a.bm, cycle=cycle, to=refused)
+        cycle.refresh_from_db()
+        assert cycle.state == to
+    assert moves.count() == recorded
+
+
+def test_an_active_cycle_cannot_move_to_in_progress_again(world_a):
+    cycle = cycle_make(world_a)
+    with pytest.raises(ValidationError):
+        hub_cycle_move(partnership=world_a.partnership, actor=world_a.bm, cycle=cycle, to=HubCycle.State.ACTIVE)
+    cycle.refresh_from_db()
+    assert cycle.state == HubCycle.State.ACTIVE
+    assert set(_deadlines(world_a).values_list("state", flat=True)) == {Deadline.State.OPEN}
+
+
 # --- Tasks owned by a role, and given to a named member ---------------------------------------------------
 
 

@@ -23,6 +23,7 @@ urlpatterns: list = [
     path(_C + "close/", cycle_views.cycle_close, name="cycle_close"),
     path(_C + "phases/<int:hub_phase_id>/move/", cycle_views.phase_move, name="phase_move"),
     path("learning-hub/tasks/<int:hub_task_id>/tick/", cycle_views.task_tick, name="task_tick"),
+    path("learning-hub/tasks/<int:hub_task_id>/assign/", cycle_views.task_assign, name="task_assign"),
     path(_F, findings_views.cycle_findings, name="cycle_findings"),
     path(_F + "audits/new/", findings_views.audit_commission, name="findings_audit_commission"),
     path(_F + "audits/link/", findings_views.audit_link, name="findings_audit_link"),

@@ -293,6 +293,27 @@ def _sqlite_ensure(schema_editor, apps) -> None:
             )
 
 
+def sqlite_triggers_naming_drop(table: str):
+    """A ``RunPython`` step for a migration that rebuilds ``table`` on SQLite (adding a column that is not null
+    makes Django copy the table and rename the copy): drop the triggers that name it, on its children's tables
+    too, since SQLite refuses to rename a table while a trigger names one that is gone. ``post_migrate`` makes
+    them again (``tenant_integrity_after_migrate``). Nothing on PostgreSQL, which alters the table in place."""
+
+    def drop(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND instr(sql, %s) > 0", [f'"{table}"']
+            )
+            names = [name for (name,) in cursor.fetchall()]
+        execute = _executor(schema_editor)
+        for name in names:
+            execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+    return drop
+
+
 def tenant_integrity_ensure(apps, schema_editor) -> None:
     """Create what is missing of the walls above; safe to run any number of times (a RunPython too)."""
     vendor = schema_editor.connection.vendor

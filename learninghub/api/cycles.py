@@ -1,8 +1,8 @@
 """API of learning hub cycles: their phases and checklist tasks.
 
-Every member reads cycles; the business managers set them up, change them, move phases and close them; a task
-is ticked by its owner (the member named, or a holder of the role named) or a business manager. Another
-partnership's cycle, phase or task is a 404. Bad input is a 400 with field errors.
+Every member reads cycles; the business managers set them up, change them, move phases, give tasks to named
+members and close them; a task is ticked by its owner (the member named, or a holder of the role named) or a
+business manager. Another partnership's cycle, phase or task is a 404. Bad input is a 400 with field errors.
 """
 
 from __future__ import annotations
@@ -88,6 +88,15 @@ class HubPhaseMovedSerializer(serializers.Serializer):
 
 class HubTaskTickSerializer(serializers.Serializer):
     done = serializers.BooleanField(help_text="true: done; false: not done after all.")
+
+
+class HubTaskAssignSerializer(serializers.Serializer):
+    owner_member_id = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="An active member of this partnership (a member id, as the members list gives it); they own "
+        "the task instead of its role, see it on their tasks and may tick it.",
+    )
 
 
 class HubCycleMoveSerializer(serializers.Serializer):
@@ -251,3 +260,27 @@ class TaskTickView(_CycleAPIView):
             done=serializer.validated_data["done"],
         )
         return Response(HubTaskSerializer(ticked).data)
+
+
+class TaskAssignView(_CycleAPIView):
+    """Give a checklist task to a named member of the partnership: its deadline follows (business managers)."""
+
+    serializer_class = HubTaskSerializer
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Give a task to a named member (business managers)",
+        request=HubTaskAssignSerializer,
+        responses=_answers({200: HubTaskSerializer, 400: _FIELD_ERRORS}, takes_body=True),
+    )
+    def post(self, request: Request, slug: str, hub_task_id: int) -> Response:
+        task = selectors.hub_task_get(partnership=self.partnership, task_id=hub_task_id)
+        serializer = HubTaskAssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assigned = services.hub_task_assign(
+            partnership=self.partnership,
+            actor=request.user,
+            task=task,
+            owner_member_id=serializer.validated_data["owner_member_id"],
+        )
+        return Response(HubTaskSerializer(assigned).data)

@@ -24,6 +24,7 @@ urlpatterns: list = [
     path(_C + "phases/<int:hub_phase_id>/", cycle_api.PhaseDetailView.as_view(), name="phase_detail"),
     path(_C + "tasks/", cycle_api.CycleTaskListView.as_view(), name="cycle_tasks"),
     path(_P + "tasks/<int:hub_task_id>/tick/", cycle_api.TaskTickView.as_view(), name="task_tick"),
+    path(_P + "tasks/<int:hub_task_id>/assign/", cycle_api.TaskAssignView.as_view(), name="task_assign"),
     path(_F, findings_api.FindingsView.as_view(), name="findings"),
     path(_F + "audits/", findings_api.AuditCommissionView.as_view(), name="findings_audit_commission"),
     path(_F + "audits/link/", findings_api.AuditLinkView.as_view(), name="findings_audit_link"),

@@ -1,11 +1,12 @@
-"""Forms of learning hub cycles: set up, change, move a phase, tick a task, close."""
+"""Forms of learning hub cycles: set up, change, move a phase, tick a task, give a task to a member, close."""
 
 from __future__ import annotations
 
 from django import forms
 
 from learninghub.selectors.cycles import CycleState
-from partnership.forms.base import AccessibleFormMixin, VersionedFormMixin
+from learninghub.selectors.sessions import member_label
+from partnership.forms.base import AccessibleFormMixin, QuickSelect, VersionedFormMixin
 
 # ISO dates: a date input shows nothing for a value in any other format (an initial date drawn by locale).
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -63,6 +64,32 @@ class PhaseMoveForm(AccessibleFormMixin, forms.Form):
 
 class TaskTickForm(forms.Form):
     done = forms.TypedChoiceField(choices=[("1", "Done"), ("0", "Not done")], coerce=lambda v: v == "1")
+
+
+class TaskAssignForm(AccessibleFormMixin, forms.Form):
+    """Give one checklist task to a named member: one beside each open task of the cycle's page, so each has
+    its own ids (``task-<id>-owner_member_id``); the posted name is the API's."""
+
+    owner_member_id = forms.TypedChoiceField(
+        label="Give it to",
+        coerce=int,
+        widget=QuickSelect,  # one per open task, each listing every member: written in Python, not per option
+        error_messages={
+            "required": "Choose the member who owns it.",
+            "invalid_choice": "Choose an active member of this partnership.",
+        },
+    )
+
+    def __init__(self, *args, task, members=(), **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"task-{task.pk}-%s")
+        if task.owner_member_id is not None:
+            kwargs.setdefault("initial", {"owner_member_id": task.owner_member_id})
+        super().__init__(*args, **kwargs)
+        self.task = task
+        self.fields["owner_member_id"].choices = [
+            ("", "Choose a member"),
+            *((str(m.pk), member_label(m)) for m in members),
+        ]
 
 
 class CycleMoveForm(AccessibleFormMixin, forms.Form):

@@ -2,7 +2,9 @@
 
 A cycle's phases follow seed 000's model (``learninghub.builtin_templates``), each lasting a number of working
 days on the partnership's calendar (its nation's bank holidays and its closure days). Each phase's checklist
-becomes tasks due on the phase's last day, each chased by the kernel's deadline engine (kind ``hub_task``).
+becomes tasks due on the phase's last day, each chased by the kernel's deadline engine (kind ``hub_task``),
+whose assignee is the task's owner: the member named, or everyone holding the role named (``assignee_role``), so
+the task is on their "my tasks".
 Moving a phase moves every later phase, and their tasks' due dates and deadlines, by the same number of working
 days, and says so. Every change leaves a history row.
 """
@@ -19,12 +21,13 @@ from django.utils import timezone
 
 from learninghub.builtin_templates import LEAD_PARTNER, MANAGER, PHASES, PhaseTemplate
 from learninghub.models import HubCycle, HubPhase, HubTask, PhaseKind
-from learninghub.selectors.cycles import hub_task_can_tick
+from learninghub.selectors.cycles import hub_task_can_tick, owner_label
 from learninghub.services.sessions import hub_session_actions_cancel_for_cycle
 from partnership.models import PARTNER_LEAD_ROLES, HistoryEntry, Membership, Partnership, Person, Role
 from partnership.models.priorities import Priority
 from partnership.selectors import working_day_calendar
 from partnership.services.deadlines import (
+    DeadlineItem,
     deadline_cancel,
     deadline_meet,
     deadline_reopen,
@@ -209,7 +212,11 @@ def hub_cycle_create(
             partnership=partnership,
             kind=TASK_DEADLINE,
             due_on=phase.ends_on,
-            items=[(task, _deadline_title(cycle, task), None) for task in tasks if task.phase_id == phase.pk],
+            items=[
+                DeadlineItem(task, _deadline_title(cycle, task), assignee_role=task.owner_role)
+                for task in tasks
+                if task.phase_id == phase.pk
+            ],
         )
     return cycle
 
@@ -324,7 +331,9 @@ def hub_phase_move(
         return []
 
     tasks = list(
-        HubTask.objects.in_partnership(partnership).filter(phase_id__in=new_dates).select_related("owner_member")
+        HubTask.objects.in_partnership(partnership)
+        .filter(phase_id__in=new_dates)
+        .select_related("owner_member__person")
     )
     for shift in shifts:
         phase_row = shift.phase
@@ -355,6 +364,7 @@ def hub_phase_move(
             title=_deadline_title(locked, task),
             due_on=task.due_on,
             assignee=task.owner_member.person if task.owner_member_id else None,
+            assignee_role=task.owner_role,
         )
     if index == 0 and locked.starts_on != starts_on:
         tenant_update(partnership=partnership, actor=actor, instance=locked, data={"starts_on": starts_on})
@@ -395,6 +405,56 @@ def hub_task_tick(
 
 
 @transaction.atomic
+def hub_task_assign(*, partnership: Partnership, actor: Person, task: HubTask, owner_member_id: int | None) -> HubTask:
+    """Give a checklist task to one named active member of the partnership (instead of its role, or of another
+    member), only while the cycle is in progress. The task's deadline follows: assigned to that person, so it
+    is on their "my tasks" and no longer on the role's holders'; they may tick it. Records the change (from
+    and to whom). A member of another partnership, a former member or a missing id is refused alike
+    (``ValidationError`` on ``owner_member_id``)."""
+    locked = (
+        HubTask.objects.in_partnership(partnership)
+        .select_for_update(of=("self",))
+        .filter(pk=task.pk)
+        .select_related("cycle", "owner_member__person")
+        .first()
+    )
+    if locked is None:
+        raise ValidationError("No such task in this partnership.")
+    _active(locked.cycle)
+    member = (
+        Membership.objects.in_partnership(partnership)
+        .filter(pk=owner_member_id, is_active=True, person__is_active=True)
+        .select_related("person")
+        .first()
+        if owner_member_id is not None
+        else None
+    )
+    if member is None:
+        raise ValidationError({"owner_member_id": ["Choose an active member of this partnership."]})
+    if locked.owner_member_id == member.pk:
+        return locked
+    before = owner_label(locked)
+    locked.owner_member, locked.owner_role = member, ""
+    locked.save(update_fields=["owner_member", "owner_role", "updated_at"])
+    history_record(
+        partnership=partnership,
+        actor=actor,
+        instance=locked,
+        action=HistoryEntry.Action.UPDATED,
+        changes={"owner": {"from": before, "to": owner_label(locked)}},
+    )
+    deadline_set(
+        partnership=partnership,
+        subject=locked,
+        kind=TASK_DEADLINE,
+        title=_deadline_title(locked.cycle, locked),
+        due_on=locked.due_on,
+        assignee=member.person,
+    )
+    return locked
+
+
+@transaction.atomic
 def hub_cycle_move(*, partnership: Partnership, actor: Person, cycle: HubCycle, to: str, reason: str = "") -> HubCycle:
     """Close or withdraw a cycle (the kernel's state helper checks the move and records it). Its open tasks'
     deadlines are cancelled: nobody is reminded of work that will not be done."""
@@ -414,5 +474,6 @@ __all__ = [
     "hub_cycle_update",
     "hub_phase_move",
     "hub_schedule",
+    "hub_task_assign",
     "hub_task_tick",
 ]

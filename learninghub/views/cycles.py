@@ -1,9 +1,9 @@
 """Pages of learning hub cycles: the list, setting one up, its page (where it is, what is late, what comes next,
-its checklist), changing it, moving a phase, ticking a task, closing it.
+its checklist), changing it, moving a phase, ticking a task, giving a task to a member, closing it.
 
-Every member reads them; the business managers set cycles up, move phases and close them; a task is ticked by
-its owner or a business manager. Each action is a form → one service → a message → a redirect; a refusal is
-drawn again beside its field (400).
+Every member reads them; the business managers set cycles up, move phases, give tasks to named members and close
+them; a task is ticked by its owner or a business manager. Each action is a form → one service → a message → a
+redirect; a refusal is drawn again beside its field (400).
 """
 
 from __future__ import annotations
@@ -17,7 +17,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from learninghub.forms.cycles import CycleEditForm, CycleForm, CycleMoveForm, PhaseMoveForm, TaskTickForm
+from learninghub.forms.cycles import (
+    CycleEditForm,
+    CycleForm,
+    CycleMoveForm,
+    PhaseMoveForm,
+    TaskAssignForm,
+    TaskTickForm,
+)
 from learninghub.forms.observers import ObserverInviteForm, ObserverRevokeForm
 from learninghub.selectors import cycles as selectors
 from learninghub.selectors import observers as observer_selectors
@@ -73,23 +80,41 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     return render(request, "learninghub/cycles/create.html", {"form": form}, status=form_status(form))
 
 
+def _cycle_page(request: HttpRequest, cycle, *, refused: TaskAssignForm | None = None) -> HttpResponse:
+    """The cycle's page; ``refused``: a task's assignment drawn again with its error by its field (400)."""
+    page = selectors.hub_cycle_page(partnership=request.partnership, cycle=cycle, membership=request.membership)
+    manages = _manages(request)
+    is_active = cycle.state == CycleState.ACTIVE
+    context = {
+        "page": page,
+        "cycle": cycle,
+        "manages": manages,
+        "is_active": is_active,
+        "close_form": CycleMoveForm(),
+        "sessions": list(hub_session_list(partnership=request.partnership, cycle=cycle)),
+        "reads_findings": request.membership.has_role(*FINDINGS_READ_ROLES),
+        "refused": refused,
+    }
+    if manages:
+        context["observers"] = observer_selectors.hub_observers(partnership=request.partnership, cycle=cycle)
+    if manages and is_active:
+        # Each open task gets its own small form to give it to a named member, the refused one as it was sent.
+        members = selectors.owner_member_choices(partnership=request.partnership)
+        for view in page.phases:
+            for task in view.tasks:
+                if refused is not None and refused.task.pk == task.pk:
+                    task.assign_form = refused
+                elif task.done_at is None:
+                    task.assign_form = TaskAssignForm(task=task, members=members)
+    status = 400 if refused is not None else 200
+    return render(request, "learninghub/cycles/detail.html", context, status=status)
+
+
 @partnership_view()
 @require_GET
 def cycle_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
-    page = selectors.hub_cycle_page(partnership=request.partnership, cycle=cycle, membership=request.membership)
-    context = {
-        "page": page,
-        "cycle": cycle,
-        "manages": _manages(request),
-        "is_active": cycle.state == CycleState.ACTIVE,
-        "close_form": CycleMoveForm(),
-        "sessions": list(hub_session_list(partnership=request.partnership, cycle=cycle)),
-        "reads_findings": request.membership.has_role(*FINDINGS_READ_ROLES),
-    }
-    if context["manages"]:
-        context["observers"] = observer_selectors.hub_observers(partnership=request.partnership, cycle=cycle)
-    return render(request, "learninghub/cycles/detail.html", context)
+    return _cycle_page(request, cycle)
 
 
 @partnership_view(roles=CYCLE_MANAGE_ROLES)
@@ -180,6 +205,31 @@ def task_tick(request: HttpRequest, hub_task_id: int) -> HttpResponse:
         word = "done" if form.cleaned_data["done"] else "not done"
         messages.success(request, f"Marked “{task.text[:80]}” as {word}.")
     return _to_cycle(request, task.cycle_id, anchor=f"task-{task.pk}")
+
+
+@partnership_view(roles=CYCLE_MANAGE_ROLES)
+@require_POST
+def task_assign(request: HttpRequest, hub_task_id: int) -> HttpResponse:
+    task = selectors.hub_task_get(partnership=request.partnership, task_id=hub_task_id)
+    members = selectors.owner_member_choices(partnership=request.partnership)
+    form = TaskAssignForm(data=request.POST, task=task, members=members)
+    if form.is_valid():
+        try:
+            assigned = services.hub_task_assign(
+                partnership=request.partnership,
+                actor=request.user,
+                task=task,
+                owner_member_id=form.cleaned_data["owner_member_id"],
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # the cycle has ended: nothing to put beside the field
+                messages.error(request, " ".join(exc.messages))
+                return _to_cycle(request, task.cycle_id, anchor=f"task-{task.pk}")
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Gave “{task.text[:80]}” to {selectors.owner_label(assigned)}.")
+            return _to_cycle(request, task.cycle_id, anchor=f"task-{task.pk}")
+    return _cycle_page(request, task.cycle, refused=form)
 
 
 @partnership_view(roles=CYCLE_MANAGE_ROLES)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from partnership.models import Person, TenantModel
+from partnership.models import Person, Role, TenantModel
 
 
 class Deadline(TenantModel):
@@ -38,8 +38,11 @@ class Deadline(TenantModel):
     title = models.CharField(max_length=200)
     due_on = models.DateField()
     remind_on = models.DateField(null=True, blank=True)
-    # Who must act. Empty: the partnership's business managers.
+    # Who must act: the assignee; with none, every active member holding ``assignee_role`` (a checklist
+    # task owned by "the police lead" or "practitioners"); with neither, or no one able to act, the
+    # partnership's business managers.
     assignee = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="deadlines")
+    assignee_role = models.CharField(max_length=40, choices=Role.choices, blank=True, default="")
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     met_at = models.DateTimeField(null=True, blank=True)
     # Set by the sweep the first time the deadline is found past due and still open.
@@ -60,6 +63,12 @@ class Deadline(TenantModel):
             models.Index(fields=["due_on"], condition=Q(state="open"), name="deadline_open_due_on"),
             models.Index(fields=["assignee", "state", "due_on"], name="deadline_assignee_state_due"),
             models.Index(fields=["partnership", "subject_type", "subject_id"], name="deadline_subject"),
+            # "My tasks": the open deadlines waiting for whoever holds one of the person's roles.
+            models.Index(
+                fields=["partnership", "assignee_role"],
+                condition=Q(state="open", assignee__isnull=True) & ~Q(assignee_role=""),
+                name="deadline_open_for_a_role",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,12 @@ are an active member of the deadline's partnership (and their account is
 active); otherwise, the partnership's active business managers. An assignee who
 has left cannot act in the system, so their reminders and their place on the
 "my tasks" page pass to the business managers.
+
+A deadline with no assignee may name a role instead (``assignee_role``: a
+checklist task owned by "the police lead"): it is on the "my tasks" page of
+every active member holding that role, and the business managers' only when no
+one holds it. The sweep does not read the role: its reminders and escalations
+go to the business managers, as for any deadline without an assignee.
 """
 
 from __future__ import annotations
@@ -66,6 +72,25 @@ def _assignee_is_active_member(partnership_ref) -> Exists:
     )
 
 
+def _role_is_held(partnership_ref) -> Exists:
+    """Some active member (active account) holds the deadline's ``assignee_role``."""
+    return Exists(
+        MembershipRole.objects.filter(
+            membership__partnership=partnership_ref,
+            membership__is_active=True,
+            membership__person__is_active=True,
+            role=OuterRef("assignee_role"),
+        )
+    )
+
+
+def _no_one_can_act(partnership_ref) -> Q:
+    """The deadlines that fall to the business managers: no assignee able to act, and no holder of its role."""
+    return (Q(assignee__isnull=False) & ~_assignee_is_active_member(partnership_ref)) | (
+        Q(assignee__isnull=True) & (Q(assignee_role="") | ~_role_is_held(partnership_ref))
+    )
+
+
 @dataclass(frozen=True)
 class Task:
     """One open deadline on someone's "my tasks" page, as of ``today``."""
@@ -93,15 +118,19 @@ class Task:
         return max(0, -self.working_days_left)
 
 
-def deadlines_open_for_person(*, person: Person, partnership: Partnership, is_business_manager: bool) -> list[Deadline]:
+def deadlines_open_for_person(*, person: Person, partnership: Partnership, roles: Iterable[str]) -> list[Deadline]:
     """The open deadlines the person must act on, earliest due first, assignees loaded (one query).
 
-    Those assigned to them, plus, for a business manager, those that no one else
-    can act on (no assignee, or an assignee who is no longer an active member).
+    Those assigned to them; those with no assignee whose ``assignee_role`` is one of ``roles`` (the person's
+    roles in this partnership: every holder sees it); plus, for a business manager, those no one else can act
+    on (no assignee able to act and no active holder of its role).
     """
+    roles = frozenset(roles)
     mine = Q(assignee=person)
-    if is_business_manager:
-        mine |= Q(assignee__isnull=True) | ~_assignee_is_active_member(partnership)
+    if roles:
+        mine |= Q(assignee__isnull=True, assignee_role__in=sorted(roles))
+    if Role.BUSINESS_MANAGER in roles:
+        mine |= _no_one_can_act(partnership)
     return list(
         Deadline.objects.in_partnership(partnership)
         .filter(state=Deadline.State.OPEN)
@@ -111,6 +140,13 @@ def deadlines_open_for_person(*, person: Person, partnership: Partnership, is_bu
     )
 
 
+def deadline_is_yours(deadline: Deadline, *, person: Person, roles: frozenset[str]) -> bool:
+    """Assigned to the person, or to no one but a role they hold (not only theirs as a business manager)."""
+    if deadline.assignee_id is not None:
+        return deadline.assignee_id == person.pk
+    return bool(deadline.assignee_role) and deadline.assignee_role in roles
+
+
 def tasks_for_person(*, person: Person, partnership: Partnership, today: date | None = None) -> list[Task]:
     """The person's open deadlines in this partnership, earliest due first (so overdue ones lead).
 
@@ -118,15 +154,12 @@ def tasks_for_person(*, person: Person, partnership: Partnership, today: date | 
     Three queries, plus one per kind of subject, however many deadlines.
     """
     today = today or timezone.localdate()
-    is_business_manager = MembershipRole.objects.filter(
-        membership__partnership=partnership,
-        membership__person=person,
-        membership__is_active=True,
-        role=Role.BUSINESS_MANAGER,
-    ).exists()
-    deadlines = deadlines_open_for_person(
-        person=person, partnership=partnership, is_business_manager=is_business_manager
+    roles = frozenset(
+        MembershipRole.objects.filter(
+            membership__partnership=partnership, membership__person=person, membership__is_active=True
+        ).values_list("role", flat=True)
     )
+    deadlines = deadlines_open_for_person(person=person, partnership=partnership, roles=roles)
     calendar = working_day_calendars(partnership_ids=[partnership.pk], nations={partnership.pk: partnership.nation})[
         partnership.pk
     ]
@@ -138,7 +171,7 @@ def tasks_for_person(*, person: Person, partnership: Partnership, today: date | 
             deadline=deadline,
             today=today,
             working_days_left=left,
-            assigned_to_you=deadline.assignee_id == person.pk,
+            assigned_to_you=deadline_is_yours(deadline, person=person, roles=roles),
             url=deadline_url(deadline),
         )
         for deadline, left in zip(deadlines, days_left, strict=True)

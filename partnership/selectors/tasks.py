@@ -10,7 +10,8 @@ The kernel registers two sources:
 
 - ``deadlines``: the person's open deadlines (agency returns to write or to
   complete again after a send-back, comments to give on a circulated draft,
-  milestones...), plus, for a business manager, those no one else can act on;
+  milestones...), those owed by a role they hold (a hub checklist task of "the
+  police lead"), plus, for a business manager, those no one else can act on;
 - ``sign_offs``: three-partner sign-offs awaiting a decision from a partner the
   person leads in the current round (what a health or police lead used to learn
   of only by email).
@@ -42,7 +43,12 @@ from partnership.models import (
     SignOff,
     SignOffAction,
 )
-from partnership.selectors.deadlines import deadline_subjects_load, deadlines_open_for_person, working_day_calendars
+from partnership.selectors.deadlines import (
+    deadline_is_yours,
+    deadline_subjects_load,
+    deadlines_open_for_person,
+    working_day_calendars,
+)
 from partnership.subjects import deadline_url, subject_url
 from partnership.working_days import WorkingDayCalendar, WorkingDaysFrom
 
@@ -177,14 +183,13 @@ def my_tasks(
 
 
 def _deadline_tasks(query: TaskQuery) -> list[Task]:
-    """One query: the open deadlines assigned to the person (and, for a business manager, the orphans)."""
-    deadlines = deadlines_open_for_person(
-        person=query.person, partnership=query.partnership, is_business_manager=query.is_business_manager
-    )
+    """One query: the open deadlines assigned to the person or to a role they hold (and, for a business
+    manager, those no one else can act on)."""
+    deadlines = deadlines_open_for_person(person=query.person, partnership=query.partnership, roles=query.roles)
     deadline_subjects_load(deadlines, partnerships={query.partnership.pk: query.partnership})
     tasks = []
     for deadline in deadlines:
-        mine = deadline.assignee_id == query.person.pk
+        mine = deadline_is_yours(deadline, person=query.person, roles=query.roles)
         assignee_label = ""
         if not mine and deadline.assignee is not None:
             assignee_label = deadline.assignee.full_name or deadline.assignee.email

@@ -46,6 +46,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -55,7 +56,7 @@ from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Value,
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from partnership.models import Deadline, DeadlineNotice, OutboundEmail, Partnership, Person
+from partnership.models import Deadline, DeadlineNotice, OutboundEmail, Partnership, Person, Role
 from partnership.selectors import working_day_calendar
 from partnership.selectors.deadlines import (
     business_managers_by_partnership,
@@ -74,6 +75,8 @@ STALE_CLAIM = timedelta(minutes=15)
 RETRY_FOR = timedelta(days=3)
 
 _OPEN = Deadline.State.OPEN
+# A deadline's role: none, or one of the roles members hold.
+_ROLES = frozenset({"", *Role.values})
 
 
 # --- Setting, moving, meeting, cancelling -----------------------------------------------------
@@ -119,8 +122,12 @@ def deadline_set(
     title: str,
     due_on: date,
     assignee: Person | None = None,
+    assignee_role: str = "",
 ) -> Deadline:
     """Create or update the deadline of ``kind`` for ``subject``, and compute its reminder day.
+
+    Who must act: ``assignee``; with none, every active member holding ``assignee_role`` (see it on their
+    "my tasks"); with neither, the business managers. Both are set on every call, as given.
 
     ``remind_on`` is ``partnership.reminder_working_days`` working days before
     ``due_on`` on the partnership's calendar (bank holidays of its nation and its
@@ -140,12 +147,20 @@ def deadline_set(
         errors["title"] = ["A deadline needs a title."]
     elif len(title) > Deadline._meta.get_field("title").max_length:
         errors["title"] = ["Use at most 200 characters for a deadline's title."]
+    if assignee_role not in _ROLES:
+        errors["assignee_role"] = ["Choose one of the partnership's roles, or none."]
     if errors:
         raise ValidationError(errors)
     subject_type_for(subject)  # only a declared subject carries deadlines (LookupError otherwise)
     key = _subject_key(partnership=partnership, subject=subject)
     remind_on = _remind_on(partnership=partnership, due_on=due_on)
-    values = {"title": title, "due_on": due_on, "remind_on": remind_on, "assignee": assignee}
+    values = {
+        "title": title,
+        "due_on": due_on,
+        "remind_on": remind_on,
+        "assignee": assignee,
+        "assignee_role": assignee_role,
+    }
 
     deadline = Deadline.objects.in_partnership(partnership).select_for_update().filter(kind=kind, **key).first()
     if deadline is None:
@@ -170,25 +185,38 @@ def deadline_set(
     return deadline
 
 
+class DeadlineItem(NamedTuple):
+    """One deadline of ``deadlines_create_many``: its subject, title and who must act (as ``deadline_set``)."""
+
+    subject: models.Model
+    title: str
+    assignee: Person | None = None
+    assignee_role: str = ""
+
+
 def deadlines_create_many(
     *,
     partnership: Partnership,
     kind: str,
     due_on: date,
-    items: Sequence[tuple[models.Model, str, Person | None]],
+    items: Sequence[DeadlineItem | tuple[models.Model, str, Person | None]],
 ) -> int:
-    """The deadline of ``kind`` on ``due_on`` for each (subject, title, assignee) of ``items``, all subjects of
-    one declared model: what ``deadline_set`` creates for one, in a fixed number of queries (the reminder day
-    is computed once). A subject that has this deadline already keeps it unchanged (``deadline_set`` moves
-    one). Returns how many were created. ``ValidationError`` on ``title`` when one is empty or too long."""
+    """The deadline of ``kind`` on ``due_on`` for each item (a ``DeadlineItem``, or a (subject, title, assignee)
+    tuple), all subjects of one declared model: what ``deadline_set`` creates for one, in a fixed number of
+    queries (the reminder day is computed once). A subject that has this deadline already keeps it unchanged
+    (``deadline_set`` moves one). Returns how many were created. ``ValidationError`` on ``title`` when one is
+    empty or too long, on ``assignee_role`` when one is not a role."""
     if not items:
         return 0
+    items = [DeadlineItem(*item) for item in items]
     max_title = Deadline._meta.get_field("title").max_length
-    titles = [title.strip() for _subject, title, _assignee in items]
+    titles = [item.title.strip() for item in items]
     if any(not title or len(title) > max_title for title in titles):
         raise ValidationError({"title": [f"Every deadline needs a title of 1 to {max_title} characters."]})
-    subject_type_for(items[0][0])  # only a declared subject carries deadlines (LookupError otherwise)
-    keys = [_subject_key(partnership=partnership, subject=subject) for subject, _title, _assignee in items]
+    if any(item.assignee_role not in _ROLES for item in items):
+        raise ValidationError({"assignee_role": ["Choose one of the partnership's roles, or none."]})
+    subject_type_for(items[0].subject)  # only a declared subject carries deadlines (LookupError otherwise)
+    keys = [_subject_key(partnership=partnership, subject=item.subject) for item in items]
     subject_type = keys[0]["subject_type"]
     if any(key["subject_type"] != subject_type for key in keys):
         raise ValueError("deadlines_create_many takes subjects of one model.")
@@ -207,9 +235,10 @@ def deadlines_create_many(
                 title=title,
                 due_on=due_on,
                 remind_on=remind_on,
-                assignee=assignee,
+                assignee=item.assignee,
+                assignee_role=item.assignee_role,
             )
-            for key, title, (_subject, _title, assignee) in zip(keys, titles, items, strict=True)
+            for key, title, item in zip(keys, titles, items, strict=True)
             if key["subject_id"] not in existing
         ],
         batch_size=1000,

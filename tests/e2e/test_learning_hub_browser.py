@@ -1,5 +1,6 @@
-"""In a real browser: the business manager sets up a learning hub cycle (after a refused first try), a
-practitioner ticks one of the hub's tasks, the business manager moves a phase. axe runs on every hub page."""
+"""In a real browser: the business manager sets up a learning hub cycle (after a refused first try), changes it
+(after a refused try), gives a task to a named member (after a refused try), a practitioner ticks one of the hub's
+tasks, the business manager moves a phase. axe runs on every hub page, with and without errors."""
 
 from __future__ import annotations
 
@@ -45,6 +46,34 @@ def test_a_cycle_is_set_up_a_task_ticked_and_a_phase_moved(page: Page, browser: 
     expect(page.get_by_test_id("next-phase")).to_contain_text("Preparation, from 21 December 2026")
     assert_accessible(axe, page, label="cycle page")
     cycle = HubCycle.objects.get(partnership=world.partnership)
+
+    # Changing the cycle: an empty title is refused beside its field.
+    page.get_by_role("link", name="Change the title or priority").click()
+    assert_accessible(axe, page, label="change a cycle")
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#id_title-error")).to_contain_text("Enter a title for the cycle.")
+    assert_accessible(axe, page, label="change a cycle with errors")
+    page.get_by_label("Title").fill("Priority 1: children missing from home")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".notification")).to_contain_text("Saved the cycle.")
+
+    # Giving the police lead's task to a named member: no one chosen is refused beside the task's field.
+    police_task = "Select children's cases for auditing with the nominated lead"
+    row = page.get_by_test_id("task").filter(has_text=police_task)  # not the history's rows
+    row.get_by_text("Give to a member").click()
+    row.get_by_role("button", name=re.compile("^Give it")).click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    row = page.get_by_test_id("task").filter(has_text=police_task)
+    expect(row.locator(".error-message")).to_contain_text("Choose the member who owns it.")
+    assert_accessible(axe, page, label="cycle page with a task's owner refused")
+    row.get_by_label(re.compile("^Give it to")).select_option(label="Alpha Agency Lead")
+    row.get_by_role("button", name=re.compile("^Give it")).click()
+    expect(page.locator(".notification")).to_contain_text("to Alpha Agency Lead.")
+    expect(page.get_by_test_id("task").filter(has_text=police_task)).to_contain_text("Alpha Agency Lead")
+    assert_accessible(axe, page, label="cycle page after giving a task")
+    assert HubTask.objects.get(partnership=world.partnership, text=police_task).owner_member == world.agency_lead
 
     # A practitioner ticks one of the hub members' tasks, in a browser of their own.
     practitioner = browser.new_context().new_page()

@@ -1,5 +1,6 @@
-"""In a real browser: the business manager schedules a hub session (after a refused first try), records who
-attended and an action; its owner finds the action on "my tasks" and ticks it. axe runs on every session page."""
+"""In a real browser: the business manager schedules a hub session (after a refused first try), changes it (after
+a refused try), records who attended and an action (after a refused try on the action's own page); its owner finds
+the action on "my tasks" and ticks it. axe runs on every session page, with and without errors."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
-from learninghub.models import HubSessionAction
+from learninghub.models import HubSession, HubSessionAction
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_browser_journeys import sign_in
 from tests.e2e.test_signoff_and_documents import _sign_in_with_code
@@ -44,6 +45,34 @@ def test_a_session_is_scheduled_attended_and_its_action_ticked(page: Page, brows
     expect(page.locator(".notification")).to_contain_text("Scheduled “Month 1 meeting: scoping”.")
     expect(page.get_by_test_id("session-when")).to_contain_text("Thursday 4 February 2027, 10:00 to 12:30")
     assert_accessible(axe, page, label="session page")
+    session = HubSession.objects.get(partnership=world.partnership)
+
+    page.goto(base_url + reverse("learninghub:session_list", kwargs={"slug": slug, "hub_cycle_id": cycle.pk}))
+    expect(page.get_by_role("link", name=re.compile("Month 1 meeting: scoping"))).to_be_visible()
+    assert_accessible(axe, page, label="the cycle's sessions")
+
+    # Rescheduling to end before it starts is refused beside the field; then the notes are written.
+    page.goto(base_url + reverse("learninghub:session_edit", kwargs={"slug": slug, "hub_session_id": session.pk}))
+    assert_accessible(axe, page, label="change a session")
+    page.get_by_label("Ends").fill("09:00")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#id_ends_at-error")).to_contain_text("must end after it starts")
+    assert_accessible(axe, page, label="change a session with errors")
+    page.get_by_label("Ends").fill("12:30")
+    page.get_by_label("Notes").fill("We agreed the audit sample.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".notification")).to_contain_text("Saved the session.")
+
+    # The action's own page (where a refused action is drawn again): nothing filled in is refused by field.
+    action_page = reverse("learninghub:session_action_create", kwargs={"slug": slug, "hub_session_id": session.pk})
+    page.goto(base_url + action_page)
+    assert_accessible(axe, page, label="add an action")
+    page.get_by_role("button", name="Add the action").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#id_owner_id-error")).to_contain_text("Choose the member who owns it.")
+    assert_accessible(axe, page, label="add an action with errors")
+    page.goto(base_url + reverse("learninghub:session_detail", kwargs={"slug": slug, "hub_session_id": session.pk}))
 
     page.get_by_role("link", name="Record who attended").click()
     assert_accessible(axe, page, label="attendance")

@@ -1,5 +1,5 @@
-"""API of learning hub cycles: set up, read, change, move a phase, list and tick tasks, close; roles, tenancy,
-field errors."""
+"""API of learning hub cycles: set up, read, change, move a phase, list, tick and give tasks, close; roles,
+tenancy, field errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from learninghub.models import HubCycle, HubPhase, HubTask, PhaseKind
-from partnership.models import Role
+from partnership.models import Deadline, HistoryEntry, Role
 from tests.conftest import if_match, login
 from tests.learninghub.helpers import START, cycle_make, priority_make
 
@@ -120,6 +120,79 @@ def test_members_read_managers_write(world_a):
         client.post(_url(world_a, "cycle_move", hub_cycle_id=cycle.pk), {"to": "closed"}, format="json").status_code
         == 403
     )
+    task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle, owner_role=Role.PRACTITIONER)[0]
+    given = {"owner_member_id": world_a.practitioner.pk}
+    assert client.post(_url(world_a, "task_assign", hub_task_id=task.pk), given, format="json").status_code == 403
+    task.refresh_from_db()
+    assert task.owner_member is None
+
+
+@pytest.mark.parametrize("to", ["active", "in_progress", "reopened", "", None])
+def test_a_cycle_moves_only_to_closed_or_withdrawn(world_a, to):
+    cycle = cycle_make(world_a)
+    response = _api(world_a.bm).post(_url(world_a, "cycle_move", hub_cycle_id=cycle.pk), {"to": to}, format="json")
+    assert response.status_code == 400
+    assert "to" in response.json()
+    cycle.refresh_from_db()
+    assert cycle.state == HubCycle.State.ACTIVE
+
+
+@pytest.mark.parametrize("ended", ["closed", "withdrawn"])
+def test_an_ended_cycle_moves_nowhere_over_the_api(world_a, ended):
+    cycle = cycle_make(world_a)
+    client = _api(world_a.bm)
+    url = _url(world_a, "cycle_move", hub_cycle_id=cycle.pk)
+    assert client.post(url, {"to": ended}, format="json").status_code == 200
+    for to in ("closed", "withdrawn", "active"):
+        assert client.post(url, {"to": to}, format="json").status_code == 400
+    cycle.refresh_from_db()
+    assert cycle.state == ended
+
+
+def test_a_business_manager_gives_a_task_to_a_named_member(world_a):
+    cycle = cycle_make(world_a)
+    task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle, owner_role=Role.PRACTITIONER)[0]
+    url = _url(world_a, "task_assign", hub_task_id=task.pk)
+    response = _api(world_a.bm).post(url, {"owner_member_id": world_a.agency_lead.pk}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["owner_member_id"], response.json()["owner_role"]) == (world_a.agency_lead.pk, "")
+    deadline = Deadline.objects.in_partnership(world_a.partnership).get(kind="hub_task", subject_id=task.pk)
+    assert (deadline.assignee, deadline.assignee_role) == (world_a.agency_lead.person, "")
+    entry = HistoryEntry.objects.in_partnership(world_a.partnership).get(
+        object_id=str(task.pk), action=HistoryEntry.Action.UPDATED
+    )
+    assert entry.changes == {"owner": {"from": "Any practitioner", "to": "Alpha Agency Lead"}}
+    # On the named owner's tasks, and no longer on the practitioners'; the owner ticks it, a practitioner no longer.
+    tasks_url = reverse("api:my_tasks", kwargs={"slug": world_a.partnership.slug})
+    urls = [t["url"] for t in _api(world_a.agency_lead.person).get(tasks_url).json()["results"]]
+    assert any(url.endswith(f"#task-{task.pk}") for url in urls)
+    urls = [t["url"] for t in _api(world_a.practitioner.person).get(tasks_url).json()["results"]]
+    assert not any(url.endswith(f"#task-{task.pk}") for url in urls)
+    tick = _url(world_a, "task_tick", hub_task_id=task.pk)
+    assert _api(world_a.practitioner.person).post(tick, {"done": True}, format="json").status_code == 403
+    assert _api(world_a.agency_lead.person).post(tick, {"done": True}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["other_partnership", "former_member", "missing", "junk", "absent"])
+def test_a_member_who_cannot_own_the_task_is_a_400_on_the_field(world_a, world_b, who):
+    cycle = cycle_make(world_a)
+    task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle, owner_role=Role.PRACTITIONER)[0]
+    world_a.la_lead.is_active = False
+    world_a.la_lead.save(update_fields=["is_active"])
+    body = {
+        "other_partnership": {"owner_member_id": world_b.agency_lead.pk},
+        "former_member": {"owner_member_id": world_a.la_lead.pk},
+        "missing": {"owner_member_id": 2**62},
+        "junk": {"owner_member_id": "one"},
+        "absent": {},
+    }[who]
+    response = _api(world_a.bm).post(_url(world_a, "task_assign", hub_task_id=task.pk), body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"owner_member_id"}
+    if who in ("other_partnership", "former_member", "missing"):  # the same answer: none is this partnership's
+        assert response.json() == {"owner_member_id": ["Choose an active member of this partnership."]}
+    task.refresh_from_db()
+    assert (task.owner_member, task.owner_role) == (None, Role.PRACTITIONER)
 
 
 def test_another_partnership_gets_404(world_a, world_b):
@@ -135,6 +208,14 @@ def test_another_partnership_gets_404(world_a, world_b):
     )
     assert (
         client.post(_url(world_b, "cycle_move", hub_cycle_id=cycle.pk), {"to": "closed"}, format="json").status_code
+        == 404
+    )
+    assert (
+        client.post(
+            _url(world_b, "task_assign", hub_task_id=task.pk),
+            {"owner_member_id": world_b.practitioner.pk},
+            format="json",
+        ).status_code
         == 404
     )
     assert client.get(_url(world_b, "cycle_list")).json() == []

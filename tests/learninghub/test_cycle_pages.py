@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learninghub.models import HubCycle, HubPhase, HubTask, PhaseKind
-from partnership.models import Role
+from partnership.models import Deadline, HistoryEntry, Role
 from partnership.selectors import working_day_calendar
+from partnership.selectors.tasks import my_tasks
+from tests.factories import membership_make
 from tests.learninghub.helpers import START, cycle_make, priority_make
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +104,13 @@ def test_members_read_only_managers_change(world_a, client_for):
         assert client.get(_url(world_a, "cycle_edit", hub_cycle_id=cycle.pk)).status_code == 403
         assert client.get(_url(world_a, "phase_move", hub_cycle_id=cycle.pk, hub_phase_id=phase.pk)).status_code == 403
         assert client.post(_url(world_a, "cycle_close", hub_cycle_id=cycle.pk), {"to": "closed"}).status_code == 403
+        task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle).first()
+        given = {"owner_member_id": str(membership.pk)}
+        assert client.post(_url(world_a, "task_assign", hub_task_id=task.pk), given).status_code == 403
+        assert (
+            b'data-testid="assign-form"' not in client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).content
+        )
+    assert not HubTask.objects.in_partnership(world_a.partnership).filter(owner_member__isnull=False).exists()
     cycle.refresh_from_db()
     assert cycle.state == HubCycle.State.ACTIVE
 
@@ -118,6 +127,8 @@ def test_another_partnerships_cycle_phase_and_task_are_404(world_a, world_b, cli
     ]:
         assert client.get(_url(world_b, name, **kwargs)).status_code == 404
     assert client.post(_url(world_b, "task_tick", hub_task_id=task.pk), {"done": "1"}).status_code == 404
+    given = {"owner_member_id": str(world_b.practitioner.pk)}
+    assert client.post(_url(world_b, "task_assign", hub_task_id=task.pk), given).status_code == 404
     assert client.post(_url(world_b, "cycle_close", hub_cycle_id=cycle.pk), {"to": "closed"}).status_code == 404
     # A phase of one of world A's cycles under another of its cycles' URLs is missing too.
     other = cycle_make(world_a, priority=priority_make(world_a, title="Neglect"))
@@ -151,6 +162,102 @@ def test_owner_ticks_a_task_and_others_cannot(world_a, client_for):
     client.post(_url(world_a, "task_tick", hub_task_id=task.pk), {"done": "maybe"})
     task.refresh_from_db()
     assert task.done_at is not None
+
+
+def _practitioners_task(world, cycle):
+    return HubTask.objects.in_partnership(world.partnership).filter(cycle=cycle, owner_role=Role.PRACTITIONER)[0]
+
+
+def test_a_business_manager_gives_a_task_to_a_named_member_beside_it(world_a, client_for):
+    cycle = cycle_make(world_a)
+    task = _practitioners_task(world_a, cycle)
+    client = client_for(world_a.bm)
+    page = client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).content.decode()
+    row = page[page.index(f'id="task-{task.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'<select name="owner_member_id" class="select" required id="task-{task.pk}-owner_member_id">' in row
+    assert f'<option value="{world_a.agency_lead.pk}">Alpha Agency Lead</option>' in row
+    response = client.post(
+        _url(world_a, "task_assign", hub_task_id=task.pk), {"owner_member_id": str(world_a.agency_lead.pk)}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#task-{task.pk}")
+    task.refresh_from_db()
+    assert (task.owner_member, task.owner_role) == (world_a.agency_lead, "")
+    deadline = Deadline.objects.in_partnership(world_a.partnership).get(kind="hub_task", subject_id=task.pk)
+    assert deadline.assignee == world_a.agency_lead.person
+    page = client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk))
+    assert page.context["page"].history[0].changes == {"owner": {"from": "Any practitioner", "to": "Alpha Agency Lead"}}
+    row = page.content.decode()[page.content.decode().index(f'id="task-{task.pk}"') :]
+    assert f'<option value="{world_a.agency_lead.pk}" selected>' in row[: row.index("</tr>")]
+    # The new owner finds it on their tasks, and ticks it from the cycle's page.
+    owner = client_for(world_a.agency_lead.person)
+    mine = owner.get(reverse("partnership:my_tasks", kwargs={"slug": world_a.partnership.slug})).content.decode()
+    assert f"#task-{task.pk}" in mine
+    assert task.pk in owner.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).context["page"].tickable
+    assert owner.post(_url(world_a, "task_tick", hub_task_id=task.pk), {"done": "1"}).status_code == 302
+    task.refresh_from_db()
+    assert task.done_by == world_a.agency_lead.person
+
+
+@pytest.mark.parametrize("who", ["other_partnership", "former_member", "missing", "none", "junk"])
+def test_a_member_who_cannot_own_the_task_is_refused_beside_the_field(world_a, world_b, client_for, who):
+    cycle = cycle_make(world_a)
+    task = _practitioners_task(world_a, cycle)
+    world_a.la_lead.is_active = False
+    world_a.la_lead.save(update_fields=["is_active"])
+    sent = {
+        "other_partnership": str(world_b.agency_lead.pk),
+        "former_member": str(world_a.la_lead.pk),
+        "missing": "999999999",
+        "none": "",
+        "junk": "one",
+    }[who]
+    response = client_for(world_a.bm).post(_url(world_a, "task_assign", hub_task_id=task.pk), {"owner_member_id": sent})
+    assert response.status_code == 400
+    content = response.content.decode()
+    error = f'<p class="error-message" id="task-{task.pk}-owner_member_id-error">'
+    assert error in content
+    message = "Choose the member who owns it." if who == "none" else "Choose an active member of this partnership."
+    assert message in content[content.index(error) :][:300]
+    assert f'href="#task-{task.pk}-owner_member_id"' in content  # the summary at the top links to the field
+    assert "<title>Error: " in content
+    assert 'aria-invalid="true"' in content
+    task.refresh_from_db()
+    assert (task.owner_member, task.owner_role) == (None, Role.PRACTITIONER)
+    assert not HistoryEntry.objects.in_partnership(world_a.partnership).filter(
+        object_id=str(task.pk), action=HistoryEntry.Action.UPDATED
+    )
+
+
+def test_a_task_is_refused_to_a_new_owner_once_the_cycle_has_ended(world_a, client_for):
+    cycle = cycle_make(world_a)
+    task = _practitioners_task(world_a, cycle)
+    client = client_for(world_a.bm)
+    client.post(_url(world_a, "cycle_close", hub_cycle_id=cycle.pk), {"to": "closed"})
+    assert b'data-testid="assign-form"' not in client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).content
+    response = client.post(
+        _url(world_a, "task_assign", hub_task_id=task.pk), {"owner_member_id": str(world_a.agency_lead.pk)}, follow=True
+    )
+    assert "it can no longer change" in str(next(iter(response.context["messages"])))
+    task.refresh_from_db()
+    assert task.owner_member is None
+
+
+def test_a_task_owned_by_a_role_is_on_each_holders_tasks_and_not_on_other_roles(world_a, client_for):
+    cycle = cycle_make(world_a)
+    task = _practitioners_task(world_a, cycle)
+    second = membership_make(
+        partnership=world_a.partnership, agency=world_a.school, roles=[Role.PRACTITIONER], email="p2@alpha.example"
+    )
+    tasks_url = reverse("partnership:my_tasks", kwargs={"slug": world_a.partnership.slug})
+    for membership in (world_a.practitioner, second):
+        assert f"#task-{task.pk}" in client_for(membership.person).get(tasks_url).content.decode()
+    for membership in (world_a.police_lead, world_a.agency_lead, world_a.business_manager):
+        assert f"#task-{task.pk}" not in client_for(membership.person).get(tasks_url).content.decode()
+    police = HubTask.objects.in_partnership(world_a.partnership).filter(owner_role=Role.PARTNER_LEAD_POLICE)[0]
+    titles = {t.title for t in my_tasks(person=world_a.police_lead.person, partnership=world_a.partnership).tasks}
+    assert any(police.text[:40] in title for title in titles)
 
 
 def test_moving_a_phase_says_what_else_moved(world_a, client_for):
@@ -241,3 +348,23 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_checklist(world_a, cli
         ]
     )
     assert (_count(client, detail), _count(client, listing)) == before
+
+
+def test_a_business_managers_cycle_page_reads_a_fixed_number_of_queries_with_its_assign_forms(
+    world_a, client_for, django_assert_max_num_queries
+):
+    cycle = _running_cycle(world_a)
+    client = client_for(world_a.bm)
+    detail = _url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)
+    # Session, person, second factor, memberships, the cycle, phases, tasks with owners, history, its sessions,
+    # its observers (two), the members a task can be given to.
+    with django_assert_max_num_queries(12):
+        client.get(detail)
+    before = _count(client, detail)
+    tasks = list(HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle, done_at__isnull=True)[:5])
+    for n, task in enumerate(tasks):
+        member = membership_make(
+            partnership=world_a.partnership, agency=world_a.school, roles=[Role.PRACTITIONER], email=f"m{n}@a.example"
+        )
+        client.post(_url(world_a, "task_assign", hub_task_id=task.pk), {"owner_member_id": str(member.pk)})
+    assert _count(client, detail) == before

@@ -16,10 +16,13 @@ from learninghub.services.cycles import (
     hub_cycle_move,
     hub_cycle_update,
     hub_phase_move,
+    hub_task_assign,
     hub_task_tick,
 )
 from partnership.models import ClosureDay, Deadline, HistoryEntry, Role
+from partnership.selectors.tasks import my_tasks
 from partnership.services.priorities import priority_update
+from tests.factories import membership_make
 from tests.learninghub.helpers import START, cycle_make, priority_make
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +75,8 @@ def test_every_checklist_task_is_created_with_its_deadline(world_a):
     assert set(deadlines) == {t.pk for t in tasks}
     assert all(deadlines[t.pk].due_on == t.due_on for t in tasks)
     assert all(deadlines[t.pk].title.startswith("Priority 1: missing children:") for t in tasks)
+    # Owed by the task's role: on the "my tasks" of whoever holds it.
+    assert all((deadlines[t.pk].assignee, deadlines[t.pk].assignee_role) == (None, t.owner_role) for t in tasks)
     # The seed's "nominated lead" is the lead partner's lead (the police here); the operations team is the
     # business managers; the hub's own work is its members'.
     by_text = {t.text: t for t in tasks}
@@ -309,3 +314,170 @@ def test_withdrawing_is_allowed_from_in_progress(world_a):
     cycle = cycle_make(world_a)
     hub_cycle_move(partnership=world_a.partnership, actor=world_a.bm, cycle=cycle, to=HubCycle.State.WITHDRAWN)
     assert cycle.state == HubCycle.State.WITHDRAWN
+
+
+# --- State moves: every allowed and refused one -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("to", [HubCycle.State.CLOSED, HubCycle.State.WITHDRAWN])
+def test_an_ended_cycle_moves_nowhere_not_even_back_to_in_progress_or_to_where_it_is(world_a, to):
+    cycle = cycle_make(world_a)
+    hub_cycle_move(partnership=world_a.partnership, actor=world_a.bm, cycle=cycle, to=to)
+    moves = HistoryEntry.objects.in_partnership(world_a.partnership).filter(
+        content_type=ContentType.objects.get_for_model(HubCycle), object_id=str(cycle.pk)
+    )
+    recorded = moves.count()
+    for refused in HubCycle.State:
+        with pytest.raises(ValidationError):
+            hub_cycle_move(partnership=world_a.partnership, actor=world_a.bm, cycle=cycle, to=refused)
+        cycle.refresh_from_db()
+        assert cycle.state == to
+    assert moves.count() == recorded
+
+
+def test_an_active_cycle_cannot_move_to_in_progress_again(world_a):
+    cycle = cycle_make(world_a)
+    with pytest.raises(ValidationError):
+        hub_cycle_move(partnership=world_a.partnership, actor=world_a.bm, cycle=cycle, to=HubCycle.State.ACTIVE)
+    cycle.refresh_from_db()
+    assert cycle.state == HubCycle.State.ACTIVE
+    assert set(_deadlines(world_a).values_list("state", flat=True)) == {Deadline.State.OPEN}
+
+
+# --- Tasks owned by a role, and given to a named member ---------------------------------------------------
+
+
+def _task_titles(world, membership) -> set[str]:
+    tasks = my_tasks(person=membership.person, partnership=world.partnership, membership=membership).tasks
+    return {t.title for t in tasks if t.source == "deadline" and t.assigned_to_you}
+
+
+def _title(cycle, task) -> str:
+    return Deadline.objects.in_partnership(cycle.partnership).get(kind=TASK_DEADLINE, subject_id=task.pk).title
+
+
+def test_a_task_owned_by_a_role_is_on_the_my_tasks_of_each_holder_and_not_of_other_roles(world_a):
+    cycle = cycle_make(world_a)
+    second = membership_make(
+        partnership=world_a.partnership, agency=world_a.school, roles=[Role.PRACTITIONER], email="p2@alpha.example"
+    )
+    police = _task(cycle, Role.PARTNER_LEAD_POLICE)
+    practitioners = _task(cycle, Role.PRACTITIONER)
+    assert _title(cycle, police) in _task_titles(world_a, world_a.police_lead)
+    assert _title(cycle, police) not in _task_titles(world_a, world_a.health_lead)
+    for member in (world_a.practitioner, second):
+        assert _title(cycle, practitioners) in _task_titles(world_a, member)
+        assert _title(cycle, police) not in _task_titles(world_a, member)
+    for member in (world_a.health_lead, world_a.agency_lead, world_a.observer, world_a.business_manager):
+        assert _title(cycle, practitioners) not in _task_titles(world_a, member)
+
+
+def test_a_business_manager_gives_a_task_to_a_named_member_and_its_deadline_follows(world_a):
+    cycle = cycle_make(world_a)
+    task = _task(cycle, Role.PRACTITIONER)
+    title = _title(cycle, task)
+    assigned = hub_task_assign(
+        partnership=world_a.partnership, actor=world_a.bm, task=task, owner_member_id=world_a.agency_lead.pk
+    )
+    task.refresh_from_db()
+    assert (task.owner_member, task.owner_role) == (world_a.agency_lead, "")
+    assert assigned.owner_member == world_a.agency_lead
+    deadline = _deadlines(world_a).get(subject_id=task.pk)
+    assert (deadline.assignee, deadline.assignee_role, deadline.due_on) == (world_a.agency_lead.person, "", task.due_on)
+    assert title in _task_titles(world_a, world_a.agency_lead)
+    assert title not in _task_titles(world_a, world_a.practitioner)
+    entry = HistoryEntry.objects.in_partnership(world_a.partnership).get(
+        content_type=ContentType.objects.get_for_model(HubTask), object_id=str(task.pk), action="updated"
+    )
+    assert entry.changes == {"owner": {"from": "Any practitioner", "to": "Alpha Agency Lead"}}
+    assert entry.actor == world_a.bm
+    # Given again to the same member: nothing is recorded. To another: recorded again.
+    hub_task_assign(
+        partnership=world_a.partnership, actor=world_a.bm, task=task, owner_member_id=world_a.agency_lead.pk
+    )
+    hub_task_assign(partnership=world_a.partnership, actor=world_a.bm, task=task, owner_member_id=world_a.la_lead.pk)
+    changes = HistoryEntry.objects.in_partnership(world_a.partnership).filter(
+        content_type=ContentType.objects.get_for_model(HubTask), object_id=str(task.pk), action="updated"
+    )
+    assert [e.changes["owner"]["to"] for e in changes.order_by("pk")] == ["Alpha Agency Lead", "Alpha LA Lead"]
+    assert _deadlines(world_a).get(subject_id=task.pk).assignee == world_a.la_lead.person
+
+
+def test_the_named_owner_ticks_the_task_and_the_roles_holders_no_longer_do(world_a):
+    cycle = cycle_make(world_a)
+    task = _task(cycle, Role.PRACTITIONER)
+    hub_task_assign(
+        partnership=world_a.partnership, actor=world_a.bm, task=task, owner_member_id=world_a.agency_lead.pk
+    )
+    with pytest.raises(PermissionDenied):
+        hub_task_tick(
+            partnership=world_a.partnership,
+            actor=world_a.practitioner.person,
+            membership=world_a.practitioner,
+            task=task,
+            done=True,
+        )
+    hub_task_tick(
+        partnership=world_a.partnership,
+        actor=world_a.agency_lead.person,
+        membership=world_a.agency_lead,
+        task=task,
+        done=True,
+    )
+    assert _deadlines(world_a).get(subject_id=task.pk).state == Deadline.State.MET
+
+
+def test_moving_a_phase_keeps_each_tasks_owner_on_its_deadline(world_a):
+    cycle = cycle_make(world_a)
+    scoping = _phases(cycle)[PhaseKind.SCOPING]
+    named = HubTask.objects.in_partnership(world_a.partnership).filter(phase=scoping).first()
+    hub_task_assign(partnership=world_a.partnership, actor=world_a.bm, task=named, owner_member_id=world_a.la_lead.pk)
+    hub_phase_move(
+        partnership=world_a.partnership,
+        actor=world_a.bm,
+        cycle=cycle,
+        phase=scoping,
+        starts_on=scoping.starts_on,
+        ends_on=date(2027, 3, 3),
+    )
+    deadlines = {d.subject_id: d for d in _deadlines(world_a)}
+    assert deadlines[named.pk].due_on == date(2027, 3, 3)
+    assert (deadlines[named.pk].assignee, deadlines[named.pk].assignee_role) == (world_a.la_lead.person, "")
+    for task in HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle).exclude(pk=named.pk):
+        assert (deadlines[task.pk].assignee, deadlines[task.pk].assignee_role) == (None, task.owner_role)
+    assert _title(cycle, named) in _task_titles(world_a, world_a.la_lead)
+
+
+@pytest.mark.parametrize("who", ["other_partnership", "former_member", "closed_account", "missing", "none"])
+def test_a_member_who_cannot_own_it_is_refused_like_a_missing_one(world_a, world_b, who):
+    cycle = cycle_make(world_a)
+    task = _task(cycle, Role.PRACTITIONER)
+    if who == "former_member":
+        world_a.agency_lead.is_active = False
+        world_a.agency_lead.save(update_fields=["is_active"])
+    if who == "closed_account":
+        world_a.agency_lead.person.is_active = False
+        world_a.agency_lead.person.save(update_fields=["is_active"])
+    member_id = {
+        "other_partnership": world_b.agency_lead.pk,
+        "missing": 2**62,
+        "none": None,
+    }.get(who, world_a.agency_lead.pk)
+    with pytest.raises(ValidationError) as caught:
+        hub_task_assign(partnership=world_a.partnership, actor=world_a.bm, task=task, owner_member_id=member_id)
+    assert caught.value.message_dict == {"owner_member_id": ["Choose an active member of this partnership."]}
+    task.refresh_from_db()
+    assert (task.owner_member, task.owner_role) == (None, Role.PRACTITIONER)
+    assert _deadlines(world_a).get(subject_id=task.pk).assignee is None
+
+
+def test_a_task_of_an_ended_cycle_is_not_given_to_anyone(world_a):
+    cycle = cycle_make(world_a)
+    task = _task(cycle, Role.PRACTITIONER)
+    hub_cycle_move(partnership=world_a.partnership, actor=world_a.bm, cycle=cycle, to=HubCycle.State.CLOSED)
+    with pytest.raises(ValidationError):
+        hub_task_assign(
+            partnership=world_a.partnership, actor=world_a.bm, task=task, owner_member_id=world_a.agency_lead.pk
+        )
+    task.refresh_from_db()
+    assert task.owner_member is None

@@ -369,3 +369,87 @@ def test_report_kind_refuses_another_partnerships_cycle(world_a, world_b):
         )
     assert "cycle" in caught.value.message_dict
     assert not AuditRound.objects.filter(partnership=world_a.partnership).exists()
+
+
+def _every_section_filled(world, *, large: bool):
+    """A cycle in month 4 with something for each of the report's sections, at one of two sizes: the small one
+    has one of each (and two saved versions of the plan); the large one 3 linked audit rounds, 25 findings, 8
+    drafts, 4 measures, 3 sessions held, 4 members confirmed, 3 figures in each of 2 saved versions and 3 of each
+    kind of feedback."""
+    from learninghub.models import SessionKind
+    from learninghub.services import feedback as feedback_services
+    from learninghub.services.plans import delivery_plan_start, plan_version_save
+    from learninghub.services.sessions import hub_session_attendance_set, hub_session_move
+    from tests.learninghub import feedback_helpers as feedback
+    from tests.learninghub import session_helpers
+    from tests.learninghub.member_helpers import approve_by_all, nominate, shortlist, submit
+    from tests.learninghub.plan_helpers import figure_add
+
+    n = 3 if large else 1
+    cycle = _filled(world, rounds=n, findings=25 if large else 1, drafts=8 if large else 1, measures=4 if large else 1)
+    for kind in [SessionKind.MONTH_1, SessionKind.MONTH_2, SessionKind.MONTH_3][:n]:
+        session = session_helpers.session_make(world, cycle=cycle, kind=kind)
+        hub_session_attendance_set(
+            partnership=world.partnership,
+            actor=world.bm,
+            session=session,
+            attended_ids=[world.practitioner.pk],
+            apologies_ids=[world.health_lead.pk],
+        )
+        hub_session_move(
+            partnership=world.partnership,
+            actor=world.bm,
+            session=session,
+            to="held",
+            now=session_helpers.ENDS + timedelta(days=60),
+        )
+    members = [world.practitioner, world.agency_lead, world.police_lead, world.health_lead][: 4 if large else 1]
+    for member in members:
+        shortlist(world, nominate(world, cycle, member))
+    approve_by_all(world, submit(world, cycle))
+    plan = delivery_plan_start(partnership=world.partnership, actor=world.bm, cycle=cycle)
+    for version in range(2):  # then and now, in both: one saved version alone is compared with the plan as it stands
+        for figure in range(3 if large else 1):
+            figure_add(world, plan, name=f"Figure {figure}", period=f"Q{version + 1}", value=str(10 + figure))
+        plan_version_save(partnership=world.partnership, actor=world.bm, plan=plan, label=f"Month {version + 1}")
+    for k in range(n):
+        feedback.session_make(world, cycle=cycle, title=f"Forum {k}", quotes=[f"Quote {k}"])
+        feedback.child_make(world, cycle=cycle)
+        survey = feedback.survey_make(world, cycle=cycle, title=f"Survey {k}", sent_count=10)
+        question = feedback.question_make(world, survey, kind="yes_no")
+        feedback.survey_open(world, survey)
+        feedback_services.survey_response_submit(survey=survey, answers={str(question.pk): "yes"})
+        feedback_services.evaluation_figure_create(
+            partnership=world.partnership, actor=world.bm, cycle=cycle, label=f"Score {k}", value="4", out_of="5"
+        )
+        entry = feedback_services.you_said_we_did_create(
+            partnership=world.partnership, actor=world.bm, cycle=cycle, you_said=f"Said {k}", we_did=f"Did {k}"
+        )
+        feedback_services.you_said_we_did_move(
+            partnership=world.partnership, actor=world.bm, entry=entry, to="published"
+        )
+    return cycle
+
+
+# Building the report's sections (the DOCX adds none): the priority's measures; the members confirmed; the sessions
+# held; the delivery plan and its two versions compared (3); the linked rounds and the audits' selectors for all of
+# them at once (links, template sections, questions, scale options, answers, findings: 6); the feedback (sessions and
+# their themes, children's feedback and its themes, surveys with their responses counted, evaluation figures, "you
+# said, we did": 7); the findings; the drafts. The same for both sizes above.
+REPORT_QUERIES = 21
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
+def test_the_reports_sections_and_its_docx_read_a_fixed_number_of_queries(world_a, django_assert_num_queries, large):
+    from learninghub.export_declarations import _cycle
+    from learninghub.report_sections import report_section_keys, report_sections_for
+    from learninghub.services.findings_report import hub_findings_docx_write
+
+    filled = _every_section_filled(world_a, large=large)
+    cycle = _cycle(partnership=world_a.partnership, cycle_id=filled.pk)  # as the export's worker loads it
+    report_sections_for(cycle)  # the content types' cache, as in a worker that has run before
+    with django_assert_num_queries(REPORT_QUERIES):
+        sections = report_sections_for(cycle)
+    assert [s.key for s in sections] == report_section_keys()  # every section has something to say
+    with django_assert_num_queries(REPORT_QUERIES):
+        hub_findings_docx_write(cycle=cycle, out=io.BytesIO())

@@ -183,6 +183,32 @@ def test_drop_and_take_back_a_draft_and_refused_moves(world_a):
     assert draft.state == State.DRAFT
 
 
+def test_a_draft_does_not_move_to_draft_again(world_a):
+    cycle = cycle_in(world_a, PhaseKind.FINDINGS)
+    draft = _draft(world_a, cycle)
+    moves = HistoryEntry.objects.in_partnership(world_a.partnership).filter(object_id=str(draft.pk))
+    recorded = moves.count()
+    with pytest.raises(ValidationError):
+        services.hub_draft_move(partnership=world_a.partnership, actor=world_a.bm, draft=draft, to=State.DRAFT)
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+    assert moves.count() == recorded
+
+
+def test_an_agreed_draft_goes_back_to_nothing(world_a):
+    """Agreed is final: not back to draft, not dropped, not agreed again by a move (its recommendation carries it)."""
+    cycle = cycle_in(world_a, PhaseKind.FINDINGS)
+    draft = _draft(world_a, cycle)
+    services.hub_drafts_agree(partnership=world_a.partnership, actor=world_a.bm, cycle=cycle, draft_ids=[draft.pk])
+    draft.refresh_from_db()
+    recommendation_id = draft.recommendation_id
+    for to in (State.DRAFT, State.DROPPED, State.AGREED):
+        with pytest.raises(ValidationError):
+            services.hub_draft_move(partnership=world_a.partnership, actor=world_a.bm, draft=draft, to=to)
+        draft.refresh_from_db()
+        assert (draft.state, draft.recommendation_id) == (State.AGREED, recommendation_id)
+
+
 def test_agreeing_drafts_makes_recommendations_put_to_the_three_partners(world_a):
     cycle = cycle_in(world_a, PhaseKind.FINDINGS)
     theme = themes(world_a)[0]

@@ -433,6 +433,7 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:phase_move", "GET"): [("learninghub_api:phase_detail", "GET")],
     ("learninghub:phase_move", "POST"): [("learninghub_api:phase_detail", "PATCH")],
     ("learninghub:task_tick", "POST"): [("learninghub_api:task_tick", "POST")],
+    ("learninghub:task_assign", "POST"): [("learninghub_api:task_assign", "POST")],
     # The learning hub's findings (issue 11, items 7, 9, 10).
     ("learninghub:cycle_findings", "GET"): [("learninghub_api:findings", "GET")],
     ("learninghub:findings_audit_commission", "POST"): [("learninghub_api:findings_audit_commission", "POST")],

@@ -101,8 +101,10 @@ def _real_path_parameters(parameters: dict[str, Any] | None, pick: int) -> dict[
 
 
 def _real_hub_ids_in_body(body: dict, pick: int) -> None:
-    """The learning hub's findings: a real theme and a real draft, mostly."""
+    """The learning hub's findings: a real theme and a real draft, mostly; a task's named owner: a real member."""
     hub_ids = REAL.get("hub_ids") or {}
+    if "owner_member_id" in body and pick % 2:
+        body["owner_member_id"] = REAL["membership_ids"][pick % len(REAL["membership_ids"])]
     if "theme_id" in body and "hub_theme_id" in hub_ids and pick % 2:
         body["theme_id"] = hub_ids["hub_theme_id"]
     if "draft_ids" in body and "hub_draft_id" in hub_ids and pick % 2:

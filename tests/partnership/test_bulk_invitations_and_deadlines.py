@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from partnership.models import Deadline, HistoryEntry, Invitation, OutboundEmail, Role
-from partnership.services.deadlines import deadline_set, deadlines_create_many
+from partnership.services.deadlines import DeadlineItem, deadline_set, deadlines_create_many
 from partnership.services.invitations import Invitee, invitation_for_token, invitations_create_many
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_deadlines_made_many_at_once_match_one_made_alone(world_a, world_b):
         items=[
             (world_a.council, "Kept as it was", None),  # has one already: unchanged
             (world_a.icb, "ICB return", world_a.health_lead.person),
-            (world_a.police, "Police return", None),
+            DeadlineItem(world_a.police, "Police return", assignee_role=Role.PARTNER_LEAD_POLICE),
         ],
     )
 
@@ -99,7 +99,29 @@ def test_deadlines_made_many_at_once_match_one_made_alone(world_a, world_b):
     assert deadlines[world_a.icb.pk].remind_on == alone.remind_on  # the same calendar, computed once
     assert deadlines[world_a.icb.pk].assignee == world_a.health_lead.person
     assert deadlines[world_a.police.pk].state == Deadline.State.OPEN
+    assert (deadlines[world_a.police.pk].assignee, deadlines[world_a.police.pk].assignee_role) == (
+        None,
+        Role.PARTNER_LEAD_POLICE,
+    )
     with pytest.raises(ValueError, match="another partnership"):  # never across partnerships
         deadlines_create_many(partnership=world_a.partnership, kind="k", due_on=due, items=[(world_b.icb, "X", None)])
     with pytest.raises(ValidationError):
         deadlines_create_many(partnership=world_a.partnership, kind="k", due_on=due, items=[(world_a.icb, " ", None)])
+    # A role that is no role is refused, one deadline or many, and nothing is written.
+    with pytest.raises(ValidationError, match="assignee_role"):
+        deadlines_create_many(
+            partnership=world_a.partnership,
+            kind="k",
+            due_on=due,
+            items=[DeadlineItem(world_a.school, "School return", assignee_role="chief")],
+        )
+    with pytest.raises(ValidationError, match="assignee_role"):
+        deadline_set(
+            partnership=world_a.partnership,
+            subject=world_a.school,
+            kind="k",
+            title="S",
+            due_on=due,
+            assignee_role="chief",
+        )
+    assert not Deadline.objects.in_partnership(world_a.partnership).filter(subject_id=world_a.school.pk).exists()

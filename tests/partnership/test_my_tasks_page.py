@@ -58,7 +58,7 @@ def section(response, testid: str) -> str:
     return html[start : html.index("</table>", start)]
 
 
-def task(world, kind, *, due_on, assignee=None, title=None):
+def task(world, kind, *, due_on, assignee=None, title=None, assignee_role=""):
     return deadline_set(
         partnership=world.partnership,
         subject=world.school,
@@ -66,6 +66,7 @@ def task(world, kind, *, due_on, assignee=None, title=None):
         title=title or kind,
         due_on=due_on,
         assignee=assignee,
+        assignee_role=assignee_role,
     )
 
 
@@ -133,6 +134,22 @@ def test_a_business_manager_also_sees_unassigned_deadlines(world_a, client_for):
     assert 'data-testid="no-tasks"' in practitioner
 
 
+def test_a_task_owed_by_a_role_is_on_each_holders_page_as_theirs(world_a, client_for):
+    second = membership_make(
+        partnership=world_a.partnership, agency=world_a.police, roles=[Role.PARTNER_LEAD_POLICE], email="p2@a.example"
+    )
+    task(
+        world_a, "police", due_on=date(2026, 12, 29), title="Police lead's task", assignee_role=Role.PARTNER_LEAD_POLICE
+    )
+
+    for person in (world_a.police_lead.person, second.person):
+        mine = section(client_for(person).get(tasks_url(world_a)), "due-tasks")
+        assert "Police lead&#x27;s task" in mine
+        assert "You" in mine
+    for person in (world_a.bm, world_a.health_lead.person):
+        assert "Police lead&#x27;s task" not in text(client_for(person).get(tasks_url(world_a)))
+
+
 def test_another_partnerships_member_gets_404(world_a, world_b, client_for):
     task(world_a, "alpha", due_on=date(2026, 12, 29), title="Alpha secret task")
 
@@ -179,14 +196,20 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_num_queries, dj
     for n in range(60):
         assignee = (world_a.bm, None, world_a.observer.person)[n % 3]
         task(world_a, f"large-{n}", due_on=date(2027, 1, 4 + n % 20), assignee=assignee)
+    # Owed by a role: the police lead's are theirs; no active member is a lay member, so those are the managers'.
+    for n in range(20):
+        role = (Role.PARTNER_LEAD_POLICE, Role.LAY_MEMBER)[n % 2]
+        task(world_a, f"role-{n}", due_on=date(2027, 1, 4 + n), assignee_role=role)
     world_a.observer.is_active = False
     world_a.observer.save()
+    world_a.lay_member.is_active = False
+    world_a.lay_member.save()
 
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(tasks_url(world_a))
 
     assert "Overdue (3)" in text(response)
-    assert "Due (60)" in text(response)
+    assert "Due (70)" in text(response)
     assert text(response).count('data-testid="task"') == 53  # the due section a page of 50 at a time
 
 

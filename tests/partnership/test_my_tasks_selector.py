@@ -7,19 +7,32 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from partnership.models import Deadline
+from partnership.models import Deadline, Role
 from partnership.selectors.tasks import my_tasks
 from partnership.services.deadlines import deadline_set
 from reviews.services.decision import rapid_review_decision_approve
+from tests.factories import membership_make
 from tests.reviews.decision_helpers import decision_record, ready_review
 
 pytestmark = pytest.mark.django_db
 
 
-def _deadline(world, kind, *, due_on, assignee):
+def _deadline(world, kind, *, due_on, assignee=None, assignee_role=""):
     return deadline_set(
-        partnership=world.partnership, subject=world.school, kind=kind, title=kind, due_on=due_on, assignee=assignee
+        partnership=world.partnership,
+        subject=world.school,
+        kind=kind,
+        title=kind,
+        due_on=due_on,
+        assignee=assignee,
+        assignee_role=assignee_role,
     )
+
+
+def _deadline_titles(world, membership) -> dict[str, bool]:
+    """The person's deadline tasks: title -> whether it is theirs (False: theirs as a business manager)."""
+    tasks = my_tasks(person=membership.person, partnership=world.partnership, membership=membership).tasks
+    return {t.title: t.assigned_to_you for t in tasks if t.source == "deadline"}
 
 
 def _awaiting_sign_off(world):
@@ -91,15 +104,89 @@ def test_met_deadlines_are_not_tasks(world_a):
     assert my_tasks(person=person, partnership=world_a.partnership).tasks == []
 
 
+def test_a_deadline_owed_by_a_role_reaches_every_holder_and_no_one_else(world_a):
+    second = membership_make(
+        partnership=world_a.partnership, agency=world_a.school, roles=[Role.PRACTITIONER], email="p2@alpha.example"
+    )
+    _deadline(world_a, "practitioners", due_on=date(2026, 12, 29), assignee_role=Role.PRACTITIONER)
+    _deadline(world_a, "police", due_on=date(2026, 12, 29), assignee_role=Role.PARTNER_LEAD_POLICE)
+    assert _deadline_titles(world_a, world_a.practitioner) == {"practitioners": True}
+    assert _deadline_titles(world_a, second) == {"practitioners": True}
+    assert _deadline_titles(world_a, world_a.police_lead) == {"police": True}
+    for other in (world_a.health_lead, world_a.agency_lead, world_a.observer):
+        assert _deadline_titles(world_a, other) == {}
+    # Someone holds each role: not the business managers' to chase on their behalf.
+    assert _deadline_titles(world_a, world_a.business_manager) == {}
+
+
+def test_a_deadline_named_to_someone_is_theirs_alone_whatever_its_role(world_a):
+    _deadline(
+        world_a,
+        "named",
+        due_on=date(2026, 12, 29),
+        assignee=world_a.agency_lead.person,
+        assignee_role=Role.PRACTITIONER,
+    )
+    assert _deadline_titles(world_a, world_a.agency_lead) == {"named": True}
+    assert _deadline_titles(world_a, world_a.practitioner) == {}
+
+
+def test_a_role_no_active_member_holds_falls_to_the_business_managers(world_a):
+    _deadline(world_a, "police", due_on=date(2026, 12, 29), assignee_role=Role.PARTNER_LEAD_POLICE)
+    _deadline(world_a, "lay", due_on=date(2026, 12, 29), assignee_role=Role.LAY_MEMBER)
+    world_a.police_lead.is_active = False
+    world_a.police_lead.save(update_fields=["is_active"])
+    world_a.lay_member.person.is_active = False
+    world_a.lay_member.person.save(update_fields=["is_active"])
+    assert _deadline_titles(world_a, world_a.business_manager) == {"lay": False, "police": False}
+    # A business manager's own role: theirs as holders, not as orphans.
+    _deadline(world_a, "managers", due_on=date(2026, 12, 29), assignee_role=Role.BUSINESS_MANAGER)
+    assert _deadline_titles(world_a, world_a.business_manager)["managers"] is True
+
+
+def test_another_partnerships_holder_of_the_role_does_not_count(world_a, world_b):
+    _deadline(world_a, "police", due_on=date(2026, 12, 29), assignee_role=Role.PARTNER_LEAD_POLICE)
+    world_a.police_lead.is_active = False
+    world_a.police_lead.save(update_fields=["is_active"])
+    membership_make(
+        partnership=world_b.partnership,
+        agency=world_b.police,
+        roles=[Role.PARTNER_LEAD_POLICE],
+        person=world_a.police_lead.person,
+    )
+    assert _deadline_titles(world_a, world_a.business_manager) == {"police": False}
+    assert my_tasks(person=world_a.police_lead.person, partnership=world_b.partnership).tasks == []
+
+
 @pytest.mark.parametrize("reviews", [1, 6])
 def test_a_fixed_number_of_queries_whatever_the_count(world_a, django_assert_num_queries, reviews):
     person = world_a.health_lead.person
     for n in range(reviews):
         _awaiting_sign_off(world_a)
         _deadline(world_a, f"return-{n}", due_on=date(2026, 12, 29), assignee=person)
-    # Membership, its roles, calendar, deadlines, one per kind of deadline subject (their links), sign-offs,
-    # this round's decisions, one per kind of sign-off subject.
+        _deadline(world_a, f"health-{n}", due_on=date(2026, 12, 30), assignee_role=Role.PARTNER_LEAD_HEALTH)
+        _deadline(world_a, f"police-{n}", due_on=date(2026, 12, 30), assignee_role=Role.PARTNER_LEAD_POLICE)
+    # Membership, its roles, calendar, deadlines (their own and their role's), one per kind of deadline subject
+    # (their links), sign-offs, this round's decisions, one per kind of sign-off subject.
     with django_assert_num_queries(8):
         tasks = my_tasks(person=person, partnership=world_a.partnership)
         assert len([t for t in tasks.tasks if t.source == "sign_off"]) == reviews
-        assert len([t for t in tasks.tasks if t.source == "deadline"]) == reviews
+        assert len([t for t in tasks.tasks if t.source == "deadline"]) == 2 * reviews
+
+
+@pytest.mark.parametrize("deadlines", [1, 6])
+def test_a_business_managers_tasks_read_a_fixed_number_of_queries_whatever_the_count(
+    world_a, django_assert_num_queries, deadlines
+):
+    world_a.lay_member.is_active = False
+    world_a.lay_member.save(update_fields=["is_active"])
+    for n in range(deadlines):
+        _deadline(world_a, f"mine-{n}", due_on=date(2026, 12, 29), assignee=world_a.bm)
+        _deadline(world_a, f"nobodys-{n}", due_on=date(2026, 12, 29))
+        _deadline(world_a, f"police-{n}", due_on=date(2026, 12, 30), assignee_role=Role.PARTNER_LEAD_POLICE)
+        _deadline(world_a, f"lay-{n}", due_on=date(2026, 12, 30), assignee_role=Role.LAY_MEMBER)
+    # Membership, its roles, calendar, deadlines (with those no one else can act on), their subjects' links,
+    # sign-offs (none awaiting).
+    with django_assert_num_queries(6):
+        tasks = my_tasks(person=world_a.bm, partnership=world_a.partnership)
+    assert sorted(t.title.split("-")[0] for t in tasks.tasks) == sorted(["mine", "nobodys", "lay"] * deadlines)

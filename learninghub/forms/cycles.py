@@ -67,13 +67,13 @@ class TaskTickForm(forms.Form):
 
 
 class TaskAssignForm(AccessibleFormMixin, forms.Form):
-    """Give one checklist task to a named member: one beside each open task of the cycle's page, so each has
-    its own ids (``task-<id>-owner_member_id``); the posted name is the API's."""
+    """Give one checklist task to a named member, on the task's own page (ids ``task-<id>-owner_member_id``); the
+    posted name is the API's."""
 
     owner_member_id = forms.TypedChoiceField(
         label="Give it to",
         coerce=int,
-        widget=QuickSelect,  # one per open task, each listing every member: written in Python, not per option
+        widget=QuickSelect,  # every member of the partnership: written in Python, not a template per option
         error_messages={
             "required": "Choose the member who owns it.",
             "invalid_choice": "Choose an active member of this partnership.",

@@ -72,7 +72,7 @@ def hub_task_get(*, partnership: Partnership, task_id: int) -> HubTask:
     task = (
         HubTask.objects.in_partnership(partnership)
         .filter(pk=task_id)
-        .select_related("cycle", "owner_member__person")
+        .select_related("cycle", "phase", "owner_member__person")
         .first()
     )
     if task is None:

@@ -80,34 +80,21 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     return render(request, "learninghub/cycles/create.html", {"form": form}, status=form_status(form))
 
 
-def _cycle_page(request: HttpRequest, cycle, *, refused: TaskAssignForm | None = None) -> HttpResponse:
-    """The cycle's page; ``refused``: a task's assignment drawn again with its error by its field (400)."""
+def _cycle_page(request: HttpRequest, cycle) -> HttpResponse:
     page = selectors.hub_cycle_page(partnership=request.partnership, cycle=cycle, membership=request.membership)
     manages = _manages(request)
-    is_active = cycle.state == CycleState.ACTIVE
     context = {
         "page": page,
         "cycle": cycle,
         "manages": manages,
-        "is_active": is_active,
+        "is_active": cycle.state == CycleState.ACTIVE,
         "close_form": CycleMoveForm(),
         "sessions": list(hub_session_list(partnership=request.partnership, cycle=cycle)),
         "reads_findings": request.membership.has_role(*FINDINGS_READ_ROLES),
-        "refused": refused,
     }
     if manages:
         context["observers"] = observer_selectors.hub_observers(partnership=request.partnership, cycle=cycle)
-    if manages and is_active:
-        # Each open task gets its own small form to give it to a named member, the refused one as it was sent.
-        members = selectors.owner_member_choices(partnership=request.partnership)
-        for view in page.phases:
-            for task in view.tasks:
-                if refused is not None and refused.task.pk == task.pk:
-                    task.assign_form = refused
-                elif task.done_at is None:
-                    task.assign_form = TaskAssignForm(task=task, members=members)
-    status = 400 if refused is not None else 200
-    return render(request, "learninghub/cycles/detail.html", context, status=status)
+    return render(request, "learninghub/cycles/detail.html", context)
 
 
 @partnership_view()
@@ -208,12 +195,17 @@ def task_tick(request: HttpRequest, hub_task_id: int) -> HttpResponse:
 
 
 @partnership_view(roles=CYCLE_MANAGE_ROLES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def task_assign(request: HttpRequest, hub_task_id: int) -> HttpResponse:
+    """A page of its own, not a form beside every task of the cycle's page: each would list every member of the
+    partnership (2,000 in a large one, by some 30 open tasks)."""
     task = selectors.hub_task_get(partnership=request.partnership, task_id=hub_task_id)
+    if task.cycle.state != CycleState.ACTIVE or task.done_at is not None:
+        messages.error(request, "This task can no longer change hands: it is done or its cycle has ended.")
+        return _to_cycle(request, task.cycle_id, anchor=f"task-{task.pk}")
     members = selectors.owner_member_choices(partnership=request.partnership)
-    form = TaskAssignForm(data=request.POST, task=task, members=members)
-    if form.is_valid():
+    form = TaskAssignForm(data=request.POST or None, task=task, members=members)
+    if form.is_bound and form.is_valid():
         try:
             assigned = services.hub_task_assign(
                 partnership=request.partnership,
@@ -229,7 +221,8 @@ def task_assign(request: HttpRequest, hub_task_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Gave “{task.text[:80]}” to {selectors.owner_label(assigned)}.")
             return _to_cycle(request, task.cycle_id, anchor=f"task-{task.pk}")
-    return _cycle_page(request, task.cycle, refused=form)
+    context = {"task": task, "cycle": task.cycle, "form": form, "owner": selectors.owner_label(task)}
+    return render(request, "learninghub/cycles/task_assign.html", context, status=form_status(form))
 
 
 @partnership_view(roles=CYCLE_MANAGE_ROLES)

@@ -107,9 +107,8 @@ def test_members_read_only_managers_change(world_a, client_for):
         task = HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle).first()
         given = {"owner_member_id": str(membership.pk)}
         assert client.post(_url(world_a, "task_assign", hub_task_id=task.pk), given).status_code == 403
-        assert (
-            b'data-testid="assign-form"' not in client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).content
-        )
+        assert client.get(_url(world_a, "task_assign", hub_task_id=task.pk)).status_code == 403
+        assert b'data-testid="assign"' not in client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).content
     assert not HubTask.objects.in_partnership(world_a.partnership).filter(owner_member__isnull=False).exists()
     cycle.refresh_from_db()
     assert cycle.state == HubCycle.State.ACTIVE
@@ -129,6 +128,7 @@ def test_another_partnerships_cycle_phase_and_task_are_404(world_a, world_b, cli
     assert client.post(_url(world_b, "task_tick", hub_task_id=task.pk), {"done": "1"}).status_code == 404
     given = {"owner_member_id": str(world_b.practitioner.pk)}
     assert client.post(_url(world_b, "task_assign", hub_task_id=task.pk), given).status_code == 404
+    assert client.get(_url(world_b, "task_assign", hub_task_id=task.pk)).status_code == 404
     assert client.post(_url(world_b, "cycle_close", hub_cycle_id=cycle.pk), {"to": "closed"}).status_code == 404
     # A phase of one of world A's cycles under another of its cycles' URLs is missing too.
     other = cycle_make(world_a, priority=priority_make(world_a, title="Neglect"))
@@ -168,15 +168,20 @@ def _practitioners_task(world, cycle):
     return HubTask.objects.in_partnership(world.partnership).filter(cycle=cycle, owner_role=Role.PRACTITIONER)[0]
 
 
-def test_a_business_manager_gives_a_task_to_a_named_member_beside_it(world_a, client_for):
+def test_a_business_manager_gives_a_task_to_a_named_member_on_its_page(world_a, client_for):
     cycle = cycle_make(world_a)
     task = _practitioners_task(world_a, cycle)
     client = client_for(world_a.bm)
+    assign = _url(world_a, "task_assign", hub_task_id=task.pk)
     page = client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).content.decode()
     row = page[page.index(f'id="task-{task.pk}"') :]
     row = row[: row.index("</tr>")]
-    assert f'<select name="owner_member_id" class="select" required id="task-{task.pk}-owner_member_id">' in row
-    assert f'<option value="{world_a.agency_lead.pk}">Alpha Agency Lead</option>' in row
+    assert f'<a href="{assign}" data-testid="assign">Give to a member' in row
+    assert "<select" not in page  # the members are listed on the task's own page, not beside every task
+    form = client.get(assign).content.decode()
+    assert f'<select name="owner_member_id" class="select" required id="task-{task.pk}-owner_member_id">' in form
+    assert f'<option value="{world_a.agency_lead.pk}">Alpha Agency Lead</option>' in form
+    assert task.text in form
     response = client.post(
         _url(world_a, "task_assign", hub_task_id=task.pk), {"owner_member_id": str(world_a.agency_lead.pk)}
     )
@@ -188,8 +193,7 @@ def test_a_business_manager_gives_a_task_to_a_named_member_beside_it(world_a, cl
     assert deadline.assignee == world_a.agency_lead.person
     page = client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk))
     assert page.context["page"].history[0].changes == {"owner": {"from": "Any practitioner", "to": "Alpha Agency Lead"}}
-    row = page.content.decode()[page.content.decode().index(f'id="task-{task.pk}"') :]
-    assert f'<option value="{world_a.agency_lead.pk}" selected>' in row[: row.index("</tr>")]
+    assert f'<option value="{world_a.agency_lead.pk}" selected>' in client.get(assign).content.decode()
     # The new owner finds it on their tasks, and ticks it from the cycle's page.
     owner = client_for(world_a.agency_lead.person)
     mine = owner.get(reverse("partnership:my_tasks", kwargs={"slug": world_a.partnership.slug})).content.decode()
@@ -235,11 +239,14 @@ def test_a_task_is_refused_to_a_new_owner_once_the_cycle_has_ended(world_a, clie
     task = _practitioners_task(world_a, cycle)
     client = client_for(world_a.bm)
     client.post(_url(world_a, "cycle_close", hub_cycle_id=cycle.pk), {"to": "closed"})
-    assert b'data-testid="assign-form"' not in client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).content
-    response = client.post(
-        _url(world_a, "task_assign", hub_task_id=task.pk), {"owner_member_id": str(world_a.agency_lead.pk)}, follow=True
-    )
-    assert "it can no longer change" in str(next(iter(response.context["messages"])))
+    assert b'data-testid="assign"' not in client.get(_url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)).content
+    for method in (client.get, client.post):
+        response = method(
+            _url(world_a, "task_assign", hub_task_id=task.pk),
+            {"owner_member_id": str(world_a.agency_lead.pk)},
+            follow=True,
+        )
+        assert "can no longer change hands" in str(next(iter(response.context["messages"])))
     task.refresh_from_db()
     assert task.owner_member is None
 
@@ -350,15 +357,15 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_checklist(world_a, cli
     assert (_count(client, detail), _count(client, listing)) == before
 
 
-def test_a_business_managers_cycle_page_reads_a_fixed_number_of_queries_with_its_assign_forms(
+def test_a_business_managers_cycle_page_reads_a_fixed_number_of_queries_with_its_tasks_given(
     world_a, client_for, django_assert_max_num_queries
 ):
     cycle = _running_cycle(world_a)
     client = client_for(world_a.bm)
     detail = _url(world_a, "cycle_detail", hub_cycle_id=cycle.pk)
     # Session, person, second factor, memberships, the cycle, phases, tasks with owners, history, its sessions,
-    # its observers (two), the members a task can be given to.
-    with django_assert_max_num_queries(12):
+    # its observers (two).
+    with django_assert_max_num_queries(11):
         client.get(detail)
     before = _count(client, detail)
     tasks = list(HubTask.objects.in_partnership(world_a.partnership).filter(cycle=cycle, done_at__isnull=True)[:5])

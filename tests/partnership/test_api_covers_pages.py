@@ -433,6 +433,8 @@ PAGE_TO_API: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("learninghub:phase_move", "GET"): [("learninghub_api:phase_detail", "GET")],
     ("learninghub:phase_move", "POST"): [("learninghub_api:phase_detail", "PATCH")],
     ("learninghub:task_tick", "POST"): [("learninghub_api:task_tick", "POST")],
+    # The task's page to give it to a member: the cycle's tasks and the partnership's members.
+    ("learninghub:task_assign", "GET"): [("learninghub_api:cycle_tasks", "GET"), ("api:member_list", "GET")],
     ("learninghub:task_assign", "POST"): [("learninghub_api:task_assign", "POST")],
     # The learning hub's findings (issue 11, items 7, 9, 10).
     ("learninghub:cycle_findings", "GET"): [("learninghub_api:findings", "GET")],

@@ -85,6 +85,10 @@ def prepare(args: argparse.Namespace, users_file: Path) -> dict[str, str]:
     import django
 
     django.setup()
+    # The harness signs in people of every partnership: reads that name no partnership, as the page benchmark's.
+    from tests.benchmarks import allow_global_reads
+
+    allow_global_reads()
     from django.core.management import call_command
 
     from partnership.models import Partnership

@@ -276,7 +276,14 @@ if REDIS_URL:
         # and the beat jobs send it later. The worker's own consumer keeps retrying (broker_connection_*).
         "max_retries": 0,
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Redis out of reach: a request (and each write, which moves cached figures on) learns it in seconds.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     # kombu's filesystem transport: a real worker and beat with no server to run.
     _broker_dir = RUN_DIR / "broker"
@@ -296,6 +303,10 @@ else:
     CELERY_RESULT_BACKEND = None
     CELERY_TASK_IGNORE_RESULT = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Dashboards' figures kept until a partnership's records change (partnership.figures_cache), for this many seconds
+# at most. Only with a cache every process shares: the embedded cache is one process's memory, and the worker
+# writes records too.
+FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "900" if os.environ.get("REDIS_URL") else "0"))
 CELERY_TASK_SERIALIZER = "json"
 # Publishing from a web request never waits for a broker that is down: one short try, then the caller logs
 # it and answers (the row it recorded is sent by a beat job later). The worker itself keeps retrying its

@@ -1,5 +1,5 @@
-from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.apps import AppConfig, apps
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class PartnershipConfig(AppConfig):
@@ -28,6 +28,39 @@ class PartnershipConfig(AppConfig):
 
         # Once per migrate (this app's signal), after every app's migrations: see partnership.tenancy_db.
         post_migrate.connect(tenant_integrity_after_migrate, sender=self, dispatch_uid="tenant_integrity")
+
+        _connect_figures_changed()
+
+
+def _connect_figures_changed() -> None:
+    """Writes the tenant rows' own save, delete and querysets do not see also make cached figures stale
+    (partnership.figures_cache): a partnership's settings (its nation decides its bank holidays) and the
+    many-to-many links between tenant rows (an incident's agencies, a feedback session's themes)."""
+    from partnership.models import Partnership, TenantModel
+
+    post_save.connect(_partnership_changed, sender=Partnership, dispatch_uid="figures_partnership_saved")
+    post_delete.connect(_partnership_changed, sender=Partnership, dispatch_uid="figures_partnership_deleted")
+    for model in apps.get_models():
+        if not issubclass(model, TenantModel):
+            continue
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_tenant_links_changed, sender=through, dispatch_uid=f"figures_{through._meta.label}")
+
+
+def _partnership_changed(sender, instance, using: str, **kwargs) -> None:
+    from partnership.figures_cache import figures_changed
+
+    figures_changed({instance.pk}, using=using)
+
+
+def _tenant_links_changed(sender, instance, action: str, using: str, **kwargs) -> None:
+    from partnership.figures_cache import figures_changed
+
+    if action in ("post_add", "post_remove", "post_clear"):
+        # Changed from the other end (a person's side of a link, say), the partnership is not in hand: every one's.
+        partnership_id = getattr(instance, "partnership_id", None)
+        figures_changed(None if partnership_id is None else {partnership_id}, using=using)
 
 
 def _sign_in_locked_out(sender, request, username: str, ip_address: str | None, **kwargs) -> None:

@@ -21,6 +21,8 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from partnership.figures_cache import figures_changed
+
 
 class Nation(models.TextChoices):
     """The UK nation whose bank holidays apply (holidays' GB subdivision codes)."""
@@ -156,6 +158,29 @@ def _q_names_a_scope(model: type[models.Model], q: Q) -> bool:
     return any(child_scoped(c) for c in q.children)
 
 
+def _partnerships_named(model: type[models.Model], kwargs: dict) -> frozenset[int] | None:
+    """The partnerships a filter names outright (``partnership=p``, ``partnership_id__in=ids``, a loaded parent
+    row), for moving on their cached figures when the queryset writes; ``None`` when it names none that way."""
+    named: set[int] = set()
+    for key, value in kwargs.items():
+        name, *rest = key.split(LOOKUP_SEP)
+        if rest and rest[-1] == "in" and isinstance(value, list | tuple | set | frozenset):
+            values = value
+        elif not rest or rest in (["exact"], ["id"], ["pk"], ["id", "exact"], ["pk", "exact"]):
+            values = (value,)
+        else:
+            continue
+        for one in values:
+            if name in ("partnership", "partnership_id"):
+                pk = one.pk if isinstance(one, Partnership) else one
+                if not isinstance(pk, int):
+                    return None
+                named.add(pk)
+            elif _is_tenant_row(one) and _pins_a_parent(model, name, ["exact"], one):
+                named.add(one.partnership_id)
+    return frozenset(named) or None
+
+
 SCOPE_UNIQUENESS_CHECK = "uniqueness_check"
 SCOPE_TEST_CODE = "test_code"
 
@@ -205,10 +230,14 @@ class TenantQuerySet(models.QuerySet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._tenant_scope: str | None = None
+        # The partnerships whose cached figures a write through this queryset makes stale; None: not known, so
+        # every partnership's (partnership.figures_cache).
+        self._figures_partnerships: frozenset[int] | None = None
 
     def _clone(self):
         clone = super()._clone()
         clone._tenant_scope = self._tenant_scope
+        clone._figures_partnerships = self._figures_partnerships
         return clone
 
     def in_partnership(self, partnership: Partnership) -> TenantQuerySet:
@@ -231,7 +260,13 @@ class TenantQuerySet(models.QuerySet):
         clone = super()._filter_or_exclude(negate, args, kwargs)
         if clone._tenant_scope is None and not negate and _names_a_scope(self.model, args, kwargs):
             clone._tenant_scope = SCOPE_PARTNERSHIP
+        if not negate and clone._figures_partnerships is None:
+            clone._figures_partnerships = _partnerships_named(self.model, kwargs)
         return clone
+
+    def _figures_changed(self) -> None:
+        if self.model.counts_in_figures:
+            figures_changed(self._figures_partnerships, using=self.db)
 
     def __repr__(self) -> str:
         if self._tenant_scope is None and self._result_cache is None:
@@ -283,13 +318,19 @@ class TenantQuerySet(models.QuerySet):
 
     def update(self, **kwargs) -> int:
         self._refuse_unscoped()
-        return super().update(**kwargs)
+        updated = super().update(**kwargs)
+        if updated:
+            self._figures_changed()
+        return updated
 
     update.alters_data = True
 
     def delete(self):
         self._refuse_unscoped()
-        return super().delete()
+        deleted = super().delete()
+        if deleted[0]:
+            self._figures_changed()
+        return deleted
 
     delete.alters_data = True
     delete.queryset_only = True
@@ -297,6 +338,24 @@ class TenantQuerySet(models.QuerySet):
     def explain(self, *args, **kwargs) -> str:
         self._refuse_unscoped()
         return super().explain(*args, **kwargs)
+
+    # Writes of rows in hand: their own partnerships' figures are stale.
+    def bulk_create(self, objs, *args, **kwargs):
+        made = super().bulk_create(objs, *args, **kwargs)
+        if self.model.counts_in_figures:
+            figures_changed({obj.partnership_id for obj in made}, using=self.db)
+        return made
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, *args, **kwargs) -> int:
+        objs = list(objs)
+        # Django updates them through filter(pk__in=...).update(): name their partnerships to that update.
+        named = self._chain()
+        named._figures_partnerships = frozenset(obj.partnership_id for obj in objs)
+        return super(TenantQuerySet, named).bulk_update(objs, *args, **kwargs)
+
+    bulk_update.alters_data = True
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
@@ -312,6 +371,7 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
         # Related managers carry the row they hang from as ``instance``.
         if _is_tenant_row(getattr(self, "instance", None)):
             queryset._tenant_scope = SCOPE_PARENT
+            queryset._figures_partnerships = frozenset({self.instance.partnership_id})
         elif _CHECKING_UNIQUENESS.get():
             queryset._tenant_scope = SCOPE_UNIQUENESS_CHECK
         elif TEST_CODE_PATHS and _made_in_test_code():
@@ -331,8 +391,28 @@ class TenantModel(models.Model):
 
     objects = TenantManager()
 
+    # Whether a write of these rows can change a figure worked out from the partnership's records, so that cached
+    # figures are stale (partnership.figures_cache). False only for rows no figure counts whose writes come often,
+    # such as a file's progress while the worker makes it.
+    counts_in_figures = True
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if self.counts_in_figures:
+            figures_changed({self.partnership_id}, using=self._state.db)
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        if self.counts_in_figures:
+            figures_changed({self.partnership_id}, using=self._state.db or "default")
+        return deleted
+
+    delete.alters_data = True
 
     def _perform_unique_checks(self, unique_checks):
         token = _CHECKING_UNIQUENESS.set(True)

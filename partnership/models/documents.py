@@ -49,6 +49,9 @@ class Document(TenantModel):
 class DocumentVersion(TenantModel):
     """One rendering of a document. The same content (same HTML hash) is never stored twice."""
 
+    # The worker writes its progress as it goes; no figure counts files being made (partnership.figures_cache).
+    counts_in_figures = False
+
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
         RENDERING = "rendering", "Rendering"

@@ -19,6 +19,9 @@ from partnership.models.recommendations import StoredFile
 class ExportJob(TenantModel):
     """One export asked for: its kind, its parameters (already checked by the kind), and how far it has got."""
 
+    # The worker writes its progress as it goes; no figure counts files being made (partnership.figures_cache).
+    counts_in_figures = False
+
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Being written"

@@ -68,6 +68,20 @@ def action_visible_q(membership: Membership, *, prefix: str = "") -> Q:
     return q
 
 
+def action_visibility_key(membership: Membership | None) -> str:
+    """What ``action_visible_q(membership)`` depends on, as text: members with the same key see the same actions,
+    so figures counted from them can be shared (partnership.figures_cache). ``None``: every action, as for
+    ``membership=None`` in the figures' selectors."""
+    if membership is None:
+        return "every action"
+    if not membership.is_active:
+        return "no action"
+    if membership.role_set & ACTION_READ_ALL_ROLES:
+        return "every action"
+    roles = ",".join(sorted(membership.role_set))
+    return f"member {membership.pk} person {membership.person_id} agency {membership.agency_id} roles {roles}"
+
+
 def action_visible_to(action: Action, membership: Membership) -> bool:
     """``action_visible_q`` for one loaded action (its plan's recommendation and agency loaded)."""
     if not membership.is_active or action.partnership_id != membership.partnership_id:

@@ -16,11 +16,9 @@ from partnership.api.views import _FIELD_ERRORS, _answers
 from scrutiny.selectors.dashboard import (
     RECORD_PANELS,
     SCRUTINY_READER_ROLES,
-    dashboard_agencies,
-    dashboard_cycles,
-    dashboard_years,
+    dashboard_choices,
     figure_records,
-    scrutiny_dashboard,
+    scrutiny_dashboard_kept,
 )
 from scrutiny.selectors.period import PERIOD_KINDS, PeriodError, period_resolve
 
@@ -169,10 +167,9 @@ class DashboardSerializer(serializers.Serializer):
 
 def _query(serializer_class, partnership, request: Request):
     """The query checked against the partnership's agencies and cycles: a 400 on the field for any other."""
-    agencies = {pk for pk, _name in dashboard_agencies(partnership=partnership)}
-    query = serializer_class(
-        data=request.query_params, agencies=agencies, cycles=dashboard_cycles(partnership=partnership)
-    )
+    choices = dashboard_choices(partnership=partnership)
+    agencies = {pk for pk, _name in choices.agencies}
+    query = serializer_class(data=request.query_params, agencies=agencies, cycles=choices.cycles)
     query.is_valid(raise_exception=True)
     return query
 
@@ -194,11 +191,11 @@ class DashboardView(PartnershipScopedAPIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         query = _query(DashboardQuerySerializer, self.partnership, request)
-        dashboard = scrutiny_dashboard(
+        dashboard = scrutiny_dashboard_kept(
             partnership=self.partnership,
             membership=self.membership,
             today=timezone.localdate(),
-            years=dashboard_years(partnership=self.partnership),
+            years=dashboard_choices(partnership=self.partnership).years,
             period=query.validated_data["resolved"],
             agency_id=query.validated_data.get("agency"),
             cycles=query.chosen_cycles(),

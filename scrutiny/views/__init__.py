@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
+from partnership.figures_cache import figures_cached
 from partnership.selectors.action_plans import actions_visible
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.selectors.recommendations import register_csv
@@ -22,11 +25,10 @@ from scrutiny.selectors.dashboard import (
     RECORD_PANELS,
     SCRUTINY_READER_ROLES,
     STATUTORY_PARTNERS,
-    dashboard_agencies,
-    dashboard_cycles,
-    dashboard_years,
+    dashboard_choices,
+    dashboard_reader_key,
     figure_records,
-    scrutiny_dashboard,
+    scrutiny_dashboard_kept,
 )
 from scrutiny.selectors.period import EVERY_YEAR, Period
 
@@ -39,9 +41,8 @@ FILTER_FIELDS = ("period", "year", "quarter", "start", "end", "agency", *CYCLE_F
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, Period | None, int | None, list[int]]:
     """The filter form and the period and agency it chose (``None``: the newest year with a notification); the
     heat maps' cycles are ``form.chosen_cycles()``."""
-    years = dashboard_years(partnership=request.partnership)
-    agencies = dashboard_agencies(partnership=request.partnership)
-    cycles = dashboard_cycles(partnership=request.partnership)
+    choices = dashboard_choices(partnership=request.partnership)
+    years, agencies, cycles = choices.years, choices.agencies, choices.cycles
     if any(name in request.GET for name in FILTER_FIELDS):
         form = DashboardFilterForm(request.GET, years=years, agencies=agencies, cycles=cycles)
         period, agency_id = form.chosen()
@@ -56,7 +57,7 @@ def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, Period | None, 
 
 def _dashboard(request: HttpRequest, *, only: str | None = None):
     form, period, agency_id, years = _filters(request)
-    dashboard = scrutiny_dashboard(
+    dashboard = scrutiny_dashboard_kept(
         partnership=request.partnership,
         membership=request.membership,
         today=timezone.localdate(),
@@ -73,11 +74,31 @@ def _dashboard(request: HttpRequest, *, only: str | None = None):
 @partnership_view(roles=READERS)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, dashboard = _dashboard(request)
-    context = {"form": form, "dashboard": dashboard, "query": dashboard.query}
     # The scrutineer raises a challenge about a panel's figures from the panel itself (scrutiny/views/challenges.py).
-    context["raises_challenges"] = request.membership.has_role(*CHALLENGE_SCRUTINEER_ROLES)
-    return render(request, "scrutiny/dashboard.html", context)
+    raises_challenges = request.membership.has_role(*CHALLENGE_SCRUTINEER_ROLES)
+
+    def drawn() -> tuple[str, bool]:
+        form, dashboard = _dashboard(request)
+        context = {"form": form, "dashboard": dashboard, "query": dashboard.query}
+        context["raises_challenges"] = raises_challenges
+        return render_to_string("scrutiny/dashboard_body.html", context, request=request), bool(form.errors)
+
+    # Drawing a decade of figures is most of the page's time: the drawn page is kept for the same filters, reader
+    # and day until the partnership's records change (partnership.figures_cache).
+    filters = sorted((name, request.GET.getlist(name)) for name in FILTER_FIELDS if name in request.GET)
+    body, has_errors = figures_cached(
+        partnership_id=request.partnership.pk,
+        parts=(
+            "scrutiny dashboard page",
+            filters,
+            timezone.localdate(),
+            dashboard_reader_key(request.membership),
+            raises_challenges,
+        ),
+        compute=drawn,
+    )
+    # The body is the template's own output, escaped as it was drawn.
+    return render(request, "scrutiny/dashboard.html", {"body": mark_safe(body), "has_errors": has_errors})
 
 
 def _panel_key(panel: str) -> str:

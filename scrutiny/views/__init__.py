@@ -85,20 +85,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     # Drawing a decade of figures is most of the page's time: the drawn page is kept for the same filters, reader
     # and day until the partnership's records change (partnership.figures_cache).
-    filters = sorted((name, request.GET.getlist(name)) for name in FILTER_FIELDS if name in request.GET)
-    body, has_errors = figures_cached(
-        partnership_id=request.partnership.pk,
-        parts=(
-            "scrutiny dashboard page",
-            filters,
-            timezone.localdate(),
-            dashboard_reader_key(request.membership),
-            raises_challenges,
-        ),
-        compute=drawn,
-    )
+    body, has_errors = _kept(request, ("scrutiny dashboard page", raises_challenges), drawn)
     # The body is the template's own output, escaped as it was drawn.
     return render(request, "scrutiny/dashboard.html", {"body": mark_safe(body), "has_errors": has_errors})
+
+
+def _kept(request: HttpRequest, name: tuple, compute):
+    """``compute()`` kept for this request's filters, its reader and the day (partnership.figures_cache)."""
+    filters = sorted((field, request.GET.getlist(field)) for field in FILTER_FIELDS if field in request.GET)
+    return figures_cached(
+        partnership_id=request.partnership.pk,
+        parts=(*name, filters, timezone.localdate(), dashboard_reader_key(request.membership)),
+        compute=compute,
+    )
 
 
 def _panel_key(panel: str) -> str:
@@ -116,8 +115,12 @@ def panel_chart(request: HttpRequest, panel: str) -> HttpResponse:
     heat map is a table, with no chart."""
     if panel in HEATMAP_PANELS:
         raise Http404("This panel is a table, with no chart.")
-    _form, dashboard = _dashboard(request, only=_panel_key(panel))
-    response = HttpResponse(bar_chart_svg(dashboard.panels[0].chart), content_type="image/svg+xml; charset=utf-8")
+    panel = _panel_key(panel)
+    # Drawn once for the same filters, reader and day, like the page that frames it.
+    svg = _kept(
+        request, ("scrutiny chart", panel), lambda: bar_chart_svg(_dashboard(request, only=panel)[1].panels[0].chart)
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Security-Policy"] = LINKED_CHART_CONTENT_SECURITY_POLICY
     response["Cache-Control"] = "private, no-store"
     return response

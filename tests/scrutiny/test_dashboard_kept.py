@@ -4,12 +4,14 @@ for a reader who sees other actions it is exactly the page drawn afresh."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models.recommendations import Action
@@ -112,3 +114,24 @@ def test_bad_filters_are_drawn_with_their_errors_every_time(world_a, figures, ke
         page = client.get(url).content.decode()
         assert page.count("<title>Error: Scrutiny dashboard") == 1
         assert "There is a problem" in page
+
+
+def test_a_chart_is_drawn_once_until_its_records_change(world_a, figures, keeping, client_for):  # noqa: F811
+    client = client_for(world_a.scrutineer.person)
+    url = reverse("scrutiny:panel_chart", kwargs={"slug": world_a.partnership.slug, "panel": "timeliness"})
+    url += "?period=all"
+    drawn = client.get(url).content
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).content == drawn
+    assert len(again) <= 6
+    _review(world_a, date(2026, 1, 20), taken=70, reference="SI-D2")
+    after = client.get(url).content
+    assert _unnamed(after) != _unnamed(drawn)
+    keeping.FIGURES_CACHE_SECONDS = 0
+    fresh = client.get(url).content
+    assert _unnamed(fresh) == _unnamed(after)
+
+
+def _unnamed(svg: bytes) -> bytes:
+    """pygal names each drawing afresh (chart-<uuid>): the chart but for its name."""
+    return re.sub(rb"chart-[0-9a-f-]{36}", b"", svg)

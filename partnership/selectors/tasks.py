@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from partnership.models import (
     PARTNER_LEAD_ROLES,
+    Deadline,
     Membership,
     Partnership,
     Person,
@@ -72,6 +73,10 @@ class Task:
     assigned_to_you: bool = True
     # Who it was assigned to when that is not the person (shown beside "for the business managers").
     assignee_label: str = ""
+    # A deadline's task, whose ``url`` is worked out only when the task is shown (``TaskList``): its subject must
+    # be loaded for it, and a business manager has hundreds of deadlines of which a page shows a few.
+    deadline: Deadline | None = field(default=None, compare=False, repr=False)
+    linked: bool = field(default=True, compare=False, repr=False)
 
     @property
     def overdue(self) -> bool:
@@ -107,6 +112,10 @@ class TaskQuery:
         return [PARTNER_LEAD_ROLES[r] for r in sorted(self.roles) if r in PARTNER_LEAD_ROLES]
 
     @cached_property
+    def deadline_links(self) -> _DeadlineLinks:
+        return _DeadlineLinks(self.partnership)
+
+    @cached_property
     def _working_days_from_today(self) -> WorkingDaysFrom:
         # One running count per request, shared by every source and task (a frozen dataclass still has a __dict__).
         return self.calendar.working_days_from(self.today)
@@ -124,28 +133,96 @@ def task_source_register(name: str, source: TaskSource) -> None:
     _SOURCES[name] = source
 
 
+class _DeadlineLinks:
+    """Where a request's deadline tasks lead, worked out for the tasks shown: their subjects are loaded in one
+    batch (a query per kind of subject), and each link is remembered for the rest of the request."""
+
+    def __init__(self, partnership: Partnership) -> None:
+        self.partnership = partnership
+        self.urls: dict[int, str] = {}
+
+    def link(self, tasks: Iterable[Task]) -> None:
+        wanted = [t.deadline for t in tasks if not t.linked and t.deadline.pk not in self.urls]
+        if wanted:
+            deadline_subjects_load(wanted, partnerships={self.partnership.pk: self.partnership})
+            self.urls.update((deadline.pk, deadline_url(deadline)) for deadline in wanted)
+
+    def linked(self, task: Task) -> Task:
+        return task if task.linked else replace(task, url=self.urls[task.deadline.pk], linked=True)
+
+
+class TaskList(list):
+    """Tasks whose links are worked out as they are read: a slice (a page, the first five) links just its own
+    tasks in one batch; iterating links them all. So a page showing a few of hundreds of tasks loads only those
+    few subjects, and no task is ever shown without its link."""
+
+    def __init__(self, tasks: Iterable[Task], links: _DeadlineLinks) -> None:
+        super().__init__(tasks)
+        self._links = links
+
+    def _link(self, start: int, stop: int) -> None:
+        window = list.__getitem__(self, slice(start, stop))
+        if all(task.linked for task in window):
+            return
+        self._links.link(window)
+        list.__setitem__(self, slice(start, stop), [self._links.linked(task) for task in window])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, _step = index.indices(len(self))
+            self._link(start, max(start, stop))
+            return list.__getitem__(self, index)
+        position = index + len(self) if index < 0 else index
+        if 0 <= position < len(self):
+            self._link(position, position + 1)
+        return list.__getitem__(self, index)
+
+    def __iter__(self):
+        self._link(0, len(self))
+        return list.__iter__(self)
+
+    def window(self, start: int, stop: int) -> list[Task]:
+        """Tasks ``start`` to ``stop`` as they are, their links not worked out (for ``MyTasks.link``)."""
+        return list.__getitem__(self, slice(start, stop))
+
+
 @dataclass(frozen=True)
 class MyTasks:
-    tasks: list[Task]
+    # Every task, in order, their links not yet worked out: read them through ``tasks`` and the sections.
+    unlinked: list[Task]
+    links: _DeadlineLinks | None = field(default=None, compare=False, repr=False)
+
+    def _list(self, tasks: Iterable[Task]) -> TaskList:
+        return TaskList(tasks, self.links)
 
     @property
-    def overdue(self) -> list[Task]:
-        return [t for t in self.tasks if t.overdue]
+    def tasks(self) -> TaskList:
+        return self._list(self.unlinked)
 
     @property
-    def due(self) -> list[Task]:
-        return [t for t in self.tasks if t.due_on is not None and not t.overdue]
+    def overdue(self) -> TaskList:
+        return self._list(t for t in self.unlinked if t.overdue)
 
     @property
-    def waiting(self) -> list[Task]:
+    def due(self) -> TaskList:
+        return self._list(t for t in self.unlinked if t.due_on is not None and not t.overdue)
+
+    @property
+    def waiting(self) -> TaskList:
         """Work with no date of its own (a sign-off awaiting the person's decision...)."""
-        return [t for t in self.tasks if t.due_on is None]
+        return self._list(t for t in self.unlinked if t.due_on is None)
 
-    def due_within(self, last_day: date) -> list[Task]:
-        return [t for t in self.due if t.due_on <= last_day]
+    def due_within(self, last_day: date) -> TaskList:
+        return self._list(t for t in self.unlinked if t.due_on is not None and not t.overdue and t.due_on <= last_day)
+
+    def link(self, *groups: Iterable[Task]) -> None:
+        """Work out the links of the tasks a page will show (``TaskList.window``s), in one batch: the sections
+        then find them worked out as they are read."""
+        if self.links is not None:
+            self.links.link(task for group in groups for task in group)
 
     def __len__(self) -> int:
-        return len(self.tasks)
+        return len(self.unlinked)
 
 
 def my_tasks(
@@ -167,7 +244,7 @@ def my_tasks(
         )
     roles = membership.role_set if membership is not None else frozenset()
     if not roles or not person.is_active:
-        return MyTasks(tasks=[])
+        return MyTasks(unlinked=[])
     calendar = working_day_calendars(partnership_ids=[partnership.pk], nations={partnership.pk: partnership.nation})[
         partnership.pk
     ]
@@ -176,7 +253,7 @@ def my_tasks(
     )
     tasks = [task for source in _SOURCES.values() for task in source(query)]
     tasks.sort(key=lambda t: (t.due_on is None, t.due_on or today, t.title))
-    return MyTasks(tasks=tasks)
+    return MyTasks(unlinked=tasks, links=query.deadline_links)
 
 
 # --- The kernel's sources ----------------------------------------------------------------------
@@ -186,7 +263,6 @@ def _deadline_tasks(query: TaskQuery) -> list[Task]:
     """One query: the open deadlines assigned to the person or to a role they hold (and, for a business
     manager, those no one else can act on)."""
     deadlines = deadlines_open_for_person(person=query.person, partnership=query.partnership, roles=query.roles)
-    deadline_subjects_load(deadlines, partnerships={query.partnership.pk: query.partnership})
     tasks = []
     for deadline in deadlines:
         mine = deadline_is_yours(deadline, person=query.person, roles=query.roles)
@@ -198,12 +274,14 @@ def _deadline_tasks(query: TaskQuery) -> list[Task]:
                 source="deadline",
                 kind_label="Deadline",
                 title=deadline.title,
-                url=deadline_url(deadline),
+                url="",
                 today=query.today,
                 due_on=deadline.due_on,
                 working_days_left=query.working_days_left(deadline.due_on),
                 assigned_to_you=mine,
                 assignee_label=assignee_label,
+                deadline=deadline,
+                linked=False,
             )
         )
     return tasks

@@ -9,6 +9,9 @@ from partnership.selectors import memberships_for_person, statutory_partners
 from partnership.selectors.overview import end_of_week, overview_sections
 from partnership.selectors.tasks import my_tasks
 
+# The overview lists the first few of each section (templates/partnership/home.html slices the same number).
+TASKS_SHOWN = 5
+
 
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
@@ -31,15 +34,18 @@ def partnership_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     tasks = my_tasks(person=request.user, partnership=request.partnership, today=today, membership=request.membership)
     week_ends = end_of_week(today)
+    overdue, due_this_week, waiting = tasks.overdue, tasks.due_within(week_ends), tasks.waiting
+    # The page shows the first five of each: their links in one batch, not the hundreds of a business manager's.
+    tasks.link(*(section.window(0, TASKS_SHOWN) for section in (overdue, due_this_week, waiting)))
     return render(
         request,
         "partnership/home.html",
         {
             "today": today,
-            "overdue": tasks.overdue,
-            "due_this_week": tasks.due_within(week_ends),
-            "due_later": len(tasks.due) - len(tasks.due_within(week_ends)),
-            "waiting": tasks.waiting,
+            "overdue": overdue,
+            "due_this_week": due_this_week,
+            "due_later": len(tasks.due) - len(due_this_week),
+            "waiting": waiting,
             "sections": overview_sections(membership=request.membership, today=today),
             "statutory_partners": statutory_partners(partnership=request.partnership),
         },

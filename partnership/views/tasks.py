@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -25,13 +25,28 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     tasks = my_tasks_select(
         person=request.user, partnership=request.partnership, today=today, membership=request.membership
     )
+    # Each section pages on its own (``overdue_page``, ``due_page``, ``waiting_page``); a number past the end is the
+    # last page, not an error, as on every list. The links of the three pages shown are worked out in one batch.
+    sections = {"overdue": tasks.overdue, "due": tasks.due, "waiting": tasks.waiting}
+    paginators = {name: Paginator(section, TASKS_PER_PAGE) for name, section in sections.items()}
+    numbers = {name: _page_number(paginators[name], request.GET.get(f"{name}_page")) for name in sections}
+    tasks.link(
+        *(section.window((numbers[name] - 1) * TASKS_PER_PAGE, numbers[name] * TASKS_PER_PAGE)
+          for name, section in sections.items())
+    )  # fmt: skip
     context = {
-        # Each section pages on its own (``overdue_page``, ``due_page``, ``waiting_page``); a number past the end
-        # is the last page, not an error, as on every list.
-        "overdue": Paginator(tasks.overdue, TASKS_PER_PAGE).get_page(request.GET.get("overdue_page")),
-        "due": Paginator(tasks.due, TASKS_PER_PAGE).get_page(request.GET.get("due_page")),
-        "waiting": Paginator(tasks.waiting, TASKS_PER_PAGE).get_page(request.GET.get("waiting_page")),
+        **{name: paginators[name].page(numbers[name]) for name in sections},
         "today": today,
         "is_business_manager": request.membership.has_role(Role.BUSINESS_MANAGER),
     }
     return render(request, "partnership/my_tasks.html", context)
+
+
+def _page_number(paginator: Paginator, asked: str | None) -> int:
+    """The page ``Paginator.get_page`` would give, found without reading the page."""
+    try:
+        return paginator.validate_number(asked)
+    except PageNotAnInteger:
+        return 1
+    except EmptyPage:
+        return paginator.num_pages

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -185,8 +185,31 @@ def test_a_business_managers_tasks_read_a_fixed_number_of_queries_whatever_the_c
         _deadline(world_a, f"nobodys-{n}", due_on=date(2026, 12, 29))
         _deadline(world_a, f"police-{n}", due_on=date(2026, 12, 30), assignee_role=Role.PARTNER_LEAD_POLICE)
         _deadline(world_a, f"lay-{n}", due_on=date(2026, 12, 30), assignee_role=Role.LAY_MEMBER)
-    # Membership, its roles, calendar, deadlines (with those no one else can act on), their subjects' links,
-    # sign-offs (none awaiting).
-    with django_assert_num_queries(6):
+    # Membership, its roles, calendar, deadlines (with those no one else can act on), sign-offs (none awaiting).
+    with django_assert_num_queries(5):
         tasks = my_tasks(person=world_a.bm, partnership=world_a.partnership)
-    assert sorted(t.title.split("-")[0] for t in tasks.tasks) == sorted(["mine", "nobodys", "lay"] * deadlines)
+    # Their links as they are read: every task's in one batch (one query a kind of subject).
+    with django_assert_num_queries(1):
+        listed = list(tasks.tasks)
+    assert sorted(t.title.split("-")[0] for t in listed) == sorted(["mine", "nobodys", "lay"] * deadlines)
+    assert all(t.url for t in listed)
+    # Read again, through another section: worked out once a request.
+    with django_assert_num_queries(0):
+        assert [t.url for t in tasks.due[:3]] == [t.url for t in listed[:3]]
+
+
+def test_only_the_tasks_shown_have_their_links_worked_out(world_a, django_assert_num_queries):
+    for n in range(12):
+        _deadline(world_a, f"task-{n:02}", due_on=date(2026, 12, 29) + timedelta(days=n), assignee=world_a.bm)
+    tasks = my_tasks(person=world_a.bm, partnership=world_a.partnership)
+    due = tasks.due
+    with django_assert_num_queries(1):
+        tasks.link(due.window(0, 5))
+    assert len(tasks.links.urls) == 5
+    # The first five are read as they were worked out; a sixth is worked out when it is read.
+    with django_assert_num_queries(0):
+        assert all(task.url for task in due[:5])
+    assert tasks.tasks.window(5, 6)[0].url == ""
+    with django_assert_num_queries(1):
+        assert due[5].url == due[0].url == f"/p/{world_a.partnership.slug}/manage/agencies/{world_a.school.pk}/"
+    assert len(tasks.links.urls) == 6

@@ -262,30 +262,6 @@ def test_someone_else_cannot_tick_a_task(world_a):
     assert task.done_at is None
 
 
-def test_a_task_owned_by_a_member_is_theirs_alone(world_a):
-    cycle = cycle_make(world_a)
-    task = _task(cycle, Role.PRACTITIONER)
-    HubTask.objects.in_partnership(world_a.partnership).filter(pk=task.pk).update(
-        owner_role="", owner_member=world_a.agency_lead
-    )
-    task.refresh_from_db()
-    with pytest.raises(PermissionDenied):
-        hub_task_tick(
-            partnership=world_a.partnership,
-            actor=world_a.practitioner.person,
-            membership=world_a.practitioner,
-            task=task,
-            done=True,
-        )
-    hub_task_tick(
-        partnership=world_a.partnership,
-        actor=world_a.agency_lead.person,
-        membership=world_a.agency_lead,
-        task=task,
-        done=True,
-    )
-
-
 def test_closing_a_cycle_cancels_its_open_deadlines_and_freezes_it(world_a):
     cycle = cycle_make(world_a)
     done = _task(cycle, Role.BUSINESS_MANAGER)

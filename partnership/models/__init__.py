@@ -371,7 +371,11 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
         # Related managers carry the row they hang from as ``instance``.
         if _is_tenant_row(getattr(self, "instance", None)):
             queryset._tenant_scope = SCOPE_PARENT
-            queryset._figures_partnerships = frozenset({self.instance.partnership_id})
+            parent = self.instance
+            # ``partnership.agencies`` hangs from the partnership itself; ``review.contributors`` from a tenant row.
+            queryset._figures_partnerships = frozenset(
+                {parent.pk if isinstance(parent, Partnership) else parent.partnership_id}
+            )
         elif _CHECKING_UNIQUENESS.get():
             queryset._tenant_scope = SCOPE_UNIQUENESS_CHECK
         elif TEST_CODE_PATHS and _made_in_test_code():

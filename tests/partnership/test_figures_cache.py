@@ -64,10 +64,15 @@ def test_a_queryset_update_or_delete_naming_its_partnership_makes_that_ones_stal
     assert (kept(world_a), kept(world_b)) == (1, 2)
     Agency.objects.in_partnership(world_b.partnership).filter(pk=world_b.school.pk).update(name="Bravo Academy")
     assert (kept(world_a), kept(world_b)) == (1, 3)
+    # Through the partnership's own related manager, and through a tenant row's.
+    world_b.partnership.agencies.filter(pk=world_b.school.pk).update(name="Bravo School")
+    assert (kept(world_a), kept(world_b)) == (1, 4)
+    world_a.school.memberships.filter(pk=world_a.practitioner.pk).update(job_title="Teacher")
+    assert (kept(world_a), kept(world_b)) == (5, 4)
     AgencyFactory(partnership=world_a.partnership, name="Alpha Hospice")
-    assert (kept(world_a), kept(world_b)) == (4, 3)
+    assert (kept(world_a), kept(world_b)) == (6, 4)
     Agency.objects.filter(partnership_id__in=[world_a.partnership.pk]).filter(name="Alpha Hospice").delete()
-    assert (kept(world_a), kept(world_b)) == (5, 3)
+    assert (kept(world_a), kept(world_b)) == (7, 4)
 
 
 def test_an_update_that_changes_nothing_keeps_them(world_a, kept):

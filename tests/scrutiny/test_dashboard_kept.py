@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from partnership.models.recommendations import Action
 from scrutiny.selectors.dashboard import dashboard_reader_key, scrutiny_dashboard, scrutiny_dashboard_kept
+from tests.conftest import main_content
 from tests.reviews.factories import rapid_review_make
 from tests.reviews.test_timeliness import _review
 from tests.scrutiny.test_dashboard import dashboard_url, figures  # noqa: F401 - the hand-counted records
@@ -34,9 +35,7 @@ def keeping(settings):
 
 
 def _main(response) -> str:
-    """The page's content (the layout around it carries a new CSRF token each time)."""
-    page = response.content.decode()
-    return page[page.index("<main") : page.index("</main>")]
+    return main_content(response.content.decode())
 
 
 def _fresh(client, url, settings) -> str:

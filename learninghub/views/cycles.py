@@ -36,6 +36,7 @@ from learninghub.services import observers as observer_services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.views.actions import form_status
+from partnership.views.row_urls import url_for_each
 
 # How long an observer is invited for unless the business manager says otherwise: a cycle's four hub months.
 OBSERVER_DEFAULT_PERIOD = timedelta(days=120)
@@ -83,6 +84,13 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 def _cycle_page(request: HttpRequest, cycle) -> HttpResponse:
     page = selectors.hub_cycle_page(partnership=request.partnership, cycle=cycle, membership=request.membership)
     manages = _manages(request)
+    # Each checklist row links to its tick and its assignment: reversed once, not twice a row.
+    slug = request.partnership.slug
+    tick_url = url_for_each("learninghub:task_tick", id_kwarg="hub_task_id", slug=slug)
+    assign_url = url_for_each("learninghub:task_assign", id_kwarg="hub_task_id", slug=slug)
+    for view in page.phases:
+        for task in view.tasks:
+            task.tick_url, task.assign_url = tick_url(task.pk), assign_url(task.pk)
     context = {
         "page": page,
         "cycle": cycle,

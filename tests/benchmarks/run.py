@@ -193,7 +193,7 @@ def measure(pages, world, *, repeat: int) -> tuple[Row, Row, list[Row]]:
     return trivial, floor, rows
 
 
-def profile(page, world, *, repeat: int) -> str:
+def profile(page, world, *, repeat: int, callers: str = "") -> str:
     """One page's queries (SQL and time, slowest first) and where its Python time goes (cProfile)."""
     import cProfile
     import io
@@ -220,6 +220,9 @@ def profile(page, world, *, repeat: int) -> str:
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(40)
     pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(25)
+    if callers:
+        # Who calls a function the tables above show as costly (a regular expression on its name).
+        pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_callers(callers)
     out.append(f"cProfile over {repeat} requests, by cumulative time, then by own time:")
     out.append(stream.getvalue())
     return "\n".join(out)
@@ -318,6 +321,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="",
         help="instead of the table: one page's queries (slowest first) and a cProfile of --repeat requests",
     )
+    parser.add_argument(
+        "--callers",
+        metavar="PATTERN",
+        default="",
+        help="with --profile: also who calls the functions whose names match PATTERN (a regular expression)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -377,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()
     if args.profile:
         (page,) = _chosen_pages(args.profile)
-        print(profile(page, world, repeat=args.repeat))
+        print(profile(page, world, repeat=args.repeat, callers=args.callers))
         return 0
     trivial, floor, rows = measure(pages, world, repeat=args.repeat)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -23,6 +23,7 @@ from learninghub.services import plans as services
 from partnership.access import partnership_view
 from partnership.forms.base import versioned_initial
 from partnership.views.actions import form_status
+from partnership.views.row_urls import url_for_each
 
 _LINK_ERROR_FIELDS = dict.fromkeys(LINK_FIELDS.values(), "link")
 
@@ -64,14 +65,30 @@ def _refuse(request: HttpRequest, form, exc: ValidationError, cycle) -> None:
 def plan_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = cycle_selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
     page = selectors.delivery_plan_page(partnership=request.partnership, cycle=cycle)
+    manages = request.membership.has_role(*PLAN_MANAGE_ROLES)
+    is_active = cycle.state == CycleState.ACTIVE
     context = {
         "cycle": cycle,
         "page": page,
-        "manages": request.membership.has_role(*PLAN_MANAGE_ROLES),
-        "is_active": cycle.state == CycleState.ACTIVE,
+        "manages": manages,
+        "is_active": is_active,
         "kinds": [(kind, label, page.items_by_kind[kind]) for kind, label in KIND_LABELS.items()],
-        "remove_form": PlanRemoveForm(initial=versioned_initial(page.plan)) if page.plan else None,
     }
+    if manages and is_active and page.plan:
+        # Every figure and item has its own change link and remove form (96 figures at national volume). The
+        # remove forms all carry the same plan version: its hidden input is drawn once, not once a row through
+        # the widget templates (half the page's time), and the rows' links are reversed once each.
+        context["remove_version"] = str(PlanRemoveForm(initial=versioned_initial(page.plan))["expected_updated_at"])
+        ids = {"slug": request.partnership.slug, "hub_cycle_id": cycle.pk}
+        edit_figure = url_for_each("learninghub:plan_indicator_edit", id_kwarg="plan_indicator_id", **ids)
+        remove_figure = url_for_each("learninghub:plan_indicator_remove", id_kwarg="plan_indicator_id", **ids)
+        for figure in page.indicators:
+            figure.edit_url, figure.remove_url = edit_figure(figure.pk), remove_figure(figure.pk)
+        edit_item = url_for_each("learninghub:plan_item_edit", id_kwarg="plan_item_id", **ids)
+        remove_item = url_for_each("learninghub:plan_item_remove", id_kwarg="plan_item_id", **ids)
+        for items in page.items_by_kind.values():
+            for item in items:
+                item.edit_url, item.remove_url = edit_item(item.pk), remove_item(item.pk)
     return render(request, "learninghub/plans/detail.html", context)
 
 

@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 
 from audits.models import (
@@ -17,9 +17,9 @@ from audits.models import (
     AuditRound,
     FindingKind,
     QuestionKind,
-    TemplateSection,
+    ScaleOption,
+    TemplateQuestion,
 )
-from audits.selectors.templates import section_questions
 from partnership.models import Partnership, StatutoryPartner
 
 IN_STATES = (AuditReturn.State.SUBMITTED, AuditReturn.State.MODERATED)
@@ -37,70 +37,86 @@ class Distribution:
 
 def grade_distributions(*, partnership: Partnership, audit_round: AuditRound) -> list[Distribution]:
     """Per graded question of the round's template: how many submitted returns gave each grade, overall and
-    per agency, counting the moderated grade where there is one. Four queries."""
+    per agency, counting the moderated grade where there is one. Two queries."""
     return grade_distributions_of_rounds(partnership=partnership, rounds=[audit_round])[audit_round.pk]
 
 
 def grade_distributions_of_rounds(
     *, partnership: Partnership, rounds: list[AuditRound]
 ) -> dict[int, list[Distribution]]:
-    """``grade_distributions`` of several rounds at once, by round id: four queries however many rounds (the
+    """``grade_distributions`` of several rounds at once, by round id: two queries however many rounds (the
     learning hub's findings page shows every round the cycle commissioned)."""
     if not rounds:
         return {}
-    versions = {r.template_version_id for r in rounds}
-    sections_of: dict[int, list] = defaultdict(list)
-    for section in (
-        TemplateSection.objects.in_partnership(partnership)
-        .filter(version_id__in=versions)
-        .prefetch_related(Prefetch("questions", queryset=section_questions(partnership=partnership)))
-        .order_by("position", "id")
-    ):
-        sections_of[section.version_id].append(section)
+    scales = _graded_questions(partnership=partnership, versions={r.template_version_id for r in rounds})
+    # Counted in the database, by the final grade (the moderated one where there is one): a round's answers run
+    # into the thousands (the learning hub's findings page reads two rounds' worth), and bringing each one over to
+    # count it here was most of the page's time.
     answers = (
         AuditAnswer.objects.in_partnership(partnership)
         .filter(audit_return__case__round__in=rounds, audit_return__state__in=IN_STATES)
-        # Tuples, not model instances: a round's answers run into the thousands (the learning hub's findings
-        # page reads two rounds' worth), and building an instance for each was half the page's time.
-        .values_list(
-            "audit_return__case__round_id",
-            "question_id",
-            "option_id",
-            "moderated_option_id",
-            "audit_return__agency__name",
-        )
+        .annotate(final=Coalesce("moderated_option_id", "option_id"))
+        .filter(final__isnull=False)
+        .values_list("audit_return__case__round_id", "question_id", "final", "audit_return__agency__name")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     # round id -> question id -> option id -> count (overall, and per agency name)
     counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
     per_agency: dict[tuple[int, int], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for round_id, question_id, option_id, moderated_option_id, agency_name in answers:
-        final = moderated_option_id or option_id
-        if final is None:
-            continue
-        counts[round_id, question_id][final] += 1
-        per_agency[round_id, question_id][agency_name][final] += 1
-    return {r.pk: _distributions(sections_of[r.template_version_id], counts, per_agency, round_id=r.pk) for r in rounds}
+    for round_id, question_id, final, agency_name, n in answers:
+        counts[round_id, question_id][final] += n
+        per_agency[round_id, question_id][agency_name][final] += n
+    return {
+        r.pk: _distributions(scales.get(r.template_version_id, []), counts, per_agency, round_id=r.pk) for r in rounds
+    }
 
 
-def _distributions(sections, counts, per_agency, *, round_id: int) -> list[Distribution]:
-    result = []
-    for section in sections:
-        for q in section.questions.all():
-            if q.kind != QuestionKind.GRADE:
-                continue
-            options = list(q.scale.options.all())
-            c = counts.get((round_id, q.pk), Counter())
-            result.append(
-                Distribution(
-                    question=q,
-                    overall=[(o.label, c[o.pk], o.meets_standard) for o in options],
-                    total=sum(c.values()),
-                    by_agency=[
-                        (name, [agency_counts[o.pk] for o in options])
-                        for name, agency_counts in sorted(per_agency.get((round_id, q.pk), {}).items())
-                    ],
-                )
+def _graded_questions(
+    *, partnership: Partnership, versions: set[int]
+) -> dict[int, list[tuple[TemplateQuestion, list[ScaleOption]]]]:
+    """The versions' graded questions in the template's order (by section, then within it), each with its scale's
+    options in order, by version id: one query, a row per question and option (the scale's options joined on, in
+    the partnership too), where sections, questions and options were three."""
+    rows = (
+        TemplateQuestion.objects.in_partnership(partnership)
+        .filter(version_id__in=versions, kind=QuestionKind.GRADE)
+        .annotate(
+            scale_option=FilteredRelation("scale__options", condition=Q(scale__options__partnership=partnership)),
+            option_pk=F("scale_option__id"),
+            option_label=F("scale_option__label"),
+            option_meets_standard=F("scale_option__meets_standard"),
+        )
+        .order_by("section__position", "section_id", "position", "id", "scale_option__position", "scale_option__value")
+    )
+    questions: dict[int, tuple[TemplateQuestion, list[ScaleOption]]] = {}
+    for row in rows:
+        _question, options = questions.setdefault(row.pk, (row, []))
+        if row.option_pk is not None:
+            options.append(
+                ScaleOption(pk=row.option_pk, label=row.option_label, meets_standard=row.option_meets_standard)
             )
+    by_version: dict[int, list[tuple[TemplateQuestion, list[ScaleOption]]]] = defaultdict(list)
+    for question, options in questions.values():
+        by_version[question.version_id].append((question, options))
+    return by_version
+
+
+def _distributions(questions, counts, per_agency, *, round_id: int) -> list[Distribution]:
+    result = []
+    for q, options in questions:
+        c = counts.get((round_id, q.pk), Counter())
+        result.append(
+            Distribution(
+                question=q,
+                overall=[(o.label, c[o.pk], o.meets_standard) for o in options],
+                total=sum(c.values()),
+                by_agency=[
+                    (name, [agency_counts[o.pk] for o in options])
+                    for name, agency_counts in sorted(per_agency.get((round_id, q.pk), {}).items())
+                ],
+            )
+        )
     return result
 
 

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from learninghub.selectors import findings as selectors
-from learninghub.selectors.cycles import hub_cycle_get
+from learninghub.selectors.cycles import hub_cycle_get, hub_cycle_with_phases_get
 from learninghub.selectors.findings import (
     FINDINGS_MANAGE_ROLES,
     FINDINGS_READ_ROLES,
@@ -216,7 +216,8 @@ class FindingsView(_FindingsAPIView):
 
     @extend_schema(tags=[TAG], summary="A cycle's findings", responses=_answers({200: HubFindingsSerializer}))
     def get(self, request: Request, slug: str, hub_cycle_id: int) -> Response:
-        page = selectors.hub_findings_page(partnership=self.partnership, cycle=self.cycle(hub_cycle_id))
+        cycle, phases = hub_cycle_with_phases_get(partnership=self.partnership, cycle_id=hub_cycle_id)
+        page = selectors.hub_findings_page(partnership=self.partnership, cycle=cycle, phases=phases)
         return Response(_findings_data(page))
 
 

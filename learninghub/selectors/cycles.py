@@ -48,6 +48,24 @@ def hub_cycle_get(*, partnership: Partnership, cycle_id: int) -> HubCycle:
     return cycle
 
 
+def hub_cycle_with_phases_get(*, partnership: Partnership, cycle_id: int) -> tuple[HubCycle, list[HubPhase]]:
+    """The cycle (with its priority) and its phases in order, in one query: read through the phases, the cycle
+    joined on, for the pages that show both (the findings page and its API, whose queries are counted). A cycle is
+    set up with its phases; one without would be read alone (a second query), or missing (``Http404``)."""
+    phases = list(
+        HubPhase.objects.in_partnership(partnership)
+        .filter(cycle_id=cycle_id, cycle__partnership=partnership)
+        .select_related("cycle__priority")
+        .order_by("position")
+    )
+    if not phases:
+        return hub_cycle_get(partnership=partnership, cycle_id=cycle_id), []
+    cycle = phases[0].cycle
+    for phase in phases:
+        phase.cycle = cycle  # one cycle object for all of them, as a prefetch would give
+    return cycle, phases
+
+
 def hub_phases(*, partnership: Partnership, cycle: HubCycle) -> list[HubPhase]:
     return list(HubPhase.objects.in_partnership(partnership).filter(cycle=cycle).order_by("position"))
 

@@ -2,16 +2,18 @@
 selectors), what the hub found by learning theme, its draft recommendations and its success measures; and the
 findings report's sections for them (``learninghub.report_sections``).
 
-The findings page reads a fixed number of queries for the cycle's own rows, plus the audits' selectors' few per
-commissioned round (a cycle commissions one or two).
+The findings page reads a fixed number of queries for the cycle's own rows, plus the audits' selectors' few for all
+of its commissioned rounds at once (a cycle commissions one or two), plus one for the managers' forms' choices.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import DateField, F, IntegerField, QuerySet, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from audits.selectors.findings import (
     findings_by_theme_of_rounds,
     grade_distributions_of_rounds,
 )
+from audits.selectors.rounds import case_audit_version_choices
 from learninghub.models import HubAuditLink, HubCycle, HubDraftRecommendation, HubFinding, HubMeasure, HubPhase
 from learninghub.models.cycles import PhaseKind
 from learninghub.report_sections import ReportSection, ReportTable, report_section
@@ -104,7 +107,7 @@ def hub_audit_link_get(*, partnership: Partnership, cycle: HubCycle, link_id: in
 
 def hub_audit_results(*, partnership: Partnership, cycle: HubCycle) -> list[AuditResult]:
     """Each commissioned round with its grade distributions and findings by theme (the audits' selectors, which
-    read every round at once: six queries however many rounds the cycle commissioned)."""
+    read every round at once: four queries however many rounds the cycle commissioned)."""
     links = hub_audit_links(partnership=partnership, cycle=cycle)
     rounds = [link.audit_round for link in links]
     distributions = grade_distributions_of_rounds(partnership=partnership, rounds=rounds)
@@ -180,8 +183,13 @@ def hub_measure_get(*, partnership: Partnership, cycle: HubCycle, measure_id: in
     return measure
 
 
-def hub_findings_page(*, partnership: Partnership, cycle: HubCycle, today: date | None = None) -> FindingsPage:
-    """Everything the findings page shows: five queries for the cycle's rows, and the audits' five for every round."""
+def hub_findings_page(
+    *, partnership: Partnership, cycle: HubCycle, phases: list[HubPhase] | None = None, today: date | None = None
+) -> FindingsPage:
+    """Everything the findings page shows: four queries for the cycle's rows (five without its ``phases``, which
+    ``hub_cycle_with_phases_get`` reads with the cycle), and the audits' four for every round at once."""
+    if phases is None:
+        phases = list(HubPhase.objects.in_partnership(partnership).filter(cycle=cycle).order_by("position"))
     findings = hub_findings(partnership=partnership, cycle=cycle)
     return FindingsPage(
         cycle=cycle,
@@ -189,7 +197,7 @@ def hub_findings_page(*, partnership: Partnership, cycle: HubCycle, today: date 
         themes=hub_findings_by_theme(findings),
         drafts=hub_drafts(partnership=partnership, cycle=cycle),
         measures=hub_measures(partnership=partnership, cycle=cycle),
-        phases={p.kind: p for p in HubPhase.objects.in_partnership(partnership).filter(cycle=cycle)},
+        phases={p.kind: p for p in phases},
         today=today or timezone.localdate(),
     )
 
@@ -200,8 +208,58 @@ def audit_round_link_choices(*, partnership: Partnership, cycle: HubCycle) -> Qu
     return AuditRound.objects.in_partnership(partnership).exclude(pk__in=linked).order_by("-due_on", "-id")
 
 
-def theme_choices(*, partnership: Partnership) -> list[LearningTheme]:
-    return list(LearningTheme.objects.in_partnership(partnership).filter(is_active=True).order_by("name"))
+def _active_themes(*, partnership: Partnership) -> QuerySet[LearningTheme]:
+    return LearningTheme.objects.in_partnership(partnership).filter(is_active=True).order_by("name")
+
+
+class Choice(NamedTuple):
+    pk: int
+    label: str
+
+
+@dataclass
+class FindingsChoices:
+    """What the managers' forms offer: the active learning themes (by name), the published case audit template
+    versions (by template, newest version first) and the rounds not yet linked to the cycle (newest due first)."""
+
+    themes: list[Choice]
+    versions: list[Choice]
+    rounds: list[Choice]
+
+
+_THEME, _VERSION, _ROUND = 0, 1, 2
+
+
+def findings_choices(*, partnership: Partnership, cycle: HubCycle) -> FindingsChoices:
+    """The three lists of ``FindingsChoices`` in one query (a union of the three reads, each in the partnership),
+    where they were three of the findings page's queries. One ``ORDER BY`` keeps each list in its own order: the
+    themes by name, the versions by template name then newest number, the rounds (their sort text empty) newest due
+    first."""
+    # Typed NULLs: PostgreSQL takes two bare ones in a column for text, which a date or a number then fails to match.
+    no_number, no_day = Cast(Value(None), IntegerField()), Cast(Value(None), DateField())
+    themes = (
+        _active_themes(partnership=partnership)
+        .annotate(kind=Value(_THEME), sort_text=F("name"), label=F("name"), number=no_number, due_on_=no_day)
+        .values_list("kind", "pk", "sort_text", "label", "number", "due_on_")
+        .order_by()
+    )
+    versions = (
+        case_audit_version_choices(partnership=partnership)
+        .annotate(kind=Value(_VERSION), sort_text=F("template__name"), label=F("template__name"), due_on_=no_day)
+        .values_list("kind", "pk", "sort_text", "label", "number", "due_on_")
+        .order_by()
+    )
+    rounds = (
+        audit_round_link_choices(partnership=partnership, cycle=cycle)
+        .annotate(kind=Value(_ROUND), sort_text=Value(""), label=F("title"), number_=no_number)
+        .values_list("kind", "pk", "sort_text", "label", "number_", "due_on")
+        .order_by()
+    )
+    rows = themes.union(versions, rounds, all=True).order_by("kind", "sort_text", "-number", "-due_on_", "-pk")
+    lists: dict[int, list[Choice]] = {_THEME: [], _VERSION: [], _ROUND: []}
+    for kind, pk, _sort_text, label, number, _due_on in rows:
+        lists[kind].append(Choice(pk, f"{label} (version {number})" if kind == _VERSION else label))
+    return FindingsChoices(themes=lists[_THEME], versions=lists[_VERSION], rounds=lists[_ROUND])
 
 
 def success_measure_suggestions(*, cycle: HubCycle, measures: list[HubMeasure]) -> list[str]:

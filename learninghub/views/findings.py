@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from audits.selectors.rounds import case_audit_version_choices
 from learninghub.forms.findings import (
     AuditCommissionForm,
     AuditLinkForm,
@@ -26,7 +25,7 @@ from learninghub.forms.findings import (
     ReportForm,
 )
 from learninghub.selectors import findings as selectors
-from learninghub.selectors.cycles import hub_cycle_get
+from learninghub.selectors.cycles import hub_cycle_get, hub_cycle_with_phases_get
 from learninghub.selectors.findings import FINDINGS_MANAGE_ROLES, FINDINGS_READ_ROLES, FINDINGS_REPORT_KIND
 from learninghub.services import findings as services
 from learninghub.services import findings_report as report_services
@@ -47,20 +46,23 @@ def _cycle(request: HttpRequest, hub_cycle_id: int):
     return hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
 
 
-def _render(request: HttpRequest, cycle, **bound) -> HttpResponse:
+def _choices(request: HttpRequest, cycle) -> selectors.FindingsChoices:
+    return selectors.findings_choices(partnership=request.partnership, cycle=cycle)
+
+
+def _render(request: HttpRequest, cycle, phases=None, **bound) -> HttpResponse:
     p = request.partnership
-    page = selectors.hub_findings_page(partnership=p, cycle=cycle)
+    page = selectors.hub_findings_page(partnership=p, cycle=cycle, phases=phases)
     manages = request.membership.has_role(*FINDINGS_MANAGE_ROLES) and cycle.state == cycle.State.ACTIVE
     context = {"cycle": cycle, "page": page, "manages": manages, "report_form": ReportForm()}
     if manages:
-        themes = selectors.theme_choices(partnership=p)
+        choices = _choices(request, cycle)  # the lists of the three forms that offer them: one query
         context.update(
             commission_form=bound.get("commission_form")
-            or AuditCommissionForm(versions=case_audit_version_choices(partnership=p), themes=themes),
-            link_form=bound.get("link_form")
-            or AuditLinkForm(rounds=selectors.audit_round_link_choices(partnership=p, cycle=cycle)),
-            finding_form=bound.get("finding_form") or FindingForm(themes=themes),
-            draft_form=bound.get("draft_form") or DraftForm(themes=themes),
+            or AuditCommissionForm(versions=choices.versions, themes=choices.themes),
+            link_form=bound.get("link_form") or AuditLinkForm(rounds=choices.rounds),
+            finding_form=bound.get("finding_form") or FindingForm(themes=choices.themes),
+            draft_form=bound.get("draft_form") or DraftForm(themes=choices.themes),
             agree_form=bound.get("agree_form") or DraftsAgreeForm(drafts=page.open_drafts),
             measure_form=bound.get("measure_form") or MeasureForm(),
             review_form=bound.get("review_form"),
@@ -91,7 +93,8 @@ def _attempt(request: HttpRequest, form, call, *, success: str) -> bool:
 @partnership_view(roles=FINDINGS_READ_ROLES)
 @require_GET
 def cycle_findings(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
-    return _render(request, _cycle(request, hub_cycle_id))
+    cycle, phases = hub_cycle_with_phases_get(partnership=request.partnership, cycle_id=hub_cycle_id)
+    return _render(request, cycle, phases)
 
 
 @partnership_view(roles=FINDINGS_MANAGE_ROLES)
@@ -99,9 +102,8 @@ def cycle_findings(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
 def audit_commission(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
     p = request.partnership
-    form = AuditCommissionForm(
-        request.POST, versions=case_audit_version_choices(partnership=p), themes=selectors.theme_choices(partnership=p)
-    )
+    choices = _choices(request, cycle)
+    form = AuditCommissionForm(request.POST, versions=choices.versions, themes=choices.themes)
     common = {"partnership": p, "actor": request.user, "cycle": cycle}
     if _attempt(
         request,
@@ -117,9 +119,7 @@ def audit_commission(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
 @require_POST
 def audit_link(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
-    form = AuditLinkForm(
-        request.POST, rounds=selectors.audit_round_link_choices(partnership=request.partnership, cycle=cycle)
-    )
+    form = AuditLinkForm(request.POST, rounds=_choices(request, cycle).rounds)
     common = {"partnership": request.partnership, "actor": request.user, "cycle": cycle}
     if _attempt(
         request,
@@ -149,7 +149,7 @@ def audit_unlink(request: HttpRequest, hub_cycle_id: int, hub_audit_id: int) -> 
 @require_POST
 def finding_add(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
-    form = FindingForm(request.POST, themes=selectors.theme_choices(partnership=request.partnership))
+    form = FindingForm(request.POST, themes=_choices(request, cycle).themes)
     common = {"partnership": request.partnership, "actor": request.user, "cycle": cycle}
     if _attempt(
         request, form, lambda **data: services.hub_finding_add(**common, **data), success="Recorded the finding."
@@ -176,7 +176,7 @@ def finding_remove(request: HttpRequest, hub_cycle_id: int, hub_finding_id: int)
 @require_POST
 def draft_add(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
-    form = DraftForm(request.POST, themes=selectors.theme_choices(partnership=request.partnership))
+    form = DraftForm(request.POST, themes=_choices(request, cycle).themes)
     common = {"partnership": request.partnership, "actor": request.user, "cycle": cycle}
     if _attempt(
         request,

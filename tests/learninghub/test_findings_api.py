@@ -16,7 +16,7 @@ from partnership.models.recommendations import Recommendation
 from tests.audits.helpers import published_case_audit, round_make
 from tests.conftest import login
 from tests.learninghub.findings_helpers import cycle_in, themes
-from tests.learninghub.test_findings_pages import _filled
+from tests.learninghub.test_findings_pages import _filled, grow
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,25 @@ def test_readers_see_the_findings_with_audit_grades(world_a):
     scrutineer = _api(world_a.scrutineer.person)
     add = _url(world_a, "findings_add", hub_cycle_id=cycle.pk)
     assert scrutineer.post(add, {"theme_id": 1, "text": "x"}, format="json").status_code == 403
+
+
+def test_the_findings_read_a_fixed_number_of_queries(world_a, django_assert_num_queries):
+    small = _filled(world_a, rounds=1, findings=1, drafts=1, measures=1)
+    client = _api(world_a.bm)
+    url = _url(world_a, "findings", hub_cycle_id=small.pk)
+    client.get(url)
+    with django_assert_num_queries(API_QUERIES):
+        assert client.get(url).status_code == 200
+    grow(world_a, small)
+    with django_assert_num_queries(API_QUERIES):
+        body = client.get(url).json()
+    assert len(body["audits"]) == 4
+    assert len(body["findings"]) == 21
+    assert len(body["drafts"]) == 21
+
+
+# The page's queries (tests/learninghub/test_findings_pages.py, PAGE_QUERIES) but the managers' form choices.
+API_QUERIES = 9 + 3
 
 
 def test_another_partnership_gets_404_everywhere(world_a, world_b):

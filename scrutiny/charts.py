@@ -19,6 +19,7 @@ links are same-site paths only, checked when the chart is made.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -147,6 +148,7 @@ def bar_chart_svg(chart: BarChart, *, linked: bool = True) -> str:
     drawing.x_labels = list(chart.labels)
     for series in chart.series:
         drawing.add(series.name, _bar_values(chart, series) if linked else list(series.values))
+    drawing.uuid = _chart_id(chart, kind.__name__, linked)
     root = drawing.render_tree()
     _remove_scripts_and_tidy_links(root)
     _describe(root, title=chart.title, description=chart.description, linked=linked)
@@ -167,14 +169,24 @@ def _bar_values(chart: BarChart, series: Series) -> list[object]:
     return values
 
 
+def _chart_id(chart: BarChart, kind: str, linked: bool) -> str:
+    """The SVG's id (pygal scopes its style sheet with it), from what the chart shows, where pygal draws a random one:
+    the same figures give the same SVG, so a scrutiny report's HTML with the same data is the same version, not a new
+    one to render again (``document_render_request`` keeps one version per HTML)."""
+    return hashlib.sha256(repr((kind, linked, chart)).encode("utf-8")).hexdigest()[:32]
+
+
 def _remove_scripts_and_tidy_links(root) -> None:
-    """pygal's script; and for a link, the ``<desc>`` pygal writes with its address (read out, it is noise: the
-    link's name says where it goes), and its ``xlink:href`` written as SVG 2's ``href``, which every browser follows
-    and which accessibility tools (and Playwright's roles) read as a link."""
+    """pygal's script and its comments (one names the day the chart was drawn); and for a link, the ``<desc>`` pygal
+    writes with its address (read out, it is noise: the link's name says where it goes), and its ``xlink:href``
+    written as SVG 2's ``href``, which every browser follows and which accessibility tools (and Playwright's roles)
+    read as a link."""
     for parent in list(root.iter()):
         for child in list(parent):
-            if _local_name(child.tag) == "script" or (
-                _local_name(child.tag) == "desc" and child.get("class") == "xlink"
+            if (
+                child.tag is etree.Comment
+                or _local_name(child.tag) == "script"
+                or (_local_name(child.tag) == "desc" and child.get("class") == "xlink")
             ):
                 parent.remove(child)
         if _local_name(parent.tag) == "a" and _XLINK_HREF in parent.attrib:
@@ -242,6 +254,7 @@ def line_chart_svg(chart: BarChart) -> str:
             )
         else:
             drawing.add(series.name, list(series.values))
+    drawing.uuid = _chart_id(chart, "Line", False)
     root = drawing.render_tree()
     _remove_scripts_and_tidy_links(root)
     _describe(root, title=chart.title, description=chart.description)

@@ -61,6 +61,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from audits.selectors.compliance_heatmap import (
+    MET_SCORE,
     SECTION_11,
     SECTION_175,
     HeatmapScore,
@@ -135,6 +136,12 @@ STATUTORY_PARTNERS = tuple(StatutoryPartner.choices)
 HEATMAP_PANELS = {"section_11": SECTION_11, "section_175": SECTION_175}
 # The rows a heat map shows on the dashboard, the weakest first; its CSV and the cycle's compliance matrix have all.
 HEATMAP_DASHBOARD_ROWS = 25
+# The rows a heat map lists in a scrutiny report, the weakest first, after every standard's count of agencies or
+# schools at each score. At national volume (535 schools, 141 agencies) the two grids took 58 of the annual report's
+# 117 pages and three quarters of its render time: lists no reader of a published report reads row by row.
+HEATMAP_REPORT_ROWS = 25
+# A heat map's scores in a report's count by standard: the Section 11 scale's, highest first, then none.
+_REPORT_SCORES = ((3, "Fully met (3)"), (2, "Mostly met (2)"), (1, "Partly met (1)"), (0, "Not met (0)"))
 # The panels whose figures list their records on ``scrutiny:panel_records``.
 RECORD_PANELS = (
     "notification",
@@ -1117,6 +1124,47 @@ def _report_table(panel: Panel) -> ReportTable:
     )
 
 
+def _report_heatmap(panel: Panel) -> tuple[str, tuple[ReportTable, ...]]:
+    """A heat map in a report: its explanation and its table, every row, when it has at most ``HEATMAP_REPORT_ROWS``;
+    else each standard's count of agencies (schools) at each score, then the weakest rows, ranked as the dashboard
+    ranks them (``weakness``: most standards below 2, then the lowest total), the explanation saying where the rest
+    are (the panel's CSV and the cycle's compliance matrix, on the site)."""
+    if len(panel.rows) <= HEATMAP_REPORT_ROWS:
+        return panel.explanation, (_report_table(panel),)
+    title_words, noun, _heading, _none = _HEATMAP_WORDS[panel.key]
+    plural, total = _PLURALS[noun], len(panel.rows)
+    cycle = panel.chart.title.removeprefix(f"{title_words} by {noun} and standard")
+    standards = [series.name for series in panel.chart.series]
+    counts = [
+        [sum(1 for _label, figures in panel.rows if figures[i].value == score) for score, _ in _REPORT_SCORES]
+        for i in range(len(standards))
+    ]
+    by_standard = ReportTable(
+        caption=f"{title_words} by standard{cycle}: the {total} {plural} by score",
+        headers=("Standard", *(label for _score, label in _REPORT_SCORES), "Not scored"),
+        rows=tuple(
+            (standard, *map(str, row), str(total - sum(row))) for standard, row in zip(standards, counts, strict=True)
+        ),
+    )
+
+    def weakness_of(row: tuple[str, tuple[Figure, ...]]) -> tuple[int, int]:
+        values = [f.value for f in row[1]]
+        return (-sum(1 for v in values if v is not None and v < MET_SCORE), sum(v or 0 for v in values))
+
+    weakest = sorted(panel.rows, key=weakness_of)[:HEATMAP_REPORT_ROWS]  # stable: equals stay by name
+    listed = replace(
+        _report_table(replace(panel, rows=tuple(weakest))),
+        caption=f"{panel.chart.title}: the {len(weakest)} weakest of {total}",
+    )
+    explanation = (
+        f"{panel.explanation} This report counts the {total} {plural} at each score for each standard (the moderated "
+        f"score where there is one, else the self score), then lists the {len(weakest)} {plural} with the most "
+        "standards scored below 2 (partly met or not met), then the lowest total score. Every "
+        f"{noun}'s row is in the dashboard's CSV of this table and in the cycle's compliance matrix."
+    )
+    return explanation, (by_standard, listed)
+
+
 def _report_panels(scope: ReportScope, keys: tuple[str, ...], *, today: date) -> list[Panel]:
     panels = []
     for key in keys:
@@ -1138,13 +1186,16 @@ def dashboard_report_section(scope: ReportScope) -> ReportSection | None:
     panels = [panel for panel in _report_panels(scope, REPORT_PANELS, today=scope.end) if panel.rows]
     if not panels:
         return None
+    # A heat map is its table (or, when long, its counts by standard and its weakest rows): no bar chart.
+    told = [
+        _report_heatmap(panel) if panel.heatmap else (panel.explanation, (_report_table(panel),)) for panel in panels
+    ]
     return ReportSection(
         key="dashboard",
         title="The dashboard's figures",
-        paragraphs=tuple(panel.explanation for panel in panels),
-        # A heat map is its table: no bar chart.
+        paragraphs=tuple(explanation for explanation, _tables in told),
         charts=tuple(_report_chart(panel) for panel in panels if not panel.heatmap),
-        tables=tuple(_report_table(panel) for panel in panels),
+        tables=tuple(table for _explanation, tables in told for table in tables),
     )
 
 

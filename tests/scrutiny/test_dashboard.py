@@ -239,6 +239,17 @@ def test_a_reports_chart_draws_the_same_bars_without_links(world_a, figures):
     assert "2025 Q1: 2 within 15 working days, 1 late" in root[1].text
 
 
+def test_the_same_figures_draw_the_same_svg(world_a, figures):
+    """pygal names each chart with a random id and a comment with the day it was drawn: a report's HTML would then
+    differ on every request and make a new version to render, the same data or not."""
+    scope = ReportScope(partnership=world_a.partnership, start=date(2025, 1, 1), end=date(2025, 12, 31), kind="annual")
+    first, again = (dashboard_report_section(scope).charts for _ in range(2))
+    assert [c.svg for c in first] == [c.svg for c in again]
+    assert not any("<!--" in c.svg for c in first)
+    ids = [ElementTree.fromstring(c.svg).get("id") for c in first]  # noqa: S314 (our own chart)
+    assert len(set(ids)) == len(ids) > 1  # each chart's style sheet is scoped by its own id
+
+
 def test_a_chart_links_only_to_this_sites_pages():
     elsewhere = ("https://elsewhere.example/p/", "//elsewhere.example/p/", "/\\elsewhere.example", "javascript:x")
     for link in (*elsewhere, "p/x"):

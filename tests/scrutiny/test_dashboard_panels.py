@@ -620,9 +620,10 @@ def test_the_dashboard_shows_a_heat_maps_weakest_rows_and_points_to_them_all(
 ):
     """By hand, 2025's Section 11 cycle: the ICB scored 0 and the council moderated to 1 on one standard each (one
     standard below 2 apiece; totals 0 and 1), the other two agencies nothing scored (none below 2, total 0). With
-    room for two rows the dashboard shows the ICB, then the council; the CSV, the report and the cycle's matrix
-    have all four."""
+    room for two rows the dashboard shows the ICB, then the council; the CSV and the cycle's matrix have all four,
+    the report counts all four by score for each standard, then lists the same two."""
     monkeypatch.setattr("scrutiny.selectors.dashboard.HEATMAP_DASHBOARD_ROWS", 2)
+    monkeypatch.setattr("scrutiny.selectors.dashboard.HEATMAP_REPORT_ROWS", 2)
     panel = _dashboard(world_a).panel("section_11")
     assert [label for label, _ in panel.rows] == [world_a.icb.name, world_a.council.name]
     assert panel.rows_total == 4
@@ -653,6 +654,34 @@ def test_the_dashboard_shows_a_heat_maps_weakest_rows_and_points_to_them_all(
     assert (api_panel["rows_total"], api_panel["matrix_url"]) == (4, matrix)
     other = next(p for p in data["panels"] if p["key"] == "decisions")
     assert (other["rows_total"], other["matrix_url"]) == (None, "")
+
+    from audits.models import TemplateSection
+    from scrutiny.report_sections import ReportScope, report_sections_for
+
+    scope = ReportScope(partnership=world_a.partnership, start=date(2025, 1, 1), end=date(2025, 12, 31), kind="annual")
+    section = next(s for s in report_sections_for(scope) if s.key == "dashboard")
+    tables = {table.caption.partition(",")[0]: table for table in section.tables}
+    by_standard = tables["Section 11 compliance by standard"]
+    assert by_standard.caption.endswith(": the 4 agencies by score")
+    assert by_standard.headers == (
+        "Standard",
+        "Fully met (3)",
+        "Mostly met (2)",
+        "Partly met (1)",
+        "Not met (0)",
+        "Not scored",
+    )
+    accountability = TemplateSection.objects.filter(key="accountability").values_list("title", flat=True).first()
+    counts = {row[0]: row[1:] for row in by_standard.rows}
+    assert counts[accountability] == ("0", "0", "1", "1", "2")  # the council moderated to 1, the ICB 0
+    assert {row for standard, row in counts.items() if standard != accountability} == {("0", "0", "0", "0", "4")}
+    listed = tables["Section 11 compliance by agency and standard"]
+    assert listed.caption.endswith(": the 2 weakest of 4")
+    assert [row[0] for row in listed.rows] == [world_a.icb.name, world_a.council.name]
+    assert "lists the 2 agencies with the most standards scored below 2" in " ".join(section.paragraphs)
+    # Two schools, room for two: every row, no count by standard.
+    assert len(tables["s175 compliance by school and standard"].rows) == 2
+    assert "s175 compliance by standard" not in tables
 
 
 # --- Learning hub cycles --------------------------------------------------------------------------------------

@@ -205,9 +205,12 @@ def matrix_rows(
     previous cycle's scores of the same agencies and standard keys."""
     ids = [r.pk for r in returns]
     scores: dict[tuple[int, str], tuple[int | None, int | None]] = {}
+    # Read into dicts, so unordered: ReturnStandard's default ordering (by return, whose own is the agency's
+    # name) would join the returns and agencies only to sort rows the dict forgets the order of.
     for return_id, key, self_score, moderated_score in (
         ReturnStandard.objects.in_partnership(partnership)
         .filter(assessment_return_id__in=ids)
+        .order_by()
         .values_list("assessment_return_id", "section_key", "self_score", "moderated_score")
     ):
         scores[(return_id, key)] = (self_score, moderated_score)
@@ -220,6 +223,7 @@ def matrix_rows(
                 assessment_return__cycle=previous_cycle,
                 assessment_return__agency_id__in=[r.agency_id for r in returns],
             )
+            .order_by()
             .values_list("assessment_return__agency_id", "section_key", score_field)
         ):
             previous[(agency_id, key)] = score

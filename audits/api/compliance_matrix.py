@@ -147,7 +147,31 @@ class MatrixView(_MatrixAPIView):
             previous_cycle=matrix_selectors.previous_cycle_of(partnership=self.partnership, cycle=cycle),
             basis=filters.basis,
         )
-        return self.get_paginated_response(MatrixRowSerializer(rows, many=True).data)
+        return self.get_paginated_response([_row_data(row) for row in rows])
+
+
+def _row_data(row: matrix_selectors.MatrixRow) -> dict:
+    """A row as ``MatrixRowSerializer`` writes it (that serializer stays as the schema): plain dicts, because
+    serialising 550 cells field by field was a quarter of the request's Python time (profiled: 57 ms to 44 ms)."""
+    ret = row.assessment_return
+    return {
+        "return_id": ret.pk,
+        "agency_id": ret.agency_id,
+        "agency": ret.agency.name,
+        "school_urn": ret.school.urn if ret.school is not None else None,
+        "state": ret.state,
+        "cells": [
+            {
+                "standard": c.standard_key,
+                "self_score": c.self_score,
+                "moderated_score": c.moderated_score,
+                "previous_score": c.previous_score,
+                "change": c.change,
+                "text": c.text,
+            }
+            for c in row.cells
+        ],
+    }
 
 
 class MatrixTooLargeForNow(APIException):

@@ -11,8 +11,10 @@ the agency's own (``self``) or the partnership's after challenge (``moderated``)
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -54,48 +56,62 @@ class MatrixFilters:
     basis: str = SELF
 
 
-@dataclass(frozen=True)
-class MatrixCell:
+class MatrixCell(NamedTuple):
+    """One return's scores in one standard, with the words the page, the API and the summary show, worked out
+    once here (``matrix_cell``): the page draws 550 of them, and a template resolving properties per cell
+    was two thirds of its time."""
+
     standard_key: str
     self_score: int | None
     moderated_score: int | None
     previous_score: int | None  # on the basis, in the previous cycle of the same kind
     basis: str
+    score: int | None  # the one on the basis
+    change: str  # up, down or same against the previous cycle; new when only this cycle has a score; "" unscored
+    text: str  # as words and figures, never colour alone: "2 (was 1 ▲)", "3 (new)", "Not scored"
+    change_word: str  # the change in words: "up", "no score last cycle"
+    spoken: str  # the change said to a screen reader after the text (up, down, same; the text says "new")
+    other_text: str  # the score not on the basis, shown beside it: "moderated 1", "self 2", "not moderated"
 
-    @property
-    def score(self) -> int | None:
-        return self.moderated_score if self.basis == MODERATED else self.self_score
 
-    @property
-    def change(self) -> str:
-        """up, down or same against the previous cycle; new when only this cycle has a score; empty when unscored."""
-        if self.score is None:
-            return ""
-        if self.previous_score is None:
-            return NEW
-        if self.score > self.previous_score:
-            return UP
-        return DOWN if self.score < self.previous_score else SAME
+def matrix_cell(
+    *,
+    standard_key: str,
+    self_score: int | None,
+    moderated_score: int | None,
+    previous_score: int | None,
+    basis: str,
+) -> MatrixCell:
+    return MatrixCell(
+        standard_key,
+        self_score,
+        moderated_score,
+        previous_score,
+        basis,
+        *_cell_words(self_score, moderated_score, previous_score, basis),
+    )
 
-    @property
-    def text(self) -> str:
-        """The cell as words and figures, never colour alone: "2 (was 1 ▲)", "3 (new)", "Not scored"."""
-        if self.score is None:
-            return "Not scored"
-        if self.previous_score is None:
-            return f"{self.score} (new)"
-        return f"{self.score} (was {self.previous_score} {ARROWS[self.change]})"
 
-    @property
-    def change_word(self) -> str:
-        return CHANGE_WORDS[self.change]
-
-    @property
-    def other_text(self) -> str:
-        """The score not on the basis, shown beside it: "moderated 1", "self 2", "not moderated"."""
-        if self.basis == MODERATED:
-            return "no self score" if self.self_score is None else f"self {self.self_score}"
-        return "not moderated" if self.moderated_score is None else f"moderated {self.moderated_score}"
+@functools.cache
+def _cell_words(
+    self_score: int | None, moderated_score: int | None, previous_score: int | None, basis: str
+) -> tuple[int | None, str, str, str, str, str]:
+    # Cached: a page's 550 cells hold a few dozen combinations of scores (a scale of four or five grades).
+    score = moderated_score if basis == MODERATED else self_score
+    if score is None:
+        change, text = "", "Not scored"
+    elif previous_score is None:
+        change, text = NEW, f"{score} (new)"
+    else:
+        change = UP if score > previous_score else DOWN if score < previous_score else SAME
+        text = f"{score} (was {previous_score} {ARROWS[change]})"
+    if basis == MODERATED:
+        other_text = "no self score" if self_score is None else f"self {self_score}"
+    else:
+        other_text = "not moderated" if moderated_score is None else f"moderated {moderated_score}"
+    change_word = CHANGE_WORDS[change]
+    spoken = change_word if change in ARROWS else ""
+    return score, change, text, change_word, spoken, other_text
 
 
 @dataclass
@@ -205,9 +221,12 @@ def matrix_rows(
     previous cycle's scores of the same agencies and standard keys."""
     ids = [r.pk for r in returns]
     scores: dict[tuple[int, str], tuple[int | None, int | None]] = {}
+    # Read into dicts, so unordered: ReturnStandard's default ordering (by return, whose own is the agency's
+    # name) would join the returns and agencies only to sort rows the dict forgets the order of.
     for return_id, key, self_score, moderated_score in (
         ReturnStandard.objects.in_partnership(partnership)
         .filter(assessment_return_id__in=ids)
+        .order_by()
         .values_list("assessment_return_id", "section_key", "self_score", "moderated_score")
     ):
         scores[(return_id, key)] = (self_score, moderated_score)
@@ -220,6 +239,7 @@ def matrix_rows(
                 assessment_return__cycle=previous_cycle,
                 assessment_return__agency_id__in=[r.agency_id for r in returns],
             )
+            .order_by()
             .values_list("assessment_return__agency_id", "section_key", score_field)
         ):
             previous[(agency_id, key)] = score
@@ -229,7 +249,7 @@ def matrix_rows(
         for standard in standards:
             self_score, moderated_score = scores.get((ret.pk, standard.key), (None, None))
             cells.append(
-                MatrixCell(
+                matrix_cell(
                     standard_key=standard.key,
                     self_score=self_score,
                     moderated_score=moderated_score,

@@ -199,3 +199,24 @@ def test_my_returns_does_not_grow_with_the_returns_given(world_a, client_for):
         counts.append((queries(client, page(world_a, "sa_my_returns")), queries(client, api(world_a, "sa_my_returns"))))
     assert counts[0] == counts[1], counts
     assert max(counts[1]) <= BAR, counts
+
+
+# The matrix's exact counts, so that a change adding a query shows here (the page: sign-in, second factor,
+# membership, the cycle, its standards, the legend, the previous cycle, the count, the page of returns, their
+# scores, the previous cycle's scores; the API the same less the legend), with a few rows and ten times as many.
+MATRIX_PAGE_QUERIES = 11
+MATRIX_API_QUERIES = 10
+
+
+@pytest.mark.parametrize("query", ["", "?standard=online-safety&at_most=1&basis=self", "?page=2"])
+def test_the_matrix_page_runs_exactly_its_queries(world_a, client_for, small_and_large, query):
+    client = client_for(world_a.la_lead.person)
+    counts = [queries(client, page(world_a, "cycle_matrix", cycle_id=cycle.pk) + query) for cycle in small_and_large]
+    assert counts == [MATRIX_PAGE_QUERIES, MATRIX_PAGE_QUERIES], counts
+
+
+@pytest.mark.parametrize("query", ["", "?standard=online-safety&at_most=1&basis=self", "?page=2"])
+def test_the_matrix_api_runs_exactly_its_queries(world_a, client_for, small_and_large, query):
+    client = client_for(world_a.la_lead.person)
+    counts = [queries(client, api(world_a, "cycle_matrix", cycle_id=cycle.pk) + query) for cycle in small_and_large]
+    assert counts == [MATRIX_API_QUERIES, MATRIX_API_QUERIES], counts

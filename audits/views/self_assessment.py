@@ -38,6 +38,7 @@ from partnership.selectors.documents import documents_for_subject
 from partnership.services.exports import export_request
 from partnership.services.files import stored_file_response
 from partnership.views.actions import REFUSED, form_action, form_status
+from partnership.views.row_urls import url_for_each
 
 RETURNS_PER_PAGE = 25
 
@@ -433,6 +434,10 @@ def _matrix_page(request: HttpRequest, cycle, form: MatrixFilterForm, *, agency_
         standards=form.standards,
         legend=form.legend,
     )
+    # Each row links to its return: the route reversed once for the page's 50 rows, not once a row.
+    return_url = url_for_each("audits:sa_return_detail", id_kwarg="return_id", slug=request.partnership.slug)
+    for row in matrix.rows:
+        row.return_url = return_url(row.assessment_return.pk)
     return render(
         request,
         "audits/self_assessment/cycle_matrix.html",

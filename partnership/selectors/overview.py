@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from partnership.figures_cache import figures_cached
 from partnership.models import Membership
 
 
@@ -52,8 +53,18 @@ def overview_source_register(name: str, source: OverviewSource) -> None:
 
 
 def overview_sections(*, membership: Membership, today: date) -> list[OverviewSection]:
-    """The sections this member may see, in registration order (``membership`` has its roles loaded)."""
-    return [section for source in _SOURCES.values() if (section := source(membership, today)) is not None]
+    """The sections this member may see, in registration order (``membership`` has its roles loaded).
+
+    Kept in the figures cache until a record of the partnership changes (``partnership.figures_cache``): the
+    overview is the page people open most and its figures change far less often. Kept per member, role set and
+    day: a source may narrow its figures by the member (the learning reviews they contribute to) and dates them
+    by ``today``.
+    """
+    return figures_cached(
+        partnership_id=membership.partnership_id,
+        parts=("overview", membership.pk, tuple(sorted(membership.role_set)), today.isoformat()),
+        compute=lambda: [section for source in _SOURCES.values() if (section := source(membership, today)) is not None],
+    )
 
 
 def end_of_week(today: date) -> date:

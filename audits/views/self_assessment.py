@@ -147,6 +147,12 @@ def _return_page(
 ) -> HttpResponse:
     partnership, membership = request.partnership, request.membership
     standards = selectors.return_standards(partnership=partnership, assessment_return=assessment_return)
+    # Each standard links to its evidence and actions: the route reversed once for the return, not once a standard.
+    standard_url = url_for_each(
+        "audits:standard_detail", id_kwarg="standard_id", slug=partnership.slug, return_id=assessment_return.pk
+    )
+    for view in standards:
+        view.url = standard_url(view.standard.pk)
     can_answer = selectors.return_answerable_by(membership=membership, assessment_return=assessment_return)
     if answers_form is None and can_answer and assessment_return.is_editable:
         answers_form = ReturnAnswersForm(

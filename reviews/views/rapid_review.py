@@ -17,6 +17,7 @@ from partnership.access import partnership_view
 from partnership.models import Role
 from partnership.selectors import history_rows_for_objects, working_day_calendar
 from partnership.selectors.overview import end_of_week
+from partnership.views.row_urls import url_for_each
 from reviews.models import RapidReview
 from reviews.selectors.decision import decision_overview, rapid_review_get_for_decision
 from reviews.selectors.identity_log import IDENTITY_LOG_READER_ROLES
@@ -74,12 +75,12 @@ def rapid_review_list(request: HttpRequest) -> HttpResponse:
         showing.append(f"notified in {quarter[0]} Q{quarter[1]} ({QUARTER_MONTHS[quarter[1]]})")
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     calendar = working_day_calendar(partnership=partnership)
+    detail_url = url_for_each("reviews:rapid_review_detail", id_kwarg="rapid_review_id", slug=partnership.slug)
     rows = []
     for r in page.object_list:
         left = panel_days_remaining(rapid_review=r, calendar=calendar, today=today)
-        rows.append(
-            {"review": r, "days_remaining": left, "days_overdue": -left if left is not None and left < 0 else 0}
-        )
+        overdue = -left if left is not None and left < 0 else 0
+        rows.append({"review": r, "days_remaining": left, "days_overdue": overdue, "url": detail_url(r.pk)})
     return render(
         request,
         "reviews/rapid_review/list.html",

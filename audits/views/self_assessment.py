@@ -111,6 +111,9 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         state, query = filters.cleaned_data["state"], filters.cleaned_data["q"]
     returns = selectors.cycle_returns(partnership=partnership, cycle=cycle, state=state, search=query)
     page = Paginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+    return_url = url_for_each("audits:sa_return_detail", id_kwarg="return_id", slug=partnership.slug)
+    for assessment_return in page.object_list:
+        assessment_return.url = return_url(assessment_return.pk)
     return render(
         request,
         "audits/self_assessment/cycle_detail.html",
@@ -129,6 +132,9 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def my_returns(request: HttpRequest) -> HttpResponse:
     returns = selectors.returns_for_member(partnership=request.partnership, membership=request.membership)
     page = Paginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+    return_url = url_for_each("audits:sa_return_detail", id_kwarg="return_id", slug=request.partnership.slug)
+    for assessment_return in page.object_list:
+        assessment_return.url = return_url(assessment_return.pk)
     return render(request, "audits/self_assessment/my_returns.html", {"page": page})
 
 

@@ -13,10 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from partnership.models.recommendations import Action
 from scrutiny.selectors.dashboard import dashboard_reader_key, scrutiny_dashboard, scrutiny_dashboard_kept
-from tests.conftest import main_content
+from tests.conftest import login, main_content
 from tests.reviews.factories import rapid_review_make
 from tests.reviews.test_timeliness import _review
 from tests.scrutiny.test_dashboard import dashboard_url, figures  # noqa: F401 - the hand-counted records
@@ -134,3 +135,19 @@ def test_a_chart_is_drawn_once_until_its_records_change(world_a, figures, keepin
 def _unnamed(svg: bytes) -> bytes:
     """pygal names each drawing afresh (chart-<uuid>): the chart but for its name."""
     return re.sub(rb"chart-[0-9a-f-]{36}", b"", svg)
+
+
+def test_the_api_answer_is_kept_until_the_records_change_and_is_the_fresh_answer(world_a, figures, keeping):  # noqa: F811
+    client = login(APIClient(), world_a.scrutineer.person)
+    url = reverse("scrutiny_api:dashboard", kwargs={"slug": world_a.partnership.slug})
+    drawn = client.get(url, {"period": "all"}).json()
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url, {"period": "all"}).json() == drawn
+    assert len(again) <= 6
+    # Another period is another answer, not the kept one.
+    assert client.get(url, {"year": 2025}).json()["period"]["kind"] != drawn["period"]["kind"]
+    _review(world_a, date(2026, 1, 20), taken=70, reference="SI-D3")
+    after = client.get(url, {"period": "all"}).json()
+    assert after != drawn
+    keeping.FIGURES_CACHE_SECONDS = 0
+    assert client.get(url, {"period": "all"}).json() == after

@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from partnership.figures_cache import figures_cached
 from partnership.models import (
     ClosureDay,
     Deadline,
@@ -178,9 +179,25 @@ def tasks_for_person(*, person: Person, partnership: Partnership, today: date | 
     ]
 
 
+def closure_days_of(*, partnership_id: int) -> dict[date, str]:
+    """The partnership's closure days with their reasons, kept until a record of the partnership changes
+    (``partnership.figures_cache``): nearly every page that counts working days reads them, and they change a few
+    times a year."""
+    return figures_cached(
+        partnership_id=partnership_id,
+        parts=("closure days",),
+        compute=lambda: dict(
+            ClosureDay.objects.filter(partnership_id=partnership_id).values_list("date", "reason").order_by("date")
+        ),
+    )
+
+
 def working_day_calendars(*, partnership_ids: Iterable[int], nations: dict[int, str]) -> dict[int, WorkingDayCalendar]:
     """The calendars of several partnerships from one query (their closure days); ``nations`` by id."""
     ids = sorted(set(partnership_ids))
+    if len(ids) == 1:  # a page's own partnership: its closure days as kept (closure_days_of)
+        (only,) = ids
+        return {only: WorkingDayCalendar(nation=nations[only], closure_days=closure_days_of(partnership_id=only))}
     closures: dict[int, dict[date, str]] = defaultdict(dict)
     if ids:
         for partnership_id, day, reason in ClosureDay.objects.filter(partnership_id__in=ids).values_list(

@@ -6,13 +6,17 @@ cache that cannot be reached costs the figures their keeping, never a write or a
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from partnership.figures_cache import figures_cached
 from partnership.models import Agency, Partnership
+from partnership.selectors import working_day_calendar
+from partnership.services.partnership_settings import closure_day_add, closure_day_remove
 from reviews.models import SeriousIncident
 from tests.factories import AgencyFactory, World
 from tests.reviews.factories import rapid_review_make
@@ -158,3 +162,19 @@ def test_an_unreachable_cache_works_the_figures_out_and_never_fails_a_write(worl
     world_a.school.save()
     Agency.objects.in_partnership(world_a.partnership).filter(pk=world_a.school.pk).update(name="Alpha School")
     assert Agency.objects.in_partnership(world_a.partnership).get(pk=world_a.school.pk).name == "Alpha School"
+
+
+def test_a_partnerships_closure_days_are_kept_until_they_change(world_a, world_b, kept):
+    # 2027-03-03 is a Wednesday, a working day in England.
+    day = date(2027, 3, 3)
+    assert working_day_calendar(partnership=world_a.partnership).is_working_day(day)
+    with CaptureQueriesContext(connection) as again:
+        assert working_day_calendar(partnership=world_a.partnership).is_working_day(day)
+    assert len(again) == 0
+    closed = closure_day_add(partnership=world_a.partnership, actor=world_a.bm, day=day, reason="Training day")
+    assert not working_day_calendar(partnership=world_a.partnership).is_working_day(day)
+    # Another partnership's closure is not this one's, and leaves this one's kept.
+    closure_day_add(partnership=world_b.partnership, actor=world_b.bm, day=date(2027, 3, 4), reason="Move")
+    assert working_day_calendar(partnership=world_a.partnership).is_working_day(date(2027, 3, 4))
+    closure_day_remove(partnership=world_a.partnership, actor=world_a.bm, closure_day=closed)
+    assert working_day_calendar(partnership=world_a.partnership).is_working_day(day)

@@ -193,6 +193,7 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_num_queries, dj
     # subject), whose links are computed.
     with django_assert_max_num_queries(8) as few:
         client.get(tasks_url(world_a))
+    few_count = len(few.captured_queries)  # read now: the next request resets the connection's query log
     for n in range(60):
         assignee = (world_a.bm, None, world_a.observer.person)[n % 3]
         task(world_a, f"large-{n}", due_on=date(2027, 1, 4 + n % 20), assignee=assignee)
@@ -204,8 +205,9 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_num_queries, dj
     world_a.observer.save()
     world_a.lay_member.is_active = False
     world_a.lay_member.save()
-
-    with django_assert_num_queries(len(few.captured_queries)):
+    # Warm again: the writes moved on what the cache keeps of the partnership (its closure days, where Redis is).
+    client.get(tasks_url(world_a))
+    with django_assert_num_queries(few_count):
         response = client.get(tasks_url(world_a))
 
     assert "Overdue (3)" in text(response)

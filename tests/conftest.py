@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -156,6 +157,16 @@ def exports_worker(tmp_path, monkeypatch):
                 yield queue
         finally:
             fresh_broker_pools()
+
+
+@pytest.fixture
+def keeping(settings):
+    """The figures cache on (``partnership.figures_cache``), in this process's memory and empty: for tests of what it
+    keeps and when it works figures out again, whichever cache the run is configured with."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept"}}
+    settings.FIGURES_CACHE_SECONDS = 600
+    cache.clear()
+    return settings
 
 
 def if_match(client: Client, url: str) -> dict[str, str]:

@@ -8,7 +8,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,16 +22,6 @@ from tests.reviews.test_timeliness import _review
 from tests.scrutiny.test_dashboard import dashboard_url, figures  # noqa: F401 - the hand-counted records
 
 pytestmark = pytest.mark.django_db
-
-LOCAL = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard-kept-tests"}}
-
-
-@pytest.fixture
-def keeping(settings):
-    settings.CACHES = LOCAL
-    settings.FIGURES_CACHE_SECONDS = 600
-    cache.clear()
-    return settings
 
 
 def _main(response) -> str:

@@ -286,6 +286,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Redis out of reach: a request (and each write, which moves cached figures on) learns it in seconds.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Keys name their database: one Redis may serve several (config/cache.py).
+            "KEY_FUNCTION": "config.cache.key_in_database",
         }
     }
 else:

@@ -4,12 +4,14 @@ however many returns; or only the weakest returns of each cycle, for a dashboard
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, Count, F, Func, IntegerField, Min, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
+from audits.builtin_templates import BUILTIN_SCALES, SECTION_11_SCORE
 from audits.models import ReturnStandard, SelfAssessmentCycle, SelfAssessmentReturn, TemplateKind
 from audits.models.self_assessment import SELF_ASSESSMENT_KINDS
 from partnership.models import Partnership
@@ -44,12 +46,24 @@ class HeatmapScore:
 
 # A standard scored below this (partly met, not met) marks a return as weak; see ``weakness``.
 MET_SCORE = 2
+# The scores a heat map counts, highest first, with their words: the Section 11 scale's (0 to 3), which both
+# kinds of self-assessment score on.
+HEATMAP_SCORES: tuple[tuple[int, str], ...] = tuple(
+    (option.value, option.label) for option in BUILTIN_SCALES[SECTION_11_SCORE].options
+)
 
 
 def weakness(scores: list[HeatmapScore]) -> tuple[int, int]:
-    """How one return ranks among the weakest (lower first): its standards scored below ``MET_SCORE``, most first,
-    then its total score, lowest first (a standard not scored counts 0). The same order as ``_weakest_returns``."""
-    return (-sum(1 for s in scores if s.score is not None and s.score < MET_SCORE), sum(s.score or 0 for s in scores))
+    """How one return ranks among the weakest (lower first): ``weakness_of_scores`` of the scores that count."""
+    return weakness_of_scores([s.score for s in scores])
+
+
+def weakness_of_scores(scores: Iterable[int | None]) -> tuple[int, int]:
+    """How a row of scores ranks among the weakest (lower first): its standards scored below ``MET_SCORE``, most
+    first, then its total score, lowest first (a standard not scored counts 0). The same order as
+    ``_weakest_returns``."""
+    scores = list(scores)
+    return (-sum(1 for score in scores if score is not None and score < MET_SCORE), sum(score or 0 for score in scores))
 
 
 @dataclass(frozen=True)

@@ -61,12 +61,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from audits.selectors.compliance_heatmap import (
-    MET_SCORE,
+    HEATMAP_SCORES,
     SECTION_11,
     SECTION_175,
     HeatmapScore,
     compliance_heatmap_cycles,
     compliance_heatmap_scores,
+    weakness_of_scores,
 )
 from audits.selectors.findings import GRADE_OUTCOMES, grade_outcomes_by_year, graded_returns_for_figure
 from learninghub.selectors.cycles import PHASE_LABELS, hub_cycle_progress
@@ -140,8 +141,6 @@ HEATMAP_DASHBOARD_ROWS = 25
 # schools at each score. At national volume (535 schools, 141 agencies) the two grids took 58 of the annual report's
 # 117 pages and three quarters of its render time: lists no reader of a published report reads row by row.
 HEATMAP_REPORT_ROWS = 25
-# A heat map's scores in a report's count by standard: the Section 11 scale's, highest first, then none.
-_REPORT_SCORES = ((3, "Fully met (3)"), (2, "Mostly met (2)"), (1, "Partly met (1)"), (0, "Not met (0)"))
 # The panels whose figures list their records on ``scrutiny:panel_records``.
 RECORD_PANELS = (
     "notification",
@@ -1136,22 +1135,19 @@ def _report_heatmap(panel: Panel) -> tuple[str, tuple[ReportTable, ...]]:
     cycle = panel.chart.title.removeprefix(f"{title_words} by {noun} and standard")
     standards = [series.name for series in panel.chart.series]
     counts = [
-        [sum(1 for _label, figures in panel.rows if figures[i].value == score) for score, _ in _REPORT_SCORES]
+        [sum(1 for _label, figures in panel.rows if figures[i].value == score) for score, _ in HEATMAP_SCORES]
         for i in range(len(standards))
     ]
     by_standard = ReportTable(
         caption=f"{title_words} by standard{cycle}: the {total} {plural} by score",
-        headers=("Standard", *(label for _score, label in _REPORT_SCORES), "Not scored"),
+        headers=("Standard", *(label for _score, label in HEATMAP_SCORES), "Not scored"),
         rows=tuple(
             (standard, *map(str, row), str(total - sum(row))) for standard, row in zip(standards, counts, strict=True)
         ),
     )
 
-    def weakness_of(row: tuple[str, tuple[Figure, ...]]) -> tuple[int, int]:
-        values = [f.value for f in row[1]]
-        return (-sum(1 for v in values if v is not None and v < MET_SCORE), sum(v or 0 for v in values))
-
-    weakest = sorted(panel.rows, key=weakness_of)[:HEATMAP_REPORT_ROWS]  # stable: equals stay by name
+    # Stable: equals stay by name.
+    weakest = sorted(panel.rows, key=lambda row: weakness_of_scores(f.value for f in row[1]))[:HEATMAP_REPORT_ROWS]
     listed = replace(
         _report_table(replace(panel, rows=tuple(weakest))),
         caption=f"{panel.chart.title}: the {len(weakest)} weakest of {total}",

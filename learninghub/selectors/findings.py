@@ -28,6 +28,7 @@ from audits.selectors.rounds import case_audit_version_choices
 from learninghub.models import HubAuditLink, HubCycle, HubDraftRecommendation, HubFinding, HubMeasure, HubPhase
 from learninghub.models.cycles import PhaseKind
 from learninghub.report_sections import ReportSection, ReportTable, report_section
+from learninghub.selectors.cycles import hub_phases
 from partnership.models import MANAGER_ROLES, OVERSIGHT_ROLES, Partnership, StatutoryPartner
 from partnership.models.recommendations import LearningTheme
 
@@ -189,7 +190,7 @@ def hub_findings_page(
     """Everything the findings page shows: four queries for the cycle's rows (five without its ``phases``, which
     ``hub_cycle_with_phases_get`` reads with the cycle), and the audits' four for every round at once."""
     if phases is None:
-        phases = list(HubPhase.objects.in_partnership(partnership).filter(cycle=cycle).order_by("position"))
+        phases = hub_phases(partnership=partnership, cycle=cycle)
     findings = hub_findings(partnership=partnership, cycle=cycle)
     return FindingsPage(
         cycle=cycle,

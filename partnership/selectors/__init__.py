@@ -32,7 +32,7 @@ from partnership.models import (
     Partnership,
     Person,
 )
-from partnership.selectors.deadlines import closure_days_of
+from partnership.selectors.deadlines import working_day_calendars
 from partnership.working_days import WorkingDayCalendar
 
 _ROLES_PREFETCH = Prefetch("roles", queryset=MembershipRole.objects.order_by("role"))
@@ -233,7 +233,9 @@ def closure_day_get(*, partnership: Partnership, closure_day_id: int) -> Closure
 
 def working_day_calendar(*, partnership: Partnership) -> WorkingDayCalendar:
     """The partnership's calendar: its nation's bank holidays plus its own closure days (with their reasons)."""
-    return WorkingDayCalendar(nation=partnership.nation, closure_days=closure_days_of(partnership_id=partnership.pk))
+    return working_day_calendars(partnership_ids=[partnership.pk], nations={partnership.pk: partnership.nation})[
+        partnership.pk
+    ]
 
 
 def history_for_object(*, partnership: Partnership, obj, limit: int = 200) -> QuerySet[HistoryEntry]:

@@ -35,7 +35,7 @@ from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.services.states import move_is_allowed
 from partnership.views.actions import form_status
-from partnership.views.row_urls import url_for_each
+from partnership.views.row_urls import link_each
 
 # The moves a round's page offers, with their buttons.
 MOVE_LABELS = {
@@ -215,12 +215,10 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def _render_round(request: HttpRequest, audit_round, *, screen_form=None, move_form=None) -> HttpResponse:
     page = selectors.audit_round_page(partnership=request.partnership, audit_round=audit_round)
     # Each case and each of its agencies' returns links on: the routes reversed once for the page, not once a row.
-    case_url = url_for_each("audits:case_detail", id_kwarg="audit_case_id", slug=request.partnership.slug)
-    return_url = url_for_each("audits:return_detail", id_kwarg="audit_return_id", slug=request.partnership.slug)
-    for case in page.cases:
-        case.url = case_url(case.pk)
-        for audit_return in case.returns.all():
-            audit_return.url = return_url(audit_return.pk)
+    slug = request.partnership.slug
+    link_each(page.cases, "audits:case_detail", id_kwarg="audit_case_id", slug=slug)
+    returns = (audit_return for case in page.cases for audit_return in case.returns.all())
+    link_each(returns, "audits:return_detail", id_kwarg="audit_return_id", slug=slug)
     manages = _manages(request)
     moves = []
     if manages:

@@ -38,7 +38,7 @@ from partnership.selectors.documents import documents_for_subject
 from partnership.services.exports import export_request
 from partnership.services.files import stored_file_response
 from partnership.views.actions import REFUSED, form_action, form_status
-from partnership.views.row_urls import url_for_each
+from partnership.views.row_urls import link_each
 
 RETURNS_PER_PAGE = 25
 
@@ -111,9 +111,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         state, query = filters.cleaned_data["state"], filters.cleaned_data["q"]
     returns = selectors.cycle_returns(partnership=partnership, cycle=cycle, state=state, search=query)
     page = Paginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
-    return_url = url_for_each("audits:sa_return_detail", id_kwarg="return_id", slug=partnership.slug)
-    for assessment_return in page.object_list:
-        assessment_return.url = return_url(assessment_return.pk)
+    link_each(page.object_list, "audits:sa_return_detail", id_kwarg="return_id", slug=partnership.slug)
     return render(
         request,
         "audits/self_assessment/cycle_detail.html",
@@ -132,9 +130,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def my_returns(request: HttpRequest) -> HttpResponse:
     returns = selectors.returns_for_member(partnership=request.partnership, membership=request.membership)
     page = Paginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
-    return_url = url_for_each("audits:sa_return_detail", id_kwarg="return_id", slug=request.partnership.slug)
-    for assessment_return in page.object_list:
-        assessment_return.url = return_url(assessment_return.pk)
+    link_each(page.object_list, "audits:sa_return_detail", id_kwarg="return_id", slug=request.partnership.slug)
     return render(request, "audits/self_assessment/my_returns.html", {"page": page})
 
 
@@ -154,11 +150,14 @@ def _return_page(
     partnership, membership = request.partnership, request.membership
     standards = selectors.return_standards(partnership=partnership, assessment_return=assessment_return)
     # Each standard links to its evidence and actions: the route reversed once for the return, not once a standard.
-    standard_url = url_for_each(
-        "audits:standard_detail", id_kwarg="standard_id", slug=partnership.slug, return_id=assessment_return.pk
+    link_each(
+        standards,
+        "audits:standard_detail",
+        id_kwarg="standard_id",
+        id_of=lambda view: view.standard.pk,
+        slug=partnership.slug,
+        return_id=assessment_return.pk,
     )
-    for view in standards:
-        view.url = standard_url(view.standard.pk)
     can_answer = selectors.return_answerable_by(membership=membership, assessment_return=assessment_return)
     if answers_form is None and can_answer and assessment_return.is_editable:
         answers_form = ReturnAnswersForm(
@@ -447,9 +446,14 @@ def _matrix_page(request: HttpRequest, cycle, form: MatrixFilterForm, *, agency_
         legend=form.legend,
     )
     # Each row links to its return: the route reversed once for the page's 50 rows, not once a row.
-    return_url = url_for_each("audits:sa_return_detail", id_kwarg="return_id", slug=request.partnership.slug)
-    for row in matrix.rows:
-        row.return_url = return_url(row.assessment_return.pk)
+    link_each(
+        matrix.rows,
+        "audits:sa_return_detail",
+        id_kwarg="return_id",
+        attribute="return_url",
+        id_of=lambda row: row.assessment_return.pk,
+        slug=request.partnership.slug,
+    )
     return render(
         request,
         "audits/self_assessment/cycle_matrix.html",

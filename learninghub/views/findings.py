@@ -33,7 +33,7 @@ from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
 from partnership.services.exports import export_request
 from partnership.views.actions import form_status
-from partnership.views.row_urls import url_for_each
+from partnership.views.row_urls import link_each
 
 
 def _to_findings(request: HttpRequest, pk: int, anchor: str = "") -> HttpResponse:
@@ -58,13 +58,9 @@ def _render(request: HttpRequest, cycle, phases=None, **bound) -> HttpResponse:
     if manages:
         # Each finding and draft has its own form: the routes reversed once for the page, not once a row.
         ids = {"slug": p.slug, "hub_cycle_id": cycle.pk}
-        remove_url = url_for_each("learninghub:findings_remove", id_kwarg="hub_finding_id", **ids)
-        move_url = url_for_each("learninghub:findings_draft_move", id_kwarg="hub_draft_id", **ids)
-        for group in page.themes:
-            for finding in group.findings:
-                finding.remove_url = remove_url(finding.pk)
-        for draft in page.drafts:
-            draft.move_url = move_url(draft.pk)
+        findings = (finding for group in page.themes for finding in group.findings)
+        link_each(findings, "learninghub:findings_remove", id_kwarg="hub_finding_id", attribute="remove_url", **ids)
+        link_each(page.drafts, "learninghub:findings_draft_move", id_kwarg="hub_draft_id", attribute="move_url", **ids)
     context = {"cycle": cycle, "page": page, "manages": manages, "report_form": ReportForm()}
     if manages:
         choices = _choices(request, cycle)  # the lists of the three forms that offer them: one query

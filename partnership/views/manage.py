@@ -40,7 +40,7 @@ from partnership.selectors import access as access_selectors
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services import access as access_services
 from partnership.views.actions import REFUSED, form_action, form_status
-from partnership.views.row_urls import url_for_each
+from partnership.views.row_urls import link_each
 
 MANAGERS = MANAGER_ROLES
 # Pages of 25, as the review lists: a page's cost stays the same however large the partnership.
@@ -142,9 +142,13 @@ def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpRespons
     # index and stop at 25 rows, which a count over the same rows (COUNT(*) OVER ()) would not let it.
     paginator = OneQueryPaginator if filters.get("search") else Paginator
     page = paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    member_url = url_for_each("partnership:member_detail", id_kwarg="membership_id", slug=partnership.slug)
-    for membership in page.object_list:
-        membership.detail_url = member_url(membership.pk)
+    link_each(
+        page.object_list,
+        "partnership:member_detail",
+        id_kwarg="membership_id",
+        attribute="detail_url",
+        slug=partnership.slug,
+    )
     if request.htmx and not error:
         # Search as you type: only the results region (and the spoken count) goes back.
         return render(
@@ -155,9 +159,13 @@ def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpRespons
     invitations = Paginator(
         selectors.invitation_list(partnership=partnership, pending_only=True), INVITATIONS_PER_PAGE
     ).get_page(request.GET.get("invitations_page"))
-    revoke_url = url_for_each("partnership:invitation_revoke", id_kwarg="invitation_id", slug=partnership.slug)
-    for invitation in invitations.object_list:
-        invitation.revoke_url = revoke_url(invitation.pk)
+    link_each(
+        invitations.object_list,
+        "partnership:invitation_revoke",
+        id_kwarg="invitation_id",
+        attribute="revoke_url",
+        slug=partnership.slug,
+    )
     context = {
         "filter_form": filter_form,
         "filtered": bool(request.GET.get("q") or request.GET.get("status")),

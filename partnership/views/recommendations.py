@@ -44,7 +44,7 @@ from partnership.services import recommendations as services
 from partnership.services.files import stored_file_response
 from partnership.services.states import move_is_allowed
 from partnership.subjects import subject_url
-from partnership.views.row_urls import url_for_each
+from partnership.views.row_urls import link_each
 from partnership.views.signoff import sign_off_decision_handle
 
 READERS = sorted(RECOMMENDATION_READ_ROLES)
@@ -86,9 +86,9 @@ def recommendation_register(request: HttpRequest) -> HttpResponse:
     filters = filter_form.filters()
     page = selectors.register_page(partnership=partnership, filters=filters, page_number=request.GET.get("page"))
     # Each row links to its recommendation: the route reversed once for the page, not once a row.
-    detail_url = url_for_each("partnership:recommendation_detail", id_kwarg="recommendation_id", slug=partnership.slug)
-    for recommendation in page.object_list:
-        recommendation.url = detail_url(recommendation.pk)
+    link_each(
+        page.object_list, "partnership:recommendation_detail", id_kwarg="recommendation_id", slug=partnership.slug
+    )
     context = {
         "page": page,
         "filter_form": filter_form,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import partnership_view
 from partnership.models import Role
 from partnership.views.actions import form_action
-from partnership.views.row_urls import url_for_each
+from partnership.views.row_urls import link_each
 from reviews.forms.learning_review import (
     LearningReviewFromRapidReviewForm,
     LearningReviewPlanForm,
@@ -35,11 +35,9 @@ def learning_review_list(request: HttpRequest) -> HttpResponse:
         partnership=request.partnership, membership=request.membership, state=state
     )
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
-    detail_url = url_for_each(
-        "reviews:learning_review_detail", id_kwarg="learning_review_id", slug=request.partnership.slug
+    link_each(
+        page.object_list, "reviews:learning_review_detail", id_kwarg="learning_review_id", slug=request.partnership.slug
     )
-    for review in page.object_list:
-        review.url = detail_url(review.pk)
     return render(
         request,
         "reviews/learning_review/list.html",

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -167,6 +168,12 @@ def keeping(settings):
     settings.FIGURES_CACHE_SECONDS = 600
     cache.clear()
     return settings
+
+
+def session_in_cache() -> int:
+    """1 where the session is read from Redis (as deployed, and in CI's PostgreSQL run), else 0: a page's query count
+    there is one less than where the database holds the session."""
+    return int(settings.SESSION_ENGINE == "partnership.sessions_cached")
 
 
 def if_match(client: Client, url: str) -> dict[str, str]:

@@ -14,9 +14,9 @@ from learninghub.models import HubAuditLink, HubDraftRecommendation, HubFinding,
 from partnership.models import DocumentVersion, ExportJob
 from partnership.models.recommendations import Recommendation
 from tests.audits.helpers import published_case_audit, round_make
-from tests.conftest import login
+from tests.conftest import login, session_in_cache
 from tests.learninghub.findings_helpers import cycle_in, themes
-from tests.learninghub.test_findings_pages import _filled, _session_in_cache, grow
+from tests.learninghub.test_findings_pages import _filled, grow
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +54,10 @@ def test_the_findings_read_a_fixed_number_of_queries(world_a, django_assert_num_
     client = _api(world_a.bm)
     url = _url(world_a, "findings", hub_cycle_id=small.pk)
     client.get(url)
-    with django_assert_num_queries(API_QUERIES - _session_in_cache()):
+    with django_assert_num_queries(API_QUERIES - session_in_cache()):
         assert client.get(url).status_code == 200
     grow(world_a, small)
-    with django_assert_num_queries(API_QUERIES - _session_in_cache()):
+    with django_assert_num_queries(API_QUERIES - session_in_cache()):
         body = client.get(url).json()
     assert len(body["audits"]) == 4
     assert len(body["findings"]) == 21

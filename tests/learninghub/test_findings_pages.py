@@ -22,6 +22,7 @@ from partnership.models.recommendations import Recommendation
 from partnership.services import exports as export_service
 from partnership.services.documents import document_render_version
 from tests.audits.helpers import GOOD_ANSWERS, published_case_audit, round_make
+from tests.conftest import session_in_cache
 from tests.learninghub.findings_helpers import cycle_in, themes
 from tests.partnership.test_documents import _pdf_text
 
@@ -304,10 +305,10 @@ def test_the_findings_page_reads_a_fixed_number_of_queries(world_a, client_for, 
     client = client_for(world_a.bm)
     url = _url(world_a, "cycle_findings", hub_cycle_id=small.pk)
     client.get(url)
-    with django_assert_num_queries(PAGE_QUERIES - _session_in_cache()):
+    with django_assert_num_queries(PAGE_QUERIES - session_in_cache()):
         assert client.get(url).status_code == 200
     grow(world_a, small)
-    with django_assert_num_queries(PAGE_QUERIES - _session_in_cache()):
+    with django_assert_num_queries(PAGE_QUERIES - session_in_cache()):
         page = client.get(url)
     assert page.status_code == 200
     assert "Another audit 2" in page.content.decode()
@@ -492,10 +493,3 @@ def test_the_reports_sections_and_its_docx_read_a_fixed_number_of_queries(world_
     assert [s.key for s in sections] == report_section_keys()  # every section has something to say
     with django_assert_num_queries(REPORT_QUERIES):
         hub_findings_docx_write(cycle=cycle, out=io.BytesIO())
-
-
-def _session_in_cache() -> int:
-    """1 where the session is read from Redis (as deployed, and in CI's PostgreSQL run): one query fewer."""
-    from django.conf import settings
-
-    return int(settings.SESSION_ENGINE == "partnership.sessions_cached")

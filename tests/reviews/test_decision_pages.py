@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -16,6 +15,7 @@ from partnership.models import HistoryEntry, SignOff, SignOffAction, StatutoryPa
 from partnership.selectors import working_day_calendar
 from reviews.models import DecisionOutcome, MeetingAttendee, RapidReview, RapidReviewDecision
 from reviews.services.decision import rapid_review_decision_approve
+from tests.conftest import session_in_cache
 from tests.reviews.decision_helpers import (
     REASONS,
     attendee_add,
@@ -569,7 +569,7 @@ def test_the_rapid_review_page_with_meeting_decision_and_sign_off_runs_a_fixed_n
     client = client_for(world_a.bm)
     client.get(url(world_a, "rapid_review_detail", review))
     # 12 where Redis holds the sessions (production), one more where the database does (SQLite here).
-    limit = 12 if settings.SESSION_ENGINE == "partnership.sessions_cached" else 13
+    limit = 13 - session_in_cache()
     with django_assert_max_num_queries(limit):
         response = client.get(url(world_a, "rapid_review_detail", review))
     assert response.status_code == 200

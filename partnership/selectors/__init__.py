@@ -7,6 +7,7 @@ cannot tell them apart, and neither can the person asking.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,9 +19,9 @@ from django.db.models import Count, F, IntegerField, Model, OuterRef, Prefetch, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from guardian.shortcuts import get_objects_for_user
 
+from partnership.date_words import day_month_year, day_month_year_time
 from partnership.models import (
     Agency,
     ClosureDay,
@@ -307,7 +308,10 @@ class FieldChange:
     after: str
 
 
+@functools.lru_cache(maxsize=2048)
 def _history_label(model: type[Model] | None, name: str) -> str:
+    # Kept per model and field: a model's verbose names are fixed for the process, in the site's one language, and
+    # translating each again was a tenth of drawing a 50-row history (issue 13).
     verbose = name.replace("_", " ")
     if model is not None:
         with contextlib.suppress(FieldDoesNotExist):
@@ -329,11 +333,11 @@ def _history_value(value: Any) -> str:
         # Dates and times are stored as ISO text; show them the way the rest of the site does.
         try:
             if len(value) == 10:
-                return date_format(date.fromisoformat(value), "j F Y")
+                return day_month_year(date.fromisoformat(value))
             moment = datetime.fromisoformat(value)
             if timezone.is_aware(moment):
                 moment = timezone.localtime(moment)
-            return date_format(moment, "j F Y, H:i")
+            return day_month_year_time(moment)
         except ValueError:
             return value
     return str(value)

@@ -15,10 +15,9 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from partnership.date_words import short_day_month_year_time
 
-# The date filter's "M", for the site's one language.
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+register = template.Library()
 
 
 @register.simple_tag
@@ -31,7 +30,7 @@ def history_rows(history, show_object=False) -> str:
 
 def _row(entry, show_object: bool) -> str:
     at = timezone.localtime(entry.at)
-    when = f'<time datetime="{at.isoformat()}">{at.day} {_MONTHS[at.month]} {at.year}, {at:%H:%M}</time>'
+    when = f'<time datetime="{at.isoformat()}">{short_day_month_year_time(at)}</time>'
     actor = entry.actor
     who = escape(actor.full_name or actor.email) if actor is not None else "Learning Loop (automatic)"
     item = f"<td>{escape(entry.object_repr)}</td>" if show_object else ""

@@ -14,6 +14,7 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from partnership.date_words import weekday_day_month_year
 from partnership.selectors.tasks import Task
 
 register = template.Library()
@@ -66,16 +67,9 @@ def _row(task: Task, *cells: str) -> str:
     )
 
 
-# English names, as the date filter writes them for the site's one language, whatever the process's locale.
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")  # fmt: skip
-
-
 def _due_on(day: date) -> str:
     # "Monday 7 December 2026", as the date filter's "l j F Y" writes it.
-    words = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month]} {day.year}"
-    return f'<td><time datetime="{day.isoformat()}">{words}</time></td>'
+    return f'<td><time datetime="{day.isoformat()}">{weekday_day_month_year(day)}</time></td>'
 
 
 def _assignee(task: Task) -> str:

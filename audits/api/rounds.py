@@ -148,13 +148,13 @@ class PlannedAuditView(_RoundAPIView):
 
 
 class RoundListView(_RoundAPIView):
-    """The case audits, newest due first; business managers set one up on a published case audit version."""
-
-    pagination_class = None
+    """The case audits, newest due first, 25 at a time (``?limit=``, ``?offset=``): a partnership audits every month,
+    so its rounds grow for good; business managers set one up on a published case audit version."""
 
     @extend_schema(tags=[TAG], summary="Case audits", responses=_answers({200: AuditRoundSerializer(many=True)}))
     def get(self, request: Request, slug: str) -> Response:
-        return Response(AuditRoundSerializer(self.get_queryset(), many=True).data)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(AuditRoundSerializer(page, many=True).data)
 
     @extend_schema(
         tags=[TAG],

@@ -33,9 +33,12 @@ from audits.selectors.rounds import ROUND_MANAGE_ROLES, ROUND_READ_ROLES, RoundS
 from audits.services import rounds as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services.states import move_is_allowed
 from partnership.views.actions import form_status
 from partnership.views.row_urls import link_each
+
+ROUNDS_PER_PAGE = 25
 
 # The moves a round's page offers, with their buttons.
 MOVE_LABELS = {
@@ -171,7 +174,10 @@ def planned_remove(request: HttpRequest, planned_audit_id: int) -> HttpResponse:
 @partnership_view(roles=ROUND_READ_ROLES)
 @require_GET
 def round_list(request: HttpRequest) -> HttpResponse:
-    context = {"rounds": selectors.audit_round_list(partnership=request.partnership), "manages": _manages(request)}
+    # A page at a time: a partnership audits every month, so its rounds grow for good (issue 13).
+    rounds = selectors.audit_round_list(partnership=request.partnership)
+    page = OneQueryPaginator(rounds, ROUNDS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"rounds": page.object_list, "page": page, "manages": _manages(request)}
     return render(request, "audits/rounds/list.html", context)
 
 

@@ -35,12 +35,14 @@ from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
 from partnership.selectors import history_rows_for_object
 from partnership.selectors.documents import documents_for_subject
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services.exports import export_request
 from partnership.services.files import stored_file_response
 from partnership.views.actions import REFUSED, form_action, form_status
 from partnership.views.row_urls import link_each
 
 RETURNS_PER_PAGE = 25
+CYCLES_PER_PAGE = 25
 
 
 # --- Cycles -----------------------------------------------------------------------------------
@@ -49,11 +51,16 @@ RETURNS_PER_PAGE = 25
 @partnership_view(roles=CYCLE_READERS)
 @require_GET
 def cycle_list(request: HttpRequest) -> HttpResponse:
+    # A page at a time: two cycles a year (section 11 and s175), kept for good (issue 13).
+    page = OneQueryPaginator(selectors.cycle_list(partnership=request.partnership), CYCLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "audits/self_assessment/cycle_list.html",
         {
-            "cycles": selectors.cycle_list(partnership=request.partnership),
+            "cycles": page.object_list,
+            "page": page,
             "can_manage": selectors.can_manage_cycles(request.membership),
         },
     )

@@ -125,13 +125,13 @@ class _CycleAPIView(PartnershipScopedAPIView):
 
 
 class CycleListView(_CycleAPIView):
-    """The learning hub's cycles, newest start first; business managers set one up."""
-
-    pagination_class = None
+    """The learning hub's cycles, newest start first, 25 at a time (``?limit=``, ``?offset=``): four a year, kept for
+    good; business managers set one up."""
 
     @extend_schema(tags=[TAG], summary="Learning hub cycles", responses=_answers({200: HubCycleSerializer(many=True)}))
     def get(self, request: Request, slug: str) -> Response:
-        return Response(HubCycleSerializer(self.get_queryset(), many=True).data)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(HubCycleSerializer(page, many=True).data)
 
     @extend_schema(
         tags=[TAG],

@@ -35,11 +35,13 @@ from learninghub.services import cycles as services
 from learninghub.services import observers as observer_services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.views.actions import form_status
 from partnership.views.row_urls import url_for_each
 
 # How long an observer is invited for unless the business manager says otherwise: a cycle's four hub months.
 OBSERVER_DEFAULT_PERIOD = timedelta(days=120)
+CYCLES_PER_PAGE = 25
 
 
 def _manages(request: HttpRequest) -> bool:
@@ -56,7 +58,10 @@ def _to_cycle(request: HttpRequest, pk: int, anchor: str = "") -> HttpResponse:
 @partnership_view()
 @require_GET
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    context = {"cycles": selectors.hub_cycle_list(partnership=request.partnership), "manages": _manages(request)}
+    # A page at a time: four cycles a year, kept for good (issue 13).
+    cycles = selectors.hub_cycle_list(partnership=request.partnership)
+    page = OneQueryPaginator(cycles, CYCLES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"cycles": page.object_list, "page": page, "manages": _manages(request)}
     return render(request, "learninghub/cycles/list.html", context)
 
 

@@ -141,7 +141,7 @@ def test_roles_and_tenancy(world_a, world_b):
     other = _api(world_b.bm)
     assert other.get(_url(world_b, "round_detail", audit_round_id=audit_round.pk)).status_code == 404
     assert other.get(_url(world_b, "return", audit_return_id=audit_return.pk)).status_code == 404
-    assert other.get(_url(world_b, "round_list")).json() == []
+    assert other.get(_url(world_b, "round_list")).json()["results"] == []
 
 
 def test_withdraw_evidence_download_and_finding_removal(world_a, world_b):

@@ -213,3 +213,21 @@ def test_only_the_tasks_shown_have_their_links_worked_out(world_a, django_assert
     with django_assert_num_queries(1):
         assert due[5].url == due[0].url == f"/p/{world_a.partnership.slug}/manage/agencies/{world_a.school.pk}/"
     assert len(tasks.links.urls) == 6
+
+
+def test_a_task_whose_subject_is_gone_is_listed_without_a_link(world_a, django_assert_num_queries):
+    # A deadline outliving its subject (removed by hand, or a model since retired) still reaches the business
+    # managers, with nowhere to go rather than an error.
+    for n in range(2):
+        _deadline(world_a, f"kept-{n}", due_on=date(2026, 12, 29), assignee=world_a.bm)
+    gone = _deadline(world_a, "gone", due_on=date(2026, 12, 30), assignee=world_a.bm)
+    Deadline.objects.filter(pk=gone.pk).update(subject_id=10**9)
+    tasks = my_tasks(person=world_a.bm, partnership=world_a.partnership)
+    with django_assert_num_queries(1):
+        tasks.link(tasks.due.window(0, 3))
+    urls = {task.title: task.url for task in tasks.due}
+    assert urls == {
+        "kept-0": f"/p/{world_a.partnership.slug}/manage/agencies/{world_a.school.pk}/",
+        "kept-1": f"/p/{world_a.partnership.slug}/manage/agencies/{world_a.school.pk}/",
+        "gone": "",
+    }

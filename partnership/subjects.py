@@ -33,9 +33,11 @@ import it. ``partnership.models`` cannot import it (models sit below).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, runtime_checkable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
@@ -179,6 +181,25 @@ def subject_type_for(subject: models.Model | type[models.Model]) -> SubjectType:
 
 def is_subject(subject: object) -> bool:
     return isinstance(subject, models.Model) and type(subject)._meta.concrete_model in _REGISTRY
+
+
+def subjects_load(
+    references: Iterable[tuple[int, int]],
+    *,
+    queryset_for: Callable[[type[models.Model], set[int]], Iterable[models.Model]],
+) -> dict[tuple[int, int], models.Model]:
+    """The subjects of generic references, (content type id, object id), by reference: one query per kind of
+    subject, each asked of ``queryset_for(model, ids)`` (which narrows it to a partnership, or loads what the caller
+    reads). A reference whose model is gone, or whose row is, is not in the answer."""
+    ids_by_type: dict[int, set[int]] = defaultdict(set)
+    for type_id, object_id in references:
+        ids_by_type[type_id].add(object_id)
+    subjects: dict[tuple[int, int], models.Model] = {}
+    for type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()  # cached by Django after the first
+        if model is not None:
+            subjects.update(((type_id, subject.pk), subject) for subject in queryset_for(model, ids))
+    return subjects
 
 
 def subject_url(subject: models.Model | None) -> str:

@@ -38,7 +38,7 @@ from partnership.models import (
     Person,
     Role,
 )
-from partnership.subjects import deadline_url
+from partnership.subjects import deadline_url, subjects_load
 from partnership.working_days import WorkingDayCalendar
 
 
@@ -58,17 +58,12 @@ def deadline_subjects_load(deadlines: list[Deadline], *, partnerships: dict[int,
     A subject's link needs its partnership's slug: the caller passes the
     partnerships it has loaded already, so no query runs per deadline.
     """
-    ids_by_type: dict[int, set[int]] = defaultdict(set)
-    for deadline in deadlines:
-        ids_by_type[deadline.subject_type_id].add(deadline.subject_id)
-    subjects: dict[tuple[int, int], Model] = {}
-    for type_id, ids in ids_by_type.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()  # cached by Django after the first
-        if model is None:
-            continue
-        # Unordered: the subjects are matched to their deadlines by id. A model's default ordering was a third of
-        # building each query ("my tasks" loads up to six kinds of subject for a page: issue 13).
-        subjects.update(((type_id, s.pk), s) for s in model._base_manager.filter(pk__in=ids).order_by())
+    # Unordered: the subjects are matched to their deadlines by id. A model's default ordering was a third of
+    # building each query ("my tasks" loads up to six kinds of subject for a page: issue 13).
+    subjects = subjects_load(
+        ((deadline.subject_type_id, deadline.subject_id) for deadline in deadlines),
+        queryset_for=lambda model, ids: model._base_manager.filter(pk__in=ids).order_by(),
+    )
     subject_field = Deadline._meta.get_field("subject")
     for deadline in deadlines:
         subject = subjects.get((deadline.subject_type_id, deadline.subject_id))

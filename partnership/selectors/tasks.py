@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -50,7 +49,7 @@ from partnership.selectors.deadlines import (
     deadlines_open_for_person,
     working_day_calendars,
 )
-from partnership.subjects import deadline_url, subject_url
+from partnership.subjects import deadline_url, subject_url, subjects_load
 from partnership.working_days import WorkingDayCalendar, WorkingDaysFrom
 
 
@@ -356,20 +355,16 @@ def _sign_off_tasks(query: TaskQuery) -> list[Task]:
 
 def _sign_off_subjects(query: TaskQuery, sign_offs: list[SignOff]) -> dict[tuple[int, int], object]:
     """The sign-offs' subjects by (content type, id): one query per kind of subject."""
-    ids_by_type: dict[int, list[int]] = defaultdict(list)
-    for sign_off in sign_offs:
-        ids_by_type[sign_off.subject_type_id].append(sign_off.subject_id)
-    subjects: dict[tuple[int, int], object] = {}
-    for type_id, ids in ids_by_type.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()  # cached by Django after the first
-        if model is None:
-            continue
+
+    def queryset_for(model, ids):
         queryset = model._default_manager.filter(partnership=query.partnership, pk__in=ids)
         if hasattr(model, "sign_off_task_queryset"):
             queryset = model.sign_off_task_queryset(queryset)
-        for subject in queryset:
-            subject.partnership = query.partnership  # its link needs the slug: no query per subject
-            subjects[(type_id, subject.pk)] = subject
+        return queryset
+
+    subjects = subjects_load(((s.subject_type_id, s.subject_id) for s in sign_offs), queryset_for=queryset_for)
+    for subject in subjects.values():
+        subject.partnership = query.partnership  # its link needs the slug: no query per subject
     return subjects
 
 

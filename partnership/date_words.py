@@ -31,6 +31,11 @@ def day_month_year_time(moment: datetime) -> str:
     return f"{day_month_year(moment)}, {moment:%H:%M}"
 
 
+def day_short_month_year(day: date) -> str:
+    """ "7 Dec 2026": the filter's "j M Y"."""
+    return f"{day.day} {MONTHS_SHORT[day.month]} {day.year}"
+
+
 def short_day_month_year_time(moment: datetime) -> str:
     """ "7 Dec 2026, 09:05": the filter's "j M Y, H:i" (``moment`` already in the time zone to show)."""
-    return f"{moment.day} {MONTHS_SHORT[moment.month]} {moment.year}, {moment:%H:%M}"
+    return f"{day_short_month_year(moment)}, {moment:%H:%M}"

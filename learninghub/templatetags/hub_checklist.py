@@ -16,7 +16,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from partnership.date_words import MONTHS_SHORT
+from partnership.date_words import day_short_month_year
 
 register = template.Library()
 
@@ -65,4 +65,4 @@ def _day(value) -> str:
     # The date filter's "j M Y", in the site's time zone for a moment (when a task was done).
     if hasattr(value, "hour"):
         value = timezone.localtime(value)
-    return f"{value.day} {MONTHS_SHORT[value.month]} {value.year}"
+    return day_short_month_year(value)

@@ -7,6 +7,7 @@ from django.utils.dateformat import format as date_filter
 from partnership.date_words import (
     day_month_year,
     day_month_year_time,
+    day_short_month_year,
     short_day_month_year_time,
     weekday_day_month_year,
 )
@@ -19,6 +20,7 @@ MOMENTS = [datetime(2026, 12, 31, 0, 5) + timedelta(days=n, hours=7 * n, minutes
 def test_dates_are_the_filters():
     assert [day_month_year(d) for d in DAYS] == [date_filter(d, "j F Y") for d in DAYS]
     assert [weekday_day_month_year(d) for d in DAYS] == [date_filter(d, "l j F Y") for d in DAYS]
+    assert [day_short_month_year(d) for d in DAYS] == [date_filter(d, "j M Y") for d in DAYS]
 
 
 def test_times_are_the_filters():

@@ -43,6 +43,7 @@ from partnership.selectors.action_plans import (
     recommendation_for_plan_get,
 )
 from partnership.selectors.documents import documents_for_subject
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.selectors.progress_reports import (
     progress_report_docx_file,
     progress_report_get,
@@ -55,7 +56,7 @@ from partnership.services.progress_reports import progress_report_create
 from partnership.subjects import subject_url
 
 REFUSED = 400
-REPORTS_SHOWN = 50
+REPORTS_PER_PAGE = 25
 
 
 def _plan_url(request: HttpRequest, recommendation_id: int):
@@ -468,7 +469,9 @@ def progress_report_list_view(request: HttpRequest) -> HttpResponse:
     elif can_create:
         today = timezone.localdate()
         form = ProgressReportForm(initial={"as_of": today, "title": f"Progress report to the board, {today:%B %Y}"})
-    context = {"reports": list(reports[:REPORTS_SHOWN]), "form": form}
+    # A page at a time: a report to every board meeting, kept for good (issue 13); the first 50 alone hid the rest.
+    page = OneQueryPaginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"reports": page.object_list, "page": page, "form": form}
     return render(request, "partnership/action_plans/progress_reports.html", context, status=status)
 
 

@@ -72,11 +72,15 @@ def deadline_subjects_load(deadlines: list[Deadline], *, partnerships: dict[int,
         subject_field.set_cached_value(deadline, subject)  # as prefetching "subject" would: None for a removed one
 
 
-def _assignee_is_active_member(partnership_ref) -> Exists:
-    return Exists(
-        Membership.objects.filter(
-            partnership=partnership_ref, person=OuterRef("assignee"), is_active=True, person__is_active=True
-        )
+def _assignee_cannot_act(partnership_ref) -> Q:
+    """The deadline's assignee has closed their account, or is no longer an active member of the partnership.
+
+    Two tests, not one membership test joined to the person: PostgreSQL hashed that join over every person in the
+    database (4.6 ms of the 6.6 ms deadline query at national volume, growing with it). The closed accounts are
+    read from their own small index (``person_inactive``), the memberships from the partnership's.
+    """
+    return Exists(Person.objects.filter(pk=OuterRef("assignee"), is_active=False)) | ~Exists(
+        Membership.objects.filter(partnership=partnership_ref, person=OuterRef("assignee"), is_active=True)
     )
 
 
@@ -94,7 +98,7 @@ def _role_is_held(partnership_ref) -> Exists:
 
 def _no_one_can_act(partnership_ref) -> Q:
     """The deadlines that fall to the business managers: no assignee able to act, and no holder of its role."""
-    return (Q(assignee__isnull=False) & ~_assignee_is_active_member(partnership_ref)) | (
+    return (Q(assignee__isnull=False) & _assignee_cannot_act(partnership_ref)) | (
         Q(assignee__isnull=True) & (Q(assignee_role="") | ~_role_is_held(partnership_ref))
     )
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services.files import stored_file_response
 from partnership.views.actions import form_status
 from scrutiny.forms.reports import (
@@ -39,6 +40,7 @@ from scrutiny.services import report_render
 from scrutiny.services import reports as services
 
 REPORT_READERS = sorted(REPORT_READ_ROLES)
+REPORTS_PER_PAGE = 25
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -92,11 +94,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
             initial={"kind": REPORT_KINDS.QUARTERLY, "reporting_year": _current_year()},
             current_year=_current_year(),
         )
-    reports = list(selectors.scrutiny_reports_list(partnership=request.partnership))
+    # A page at a time: five reports a year, kept for good (issue 13).
+    reports = selectors.scrutiny_reports_list(partnership=request.partnership)
+    page = OneQueryPaginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "scrutiny/reports/list.html",
-        {"reports": reports, "form": form, "creates": creates},
+        {"reports": page.object_list, "page": page, "form": form, "creates": creates},
         status=form_status(form),
     )
 
@@ -330,14 +334,18 @@ def agency_report_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Asked {row.agency.name} for the {row.title.lower()}.")
                 return redirect("scrutiny:agency_report_list", slug=p.slug)
-    rows = list(selectors.agency_annual_reports_list(partnership=p, membership=request.membership))
+    # A page at a time: several reports from each agency every year, kept for good (issue 13); the files of the
+    # page's reports only.
+    rows = selectors.agency_annual_reports_list(partnership=p, membership=request.membership)
+    page = OneQueryPaginator(rows, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = page.object_list
     files = selectors.agency_annual_report_files(partnership=p, reports=rows)
     today = timezone.localdate()
     entries = [{"row": r, "file": files.get(r.pk), "overdue": r.is_overdue(today)} for r in rows]
     return render(
         request,
         "scrutiny/agency_reports/list.html",
-        {"entries": entries, "form": form, "manages": manages},
+        {"entries": entries, "page": page, "form": form, "manages": manages},
         status=form_status(form),
     )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,7 +19,7 @@ from learninghub.selectors import cycles as cycle_selectors
 from learninghub.selectors import feedback as selectors
 from learninghub.selectors.feedback import FEEDBACK_MANAGE_ROLES, EntryState, QuestionKind, SurveyState
 from learninghub.services import feedback as services
-from partnership.api.base import PartnershipScopedAPIView
+from partnership.api.base import ApiPagination, PartnershipScopedAPIView
 from partnership.api.views import _FIELD_ERRORS, _answers
 
 TAG = "Learning hub feedback"
@@ -603,10 +602,11 @@ class EntryMoveView(EntryDetailView):
 
 
 class PublishedEntryListView(_FeedbackAPIView):
-    """Every published "you said, we did" entry of the partnership, newest first (paginated)."""
+    """Every published "you said, we did" entry of the partnership, newest first, 25 at a time (``?limit=``,
+    ``?offset=``, at most 500): every cycle publishes more, kept for good."""
 
     serializer_class = YouSaidWeDidSerializer
-    pagination_class = LimitOffsetPagination
+    pagination_class = ApiPagination  # the API's own, as every list: not DRF's unbounded ``?limit=``
 
     def scoped_queryset(self, partnership):
         return selectors.published_you_said_we_did(partnership=partnership)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,9 +31,10 @@ from learninghub.selectors.feedback import FEEDBACK_MANAGE_ROLES, SurveyState
 from learninghub.services import feedback as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.views.actions import form_status
 
-ENTRIES_PER_PAGE = 50
+ENTRIES_PER_PAGE = 25
 
 
 def _manages(request: HttpRequest) -> bool:
@@ -440,6 +440,7 @@ def survey_results(request: HttpRequest, hub_cycle_id: int, feedback_survey_id: 
 @partnership_view()
 @require_GET
 def you_said_we_did_list(request: HttpRequest) -> HttpResponse:
-    entries = Paginator(selectors.published_you_said_we_did(partnership=request.partnership), ENTRIES_PER_PAGE)
-    page = entries.get_page(request.GET.get("page"))
+    # A page at a time, its count read with its rows (one query): every cycle publishes more, kept for good (issue 13).
+    entries = selectors.published_you_said_we_did(partnership=request.partnership)
+    page = OneQueryPaginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "learninghub/feedback/you_said_we_did.html", {"page": page})

@@ -35,7 +35,6 @@ from django.utils import timezone
 
 from partnership.models import (
     PARTNER_LEAD_ROLES,
-    Deadline,
     Membership,
     Partnership,
     Person,
@@ -44,9 +43,10 @@ from partnership.models import (
     SignOffAction,
 )
 from partnership.selectors.deadlines import (
+    OpenDeadline,
     deadline_is_yours,
+    deadline_rows_open_for_person,
     deadline_subjects_load,
-    deadlines_open_for_person,
     working_day_calendars,
 )
 from partnership.subjects import deadline_url, subject_url, subjects_load
@@ -74,7 +74,7 @@ class Task:
     assignee_label: str = ""
     # A deadline's task, whose ``url`` is worked out only when the task is shown (``TaskList``): its subject must
     # be loaded for it, and a business manager has hundreds of deadlines of which a page shows a few.
-    deadline: Deadline | None = field(default=None, compare=False, repr=False)
+    deadline: OpenDeadline | None = field(default=None, compare=False, repr=False)
     linked: bool = field(default=True, compare=False, repr=False)
 
     @property
@@ -141,7 +141,9 @@ class _DeadlineLinks:
         self.urls: dict[int, str] = {}
 
     def link(self, tasks: Iterable[Task]) -> None:
-        wanted = [t.deadline for t in tasks if not t.linked and t.deadline.pk not in self.urls]
+        wanted = [
+            t.deadline.as_deadline(self.partnership) for t in tasks if not t.linked and t.deadline.pk not in self.urls
+        ]
         if wanted:
             deadline_subjects_load(wanted, partnerships={self.partnership.pk: self.partnership})
             self.urls.update((deadline.pk, deadline_url(deadline)) for deadline in wanted)
@@ -260,14 +262,14 @@ def my_tasks(
 
 def _deadline_tasks(query: TaskQuery) -> list[Task]:
     """One query: the open deadlines assigned to the person or to a role they hold (and, for a business
-    manager, those no one else can act on)."""
-    deadlines = deadlines_open_for_person(person=query.person, partnership=query.partnership, roles=query.roles)
+    manager, those no one else can act on), read as rows; the shown ones become models when linked."""
+    deadlines = deadline_rows_open_for_person(person=query.person, partnership=query.partnership, roles=query.roles)
     tasks = []
     for deadline in deadlines:
         mine = deadline_is_yours(deadline, person=query.person, roles=query.roles)
         assignee_label = ""
-        if not mine and deadline.assignee is not None:
-            assignee_label = deadline.assignee.full_name or deadline.assignee.email
+        if not mine and deadline.assignee_id is not None:
+            assignee_label = deadline.assignee_name or deadline.assignee_email
         tasks.append(
             Task(
                 source="deadline",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, QuerySet
 from django.http import Http404
 
 from partnership.models import AccessGrant, AccessGrantView, ApiToken, Membership, Partnership, Person
@@ -103,13 +103,38 @@ def _display(item, field: str) -> str:
 
 
 def access_grants_made(*, partnership: Partnership) -> QuerySet[AccessGrant]:
-    """The partnership's grants, newest first, with how often each was viewed."""
+    """The partnership's grants, newest first; ``access_grants_standing`` adds the views and the status of a page.
+
+    No view count here: counting every grant's views to show a page of them grouped the whole partnership's
+    views on each page, and again for the paginator's count (issue 13)."""
     return (
         AccessGrant.objects.in_partnership(partnership)
         .select_related("grantee", "grantee_partnership", "collaboration", "created_by", "revoked_by")
-        .annotate(view_count=Count("views"))
-        .order_by("-created_at")
+        .order_by("-created_at", "-id")
     )
+
+
+def access_grants_standing(*, partnership: Partnership, grants) -> None:
+    """Set ``view_count`` and ``in_force`` on each of ``grants`` (a page of them, or one), in one query over those
+    grants alone; none when there are none."""
+    grants = list(grants)
+    if not grants:
+        return
+    standing = {
+        pk: (view_count, in_force)
+        for pk, view_count, in_force in AccessGrant.objects.in_partnership(partnership)
+        .filter(pk__in=[grant.pk for grant in grants])
+        .order_by()
+        .values("pk")
+        .annotate(
+            view_count=Count("views"),
+            in_force=ExpressionWrapper(grant_in_force_q(), output_field=BooleanField()),
+        )
+        .values_list("pk", "view_count", "in_force")
+    }
+    for grant in grants:
+        grant.view_count, in_force = standing[grant.pk]
+        grant.in_force = bool(in_force)
 
 
 def access_grant_get(*, partnership: Partnership, grant_id: int) -> AccessGrant:
@@ -126,11 +151,6 @@ def access_grant_get(*, partnership: Partnership, grant_id: int) -> AccessGrant:
 
 def access_grant_views(*, partnership: Partnership, grant: AccessGrant) -> QuerySet[AccessGrantView]:
     return AccessGrantView.objects.in_partnership(partnership).filter(grant=grant).select_related("person")
-
-
-def access_grant_ids_in_force(*, partnership: Partnership) -> set[int]:
-    """Which of the partnership's grants are in force now (for the list's status column), in one query."""
-    return set(AccessGrant.objects.in_partnership(partnership).filter(grant_in_force_q()).values_list("pk", flat=True))
 
 
 def shareable_item_choices(*, partnership: Partnership, limit_per_kind: int = 500) -> list[tuple[str, list]]:

@@ -47,6 +47,8 @@ MANAGERS = MANAGER_ROLES
 MEMBERS_PER_PAGE = 25
 AGENCIES_PER_PAGE = 25
 INVITATIONS_PER_PAGE = 25
+GRANTS_PER_PAGE = 25
+GRANT_VIEWS_PER_PAGE = 50
 
 
 # --- Agencies -------------------------------------------------------------------
@@ -473,10 +475,12 @@ def service_account_token_create(request: HttpRequest, membership_id: int) -> Ht
 def sharing_list(request: HttpRequest) -> HttpResponse:
     """What this partnership shows to whom: every grant, in force or ended, with how often it was viewed."""
     partnership = request.partnership
-    page = Paginator(access_selectors.access_grants_made(partnership=partnership), 25).get_page(request.GET.get("page"))
+    # A page at a time, counted with its rows; the views and the status of the page's grants alone (issue 13).
+    grants = access_selectors.access_grants_made(partnership=partnership)
+    page = OneQueryPaginator(grants, GRANTS_PER_PAGE).get_page(request.GET.get("page"))
+    access_selectors.access_grants_standing(partnership=partnership, grants=page.object_list)
     context = {
         "page": page,
-        "in_force": access_selectors.access_grant_ids_in_force(partnership=partnership),
         "item_form": AccessGrantItemForm(choices=access_selectors.shareable_item_choices(partnership=partnership)),
     }
     return render(request, "partnership/manage/sharing_list.html", context)
@@ -492,7 +496,7 @@ def sharing_create(request: HttpRequest) -> HttpResponse:
             request.GET or None, choices=access_selectors.shareable_item_choices(partnership=partnership)
         )
         item_form.is_valid()
-        context = {"page": None, "item_form": item_form, "in_force": set()}
+        context = {"page": None, "item_form": item_form}
         return render(request, "partnership/manage/sharing_list.html", context, status=400 if request.GET else 200)
     shareable, item = access_selectors.shareable_item_get(partnership=partnership, key=key)
     form_kwargs = {
@@ -540,6 +544,7 @@ def sharing_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
     """One grant: what it shows, to whom, every view of it; and revoking it."""
     partnership = request.partnership
     grant = access_selectors.access_grant_get(partnership=partnership, grant_id=grant_id)
+    access_selectors.access_grants_standing(partnership=partnership, grants=[grant])
     form = AccessGrantRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if access_services.access_grant_revoke(
@@ -547,13 +552,13 @@ def sharing_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
         ):
             messages.success(request, f"{grant.grantee} can no longer see {grant.object_repr}.")
         return redirect("partnership:sharing_detail", slug=partnership.slug, grant_id=grant.pk)
-    views = Paginator(access_selectors.access_grant_views(partnership=partnership, grant=grant), 50).get_page(
-        request.GET.get("page")
-    )
+    views = OneQueryPaginator(
+        access_selectors.access_grant_views(partnership=partnership, grant=grant), GRANT_VIEWS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     context = {
         "grant": grant,
         "field_labels": access_selectors.access_grant_field_labels(grant=grant),
-        "in_force": grant.pk in access_selectors.access_grant_ids_in_force(partnership=partnership),
+        "in_force": grant.in_force,
         "views": views,
         "revoke_form": form,
     }

@@ -412,16 +412,17 @@ class _ReturnAPIView(PartnershipScopedAPIView):
 
 
 class MyReturnsView(_ReturnAPIView):
-    """The returns you are named to answer (an agency lead: every return of their agency)."""
+    """The returns you are named to answer (an agency lead: every return of their agency), the newest audit first,
+    25 at a time (``?limit=``, ``?offset=``): a partnership audits every month, so they grow for good."""
 
-    pagination_class = None
     read_roles = RETURN_ANSWER_ROLES
 
     @extend_schema(
         tags=[TAG], summary="My audit returns", responses=_answers({200: AuditReturnSummarySerializer(many=True)})
     )
     def get(self, request: Request, slug: str) -> Response:
-        return Response(AuditReturnSummarySerializer(self.get_queryset(), many=True).data)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(AuditReturnSummarySerializer(page, many=True).data)
 
 
 class ReturnView(_ReturnAPIView):

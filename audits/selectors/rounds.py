@@ -232,7 +232,8 @@ def audit_return_get(*, partnership: Partnership, membership: Membership, pk: in
 
 def audit_returns_for_member(*, partnership: Partnership, membership: Membership) -> QuerySet[AuditReturn]:
     """ "My audit returns": those the member is named for (foreign key and grant), and, for an agency lead,
-    every return of their agency. One query."""
+    every return of their agency. One query; the newest audit first (its cases in order), so that the first page of
+    them is the month's, not the oldest year's."""
     condition = Q(practitioner=membership, granted=True)
     if membership.has_role(Role.AGENCY_LEAD):
         condition |= Q(agency_id=membership.agency_id)
@@ -241,7 +242,7 @@ def audit_returns_for_member(*, partnership: Partnership, membership: Membership
         .annotate(granted=_granted(membership))
         .filter(condition)
         .select_related("case__round", "agency", "practitioner__person")
-        .order_by("case__round__due_on", "case__round_id", "case__position", "id")
+        .order_by("-case__round__due_on", "-case__round_id", "case__position", "id")
     )
 
 

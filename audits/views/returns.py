@@ -22,8 +22,11 @@ from audits.selectors.rounds import ReturnState, audit_return_get, audit_returns
 from audits.services import returns as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services.files import stored_file_response
 from partnership.views.actions import form_status
+
+RETURNS_PER_PAGE = 25
 
 
 def _to_return(request: HttpRequest, pk: int) -> HttpResponse:
@@ -33,8 +36,10 @@ def _to_return(request: HttpRequest, pk: int) -> HttpResponse:
 @partnership_view()
 @require_GET
 def my_returns(request: HttpRequest) -> HttpResponse:
+    # A page at a time: an agency lead answers for every return of their agency, every month, kept for good (issue 13).
     returns = audit_returns_for_member(partnership=request.partnership, membership=request.membership)
-    return render(request, "audits/returns/mine.html", {"returns": returns})
+    page = OneQueryPaginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "audits/returns/mine.html", {"returns": page.object_list, "page": page})
 
 
 def _get(request: HttpRequest, audit_return_id: int):

@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from audits.models import AuditReturn, AuditRound
 from audits.services.rounds import audit_round_create
+from audits.views import returns as return_views
 from audits.views import rounds as round_views
 from audits.views import self_assessment as sa_views
 from learninghub.views import cycles as hub_views
-from tests.audits.helpers import published_case_audit
+from tests.audits.helpers import published_case_audit, round_make
 from tests.audits.sa_helpers import cycle_make as sa_cycle_make
 from tests.audits.sa_helpers import published_version
 from tests.conftest import login
@@ -100,3 +102,36 @@ def test_the_api_lists_a_page_at_a_time_within_the_partnership(world_a, world_b,
     other = login(APIClient(), world_b.bm).get(reverse(api_name, kwargs={"slug": world_b.partnership.slug})).json()
     assert other["count"] == 0
     assert other["results"] == []
+
+
+def test_my_returns_newest_audit_first_a_page_at_a_time_page_and_api(world_a, world_b, client_for, monkeypatch):
+    older, newer = round_make(world_a, cases=2, selected=2), round_make(world_a, cases=2, selected=2)
+    AuditRound.objects.filter(pk=older.pk).update(title="Older audit", due_on=timezone.localdate() + timedelta(days=1))
+    AuditRound.objects.filter(pk=newer.pk).update(title="Newer audit")
+    round_make(world_b)
+    monkeypatch.setattr(return_views, "RETURNS_PER_PAGE", 2)
+    client = client_for(world_a.practitioner.person)
+    url = reverse("audits:my_returns", kwargs={"slug": world_a.partnership.slug})
+
+    one = client.get(url).content.decode()
+    two = client.get(url + "?page=2").content.decode()
+    past = client.get(url + "?page=9").content.decode()
+
+    assert "Newer audit" in one
+    assert "Older audit" not in one  # the month's returns first, not the oldest year's
+    assert "Page 1 of 2" in one
+    assert "?page=2" in one
+    assert "Older audit" in two
+    assert "Newer audit" not in two
+    assert "Page 2 of 2" in past
+    body = (
+        login(APIClient(), world_a.practitioner.person)
+        .get(reverse("audits_api:my_returns", kwargs={"slug": world_a.partnership.slug}) + "?limit=3")
+        .json()
+    )
+    assert body["count"] == 4  # not world B's
+    assert len(body["results"]) == 3
+    assert "offset=3" in body["next"]
+    assert {r["id"] for r in body["results"][:2]} == set(
+        AuditReturn.objects.filter(case__round=newer).values_list("id", flat=True)
+    )

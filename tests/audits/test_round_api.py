@@ -89,7 +89,7 @@ def test_practitioner_saves_and_submits_through_the_api(world_a):
     audit_round = round_make(world_a)
     audit_return = first_return(audit_round)
     client = _api(world_a.practitioner.person)
-    mine = client.get(_url(world_a, "my_returns")).json()
+    mine = client.get(_url(world_a, "my_returns")).json()["results"]
     assert [r["id"] for r in mine] == list(
         AuditReturn.objects.filter(case__round=audit_round).order_by("case__position").values_list("id", flat=True)
     )

@@ -172,19 +172,18 @@ class OpenDeadline(NamedTuple):
 
     def as_deadline(self, partnership: Partnership) -> Deadline:
         """The model, for loading its subject and working out its link (done only for the tasks shown)."""
-        deadline = Deadline(
-            pk=self.pk,
-            title=self.title,
-            due_on=self.due_on,
-            kind=self.kind,
-            subject_type_id=self.subject_type_id,
-            subject_id=self.subject_id,
-            assignee_id=self.assignee_id,
-            assignee_role=self.assignee_role,
-            state=Deadline.State.OPEN,
-        )
+        fields = self._asdict()
+        for label in _ASSIGNEE_LABEL_COLUMNS:
+            del fields[label]
+        deadline = Deadline(state=Deadline.State.OPEN, **fields)
         deadline.partnership = partnership
         return deadline
+
+
+# The assignee's name and email are read through the join; every other field of an ``OpenDeadline`` is the
+# deadline's own column of that name. Its columns are listed from its fields, so the two cannot drift apart.
+_ASSIGNEE_LABEL_COLUMNS = {"assignee_name": "assignee__full_name", "assignee_email": "assignee__email"}
+_OPEN_DEADLINE_COLUMNS = tuple(_ASSIGNEE_LABEL_COLUMNS.get(name, name) for name in OpenDeadline._fields)
 
 
 def deadline_rows_open_for_person(
@@ -192,18 +191,7 @@ def deadline_rows_open_for_person(
 ) -> list[OpenDeadline]:
     """``deadlines_open_for_person`` as rows (one query): building a model and its assignee for each of a business
     manager's 284 open deadlines was most of the query's cost on "my tasks" and the home page (issue 13)."""
-    rows = _open_for_person(person=person, partnership=partnership, roles=roles).values_list(
-        "pk",
-        "title",
-        "due_on",
-        "kind",
-        "subject_type_id",
-        "subject_id",
-        "assignee_id",
-        "assignee_role",
-        "assignee__full_name",
-        "assignee__email",
-    )
+    rows = _open_for_person(person=person, partnership=partnership, roles=roles).values_list(*_OPEN_DEADLINE_COLUMNS)
     return [OpenDeadline._make(row) for row in rows]
 
 

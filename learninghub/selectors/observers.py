@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from learninghub.models import HubCycle, HubObserver, HubPhase, HubTask
 from partnership.models import AccessGrant, Collaboration, Partnership, Person, Role
-from partnership.selectors.access import access_grants_in_force_for
+from partnership.selectors.access import access_grant_standing, access_grants_in_force_for
 from partnership.sharing import grant_in_force_q
 
 # What of a cycle crosses to an observer as the grant's fields (also registered as shareable in ``apps.py``).
@@ -51,22 +51,9 @@ def hub_observers(*, partnership: Partnership, cycle: HubCycle, today: date | No
     )
     if not observers:
         return []
-    standing = {
-        pk: (view_count, in_force)
-        for pk, view_count, in_force in AccessGrant.objects.in_partnership(partnership)
-        .filter(pk__in=[o.grant_id for o in observers])
-        .order_by()
-        .values("pk")
-        .annotate(
-            view_count=Count("views"),
-            in_force=ExpressionWrapper(grant_in_force_q(today=today), output_field=BooleanField()),
-        )
-        .values_list("pk", "view_count", "in_force")
-    }
+    standing = access_grant_standing(partnership=partnership, grant_ids=[o.grant_id for o in observers], today=today)
     return [
-        ObserverRow(
-            observer=o, grant=o.grant, in_force=bool(standing[o.grant_id][1]), view_count=standing[o.grant_id][0]
-        )
+        ObserverRow(observer=o, grant=o.grant, in_force=standing[o.grant_id][1], view_count=standing[o.grant_id][0])
         for o in observers
     ]
 

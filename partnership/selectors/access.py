@@ -9,6 +9,7 @@ fields' values: never the row itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, QuerySet
 from django.http import Http404
@@ -114,27 +115,34 @@ def access_grants_made(*, partnership: Partnership) -> QuerySet[AccessGrant]:
     )
 
 
-def access_grants_standing(*, partnership: Partnership, grants) -> None:
-    """Set ``view_count`` and ``in_force`` on each of ``grants`` (a page of them, or one), in one query over those
-    grants alone; none when there are none."""
-    grants = list(grants)
-    if not grants:
-        return
-    standing = {
-        pk: (view_count, in_force)
+def access_grant_standing(
+    *, partnership: Partnership, grant_ids: list[int], today: date | None = None
+) -> dict[int, tuple[int, bool]]:
+    """How often each of these grants was viewed and whether it is in force (``today``, by default the day), by
+    grant id: one query over those grants alone, none for none. The sharing pages and a hub cycle's observers
+    show a page of grants with their standing."""
+    if not grant_ids:
+        return {}
+    return {
+        pk: (view_count, bool(in_force))
         for pk, view_count, in_force in AccessGrant.objects.in_partnership(partnership)
-        .filter(pk__in=[grant.pk for grant in grants])
+        .filter(pk__in=grant_ids)
         .order_by()
         .values("pk")
         .annotate(
             view_count=Count("views"),
-            in_force=ExpressionWrapper(grant_in_force_q(), output_field=BooleanField()),
+            in_force=ExpressionWrapper(grant_in_force_q(today=today), output_field=BooleanField()),
         )
         .values_list("pk", "view_count", "in_force")
     }
+
+
+def access_grants_standing(*, partnership: Partnership, grants) -> None:
+    """Set ``view_count`` and ``in_force`` on each of ``grants`` (a page of them, or one): ``access_grant_standing``."""
+    grants = list(grants)
+    standing = access_grant_standing(partnership=partnership, grant_ids=[grant.pk for grant in grants])
     for grant in grants:
-        grant.view_count, in_force = standing[grant.pk]
-        grant.in_force = bool(in_force)
+        grant.view_count, grant.in_force = standing[grant.pk]
 
 
 def access_grant_get(*, partnership: Partnership, grant_id: int) -> AccessGrant:

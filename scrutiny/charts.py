@@ -115,6 +115,14 @@ class BarChart:
     def has_links(self) -> bool:
         return any(any(series.links) for series in self.series)
 
+    @property
+    def height(self) -> int:
+        """The drawing's height at its width of 760: a bar a row for a horizontal chart. The page gives its
+        ``<object>`` this height, so the space is kept before the chart has loaded and nothing below it moves when
+        it does (a link under a chart moved by 230 pixels, and a click meant for it landed on the next chart's bar).
+        """
+        return max(360, 40 + 34 * len(self.labels)) if self.horizontal else 380
+
 
 def bar_chart_svg(chart: BarChart, *, linked: bool = True) -> str:
     """The chart as a standalone SVG document (text), with ``<title>`` and ``<desc>`` first and no script; with
@@ -133,7 +141,7 @@ def bar_chart_svg(chart: BarChart, *, linked: bool = True) -> str:
         disable_xml_declaration=True,
         title=chart.title,
         width=760,
-        height=max(360, 40 + 34 * len(chart.labels)) if chart.horizontal else 380,
+        height=chart.height,
         legend_at_bottom=True,
         legend_at_bottom_columns=min(len(chart.series), 4) or 1,
         print_values=True,
@@ -222,6 +230,10 @@ def chart_table_rows(chart: BarChart) -> list[tuple[str, Sequence[int | float | 
 _THRESHOLD_SERIES = {"Amber threshold": "#6f4e00", "Red threshold": "#b00020"}
 
 
+# A trend's drawing is this high at its width of 760; the page's ``<img>`` says so, to keep the space before it loads.
+LINE_CHART_HEIGHT = 400
+
+
 def line_chart_svg(chart: BarChart) -> str:
     """A trend as a standalone SVG document: one line per series, a gap for a quarter with no figure, and any
     series named in ``_THRESHOLD_SERIES`` drawn as a dashed line without dots."""
@@ -231,7 +243,7 @@ def line_chart_svg(chart: BarChart) -> str:
         disable_xml_declaration=True,
         title=chart.title,
         width=760,
-        height=400,
+        height=LINE_CHART_HEIGHT,
         legend_at_bottom=True,
         legend_at_bottom_columns=min(len(chart.series), 4) or 1,
         truncate_label=-1,

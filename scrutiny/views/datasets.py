@@ -24,7 +24,7 @@ from partnership.forms.base import VERSION_FIELD, add_service_errors, version_of
 from partnership.selectors.recommendations import register_csv
 from partnership.tabular import xlsx_table
 from partnership.views.actions import form_status
-from scrutiny.charts import CHART_CONTENT_SECURITY_POLICY, line_chart_svg
+from scrutiny.charts import CHART_CONTENT_SECURITY_POLICY, LINE_CHART_HEIGHT, line_chart_svg
 from scrutiny.forms.datasets import AnalysisForm, IndicatorForm, TrendForm, UploadForm, ValuesForm
 from scrutiny.quarters import (
     quarter_from_slug,
@@ -169,6 +169,7 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "trend": trend,
         "indicator": trend.indicator,
         "chart": trend.chart(),
+        "chart_height": LINE_CHART_HEIGHT,
         "query": query,
         "rows": [(quarter_label(q), quarter_slug(q), cells) for q, cells in trend.rows],
         "manages": request.membership.has_role(*DATASET_MANAGE_ROLES),

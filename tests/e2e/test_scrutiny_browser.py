@@ -46,7 +46,12 @@ def test_the_dashboard_draws_its_charts_and_links_each_figure(page: Page, base_u
         chart = page.get_by_test_id(f"chart-{key}")
         expect(chart).to_be_visible()
         # Drawn: the SVG loaded in its <object> under its own policy (the page's allows this site's objects).
-        chart_document(chart)
+        drawing = chart_document(chart).locator(":root")
+        # As high as the space the page kept for it before it loaded, so nothing below it moved when it did (a click
+        # meant for the link under a chart once landed on the next chart's bar).
+        kept = int(chart.get_attribute("height"))
+        assert drawing.evaluate("svg => svg.viewBox.baseVal.height") == kept, key
+        assert chart.evaluate("chart => chart.offsetHeight") == kept, key
     assert_accessible(axe, page, label="scrutiny dashboard")
 
     # A bar of the chart is a link: the "Late" bar of 2025 Q1 leads the page (not the chart's frame) to its records.
@@ -71,6 +76,44 @@ def test_the_dashboard_draws_its_charts_and_links_each_figure(page: Page, base_u
     page.get_by_test_id("table-overdue_actions").get_by_role("link", name="1").click()
     expect(page.get_by_test_id("overdue-actions")).to_contain_text("Train designated leads")
     assert_accessible(axe, page, label="overdue actions")
+
+
+def test_nothing_on_the_dashboard_moves_when_its_charts_load(page: Page, base_url):
+    """The charts are held back while the page is measured, then let through: each table under a chart stands where
+    it stood. (A chart given no height took 150 pixels until it loaded and 380 after, and a click on a link under
+    it landed on the next chart's bar.)"""
+    world = World("Alpha")
+    _review(world, date(2025, 1, 15), taken=12, reference="SI-A1")
+    _review(world, date(2025, 3, 20), taken=44, reason="Complexity", reference="SI-A3")
+    keys = ("notification", "timeliness", "decisions")
+    held = []
+
+    def hold(route):  # Playwright inspects a handler's parameters, which a bound builtin like held.append lacks
+        held.append(route)
+
+    page.route(re.compile(r"/scrutiny/[a-z_]+\.svg"), hold)
+
+    _sign_in_with_code(page, base_url, world.bm)
+    # Not "load": that waits for the charts, which are held.
+    page.goto(
+        base_url + reverse("scrutiny:dashboard", kwargs={"slug": world.partnership.slug}) + "?year=2025",
+        wait_until="domcontentloaded",
+    )
+    for _ in range(100):
+        if len(held) >= len(keys):
+            break
+        page.wait_for_timeout(50)
+    assert len(held) >= len(keys), "the charts were asked for"
+
+    def tables_at() -> dict[str, float]:
+        return {key: page.get_by_test_id(f"table-{key}").bounding_box()["y"] for key in keys}
+
+    before = tables_at()
+    for route in held:
+        route.continue_()
+    for key in keys:
+        chart_document(page.get_by_test_id(f"chart-{key}"))
+    assert tables_at() == before
 
 
 def test_filtering_by_quarter_and_agency_and_following_a_figure(page: Page, base_url, axe):

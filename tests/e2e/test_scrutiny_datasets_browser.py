@@ -80,6 +80,11 @@ def test_data_sets_are_defined_entered_uploaded_charted_and_analysed(page: Page,
     chart = page.get_by_test_id("trend-chart")
     expect(chart).to_be_visible()
     expect_image_drawn(chart)
+    # Drawn in the space the page kept for it (its width and height given), so the table below did not move.
+    # (Its proportions are kept inside its border, so the height may round a pixel over.)
+    width, height = chart.evaluate("image => [image.offsetWidth, image.offsetHeight]")
+    assert width == 760
+    assert 400 <= height <= 401
     expect(page.get_by_test_id("trend-table").get_by_role("row")).to_have_count(41)
     assert_accessible(axe, page, label="an indicator's trend")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -35,6 +36,9 @@ from partnership.models import (
     Role,
 )
 from partnership.models.priorities import Priority
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # The rounds and the programme: the business managers run them; the partners' leads and the scrutineer read them.
 ROUND_READ_ROLES = OVERSIGHT_ROLES
@@ -90,19 +94,38 @@ def case_audit_version_choices(*, partnership: Partnership) -> QuerySet[Template
 
 
 def audit_round_list(*, partnership: Partnership) -> QuerySet[AuditRound]:
-    """The rounds, newest due first, each with counts of screened and selected cases and of returns in (one query)."""
-    returns_in = Q(cases__returns__state__in=[ReturnState.SUBMITTED, ReturnState.MODERATED])
+    """The rounds, newest due first (one query). Their counts are ``audit_round_counts``'s, for a page of them."""
     return (
         AuditRound.objects.in_partnership(partnership)
         .select_related("theme", "template_version__template")
-        .annotate(
-            screened=Count("cases", distinct=True),
-            selected=Count("cases", filter=Q(cases__selected=True), distinct=True),
-            returns_total=Count("cases__returns", distinct=True),
-            returns_in=Count("cases__returns", filter=returns_in, distinct=True),
-        )
         .order_by("-due_on", "-id")
     )
+
+
+def audit_round_counts(*, partnership: Partnership, rounds: Sequence[AuditRound]) -> None:
+    """Sets on each round its counts of screened and selected cases and of returns, all and in (one query).
+
+    Counted for the rounds given, a page of them, and not annotated on the list: counting in the list's own query
+    grouped every round the partnership ever ran, cases joined to returns, before the page's ``LIMIT`` (issue 13).
+    """
+    returns_in = Q(returns__state__in=[ReturnState.SUBMITTED, ReturnState.MODERATED])
+    counts = {
+        row["round_id"]: row
+        for row in AuditCase.objects.in_partnership(partnership)
+        .filter(round__in=[r.pk for r in rounds])
+        .values("round_id")
+        .annotate(
+            screened=Count("pk", distinct=True),
+            selected=Count("pk", filter=Q(selected=True), distinct=True),
+            returns_total=Count("returns", distinct=True),
+            returns_in=Count("returns", filter=returns_in, distinct=True),
+        )
+        .order_by()
+    }
+    for audit_round in rounds:
+        row = counts.get(audit_round.pk, {})
+        for name in ("screened", "selected", "returns_total", "returns_in"):
+            setattr(audit_round, name, row.get(name, 0))
 
 
 def audit_round_get(*, partnership: Partnership, pk: int) -> AuditRound:

@@ -177,6 +177,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     # A page at a time: a partnership audits every month, so its rounds grow for good (issue 13).
     rounds = selectors.audit_round_list(partnership=request.partnership)
     page = OneQueryPaginator(rounds, ROUNDS_PER_PAGE).get_page(request.GET.get("page"))
+    selectors.audit_round_counts(partnership=request.partnership, rounds=page.object_list)
     context = {"rounds": page.object_list, "page": page, "manages": _manages(request)}
     return render(request, "audits/rounds/list.html", context)
 

@@ -205,11 +205,31 @@ def test_who_sees_which_return(world_a, world_b, client_for):
     assert other.get(_url(world_b, "case_detail", audit_case_id=case.pk)).status_code == 404
 
 
+def test_the_list_counts_each_rounds_cases_and_returns_and_no_other_partnerships(world_a, world_b, client_for):
+    """The counts are worked out for the page's rounds after the page is read (issue 13): each row has its own,
+    a round with no cases has noughts, and another partnership's rounds and returns count for nothing."""
+    busy = round_make(world_a, cases=5, selected=2)
+    AuditRound.objects.filter(pk=busy.pk).update(title="Busy audit")
+    AuditReturn.objects.filter(pk=first_return(busy).pk).update(state=AuditReturn.State.SUBMITTED)
+    empty = round_make(world_a, cases=0, selected=0, open_it=False)
+    AuditRound.objects.filter(pk=empty.pk).update(title="Empty audit")
+    foreign = round_make(world_b, cases=4, selected=4)
+    AuditReturn.objects.filter(case__round=foreign).update(state=AuditReturn.State.SUBMITTED)
+
+    response = client_for(world_a.bm).get(_url(world_a, "round_list"))
+
+    counted = {r.title: (r.screened, r.selected, r.returns_in, r.returns_total) for r in response.context["rounds"]}
+    assert counted == {"Busy audit": (5, 2, 1, 2), "Empty audit": (0, 0, 0, 0)}
+    html = response.content.decode()
+    assert "<td>5</td>\n      <td>2</td>\n      <td>1 of 2</td>" in html
+    assert "<td>0</td>\n      <td>0</td>\n      <td>0 of 0</td>" in html
+
+
 def test_query_counts_are_pinned(world_a, client_for, django_assert_max_num_queries):
     for _ in range(3):
         round_make(world_a, cases=6, selected=3)
     bm = client_for(world_a.bm)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):  # session, person, device, membership; the page of rounds; their counts
         assert bm.get(_url(world_a, "round_list")).status_code == 200
     audit_round = AuditRound.objects.filter(partnership=world_a.partnership).first()
     with django_assert_max_num_queries(12):

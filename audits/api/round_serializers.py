@@ -57,7 +57,7 @@ class AuditCaseSerializer(serializers.Serializer):
     discussion_on = serializers.DateField(read_only=True, allow_null=True)
     discussion_notes = serializers.CharField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True, help_text=_VERSION_HELP)
-    returns = AuditReturnSummarySerializer(many=True, read_only=True, source="returns.all")
+    returns = AuditReturnSummarySerializer(many=True, read_only=True, source="round_returns")
 
 
 class AuditRoundSerializer(serializers.Serializer):

@@ -224,7 +224,7 @@ def _render_round(request: HttpRequest, audit_round, *, screen_form=None, move_f
     # Each case and each of its agencies' returns links on: the routes reversed once for the page, not once a row.
     slug = request.partnership.slug
     link_each(page.cases, "audits:case_detail", id_kwarg="audit_case_id", slug=slug)
-    returns = (audit_return for case in page.cases for audit_return in case.returns.all())
+    returns = (audit_return for case in page.cases for audit_return in case.round_returns)
     link_each(returns, "audits:return_detail", id_kwarg="audit_return_id", slug=slug)
     manages = _manages(request)
     moves = []

@@ -70,6 +70,31 @@ def test_set_up_a_round_through_the_api(world_a):
     assert response.status_code == 409
 
 
+def test_each_case_carries_its_own_returns_and_the_page_links_them(world_a, world_b, client_for):
+    """A round's cases with their returns, read in one query and handed to each case (issue 13): every return
+    under its own case, a case with none has none, and no other round's or partnership's return comes along."""
+    audit_round = round_make(world_a, cases=3, selected=2)
+    round_make(world_a, cases=2, selected=2)  # another round of the same partnership
+    round_make(world_b, cases=2, selected=2)
+    expected = {
+        case_id: [r.pk for r in AuditReturn.objects.filter(case_id=case_id)]
+        for case_id in audit_round.cases.values_list("pk", flat=True)
+    }
+    assert sorted(len(ids) for ids in expected.values()) == [0, 1, 1]
+
+    answer = _api(world_a.bm).get(_url(world_a, "round_detail", audit_round_id=audit_round.pk)).json()
+    assert {case["id"]: [r["id"] for r in case["returns"]] for case in answer["cases"]} == expected
+    assert all(r["case_id"] == case["id"] for case in answer["cases"] for r in case["returns"])
+
+    page = client_for(world_a.bm).get(
+        reverse("audits:round_detail", kwargs={"slug": world_a.partnership.slug, "audit_round_id": audit_round.pk})
+    )
+    links = {r.pk: r.url for case in page.context["page"].cases for r in case.round_returns}
+    assert sorted(links) == sorted(pk for ids in expected.values() for pk in ids)
+    for url in links.values():
+        assert url.encode() in page.content
+
+
 def test_bad_input_is_400_with_field_errors(world_a, world_b):
     client = _api(world_a.bm)
     other_version = published_case_audit(world_b)

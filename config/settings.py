@@ -117,6 +117,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.navigation",
             ],
+            # The date filter for the site's common formats, in place of Django's (issue 13): see the module.
+            "builtins": ["partnership.templatetags.fast_dates"],
         },
     },
 ]

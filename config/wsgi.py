@@ -1,7 +1,13 @@
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+# The URLconf, and with it every view, form and serializer module, loaded now rather than by each worker's first
+# request: under gunicorn (preload_app) the master loads them once, and its pre_fork hook freezes them for the
+# workers (config/gunicorn.py).
+get_resolver().url_patterns  # noqa: B018 - loading is the point

@@ -203,3 +203,30 @@ def test_gunicorn_reads_workers_threads_and_timeout_from_the_environment(monkeyp
 def test_the_image_and_compose_start_gunicorn_with_its_settings_file(compose):
     assert "config/gunicorn.py" in (ROOT / "Dockerfile").read_text()
     assert "--config=config/gunicorn.py" in compose["services"]["web"]["command"]
+
+
+def test_gunicorn_freezes_what_the_master_loaded_before_each_fork(monkeypatch):
+    import gc
+
+    settings = _gunicorn_settings(monkeypatch)
+    assert settings["preload_app"] is True
+    gc.unfreeze()
+    try:
+        settings["pre_fork"](server=None, worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_wsgi_module_loads_the_urlconf_and_its_views():
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, config.wsgi; print('reviews.views.rapid_review' in sys.modules)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "True"

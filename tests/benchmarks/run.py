@@ -169,6 +169,13 @@ def measure(pages, world, *, repeat: int) -> tuple[Row, Row, list[Row]]:
         row.note = _problem(response)
         if row.note:
             continue
+        # What the warm-up loaded (the page's modules, compiled templates) is kept for good, as in a warm worker,
+        # whose master freezes what it loaded (config/gunicorn.py). Left unfrozen, it was 133,000 objects after four
+        # pages, and each full pass of the collector over them (30 to 73 ms, timed with gc.callbacks) landed in
+        # one request of some page: the p95 stalls of earlier passes.
+        del response
+        gc.collect()
+        gc.freeze()
         with CaptureQueriesContext(connection) as queries:
             client.get(page_url)
         row.queries = len(queries.captured_queries)
@@ -178,7 +185,7 @@ def measure(pages, world, *, repeat: int) -> tuple[Row, Row, list[Row]]:
             floor_elapsed = _timed_get(client, floor_url)[0]
             floor.samples.append(floor_elapsed)
             row.floor_samples.append(floor_elapsed)
-            elapsed, response = _timed_get(client, page_url)
+            elapsed, _ = _timed_get(client, page_url)
             row.samples.append(elapsed)
     if not floor.samples:  # every page failed: still give the baselines
         for _ in range(repeat):

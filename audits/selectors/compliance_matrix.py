@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from audits.models import (
@@ -31,6 +31,7 @@ from audits.models import (
 )
 from audits.selectors.access import AGENCY_LEAD, CYCLE_READERS
 from partnership.models import Membership, Partnership
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.selectors.recommendations import spreadsheet_safe
 
 ROWS_PER_PAGE = 50
@@ -272,15 +273,17 @@ def compliance_matrix(
     standards: list[TemplateSection] | None = None,
     legend: list[ScaleOption] | None = None,
 ) -> ComplianceMatrix:
-    """One page of the matrix, in seven queries however many rows and standards: the standards, the legend,
-    the previous cycle, the count and the page of returns, their scores and the previous cycle's scores."""
+    """One page of the matrix, in six queries however many rows and standards: the standards, the legend,
+    the previous cycle, the page of returns with their count, their scores and the previous cycle's scores."""
     if standards is None:  # a page that drew its filter form from them passes them in
         standards = matrix_standards(partnership=partnership, cycle=cycle)
     if legend is None:
         legend = matrix_legend(partnership=partnership, cycle=cycle)
     previous = previous_cycle_of(partnership=partnership, cycle=cycle)
     returns = matrix_returns(partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id)
-    page = Paginator(returns, per_page).get_page(page_number)
+    # The page's rows carry their count: the filters (a "score at most" is a semi-join over every standard of the
+    # cycle's returns) are evaluated once, not once for the count and again for the page (issue 13).
+    page = OneQueryPaginator(returns, per_page).get_page(page_number)
     return ComplianceMatrix(
         cycle=cycle,
         previous_cycle=previous,

@@ -142,10 +142,12 @@ def return_get(*, partnership: Partnership, membership: Membership, return_id: i
     """A return the member may see; another agency's, another partnership's or a missing one is 404 alike.
 
     Whether the member was granted the return comes in the same query, so that deciding who may see and
-    answer it (``return_answerable_by``) on the return's pages costs none of its own."""
+    answer it (``return_answerable_by``) on the return's pages costs none of its own. The cycle comes without its
+    template version and template, which no return page shows: each table joined makes PostgreSQL weigh more
+    join orders, and with them this one query took 2.8 ms to plan and 0.3 ms to run (issue 13)."""
     found = (
         SelfAssessmentReturn.objects.in_partnership(partnership)
-        .select_related("cycle__version__template", "agency", "school", "submitted_by", "moderated_by")
+        .select_related("cycle", "agency", "school", "submitted_by", "moderated_by")
         .annotate(granted_to_reader=Exists(_grants(membership).filter(content_object=OuterRef("pk"))))
         .filter(pk=return_id)
         .first()

@@ -36,7 +36,7 @@ class ReturnSection:
 
 def audit_return_sheet(*, partnership: Partnership, audit_return: AuditReturn) -> list[ReturnSection]:
     """The return's questions by section with their answers and evidence files: five queries."""
-    sections = version_structure(partnership=partnership, version=audit_return.case.round.template_version)
+    sections = version_structure(partnership=partnership, version=audit_return.case.round.template_version_id)
     answers = audit_answers_of(partnership=partnership, audit_return=audit_return)
     files_by_answer: dict[int, list[StoredFile]] = {}
     if answers:

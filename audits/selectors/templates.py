@@ -92,9 +92,9 @@ def template_versions_published(
     return versions.order_by("template__name", "template_id", "-number")
 
 
-def version_structure(*, partnership: Partnership, version: TemplateVersion) -> list[TemplateSection]:
-    """The version's sections in order, each with ``questions`` (in order, each with its ``scale`` and the
-    scale's ``options``) loaded: three queries, however large the template."""
+def version_structure(*, partnership: Partnership, version: TemplateVersion | int) -> list[TemplateSection]:
+    """The version's (given or by id) sections in order, each with ``questions`` (in order, each with its
+    ``scale`` and the scale's ``options``) loaded: three queries, however large the template."""
     return list(
         TemplateSection.objects.in_partnership(partnership)
         .filter(version=version)

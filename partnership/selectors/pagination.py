@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
+from django.db.models.query import ModelIterable
 
 _TOTAL = "_paginator_total"
+# A first row beyond this is past the end of any list we keep: answered by counting first, without asking the
+# database for an offset it may not hold (SQLite refuses one beyond 64 bits).
+LARGEST_OFFSET_READ = 10**9
 
 
 class OneQueryPaginator(Paginator):
@@ -32,13 +36,29 @@ class OneQueryPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             number = 1  # as Django: not a number is the first page
-        if number < 1:
-            return super().get_page(number)  # as Django: the last page
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
-        if not rows:
+        if number < 1 or bottom > LARGEST_OFFSET_READ:
+            return super().get_page(number)  # as Django: the last page
+        rows, total = rows_with_total(self.object_list, bottom, bottom + self.per_page)
+        if total is None:
             # Past the last page or nothing at all: Django's own answer (the count, then the last page).
             return super().get_page(number)
         # ``count`` is a cached_property: setting it here is what spares Django's COUNT(*) query.
-        self.count = getattr(rows[0], _TOTAL)
+        self.count = total
         return self._get_page(rows, number, self)
+
+
+def counts_with_its_rows(queryset) -> bool:
+    """Whether ``rows_with_total`` can count this queryset with its rows: a queryset of model rows, not yet sliced,
+    without ``DISTINCT`` (the window counts the rows before ``DISTINCT`` removes any) or a ``UNION``."""
+    if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
+        return False
+    query = queryset.query
+    return not (query.is_sliced or query.distinct or query.combinator)
+
+
+def rows_with_total(queryset: QuerySet, start: int, stop: int) -> tuple[list, int | None]:
+    """Rows ``start`` to ``stop`` of ``queryset`` and how many rows it has in all, in one query (the total is
+    ``None`` when no row came back: past the end, or none at all)."""
+    rows = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[start:stop])
+    return rows, (getattr(rows[0], _TOTAL) if rows else None)

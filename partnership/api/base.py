@@ -31,7 +31,6 @@ from partnership.authentication import TokenAuthentication
 from partnership.models import MANAGER_ROLES, Membership, Partnership
 from partnership.models.access import ApiToken
 from partnership.selectors import membership_for_person_in_partnership
-from partnership.selectors.pagination import LARGEST_OFFSET_READ, counts_with_its_rows, rows_with_total
 from partnership.services.access import api_token_allows_second_factor
 from partnership.tenancy_db import tenant_db_scope_enter
 
@@ -73,26 +72,6 @@ class ApiPagination(LimitOffsetPagination):
 
     default_limit = 25
     max_limit = 500
-
-    def paginate_queryset(self, queryset, request, view=None):
-        """As DRF's, but the page's rows carry the count (``COUNT(*) OVER ()``): the list's filters are evaluated
-        once, in one query, not once for ``count`` and again for the rows (issue 13). A list the window cannot
-        count (``DISTINCT``, a ``UNION``, values) goes DRF's way."""
-        if not counts_with_its_rows(queryset):
-            return super().paginate_queryset(queryset, request, view)
-        offset = self.get_offset(request)
-        if offset > LARGEST_OFFSET_READ:
-            # Past the end of any list we keep: DRF counts first and answers nothing, without asking the database
-            # for an offset it cannot hold (SQLite refuses one beyond 64 bits).
-            return super().paginate_queryset(queryset, request, view)
-        self.request = request
-        self.limit = self.get_limit(request)
-        self.offset = offset
-        rows, total = rows_with_total(queryset, self.offset, self.offset + self.limit)
-        if total is None:  # nothing at this offset: none at all, or past the end (then counted apart, as DRF does)
-            total = 0 if self.offset == 0 else self.get_count(queryset)
-        self.count = total
-        return rows
 
 
 class BaseAPIView(GenericAPIView):

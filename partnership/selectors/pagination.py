@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
-from django.db.models.query import ModelIterable
 
 _TOTAL = "_paginator_total"
 # A first row beyond this is past the end of any list we keep: answered by counting first, without asking the
@@ -46,15 +45,6 @@ class OneQueryPaginator(Paginator):
         # ``count`` is a cached_property: setting it here is what spares Django's COUNT(*) query.
         self.count = total
         return self._get_page(rows, number, self)
-
-
-def counts_with_its_rows(queryset) -> bool:
-    """Whether ``rows_with_total`` can count this queryset with its rows: a queryset of model rows, not yet sliced,
-    without ``DISTINCT`` (the window counts the rows before ``DISTINCT`` removes any) or a ``UNION``."""
-    if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
-        return False
-    query = queryset.query
-    return not (query.is_sliced or query.distinct or query.combinator)
 
 
 def rows_with_total(queryset: QuerySet, start: int, stop: int) -> tuple[list, int | None]:

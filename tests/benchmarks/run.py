@@ -200,12 +200,8 @@ def measure(pages, world, *, repeat: int) -> tuple[Row, Row, list[Row]]:
     return trivial, floor, rows
 
 
-def profile(page, world, *, repeat: int, callers: str = "") -> str:
-    """One page's queries (SQL and time, slowest first) and where its Python time goes (cProfile)."""
-    import cProfile
-    import io
-    import pstats
-
+def _warm_page_queries(page, world):
+    """A signed-in client, the page's URL, and the queries of one request to it made after the warm-up."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -215,8 +211,18 @@ def profile(page, world, *, repeat: int, callers: str = "") -> str:
         client.get(page_url)
     with CaptureQueriesContext(connection) as queries:
         client.get(page_url)
-    out = [f"{page.label}: {page_url}", f"{len(queries.captured_queries)} queries, slowest first:"]
-    captured = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+    return client, page_url, queries.captured_queries
+
+
+def profile(page, world, *, repeat: int, callers: str = "") -> str:
+    """One page's queries (SQL and time, slowest first) and where its Python time goes (cProfile)."""
+    import cProfile
+    import io
+    import pstats
+
+    client, page_url, captured = _warm_page_queries(page, world)
+    out = [f"{page.label}: {page_url}", f"{len(captured)} queries, slowest first:"]
+    captured = sorted(captured, key=lambda q: -float(q["time"]))
     for query in captured:
         out.append(f"  {float(query['time']) * 1000:7.2f} ms  {query['sql'][:400]}")
     profiler = cProfile.Profile()
@@ -245,22 +251,16 @@ def plans(page, world) -> str:
     import re
 
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from partnership.models import Partnership
     from partnership.tenancy_db import tenant_db_scope_enter, tenant_db_scope_exit
 
     if connection.vendor != "postgresql":
         return "--plans needs PostgreSQL (DATABASE_URL)."
-    client = _signed_in_client(world)
-    page_url = page.build_url(world)
-    for _ in range(WARM_UP):
-        client.get(page_url)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(page_url)
+    _client, page_url, captured = _warm_page_queries(page, world)
     partnership_id = Partnership.objects.get(slug=world.slug).pk
     measured = []
-    for query in queries.captured_queries:
+    for query in captured:
         sql = query["sql"]
         if not sql.lstrip("( ").upper().startswith(("SELECT", "WITH")) or "set_config(" in sql:
             continue  # a write or a session setting: not explained (EXPLAIN ANALYZE would run it)
@@ -276,7 +276,7 @@ def plans(page, world) -> str:
         measured.append((planning, execution, sql))
     out = [
         f"{page.label}: {page_url}",
-        f"{len(queries.captured_queries)} queries; planning {sum(m[0] for m in measured):.2f} ms, execution "
+        f"{len(captured)} queries; planning {sum(m[0] for m in measured):.2f} ms, execution "
         f"{sum(m[1] for m in measured):.2f} ms in all; each, most planning first:",
     ]
     for planning, execution, sql in sorted(measured, key=lambda m: -m[0]):

@@ -42,6 +42,7 @@ from partnership.models.recommendations import (
     ThemeTag,
 )
 from partnership.recommendation_sources import source_for_model, sources_load
+from partnership.selectors.pagination import OneQueryPaginator
 from partnership.selectors.recommendation_access import recommendation_visible_to
 from partnership.tabular import spreadsheet_safe
 
@@ -140,8 +141,10 @@ def register_page(
     *, partnership: Partnership, filters: RegisterFilters, page_number, today: date | None = None
 ) -> Page:
     """One page of the register with each row's ``source_link`` set (one query per kind of source)."""
-    page = Paginator(recommendation_register(partnership=partnership, filters=filters, today=today), REGISTER_PAGE_SIZE)
-    page = page.get_page(page_number)
+    # The page's rows carry their count: the register sorts every recommendation anyway (newest first, no index
+    # serves it), and the "overdue" filter's two semi-joins ran for the count and again for the page (issue 13).
+    register = recommendation_register(partnership=partnership, filters=filters, today=today)
+    page = OneQueryPaginator(register, REGISTER_PAGE_SIZE).get_page(page_number)
     sources_load(partnership=partnership, recommendations=page.object_list)
     return page
 

@@ -63,7 +63,11 @@ def test_a_school_lead_submits_an_s175_return(page: Page, base_url, axe, browser
     assert_accessible(axe, lead_page, label="a standard's action form, with errors")
     lead_page.get_by_role("link", name="Back to the return").click()
 
-    for standard in lead_page.get_by_test_id("return-form").locator("fieldset").all():
+    # Every standard's fieldset on the page before they are listed: ``all()`` does not wait, and read while the
+    # standard's page was still showing it found none, so nothing was answered (a CI flake).
+    fieldsets = lead_page.get_by_test_id("return-form").locator("fieldset")
+    expect(fieldsets).to_have_count(ret.standards.count())
+    for standard in fieldsets.all():
         standard.locator("select").select_option(label="Fully met (3)")
         standard.locator("textarea").fill("Our policy was reviewed by governors in September.")
     lead_page.get_by_role("button", name="Save and send for signatures").click()

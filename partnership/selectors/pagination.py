@@ -38,17 +38,10 @@ class OneQueryPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         if number < 1 or bottom > LARGEST_OFFSET_READ:
             return super().get_page(number)  # as Django: the last page
-        rows, total = rows_with_total(self.object_list, bottom, bottom + self.per_page)
-        if total is None:
+        rows = list(self.object_list.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
+        if not rows:
             # Past the last page or nothing at all: Django's own answer (the count, then the last page).
             return super().get_page(number)
         # ``count`` is a cached_property: setting it here is what spares Django's COUNT(*) query.
-        self.count = total
+        self.count = getattr(rows[0], _TOTAL)
         return self._get_page(rows, number, self)
-
-
-def rows_with_total(queryset: QuerySet, start: int, stop: int) -> tuple[list, int | None]:
-    """Rows ``start`` to ``stop`` of ``queryset`` and how many rows it has in all, in one query (the total is
-    ``None`` when no row came back: past the end, or none at all)."""
-    rows = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[start:stop])
-    return rows, (getattr(rows[0], _TOTAL) if rows else None)

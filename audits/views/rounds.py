@@ -33,10 +33,10 @@ from audits.selectors.rounds import ROUND_MANAGE_ROLES, ROUND_READ_ROLES, RoundS
 from audits.services import rounds as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.row_urls import link_each
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services.states import move_is_allowed
 from partnership.views.actions import form_status
-from partnership.views.row_urls import link_each
 
 ROUNDS_PER_PAGE = 25
 

@@ -33,13 +33,13 @@ from audits.services import self_assessment as services
 from audits.services.self_assessment_summary import return_summary_pdf_request
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.row_urls import link_each
 from partnership.selectors import history_rows_for_object
 from partnership.selectors.documents import documents_for_subject
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services.exports import export_request
 from partnership.services.files import stored_file_response
 from partnership.views.actions import REFUSED, form_action, form_status
-from partnership.views.row_urls import link_each
 
 RETURNS_PER_PAGE = 25
 CYCLES_PER_PAGE = 25

@@ -35,9 +35,9 @@ from learninghub.services import cycles as services
 from learninghub.services import observers as observer_services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.row_urls import url_for_each
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.views.actions import form_status
-from partnership.views.row_urls import url_for_each
 
 # How long an observer is invited for unless the business manager says otherwise: a cycle's four hub months.
 OBSERVER_DEFAULT_PERIOD = timedelta(days=120)

@@ -31,9 +31,9 @@ from learninghub.services import findings as services
 from learninghub.services import findings_report as report_services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.row_urls import link_each
 from partnership.services.exports import export_request
 from partnership.views.actions import form_status
-from partnership.views.row_urls import link_each
 
 
 def _to_findings(request: HttpRequest, pk: int, anchor: str = "") -> HttpResponse:

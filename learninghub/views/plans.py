@@ -22,8 +22,8 @@ from learninghub.selectors.plans import KIND_LABELS, PLAN_MANAGE_ROLES
 from learninghub.services import plans as services
 from partnership.access import partnership_view
 from partnership.forms.base import versioned_initial
+from partnership.row_urls import url_for_each
 from partnership.views.actions import form_status
-from partnership.views.row_urls import url_for_each
 
 _LINK_ERROR_FIELDS = dict.fromkeys(LINK_FIELDS.values(), "link")
 

@@ -36,11 +36,11 @@ from partnership.forms.manage import (
     ServiceAccountTokenForm,
 )
 from partnership.models import MANAGER_ROLES, Agency, ClosureDay, Membership
+from partnership.row_urls import link_each
 from partnership.selectors import access as access_selectors
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services import access as access_services
 from partnership.views.actions import REFUSED, form_action, form_status
-from partnership.views.row_urls import link_each
 
 MANAGERS = MANAGER_ROLES
 # Pages of 25, as the review lists: a page's cost stays the same however large the partnership.

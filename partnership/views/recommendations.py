@@ -34,6 +34,7 @@ from partnership.forms.signoff import SignOffDecisionForm
 from partnership.learning_records import learning_record_get
 from partnership.models import Role
 from partnership.models.recommendations import Recommendation
+from partnership.row_urls import link_each
 from partnership.selectors import history_rows_for_object
 from partnership.selectors import recommendations as selectors
 from partnership.selectors.recommendation_access import RECOMMENDATION_READ_ROLES
@@ -44,7 +45,6 @@ from partnership.services import recommendations as services
 from partnership.services.files import stored_file_response
 from partnership.services.states import move_is_allowed
 from partnership.subjects import subject_url
-from partnership.views.row_urls import link_each
 from partnership.views.signoff import sign_off_decision_handle
 
 READERS = sorted(RECOMMENDATION_READ_ROLES)

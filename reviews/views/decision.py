@@ -27,9 +27,9 @@ from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.forms.recommendations import ThemesForm
 from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Role, StatutoryPartner
+from partnership.row_urls import url_for_each
 from partnership.selectors import history_rows_for_object
 from partnership.views.actions import form_action
-from partnership.views.row_urls import url_for_each
 from reviews.forms.decision import (
     AttendeeForm,
     DecisionForm,

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
 from partnership.models import Role
+from partnership.row_urls import url_for_each
 from partnership.selectors import history_rows_for_objects, working_day_calendar
 from partnership.selectors.overview import end_of_week
-from partnership.views.row_urls import url_for_each
 from reviews.models import RapidReview
 from reviews.selectors.decision import decision_overview, rapid_review_get_for_decision
 from reviews.selectors.identity_log import IDENTITY_LOG_READER_ROLES

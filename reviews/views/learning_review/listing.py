@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import partnership_view
 from partnership.models import Role
+from partnership.row_urls import link_each
 from partnership.views.actions import form_action
-from partnership.views.row_urls import link_each
 from reviews.forms.learning_review import (
     LearningReviewFromRapidReviewForm,
     LearningReviewPlanForm,

@@ -6,8 +6,6 @@ Loaded by ``AuditsConfig.ready``.
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from audits.models import AuditReturn, AuditRound, SelfAssessmentCycle, SelfAssessmentReturn
 from audits.selectors.access import CYCLE_READERS
 from audits.selectors.rounds import ROUND_READ_ROLES, agency_leads_by_agency, return_access
@@ -18,8 +16,7 @@ from partnership.subjects import SubjectType, subject_type
 
 @subject_type(SelfAssessmentReturn)
 class SelfAssessmentReturnSubject(SubjectType[SelfAssessmentReturn]):
-    def url(self, subject: SelfAssessmentReturn) -> str:
-        return reverse("audits:sa_return_detail", kwargs={"slug": subject.partnership.slug, "return_id": subject.pk})
+    page = ("audits:sa_return_detail", "return_id")
 
     def visible_to(self, subject: SelfAssessmentReturn, membership: Membership) -> bool:
         return return_visible_to(membership=membership, assessment_return=subject)
@@ -27,8 +24,7 @@ class SelfAssessmentReturnSubject(SubjectType[SelfAssessmentReturn]):
 
 @subject_type(SelfAssessmentCycle)
 class SelfAssessmentCycleSubject(SubjectType[SelfAssessmentCycle]):
-    def url(self, subject: SelfAssessmentCycle) -> str:
-        return reverse("audits:cycle_detail", kwargs={"slug": subject.partnership.slug, "cycle_id": subject.pk})
+    page = ("audits:cycle_detail", "cycle_id")
 
     def visible_to(self, subject: SelfAssessmentCycle, membership: Membership) -> bool:
         return membership.has_role(*CYCLE_READERS)
@@ -36,8 +32,7 @@ class SelfAssessmentCycleSubject(SubjectType[SelfAssessmentCycle]):
 
 @subject_type(AuditReturn)
 class AuditReturnSubject(SubjectType[AuditReturn]):
-    def url(self, subject: AuditReturn) -> str:
-        return reverse("audits:return_detail", kwargs={"slug": subject.partnership.slug, "audit_return_id": subject.pk})
+    page = ("audits:return_detail", "audit_return_id")
 
     def visible_to(self, subject: AuditReturn, membership: Membership) -> bool:
         granted = membership.person.has_perm("audits.change_auditreturn", subject)
@@ -53,8 +48,7 @@ class AuditReturnSubject(SubjectType[AuditReturn]):
 
 @subject_type(AuditRound)
 class AuditRoundSubject(SubjectType[AuditRound]):
-    def url(self, subject: AuditRound) -> str:
-        return reverse("audits:round_detail", kwargs={"slug": subject.partnership.slug, "audit_round_id": subject.pk})
+    page = ("audits:round_detail", "audit_round_id")
 
     def visible_to(self, subject: AuditRound, membership: Membership) -> bool:
         return membership.has_role(*ROUND_READ_ROLES)

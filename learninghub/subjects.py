@@ -16,10 +16,7 @@ from partnership.subjects import SubjectType, subject_type
 
 @subject_type(HubCycle)
 class HubCycleSubject(SubjectType[HubCycle]):
-    def url(self, subject: HubCycle) -> str:
-        return reverse(
-            "learninghub:cycle_detail", kwargs={"slug": subject.partnership.slug, "hub_cycle_id": subject.pk}
-        )
+    page = ("learninghub:cycle_detail", "hub_cycle_id")
 
     def visible_to(self, subject: HubCycle, membership: Membership) -> bool:
         return True  # every member reads the hub's cycles
@@ -88,10 +85,7 @@ class HubMembershipRoundSubject(SubjectType[HubMembershipRound]):
 
 @subject_type(HubSession)
 class HubSessionSubject(SubjectType[HubSession]):
-    def url(self, subject: HubSession) -> str:
-        return reverse(
-            "learninghub:session_detail", kwargs={"slug": subject.partnership.slug, "hub_session_id": subject.pk}
-        )
+    page = ("learninghub:session_detail", "hub_session_id")
 
     def visible_to(self, subject: HubSession, membership: Membership) -> bool:
         return True  # every member reads the hub's sessions

@@ -21,11 +21,7 @@ from partnership.subjects import SubjectType, subject_type
 
 @subject_type(Recommendation)
 class RecommendationSubject(SubjectType[Recommendation]):
-    def url(self, subject: Recommendation) -> str:
-        return reverse(
-            "partnership:recommendation_detail",
-            kwargs={"slug": subject.partnership.slug, "recommendation_id": subject.pk},
-        )
+    page = ("partnership:recommendation_detail", "recommendation_id")
 
     def visible_to(self, subject: Recommendation, membership: Membership) -> bool:
         return recommendations_readable_by(membership)
@@ -35,11 +31,7 @@ class RecommendationSubject(SubjectType[Recommendation]):
 class RecommendationRoundSubject(SubjectType[RecommendationRound]):
     """Signed off by the three statutory partners; its recommendations move when the sign-off settles."""
 
-    def url(self, subject: RecommendationRound) -> str:
-        return reverse(
-            "partnership:recommendation_round_detail",
-            kwargs={"slug": subject.partnership.slug, "round_id": subject.pk},
-        )
+    page = ("partnership:recommendation_round_detail", "round_id")
 
     def visible_to(self, subject: RecommendationRound, membership: Membership) -> bool:
         return recommendations_readable_by(membership)
@@ -77,8 +69,7 @@ class ActionPlanSubject(SubjectType[ActionPlan]):
 class ActionSubject(SubjectType[Action]):
     """An action's due date is a deadline: overdue, it escalates (see the action plans' services)."""
 
-    def url(self, subject: Action) -> str:
-        return reverse("partnership:action_detail", kwargs={"slug": subject.partnership.slug, "action_id": subject.pk})
+    page = ("partnership:action_detail", "action_id")
 
     def visible_to(self, subject: Action, membership: Membership) -> bool:
         return action_visible_to(subject, membership)

@@ -43,6 +43,7 @@ from django.urls import reverse
 
 from partnership.models import Agency, Membership, Partnership, Person, Role
 from partnership.models.signoff import STATUTORY_APPROVERS, Approver
+from partnership.row_urls import url_for_each
 
 if TYPE_CHECKING:
     from partnership.models import Deadline, Document, DocumentVersion, SignOff
@@ -68,10 +69,17 @@ class SubjectType(Generic[S]):
     """
 
     model: type[S]
+    # The route of the subject's own page when its id is all the route needs: (view name, id keyword), the
+    # partnership's slug given too. Declared, it gives ``url`` and ``deadline_url_from_id`` both, so the two
+    # cannot differ; a type overriding ``url`` or ``deadline_url`` writes its own ``deadline_url_from_id``.
+    page: tuple[str, str] | None = None
 
     def url(self, subject: S) -> str:
         """The path of the subject's own page (no host). Empty when it has none."""
-        return ""
+        if self.page is None:
+            return ""
+        viewname, id_kwarg = self.page
+        return reverse(viewname, kwargs={"slug": subject.partnership.slug, id_kwarg: subject.pk})
 
     def deadline_url(self, subject: S, kind: str) -> str:
         """Where the work of the subject's deadline of ``kind`` is done (links in "my tasks" and reminders).
@@ -80,6 +88,22 @@ class SubjectType(Generic[S]):
         elsewhere (an agency's return, the comments page) says so by kind.
         """
         return self.url(subject)
+
+    def deadline_url_from_id(self, links: SubjectLinks, subject_id: int, kind: str) -> str | None:
+        """``deadline_url`` worked out from the subject's id alone, for a type whose links need nothing else of it.
+
+        "My tasks" shows up to a hundred of a business manager's hundreds of
+        deadlines: a type that answers here spares loading its subjects for
+        their links (a query per kind of subject). Build the link with
+        ``links.url`` (each route reversed once for the request). ``None``, the
+        default: the subject is loaded and ``deadline_url`` asked. Both must
+        give the same link (``tests/partnership/test_subject_links.py``).
+        """
+        cls = type(self)
+        if self.page is None or cls.url is not SubjectType.url or cls.deadline_url is not SubjectType.deadline_url:
+            return None
+        viewname, id_kwarg = self.page
+        return links.url(viewname, **{id_kwarg: subject_id})
 
     def visible_to(self, subject: S, membership: Membership) -> bool:
         """Whether this member of the subject's partnership may see the subject at all."""
@@ -143,6 +167,23 @@ class SubjectType(Generic[S]):
         Runs inside the decision's transaction, after the sign-off has moved, so
         that the subject's own state moves with it or neither does.
         """
+
+
+class SubjectLinks:
+    """Links to one partnership's pages from ids, each route reversed once however many rows it links
+    (``partnership.row_urls``): what ``SubjectType.deadline_url_from_id`` builds its links with."""
+
+    def __init__(self, partnership: Partnership) -> None:
+        self.slug = partnership.slug
+        self._routes: dict[tuple[str, str], Callable[[int], str]] = {}
+
+    def url(self, viewname: str, **id_kwarg: int) -> str:
+        """``reverse(viewname, kwargs={"slug": ..., **id_kwarg})``, the one keyword being the route's id."""
+        ((name, pk),) = id_kwarg.items()
+        route = self._routes.get((viewname, name))
+        if route is None:
+            route = self._routes[viewname, name] = url_for_each(viewname, id_kwarg=name, slug=self.slug)
+        return route(pk)
 
 
 _REGISTRY: dict[type[models.Model], SubjectType] = {}
@@ -220,6 +261,16 @@ def deadline_url(deadline: Deadline) -> str:
     return subject_type_for(subject).deadline_url(subject, deadline.kind)
 
 
+def deadline_url_from_id(links: SubjectLinks, *, subject_type_id: int, subject_id: int, kind: str) -> str | None:
+    """A deadline's link from its subject's id when its type can say it without the subject (no query: the content
+    type is Django's cached one); ``None`` when the subject must be loaded for it (``deadline_url``), or when its
+    model is no longer a declared subject."""
+    model = ContentType.objects.get_for_id(subject_type_id).model_class()
+    if model is None or model._meta.concrete_model not in _REGISTRY:
+        return None
+    return _REGISTRY[model._meta.concrete_model].deadline_url_from_id(links, subject_id, kind)
+
+
 def subject_visible_to(subject: models.Model | None, membership: Membership) -> bool:
     """Whether the member may see the subject: only within its own partnership, and as its type says."""
     if subject is None or membership is None or subject.partnership_id != membership.partnership_id:
@@ -256,8 +307,7 @@ AGENCY_SCOPED_ROLES = frozenset({Role.AGENCY_LEAD, Role.PRACTITIONER})
 class AgencySubject(SubjectType[Agency]):
     """An agency: its deadlines, sign-offs and documents (a Section 11 return and its summary)."""
 
-    def url(self, subject: Agency) -> str:
-        return reverse("partnership:agency_detail", kwargs={"slug": subject.partnership.slug, "agency_id": subject.pk})
+    page = ("partnership:agency_detail", "agency_id")
 
     def visible_to(self, subject: Agency, membership: Membership) -> bool:
         return True  # every member sees the partnership's agencies

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from partnership.models import Document, Membership, Partnership, Person, SignOff
-from partnership.subjects import SubjectType, subject_type
+from partnership.subjects import SubjectLinks, SubjectType, subject_type
 from reviews.models import Contributor, LearningReview, RapidReview, RapidReviewDecision
 from reviews.selectors.learning_review import DEADLINE_REPORT, DOCUMENT_OUTCOMES_FORM, learning_review_access
 from reviews.selectors.rapid_review import RAPID_REVIEW_READ_ROLES
@@ -27,6 +27,10 @@ def _request_url(*, slug: str, kind: str) -> str:
     return reverse("reviews:request_detail", kwargs={"slug": slug, "request_id": int(kind.removeprefix(REQUEST_KIND))})
 
 
+def _request_url_from_id(links: SubjectLinks, kind: str) -> str:
+    return links.url("reviews:request_detail", request_id=int(kind.removeprefix(REQUEST_KIND)))
+
+
 def _audience_admits(document: Document, membership: Membership) -> bool:
     return not document.audience or bool(set(document.audience) & membership.role_set)
 
@@ -41,6 +45,11 @@ class RapidReviewSubject(SubjectType[RapidReview]):
         if kind.startswith(REQUEST_KIND):
             return _request_url(slug=subject.partnership.slug, kind=kind)
         return self.url(subject)
+
+    def deadline_url_from_id(self, links: SubjectLinks, subject_id: int, kind: str) -> str | None:
+        if kind.startswith(REQUEST_KIND):
+            return _request_url_from_id(links, kind)
+        return links.url("reviews:rapid_review_detail", rapid_review_id=subject_id)
 
     def visible_to(self, subject: RapidReview, membership: Membership) -> bool:
         return membership.has_role(*RAPID_REVIEW_READ_ROLES)
@@ -90,6 +99,13 @@ class LearningReviewSubject(SubjectType[LearningReview]):
                 kwargs={"slug": subject.partnership.slug, "learning_review_id": subject.pk},
             )
         return self.url(subject)
+
+    def deadline_url_from_id(self, links: SubjectLinks, subject_id: int, kind: str) -> str | None:
+        if kind.startswith(REQUEST_KIND):
+            return _request_url_from_id(links, kind)
+        if kind == DEADLINE_REPORT:
+            return links.url("reviews:learning_review_outcomes_form", learning_review_id=subject_id)
+        return links.url("reviews:learning_review_detail", learning_review_id=subject_id)
 
     def visible_to(self, subject: LearningReview, membership: Membership) -> bool:
         return learning_review_access(membership=membership, learning_review=subject).access.can_see

@@ -11,11 +11,14 @@ from django.urls import reverse
 
 from audits.selectors.rounds import agency_leads_by_agency
 from partnership.models import OVERSIGHT_ROLES, Agency, Document, DocumentVersion, Membership, Partnership, Person, Role
-from partnership.subjects import SubjectType, subject_type
+from partnership.subjects import SubjectLinks, SubjectType, subject_type
 from scrutiny.models import AgencyAnnualReport, Challenge, ScrutinyReport
 from scrutiny.selectors.challenges import challenge_responders_by_agency, challenge_visible_to
 from scrutiny.selectors.reports import PDF_DOCUMENT_KIND, REPORT_READ_ROLES, report_version_has_docx
 from scrutiny.services.report_render import report_version_docx_render
+
+# Where the answer is written on a challenge's page (its deadline's link).
+RESPONSE_FRAGMENT = "#response-heading"
 
 
 def challenge_url(challenge: Challenge) -> str:
@@ -32,7 +35,10 @@ class ChallengeSubject(SubjectType[Challenge]):
         return challenge_url(subject)
 
     def deadline_url(self, subject: Challenge, kind: str) -> str:
-        return f"{challenge_url(subject)}#response-heading"
+        return f"{challenge_url(subject)}{RESPONSE_FRAGMENT}"
+
+    def deadline_url_from_id(self, links: SubjectLinks, subject_id: int, kind: str) -> str | None:
+        return f"{links.url('scrutiny:challenge_detail', challenge_id=subject_id)}{RESPONSE_FRAGMENT}"
 
     def visible_to(self, subject: Challenge, membership: Membership) -> bool:
         return challenge_visible_to(subject, membership)
@@ -59,10 +65,7 @@ class ChallengeSubject(SubjectType[Challenge]):
 class ScrutinyReportSubject(SubjectType[ScrutinyReport]):
     """A report's versions keep a Word copy beside each PDF: made by the same render, offered beside it."""
 
-    def url(self, subject: ScrutinyReport) -> str:
-        return reverse(
-            "scrutiny:report_detail", kwargs={"slug": subject.partnership.slug, "scrutiny_report_id": subject.pk}
-        )
+    page = ("scrutiny:report_detail", "scrutiny_report_id")
 
     def visible_to(self, subject: ScrutinyReport, membership: Membership) -> bool:
         return membership.has_role(*REPORT_READ_ROLES)
@@ -87,10 +90,7 @@ class ScrutinyReportSubject(SubjectType[ScrutinyReport]):
 
 @subject_type(AgencyAnnualReport)
 class AgencyAnnualReportSubject(SubjectType[AgencyAnnualReport]):
-    def url(self, subject: AgencyAnnualReport) -> str:
-        return reverse(
-            "scrutiny:agency_report_detail", kwargs={"slug": subject.partnership.slug, "agency_report_id": subject.pk}
-        )
+    page = ("scrutiny:agency_report_detail", "agency_report_id")
 
     def visible_to(self, subject: AgencyAnnualReport, membership: Membership) -> bool:
         if membership.has_role(*OVERSIGHT_ROLES):

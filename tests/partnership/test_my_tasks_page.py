@@ -189,9 +189,9 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_num_queries, dj
     for n in range(3):
         task(world_a, f"small-{n}", due_on=date(2026, 12, 18 + n), assignee=world_a.bm)
     client.get(tasks_url(world_a))  # sessions and caches warm
-    # 8 (7 where Redis holds the sessions): the page, and one for the tasks' subjects (per kind of
-    # subject), whose links are computed.
-    with django_assert_max_num_queries(8) as few:
+    # 7 (6 where Redis holds the sessions): the page, the tasks' links built from their subjects' ids (an
+    # agency's page needs no more: no query).
+    with django_assert_max_num_queries(7) as few:
         client.get(tasks_url(world_a))
     few_count = len(few.captured_queries)  # read now: the next request resets the connection's query log
     for n in range(60):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 
-from audits.models import AuditAnswer, AuditReturn, TemplateSection
+from audits.models import AuditAnswer, AuditReturn, ScaleOption, TemplateSection
 from audits.selectors.rounds import audit_answers_of
 from audits.selectors.templates import version_structure
 from partnership.models import Partnership, StoredFile
@@ -51,6 +52,10 @@ def audit_return_sheet(*, partnership: Partnership, audit_return: AuditReturn) -
         )
         for f in files:
             files_by_answer.setdefault(f.owner_id, []).append(f)
+    for section in sections:
+        for question in section.questions.all():
+            if question.pk in answers and question.scale is not None:
+                _grades_attach(answers[question.pk], question.scale.options.all())
     return [
         ReturnSection(
             section=s,
@@ -65,6 +70,16 @@ def audit_return_sheet(*, partnership: Partnership, audit_return: AuditReturn) -
         )
         for s in sections
     ]
+
+
+def _grades_attach(answer: AuditAnswer, options: Iterable[ScaleOption]) -> None:
+    """The answer's grade and moderated grade from its question's scale (no query). One not on the scale is left
+    to load itself, as it would be read without this."""
+    by_id = {option.pk: option for option in options}
+    for grade in ("option", "moderated_option"):
+        option_id = getattr(answer, f"{grade}_id")
+        if option_id in by_id:
+            setattr(answer, grade, by_id[option_id])
 
 
 def audit_return_evidence_get(*, partnership: Partnership, audit_return: AuditReturn, pk: int) -> StoredFile:

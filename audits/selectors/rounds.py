@@ -273,13 +273,12 @@ def audit_returns_for_member(*, partnership: Partnership, membership: Membership
 
 
 def audit_answers_of(*, partnership: Partnership, audit_return: AuditReturn) -> dict[int, AuditAnswer]:
-    """The return's answers by question id, with the grades chosen and moderated (one query)."""
-    answers = (
-        AuditAnswer.objects.in_partnership(partnership)
-        .filter(audit_return=audit_return)
-        .select_related("option", "moderated_option")
-    )
-    return {a.question_id: a for a in answers}
+    """The return's answers by question id (one query).
+
+    Their grades (``option``, ``moderated_option``) are not joined: ``audit_return_sheet`` gives each answer its
+    options from its question's scale, loaded with the template. Two more tables in this query were 0.9 ms more
+    for PostgreSQL to plan on every return page and API read (issue 13)."""
+    return {a.question_id: a for a in AuditAnswer.objects.in_partnership(partnership).filter(audit_return=audit_return)}
 
 
 def audit_round_returns(*, partnership: Partnership, audit_round: AuditRound) -> QuerySet[AuditReturn]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partnership.models import Deadline, Role
 from partnership.services.deadlines import deadline_meet, deadline_set
+from partnership.views.tasks import TASKS_PER_PAGE
 from tests.factories import membership_make
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +213,7 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_num_queries, dj
 
     assert "Overdue (3)" in text(response)
     assert "Due (70)" in text(response)
-    assert text(response).count('data-testid="task"') == 53  # the due section a page of 50 at a time
+    assert text(response).count('data-testid="task"') == 3 + TASKS_PER_PAGE  # the due section a page at a time
 
 
 # --- The reminder setting -------------------------------------------------------------------
@@ -294,14 +295,15 @@ def test_each_section_pages_on_its_own(world_a, client_for):
 
     first = client.get(tasks_url(world_a))
     assert "Overdue (53)" in text(first)
-    assert section(first, "overdue-tasks").count('data-testid="task"') == 50
+    assert TASKS_PER_PAGE == 25
+    assert section(first, "overdue-tasks").count('data-testid="task"') == 25
     assert section(first, "due-tasks").count('data-testid="task"') == 1
-    assert "Page 1 of 2" in text(first)
+    assert "Page 1 of 3" in text(first)
 
-    second = client.get(tasks_url(world_a) + "?overdue_page=2")
-    assert section(second, "overdue-tasks").count('data-testid="task"') == 3
-    assert "Page 2 of 2" in text(second)
-    assert section(second, "due-tasks").count('data-testid="task"') == 1  # the other sections stay on their first
+    last = client.get(tasks_url(world_a) + "?overdue_page=3")
+    assert section(last, "overdue-tasks").count('data-testid="task"') == 3
+    assert "Page 3 of 3" in text(last)
+    assert section(last, "due-tasks").count('data-testid="task"') == 1  # the other sections stay on their first
 
     assert client.get(tasks_url(world_a) + "?overdue_page=x").status_code == 200
     assert (

@@ -30,9 +30,9 @@ from learninghub.selectors import cycles as selectors
 from learninghub.selectors import observers as observer_selectors
 from learninghub.selectors.cycles import CYCLE_MANAGE_ROLES, CycleState
 from learninghub.selectors.findings import FINDINGS_READ_ROLES
-from learninghub.selectors.sessions import hub_session_list
 from learninghub.services import cycles as services
 from learninghub.services import observers as observer_services
+from learninghub.views.sessions import sessions_linked
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.row_urls import url_for_each
@@ -102,7 +102,7 @@ def _cycle_page(request: HttpRequest, cycle) -> HttpResponse:
         "manages": manages,
         "is_active": cycle.state == CycleState.ACTIVE,
         "close_form": CycleMoveForm(),
-        "sessions": list(hub_session_list(partnership=request.partnership, cycle=cycle)),
+        "sessions": sessions_linked(request, cycle),
         "reads_findings": request.membership.has_role(*FINDINGS_READ_ROLES),
     }
     if manages:

@@ -31,6 +31,7 @@ from learninghub.selectors.sessions import SESSION_MANAGE_ROLES, SessionState
 from learninghub.services import sessions as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.row_urls import link_each
 from partnership.views.actions import form_status
 
 MOVE_WORDS = {
@@ -61,12 +62,22 @@ def _page_url(request: HttpRequest, session_id: int) -> str:
 @require_GET
 def session_list(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
-    context = {
-        "cycle": cycle,
-        "sessions": selectors.hub_session_list(partnership=request.partnership, cycle=cycle),
-        "manages": _manages(request),
-    }
+    context = {"cycle": cycle, "sessions": sessions_linked(request, cycle), "manages": _manages(request)}
     return render(request, "learninghub/sessions/list.html", context)
+
+
+def sessions_linked(request: HttpRequest, cycle) -> list:
+    """The cycle's sessions, each with its page's link (``detail_url``) from one ``reverse()`` for them all: the
+    sessions table (``sessions/_table.html``) on the sessions page and the cycle's page."""
+    sessions = list(selectors.hub_session_list(partnership=request.partnership, cycle=cycle))
+    link_each(
+        sessions,
+        "learninghub:session_detail",
+        id_kwarg="hub_session_id",
+        attribute="detail_url",
+        slug=request.partnership.slug,
+    )
+    return sessions
 
 
 @partnership_view(roles=SESSION_MANAGE_ROLES)

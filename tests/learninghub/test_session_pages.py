@@ -77,7 +77,8 @@ def test_business_manager_schedules_a_session_from_the_cycle_page(world_a, clien
     assert "https://meet.example/hub-1" in page
     for name in ("cycle_detail", "session_list"):
         listing = client.get(_url(world_a, name, hub_cycle_id=cycle.pk)).content.decode()
-        assert _url(world_a, "session_detail", hub_session_id=session.pk) in listing
+        # Each session's link as {% url %} gave it, from one reverse() for the table (sessions_linked).
+        assert f'<a href="{_url(world_a, "session_detail", hub_session_id=session.pk)}">' in listing
 
 
 @pytest.mark.parametrize(

@@ -42,31 +42,37 @@ def grade_distributions(*, partnership: Partnership, audit_round: AuditRound) ->
 
 
 def grade_distributions_of_rounds(
-    *, partnership: Partnership, rounds: list[AuditRound]
+    *, partnership: Partnership, rounds: list[AuditRound], by_agency: bool = True
 ) -> dict[int, list[Distribution]]:
     """``grade_distributions`` of several rounds at once, by round id: two queries however many rounds (the
-    learning hub's findings page shows every round the cycle commissioned)."""
+    learning hub's findings page shows every round the cycle commissioned). Without ``by_agency`` only the overall
+    counts (each ``Distribution.by_agency`` empty), counted without joining the agencies: the learning hub shows no
+    more."""
     if not rounds:
         return {}
     scales = _graded_questions(partnership=partnership, versions={r.template_version_id for r in rounds})
     # Counted in the database, by the final grade (the moderated one where there is one): a round's answers run
     # into the thousands (the learning hub's findings page reads two rounds' worth), and bringing each one over to
     # count it here was most of the page's time.
+    columns = ["audit_return__case__round_id", "question_id", "final"]
+    if by_agency:
+        columns.append("audit_return__agency__name")
     answers = (
         AuditAnswer.objects.in_partnership(partnership)
         .filter(audit_return__case__round__in=rounds, audit_return__state__in=IN_STATES)
         .annotate(final=Coalesce("moderated_option_id", "option_id"))
         .filter(final__isnull=False)
-        .values_list("audit_return__case__round_id", "question_id", "final", "audit_return__agency__name")
+        .values_list(*columns)
         .annotate(n=Count("pk"))
         .order_by()
     )
     # round id -> question id -> option id -> count (overall, and per agency name)
     counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
     per_agency: dict[tuple[int, int], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for round_id, question_id, final, agency_name, n in answers:
+    for round_id, question_id, final, *agency_name, n in answers:
         counts[round_id, question_id][final] += n
-        per_agency[round_id, question_id][agency_name][final] += n
+        if by_agency:
+            per_agency[round_id, question_id][agency_name[0]][final] += n
     return {
         r.pk: _distributions(scales.get(r.template_version_id, []), counts, per_agency, round_id=r.pk) for r in rounds
     }

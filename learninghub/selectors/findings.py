@@ -111,7 +111,8 @@ def hub_audit_results(*, partnership: Partnership, cycle: HubCycle) -> list[Audi
     read every round at once: four queries however many rounds the cycle commissioned)."""
     links = hub_audit_links(partnership=partnership, cycle=cycle)
     rounds = [link.audit_round for link in links]
-    distributions = grade_distributions_of_rounds(partnership=partnership, rounds=rounds)
+    # Overall counts only: the hub's page, report and API show no agency's.
+    distributions = grade_distributions_of_rounds(partnership=partnership, rounds=rounds, by_agency=False)
     themes = findings_by_theme_of_rounds(partnership=partnership, rounds=rounds)
     return [
         AuditResult(

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audits.models import AuditFinding, AuditReturn
-from audits.selectors.findings import findings_by_theme, grade_distributions
+from audits.selectors.findings import findings_by_theme, grade_distributions, grade_distributions_of_rounds
 from audits.selectors.rounds import audit_round_get
 from audits.services.findings import audit_finding_add, audit_findings_raise
 from audits.services.returns import audit_return_moderate, audit_return_save
@@ -56,6 +56,19 @@ def test_distribution_counts_the_moderated_grade(world_a, django_assert_max_num_
         ("Inadequate", 0),
     ]
     assert voice.by_agency == [("Alpha Primary School", [0, 1, 1, 0])]
+
+
+def test_without_the_agencies_the_same_overall_counts(world_a):
+    # The learning hub's findings show only the overall counts: counted without the agencies, they are the same.
+    audit_round = audit_round_get(partnership=world_a.partnership, pk=_submitted_round(world_a).pk)
+    rounds = [audit_round]
+    full = grade_distributions_of_rounds(partnership=world_a.partnership, rounds=rounds)[audit_round.pk]
+    overall = grade_distributions_of_rounds(partnership=world_a.partnership, rounds=rounds, by_agency=False)
+    assert [(d.question.pk, d.overall, d.total) for d in overall[audit_round.pk]] == [
+        (d.question.pk, d.overall, d.total) for d in full
+    ]
+    assert any(d.total for d in full)
+    assert all(d.by_agency == [] for d in overall[audit_round.pk])
 
 
 def test_findings_by_theme_and_raising_them(world_a, world_b):

@@ -28,7 +28,9 @@ from partnership.subjects import (
     subject_unregister,
 )
 
-pytestmark = pytest.mark.django_db
+# One worker for the module (``--dist loadgroup``): the demo is seeded once for it, not once in each worker its tests
+# would otherwise be shared between.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("subject_links_demo")]
 
 DEMO_COMMANDS = (
     "seed_demo",

@@ -22,12 +22,8 @@ def _rapid_review_url(*, slug: str, rapid_review_id: int, name: str = "rapid_rev
     return reverse(f"reviews:{name}", kwargs={"slug": slug, "rapid_review_id": rapid_review_id})
 
 
-def _request_url(*, slug: str, kind: str) -> str:
+def _request_url(links: SubjectLinks, kind: str) -> str:
     """An agency request's return page, from its deadline's kind (``request.<id>``: see reviews.services.requests)."""
-    return reverse("reviews:request_detail", kwargs={"slug": slug, "request_id": int(kind.removeprefix(REQUEST_KIND))})
-
-
-def _request_url_from_id(links: SubjectLinks, kind: str) -> str:
     return links.url("reviews:request_detail", request_id=int(kind.removeprefix(REQUEST_KIND)))
 
 
@@ -40,15 +36,10 @@ class RapidReviewSubject(SubjectType[RapidReview]):
     def url(self, subject: RapidReview) -> str:
         return _rapid_review_url(slug=subject.partnership.slug, rapid_review_id=subject.pk)
 
-    def deadline_url(self, subject: RapidReview, kind: str) -> str:
+    def deadline_url_from_id(self, links: SubjectLinks, subject_id: int, kind: str) -> str | None:
         # The review's milestones are worked on its page; an agency's return on the return's own page.
         if kind.startswith(REQUEST_KIND):
-            return _request_url(slug=subject.partnership.slug, kind=kind)
-        return self.url(subject)
-
-    def deadline_url_from_id(self, links: SubjectLinks, subject_id: int, kind: str) -> str | None:
-        if kind.startswith(REQUEST_KIND):
-            return _request_url_from_id(links, kind)
+            return _request_url(links, kind)
         return links.url("reviews:rapid_review_detail", rapid_review_id=subject_id)
 
     def visible_to(self, subject: RapidReview, membership: Membership) -> bool:
@@ -90,20 +81,10 @@ class LearningReviewSubject(SubjectType[LearningReview]):
             kwargs={"slug": subject.partnership.slug, "learning_review_id": subject.pk},
         )
 
-    def deadline_url(self, subject: LearningReview, kind: str) -> str:
-        if kind.startswith(REQUEST_KIND):
-            return _request_url(slug=subject.partnership.slug, kind=kind)
-        if kind == DEADLINE_REPORT:  # the lead author's report is written on the outcomes form
-            return reverse(
-                "reviews:learning_review_outcomes_form",
-                kwargs={"slug": subject.partnership.slug, "learning_review_id": subject.pk},
-            )
-        return self.url(subject)
-
     def deadline_url_from_id(self, links: SubjectLinks, subject_id: int, kind: str) -> str | None:
         if kind.startswith(REQUEST_KIND):
-            return _request_url_from_id(links, kind)
-        if kind == DEADLINE_REPORT:
+            return _request_url(links, kind)
+        if kind == DEADLINE_REPORT:  # the lead author's report is written on the outcomes form
             return links.url("reviews:learning_review_outcomes_form", learning_review_id=subject_id)
         return links.url("reviews:learning_review_detail", learning_review_id=subject_id)
 

@@ -34,9 +34,6 @@ class ChallengeSubject(SubjectType[Challenge]):
     def url(self, subject: Challenge) -> str:
         return challenge_url(subject)
 
-    def deadline_url(self, subject: Challenge, kind: str) -> str:
-        return f"{challenge_url(subject)}{RESPONSE_FRAGMENT}"
-
     def deadline_url_from_id(self, links: SubjectLinks, subject_id: int, kind: str) -> str | None:
         return f"{links.url('scrutiny:challenge_detail', challenge_id=subject_id)}{RESPONSE_FRAGMENT}"
 

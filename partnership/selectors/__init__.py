@@ -89,7 +89,12 @@ def memberships_for_person_loaded(*, person: Person) -> list[Membership]:
     if not person.is_authenticated or not person.is_active:
         return []
     # A person's own memberships span partnerships: the header's switcher lists them all.
-    return _memberships_with_roles(Membership.objects.dangerously_unscoped().filter(person=person, is_active=True))
+    memberships = _memberships_with_roles(
+        Membership.objects.dangerously_unscoped().filter(person=person, is_active=True)
+    )
+    for membership in memberships:
+        membership.person = person  # the signed-in person: a page reading membership.person runs no query for it
+    return memberships
 
 
 def memberships_for_person(*, person: Person) -> QuerySet[Membership]:

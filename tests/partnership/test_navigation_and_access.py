@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from partnership.models import Role
+from partnership.selectors import memberships_for_person_loaded
 from tests.factories import membership_make
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,15 @@ def test_partnership_home_query_count_is_fixed(client_for, world_a, django_asser
     client = client_for(world_a.bm)
     with django_assert_max_num_queries(15):
         assert client.get(home_url(world_a)).status_code == 200
+
+
+def test_the_persons_own_memberships_carry_the_person_read_once(world_a, django_assert_num_queries):
+    person = world_a.bm
+    with django_assert_num_queries(1):
+        memberships = memberships_for_person_loaded(person=person)
+        # The home page greets the person through their membership: no second read of the person.
+        assert [m.person.email for m in memberships] == [person.email]
+    assert memberships[0].person is person
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(client_for, world_a):

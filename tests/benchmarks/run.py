@@ -384,6 +384,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="instead of the table: one page's queries, each with PostgreSQL's planning and execution time",
     )
     parser.add_argument(
+        "--phases",
+        metavar="KEYS",
+        default="",
+        help="instead of the table: pages' time split into building SQL, database, templates and the rest "
+        "(comma-separated keys; 'floor' is the floor page)",
+    )
+    parser.add_argument(
         "--callers",
         metavar="PATTERN",
         default="",
@@ -453,6 +460,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.plans:
         (page,) = _chosen_pages(args.plans)
         print(plans(page, world))
+        return 0
+    if args.phases:
+        from tests.benchmarks.pages import FLOOR
+        from tests.benchmarks.phases import phases
+
+        keys = [k.strip() for k in args.phases.split(",") if k.strip()]
+        chosen = [FLOOR if key == "floor" else _chosen_pages(key)[0] for key in keys]
+        print(phases(chosen, world, repeat=args.repeat, warm_page=_warm_page_queries))
         return 0
     trivial, floor, rows = measure(pages, world, repeat=args.repeat)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -17,9 +17,10 @@ the 2022 state funeral are hard-coded there). It knows the years
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 
 import holidays
@@ -56,6 +57,12 @@ def _check_supported(day: date) -> None:
         raise ValueError(f"Working days can only be counted between {FIRST_YEAR} and {LAST_YEAR}.")
 
 
+def _weekdays_through(day: date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday, ordinal 1) up to and including ``day``."""
+    weeks, days = divmod(day.toordinal(), 7)
+    return 5 * weeks + min(days, 5)
+
+
 class WorkingDayCalendar:
     """A partnership's working days.
 
@@ -70,6 +77,24 @@ class WorkingDayCalendar:
         else:
             self.closure_reasons = dict.fromkeys(sorted(set(closure_days)), "")
         self.closure_days = frozenset(self.closure_reasons)
+        # The days Monday to Friday that are not working days (bank holidays, closure days), as sorted ordinals,
+        # for the years ``_closed_years`` (first, last): counting is then arithmetic, not a walk (issue 13).
+        self._closed_years: tuple[int, int] | None = None
+        self._closed_weekdays: list[int] = []
+
+    def _closed_weekdays_through(self, first_year: int, last_year: int) -> list[int]:
+        """The closed weekdays' ordinals covering the years asked, widened to cover them the first time."""
+        if self._closed_years is not None:
+            held_first, held_last = self._closed_years
+            if held_first <= first_year and last_year <= held_last:
+                return self._closed_weekdays
+            first_year, last_year = min(first_year, held_first), max(last_year, held_last)
+        closed = {day for day in self.closure_days if first_year <= day.year <= last_year}
+        for year in range(first_year, last_year + 1):
+            closed.update(_bank_holidays(self.nation, year))
+        self._closed_weekdays = sorted(day.toordinal() for day in closed if day.weekday() < 5)
+        self._closed_years = (first_year, last_year)
+        return self._closed_weekdays
 
     def is_bank_holiday(self, day: date) -> bool:
         _check_supported(day)
@@ -120,37 +145,29 @@ class WorkingDayCalendar:
         return current
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end``; negative if ``end`` is earlier."""
+        """Working days after ``start`` up to and including ``end``; negative if ``end`` is earlier.
+
+        Counted, not walked: the weekdays in between, less the bank holidays and closure days among them
+        (two binary searches), so a decade of overdue deadlines costs what a day does.
+        """
         if end < start:
             return -self.working_days_between(end, start)
         _check_supported(start)
         _check_supported(end)
-        count = 0
-        current = start
-        while current < end:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                count += 1
-        return count
+        closed = self._closed_weekdays_through(start.year, end.year)
+        after, through = start.toordinal(), end.toordinal()
+        weekdays = _weekdays_through(end) - _weekdays_through(start)
+        return weekdays - (bisect_right(closed, through) - bisect_right(closed, after))
 
-    def working_days_from(self, start: date) -> WorkingDaysFrom:
-        """``working_days_between(start, end)`` for ends asked one at a time (a list being built), each day of the
-        calendar looked at once however many ask: see ``WorkingDaysFrom``."""
-        return WorkingDaysFrom(self, start)
+    def working_days_from(self, start: date) -> Callable[[date], int]:
+        """``working_days_between(start, end)`` as a function of ``end``, for ends asked one at a time (a list
+        being built); ``start`` is checked now."""
+        _check_supported(start)
+        return partial(self.working_days_between, start)
 
     def working_days_between_many(self, start: date, ends: Iterable[date]) -> list[int]:
-        """``working_days_between(start, end)`` for each of ``ends``, in order, walking the calendar once.
-
-        A list of deadlines asks this of many due dates at once: each day from ``start`` to the farthest date is
-        looked at once (``WorkingDaysFrom``), and each answer is a look-up, instead of one walk per due date.
-        """
-        ends = list(ends)
-        if not ends:
-            return []
-        _check_supported(min(ends))
-        _check_supported(max(ends))
-        days_from_start = self.working_days_from(start)
-        return [days_from_start(end) for end in ends]
+        """``working_days_between(start, end)`` for each of ``ends``, in order."""
+        return [self.working_days_between(start, end) for end in ends]
 
     def non_working_days(self, start: date, end: date) -> list[tuple[date, str]]:
         """Each day in [start, end] that is not a working day, with why.
@@ -172,49 +189,3 @@ class WorkingDayCalendar:
                 reasons.append((current, WEEKEND_REASON))
             current += timedelta(days=1)
         return reasons
-
-
-class WorkingDaysFrom:
-    """``working_days_between(start, end)`` as a function of ``end``, answered from running counts.
-
-    "My tasks" asks it of every task's due date, one at a time as each source builds its tasks: hundreds for a
-    business manager of a large partnership, many long overdue. One walk per date cost 100,000 calendar look-ups
-    per page (over a second on the home page at national volume); here each day between ``start`` and the
-    farthest date asked is looked at once, forwards and backwards, and every answer is a list look-up.
-    """
-
-    def __init__(self, calendar: WorkingDayCalendar, start: date) -> None:
-        _check_supported(start)
-        self._calendar = calendar
-        self._start = start
-        # ahead[i]: working days after start up to and including start + i days.
-        self._ahead = [0]
-        # behind[i]: working days after start - i days up to and including start.
-        self._behind = [0]
-
-    def __call__(self, end: date) -> int:
-        offset = (end - self._start).days
-        if offset >= 0:
-            if len(self._ahead) <= offset:
-                first = self._start + timedelta(days=len(self._ahead))
-                self._extend(self._ahead, first, 1, offset + 1 - len(self._ahead))
-            return self._ahead[offset]
-        if len(self._behind) <= -offset:
-            first = self._start - timedelta(days=len(self._behind) - 1)
-            self._extend(self._behind, first, -1, -offset + 1 - len(self._behind))
-        return -self._behind[-offset]
-
-    def _extend(self, counts: list[int], first: date, step: int, days: int) -> None:
-        """Append ``days`` running counts from ``first`` on, ``step`` a day: ``is_working_day`` inlined, a year's
-        bank holidays read once (a decade of overdue tasks is 3,650 days a page)."""
-        calendar, closed, running = self._calendar, self._calendar.closure_days, counts[-1]
-        year, holidays = None, None
-        day, one = first, timedelta(days=step)
-        for _ in range(days):
-            if day.year != year:
-                _check_supported(day)
-                year, holidays = day.year, _bank_holidays(calendar.nation, day.year)
-            if day.weekday() < 5 and day not in holidays and day not in closed:
-                running += 1
-            counts.append(running)
-            day += one

@@ -50,7 +50,7 @@ from partnership.selectors.deadlines import (
     working_day_calendars,
 )
 from partnership.subjects import SubjectLinks, deadline_url, deadline_url_from_id, subject_url, subjects_load
-from partnership.working_days import WorkingDayCalendar, WorkingDaysFrom
+from partnership.working_days import WorkingDayCalendar
 
 
 @dataclass(frozen=True)
@@ -114,13 +114,9 @@ class TaskQuery:
     def deadline_links(self) -> _DeadlineLinks:
         return _DeadlineLinks(self.partnership)
 
-    @cached_property
-    def _working_days_from_today(self) -> WorkingDaysFrom:
-        # One running count per request, shared by every source and task (a frozen dataclass still has a __dict__).
-        return self.calendar.working_days_from(self.today)
-
     def working_days_left(self, due_on: date | None) -> int | None:
-        return None if due_on is None else self._working_days_from_today(due_on)
+        # Counted from the calendar's closed days, not walked: every task of a decade's backlog costs the same.
+        return None if due_on is None else self.calendar.working_days_between(self.today, due_on)
 
 
 TaskSource = Callable[[TaskQuery], Iterable[Task]]

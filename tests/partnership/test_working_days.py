@@ -483,17 +483,33 @@ def test_query_count_is_fixed(world_a, client_for, django_assert_max_num_queries
     assert len(response.context["result"].skipped) > 80
 
 
+def _walked(calendar: WorkingDayCalendar, start: date, end: date) -> int:
+    """The counting rule taken literally, one day at a time: the oracle for the counted answer."""
+    if end < start:
+        return -_walked(calendar, end, start)
+    return sum(calendar.is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1))
+
+
 @pytest.mark.parametrize("nation", [Nation.ENGLAND, Nation.SCOTLAND])
-def test_working_days_from_agrees_with_a_walk_for_every_date_asked_in_any_order(nation):
-    calendar = WorkingDayCalendar(nation=nation, closure_days={date(2026, 12, 29), date(2025, 4, 22)})
+def test_working_days_are_counted_as_a_walk_would_count_them(nation):
+    # Closure days on a weekday, on a Saturday, on a bank holiday (Christmas) and on a substitute day: only the
+    # first takes a working day away; the others were not working days already.
+    closures = {date(2026, 12, 29), date(2025, 4, 22), date(2026, 12, 5), date(2025, 12, 25), date(2021, 12, 28)}
+    calendar = WorkingDayCalendar(nation=nation, closure_days=closures)
     today = date(2026, 12, 4)
     counter = calendar.working_days_from(today)
-    # Far back first, then near, then ahead across Christmas and a closure day, then back again: the running
-    # counts grow in both directions and answer the earlier dates from what they hold.
+    # Far back first (the calendar's years then widen forwards), then near, across Christmas, New Year, Easter
+    # and the closure days, and a decade either way: the reach of an overdue backlog.
     asked = [date(2024, 12, 24), today, date(2026, 12, 3), date(2027, 1, 4), date(2026, 12, 29), date(2025, 4, 22)]
     asked += [today + timedelta(days=n) for n in range(-400, 60, 7)]
+    asked += [date(2017, 5, 2), date(2036, 12, 31), *sorted(closures)]
     for day in asked:
-        assert counter(day) == calendar.working_days_between(today, day), day
+        assert counter(day) == _walked(calendar, today, day), day
+    # Starts and ends on every kind of day, each way round.
+    for start in (date(2021, 12, 24), date(2025, 12, 25), date(2026, 12, 5), date(2026, 12, 29), date(2022, 9, 19)):
+        for end in (start - timedelta(days=9), start, start + timedelta(days=1), start + timedelta(days=33)):
+            assert calendar.working_days_between(start, end) == _walked(calendar, start, end), (start, end)
+            assert calendar.working_days_between_many(start, [end]) == [_walked(calendar, start, end)]
 
 
 def test_working_days_from_refuses_dates_the_calendar_does_not_cover():

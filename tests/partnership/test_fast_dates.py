@@ -41,7 +41,9 @@ def django_engine(site_engine) -> Engine:
 
 
 def test_the_site_engine_uses_it(site_engine):
-    assert site_engine.template_builtins[-1].filters["date"] is fast_dates.date
+    # The last builtin library naming a filter is the one templates get.
+    found = [library.filters["date"] for library in site_engine.template_builtins if "date" in library.filters]
+    assert found[-1] is fast_dates.date
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -91,10 +91,13 @@ class FindingsPage:
 
 
 def hub_audit_links(*, partnership: Partnership, cycle: HubCycle) -> list[HubAuditLink]:
+    """The cycle's audits with their rounds: what the page, the report and the API say of a round is its title,
+    state and template version (an id), so no theme or template is joined (four tables to build SQL for and
+    plan, on every findings page)."""
     return list(
         HubAuditLink.objects.in_partnership(partnership)
         .filter(cycle=cycle)
-        .select_related("audit_round__theme", "audit_round__template_version__template")
+        .select_related("audit_round")
         .order_by("created_at", "id")
     )
 

@@ -2,6 +2,9 @@
 
     cd /work/main && .venv/bin/python -m tests.benchmarks.run [--repeat 30] [--scale 1] [--pages a,b] [--reuse]
 
+Instead of the table, one page's profile (``--profile``), its queries' plans (``--plans``), pages' time by phase
+(``--phases``, tests/benchmarks/phases.py) or the pages' wasteful scans (``--scans``, tests/benchmarks/scans.py).
+
 With no DATABASE_URL: a fresh SQLite file at .run/bench/bench.sqlite3. With a
 PostgreSQL DATABASE_URL: a separate database whose name ends in ``_bench``
 (``learningloop`` becomes ``learningloop_bench``), dropped and created afresh.
@@ -391,6 +394,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(comma-separated keys; 'floor' is the floor page)",
     )
     parser.add_argument(
+        "--scans",
+        action="store_true",
+        help="instead of the table: the pages' sequential scans that discard many rows, as the tenant role",
+    )
+    parser.add_argument(
         "--callers",
         metavar="PATTERN",
         default="",
@@ -468,6 +476,11 @@ def main(argv: list[str] | None = None) -> int:
         keys = [k.strip() for k in args.phases.split(",") if k.strip()]
         chosen = [FLOOR if key == "floor" else _chosen_pages(key)[0] for key in keys]
         print(phases(chosen, world, repeat=args.repeat, warm_page=_warm_page_queries))
+        return 0
+    if args.scans:
+        from tests.benchmarks.scans import scans
+
+        print(scans(pages, world, warm_page=_warm_page_queries))
         return 0
     trivial, floor, rows = measure(pages, world, repeat=args.repeat)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.template import Context, Engine, engines
+from django.template import Engine
 from django.utils import timezone, translation
 
 from partnership.templatetags import fast_dates
+from tests.partnership.conftest import filter_used, rendered
 
 FORMATS = [
     *fast_dates.DAY_FORMATS,
@@ -26,24 +27,11 @@ NOT_DATES = [None, "", "2026-01-01", 7]
 
 
 def _rendered(engine: Engine, value, fmt: str) -> str:
-    return engine.from_string('{{ value|date:"' + fmt + '" }}').render(Context({"value": value}))
-
-
-@pytest.fixture
-def site_engine() -> Engine:
-    return engines["django"].engine
-
-
-@pytest.fixture
-def django_engine(site_engine) -> Engine:
-    """The site's engine as it would be without the builtin: Django's own date filter."""
-    return Engine(dirs=site_engine.dirs, app_dirs=False, builtins=[])
+    return rendered(engine, value, f'date:"{fmt}"')
 
 
 def test_the_site_engine_uses_it(site_engine):
-    # The last builtin library naming a filter is the one templates get.
-    found = [library.filters["date"] for library in site_engine.template_builtins if "date" in library.filters]
-    assert found[-1] is fast_dates.date
+    assert filter_used(site_engine, "date") is fast_dates.date
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -4,10 +4,10 @@ same template rendered by the site's engine and by an engine with Django's built
 from __future__ import annotations
 
 import pytest
-from django.template import Context, Engine, engines
 from django.utils.safestring import mark_safe
 
 from partnership.templatetags import fast_text
+from tests.partnership.conftest import filter_used, rendered
 
 SENTENCE = "Practitioners did not share the family's history when the case moved between teams."
 TEXTS = [
@@ -30,33 +30,17 @@ TEXTS = [
 LENGTHS = ["0", "1", "2", "5", "59", "60", "61", "200", "-3", "x"]
 
 
-def _rendered(engine: Engine, value, length: str) -> str:
-    return engine.from_string('{{ value|truncatechars:"' + length + '" }}').render(Context({"value": value}))
-
-
-@pytest.fixture
-def site_engine() -> Engine:
-    return engines["django"].engine
-
-
-@pytest.fixture
-def django_engine(site_engine) -> Engine:
-    """The site's engine as it would be without the builtins: Django's own filter."""
-    return Engine(dirs=site_engine.dirs, app_dirs=False, builtins=[])
-
-
 def test_the_site_engine_uses_it(site_engine):
-    found = [lib.filters["truncatechars"] for lib in site_engine.template_builtins if "truncatechars" in lib.filters]
-    assert found[-1] is fast_text.truncatechars
+    assert filter_used(site_engine, "truncatechars") is fast_text.truncatechars
 
 
 @pytest.mark.parametrize("length", LENGTHS)
 def test_text_is_cut_and_escaped_as_django_cuts_and_escapes_it(site_engine, django_engine, length):
-    ours = [_rendered(site_engine, text, length) for text in TEXTS]
-    theirs = [_rendered(django_engine, text, length) for text in TEXTS]
-    assert ours == theirs
+    cut = f'truncatechars:"{length}"'
+    ours = [rendered(site_engine, text, cut) for text in TEXTS]
+    assert ours == [rendered(django_engine, text, cut) for text in TEXTS]
 
 
 def test_a_long_ascii_text_ends_in_an_ellipsis_within_the_length(site_engine):
-    assert _rendered(site_engine, SENTENCE, "20") == "Practitioners did n…"
-    assert _rendered(site_engine, "<b>" + SENTENCE, "10") == "&lt;b&gt;Practi…"
+    assert rendered(site_engine, SENTENCE, "truncatechars:20") == "Practitioners did n…"
+    assert rendered(site_engine, "<b>" + SENTENCE, "truncatechars:10") == "&lt;b&gt;Practi…"

@@ -29,6 +29,7 @@ from learninghub.models import HubAuditLink, HubCycle, HubDraftRecommendation, H
 from learninghub.models.cycles import PhaseKind
 from learninghub.report_sections import ReportSection, ReportTable, report_section
 from learninghub.selectors.cycles import hub_phases
+from partnership.figures_cache import figures_cached
 from partnership.models import MANAGER_ROLES, OVERSIGHT_ROLES, Partnership, StatutoryPartner
 from partnership.models.recommendations import LearningTheme
 
@@ -128,6 +129,18 @@ def hub_audit_results(*, partnership: Partnership, cycle: HubCycle) -> list[Audi
     ]
 
 
+def hub_audit_results_kept(*, partnership: Partnership, cycle: HubCycle) -> list[AuditResult]:
+    """``hub_audit_results``, kept until the partnership's records change (``partnership.figures_cache``): a
+    cycle's audits' grades and findings are figures, the same for every reader of the findings page and its API,
+    and their four queries were a fifth of that page (issue 13). The first reader after any change works them out
+    afresh."""
+    return figures_cached(
+        partnership_id=partnership.pk,
+        parts=("hub audit results", cycle.pk),
+        compute=lambda: hub_audit_results(partnership=partnership, cycle=cycle),
+    )
+
+
 def hub_findings(*, partnership: Partnership, cycle: HubCycle) -> list[HubFinding]:
     return list(
         HubFinding.objects.in_partnership(partnership)
@@ -192,13 +205,14 @@ def hub_findings_page(
     *, partnership: Partnership, cycle: HubCycle, phases: list[HubPhase] | None = None, today: date | None = None
 ) -> FindingsPage:
     """Everything the findings page shows: four queries for the cycle's rows (five without its ``phases``, which
-    ``hub_cycle_with_phases_get`` reads with the cycle), and the audits' four for every round at once."""
+    ``hub_cycle_with_phases_get`` reads with the cycle), and the audits' four for every round at once, kept between
+    requests until the partnership's records change (``hub_audit_results_kept``)."""
     if phases is None:
         phases = hub_phases(partnership=partnership, cycle=cycle)
     findings = hub_findings(partnership=partnership, cycle=cycle)
     return FindingsPage(
         cycle=cycle,
-        audits=hub_audit_results(partnership=partnership, cycle=cycle),
+        audits=hub_audit_results_kept(partnership=partnership, cycle=cycle),
         themes=hub_findings_by_theme(findings),
         drafts=hub_drafts(partnership=partnership, cycle=cycle),
         measures=hub_measures(partnership=partnership, cycle=cycle),

@@ -4,9 +4,12 @@ refused, a query count that does not grow with the cycle's findings; the report 
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document as WordDocument
@@ -22,7 +25,7 @@ from partnership.models.recommendations import Recommendation
 from partnership.services import exports as export_service
 from partnership.services.documents import document_render_version
 from tests.audits.helpers import GOOD_ANSWERS, published_case_audit, round_make
-from tests.conftest import session_in_cache
+from tests.conftest import main_content, session_in_cache
 from tests.learninghub.findings_helpers import cycle_in, themes
 from tests.partnership.test_documents import _pdf_text
 
@@ -300,7 +303,9 @@ def grow(world, cycle) -> None:
         )
 
 
-def test_the_findings_page_reads_a_fixed_number_of_queries(world_a, client_for, django_assert_num_queries):
+def test_the_findings_page_reads_a_fixed_number_of_queries(world_a, client_for, django_assert_num_queries, settings):
+    # The page worked out afresh, as the first reader after any change sees it (the audits' results not kept).
+    settings.FIGURES_CACHE_SECONDS = 0
     small = _filled(world_a, rounds=1, findings=1, drafts=1, measures=1)
     client = client_for(world_a.bm)
     url = _url(world_a, "cycle_findings", hub_cycle_id=small.pk)
@@ -313,6 +318,38 @@ def test_the_findings_page_reads_a_fixed_number_of_queries(world_a, client_for, 
     assert page.status_code == 200
     assert "Another audit 2" in page.content.decode()
     assert page.content.decode().count('data-testid="draft"') == 21
+
+
+def _without_csrf_tokens(response) -> str:
+    """The page's main content, its forms' tokens left out (each response masks the token afresh)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main_content(response.content.decode()))
+
+
+def test_the_audits_results_are_kept_until_a_record_changes(world_a, client_for, keeping):
+    cycle = _filled(world_a, rounds=1, findings=1, drafts=1, measures=1)
+    client = client_for(world_a.bm)
+    url = _url(world_a, "cycle_findings", hub_cycle_id=cycle.pk)
+    with CaptureQueriesContext(connection) as first:
+        drawn = client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get(url)
+    # The audits' four queries (links, graded questions, answers counted, findings) are not run again.
+    assert len(again) == len(first) - 4
+    assert _without_csrf_tokens(kept) == _without_csrf_tokens(drawn)
+    assert "Fathers left out of assessments" in kept.content.decode()
+    audit_round = HubAuditLink.objects.get(cycle=cycle).audit_round
+    audit_finding_add(
+        partnership=world_a.partnership,
+        actor=world_a.bm,
+        audit_round=audit_round,
+        kind="strength",
+        text="Health visitors shared concerns the same day",
+        theme_id=themes(world_a)[1].pk,
+    )
+    with CaptureQueriesContext(connection) as after:
+        changed = client.get(url)
+    assert len(after) == len(first)
+    assert "Health visitors shared concerns the same day" in changed.content.decode()
 
 
 def test_the_forms_choices_in_one_query_keep_each_lists_order(world_a, world_b, django_assert_num_queries):

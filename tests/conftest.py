@@ -7,6 +7,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -22,6 +23,26 @@ from tests.workers import broker_folders_in, fresh_broker_pools
 # written in tests/ may read across partnerships. Querysets made by application code stay held to
 # their partnership here as in production (partnership.models.TenantQuerySet).
 tenancy.TEST_CODE_PATHS = (str(Path(__file__).resolve().parent) + "/",)
+
+
+def _sqlite_reads_never_wait_on_a_writer(sender, connection, **kwargs) -> None:
+    """On the in-memory SQLite test database, a read is never refused because another thread is writing.
+
+    The test database is one in-memory database in shared-cache mode, which every thread of the process opens:
+    the test, a browser test's live server, a real worker (exports, documents). Shared-cache SQLite locks tables,
+    not the file, and a read of a table that another connection is writing fails at once with "database table is
+    locked" (SQLITE_LOCKED, which no busy timeout waits out). A browser test's export status page failed so when
+    the worker claimed the job in the same instant. Production never sees it: PostgreSQL's readers never wait on
+    writers, and the embedded database is a file, whose busy timeout waits. In read-uncommitted mode a
+    shared-cache connection takes no read locks, so a read neither blocks nor is blocked, as on PostgreSQL
+    (tests/architecture/test_test_database.py).
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        connection.connection.execute("PRAGMA read_uncommitted = 1")
+
+
+# Connected on import, before the test database's first connection is made.
+connection_created.connect(_sqlite_reads_never_wait_on_a_writer, dispatch_uid="tests.sqlite_read_uncommitted")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -18,9 +18,9 @@ the 2022 state funeral are hard-coded there). It knows the years
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from functools import lru_cache, partial
+from functools import lru_cache
 from types import MappingProxyType
 
 import holidays
@@ -158,12 +158,6 @@ class WorkingDayCalendar:
         after, through = start.toordinal(), end.toordinal()
         weekdays = _weekdays_through(end) - _weekdays_through(start)
         return weekdays - (bisect_right(closed, through) - bisect_right(closed, after))
-
-    def working_days_from(self, start: date) -> Callable[[date], int]:
-        """``working_days_between(start, end)`` as a function of ``end``, for ends asked one at a time (a list
-        being built); ``start`` is checked now."""
-        _check_supported(start)
-        return partial(self.working_days_between, start)
 
     def working_days_between_many(self, start: date, ends: Iterable[date]) -> list[int]:
         """``working_days_between(start, end)`` for each of ``ends``, in order."""

@@ -255,28 +255,16 @@ def plans(page, world) -> str:
 
     from django.db import connection
 
-    from partnership.models import Partnership
-    from partnership.tenancy_db import tenant_db_scope_enter, tenant_db_scope_exit
+    from tests.benchmarks.scans import explained
 
     if connection.vendor != "postgresql":
         return "--plans needs PostgreSQL (DATABASE_URL)."
     _client, page_url, captured = _warm_page_queries(page, world)
-    partnership_id = Partnership.objects.get(slug=world.slug).pk
     measured = []
-    tenant_db_scope_enter(partnership_id=partnership_id, person_id=world.business_manager.pk)
-    try:
-        for query in captured:
-            sql = query["sql"]
-            if not sql.lstrip("( ").upper().startswith(("SELECT", "WITH")) or "set_config(" in sql:
-                continue  # a write or a session setting: not explained (EXPLAIN ANALYZE would run it)
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, SUMMARY) " + sql)
-                summary = "\n".join(row[0] for row in cursor.fetchall())
-            planning = float(re.search(r"Planning Time: ([0-9.]+)", summary).group(1))
-            execution = float(re.search(r"Execution Time: ([0-9.]+)", summary).group(1))
-            measured.append((planning, execution, sql))
-    finally:
-        tenant_db_scope_exit()
+    for sql, summary in explained(captured, world, options="ANALYZE, SUMMARY"):
+        planning = float(re.search(r"Planning Time: ([0-9.]+)", summary).group(1))
+        execution = float(re.search(r"Execution Time: ([0-9.]+)", summary).group(1))
+        measured.append((planning, execution, sql))
     out = [
         f"{page.label}: {page_url}",
         f"{len(captured)} queries; planning {sum(m[0] for m in measured):.2f} ms, execution "

@@ -18,6 +18,33 @@ _SCAN = re.compile(r"Seq Scan on (\w+).*actual time=[0-9.]+\.\.([0-9.]+) rows=(\
 _REMOVED = re.compile(r"Rows Removed by Filter: (\d+)")
 
 
+def explained(captured: list[dict], world, *, options: str = "ANALYZE") -> list[tuple[str, str]]:
+    """(SQL, plan) of each read among a page's captured queries, ``EXPLAIN (<options>)`` run as the request's
+    tenant role with its partnership's row-level security (``--plans`` and ``--scans``). A write or a session
+    setting is left out: ``EXPLAIN ANALYZE`` would run it."""
+    from django.db import connection
+
+    from partnership.models import Partnership
+    from partnership.tenancy_db import tenant_db_scope_enter, tenant_db_scope_exit
+
+    partnership_id = Partnership.objects.get(slug=world.slug).pk
+    reads = [
+        q["sql"]
+        for q in captured
+        if q["sql"].lstrip("( ").upper().startswith(("SELECT", "WITH")) and "set_config(" not in q["sql"]
+    ]
+    plans = []
+    tenant_db_scope_enter(partnership_id=partnership_id, person_id=world.business_manager.pk)
+    try:
+        for sql in reads:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN ({options}) " + sql)
+                plans.append((sql, "\n".join(row[0] for row in cursor.fetchall())))
+    finally:
+        tenant_db_scope_exit()
+    return plans
+
+
 def wasteful_scans(plan: str) -> list[tuple[str, int, int, float]]:
     """(table, rows kept, rows discarded, milliseconds) of each sequential scan in ``plan`` that discards many."""
     lines = plan.split("\n")
@@ -36,29 +63,14 @@ def wasteful_scans(plan: str) -> list[tuple[str, int, int, float]]:
 def scans(pages, world, *, warm_page) -> str:
     from django.db import connection
 
-    from partnership.models import Partnership
-    from partnership.tenancy_db import tenant_db_scope_enter, tenant_db_scope_exit
-
     if connection.vendor != "postgresql":
         return "--scans needs PostgreSQL (DATABASE_URL)."
-    partnership_id = Partnership.objects.get(slug=world.slug).pk
     out = [f"Sequential scans discarding at least {DISCARDED_AT_LEAST} rows, by page (none listed: none found)."]
     for page in pages:
         _client, _url, captured = warm_page(page, world)
-        tenant_db_scope_enter(partnership_id=partnership_id, person_id=world.business_manager.pk)
-        try:
-            for query in captured:
-                sql = query["sql"]
-                if not sql.lstrip("( ").upper().startswith(("SELECT", "WITH")) or "set_config(" in sql:
-                    continue  # a write or a session setting: EXPLAIN ANALYZE would run it
-                with connection.cursor() as cursor:
-                    cursor.execute("EXPLAIN (ANALYZE) " + sql)
-                    plan = "\n".join(row[0] for row in cursor.fetchall())
-                for table, kept, discarded, ms in wasteful_scans(plan):
-                    out.append(
-                        f"  {page.key:<24} {table:<36} kept {kept:>6}, discarded {discarded:>7}, {ms:6.2f} ms"
-                        f"  | {sql[:80]}"
-                    )
-        finally:
-            tenant_db_scope_exit()
+        for sql, plan in explained(captured, world):
+            for table, kept, discarded, ms in wasteful_scans(plan):
+                out.append(
+                    f"  {page.key:<24} {table:<36} kept {kept:>6}, discarded {discarded:>7}, {ms:6.2f} ms  | {sql[:80]}"
+                )
     return "\n".join(out)

@@ -34,11 +34,13 @@ class PartnershipConfig(AppConfig):
 
 def _connect_figures_changed() -> None:
     """Writes the tenant rows' own save, delete and querysets do not see also make cached figures stale
-    (partnership.figures_cache): a partnership's settings (its nation decides its bank holidays) and the
-    many-to-many links between tenant rows (an incident's agencies, a feedback session's themes)."""
-    from partnership.models import Partnership, TenantModel
+    (partnership.figures_cache): a partnership's settings (its nation decides its bank holidays), a person's
+    name (kept pages show it), and the many-to-many links between tenant rows (an incident's agencies, a feedback
+    session's themes)."""
+    from partnership.models import Partnership, Person, TenantModel
 
     post_save.connect(_partnership_changed, sender=Partnership, dispatch_uid="figures_partnership_saved")
+    post_save.connect(_person_changed, sender=Person, dispatch_uid="figures_person_saved")
     post_delete.connect(_partnership_changed, sender=Partnership, dispatch_uid="figures_partnership_deleted")
     for model in apps.get_models():
         if not issubclass(model, TenantModel):
@@ -52,6 +54,18 @@ def _partnership_changed(sender, instance, using: str, **kwargs) -> None:
     from partnership.figures_cache import figures_changed
 
     figures_changed({instance.pk}, using=using)
+
+
+# What kept pages show of a person (a plan version's author, a task's owner): not the sign-ins' last_login.
+_PERSON_SHOWN = frozenset({"full_name", "email", "is_active"})
+
+
+def _person_changed(sender, instance, using: str, update_fields=None, **kwargs) -> None:
+    from partnership.figures_cache import figures_changed
+
+    if update_fields is None or _PERSON_SHOWN & set(update_fields):
+        # A person is no partnership's row: every partnership's figures (a rare write, a name or an address).
+        figures_changed(None, using=using)
 
 
 def _tenant_links_changed(sender, instance, action: str, using: str, **kwargs) -> None:

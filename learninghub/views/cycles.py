@@ -35,6 +35,7 @@ from learninghub.services import observers as observer_services
 from learninghub.views.sessions import sessions_linked
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.kept_pages import kept_body
 from partnership.row_urls import url_for_each
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.views.actions import form_status
@@ -86,7 +87,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     return render(request, "learninghub/cycles/create.html", {"form": form}, status=form_status(form))
 
 
-def _cycle_page(request: HttpRequest, cycle) -> HttpResponse:
+def _cycle_page(request: HttpRequest, cycle) -> dict:
     page = selectors.hub_cycle_page(partnership=request.partnership, cycle=cycle, membership=request.membership)
     manages = _manages(request)
     # Each checklist row links to its tick and its assignment: reversed once, not twice a row.
@@ -107,14 +108,19 @@ def _cycle_page(request: HttpRequest, cycle) -> HttpResponse:
     }
     if manages:
         context["observers"] = observer_selectors.hub_observers(partnership=request.partnership, cycle=cycle)
-    return render(request, "learninghub/cycles/detail.html", context)
+    return context
 
 
 @partnership_view()
 @require_GET
 def cycle_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
-    return _cycle_page(request, cycle)
+    # The checklist, sessions and observers change only with the partnership's records: the body is kept for its
+    # reader (partnership.kept_pages), whose roles and tasks it shows.
+    body = kept_body(
+        request, template="learninghub/cycles/_detail_body.html", context=lambda: _cycle_page(request, cycle)
+    )
+    return render(request, "learninghub/cycles/detail.html", {"cycle": cycle, "body": body})
 
 
 @partnership_view(roles=CYCLE_MANAGE_ROLES)

@@ -22,6 +22,7 @@ from learninghub.selectors.plans import KIND_LABELS, PLAN_MANAGE_ROLES
 from learninghub.services import plans as services
 from partnership.access import partnership_view
 from partnership.forms.base import versioned_initial
+from partnership.kept_pages import kept_body
 from partnership.row_urls import url_for_each
 from partnership.views.actions import form_status
 
@@ -64,6 +65,15 @@ def _refuse(request: HttpRequest, form, exc: ValidationError, cycle) -> None:
 @require_GET
 def plan_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = cycle_selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
+    # The plan's figures and items, the same until the partnership's records change: the body is kept
+    # (partnership.kept_pages); a reader who manages the plan has a body of their own, with its forms.
+    body = kept_body(
+        request, template="learninghub/plans/_detail_body.html", context=lambda: _plan_page(request, cycle)
+    )
+    return render(request, "learninghub/plans/detail.html", {"cycle": cycle, "body": body})
+
+
+def _plan_page(request: HttpRequest, cycle) -> dict:
     page = selectors.delivery_plan_page(partnership=request.partnership, cycle=cycle)
     manages = request.membership.has_role(*PLAN_MANAGE_ROLES)
     is_active = cycle.state == CycleState.ACTIVE
@@ -89,7 +99,7 @@ def plan_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
         for items in page.items_by_kind.values():
             for item in items:
                 item.edit_url, item.remove_url = edit_item(item.pk), remove_item(item.pk)
-    return render(request, "learninghub/plans/detail.html", context)
+    return context
 
 
 @partnership_view(roles=PLAN_MANAGE_ROLES)

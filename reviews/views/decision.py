@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.forms.recommendations import ThemesForm
+from partnership.kept_pages import kept_body
 from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Role, StatutoryPartner
 from partnership.row_urls import url_for_each
 from partnership.selectors import history_rows_for_object
@@ -474,19 +475,23 @@ def template_pdf(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
 @require_GET
 def timeliness(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership
-    years = rapid_review_timeliness_years(partnership=partnership)
-    if "year" in request.GET:
-        form = TimelinessFilterForm(request.GET, years=years)
-        year = form.chosen_year()  # "All years" (or a year not offered): every quarter
-    else:
-        # A year at a time unless asked: the newest year with a notification. Every year, with each late
-        # review listed, grows with the partnership's history (issue 13).
-        year = years[0] if years else None
-        form = TimelinessFilterForm(initial={"year": year}, years=years)
-    quarters = rapid_review_timeliness(partnership=partnership, today=timezone.localdate(), year=year)
-    review_url = url_for_each("reviews:rapid_review_detail", id_kwarg="rapid_review_id", slug=partnership.slug)
-    for quarter in quarters:
-        quarter.delay_links = [(delay, review_url(delay.rapid_review_id)) for delay in quarter.delays]
-    return render(
-        request, "reviews/timeliness.html", {"form": form, "quarters": quarters, "year": year, "years": years}
-    )
+
+    def context() -> dict:
+        years = rapid_review_timeliness_years(partnership=partnership)
+        if "year" in request.GET:
+            form = TimelinessFilterForm(request.GET, years=years)
+            year = form.chosen_year()  # "All years" (or a year not offered): every quarter
+        else:
+            # A year at a time unless asked: the newest year with a notification. Every year, with each late
+            # review listed, grows with the partnership's history (issue 13).
+            year = years[0] if years else None
+            form = TimelinessFilterForm(initial={"year": year}, years=years)
+        quarters = rapid_review_timeliness(partnership=partnership, today=timezone.localdate(), year=year)
+        review_url = url_for_each("reviews:rapid_review_detail", id_kwarg="rapid_review_id", slug=partnership.slug)
+        for quarter in quarters:
+            quarter.delay_links = [(delay, review_url(delay.rapid_review_id)) for delay in quarter.delays]
+        return {"form": form, "quarters": quarters, "year": year, "years": years}
+
+    # Figures by quarter, the same until a review changes: the body is kept (partnership.kept_pages).
+    body = kept_body(request, template="reviews/_timeliness_body.html", context=context)
+    return render(request, "reviews/timeliness.html", {"body": body})

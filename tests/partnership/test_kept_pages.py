@@ -1,0 +1,159 @@
+"""Pages' bodies kept until the partnership's records change (partnership.kept_pages): the kept body is the body
+drawn afresh, for its reader only, with the reader's own CSRF token, and a write shows on the next request."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from learninghub.models import PlanItem
+from learninghub.services.plans import plan_version_save
+from partnership.kept_pages import _csrf_placeholder
+from reviews.models import RapidReview
+from tests.conftest import login, main_content
+from tests.learninghub.plan_helpers import figure_add, measure_add, plan_make
+from tests.reviews.factories import rapid_review_make
+
+pytestmark = pytest.mark.django_db
+
+
+def _timeliness(world) -> str:
+    return reverse("reviews:timeliness", kwargs={"slug": world.partnership.slug})
+
+
+def _plan(world, cycle) -> str:
+    return reverse("learninghub:plan_detail", kwargs={"slug": world.partnership.slug, "hub_cycle_id": cycle.pk})
+
+
+def _late_review(world, reference: str, *, notified: date = date(2025, 3, 3)) -> None:
+    review = rapid_review_make(
+        world,
+        reference=reference,
+        incident_on=notified - timedelta(days=3),
+        la_aware_on=notified,
+        panel_notified_on=notified,
+    )
+    RapidReview.objects.filter(pk=review.pk).update(
+        state=RapidReview.State.SENT_TO_PANEL,
+        sent_to_panel_on=notified + timedelta(days=40),
+        working_days_taken=28,
+        delay_reason=f"Reason of {reference}",
+    )
+
+
+def test_the_kept_body_is_the_body_drawn_afresh_without_a_query_of_its_own(
+    keeping, world_a, client_for, django_assert_num_queries
+):
+    _late_review(world_a, "SI-KEPT-1")
+    client = client_for(world_a.bm)
+    drawn = client.get(_timeliness(world_a), {"year": ""})
+    # The session, the person, their second factor and membership: the body's own reads are not made again.
+    with django_assert_num_queries(4):
+        kept = client.get(_timeliness(world_a), {"year": ""})
+    assert kept.status_code == 200
+    assert main_content(kept.content.decode()) == main_content(drawn.content.decode())
+    assert "SI-KEPT-1" in kept.content.decode()
+
+
+def test_a_write_shows_on_the_next_request(keeping, world_a, client_for):
+    _late_review(world_a, "SI-KEPT-1")
+    client = client_for(world_a.bm)
+    assert "SI-KEPT-2" not in client.get(_timeliness(world_a), {"year": ""}).content.decode()
+    _late_review(world_a, "SI-KEPT-2")
+    assert "SI-KEPT-2" in client.get(_timeliness(world_a), {"year": ""}).content.decode()
+
+
+def test_each_filter_has_its_own_body(keeping, world_a, client_for):
+    _late_review(world_a, "SI-2025", notified=date(2025, 3, 3))
+    _late_review(world_a, "SI-2024", notified=date(2024, 3, 4))
+    client = client_for(world_a.bm)
+    assert "SI-2024" in client.get(_timeliness(world_a), {"year": ""}).content.decode()
+    only_2025 = client.get(_timeliness(world_a), {"year": "2025"}).content.decode()
+    assert "SI-2025" in only_2025
+    assert "SI-2024" not in only_2025
+
+
+def test_another_partnership_never_sees_a_kept_body(keeping, world_a, world_b, client_for):
+    _late_review(world_a, "SI-ALPHA")
+    _late_review(world_b, "SI-BRAVO")
+    assert "SI-ALPHA" in client_for(world_a.bm).get(_timeliness(world_a), {"year": ""}).content.decode()
+    bravo = client_for(world_b.bm).get(_timeliness(world_b), {"year": ""}).content.decode()
+    assert "SI-BRAVO" in bravo
+    assert "SI-ALPHA" not in bravo
+    # And the kept page of another partnership's address is that partnership's 404, as ever.
+    assert client_for(world_b.bm).get(_timeliness(world_a), {"year": ""}).status_code == 404
+
+
+def test_each_reader_has_a_body_of_their_own(keeping, world_a, client_for):
+    """The business manager's plan has its change links and remove forms; a partner lead's, drawn after it, not."""
+    cycle, plan = plan_make(world_a)
+    measure_add(world_a, plan, title="Fewer repeat missing episodes")
+    manager = client_for(world_a.bm).get(_plan(world_a, cycle)).content.decode()
+    assert "Add: " in manager
+    reader = client_for(world_a.la_lead.person).get(_plan(world_a, cycle)).content.decode()
+    assert "Fewer repeat missing episodes" in reader
+    assert "Add: " not in reader
+    assert 'method="post"' not in main_content(reader)
+
+
+def _form_tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', main_content(html)))
+
+
+def test_a_kept_bodys_forms_post_with_the_token_of_the_request_that_shows_them(keeping, world_a):
+    """Two sessions of one business manager: the second is shown the body the first drew, with its own token."""
+    cycle, plan = plan_make(world_a)
+    measure_add(world_a, plan, title="First measure")
+    measure_add(world_a, plan, title="Second measure")
+    first = login(Client(enforce_csrf_checks=True), world_a.bm)
+    second = login(Client(enforce_csrf_checks=True), world_a.bm)
+    assert _form_tokens(first.get(_plan(world_a, cycle)).content.decode())
+    kept = second.get(_plan(world_a, cycle)).content.decode()
+    assert _csrf_placeholder() not in kept
+    tokens = _form_tokens(kept)
+    assert len(tokens) == 1
+    item = PlanItem.objects.get(title="Second measure")
+    remove = reverse(
+        "learninghub:plan_item_remove",
+        kwargs={"slug": world_a.partnership.slug, "hub_cycle_id": cycle.pk, "plan_item_id": item.pk},
+    )
+    plan.refresh_from_db()
+    answer = second.post(
+        remove, {"csrfmiddlewaretoken": tokens.pop(), "expected_updated_at": plan.updated_at.isoformat()}
+    )
+    assert answer.status_code == 302
+    assert not PlanItem.objects.filter(pk=item.pk).exists()
+    assert "Second measure" not in first.get(_plan(world_a, cycle)).content.decode()
+
+
+def test_drawn_afresh_the_body_carries_the_token_too(settings, world_a):
+    settings.FIGURES_CACHE_SECONDS = 0
+    cycle, plan = plan_make(world_a)
+    measure_add(world_a, plan)
+    page = login(Client(enforce_csrf_checks=True), world_a.bm).get(_plan(world_a, cycle)).content.decode()
+    assert _csrf_placeholder() not in page
+    assert _form_tokens(page)
+
+
+def test_a_persons_new_name_shows_on_a_kept_page(keeping, world_a, client_for):
+    cycle, plan = plan_make(world_a)
+    figure_add(world_a, plan)
+    plan_version_save(partnership=world_a.partnership, actor=world_a.bm, plan=plan, label="Month 1")
+    client = client_for(world_a.la_lead.person)
+    assert world_a.bm.full_name in client.get(_plan(world_a, cycle)).content.decode()
+    world_a.bm.full_name = "Renamed Manager"
+    world_a.bm.save(update_fields=["full_name"])
+    assert "Renamed Manager" in client.get(_plan(world_a, cycle)).content.decode()
+
+
+def test_signing_in_keeps_what_is_kept(keeping, world_a, client_for, django_assert_num_queries):
+    """A sign-in writes the person's last_login, which no page shows: the kept bodies stay."""
+    _late_review(world_a, "SI-KEPT-1")
+    client_for(world_a.bm).get(_timeliness(world_a), {"year": ""})
+    client = client_for(world_a.bm)  # signs in afresh
+    with django_assert_num_queries(4):
+        client.get(_timeliness(world_a), {"year": ""})

@@ -25,11 +25,12 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from partnership.figures_cache import figures_cached
 
@@ -41,29 +42,37 @@ def _csrf_placeholder() -> str:
     return f"keptcsrf{digest}"
 
 
-def kept_body(
+def render_kept(
     request: HttpRequest,
-    *,
     template: str,
+    *,
+    body_template: str,
     context: Callable[[], dict[str, Any]],
+    page_context: dict[str, Any] | None = None,
+    status: Callable[[dict[str, Any]], int] | None = None,
     vary: tuple[Hashable, ...] = (),
-) -> SafeString:
-    """``template`` drawn with ``context()``, or the body drawn for the same reader, day, URL and query string since
-    the partnership's records last changed (``vary``: anything else the body depends on).
+) -> HttpResponse:
+    """The page ``template`` (the layout and what it needs of ``page_context``) around its body, ``body_template``
+    drawn with ``context()``, or the body drawn for the same reader, day, URL and query string since the
+    partnership's records last changed (``vary``: anything else the body depends on).
 
     ``context`` runs only when the body is drawn: the page's reads go there, so a kept body costs no query. It may
-    raise (``Http404``): nothing is kept then.
+    raise (``Http404``): nothing is kept then. ``status`` answers the response's status from that context (a filter
+    form with errors: 400), and is kept with the body. A body drawn for a POST (a form sent back with its errors)
+    depends on what was posted: it is drawn afresh and never kept.
     """
     placeholder = _csrf_placeholder()
 
-    def drawn() -> str:
+    def drawn() -> tuple[str, int]:
+        values = context()
         # The template's own context stands above the context processors': the placeholder hides their csrf_token.
-        return render_to_string(template, {**context(), "csrf_token": placeholder}, request=request)
+        body = render_to_string(body_template, {**values, "csrf_token": placeholder}, request=request)
+        return body, (status(values) if status else 200)
 
     match = request.resolver_match
     parts = (
         "kept body",
-        template,
+        body_template,
         match.view_name if match else request.path,
         sorted(match.kwargs.items()) if match else (),
         sorted(request.GET.lists()),
@@ -71,9 +80,12 @@ def kept_body(
         timezone.localdate(),
         vary,
     )
-    body = figures_cached(partnership_id=request.partnership.pk, parts=parts, compute=drawn)
+    if request.method in ("GET", "HEAD"):
+        body, code = figures_cached(partnership_id=request.partnership.pk, parts=parts, compute=drawn)
+    else:
+        body, code = drawn()
     if placeholder in body:
         # get_token also marks the response to carry the CSRF cookie, as drawing the forms afresh would have.
         body = body.replace(placeholder, get_token(request))
     # The body is the template's own output, escaped as it was drawn.
-    return mark_safe(body)
+    return render(request, template, {**(page_context or {}), "body": mark_safe(body)}, status=code)

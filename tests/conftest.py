@@ -191,6 +191,14 @@ def keeping(settings):
     return settings
 
 
+@pytest.fixture
+def drawn_afresh(settings):
+    """The figures cache off, whatever the run's cache: every page drawn afresh, as the first reader after a change
+    sees it. Pinned query counts are that page's (with Redis, a kept body runs none of its own)."""
+    settings.FIGURES_CACHE_SECONDS = 0
+    return settings
+
+
 def session_in_cache() -> int:
     """1 where the session is read from Redis (as deployed, and in CI's PostgreSQL run), else 0: a page's query count
     there is one less than where the database holds the session."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from audits.forms.findings import FindingForm, RaiseForm
@@ -20,6 +20,7 @@ from audits.selectors.rounds import ROUND_MANAGE_ROLES, ROUND_READ_ROLES, audit_
 from audits.services import findings as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.kept_pages import render_kept
 from partnership.views.actions import form_status
 
 WORDS_KEYS = ("overall-strengths", "overall-improvements")
@@ -30,6 +31,19 @@ def _to_findings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render(request: HttpRequest, audit_round, *, finding_form=None, raise_form=None) -> HttpResponse:
+    # Grades, findings and practitioners' words change only with the partnership's records: the body is kept for its
+    # reader (partnership.kept_pages); drawn afresh with a posted form's errors.
+    return render_kept(
+        request,
+        "audits/rounds/findings.html",
+        body_template="audits/rounds/_findings_body.html",
+        context=lambda: _findings_context(request, audit_round, finding_form=finding_form, raise_form=raise_form),
+        page_context={"audit_round": audit_round, "finding_form": finding_form, "raise_form": raise_form},
+        status=lambda _context: form_status(finding_form, raise_form),
+    )
+
+
+def _findings_context(request: HttpRequest, audit_round, *, finding_form, raise_form) -> dict:
     p = request.partnership
     manages = request.membership.has_role(*ROUND_MANAGE_ROLES)
     themes = selectors.findings_by_theme(partnership=p, audit_round=audit_round)
@@ -46,7 +60,7 @@ def _render(request: HttpRequest, audit_round, *, finding_form=None, raise_form=
         "finding_form": finding_form or (FindingForm(themes=theme_choices(partnership=p)) if manages else None),
         "raise_form": raise_form or (RaiseForm(findings=open_findings) if manages and open_findings else None),
     }
-    return render(request, "audits/rounds/findings.html", context, status=form_status(finding_form, raise_form))
+    return context
 
 
 @partnership_view(roles=ROUND_READ_ROLES)

@@ -33,6 +33,7 @@ from audits.selectors.rounds import ROUND_MANAGE_ROLES, ROUND_READ_ROLES, RoundS
 from audits.services import rounds as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
+from partnership.kept_pages import render_kept
 from partnership.row_urls import link_each
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services.states import move_is_allowed
@@ -220,6 +221,19 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_round(request: HttpRequest, audit_round, *, screen_form=None, move_form=None) -> HttpResponse:
+    # The cases, their returns and grades change only with the partnership's records: the body is kept for its reader
+    # (partnership.kept_pages); drawn afresh with a posted form's errors.
+    return render_kept(
+        request,
+        "audits/rounds/detail.html",
+        body_template="audits/rounds/_detail_body.html",
+        context=lambda: _round_context(request, audit_round, screen_form=screen_form, move_form=move_form),
+        page_context={"audit_round": audit_round, "screen_form": screen_form, "move_form": move_form},
+        status=lambda _context: form_status(screen_form, move_form),
+    )
+
+
+def _round_context(request: HttpRequest, audit_round, *, screen_form, move_form) -> dict:
     page = selectors.audit_round_page(partnership=request.partnership, audit_round=audit_round)
     # Each case and each of its agencies' returns links on: the routes reversed once for the page, not once a row.
     slug = request.partnership.slug
@@ -244,7 +258,7 @@ def _render_round(request: HttpRequest, audit_round, *, screen_form=None, move_f
         "versioned": versioned_initial(audit_round),
         "move_form": move_form,
     }
-    return render(request, "audits/rounds/detail.html", context, status=form_status(screen_form, move_form))
+    return context
 
 
 @partnership_view(roles=ROUND_READ_ROLES)

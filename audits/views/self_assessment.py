@@ -3,6 +3,7 @@ one standard (evidence, actions for a gap), and the returns a member answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -33,6 +34,7 @@ from audits.services import self_assessment as services
 from audits.services.self_assessment_summary import return_summary_pdf_request
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.kept_pages import render_kept
 from partnership.row_urls import link_each
 from partnership.selectors import history_rows_for_object
 from partnership.selectors.documents import documents_for_subject
@@ -112,23 +114,31 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     partnership = request.partnership
     cycle = selectors.cycle_get(partnership=partnership, cycle_id=cycle_id)
-    filters = ReturnFilterForm(request.GET)
-    state, query = ("", "")
-    if filters.is_valid():
-        state, query = filters.cleaned_data["state"], filters.cleaned_data["q"]
-    returns = selectors.cycle_returns(partnership=partnership, cycle=cycle, state=state, search=query)
-    page = Paginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
-    link_each(page.object_list, "audits:sa_return_detail", id_kwarg="return_id", slug=partnership.slug)
-    return render(
-        request,
-        "audits/self_assessment/cycle_detail.html",
-        {
+
+    def context() -> dict:
+        filters = ReturnFilterForm(request.GET)
+        state, query = ("", "")
+        if filters.is_valid():
+            state, query = filters.cleaned_data["state"], filters.cleaned_data["q"]
+        returns = selectors.cycle_returns(partnership=partnership, cycle=cycle, state=state, search=query)
+        page = Paginator(returns, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+        link_each(page.object_list, "audits:sa_return_detail", id_kwarg="return_id", slug=partnership.slug)
+        return {
             "cycle": cycle,
             "page": page,
             "filters": filters,
             "counts": selectors.cycle_state_counts(partnership=partnership, cycle=cycle),
             "standard_count": cycle.version.sections.count(),
-        },
+        }
+
+    # The returns and their counts change only with the partnership's records: the body is kept for its reader and
+    # filters (partnership.kept_pages).
+    return render_kept(
+        request,
+        "audits/self_assessment/cycle_detail.html",
+        body_template="audits/self_assessment/_cycle_detail_body.html",
+        context=context,
+        page_context={"cycle": cycle},
     )
 
 
@@ -438,41 +448,53 @@ def _matrix_filter_form(request: HttpRequest, cycle) -> MatrixFilterForm:
 def cycle_matrix(request: HttpRequest, cycle_id: int) -> HttpResponse:
     agency_id = matrix_selectors.matrix_agency_scope(membership=request.membership)
     cycle = selectors.cycle_get(partnership=request.partnership, cycle_id=cycle_id)
-    form = _matrix_filter_form(request, cycle)
-    return _matrix_page(request, cycle, form, agency_id=agency_id)
+    return _matrix_page(request, cycle, lambda: _matrix_filter_form(request, cycle), agency_id=agency_id)
 
 
-def _matrix_page(request: HttpRequest, cycle, form: MatrixFilterForm, *, agency_id: int | None) -> HttpResponse:
-    matrix = matrix_selectors.compliance_matrix(
-        partnership=request.partnership,
-        cycle=cycle,
-        filters=form.filters() if form.is_bound else matrix_selectors.MatrixFilters(),
-        page_number=request.GET.get("page"),
-        agency_id=agency_id,
-        standards=form.standards,
-        legend=form.legend,
-    )
-    # Each row links to its return: the route reversed once for the page's 50 rows, not once a row.
-    link_each(
-        matrix.rows,
-        "audits:sa_return_detail",
-        id_kwarg="return_id",
-        attribute="return_url",
-        id_of=lambda row: row.assessment_return.pk,
-        slug=request.partnership.slug,
-    )
-    return render(
-        request,
-        "audits/self_assessment/cycle_matrix.html",
-        {
+def _matrix_page(
+    request: HttpRequest, cycle, form_of: Callable[[], MatrixFilterForm], *, agency_id: int | None
+) -> HttpResponse:
+    """The matrix with the filters ``form_of()`` makes (their standards and legend are reads: made only when the
+    body is drawn)."""
+
+    def context() -> dict:
+        form = form_of()
+        matrix = matrix_selectors.compliance_matrix(
+            partnership=request.partnership,
+            cycle=cycle,
+            filters=form.filters() if form.is_bound else matrix_selectors.MatrixFilters(),
+            page_number=request.GET.get("page"),
+            agency_id=agency_id,
+            standards=form.standards,
+            legend=form.legend,
+        )
+        # Each row links to its return: the route reversed once for the page's 50 rows, not once a row.
+        link_each(
+            matrix.rows,
+            "audits:sa_return_detail",
+            id_kwarg="return_id",
+            attribute="return_url",
+            id_of=lambda row: row.assessment_return.pk,
+            slug=request.partnership.slug,
+        )
+        return {
             "cycle": cycle,
             "matrix": matrix,
             "filters": form,
             "page": matrix.page,
             "own_row_only": agency_id is not None,
             "immediate_rows": MATRIX_IMMEDIATE_ROWS,
-        },
-        status=REFUSED if form.is_bound and form.errors else 200,
+        }
+
+    # The scores change only with the partnership's records: the body is kept for its reader and filters
+    # (partnership.kept_pages); drawn afresh for a posted export's errors.
+    return render_kept(
+        request,
+        "audits/self_assessment/cycle_matrix.html",
+        body_template="audits/self_assessment/_cycle_matrix_body.html",
+        context=context,
+        page_context={"cycle": cycle, "own_row_only": agency_id is not None},
+        status=lambda values: REFUSED if values["filters"].is_bound and values["filters"].errors else 200,
     )
 
 
@@ -545,7 +567,7 @@ def cycle_matrix_export_request(request: HttpRequest, cycle_id: int) -> HttpResp
         page_form.is_valid()
         if "format" in form.errors:
             page_form.add_error(None, "Choose CSV or Excel (XLSX) to export.")
-        return _matrix_page(request, cycle, page_form, agency_id=agency_id)
+        return _matrix_page(request, cycle, lambda: page_form, agency_id=agency_id)
     filters = form.filters()
     returns = matrix_selectors.matrix_returns(
         partnership=partnership, cycle=cycle, filters=filters, agency_id=agency_id

@@ -35,7 +35,7 @@ from learninghub.services import observers as observer_services
 from learninghub.views.sessions import sessions_linked
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
-from partnership.kept_pages import kept_body
+from partnership.kept_pages import render_kept
 from partnership.row_urls import url_for_each
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.views.actions import form_status
@@ -117,10 +117,13 @@ def cycle_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
     # The checklist, sessions and observers change only with the partnership's records: the body is kept for its
     # reader (partnership.kept_pages), whose roles and tasks it shows.
-    body = kept_body(
-        request, template="learninghub/cycles/_detail_body.html", context=lambda: _cycle_page(request, cycle)
+    return render_kept(
+        request,
+        "learninghub/cycles/detail.html",
+        body_template="learninghub/cycles/_detail_body.html",
+        context=lambda: _cycle_page(request, cycle),
+        page_context={"cycle": cycle},
     )
-    return render(request, "learninghub/cycles/detail.html", {"cycle": cycle, "body": body})
 
 
 @partnership_view(roles=CYCLE_MANAGE_ROLES)

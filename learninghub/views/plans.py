@@ -22,7 +22,7 @@ from learninghub.selectors.plans import KIND_LABELS, PLAN_MANAGE_ROLES
 from learninghub.services import plans as services
 from partnership.access import partnership_view
 from partnership.forms.base import versioned_initial
-from partnership.kept_pages import kept_body
+from partnership.kept_pages import render_kept
 from partnership.row_urls import url_for_each
 from partnership.views.actions import form_status
 
@@ -67,10 +67,13 @@ def plan_detail(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = cycle_selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
     # The plan's figures and items, the same until the partnership's records change: the body is kept
     # (partnership.kept_pages); a reader who manages the plan has a body of their own, with its forms.
-    body = kept_body(
-        request, template="learninghub/plans/_detail_body.html", context=lambda: _plan_page(request, cycle)
+    return render_kept(
+        request,
+        "learninghub/plans/detail.html",
+        body_template="learninghub/plans/_detail_body.html",
+        context=lambda: _plan_page(request, cycle),
+        page_context={"cycle": cycle},
     )
-    return render(request, "learninghub/plans/detail.html", {"cycle": cycle, "body": body})
 
 
 def _plan_page(request: HttpRequest, cycle) -> dict:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors, versioned_initial
 from partnership.forms.recommendations import ThemesForm
-from partnership.kept_pages import kept_body
+from partnership.kept_pages import render_kept
 from partnership.models import MANAGER_ROLES, PARTNER_LEAD_ROLES, Role, StatutoryPartner
 from partnership.row_urls import url_for_each
 from partnership.selectors import history_rows_for_object
@@ -493,5 +493,6 @@ def timeliness(request: HttpRequest) -> HttpResponse:
         return {"form": form, "quarters": quarters, "year": year, "years": years}
 
     # Figures by quarter, the same until a review changes: the body is kept (partnership.kept_pages).
-    body = kept_body(request, template="reviews/_timeliness_body.html", context=context)
-    return render(request, "reviews/timeliness.html", {"body": body})
+    return render_kept(
+        request, "reviews/timeliness.html", body_template="reviews/_timeliness_body.html", context=context
+    )

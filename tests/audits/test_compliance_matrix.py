@@ -232,7 +232,9 @@ def test_another_partnerships_cycle_is_as_missing(world_a, world_b, two_years, c
 
 
 @pytest.mark.parametrize("schools", [3, 30])
-def test_the_page_runs_a_fixed_number_of_queries(world_a, client_for, schools, django_assert_max_num_queries):
+def test_the_page_runs_a_fixed_number_of_queries(
+    drawn_afresh, world_a, client_for, schools, django_assert_max_num_queries
+):
     schools_make(world_a, schools)
     version = published_version(world_a, "section-175")
     cycle_make(world_a, "section-175", year=2025, version=version)

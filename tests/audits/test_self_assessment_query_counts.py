@@ -212,6 +212,7 @@ MATRIX_API_QUERIES = 10
 PAST_THE_LAST_PAGE = 2
 
 
+@pytest.mark.usefixtures("drawn_afresh")
 @pytest.mark.parametrize(
     ("query", "more"),
     [("", 0), ("?standard=online-safety&at_most=1&basis=self", 0), ("?page=2", PAST_THE_LAST_PAGE)],

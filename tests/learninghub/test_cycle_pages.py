@@ -326,7 +326,9 @@ def _count(client, url) -> int:
     return len(queries)
 
 
-def test_query_counts_are_pinned_and_do_not_grow_with_the_checklist(world_a, client_for, django_assert_max_num_queries):
+def test_query_counts_are_pinned_and_do_not_grow_with_the_checklist(
+    drawn_afresh, world_a, client_for, django_assert_max_num_queries
+):
     cycle = _running_cycle(world_a)
     cycle_make(world_a, priority=priority_make(world_a, title="Neglect"))
     client = client_for(world_a.practitioner.person)
@@ -358,7 +360,7 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_checklist(world_a, cli
 
 
 def test_a_business_managers_cycle_page_reads_a_fixed_number_of_queries_with_its_tasks_given(
-    world_a, client_for, django_assert_max_num_queries
+    drawn_afresh, world_a, client_for, django_assert_max_num_queries
 ):
     cycle = _running_cycle(world_a)
     client = client_for(world_a.bm)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from learninghub.forms.findings import (
@@ -31,6 +31,7 @@ from learninghub.services import findings as services
 from learninghub.services import findings_report as report_services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.kept_pages import render_kept
 from partnership.row_urls import link_each
 from partnership.services.exports import export_request
 from partnership.views.actions import form_status
@@ -52,6 +53,20 @@ def _choices(request: HttpRequest, cycle) -> selectors.FindingsChoices:
 
 
 def _render(request: HttpRequest, cycle, phases=None, **bound) -> HttpResponse:
+    forms = {key: form for key, form in bound.items() if key.endswith("_form")}
+    # Findings, drafts, measures and the audits' results change only with the partnership's records: the body is
+    # kept for its reader (partnership.kept_pages); drawn afresh with a posted form's errors.
+    return render_kept(
+        request,
+        "learninghub/findings/page.html",
+        body_template="learninghub/findings/_page_body.html",
+        context=lambda: _findings_context(request, cycle, phases, bound),
+        page_context={"cycle": cycle, **forms},
+        status=lambda _context: form_status(*forms.values()),
+    )
+
+
+def _findings_context(request: HttpRequest, cycle, phases, bound: dict) -> dict:
     p = request.partnership
     page = selectors.hub_findings_page(partnership=p, cycle=cycle, phases=phases)
     manages = request.membership.has_role(*FINDINGS_MANAGE_ROLES) and cycle.state == cycle.State.ACTIVE
@@ -76,12 +91,7 @@ def _render(request: HttpRequest, cycle, phases=None, **bound) -> HttpResponse:
             review_measure_id=bound.get("review_measure_id"),
             suggestions=selectors.success_measure_suggestions(cycle=cycle, measures=page.measures),
         )
-    return render(
-        request,
-        "learninghub/findings/page.html",
-        context,
-        status=form_status(*(f for k, f in bound.items() if k.endswith("_form"))),
-    )
+    return context
 
 
 def _attempt(request: HttpRequest, form, call, *, success: str) -> bool:

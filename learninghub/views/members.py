@@ -22,6 +22,7 @@ from learninghub.selectors.cycles import CycleState
 from learninghub.services import members as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.kept_pages import render_kept
 from partnership.views.actions import form_status
 
 
@@ -36,17 +37,27 @@ def _to_members(request: HttpRequest, pk: int, anchor: str = "") -> HttpResponse
 @require_GET
 def cycle_members(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = cycle_selectors.hub_cycle_get(partnership=request.partnership, cycle_id=hub_cycle_id)
-    membership = request.membership
-    page = selectors.hub_members_page(partnership=request.partnership, cycle=cycle, membership=membership)
-    context = {
-        "cycle": cycle,
-        "page": page,
-        "is_active": cycle.state == CycleState.ACTIVE,
-        "can_nominate": selectors.hub_can_nominate(membership=membership),
-        "can_shortlist": selectors.hub_can_shortlist(membership=membership),
-        "states": selectors.NominationState,
-    }
-    return render(request, "learninghub/members/list.html", context)
+
+    def context() -> dict:
+        membership = request.membership
+        return {
+            "cycle": cycle,
+            "page": selectors.hub_members_page(partnership=request.partnership, cycle=cycle, membership=membership),
+            "is_active": cycle.state == CycleState.ACTIVE,
+            "can_nominate": selectors.hub_can_nominate(membership=membership),
+            "can_shortlist": selectors.hub_can_shortlist(membership=membership),
+            "states": selectors.NominationState,
+        }
+
+    # Nominations and sign-offs change only with the partnership's records: the body is kept for its reader
+    # (partnership.kept_pages), whose own nominations and rights it shows.
+    return render_kept(
+        request,
+        "learninghub/members/list.html",
+        body_template="learninghub/members/_list_body.html",
+        context=context,
+        page_context={"cycle": cycle},
+    )
 
 
 @partnership_view(roles=selectors.NOMINATOR_ROLES)

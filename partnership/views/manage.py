@@ -35,6 +35,7 @@ from partnership.forms.manage import (
     ServiceAccountForm,
     ServiceAccountTokenForm,
 )
+from partnership.kept_pages import render_kept
 from partnership.models import MANAGER_ROLES, Agency, ClosureDay, Membership
 from partnership.row_urls import link_each
 from partnership.selectors import access as access_selectors
@@ -135,6 +136,27 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpResponse:
+    if request.htmx and not error:
+        # Search as you type: only the results region (and the spoken count) goes back, drawn for each keystroke.
+        page, _form = _member_page(request)
+        return render(
+            request,
+            "partnership/manage/_member_results.html",
+            {"page": page, "filtered": bool(request.GET.get("q") or request.GET.get("status"))},
+        )
+    # The members and invitations change only with the partnership's records: the page's body is kept for its reader
+    # and query (partnership.kept_pages); drawn afresh with a refused change's error.
+    return render_kept(
+        request,
+        "partnership/manage/member_list.html",
+        body_template="partnership/manage/_member_list_body.html",
+        context=lambda: _member_list_context(request, error),
+        status=lambda _context: REFUSED if error else 200,
+    )
+
+
+def _member_page(request: HttpRequest):
+    """The page of members the filters ask for, each with its link, and the filter form."""
     partnership = request.partnership
     filter_form = MemberFilterForm(request.GET)
     filters = filter_form.filters()
@@ -151,13 +173,12 @@ def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpRespons
         attribute="detail_url",
         slug=partnership.slug,
     )
-    if request.htmx and not error:
-        # Search as you type: only the results region (and the spoken count) goes back.
-        return render(
-            request,
-            "partnership/manage/_member_results.html",
-            {"page": page, "filtered": bool(request.GET.get("q") or request.GET.get("status"))},
-        )
+    return page, filter_form
+
+
+def _member_list_context(request: HttpRequest, error: str) -> dict:
+    partnership = request.partnership
+    page, filter_form = _member_page(request)
     invitations = Paginator(
         selectors.invitation_list(partnership=partnership, pending_only=True), INVITATIONS_PER_PAGE
     ).get_page(request.GET.get("invitations_page"))
@@ -168,7 +189,7 @@ def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpRespons
         attribute="revoke_url",
         slug=partnership.slug,
     )
-    context = {
+    return {
         "filter_form": filter_form,
         "filtered": bool(request.GET.get("q") or request.GET.get("status")),
         "page": page,
@@ -176,7 +197,6 @@ def _render_member_list(request: HttpRequest, *, error: str = "") -> HttpRespons
         "invitations": invitations,
         "error": error,
     }
-    return render(request, "partnership/manage/member_list.html", context, status=REFUSED if error else 200)
 
 
 @partnership_view(roles=MANAGERS)

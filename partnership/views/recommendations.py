@@ -31,6 +31,7 @@ from partnership.forms.recommendations import (
     ThemesForm,
 )
 from partnership.forms.signoff import SignOffDecisionForm
+from partnership.kept_pages import render_kept
 from partnership.learning_records import learning_record_get
 from partnership.models import Role
 from partnership.models.recommendations import Recommendation
@@ -81,23 +82,32 @@ def _themes(request: HttpRequest):
 @require_GET
 def recommendation_register(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership
-    themes = _themes(request)
-    filter_form = RegisterFilterForm(request.GET or None, themes=themes)
-    filters = filter_form.filters()
-    page = selectors.register_page(partnership=partnership, filters=filters, page_number=request.GET.get("page"))
-    # Each row links to its recommendation: the route reversed once for the page, not once a row.
-    link_each(
-        page.object_list, "partnership:recommendation_detail", id_kwarg="recommendation_id", slug=partnership.slug
+
+    def context() -> dict:
+        filter_form = RegisterFilterForm(request.GET or None, themes=_themes(request))
+        filters = filter_form.filters()
+        page = selectors.register_page(partnership=partnership, filters=filters, page_number=request.GET.get("page"))
+        # Each row links to its recommendation: the route reversed once for the page, not once a row.
+        link_each(
+            page.object_list, "partnership:recommendation_detail", id_kwarg="recommendation_id", slug=partnership.slug
+        )
+        return {
+            "page": page,
+            "filter_form": filter_form,
+            "filters": filters,
+            "counts": selectors.register_state_counts(partnership=partnership),
+            "rounds": selectors.rounds_list(partnership=partnership, limit=5),
+            "can_manage": _is_manager(request),
+        }
+
+    # The register changes only with the partnership's records: the body is kept for its reader and filters
+    # (partnership.kept_pages).
+    return render_kept(
+        request,
+        "partnership/recommendations/register.html",
+        body_template="partnership/recommendations/_register_body.html",
+        context=context,
     )
-    context = {
-        "page": page,
-        "filter_form": filter_form,
-        "filters": filters,
-        "counts": selectors.register_state_counts(partnership=partnership),
-        "rounds": selectors.rounds_list(partnership=partnership, limit=5),
-        "can_manage": _is_manager(request),
-    }
-    return render(request, "partnership/recommendations/register.html", context)
 
 
 @partnership_view(roles=READERS)

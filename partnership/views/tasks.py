@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
+from partnership.kept_pages import render_kept
 from partnership.models import Role
 from partnership.selectors.tasks import my_tasks as my_tasks_select
 
@@ -21,6 +21,17 @@ TASKS_PER_PAGE = 25
 @partnership_view()
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """Every member has one; business managers also see the deadlines no one else can act on."""
+    # The reader's tasks change only with the partnership's records and the day: the body is kept for its reader and
+    # pages (partnership.kept_pages).
+    return render_kept(
+        request,
+        "partnership/my_tasks.html",
+        body_template="partnership/_my_tasks_body.html",
+        context=lambda: _tasks(request),
+    )
+
+
+def _tasks(request: HttpRequest) -> dict:
     today = timezone.localdate()
     tasks = my_tasks_select(
         person=request.user, partnership=request.partnership, today=today, membership=request.membership
@@ -34,12 +45,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         *(section.window((numbers[name] - 1) * TASKS_PER_PAGE, numbers[name] * TASKS_PER_PAGE)
           for name, section in sections.items())
     )  # fmt: skip
-    context = {
+    return {
         **{name: paginators[name].page(numbers[name]) for name in sections},
         "today": today,
         "is_business_manager": request.membership.has_role(Role.BUSINESS_MANAGER),
     }
-    return render(request, "partnership/my_tasks.html", context)
 
 
 def _page_number(paginator: Paginator, asked: str | None) -> int:

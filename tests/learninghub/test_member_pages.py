@@ -215,6 +215,7 @@ def _count(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("drawn_afresh")  # the drawn body's context and reads
 def test_the_members_tab_query_count_is_pinned_and_does_not_grow(
     world_a, cycle, client_for, django_assert_max_num_queries
 ):

@@ -192,6 +192,31 @@ def _round(world, name: str) -> str:
     return reverse(f"audits:{name}", kwargs={"slug": world.partnership.slug, "audit_round_id": audit_round.pk})
 
 
+def _findings(world) -> str:
+    from tests.learninghub.helpers import cycle_make
+
+    cycle = cycle_make(world)
+    return reverse("learninghub:cycle_findings", kwargs={"slug": world.partnership.slug, "hub_cycle_id": cycle.pk})
+
+
+def _hub_members(world) -> str:
+    from tests.learninghub.helpers import cycle_make
+
+    cycle = cycle_make(world)
+    return reverse("learninghub:cycle_members", kwargs={"slug": world.partnership.slug, "hub_cycle_id": cycle.pk})
+
+
+def _register(world, query: str = "") -> str:
+    from tests.recommendations.helpers import recommendation_make
+
+    recommendation_make(world)
+    return reverse("partnership:recommendation_register", kwargs={"slug": world.partnership.slug}) + query
+
+
+def _members(world, query: str = "") -> str:
+    return reverse("partnership:member_list", kwargs={"slug": world.partnership.slug}) + query
+
+
 # (the page, how it is made, the reads its view makes outside the kept body (the row its title names), its status)
 KEPT_PAGES = [
     ("timeliness", lambda world: _late_review(world, "SI-KEPT-1") or _timeliness(world) + "?year=", 0, 200),
@@ -202,6 +227,14 @@ KEPT_PAGES = [
     ("compliance matrix, bad filter", lambda world: _self_assessment(world, "cycle_matrix", "?at_most=9"), 1, 400),
     ("case audit round", lambda world: _round(world, "round_detail"), 1, 200),
     ("case audit findings", lambda world: _round(world, "round_findings"), 1, 200),
+    ("hub findings", _findings, 1, 200),
+    ("hub members", _hub_members, 1, 200),
+    ("recommendation register", _register, 0, 200),
+    ("register, overdue only", lambda world: _register(world, "?overdue=1"), 0, 200),
+    ("member list", _members, 0, 200),
+    ("member search", lambda world: _members(world, "?q=lead"), 0, 200),
+    ("home", lambda world: reverse("partnership:home", kwargs={"slug": world.partnership.slug}), 0, 200),
+    ("my tasks", lambda world: reverse("partnership:my_tasks", kwargs={"slug": world.partnership.slug}), 0, 200),
 ]
 
 

@@ -216,6 +216,7 @@ def _overdue(world):
     return recommendation
 
 
+@pytest.mark.usefixtures("drawn_afresh")  # the drawn body's context and reads
 def test_the_register_filters(world_a, client_for):
     neglect = next(t for t in themes(world_a) if t.name == "Neglect")
     tagged = recommendation_make(world_a, theme_ids=[neglect.pk], lead_partner="health")
@@ -236,6 +237,7 @@ def test_the_register_filters(world_a, client_for):
     assert refs(state="nonsense") == refs()  # a stale link filters nothing rather than failing
 
 
+@pytest.mark.usefixtures("drawn_afresh")  # the drawn body's context and reads
 def test_the_register_runs_a_fixed_number_of_queries(world_a, client_for, django_assert_max_num_queries):
     neglect = themes(world_a)[3]
     review = final_review_with_rows(world_a)

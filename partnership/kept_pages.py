@@ -50,6 +50,7 @@ def render_kept(
     context: Callable[[], dict[str, Any]],
     page_context: dict[str, Any] | None = None,
     status: Callable[[dict[str, Any]], int] | None = None,
+    page_context_of: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     vary: tuple[Hashable, ...] = (),
 ) -> HttpResponse:
     """The page ``template`` (the layout and what it needs of ``page_context``) around its body, ``body_template``
@@ -58,16 +59,17 @@ def render_kept(
 
     ``context`` runs only when the body is drawn: the page's reads go there, so a kept body costs no query. It may
     raise (``Http404``): nothing is kept then. ``status`` answers the response's status from that context (a filter
-    form with errors: 400), and is kept with the body. A body drawn for a POST (a form sent back with its errors)
+    form with errors: 400), and is kept with the body, as is what ``page_context_of`` takes from that context for
+    the layout (a title named by a row the body reads). A body drawn for a POST (a form sent back with its errors)
     depends on what was posted: it is drawn afresh and never kept.
     """
     placeholder = _csrf_placeholder()
 
-    def drawn() -> tuple[str, int]:
+    def drawn() -> tuple[str, int, dict[str, Any]]:
         values = context()
         # The template's own context stands above the context processors': the placeholder hides their csrf_token.
         body = render_to_string(body_template, {**values, "csrf_token": placeholder}, request=request)
-        return body, (status(values) if status else 200)
+        return body, (status(values) if status else 200), (page_context_of(values) if page_context_of else {})
 
     match = request.resolver_match
     parts = (
@@ -81,11 +83,11 @@ def render_kept(
         vary,
     )
     if request.method in ("GET", "HEAD"):
-        body, code = figures_cached(partnership_id=request.partnership.pk, parts=parts, compute=drawn)
+        body, code, for_page = figures_cached(partnership_id=request.partnership.pk, parts=parts, compute=drawn)
     else:
-        body, code = drawn()
+        body, code, for_page = drawn()
     if placeholder in body:
         # get_token also marks the response to carry the CSRF cookie, as drawing the forms afresh would have.
         body = body.replace(placeholder, get_token(request))
     # The body is the template's own output, escaped as it was drawn.
-    return render(request, template, {**(page_context or {}), "body": mark_safe(body)}, status=code)
+    return render(request, template, {**(page_context or {}), **for_page, "body": mark_safe(body)}, status=code)

@@ -22,6 +22,7 @@ from audits.selectors.rounds import ReturnState, audit_return_get, audit_returns
 from audits.services import returns as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.kept_pages import render_kept
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.services.files import stored_file_response
 from partnership.views.actions import form_status
@@ -47,6 +48,29 @@ def _get(request: HttpRequest, audit_return_id: int):
 
 
 def _render(request: HttpRequest, audit_return, access, *, form=None, moderation=None, send_back=None, stale=False):
+    # The return's answers and grades change only with the partnership's records: the body is kept for its reader
+    # (partnership.kept_pages), whose access decides its forms; drawn afresh with what was posted.
+    return render_kept(
+        request,
+        "audits/returns/detail.html",
+        body_template="audits/returns/_detail_body.html",
+        context=lambda: _return_context(
+            request, audit_return, access, form=form, moderation=moderation, send_back=send_back, stale=stale
+        ),
+        page_context={
+            "audit_return": audit_return,
+            "case": audit_return.case,
+            "audit_round": audit_return.case.round,
+            "access": access,
+            "form": form,
+            "moderation": moderation,
+            "send_back": send_back,
+        },
+        status=lambda _context: form_status(form, moderation, send_back),
+    )
+
+
+def _return_context(request: HttpRequest, audit_return, access, *, form, moderation, send_back, stale) -> dict:
     sheet = audit_return_sheet(partnership=request.partnership, audit_return=audit_return)
     answering = access.can_answer and audit_return.is_editable
     moderating = access.can_moderate and audit_return.state in (ReturnState.SUBMITTED, ReturnState.MODERATED)
@@ -75,7 +99,7 @@ def _render(request: HttpRequest, audit_return, access, *, form=None, moderation
         "send_back": send_back if moderating else None,
         "stale": stale,
     }
-    return render(request, "audits/returns/detail.html", context, status=form_status(form, moderation, send_back))
+    return context
 
 
 @partnership_view()

@@ -164,6 +164,32 @@ def _return_page(
     problems: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    # The answers, signatures, history and summary PDFs change only with the partnership's records: the body is kept
+    # for its reader (partnership.kept_pages), whose rights decide its forms; drawn afresh with what was posted.
+    return render_kept(
+        request,
+        "audits/self_assessment/return_detail.html",
+        body_template="audits/self_assessment/_return_detail_body.html",
+        context=lambda: _return_context(
+            request,
+            assessment_return,
+            answers_form=answers_form,
+            sign_form=sign_form,
+            send_back_form=send_back_form,
+            problems=problems,
+        ),
+        page_context={
+            "ret": assessment_return,
+            "problems": problems,
+            "answers_form": answers_form,
+            "sign_form": sign_form,
+            "send_back_form": send_back_form,
+        },
+        status=lambda _context: status,
+    )
+
+
+def _return_context(request: HttpRequest, assessment_return, *, answers_form, sign_form, send_back_form, problems):
     partnership, membership = request.partnership, request.membership
     standards = selectors.return_standards(partnership=partnership, assessment_return=assessment_return)
     # Each standard links to its evidence and actions: the route reversed once for the return, not once a standard.
@@ -186,30 +212,23 @@ def _return_page(
     can_send_back = selectors.can_manage_cycles(membership) and not assessment_return.is_editable
     if send_back_form is None and can_send_back:
         send_back_form = SendBackForm()
-    return render(
-        request,
-        "audits/self_assessment/return_detail.html",
-        {
-            "ret": assessment_return,
-            "standards": standards,
-            "can_answer": can_answer,
-            "answers_form": answers_form,
-            "sign_form": sign_form,
-            "send_back_form": send_back_form,
-            "problems": problems or [],
-            "can_moderate": membership.has_role(*MODERATORS)
-            and assessment_return.state in (assessment_return.State.SUBMITTED, assessment_return.State.MODERATED),
-            "history": history_rows_for_object(partnership=partnership, obj=assessment_return),
-            # The summary PDFs made so far (their latest version: its state, and its download once ready).
-            "documents": documents_for_subject(
-                partnership=partnership, subject=assessment_return, membership=membership
-            ),
-            "matrix_link": matrix_selectors.matrix_shows_agency(
-                membership=membership, agency_id=assessment_return.agency_id
-            ),
-        },
-        status=status,
-    )
+    return {
+        "ret": assessment_return,
+        "standards": standards,
+        "can_answer": can_answer,
+        "answers_form": answers_form,
+        "sign_form": sign_form,
+        "send_back_form": send_back_form,
+        "problems": problems or [],
+        "can_moderate": membership.has_role(*MODERATORS)
+        and assessment_return.state in (assessment_return.State.SUBMITTED, assessment_return.State.MODERATED),
+        "history": history_rows_for_object(partnership=partnership, obj=assessment_return),
+        # The summary PDFs made so far (their latest version: its state, and its download once ready).
+        "documents": documents_for_subject(partnership=partnership, subject=assessment_return, membership=membership),
+        "matrix_link": matrix_selectors.matrix_shows_agency(
+            membership=membership, agency_id=assessment_return.agency_id
+        ),
+    }
 
 
 @partnership_view(roles=ANY_MEMBER)
@@ -326,6 +345,22 @@ def return_summary_pdf(request: HttpRequest, return_id: int) -> HttpResponse:
 
 
 def _standard_page(request, assessment_return, standard, *, action_form=None, evidence_form=None, status=200):
+    # The standard's answer, evidence and actions change only with the partnership's records: the body is kept for its
+    # reader (partnership.kept_pages), with the standard's section for the title; drawn afresh with what was posted.
+    return render_kept(
+        request,
+        "audits/self_assessment/standard_detail.html",
+        body_template="audits/self_assessment/_standard_detail_body.html",
+        context=lambda: _standard_context(
+            request, assessment_return, standard, action_form=action_form, evidence_form=evidence_form
+        ),
+        page_context={"ret": assessment_return, "action_form": action_form, "evidence_form": evidence_form},
+        status=lambda _context: status,
+        page_context_of=lambda values: {"view": values["view"]},
+    )
+
+
+def _standard_context(request, assessment_return, standard, *, action_form, evidence_form) -> dict:
     partnership = request.partnership
     view = next(
         v
@@ -335,18 +370,13 @@ def _standard_page(request, assessment_return, standard, *, action_form=None, ev
     can_change = assessment_return.is_editable and selectors.return_answerable_by(
         membership=request.membership, assessment_return=assessment_return
     )
-    return render(
-        request,
-        "audits/self_assessment/standard_detail.html",
-        {
-            "ret": assessment_return,
-            "view": view,
-            "can_change": can_change,
-            "action_form": action_form or (GapActionForm() if can_change else None),
-            "evidence_form": evidence_form or (EvidenceForm() if can_change else None),
-        },
-        status=status,
-    )
+    return {
+        "ret": assessment_return,
+        "view": view,
+        "can_change": can_change,
+        "action_form": action_form or (GapActionForm() if can_change else None),
+        "evidence_form": evidence_form or (EvidenceForm() if can_change else None),
+    }
 
 
 @partnership_view(roles=ANY_MEMBER)

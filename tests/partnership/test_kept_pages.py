@@ -217,6 +217,26 @@ def _members(world, query: str = "") -> str:
     return reverse("partnership:member_list", kwargs={"slug": world.partnership.slug}) + query
 
 
+def _audit_return(world) -> str:
+    from tests.audits.helpers import first_return, round_make
+
+    audit_return = first_return(round_make(world))
+    return reverse("audits:return_detail", kwargs={"slug": world.partnership.slug, "audit_return_id": audit_return.pk})
+
+
+def _school_return(world, *, standard: bool = False) -> str:
+    from audits.models import ReturnStandard
+    from tests.audits.sa_helpers import cycle_make, return_of
+
+    cycle = cycle_make(world).cycle
+    ret = return_of(world, cycle, world.council)
+    ids = {"slug": world.partnership.slug, "return_id": ret.pk}
+    if not standard:
+        return reverse("audits:sa_return_detail", kwargs=ids)
+    first = ReturnStandard.objects.in_partnership(world.partnership).filter(assessment_return=ret).first()
+    return reverse("audits:standard_detail", kwargs={**ids, "standard_id": first.pk})
+
+
 # (the page, how it is made, the reads its view makes outside the kept body (the row its title names), its status)
 KEPT_PAGES = [
     ("timeliness", lambda world: _late_review(world, "SI-KEPT-1") or _timeliness(world) + "?year=", 0, 200),
@@ -233,6 +253,9 @@ KEPT_PAGES = [
     ("register, overdue only", lambda world: _register(world, "?overdue=1"), 0, 200),
     ("member list", _members, 0, 200),
     ("member search", lambda world: _members(world, "?q=lead"), 0, 200),
+    ("case audit return", _audit_return, 1, 200),
+    ("self-assessment return", _school_return, 1, 200),
+    ("standard of a return", lambda world: _school_return(world, standard=True), 2, 200),
     ("home", lambda world: reverse("partnership:home", kwargs={"slug": world.partnership.slug}), 0, 200),
     ("my tasks", lambda world: reverse("partnership:my_tasks", kwargs={"slug": world.partnership.slug}), 0, 200),
 ]

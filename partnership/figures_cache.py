@@ -16,7 +16,9 @@ worked out under it, so a figure is never served once a write it depends on has 
   generation nobody asks for any more.
 
 A generation that is missing from the cache (evicted, or the cache cleared) starts again from the
-clock, never from 0, so a key stored before cannot be met again. What is cached is for one reader's
+clock, never from 0, so a key stored before cannot be met again. Keys also name the release (a digest
+of the project's code and templates), so what one release worked out or drew is never read by another,
+whose selectors or templates may differ. What is cached is for one reader's
 view (the caller puts whatever narrows it, such as a member's visibility and the date, into
 ``parts``). Caching is on only where every process shares the cache (Redis: the web processes and
 the worker that writes too); ``FIGURES_CACHE_SECONDS = 0`` turns it off.
@@ -24,10 +26,12 @@ the worker that writes too); ``FIGURES_CACHE_SECONDS = 0`` turns it off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -39,6 +43,24 @@ logger = logging.getLogger(__name__)
 
 _GLOBAL = "figures:generation:all"
 _MISSING = object()
+
+
+# The code and templates whose output is kept: the apps, the settings and the templates folder.
+_RELEASE_FOLDERS = ("config", "partnership", "reviews", "audits", "learninghub", "scrutiny", "templates")
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the project's Python files and templates, the same in every process of one release (their
+    contents, not their times, which differ between machines serving the same release)."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in _RELEASE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".txt", ".svg"} and "migrations" not in path.parts and path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _generation_key(partnership_id: int) -> str:
@@ -73,7 +95,7 @@ def figures_cached(*, partnership_id: int, parts: tuple[Hashable, ...], compute:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     try:
         everything, own = _generations(partnership_id)
-        key = f"figures:p{partnership_id}:{everything}:{own}:{digest}"
+        key = f"figures:p{partnership_id}:{everything}:{own}:{release()}:{digest}"
         value = cache.get(key, _MISSING)
     except Exception:  # any failure of the cache's server: work the figures out instead
         logger.warning("Figures cache unreachable: working the figures out", exc_info=True)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from partnership import figures_cache
 from partnership.figures_cache import figures_cached
 from partnership.models import Agency, Partnership
 from partnership.selectors import working_day_calendar
@@ -46,6 +48,33 @@ def test_figures_are_kept_for_the_same_parts_and_worked_out_for_others(world_a, 
     assert kept(world_a) == 1
     assert kept(world_a, parts=("counted", "another filter")) == 2
     assert kept(world_a, parts=("counted", "another filter")) == 2
+
+
+def test_another_release_never_reads_what_this_one_kept(world_a, kept, monkeypatch):
+    """A deploy changes selectors and templates: what the release before kept (pickled objects of its classes, pages
+    drawn by its templates) is not served by the new one."""
+    assert kept(world_a) == 1
+    monkeypatch.setattr(figures_cache, "release", lambda: "next-release")
+    assert kept(world_a) == 2
+    assert kept(world_a) == 2
+
+
+def test_the_release_is_the_projects_code_and_templates(settings, tmp_path):
+    figures_cache.release.cache_clear()
+    this = figures_cache.release()
+    assert this == figures_cache.release()
+    for folder in figures_cache._RELEASE_FOLDERS:
+        (tmp_path / folder).mkdir()
+    (tmp_path / "templates" / "page.html").write_text("<p>One</p>")
+    settings.BASE_DIR = tmp_path
+    figures_cache.release.cache_clear()
+    one = figures_cache.release()
+    (tmp_path / "templates" / "page.html").write_text("<p>Two</p>")
+    figures_cache.release.cache_clear()
+    assert figures_cache.release() not in {one, this}
+    settings.BASE_DIR = Path(__file__).resolve().parents[2]
+    figures_cache.release.cache_clear()
+    assert figures_cache.release() == this
 
 
 def test_off_they_are_worked_out_every_time(world_a, kept, settings):

@@ -209,6 +209,42 @@ def _render_decision(
     panel_form: SentToPanelForm | None = None,
     saved_version=None,
 ) -> HttpResponse:
+    # The decision, sign-off and learning change only with the partnership's records: the body is kept for its reader
+    # (partnership.kept_pages), whose roles decide what they may record or sign; drawn afresh with what was posted.
+    return render_kept(
+        request,
+        "reviews/rapid_review/decision.html",
+        body_template="reviews/rapid_review/_decision_body.html",
+        context=lambda: _decision_context(
+            request,
+            rapid_review,
+            decision_form=decision_form,
+            sign_off_form=sign_off_form,
+            sign_off_errors=sign_off_errors,
+            panel_form=panel_form,
+            saved_version=saved_version,
+        ),
+        page_context={
+            "rapid_review": rapid_review,
+            "incident": rapid_review.incident,
+            "decision_form": decision_form,
+            "panel_form": panel_form,
+            "sign_off_errors": sign_off_errors,
+        },
+        status=lambda values: REFUSED if values["refused"] else 200,
+    )
+
+
+def _decision_context(
+    request: HttpRequest,
+    rapid_review: RapidReview,
+    *,
+    decision_form,
+    sign_off_form,
+    sign_off_errors,
+    panel_form,
+    saved_version,
+) -> dict:
     partnership = request.partnership
     membership = request.membership
     overview = decision_overview(partnership=partnership, rapid_review=rapid_review, membership=membership)
@@ -261,8 +297,9 @@ def _render_decision(
         "may_identify": identity_viewer_allowed(membership=membership),
         "history": history_rows_for_object(partnership=partnership, obj=rapid_review),
         **_learning_context(request, rapid_review, overview.decision, is_manager=is_manager),
+        "refused": refused,
     }
-    return render(request, "reviews/rapid_review/decision.html", context, status=REFUSED if refused else 200)
+    return context
 
 
 def _learning_context(request: HttpRequest, rapid_review, decision, *, is_manager: bool) -> dict:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from partnership.access import partnership_view
+from partnership.kept_pages import render_kept
 from partnership.models import Role
 from partnership.row_urls import url_for_each
 from partnership.selectors import history_rows_for_objects, working_day_calendar
@@ -108,10 +109,23 @@ def _quarter(value: str) -> tuple[int, int] | None:
 @partnership_view(roles=READERS)
 @require_GET
 def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpResponse:
+    review = rapid_review_get_for_decision(partnership=request.partnership, rapid_review_id=rapid_review_id)
+    # The timeline, requests, deadlines and history change only with the partnership's records and the day: the body
+    # is kept for its reader (partnership.kept_pages). It names the children by their pseudonyms only: their
+    # identities are another page, shown on a logged request, and never kept.
+    return render_kept(
+        request,
+        "reviews/rapid_review/detail.html",
+        body_template="reviews/rapid_review/_detail_body.html",
+        context=lambda: _detail_context(request, review),
+        page_context={"review": review, "incident": review.incident},
+    )
+
+
+def _detail_context(request: HttpRequest, review) -> dict:
     partnership = request.partnership
     membership = request.membership
     today = timezone.localdate()
-    review = rapid_review_get_for_decision(partnership=partnership, rapid_review_id=rapid_review_id)
     incident = review.incident
     calendar = working_day_calendar(partnership=partnership)
     requests = list(information_request_list(partnership=partnership, rapid_review=review))
@@ -120,7 +134,7 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
         rapid_review=review, calendar=calendar, today=today, deadlines=deadlines, requests=requests
     )
     history, review_history = history_rows_for_objects(partnership=partnership, objects=[incident, review], limit=50)
-    context = {
+    return {
         "review": review,
         "incident": incident,
         "timeline": timeline,
@@ -138,4 +152,3 @@ def rapid_review_detail(request: HttpRequest, rapid_review_id: int) -> HttpRespo
             partnership=partnership, rapid_review=review, membership=membership, calendar=calendar
         ),
     }
-    return render(request, "reviews/rapid_review/detail.html", context)

@@ -237,6 +237,11 @@ def _school_return(world, *, standard: bool = False) -> str:
     return reverse("audits:standard_detail", kwargs={**ids, "standard_id": first.pk})
 
 
+def _rapid_review(world, name: str) -> str:
+    review = rapid_review_make(world, reference="SI-PAGE-1")
+    return reverse(f"reviews:{name}", kwargs={"slug": world.partnership.slug, "rapid_review_id": review.pk})
+
+
 # (the page, how it is made, the reads its view makes outside the kept body (the row its title names), its status)
 KEPT_PAGES = [
     ("timeliness", lambda world: _late_review(world, "SI-KEPT-1") or _timeliness(world) + "?year=", 0, 200),
@@ -256,6 +261,8 @@ KEPT_PAGES = [
     ("case audit return", _audit_return, 1, 200),
     ("self-assessment return", _school_return, 1, 200),
     ("standard of a return", lambda world: _school_return(world, standard=True), 2, 200),
+    ("rapid review", lambda world: _rapid_review(world, "rapid_review_detail"), 1, 200),
+    ("rapid review decision", lambda world: _rapid_review(world, "rapid_review_decision"), 1, 200),
     ("home", lambda world: reverse("partnership:home", kwargs={"slug": world.partnership.slug}), 0, 200),
     ("my tasks", lambda world: reverse("partnership:my_tasks", kwargs={"slug": world.partnership.slug}), 0, 200),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -22,6 +23,7 @@ from audits.selectors.access import ANY_MEMBER
 from partnership.api.base import PartnershipScopedAPIView
 from partnership.api.documents import PDFRenderer
 from partnership.api.views import _DETAIL, _FIELD_ERRORS, _answers
+from partnership.figures_cache import figures_cached
 
 if TYPE_CHECKING:
     from partnership.models import Partnership
@@ -135,19 +137,37 @@ class MatrixView(_MatrixAPIView):
         responses=_answers({200: MatrixRowSerializer(many=True), 400: _FIELD_ERRORS}),
     )
     def get(self, request: Request, slug: str, cycle_id: int) -> Response:
-        cycle, standards, filters = self.cycle_and_filters(request, cycle_id)
-        returns = matrix_selectors.matrix_returns(
-            partnership=self.partnership, cycle=cycle, filters=filters, agency_id=self.agency_id
+        def answer() -> dict:
+            cycle, standards, filters = self.cycle_and_filters(request, cycle_id)
+            returns = matrix_selectors.matrix_returns(
+                partnership=self.partnership, cycle=cycle, filters=filters, agency_id=self.agency_id
+            )
+            page = self.paginate_queryset(returns)
+            rows = matrix_selectors.matrix_rows(
+                partnership=self.partnership,
+                returns=list(page),
+                standards=standards,
+                previous_cycle=matrix_selectors.previous_cycle_of(partnership=self.partnership, cycle=cycle),
+                basis=filters.basis,
+            )
+            return self.get_paginated_response([_row_data(row) for row in rows]).data
+
+        # The scores change only with the partnership's records: the answer is kept for its caller, query and day
+        # (partnership.figures_cache), as the matrix page's body is; a refused query (400) or cycle (404) never is.
+        # Its next and previous links are absolute: the address it was asked at is part of the key.
+        kept = figures_cached(
+            partnership_id=self.partnership.pk,
+            parts=(
+                "compliance matrix API",
+                self.membership.pk,
+                cycle_id,
+                sorted(request.query_params.lists()),
+                request.build_absolute_uri("/"),
+                timezone.localdate(),
+            ),
+            compute=answer,
         )
-        page = self.paginate_queryset(returns)
-        rows = matrix_selectors.matrix_rows(
-            partnership=self.partnership,
-            returns=list(page),
-            standards=standards,
-            previous_cycle=matrix_selectors.previous_cycle_of(partnership=self.partnership, cycle=cycle),
-            basis=filters.basis,
-        )
-        return self.get_paginated_response([_row_data(row) for row in rows])
+        return Response(kept)
 
 
 def _row_data(row: matrix_selectors.MatrixRow) -> dict:

@@ -31,6 +31,7 @@ from learninghub.selectors.feedback import FEEDBACK_MANAGE_ROLES, SurveyState
 from learninghub.services import feedback as services
 from partnership.access import partnership_view
 from partnership.forms.base import add_service_errors
+from partnership.kept_pages import render_kept
 from partnership.selectors.pagination import OneQueryPaginator
 from partnership.views.actions import form_status
 
@@ -78,9 +79,20 @@ def _save(request, form, call, success: str):
 @require_GET
 def feedback(request: HttpRequest, hub_cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, hub_cycle_id)
-    page = selectors.feedback_page(partnership=request.partnership, cycle=cycle, membership=request.membership)
-    context = {"cycle": cycle, "page": page, "manages": _manages(request), "is_active": cycle.state == "active"}
-    return render(request, "learninghub/feedback/page.html", context)
+
+    def context() -> dict:
+        page = selectors.feedback_page(partnership=request.partnership, cycle=cycle, membership=request.membership)
+        return {"cycle": cycle, "page": page, "manages": _manages(request), "is_active": cycle.state == "active"}
+
+    # Sessions, feedback and the survey's figures change only with the partnership's records: the body is kept for
+    # its reader (partnership.kept_pages).
+    return render_kept(
+        request,
+        "learninghub/feedback/page.html",
+        body_template="learninghub/feedback/_page_body.html",
+        context=context,
+        page_context={"cycle": cycle},
+    )
 
 
 # --- Practitioner sessions --------------------------------------------------------------------------------------

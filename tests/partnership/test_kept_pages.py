@@ -7,7 +7,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from learninghub.models import PlanItem
@@ -199,11 +201,11 @@ def _findings(world) -> str:
     return reverse("learninghub:cycle_findings", kwargs={"slug": world.partnership.slug, "hub_cycle_id": cycle.pk})
 
 
-def _hub_members(world) -> str:
+def _hub_page(world, name: str) -> str:
     from tests.learninghub.helpers import cycle_make
 
     cycle = cycle_make(world)
-    return reverse("learninghub:cycle_members", kwargs={"slug": world.partnership.slug, "hub_cycle_id": cycle.pk})
+    return reverse(f"learninghub:{name}", kwargs={"slug": world.partnership.slug, "hub_cycle_id": cycle.pk})
 
 
 def _register(world, query: str = "") -> str:
@@ -253,7 +255,8 @@ KEPT_PAGES = [
     ("case audit round", lambda world: _round(world, "round_detail"), 1, 200),
     ("case audit findings", lambda world: _round(world, "round_findings"), 1, 200),
     ("hub findings", _findings, 1, 200),
-    ("hub members", _hub_members, 1, 200),
+    ("hub members", lambda world: _hub_page(world, "cycle_members"), 1, 200),
+    ("hub feedback", lambda world: _hub_page(world, "feedback"), 1, 200),
     ("recommendation register", _register, 0, 200),
     ("register, overdue only", lambda world: _register(world, "?overdue=1"), 0, 200),
     ("member list", _members, 0, 200),
@@ -284,3 +287,37 @@ def test_every_kept_page_is_the_page_drawn_afresh(world_a, client_for, django_as
     assert kept.status_code == drawn.status_code == status
     assert _without_tokens(kept.content.decode()) == _without_tokens(drawn.content.decode())
     assert _csrf_placeholder() not in kept.content.decode()
+
+
+# --- The compliance matrix's API answer ---------------------------------------------------------------
+
+
+def test_the_matrix_api_answer_is_kept_until_a_record_changes_and_a_refusal_never_is(keeping, world_a, world_b):
+    from rest_framework.test import APIClient
+
+    from audits.models import SelfAssessmentReturn
+    from tests.audits.sa_helpers import cycle_make, published_version, schools_make
+
+    schools_make(world_a, 3)
+    cycle = cycle_make(world_a, "section-175", version=published_version(world_a, "section-175")).cycle
+    url = reverse("audits_api:cycle_matrix", kwargs={"slug": world_a.partnership.slug, "cycle_id": cycle.pk})
+    client = login(APIClient(), world_a.bm)
+    with CaptureQueriesContext(connection) as first:
+        drawn = client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get(url)
+    assert drawn.status_code == kept.status_code == 200
+    assert kept.json() == drawn.json()
+    assert len(again) < len(first)
+    assert not any("audits_returnstandard" in q["sql"] for q in again.captured_queries)
+    # A write: the next answer is worked out afresh.
+    ret = SelfAssessmentReturn.objects.in_partnership(world_a.partnership).filter(cycle=cycle).first()
+    SelfAssessmentReturn.objects.filter(pk=ret.pk).update(state=SelfAssessmentReturn.State.SUBMITTED)
+    changed = {row["return_id"]: row["state"] for row in client.get(url).json()["results"]}
+    assert changed[ret.pk] == SelfAssessmentReturn.State.SUBMITTED
+    # A refused query is refused each time, with its field errors.
+    assert client.get(url, {"standard": "no-such-standard"}).status_code == 400
+    assert "standard" in client.get(url, {"standard": "no-such-standard"}).json()
+    # Another partnership's member: 404, as for a cycle that does not exist.
+    other = login(APIClient(), world_b.bm)
+    assert other.get(url.replace(world_a.partnership.slug, world_b.partnership.slug)).status_code == 404

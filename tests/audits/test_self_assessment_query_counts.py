@@ -223,6 +223,7 @@ def test_the_matrix_page_runs_exactly_its_queries(world_a, client_for, small_and
     assert counts == [MATRIX_PAGE_QUERIES + more] * 2, counts
 
 
+@pytest.mark.usefixtures("drawn_afresh")
 @pytest.mark.parametrize("query", ["", "?standard=online-safety&at_most=1&basis=self", "?page=2"])
 def test_the_matrix_api_runs_exactly_its_queries(world_a, client_for, small_and_large, query):
     client = client_for(world_a.la_lead.person)

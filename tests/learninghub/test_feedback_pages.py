@@ -251,6 +251,7 @@ def _count(client, url):
     return len(queries)
 
 
+@pytest.mark.usefixtures("drawn_afresh")  # the drawn body's reads
 def test_query_counts_are_pinned_and_do_not_grow(world_a, client_for, django_assert_max_num_queries):
     cycle = cycle_of(world_a)
     survey = survey_make(world_a, cycle=cycle)

@@ -53,18 +53,20 @@ CYCLES_PER_PAGE = 25
 @partnership_view(roles=CYCLE_READERS)
 @require_GET
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    # A page at a time: two cycles a year (section 11 and s175), kept for good (issue 13).
-    page = OneQueryPaginator(selectors.cycle_list(partnership=request.partnership), CYCLES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(
+    def context() -> dict:
+        # A page at a time: two cycles a year (section 11 and s175), kept for good (issue 13).
+        page = OneQueryPaginator(selectors.cycle_list(partnership=request.partnership), CYCLES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        return {"cycles": page.object_list, "page": page, "can_manage": selectors.can_manage_cycles(request.membership)}
+
+    # The cycles and their returns' counts change only with the partnership's records: the body is kept for its
+    # reader and page (partnership.kept_pages).
+    return render_kept(
         request,
         "audits/self_assessment/cycle_list.html",
-        {
-            "cycles": page.object_list,
-            "page": page,
-            "can_manage": selectors.can_manage_cycles(request.membership),
-        },
+        body_template="audits/self_assessment/_cycle_list_body.html",
+        context=context,
     )
 
 

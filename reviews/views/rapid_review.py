@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -43,6 +42,17 @@ REVIEWS_PER_PAGE = 25
 @partnership_view(roles=READERS)
 @require_GET
 def rapid_review_list(request: HttpRequest) -> HttpResponse:
+    # The reviews and their days left change only with the partnership's records and the day: the list's body is kept
+    # for its reader, filters and page (partnership.kept_pages).
+    return render_kept(
+        request,
+        "reviews/rapid_review/list.html",
+        body_template="reviews/rapid_review/_list_body.html",
+        context=lambda: _list_context(request),
+    )
+
+
+def _list_context(request: HttpRequest) -> dict:
     partnership = request.partnership
     today = timezone.localdate()
     state = request.GET.get("state", "")
@@ -82,20 +92,16 @@ def rapid_review_list(request: HttpRequest) -> HttpResponse:
         left = panel_days_remaining(rapid_review=r, calendar=calendar, today=today)
         overdue = -left if left is not None and left < 0 else 0
         rows.append({"review": r, "days_remaining": left, "days_overdue": overdue, "url": detail_url(r.pk)})
-    return render(
-        request,
-        "reviews/rapid_review/list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "states": RapidReview.State.choices,
-            "state": state,
-            "overdue_only": overdue_only,
-            "showing": showing,
-            "can_record": request.membership.has_role(Role.BUSINESS_MANAGER),
-            "may_read_identity_log": request.membership.has_role(*IDENTITY_LOG_READER_ROLES),
-        },
-    )
+    return {
+        "page": page,
+        "rows": rows,
+        "states": RapidReview.State.choices,
+        "state": state,
+        "overdue_only": overdue_only,
+        "showing": showing,
+        "can_record": request.membership.has_role(Role.BUSINESS_MANAGER),
+        "may_read_identity_log": request.membership.has_role(*IDENTITY_LOG_READER_ROLES),
+    }
 
 
 def _quarter(value: str) -> tuple[int, int] | None:

@@ -244,6 +244,12 @@ def _rapid_review(world, name: str) -> str:
     return reverse(f"reviews:{name}", kwargs={"slug": world.partnership.slug, "rapid_review_id": review.pk})
 
 
+def _list(world, name: str, make_a_row) -> str:
+    """A list page with a row on it (``make_a_row`` makes one, and answers its own address)."""
+    make_a_row(world, "rapid_review_detail" if name.startswith("reviews") else "cycle_detail")
+    return reverse(name, kwargs={"slug": world.partnership.slug})
+
+
 # (the page, how it is made, the reads its view makes outside the kept body (the row its title names), its status)
 KEPT_PAGES = [
     ("timeliness", lambda world: _late_review(world, "SI-KEPT-1") or _timeliness(world) + "?year=", 0, 200),
@@ -266,6 +272,8 @@ KEPT_PAGES = [
     ("standard of a return", lambda world: _school_return(world, standard=True), 2, 200),
     ("rapid review", lambda world: _rapid_review(world, "rapid_review_detail"), 1, 200),
     ("rapid review decision", lambda world: _rapid_review(world, "rapid_review_decision"), 1, 200),
+    ("rapid review list", lambda world: _list(world, "reviews:rapid_review_list", _rapid_review), 0, 200),
+    ("self-assessment cycles", lambda world: _list(world, "audits:cycle_list", _self_assessment), 0, 200),
     ("home", lambda world: reverse("partnership:home", kwargs={"slug": world.partnership.slug}), 0, 200),
     ("my tasks", lambda world: reverse("partnership:my_tasks", kwargs={"slug": world.partnership.slug}), 0, 200),
 ]

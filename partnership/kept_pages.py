@@ -21,7 +21,7 @@ the cache): only pages of figures and of the partnership's own working records u
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -51,11 +51,10 @@ def render_kept(
     page_context: dict[str, Any] | None = None,
     status: Callable[[dict[str, Any]], int] | None = None,
     page_context_of: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-    vary: tuple[Hashable, ...] = (),
 ) -> HttpResponse:
     """The page ``template`` (the layout and what it needs of ``page_context``) around its body, ``body_template``
     drawn with ``context()``, or the body drawn for the same reader, day, URL and query string since the
-    partnership's records last changed (``vary``: anything else the body depends on).
+    partnership's records last changed.
 
     ``context`` runs only when the body is drawn: the page's reads go there, so a kept body costs no query. It may
     raise (``Http404``): nothing is kept then. ``status`` answers the response's status from that context (a filter
@@ -80,7 +79,6 @@ def render_kept(
         sorted(request.GET.lists()),
         request.membership.pk,
         timezone.localdate(),
-        vary,
     )
     if request.method in ("GET", "HEAD"):
         body, code, for_page = figures_cached(partnership_id=request.partnership.pk, parts=parts, compute=drawn)

@@ -18,6 +18,7 @@ from partnership.kept_pages import _csrf_placeholder
 from reviews.models import RapidReview
 from tests.conftest import login, main_content, session_in_cache
 from tests.learninghub.plan_helpers import figure_add, measure_add, plan_make
+from tests.recommendations.helpers import recommendation_make
 from tests.reviews.factories import rapid_review_make
 
 pytestmark = pytest.mark.django_db
@@ -165,13 +166,6 @@ def test_signing_in_keeps_what_is_kept(keeping, world_a, client_for, django_asse
 # --- Every kept page -----------------------------------------------------------------------------
 
 
-def _cycle_page(world) -> str:
-    from tests.learninghub.helpers import cycle_make
-
-    cycle = cycle_make(world)
-    return reverse("learninghub:cycle_detail", kwargs={"slug": world.partnership.slug, "hub_cycle_id": cycle.pk})
-
-
 def _plan_page(world) -> str:
     cycle, plan = plan_make(world)
     figure_add(world, plan)
@@ -194,29 +188,11 @@ def _round(world, name: str) -> str:
     return reverse(f"audits:{name}", kwargs={"slug": world.partnership.slug, "audit_round_id": audit_round.pk})
 
 
-def _findings(world) -> str:
-    from tests.learninghub.helpers import cycle_make
-
-    cycle = cycle_make(world)
-    return reverse("learninghub:cycle_findings", kwargs={"slug": world.partnership.slug, "hub_cycle_id": cycle.pk})
-
-
 def _hub_page(world, name: str) -> str:
     from tests.learninghub.helpers import cycle_make
 
     cycle = cycle_make(world)
     return reverse(f"learninghub:{name}", kwargs={"slug": world.partnership.slug, "hub_cycle_id": cycle.pk})
-
-
-def _register(world, query: str = "") -> str:
-    from tests.recommendations.helpers import recommendation_make
-
-    recommendation_make(world)
-    return reverse("partnership:recommendation_register", kwargs={"slug": world.partnership.slug}) + query
-
-
-def _members(world, query: str = "") -> str:
-    return reverse("partnership:member_list", kwargs={"slug": world.partnership.slug}) + query
 
 
 def _audit_return(world) -> str:
@@ -244,38 +220,53 @@ def _rapid_review(world, name: str) -> str:
     return reverse(f"reviews:{name}", kwargs={"slug": world.partnership.slug, "rapid_review_id": review.pk})
 
 
-def _list(world, name: str, make_a_row) -> str:
-    """A list page with a row on it (``make_a_row`` makes one, and answers its own address)."""
-    make_a_row(world, "rapid_review_detail" if name.startswith("reviews") else "cycle_detail")
-    return reverse(name, kwargs={"slug": world.partnership.slug})
+def _page(world, name: str, query: str = "") -> str:
+    """A page of the partnership's own (no row in its address)."""
+    return reverse(name, kwargs={"slug": world.partnership.slug}) + query
 
+
+def _list(world, name: str, make_a_row, query: str = "") -> str:
+    """A list page with a row on it, which ``make_a_row(world)`` makes."""
+    make_a_row(world)
+    return _page(world, name, query)
+
+
+def _a_rapid_review(world) -> None:
+    _rapid_review(world, "rapid_review_detail")
+
+
+def _a_cycle(world) -> None:
+    _self_assessment(world, "cycle_detail")
+
+
+REGISTER = "partnership:recommendation_register"
 
 # (the page, how it is made, the reads its view makes outside the kept body (the row its title names), its status)
 KEPT_PAGES = [
     ("timeliness", lambda world: _late_review(world, "SI-KEPT-1") or _timeliness(world) + "?year=", 0, 200),
-    ("hub cycle", _cycle_page, 1, 200),
+    ("hub cycle", lambda world: _hub_page(world, "cycle_detail"), 1, 200),
     ("delivery plan", _plan_page, 1, 200),
     ("self-assessment cycle", lambda world: _self_assessment(world, "cycle_detail"), 1, 200),
     ("compliance matrix", lambda world: _self_assessment(world, "cycle_matrix"), 1, 200),
     ("compliance matrix, bad filter", lambda world: _self_assessment(world, "cycle_matrix", "?at_most=9"), 1, 400),
     ("case audit round", lambda world: _round(world, "round_detail"), 1, 200),
     ("case audit findings", lambda world: _round(world, "round_findings"), 1, 200),
-    ("hub findings", _findings, 1, 200),
+    ("hub findings", lambda world: _hub_page(world, "cycle_findings"), 1, 200),
     ("hub members", lambda world: _hub_page(world, "cycle_members"), 1, 200),
     ("hub feedback", lambda world: _hub_page(world, "feedback"), 1, 200),
-    ("recommendation register", _register, 0, 200),
-    ("register, overdue only", lambda world: _register(world, "?overdue=1"), 0, 200),
-    ("member list", _members, 0, 200),
-    ("member search", lambda world: _members(world, "?q=lead"), 0, 200),
+    ("recommendation register", lambda world: _list(world, REGISTER, recommendation_make), 0, 200),
+    ("register, overdue only", lambda world: _list(world, REGISTER, recommendation_make, "?overdue=1"), 0, 200),
+    ("member list", lambda world: _page(world, "partnership:member_list"), 0, 200),
+    ("member search", lambda world: _page(world, "partnership:member_list", "?q=lead"), 0, 200),
     ("case audit return", _audit_return, 1, 200),
     ("self-assessment return", _school_return, 1, 200),
     ("standard of a return", lambda world: _school_return(world, standard=True), 2, 200),
     ("rapid review", lambda world: _rapid_review(world, "rapid_review_detail"), 1, 200),
     ("rapid review decision", lambda world: _rapid_review(world, "rapid_review_decision"), 1, 200),
-    ("rapid review list", lambda world: _list(world, "reviews:rapid_review_list", _rapid_review), 0, 200),
-    ("self-assessment cycles", lambda world: _list(world, "audits:cycle_list", _self_assessment), 0, 200),
-    ("home", lambda world: reverse("partnership:home", kwargs={"slug": world.partnership.slug}), 0, 200),
-    ("my tasks", lambda world: reverse("partnership:my_tasks", kwargs={"slug": world.partnership.slug}), 0, 200),
+    ("rapid review list", lambda world: _list(world, "reviews:rapid_review_list", _a_rapid_review), 0, 200),
+    ("self-assessment cycles", lambda world: _list(world, "audits:cycle_list", _a_cycle), 0, 200),
+    ("home", lambda world: _page(world, "partnership:home"), 0, 200),
+    ("my tasks", lambda world: _page(world, "partnership:my_tasks"), 0, 200),
 ]
 
 
